@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { SyntraError } from './domain/errors.js';
+
+/**
+ * Environment → typed, frozen config, validated once at start (raw → defaults → compiled).
+ * Everything that differs between embedded and distributed mode is decided here.
+ */
+export interface SyntraConfig {
+  readonly mode: 'embedded' | 'distributed';
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly natsUrl: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  readonly bodyLimitBytes: number;
+  readonly worker: {
+    readonly concurrency: number;
+    readonly pollIntervalMs: number;
+    readonly leaseSeconds: number;
+    readonly shutdownGraceMs: number;
+  };
+  readonly kubeconfig: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new SyntraError('config_invalid', `${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConfig> = {}): SyntraConfig {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  const logLevel = (env.SYNTRA_LOG_LEVEL ?? 'warn') as SyntraConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new SyntraError('config_invalid', `SYNTRA_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const config: SyntraConfig = {
+    mode: databaseUrl ? 'distributed' : 'embedded',
+    databaseUrl,
+    dataDir: path.resolve(env.SYNTRA_DATA_DIR || path.join('.syntra', 'data')),
+    natsUrl: env.NATS_URL || undefined,
+    host: env.SYNTRA_HOST || '127.0.0.1',
+    port: int(env, 'SYNTRA_PORT', 7070, 0, 65535),
+    bodyLimitBytes: int(env, 'SYNTRA_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    worker: {
+      concurrency: int(env, 'SYNTRA_WORKER_CONCURRENCY', 4, 1, 256),
+      pollIntervalMs: int(env, 'SYNTRA_POLL_INTERVAL_MS', 1000, 10, 60_000),
+      leaseSeconds: int(env, 'SYNTRA_LEASE_SECONDS', 30, 1, 3600),
+      shutdownGraceMs: int(env, 'SYNTRA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    },
+    kubeconfig: env.KUBECONFIG || undefined,
+    logLevel,
+    ...overrides,
+  };
+  return Object.freeze(config);
+}

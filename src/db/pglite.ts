@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, QueryResult } from './database.js';
+
+/**
+ * PGlite: one connection for the whole process. PGlite serialises queries and transactions
+ * internally, so callers use it exactly like the pool.
+ * `dataDir` undefined → in memory; `loadDataDir` clones a dumped template (tests).
+ */
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File } = {}): Promise<Database & { pglite: PGlite }> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const db = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    parsers: { 20: (v: string) => Number(v) },
+  });
+
+  const wrap = <R>(res: { rows: unknown[]; affectedRows?: number }): QueryResult<R> => ({
+    rows: res.rows as R[],
+    // PGlite reports affectedRows 0 for SELECT; rows tell the truth there.
+    rowCount: res.rows.length > 0 ? res.rows.length : (res.affectedRows ?? 0),
+  });
+
+  return {
+    dialect: 'pglite',
+    pglite: db,
+    query: async (text, params) => wrap(await db.query(text, params as unknown[] | undefined)),
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn({
+          query: async (text, params) => wrap(await tx.query(text, params as unknown[] | undefined)),
+          exec: async (sql) => void (await tx.exec(sql)),
+        }),
+      ),
+    async exec(sql) {
+      await db.exec(sql);
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Tests that touch the database are named *.db.test.ts and run once per backend:
+ * on PGlite always, and again on the real PostgreSQL (and NATS) when TEST_DATABASE_URL is set.
+ * Everything else runs once.
+ */
+const onServers = Boolean(process.env.TEST_DATABASE_URL);
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/**/*.db.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'pglite', include: ['test/**/*.db.test.ts'], env: { SYNTRA_TEST_DB: 'pglite', NATS_URL: '' } },
+      },
+      ...(onServers
+        ? [
+            {
+              extends: true as const,
+              test: { name: 'postgres', include: ['test/**/*.db.test.ts'], env: { SYNTRA_TEST_DB: 'postgres' } },
+            },
+          ]
+        : []),
+    ],
+  },
+});
