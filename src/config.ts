@@ -13,17 +13,51 @@ export interface SyntraConfig {
   readonly host: string;
   readonly port: number;
   readonly bodyLimitBytes: number;
+  /** Origins allowed by CORS on the API; empty → no cross-origin access. */
+  readonly corsOrigins: readonly string[];
   readonly worker: {
     readonly concurrency: number;
     readonly pollIntervalMs: number;
     readonly leaseSeconds: number;
     readonly shutdownGraceMs: number;
   };
+  readonly artifacts: ArtifactsConfig;
   readonly kubeconfig: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
+export type ArtifactsConfig =
+  | { readonly kind: 'local'; readonly dir: string }
+  | {
+      readonly kind: 's3';
+      readonly bucket: string;
+      readonly region: string;
+      readonly endpoint: string | undefined;
+      readonly accessKeyId: string | undefined;
+      readonly secretAccessKey: string | undefined;
+      readonly forcePathStyle: boolean;
+      readonly prefix: string | undefined;
+    };
+
 type Env = Record<string, string | undefined>;
+
+function artifactsConfig(env: Env, dataDir: string): ArtifactsConfig {
+  if (!env.S3_BUCKET) {
+    if (env.S3_ENDPOINT) throw new SyntraError('config_invalid', 'S3_ENDPOINT is set but S3_BUCKET is not: set the bucket artifacts go to');
+    return { kind: 'local', dir: path.join(dataDir, 'artifacts') };
+  }
+  return {
+    kind: 's3',
+    bucket: env.S3_BUCKET,
+    region: env.S3_REGION || 'us-east-1',
+    endpoint: env.S3_ENDPOINT || undefined,
+    accessKeyId: env.S3_ACCESS_KEY_ID || env.AWS_ACCESS_KEY_ID || undefined,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY || env.AWS_SECRET_ACCESS_KEY || undefined,
+    // Most self-hosted S3-compatible stores (MinIO, Ceph) need path-style addressing.
+    forcePathStyle: env.S3_FORCE_PATH_STYLE ? env.S3_FORCE_PATH_STYLE !== 'false' : Boolean(env.S3_ENDPOINT),
+    prefix: env.S3_PREFIX || undefined,
+  };
+}
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -43,20 +77,26 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new SyntraError('config_invalid', `SYNTRA_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const dataDir = path.resolve(env.SYNTRA_DATA_DIR || path.join('.syntra', 'data'));
   const config: SyntraConfig = {
     mode: databaseUrl ? 'distributed' : 'embedded',
     databaseUrl,
-    dataDir: path.resolve(env.SYNTRA_DATA_DIR || path.join('.syntra', 'data')),
+    dataDir,
     natsUrl: env.NATS_URL || undefined,
     host: env.SYNTRA_HOST || '127.0.0.1',
     port: int(env, 'SYNTRA_PORT', 7070, 0, 65535),
     bodyLimitBytes: int(env, 'SYNTRA_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    corsOrigins: (env.SYNTRA_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== ''),
     worker: {
       concurrency: int(env, 'SYNTRA_WORKER_CONCURRENCY', 4, 1, 256),
       pollIntervalMs: int(env, 'SYNTRA_POLL_INTERVAL_MS', 1000, 10, 60_000),
       leaseSeconds: int(env, 'SYNTRA_LEASE_SECONDS', 30, 1, 3600),
       shutdownGraceMs: int(env, 'SYNTRA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     },
+    artifacts: artifactsConfig(env, dataDir),
     kubeconfig: env.KUBECONFIG || undefined,
     logLevel,
     ...overrides,

@@ -1,0 +1,32 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type ArtifactStore, assertSafeKey } from './store.js';
+
+export function localArtifactStore(root: string): ArtifactStore {
+  const file = (key: string) => {
+    assertSafeKey(key);
+    return path.join(root, key);
+  };
+  return {
+    kind: 'local',
+    async put(key, body) {
+      const target = file(key);
+      await mkdir(path.dirname(target), { recursive: true });
+      // Write-then-rename: a reader never sees half an artifact.
+      const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
+      await writeFile(tmp, body);
+      await rename(tmp, target);
+    },
+    async get(key) {
+      try {
+        return new Uint8Array(await readFile(file(key)));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw e;
+      }
+    },
+    async check() {
+      await mkdir(root, { recursive: true });
+    },
+  };
+}
