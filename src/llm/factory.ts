@@ -1,0 +1,110 @@
+import { SyntraError } from '../domain/errors.js';
+import { AnthropicProvider } from './anthropic.js';
+import { OpenAICompatibleProvider } from './openai-compatible.js';
+import type { ModelProvider } from './provider.js';
+import { describeLlmSettings, loadLlmSettings, type LlmSettings } from './settings.js';
+
+/**
+ * Providers by name. Routing rules (in the control registry) pick `{provider, model, params}`
+ * per intent or task; this registry turns the provider name into an instance. Empty means
+ * rules-only, and `describe()` says so.
+ */
+
+export const RULES_ONLY_DESCRIPTION = 'rules-only: no model provider configured';
+
+export interface ProviderEntry {
+  provider: ModelProvider;
+  /** Used when a routing rule names the provider but no model. */
+  defaultModel: string;
+  /** Human description without secrets. */
+  description: string;
+}
+
+export interface RouteTarget {
+  provider: string;
+  model?: string;
+}
+
+export class ProviderRegistry {
+  private readonly entries = new Map<string, ProviderEntry>();
+
+  register(entry: ProviderEntry): this {
+    this.entries.set(entry.provider.name, entry);
+    return this;
+  }
+
+  get(name: string): ModelProvider | undefined {
+    return this.entries.get(name)?.provider;
+  }
+
+  entry(name: string): ProviderEntry | undefined {
+    return this.entries.get(name);
+  }
+
+  /** Throws provider_not_configured, naming what is configured. */
+  require(name: string): ModelProvider {
+    const provider = this.get(name);
+    if (!provider) {
+      const known = this.names();
+      throw new SyntraError(
+        'provider_not_configured',
+        `model provider "${name}" is not configured (${known.length ? `configured: ${known.join(', ')}` : RULES_ONLY_DESCRIPTION})`,
+      );
+    }
+    return provider;
+  }
+
+  /** Resolves a routing rule's target to an instance and a concrete model name. */
+  resolve(target: RouteTarget): { provider: ModelProvider; model: string } {
+    const provider = this.require(target.provider);
+    return { provider, model: target.model || this.entries.get(target.provider)!.defaultModel };
+  }
+
+  /** The first registered provider with its default model: what runs when no rule routes. */
+  defaultRoute(): { provider: ModelProvider; model: string } | undefined {
+    const first = this.entries.values().next();
+    return first.done ? undefined : { provider: first.value.provider, model: first.value.defaultModel };
+  }
+
+  names(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  isEmpty(): boolean {
+    return this.entries.size === 0;
+  }
+
+  describe(): string {
+    if (this.isEmpty()) return RULES_ONLY_DESCRIPTION;
+    return [...this.entries.values()].map((e) => e.description).join('; ');
+  }
+}
+
+export function createModelProvider(settings: LlmSettings): ModelProvider {
+  const retry = { maxAttempts: settings.maxAttempts };
+  if (settings.kind === 'anthropic') {
+    return new AnthropicProvider({ name: settings.name, baseURL: settings.baseURL, apiKey: settings.apiKey ?? '', timeoutMs: settings.timeoutMs, retry });
+  }
+  return new OpenAICompatibleProvider({
+    name: settings.name,
+    baseURL: settings.baseURL,
+    apiKey: settings.apiKey,
+    timeoutMs: settings.timeoutMs,
+    retry,
+    maxTokensField: settings.kind === 'openai' ? 'max_completion_tokens' : 'max_tokens',
+  });
+}
+
+/** The registry from the environment: empty (rules-only) unless SYNTRA_LLM_PROVIDER is set. */
+export function createProviderRegistry(env: Record<string, string | undefined> = process.env): ProviderRegistry {
+  const registry = new ProviderRegistry();
+  const settings = loadLlmSettings(env);
+  if (settings) {
+    registry.register({ provider: createModelProvider(settings), defaultModel: settings.model, description: describeLlmSettings(settings) });
+  }
+  return registry;
+}

@@ -1,0 +1,33 @@
+import type { ChatResponse, TokenUsage } from './provider.js';
+
+/**
+ * Token and latency accounting. Every model call becomes one ledger event with this payload,
+ * so a run's cost and time can be summed from its ledger.
+ */
+export interface ModelCallLedgerPayload {
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: number;
+  attempts: number;
+}
+
+export function usageLedgerPayload(res: Pick<ChatResponse, 'provider' | 'model' | 'usage' | 'latencyMs' | 'attempts'>): ModelCallLedgerPayload {
+  return {
+    provider: res.provider,
+    model: res.model,
+    inputTokens: res.usage.inputTokens,
+    outputTokens: res.usage.outputTokens,
+    latencyMs: res.latencyMs,
+    attempts: res.attempts,
+  };
+}
+
+/** Sums the usage of several calls (a chatJson retry, the turns of a tool loop). */
+export function sumUsage(responses: ReadonlyArray<Pick<ChatResponse, 'usage'>>): TokenUsage {
+  return responses.reduce<TokenUsage>(
+    (acc, r) => ({ inputTokens: acc.inputTokens + r.usage.inputTokens, outputTokens: acc.outputTokens + r.usage.outputTokens }),
+    { inputTokens: 0, outputTokens: 0 },
+  );
+}
