@@ -8,6 +8,13 @@ export const ERROR_CATALOGUE = {
   invalid_json: { status: 400, retryable: false },
   unauthenticated: { status: 401, retryable: false },
   forbidden: { status: 403, retryable: false },
+  invalid_credentials: { status: 401, retryable: false },
+  credentials_expired: { status: 401, retryable: false },
+  credentials_revoked: { status: 401, retryable: false },
+  token_reused: { status: 401, retryable: false },
+  read_only_key: { status: 403, retryable: false },
+  account_locked: { status: 423, retryable: true },
+  login_throttled: { status: 429, retryable: true },
   not_found: { status: 404, retryable: false },
   method_not_allowed: { status: 405, retryable: false },
   conflict: { status: 409, retryable: false },
@@ -29,6 +36,8 @@ export const ERROR_CATALOGUE = {
   no_kubeconfig: { status: 400, retryable: false },
   evidence_unreadable: { status: 400, retryable: false },
   provider_error: { status: 502, retryable: true },
+  provider_invalid_output: { status: 502, retryable: false },
+  provider_not_configured: { status: 503, retryable: false },
   config_invalid: { status: 500, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
