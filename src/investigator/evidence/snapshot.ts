@@ -6,6 +6,7 @@ import type {
   V1Deployment,
   V1Endpoints,
   V1HorizontalPodAutoscaler,
+  V2HorizontalPodAutoscaler,
   V1Ingress,
   V1Job,
   V1LimitRange,
@@ -53,7 +54,8 @@ export interface ContainerLog {
 export type EvidenceSourceKind = 'live' | 'dump' | 'kubectl' | 'demo';
 
 export interface ClusterSnapshot {
-  source: { kind: EvidenceSourceKind; description: string; collectedAt: string };
+  /** `warnings`: evidence the source could not collect (e.g. listing secrets was forbidden). */
+  source: { kind: EvidenceSourceKind; description: string; collectedAt: string; warnings?: string[] };
   /** Namespaces covered by this snapshot (empty when unknown). */
   namespaces: string[];
   pods: V1Pod[];
@@ -74,7 +76,10 @@ export interface ClusterSnapshot {
   secrets: SecretSummary[];
   resourceQuotas: V1ResourceQuota[];
   limitRanges: V1LimitRange[];
+  /** Every HPA in autoscaling/v1 shape (v2 objects are converted down, so one list covers all). */
   horizontalPodAutoscalers: V1HorizontalPodAutoscaler[];
+  /** HPAs known in autoscaling/v2 shape: metrics and status conditions (ScalingActive, AbleToScale, ScalingLimited). */
+  horizontalPodAutoscalersV2: V2HorizontalPodAutoscaler[];
   events: CoreV1Event[];
   logs: ContainerLog[];
 }
@@ -102,6 +107,7 @@ export function emptySnapshot(source: ClusterSnapshot['source']): ClusterSnapsho
     resourceQuotas: [],
     limitRanges: [],
     horizontalPodAutoscalers: [],
+    horizontalPodAutoscalersV2: [],
     events: [],
     logs: [],
   };

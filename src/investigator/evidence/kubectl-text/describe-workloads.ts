@@ -1,0 +1,122 @@
+import type { DescribeNode } from './describe-tree.js';
+import { child, childValue, parseTable, sectionLines } from './describe-tree.js';
+import { podSpecFrom } from './describe-pod.js';
+import { annotationMap, controlledBy, kubectlTime, labelMap, present } from './describe-values.js';
+
+/**
+ * `kubectl describe deployment|replicaset|job` → partial V1Deployment / V1ReplicaSet / V1Job.
+ * The three share the `Pod Template:` section and the replica counters line.
+ */
+type Raw = Record<string, unknown>;
+
+function objectMeta(root: DescribeNode): Raw {
+  return {
+    name: childValue(root, 'Name'),
+    namespace: present(childValue(root, 'Namespace')),
+    creationTimestamp: kubectlTime(childValue(root, 'CreationTimestamp')),
+    labels: labelMap(child(root, 'Labels')),
+    annotations: annotationMap(child(root, 'Annotations')),
+    ownerReferences: controlledBy(childValue(root, 'Controlled By')),
+  };
+}
+
+function template(root: DescribeNode): Raw | undefined {
+  const t = child(root, 'Pod Template');
+  if (!t) return undefined;
+  return { metadata: { labels: labelMap(child(t, 'Labels')), annotations: annotationMap(child(t, 'Annotations')) }, spec: podSpecFrom(t) };
+}
+
+/** `Selector: app=x,tier=y` → matchLabels (set-based selectors are kept out). */
+function selector(root: DescribeNode): Raw | undefined {
+  const labels = labelMap(child(root, 'Selector'));
+  return labels ? { matchLabels: labels } : undefined;
+}
+
+const count = (text: string, label: string): number | undefined => {
+  const m = new RegExp(`(\\d+) ${label}`).exec(text);
+  return m ? Number(m[1]) : undefined;
+};
+
+/** Conditions tables of workloads: Type, Status, Reason. */
+const conditionRows = (root: DescribeNode): Raw[] | undefined => {
+  const rows = parseTable(sectionLines(child(root, 'Conditions')));
+  return rows.length > 0 ? rows.map((r) => ({ type: r.Type, status: r.Status, ...(r.Reason ? { reason: r.Reason } : {}) })) : undefined;
+};
+
+export function describeDeployment(root: DescribeNode): Raw {
+  // `Replicas: 3 desired | 1 updated | 4 total | 3 available | 1 unavailable`
+  const replicas = childValue(root, 'Replicas') ?? '';
+  const strategy = childValue(root, 'StrategyType');
+  const rolling = /^(\S+) max unavailable, (\S+) max surge/.exec(childValue(root, 'RollingUpdateStrategy') ?? '');
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: objectMeta(root),
+    spec: {
+      replicas: count(replicas, 'desired'),
+      selector: selector(root),
+      template: template(root),
+      ...(strategy ? { strategy: { type: strategy, ...(rolling ? { rollingUpdate: { maxUnavailable: rolling[1], maxSurge: rolling[2] } } : {}) } } : {}),
+      minReadySeconds: Number(childValue(root, 'MinReadySeconds') ?? 0),
+    },
+    status: {
+      replicas: count(replicas, 'total'),
+      updatedReplicas: count(replicas, 'updated'),
+      availableReplicas: count(replicas, 'available'),
+      unavailableReplicas: count(replicas, 'unavailable'),
+      conditions: conditionRows(root),
+    },
+  };
+}
+
+/** `OldReplicaSets:` / `NewReplicaSet:` lines name the ReplicaSets of a deployment. */
+export function deploymentReplicaSetNames(root: DescribeNode): { newReplicaSet?: string; oldReplicaSets: string[] } {
+  const names = (v: string | undefined) => (present(v) ? v!.split(',').map((s) => s.trim().split(' ')[0]!).filter((s) => s !== '') : []);
+  return { newReplicaSet: names(childValue(root, 'NewReplicaSet'))[0], oldReplicaSets: names(childValue(root, 'OldReplicaSets')) };
+}
+
+export function describeReplicaSet(root: DescribeNode): Raw {
+  // `Replicas: 3 current / 3 desired`; `Pods Status: 0 Running / 3 Waiting / 0 Succeeded / 0 Failed`
+  const replicas = childValue(root, 'Replicas') ?? '';
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: objectMeta(root),
+    spec: { replicas: count(replicas, 'desired'), selector: selector(root), template: template(root) },
+    status: { replicas: count(replicas, 'current') ?? 0, readyReplicas: count(childValue(root, 'Pods Status') ?? '', 'Running'), conditions: conditionRows(root) },
+  };
+}
+
+export function describeJob(root: DescribeNode, events: Raw[]): Raw {
+  // `Pods Statuses: 0 Active (0 Ready) / 0 Succeeded / 3 Failed`
+  const statuses = childValue(root, 'Pods Statuses') ?? '';
+  // describe does not print Job conditions; the job controller's events say how it ended.
+  const ending = events.find((e) => ['BackoffLimitExceeded', 'DeadlineExceeded', 'Completed'].includes(String(e.reason)));
+  const condition = ending
+    ? [{ type: ending.reason === 'Completed' ? 'Complete' : 'Failed', status: 'True', reason: ending.reason, message: ending.message }]
+    : undefined;
+  const active = /(\d+) Active(?: \((\d+) Ready\))?/.exec(statuses);
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: objectMeta(root),
+    spec: {
+      parallelism: Number(childValue(root, 'Parallelism') ?? 1),
+      completions: present(childValue(root, 'Completions')) ? Number(childValue(root, 'Completions')) : undefined,
+      backoffLimit: present(childValue(root, 'Backoff Limit')) ? Number(childValue(root, 'Backoff Limit')) : undefined,
+      completionMode: present(childValue(root, 'Completion Mode')),
+      suspend: childValue(root, 'Suspend') === 'true',
+      selector: selector(root),
+      template: template(root),
+    },
+    status: {
+      startTime: kubectlTime(childValue(root, 'Start Time')),
+      completionTime: kubectlTime(childValue(root, 'Completed At')),
+      active: active ? Number(active[1]) : undefined,
+      ready: active?.[2] !== undefined ? Number(active[2]) : undefined,
+      succeeded: count(statuses, 'Succeeded'),
+      failed: count(statuses, 'Failed'),
+      conditions: condition,
+    },
+  };
+}
