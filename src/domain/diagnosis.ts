@@ -59,6 +59,11 @@ export interface EvidenceItem {
 export interface Remediation {
   /** What to do now (may include write commands: those are marked by `writes`). */
   immediate: string[];
+  /**
+   * The write commands among the immediate steps (exact kubectl commands that change the cluster).
+   * An agent runs them only after explicit confirmation; absent or empty when nothing writes.
+   */
+  writes?: string[];
   /** Read-only kubectl commands that confirm the cause or the fix. */
   verification: string[];
   prevention: string[];

@@ -1,0 +1,18 @@
+import type { Analyzer, AnalyzerFinding } from './analyzer.js';
+import { refOf } from './owners.js';
+import { failedCreate, replicaShortfall } from './workload-status.js';
+
+/** DaemonSet: pods it cannot create, scheduled pods that are not ready. */
+export const daemonSetAnalyzer: Analyzer = {
+  kind: 'DaemonSet',
+  analyze: (ctx) =>
+    ctx.scope.daemonSets.flatMap((ds) => {
+      const ref = refOf('DaemonSet', ds.metadata);
+      const out: AnalyzerFinding[] = [];
+      const created = failedCreate(ref, ctx.index.eventsFor('DaemonSet', ref.namespace, ref.name), `daemonset/${ref.name}`);
+      if (created) out.push(created);
+      const short = replicaShortfall(ref, ds.status?.desiredNumberScheduled ?? 0, ds.status?.numberReady ?? 0, 'status.numberReady/status.desiredNumberScheduled');
+      if (short) out.push(short);
+      return out;
+    }),
+};

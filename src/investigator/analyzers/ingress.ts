@@ -1,0 +1,72 @@
+import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
+import type { Analyzer, AnalyzerFinding } from './analyzer.js';
+import type { AnalysisContext } from './context.js';
+import { specEvidence } from './evidence.js';
+import { makeFinding } from './finding.js';
+import { refOf } from './owners.js';
+import { endpointsState, whyNoEndpoints } from './service-endpoints.js';
+import { SnapshotIndex } from './snapshot-index.js';
+
+/** Ingress: backend service missing or without endpoints, missing TLS secret, no IngressClass. */
+function backends(ing: V1Ingress): { path: string; backend: V1IngressBackend }[] {
+  const out: { path: string; backend: V1IngressBackend }[] = [];
+  if (ing.spec?.defaultBackend) out.push({ path: 'spec.defaultBackend', backend: ing.spec.defaultBackend });
+  for (const rule of ing.spec?.rules ?? []) {
+    for (const p of rule.http?.paths ?? []) out.push({ path: `spec.rules[${rule.host ?? '*'}].http.paths[${p.path ?? '/'}].backend`, backend: p.backend });
+  }
+  return out;
+}
+
+export function analyzeIngress(ctx: AnalysisContext, ing: V1Ingress): AnalyzerFinding[] {
+  const ref = refOf('Ingress', ing.metadata);
+  const findings: AnalyzerFinding[] = [];
+  const seen = new Set<string>();
+  for (const { path, backend } of backends(ing)) {
+    const name = backend.service?.name;
+    if (!name || seen.has(name)) continue;
+    seen.add(name);
+    const svc = SnapshotIndex.find(ctx.index.services, ref.namespace, name);
+    const evidence = [specEvidence(ref, `${path}.service.name`, name)];
+    if (!svc) {
+      if (ctx.snapshot.services.length === 0) continue;
+      findings.push(makeFinding({
+        type: 'service_no_endpoints', subject: ref, summary: `Ingress ${ref.name} routes to service ${name}, which does not exist.`,
+        confidence: 0.9, evidence, facts: { ingress: ref.name, service: name },
+      }));
+      continue;
+    }
+    const state = endpointsState(ctx, svc);
+    if (state.ready > 0 || !svc.spec?.selector) continue;
+    const why = whyNoEndpoints(ctx, svc);
+    findings.push(makeFinding({
+      type: 'service_no_endpoints', subject: ref, summary: `Ingress ${ref.name} routes to service ${name}, which has no ready endpoints: ${why.text}.`,
+      confidence: state.source === 'endpoints' ? 0.92 : 0.8, evidence: [...evidence, ...state.evidence, ...why.evidence],
+      affected: [ref, refOf('Service', svc.metadata), ...(why.backendRef ? [why.backendRef] : [])],
+      facts: { ingress: ref.name, service: name, ...(why.backend ? { backend: why.backend } : {}) },
+    }));
+  }
+  const knowsSecrets = ctx.snapshot.source.kind !== 'kubectl' || ctx.snapshot.secrets.length > 0;
+  for (const tls of ing.spec?.tls ?? []) {
+    const secret = tls.secretName;
+    if (!secret || !knowsSecrets || SnapshotIndex.find(ctx.index.secrets, ref.namespace, secret)) continue;
+    findings.push(makeFinding({
+      type: 'tls_certificate_error', subject: ref,
+      summary: `Ingress ${ref.name} uses TLS secret ${secret} for ${(tls.hosts ?? []).join(', ') || 'its hosts'}, which does not exist.`,
+      confidence: 0.9, evidence: [specEvidence(ref, 'spec.tls[].secretName', secret)], facts: { ingress: ref.name, secret },
+    }));
+  }
+  const annotated = ing.metadata?.annotations?.['kubernetes.io/ingress.class'];
+  if (!ing.spec?.ingressClassName && !annotated) {
+    findings.push(makeFinding({
+      type: 'missing_configuration', subject: ref,
+      summary: `Ingress ${ref.name} names no IngressClass (spec.ingressClassName unset): no controller serves it unless a default IngressClass exists.`,
+      confidence: 0.6, evidence: [specEvidence(ref, 'spec.ingressClassName', '<unset>')], facts: { ingress: ref.name },
+    }));
+  }
+  return findings;
+}
+
+export const ingressAnalyzer: Analyzer = {
+  kind: 'Ingress',
+  analyze: (ctx) => ctx.scope.ingresses.flatMap((i) => analyzeIngress(ctx, i)),
+};

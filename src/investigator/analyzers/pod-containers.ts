@@ -1,0 +1,102 @@
+import type { AnalyzerFinding } from './analyzer.js';
+import { classifyContainerLogs } from '../logs/classify.js';
+import { eventEvidence, fieldEvidence } from './evidence.js';
+import { makeFinding } from './finding.js';
+import { crashFinding, logFinding } from './pod-crash.js';
+import { configErrorFinding } from './pod-config.js';
+import { baseFacts, nodeLink, type PodFacts } from './pod-facts.js';
+import { IMAGE_PULL_REASONS, imagePullFinding } from './pod-image.js';
+import { containerEvents, type ContainerView } from './pod-status.js';
+
+/** One container's current state → at most one finding (init containers are wrapped by the caller). */
+export function containerFinding(p: PodFacts, view: ContainerView): AnalyzerFinding | undefined {
+  const s = view.status;
+  if (!s) return undefined;
+  const waiting = s.state?.waiting;
+  const reasonEvidence = waiting?.reason ? [fieldEvidence(p.ref, `${view.statusPath}.state.waiting.reason`, waiting.reason)] : [];
+  if (waiting?.reason && IMAGE_PULL_REASONS.includes(waiting.reason)) return imagePullFinding(p, view, waiting);
+  if (waiting?.reason === 'CreateContainerConfigError') return configErrorFinding(p, view, waiting);
+  if (waiting?.reason && ['CreateContainerError', 'RunContainerError', 'StartError'].includes(waiting.reason)) {
+    const term = s.lastState?.terminated ?? { exitCode: /executable file not found|no such file or directory/.test(waiting.message ?? '') ? 127 : 128, message: waiting.message ?? '' };
+    return crashFinding({ p, view, term, termPath: 'lastState.terminated', looping: true, evidence: [...reasonEvidence, ...(waiting.message ? [fieldEvidence(p.ref, `${view.statusPath}.state.waiting.message`, waiting.message)] : [])] });
+  }
+  if (waiting?.reason === 'CrashLoopBackOff') {
+    const term = s.lastState?.terminated;
+    if (term) return crashFinding({ p, view, term, termPath: 'lastState.terminated', looping: true, evidence: [...reasonEvidence, fieldEvidence(p.ref, `${view.statusPath}.restartCount`, s.restartCount)] });
+    return makeFinding({
+      type: 'crash_loop', subject: p.ref, summary: `Container ${view.name} of pod ${p.name} is in CrashLoopBackOff (${s.restartCount} restarts).`,
+      confidence: 0.5, evidence: reasonEvidence, facts: baseFacts(p, view.name), links: nodeLink(p),
+    });
+  }
+  const terminated = s.state?.terminated;
+  if (terminated && terminated.exitCode !== 0) {
+    return crashFinding({ p, view, term: terminated, termPath: 'state.terminated', looping: false, evidence: [] });
+  }
+  if (s.state?.running) return runningFinding(p, view);
+  return undefined;
+}
+
+/** A running container: not ready because of its readiness probe, or recently restarted by OOM / liveness. */
+function runningFinding(p: PodFacts, view: ContainerView): AnalyzerFinding | undefined {
+  const s = view.status!;
+  const events = containerEvents(p.events, view.name);
+  const last = s.lastState?.terminated;
+  if (s.restartCount > 0 && last) {
+    if (last.reason === 'OOMKilled') {
+      const f = crashFinding({ p, view, term: last, termPath: 'lastState.terminated', looping: false, evidence: [fieldEvidence(p.ref, `${view.statusPath}.restartCount`, s.restartCount)] });
+      return { ...f, confidence: 0.8, summary: `${f.summary.replace(/\.$/, '')}; it is running again after ${s.restartCount} restart(s).` };
+    }
+    if (events.some((e) => /Liveness probe failed|failed liveness probe/.test(e.message ?? ''))) {
+      return crashFinding({ p, view, term: last, termPath: 'lastState.terminated', looping: false, evidence: [fieldEvidence(p.ref, `${view.statusPath}.restartCount`, s.restartCount)] });
+    }
+  }
+  if (!s.ready && p.pod.status?.phase === 'Running') {
+    const probe = events.filter((e) => e.reason === 'Unhealthy' && /Readiness probe failed/.test(e.message ?? '')).at(-1);
+    if (probe) {
+      return makeFinding({
+        type: 'probe_failure',
+        subject: p.ref,
+        summary: `Container ${view.name} of pod ${p.name} is running but not ready: ${probe.message ?? 'readiness probe failed'}`.trim(),
+        confidence: 0.86,
+        evidence: [eventEvidence(p.ref, probe), fieldEvidence(p.ref, `${view.statusPath}.ready`, false)],
+        facts: baseFacts(p, view.name),
+        links: nodeLink(p),
+      });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Init containers: image/config problems keep their own type; a crash becomes
+ * init_container_failure naming the init container and the cause its logs give.
+ */
+export function initContainerFinding(p: PodFacts, view: ContainerView): AnalyzerFinding | undefined {
+  const inner = containerFinding(p, view);
+  if (inner && (inner.type === 'image_pull_error' || inner.type === 'container_config_error')) return inner;
+  const s = view.status;
+  if (!inner && s?.state?.running && p.pod.status?.phase === 'Pending') return blockedInit(p, view);
+  if (!inner) return undefined;
+  const cause = inner.summary.replace(/^Container \S+ of pod \S+ /, '').replace(/\.$/, '');
+  return {
+    ...inner,
+    type: 'init_container_failure',
+    summary: `Init container ${view.name} of pod ${p.name} fails, so the pod never starts: it ${cause} [${inner.type}].`,
+    confidence: Math.max(0.85, inner.confidence),
+  };
+}
+
+/** An init container still running, whose logs keep failing (e.g. waiting for a database). */
+function blockedInit(p: PodFacts, view: ContainerView): AnalyzerFinding | undefined {
+  const match = classifyContainerLogs(p.ctx.index.logsFor(p.namespace, p.name, view.name, false), undefined);
+  if (!match || match.tier !== 'specific') return undefined;
+  const inner = logFinding({ p, view, term: { exitCode: 0 }, termPath: 'state', looping: false, evidence: [fieldEvidence(p.ref, `${view.statusPath}.state`, 'running')] }, match);
+  const cause = inner.summary.replace(/^Container \S+ of pod \S+ /, '').replace(/ \(exit code 0\)\.$/, '');
+  return {
+    ...inner,
+    type: 'init_container_failure',
+    summary: `Init container ${view.name} of pod ${p.name} has not completed: it ${cause} [${match.type}].`,
+    evidence: inner.evidence.filter((e) => !(e.path ?? '').endsWith('.exitCode')),
+    confidence: 0.75,
+  };
+}

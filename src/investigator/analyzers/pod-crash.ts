@@ -1,0 +1,165 @@
+import type { V1ContainerStateTerminated } from '@kubernetes/client-node';
+import type { EvidenceItem } from '../../domain/diagnosis.js';
+import { classifyContainerLogs, type ContainerLogMatch } from '../logs/classify.js';
+import { serviceAccountOf } from '../logs/extract.js';
+import type { AnalyzerFinding } from './analyzer.js';
+import { eventEvidence, fieldEvidence, logEvidence } from './evidence.js';
+import { makeFinding } from './finding.js';
+import { baseFacts, nodeLink, type PodFacts } from './pod-facts.js';
+import { containerEvents, type ContainerView } from './pod-status.js';
+
+/**
+ * Why a container exited: the kernel OOM killer, a missing executable, what its logs say, a
+ * failing liveness probe, or — only when nothing more specific is known — a plain crash loop.
+ */
+export interface CrashInput {
+  p: PodFacts;
+  view: ContainerView;
+  term: V1ContainerStateTerminated;
+  /** `lastState.terminated` for a crash loop, `state.terminated` for a container that stays exited. */
+  termPath: string;
+  looping: boolean;
+  /** Evidence already gathered (e.g. the CrashLoopBackOff waiting reason). */
+  evidence: EvidenceItem[];
+}
+
+const BAD_COMMAND_MESSAGE = /executable file not found|exec format error|exec: "[^"]+": no such file|exec \/\S+: no such file/;
+const LIVENESS_FAILED = /Liveness probe failed|failed liveness probe|failed startup probe|Startup probe failed/;
+
+function exitText(term: V1ContainerStateTerminated): string {
+  return `exit code ${term.exitCode}${term.reason ? ` (${term.reason})` : ''}`;
+}
+
+function logSummary(match: ContainerLogMatch): string {
+  const f = match.facts;
+  const target = f.host ? `${f.host}${f.port ? `:${f.port}` : ''}${f.address ? ` (${f.address})` : ''}` : undefined;
+  switch (match.type) {
+    case 'dependency_unreachable':
+      return target ? `cannot connect to ${target}` : 'cannot connect to a dependency';
+    case 'dns_resolution_failure':
+      return target ? `cannot resolve host ${f.host}` : 'DNS resolution fails';
+    case 'tls_certificate_error':
+      return `fails TLS verification${target ? ` with ${target}` : ''}: ${f.detail ?? match.line.trim()}`;
+    case 'permission_denied':
+      return `is denied permission${f.file ? ` on ${f.file}` : ''}`;
+    case 'rbac_forbidden':
+      return `is forbidden by RBAC: ${f.user ?? 'its service account'} cannot ${f.verb ?? '?'} ${f.resource ?? '?'}`;
+    case 'missing_configuration':
+      return f.envVar ? `fails because required configuration ${f.envVar} is not set` : f.file ? `fails because configuration file ${f.file} is missing` : 'fails because configuration is missing';
+    case 'oom_killed':
+      return `runs out of memory (${f.detail ?? 'out of memory'})`;
+    case 'bad_command':
+      return `cannot execute ${f.file ?? 'its command'}`;
+    case 'application_error':
+      return `crashes with ${f.detail ?? match.line.trim()}`;
+  }
+}
+
+/** Summary and finding for a log-derived cause; exported for init containers, which wrap it. */
+export function logFinding(input: CrashInput, match: ContainerLogMatch): AnalyzerFinding {
+  const { p, view, term } = input;
+  const evidence = [
+    ...match.evidenceLines.map((l) => logEvidence(p.ref, view.name, match.previous, l)),
+    ...input.evidence,
+    fieldEvidence(p.ref, `${view.statusPath}.${input.termPath}.exitCode`, term.exitCode),
+  ];
+  const f = match.facts;
+  const sa = serviceAccountOf(f.user);
+  return makeFinding({
+    type: match.type,
+    subject: p.ref,
+    summary: `Container ${view.name} of pod ${p.name} ${logSummary(match)} (${input.looping ? 'crash loop, ' : ''}${exitText(term)}).`,
+    confidence: match.confidence,
+    method: 'log_pattern',
+    evidence,
+    facts: {
+      ...baseFacts(p, view.name),
+      ...(f.host ? { host: f.host } : {}),
+      ...(f.port ? { port: f.port } : {}),
+      ...(f.envVar ? { envVar: f.envVar } : {}),
+      ...(f.file ? { file: f.file } : {}),
+      ...(f.verb ? { verb: f.verb, resource: f.resource ?? '' } : {}),
+      ...(sa ? { serviceAccount: sa } : {}),
+      ...(view.spec?.image ? { image: view.spec.image } : {}),
+    },
+    links: { ...nodeLink(p), ...(f.host && (match.type === 'dependency_unreachable' || match.type === 'dns_resolution_failure') ? { dependency: { host: f.host, ...(f.port ? { port: f.port } : {}) } } : {}) },
+  });
+}
+
+export function crashFinding(input: CrashInput): AnalyzerFinding {
+  const { p, view, term, termPath } = input;
+  const path = `${view.statusPath}.${termPath}`;
+  const facts = baseFacts(p, view.name);
+  const limit = view.spec?.resources?.limits?.memory;
+
+  if (term.reason === 'OOMKilled') {
+    return makeFinding({
+      type: 'oom_killed',
+      subject: p.ref,
+      summary: `Container ${view.name} of pod ${p.name} was OOMKilled (exit code ${term.exitCode})${limit ? ` at its memory limit of ${limit}` : ''}${input.looping ? ' and is in a crash loop' : ''}.`,
+      confidence: 0.96,
+      evidence: [fieldEvidence(p.ref, `${path}.reason`, 'OOMKilled'), fieldEvidence(p.ref, `${path}.exitCode`, term.exitCode), ...input.evidence,
+        ...(limit ? [fieldEvidence(p.ref, `spec.containers[${view.name}].resources.limits.memory`, limit)] : [])],
+      facts: { ...facts, ...(limit ? { memoryLimit: limit } : {}) },
+      links: nodeLink(p),
+    });
+  }
+
+  const logs = classifyContainerLogs(
+    p.ctx.index.logsFor(p.namespace, p.name, view.name, false),
+    p.ctx.index.logsFor(p.namespace, p.name, view.name, true),
+  );
+  if (term.exitCode === 127 || term.exitCode === 126 || BAD_COMMAND_MESSAGE.test(term.message ?? '') || logs?.type === 'bad_command') {
+    const file = logs?.type === 'bad_command' ? logs.facts.file : /exec: "([^"]+)"/.exec(term.message ?? '')?.[1];
+    const why = term.exitCode === 126 ? 'is not executable' : 'was not found';
+    return makeFinding({
+      type: 'bad_command',
+      subject: p.ref,
+      summary: `Container ${view.name} of pod ${p.name}: command ${file ? `"${file}" ` : ''}${why} (exit code ${term.exitCode}); image ${view.spec?.image ?? '?'}.`,
+      confidence: logs?.type === 'bad_command' || term.message ? 0.93 : 0.88,
+      evidence: [fieldEvidence(p.ref, `${path}.exitCode`, term.exitCode), ...(term.message ? [fieldEvidence(p.ref, `${path}.message`, term.message)] : []),
+        ...(logs?.type === 'bad_command' ? [logEvidence(p.ref, view.name, logs.previous, logs.line)] : []), ...input.evidence,
+        ...(view.spec?.command ? [fieldEvidence(p.ref, `spec.containers[${view.name}].command`, JSON.stringify(view.spec.command))] : [])],
+      facts: { ...facts, ...(view.spec?.image ? { image: view.spec.image } : {}) },
+      links: nodeLink(p),
+    });
+  }
+
+  if (logs && logs.tier === 'specific') return logFinding(input, logs);
+
+  const liveness = containerEvents(p.events, view.name).filter((e) => LIVENESS_FAILED.test(e.message ?? ''));
+  if (liveness.length > 0) {
+    const probe = liveness.filter((e) => e.reason === 'Unhealthy').at(-1) ?? liveness.at(-1)!;
+    return makeFinding({
+      type: 'probe_failure',
+      subject: p.ref,
+      summary: `Container ${view.name} of pod ${p.name} is restarted by its liveness probe: ${probe.message ?? ''}`.trim(),
+      confidence: 0.9,
+      evidence: [...liveness.slice(-2).map((e) => eventEvidence(p.ref, e)), fieldEvidence(p.ref, `${path}.exitCode`, term.exitCode), ...input.evidence],
+      facts,
+      links: nodeLink(p),
+    });
+  }
+
+  if (logs) return logFinding(input, logs);
+
+  return makeFinding({
+    type: input.looping ? 'crash_loop' : 'unknown',
+    subject: p.ref,
+    summary: input.looping
+      ? `Container ${view.name} of pod ${p.name} is in a crash loop (${exitText(term)}); its logs name no cause.`
+      : `Container ${view.name} of pod ${p.name} exited with ${exitText(term)}; its logs name no cause.`,
+    confidence: input.looping ? 0.55 : 0.45,
+    evidence: [fieldEvidence(p.ref, `${path}.exitCode`, term.exitCode), ...(term.reason ? [fieldEvidence(p.ref, `${path}.reason`, term.reason)] : []), ...input.evidence,
+      ...lastLines(p, view.name)],
+    facts,
+    links: nodeLink(p),
+  });
+}
+
+/** The last few log lines, so even an unexplained crash shows what the process said last. */
+function lastLines(p: PodFacts, container: string): EvidenceItem[] {
+  const log = p.ctx.index.logsFor(p.namespace, p.name, container, true) ?? p.ctx.index.logsFor(p.namespace, p.name, container, false);
+  if (!log) return [];
+  return log.lines.filter((l) => l.trim() !== '').slice(-3).map((l) => logEvidence(p.ref, container, log.previous, l));
+}

@@ -1,0 +1,46 @@
+import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { ResourceRef } from '../../domain/diagnosis.js';
+import type { RemediationFacts } from '../remediation/catalog.js';
+import type { FindingLinks } from './analyzer.js';
+import type { AnalysisContext } from './context.js';
+import { refOf, workloadOf } from './owners.js';
+
+/** What every pod-level check needs, computed once per pod. */
+export interface PodFacts {
+  ctx: AnalysisContext;
+  pod: V1Pod;
+  ref: ResourceRef;
+  namespace?: string;
+  name: string;
+  /** Pod events, oldest first. */
+  events: CoreV1Event[];
+  /** `deployment/auth-service`, or `pod/x` for a bare pod. */
+  workload: string;
+  node?: string;
+}
+
+export function podFacts(ctx: AnalysisContext, pod: V1Pod): PodFacts {
+  const ref = refOf('Pod', pod.metadata);
+  const top = workloadOf(ctx.index, ref);
+  const node = pod.spec?.nodeName;
+  return {
+    ctx,
+    pod,
+    ref,
+    ...(ref.namespace ? { namespace: ref.namespace } : {}),
+    name: ref.name,
+    events: ctx.index.eventsFor('Pod', ref.namespace, ref.name),
+    workload: `${top.kind.toLowerCase()}/${top.name}`,
+    ...(node ? { node } : {}),
+  };
+}
+
+export const baseFacts = (p: PodFacts, container?: string): RemediationFacts => ({
+  namespace: p.namespace,
+  workload: p.workload,
+  pod: p.name,
+  ...(container ? { container } : {}),
+  ...(p.node ? { node: p.node } : {}),
+});
+
+export const nodeLink = (p: PodFacts): FindingLinks => (p.node ? { node: p.node } : {});

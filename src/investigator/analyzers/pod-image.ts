@@ -1,0 +1,72 @@
+import type { V1ContainerStateWaiting } from '@kubernetes/client-node';
+import type { AnalyzerFinding } from './analyzer.js';
+import { eventEvidence, fieldEvidence } from './evidence.js';
+import { makeFinding } from './finding.js';
+import { baseFacts, nodeLink, type PodFacts } from './pod-facts.js';
+import { containerEvents, type ContainerView } from './pod-status.js';
+
+/** ImagePullBackOff / ErrImagePull: which image, and why the pull failed (from the kubelet's event). */
+export const IMAGE_PULL_REASONS = ['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull'];
+
+const WHY: readonly [RegExp, string][] = [
+  [/toomanyrequests|rate limit/i, 'the registry is rate-limiting pulls'],
+  [/unauthorized|authentication required|pull access denied|denied: requested access|no basic auth credentials|authorization failed|401 Unauthorized|403 Forbidden/i,
+    'the registry denied access (missing or wrong imagePullSecrets, or the repository does not exist)'],
+  [/manifest unknown|manifest for \S+ not found/i, 'the tag does not exist (manifest unknown)'],
+  [/not found|NotFound/i, 'the image or tag does not exist'],
+  [/no such host|i\/o timeout|dial tcp|connection refused|TLS handshake timeout|network is unreachable/i, 'the registry is unreachable from the node'],
+  [/x509|certificate/i, 'the registry TLS certificate is not trusted'],
+  [/InvalidImageName|invalid reference format|couldn't parse image/i, 'the image name is invalid'],
+  [/ErrImageNeverPull|imagePullPolicy is "Never"|image is not present with pull policy of Never/i, 'imagePullPolicy is Never and the image is not on the node'],
+];
+
+const splitImage = (image: string): { repo: string; tag?: string } => {
+  const at = image.lastIndexOf(':');
+  return at > image.lastIndexOf('/') ? { repo: image.slice(0, at), tag: image.slice(at + 1) } : { repo: image };
+};
+
+/** Another revision or pod using the same repository with a tag that works: a likely tag typo. */
+function workingTag(p: PodFacts, image: string): string | undefined {
+  const { repo, tag } = splitImage(image);
+  const images = new Set<string>();
+  const [kind, name] = p.workload.split('/');
+  if (kind === 'deployment' && name) {
+    for (const rs of p.ctx.index.replicaSetsOf(p.namespace, name)) {
+      for (const c of rs.spec?.template?.spec?.containers ?? []) images.add(c.image ?? '');
+    }
+  }
+  for (const pod of p.ctx.index.podsIn(p.namespace)) {
+    for (const s of pod.status?.containerStatuses ?? []) if (s.state?.running) images.add(s.image);
+  }
+  for (const other of images) {
+    const o = splitImage(other);
+    if (o.repo.endsWith(repo) || repo.endsWith(o.repo)) if (o.tag && o.tag !== tag) return o.tag;
+  }
+  return undefined;
+}
+
+export function imagePullFinding(p: PodFacts, view: ContainerView, waiting: V1ContainerStateWaiting): AnalyzerFinding {
+  const image = view.spec?.image ?? view.status?.image ?? '?';
+  const failures = containerEvents(p.events, view.name).filter((e) => e.reason === 'Failed');
+  // "Failed to pull image ...: <why>" carries the reason; "Error: ImagePullBackOff" only repeats the state.
+  const failed = failures.filter((e) => /Failed to pull image|failed to pull|Failed to inspect image|pull access denied/i.test(e.message ?? '')).at(-1) ?? failures.at(-1);
+  const text = `${failed?.message ?? ''} ${waiting.message ?? ''} ${waiting.reason ?? ''}`;
+  const why = WHY.find(([re]) => re.test(text))?.[1] ?? 'the pull failed';
+  const notFound = /does not exist|tag/.test(why);
+  const good = notFound ? workingTag(p, image) : undefined;
+  const hint = good ? `; tag typo? ${splitImage(image).repo}:${good} is in use` : '';
+  return makeFinding({
+    type: 'image_pull_error',
+    subject: p.ref,
+    summary: `Container ${view.name} of pod ${p.name} cannot pull image ${image}: ${why}${hint}.`,
+    confidence: failed ? 0.95 : 0.85,
+    evidence: [
+      fieldEvidence(p.ref, `${view.statusPath}.state.waiting.reason`, waiting.reason ?? ''),
+      ...(waiting.message ? [fieldEvidence(p.ref, `${view.statusPath}.state.waiting.message`, waiting.message)] : []),
+      ...(failed ? [eventEvidence(p.ref, failed)] : []),
+      fieldEvidence(p.ref, `spec.containers[${view.name}].image`, image),
+    ],
+    facts: { ...baseFacts(p, view.name), image },
+    links: nodeLink(p),
+  });
+}

@@ -1,0 +1,81 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import type { Analyzer, AnalyzerFinding } from './analyzer.js';
+import type { AnalysisContext } from './context.js';
+import { fieldEvidence } from './evidence.js';
+import { makeFinding } from './finding.js';
+import { isPodOfSettledJob } from './job-state.js';
+import { initContainerFinding, containerFinding } from './pod-containers.js';
+import { baseFacts, nodeLink, podFacts, type PodFacts } from './pod-facts.js';
+import { schedulingFinding } from './pod-scheduling.js';
+import { containerViews, isPodReady } from './pod-status.js';
+import { volumeFinding } from './pod-volumes.js';
+
+/**
+ * The Pod analyzer. Succeeded pods are never findings (even when a sidecar exited non-zero),
+ * nor are failed pods of Jobs that completed after retries; errored pods with
+ * restartPolicy: Never are (k8sgpt misses them).
+ */
+function evictedFinding(p: PodFacts): AnalyzerFinding {
+  const message = p.pod.status?.message ?? '';
+  const resource = /low on resource: (\w+)/.exec(message)?.[1];
+  return makeFinding({
+    type: 'evicted',
+    subject: p.ref,
+    summary: `Pod ${p.name} was evicted${p.node ? ` from node ${p.node}` : ''}${resource ? `: the node was low on ${resource}` : message ? `: ${message}` : ''}.`,
+    confidence: 0.95,
+    evidence: [fieldEvidence(p.ref, 'status.reason', 'Evicted'), ...(message ? [fieldEvidence(p.ref, 'status.message', message)] : [])],
+    facts: baseFacts(p),
+    links: nodeLink(p),
+  });
+}
+
+/** Running but not Ready with nothing more specific: weak, but a NotReady node can explain it. */
+function notReadyFinding(p: PodFacts): AnalyzerFinding | undefined {
+  const phase = p.pod.status?.phase;
+  if (phase === 'Running' && !isPodReady(p.pod) && p.pod.status?.conditions?.length) {
+    const ready = p.pod.status.conditions.find((c) => c.type === 'Ready');
+    return makeFinding({
+      type: 'unknown',
+      subject: p.ref,
+      summary: `Pod ${p.name} is Running but not Ready${ready?.reason ? ` (${ready.reason})` : ''}.`,
+      confidence: 0.4,
+      evidence: [fieldEvidence(p.ref, 'status.conditions[Ready].status', ready?.status ?? 'False'), ...(ready?.message ? [fieldEvidence(p.ref, 'status.conditions[Ready].message', ready.message)] : [])],
+      facts: baseFacts(p),
+      links: nodeLink(p),
+    });
+  }
+  if (phase === 'Unknown') {
+    return makeFinding({
+      type: 'unknown', subject: p.ref, summary: `Pod ${p.name} is in phase Unknown: its node${p.node ? ` ${p.node}` : ''} stopped reporting.`,
+      confidence: 0.5, evidence: [fieldEvidence(p.ref, 'status.phase', 'Unknown')], facts: baseFacts(p), links: nodeLink(p),
+    });
+  }
+  return undefined;
+}
+
+export function analyzePod(ctx: AnalysisContext, pod: V1Pod): AnalyzerFinding[] {
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded') return [];
+  if (phase === 'Failed' && isPodOfSettledJob(ctx.index, pod)) return [];
+  const p = podFacts(ctx, pod);
+  if (pod.status?.reason === 'Evicted') return [evictedFinding(p)];
+  const scheduling = schedulingFinding(p);
+  if (scheduling) return [scheduling];
+  const findings: AnalyzerFinding[] = [];
+  for (const view of containerViews(pod)) {
+    const f = view.role === 'init' ? initContainerFinding(p, view) : containerFinding(p, view);
+    if (f) findings.push(f);
+  }
+  const volume = volumeFinding(p);
+  if (volume) findings.push(volume);
+  if (findings.length === 0) {
+    const weak = notReadyFinding(p);
+    if (weak) findings.push(weak);
+  }
+  return findings;
+}
+
+export const podAnalyzer: Analyzer = {
+  kind: 'Pod',
+  analyze: (ctx) => ctx.scope.pods.flatMap((pod) => analyzePod(ctx, pod)),
+};

@@ -1,0 +1,47 @@
+import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import type { Analyzer, AnalyzerFinding } from './analyzer.js';
+import type { AnalysisContext } from './context.js';
+import { eventEvidence, fieldEvidence, latestEvent, specEvidence } from './evidence.js';
+import { makeFinding } from './finding.js';
+import { refOf } from './owners.js';
+import { SnapshotIndex } from './snapshot-index.js';
+
+/** PVC: Pending because its storage class is missing, no default class exists, or provisioning failed; Lost. */
+const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
+
+export function analyzePvc(ctx: AnalysisContext, pvc: V1PersistentVolumeClaim): AnalyzerFinding[] {
+  const phase = pvc.status?.phase;
+  if (phase !== 'Pending' && phase !== 'Lost') return [];
+  const ref = refOf('PersistentVolumeClaim', pvc.metadata);
+  const sc = pvc.spec?.storageClassName;
+  const events = ctx.index.eventsFor('PersistentVolumeClaim', ref.namespace, ref.name);
+  const facts = { pvc: ref.name, ...(sc ? { storageClass: sc } : {}) };
+  const phaseEvidence = fieldEvidence(ref, 'status.phase', phase);
+  const make = (summary: string, confidence: number, evidence = [phaseEvidence]) =>
+    [makeFinding({ type: 'pvc_provisioning_failure', subject: ref, summary, confidence, evidence, facts })];
+  if (phase === 'Lost') return make(`PersistentVolumeClaim ${ref.name} is Lost: its volume ${pvc.spec?.volumeName ?? ''} no longer exists.`, 0.85);
+  const failed = latestEvent(events, ['ProvisioningFailed']);
+  if (failed) {
+    const missing = /storageclass\.storage\.k8s\.io "([^"]+)" not found/.exec(failed.message ?? '')?.[1];
+    return make(
+      missing ? `PersistentVolumeClaim ${ref.name} is Pending: storage class ${missing} not found.` : `PersistentVolumeClaim ${ref.name} is Pending: provisioning failed: ${failed.message ?? ''}`,
+      0.93, [phaseEvidence, eventEvidence(ref, failed)]);
+  }
+  const classes = ctx.snapshot.storageClasses;
+  if (sc && classes.length > 0 && !SnapshotIndex.find(ctx.index.storageClasses, undefined, sc)) {
+    return make(`PersistentVolumeClaim ${ref.name} is Pending: storage class ${sc} not found.`, 0.9, [phaseEvidence, specEvidence(ref, 'spec.storageClassName', sc)]);
+  }
+  if (sc === undefined && !pvc.spec?.volumeName && classes.length > 0 && !classes.some((c) => c.metadata?.annotations?.[DEFAULT_CLASS] === 'true')) {
+    return make(`PersistentVolumeClaim ${ref.name} is Pending: it names no storage class and the cluster has no default StorageClass.`, 0.85,
+      [phaseEvidence, specEvidence(ref, 'spec.storageClassName', '<unset>')]);
+  }
+  if (latestEvent(events, ['WaitForFirstConsumer', 'WaitForPodScheduled'])) return [];
+  const external = latestEvent(events, ['ExternalProvisioning']);
+  if (external) return make(`PersistentVolumeClaim ${ref.name} is Pending: still waiting for the external provisioner: ${external.message ?? ''}`, 0.6, [phaseEvidence, eventEvidence(ref, external)]);
+  return make(`PersistentVolumeClaim ${ref.name} is Pending (unbound)${sc ? ` with storage class ${sc}` : ''}.`, 0.5);
+}
+
+export const pvcAnalyzer: Analyzer = {
+  kind: 'PersistentVolumeClaim',
+  analyze: (ctx) => ctx.scope.persistentVolumeClaims.flatMap((p) => analyzePvc(ctx, p)),
+};

@@ -1,0 +1,107 @@
+import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import type { EvidenceItem, ResourceRef } from '../../domain/diagnosis.js';
+import type { AnalysisContext } from './context.js';
+import { fieldEvidence, specEvidence } from './evidence.js';
+import { refOf, workloadOf } from './owners.js';
+import { podStatusText } from './pod-status.js';
+import { SnapshotIndex } from './snapshot-index.js';
+
+/**
+ * Whether a Service has ready endpoints, and if not, why: its backing workload is scaled to zero,
+ * no pod matches the selector, or the matching pods are not ready.
+ */
+export interface EndpointsState {
+  ready: number;
+  notReady: number;
+  /** How sure we are of the count: the Endpoints object itself, or inferred from pods. */
+  source: 'endpoints' | 'pods';
+  evidence: EvidenceItem[];
+}
+
+export interface NoEndpointsReason {
+  text: string;
+  /** Pods match the selector but none is ready: a consequence of the pods' own problem. */
+  podsNotReady?: boolean;
+  /** e.g. `deployment/postgres`. */
+  backend?: string;
+  backendRef?: ResourceRef;
+  evidence: EvidenceItem[];
+}
+
+export const selectorText = (sel: Record<string, string>): string => Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',');
+const matches = (sel: Record<string, string>, labels: Record<string, string> | undefined): boolean =>
+  Object.entries(sel).every(([k, v]) => labels?.[k] === v);
+
+export function matchingPods(ctx: AnalysisContext, svc: V1Service): V1Pod[] {
+  const sel = svc.spec?.selector;
+  if (!sel || Object.keys(sel).length === 0) return [];
+  return ctx.index.podsIn(svc.metadata?.namespace).filter((p) => matches(sel, p.metadata?.labels) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+}
+
+export function endpointsState(ctx: AnalysisContext, svc: V1Service): EndpointsState {
+  const ref = refOf('Service', svc.metadata);
+  const ep = SnapshotIndex.find(ctx.index.endpoints, ref.namespace, ref.name);
+  if (ep) {
+    const epRef = refOf('Endpoints', ep.metadata);
+    const ready = (ep.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
+    const notReady = (ep.subsets ?? []).reduce((n, s) => n + (s.notReadyAddresses?.length ?? 0), 0);
+    const value = ready > 0 ? `${ready} ready address(es)` : !ep.subsets || ep.subsets.length === 0 ? '<none> (no subsets)' : `0 ready, ${notReady} not-ready address(es)`;
+    return { ready, notReady, source: 'endpoints', evidence: [fieldEvidence(epRef, 'subsets', value)] };
+  }
+  const pods = matchingPods(ctx, svc);
+  const ready = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+  return { ready, notReady: pods.length - ready, source: 'pods', evidence: [fieldEvidence(ref, 'matching pods ready', `${ready}/${pods.length}`)] };
+}
+
+export function whyNoEndpoints(ctx: AnalysisContext, svc: V1Service): NoEndpointsReason {
+  const ref = refOf('Service', svc.metadata);
+  const sel = svc.spec?.selector ?? {};
+  const selEvidence = specEvidence(ref, 'spec.selector', selectorText(sel));
+  const pods = matchingPods(ctx, svc);
+  if (pods.length > 0) {
+    const top = workloadOf(ctx.index, refOf('Pod', pods[0]!.metadata));
+    const states = pods.slice(0, 3).map((p) => `${p.metadata?.name}: ${podStatusText(p)}`).join(', ');
+    return {
+      text: `${pods.length} pod(s) match selector ${selectorText(sel)} but none is ready (${states})`,
+      backend: `${top.kind.toLowerCase()}/${top.name}`,
+      backendRef: top,
+      podsNotReady: true,
+      evidence: [selEvidence],
+    };
+  }
+  const workloads = [
+    ...ctx.snapshot.deployments.map((d) => ({ kind: 'Deployment', o: d, replicas: d.spec?.replicas ?? 1, labels: d.spec?.template?.metadata?.labels })),
+    ...ctx.snapshot.statefulSets.map((d) => ({ kind: 'StatefulSet', o: d, replicas: d.spec?.replicas ?? 1, labels: d.spec?.template?.metadata?.labels })),
+  ].filter((w) => (w.o.metadata?.namespace ?? '') === (ref.namespace ?? '') && Object.keys(sel).length > 0 && matches(sel, w.labels));
+  const scaledToZero = workloads.find((w) => w.replicas === 0);
+  if (scaledToZero) {
+    const wref = refOf(scaledToZero.kind, scaledToZero.o.metadata);
+    return {
+      text: `${wref.kind.toLowerCase()} ${wref.name} is scaled to 0 replicas`,
+      backend: `${wref.kind.toLowerCase()}/${wref.name}`,
+      backendRef: wref,
+      evidence: [selEvidence, fieldEvidence(wref, 'spec.replicas', 0)],
+    };
+  }
+  const noPods = workloads[0];
+  if (noPods) {
+    const wref = refOf(noPods.kind, noPods.o.metadata);
+    return {
+      text: `${wref.kind.toLowerCase()} ${wref.name} wants ${noPods.replicas} replica(s) but has no pods`,
+      backend: `${wref.kind.toLowerCase()}/${wref.name}`,
+      backendRef: wref,
+      evidence: [selEvidence, fieldEvidence(wref, 'spec.replicas', noPods.replicas)],
+    };
+  }
+  return { text: `no pod or workload in namespace ${ref.namespace ?? '?'} matches selector ${selectorText(sel)}${namesake(ctx, ref)}`, evidence: [selEvidence] };
+}
+
+/** A workload named like the service whose pods carry other labels: the likely selector mismatch. */
+function namesake(ctx: AnalysisContext, ref: ResourceRef): string {
+  const w =
+    SnapshotIndex.find(ctx.index.deployments, ref.namespace, ref.name) ?? SnapshotIndex.find(ctx.index.statefulSets, ref.namespace, ref.name);
+  const labels = w?.spec?.template?.metadata?.labels;
+  if (!w || !labels) return '';
+  const kind = 'serviceName' in (w.spec ?? {}) ? 'statefulset' : 'deployment';
+  return ` (${kind} ${ref.name} labels its pods ${selectorText(labels)}: selector mismatch?)`;
+}

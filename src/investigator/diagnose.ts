@@ -1,0 +1,94 @@
+import type { Diagnosis, ResourceRef } from '../domain/diagnosis.js';
+import { SyntraError } from '../domain/errors.js';
+import { toPublicFinding, type AnalyzerFinding } from './analyzers/analyzer.js';
+import { buildAnalysisContext, type AnalysisContext } from './analyzers/context.js';
+import { normalizeKind, refKey, workloadOf } from './analyzers/owners.js';
+import { runAnalyzers } from './analyzers/registry.js';
+import { SnapshotIndex } from './analyzers/snapshot-index.js';
+import type { ClusterSnapshot } from './evidence/snapshot.js';
+import { noIssueFinding } from './healthy.js';
+import { rankFindings } from './rank.js';
+
+/**
+ * The investigator's rule-based diagnosis: analyzers → causal linking → ranking → one Diagnosis
+ * per target. Pure and synchronous: the snapshot holds all evidence.
+ */
+const EXPLAINER_TYPES = new Set(['service_no_endpoints', 'node_not_ready', 'pvc_provisioning_failure', 'resource_quota_exceeded']);
+
+export interface DiagnoseTarget {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+function assemble(ctx: AnalysisContext, target: ResourceRef, findings: readonly AnalyzerFinding[]): Diagnosis {
+  const ranked = findings.length > 0 ? rankFindings(ctx, findings) : [noIssueFinding(ctx, target)];
+  const root = ranked[0]!;
+  const affected = new Map<string, ResourceRef>([[refKey(target), target]]);
+  for (const f of ranked) for (const r of f.affected_resources) if (!affected.has(refKey(r))) affected.set(refKey(r), r);
+  return {
+    target,
+    root_cause: { type: root.type, summary: root.summary, confidence: root.confidence, detection_method: root.detection_method, evidence: root.evidence },
+    findings: ranked.map(toPublicFinding),
+    remediation: root.remediation,
+    affected_resources: [...affected.values()],
+  };
+}
+
+function targetExists(ctx: AnalysisContext, t: ResourceRef): boolean {
+  const i = ctx.index;
+  const maps: Record<string, Map<string, unknown>> = {
+    Pod: i.pods, Deployment: i.deployments, ReplicaSet: i.replicaSets, StatefulSet: i.statefulSets, DaemonSet: i.daemonSets,
+    Job: i.jobs, CronJob: i.cronJobs, Service: i.services, Node: i.nodes, PersistentVolumeClaim: i.pvcs,
+  };
+  const map = maps[t.kind];
+  if (map) return SnapshotIndex.find(map, t.namespace, t.name) !== undefined;
+  return ctx.scope.ingresses.length + ctx.scope.horizontalPodAutoscalers.length > 0 || t.kind === 'ResourceQuota';
+}
+
+/** Diagnoses one target (or, without one, the most important problem in the snapshot). */
+export function diagnose(snapshot: ClusterSnapshot, target?: DiagnoseTarget): Diagnosis {
+  if (!target) {
+    const all = diagnoseAll(snapshot);
+    if (all[0]) return all[0];
+    const ctx = buildAnalysisContext(snapshot);
+    const scopeRef: ResourceRef = { kind: 'Namespace', name: snapshot.namespaces.length === 1 ? snapshot.namespaces[0]! : 'all' };
+    return assemble(ctx, scopeRef, []);
+  }
+  const ref: ResourceRef = { kind: normalizeKind(target.kind), name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) };
+  const ctx = buildAnalysisContext(snapshot, { target: ref });
+  if (!targetExists(ctx, ref)) {
+    throw new SyntraError('not_found', `${ref.kind} ${ref.name}${ref.namespace ? ` in namespace ${ref.namespace}` : ''} is not in the evidence (${snapshot.source.description}).`, {
+      details: { target: ref },
+    });
+  }
+  const withNs = ref.namespace ? ref : { ...ref, ...namespaceOf(ctx, ref) };
+  return assemble(ctx, withNs, runAnalyzers(ctx));
+}
+
+function namespaceOf(ctx: AnalysisContext, ref: ResourceRef): { namespace?: string } {
+  const obj = [...ctx.scope.pods, ...ctx.scope.deployments, ...ctx.scope.services, ...ctx.scope.jobs, ...ctx.scope.statefulSets][0];
+  const ns = ref.kind === 'Node' ? undefined : obj?.metadata?.namespace;
+  return ns ? { namespace: ns } : {};
+}
+
+/**
+ * Every unhealthy resource, one Diagnosis per workload (pods grouped under their Deployment,
+ * StatefulSet, DaemonSet, CronJob…), explainers (services, nodes, PVCs) first, then by confidence.
+ */
+export function diagnoseAll(snapshot: ClusterSnapshot, options: { namespace?: string } = {}): Diagnosis[] {
+  const ctx = buildAnalysisContext(snapshot, options.namespace !== undefined ? { namespace: options.namespace } : {});
+  const groups = new Map<string, { ref: ResourceRef; findings: AnalyzerFinding[] }>();
+  for (const f of runAnalyzers(ctx)) {
+    const ref = f.groupUnder ? workloadOf(ctx.index, f.groupUnder) : workloadOf(ctx.index, f.subject);
+    const key = refKey(ref);
+    const group = groups.get(key) ?? { ref, findings: [] };
+    group.findings.push(f);
+    groups.set(key, group);
+  }
+  const diagnoses = [...groups.values()].map((g) => assemble(ctx, g.ref, g.findings));
+  // Problems that explain other workloads' failures (a service, node, PVC, quota) come first.
+  const rank = (d: Diagnosis) => (EXPLAINER_TYPES.has(d.root_cause.type) && d.findings[0]?.explains?.length ? 2 : d.root_cause.type === 'no_issue_found' ? 0 : 1);
+  return diagnoses
+    .sort((a, b) => rank(b) - rank(a) || b.root_cause.confidence - a.root_cause.confidence || refKey(a.target).localeCompare(refKey(b.target)));
+}
