@@ -1,0 +1,105 @@
+import type { Database } from '../db/database.js';
+import { SyntraError } from '../domain/errors.js';
+import { runCancelSubject } from '../bus/subjects.js';
+import { appendEvent } from './ledger.js';
+import { signalOutbox } from './outbox-signal.js';
+import { ARTIFACT_COLUMNS, EVENT_COLUMNS, RUN_COLUMNS, TASK_COLUMNS, toArtifact, toEvent, toRun, toTask } from './row-mappers.js';
+import { decodeRunCursor, encodeRunCursor } from './run-cursor.js';
+import { isUuid, jsonParam } from './sql-values.js';
+import { TERMINAL_RUN_STATUSES, type Run, type RunDetail, type RunStatus } from './types.js';
+
+/** The run with its tasks, artifacts and whole ledger; null when it does not exist. */
+export async function getRun(db: Database, runId: string): Promise<RunDetail | null> {
+  if (!isUuid(runId)) return null;
+  const run = await db.query(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [runId]);
+  if (run.rows.length === 0) return null;
+  const [tasks, artifacts, events] = await Promise.all([
+    db.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE run_id = $1 ORDER BY created_at, id`, [runId]),
+    db.query(`SELECT ${ARTIFACT_COLUMNS} FROM artifacts WHERE run_id = $1 ORDER BY created_at, id`, [runId]),
+    db.query(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE run_id = $1 ORDER BY seq`, [runId]),
+  ]);
+  return {
+    run: toRun(run.rows[0]!),
+    tasks: tasks.rows.map(toTask),
+    artifacts: artifacts.rows.map(toArtifact),
+    events: events.rows.map(toEvent),
+  };
+}
+
+export interface ListRunsQuery {
+  status?: RunStatus;
+  kind?: string;
+  since?: Date;
+  /** Namespace isolation: only runs in these namespaces; undefined = every run. */
+  namespaces?: readonly string[];
+  cursor?: string;
+  limit: number;
+}
+
+/** Newest first, keyset-paginated on (created_at, id). */
+export async function listRuns(db: Database, q: ListRunsQuery): Promise<{ items: Run[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(Math.trunc(q.limit) || 1, 1), 500);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (q.status) add((p) => `status = ${p}`, q.status);
+  if (q.kind) add((p) => `kind = ${p}`, q.kind);
+  if (q.since) add((p) => `created_at >= ${p}`, q.since);
+  if (q.namespaces) add((p) => `namespace = ANY(${p}::text[])`, [...q.namespaces]);
+  if (q.cursor) {
+    const c = decodeRunCursor(q.cursor);
+    params.push(c.createdAtMicros, c.id);
+    where.push(
+      `(created_at, id) < (timestamptz 'epoch' + $${params.length - 1}::bigint * interval '1 microsecond', $${params.length}::uuid)`,
+    );
+  }
+  params.push(limit + 1);
+  const res = await db.query(
+    `SELECT ${RUN_COLUMNS}, (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros
+       FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    params,
+  );
+  const rows = res.rows.slice(0, limit);
+  const last = rows[rows.length - 1];
+  const nextCursor =
+    res.rows.length > limit && last ? encodeRunCursor({ createdAtMicros: Number(last.created_micros), id: String(last.id) }) : null;
+  return { items: rows.map(toRun), nextCursor };
+}
+
+/**
+ * Cancels a run: every open queue item and task is cancelled (a leased item keeps its token, so
+ * its worker's complete/fail gets a clean "run finished" answer), the run becomes cancelled,
+ * and a `syntra.run.<id>.cancel` outbox message makes the workers abort running handlers.
+ */
+export async function cancelRun(db: Database, runId: string, opts: { actor?: string; reason?: string } = {}): Promise<Run> {
+  if (!isUuid(runId)) throw new SyntraError('not_found', `run ${runId} does not exist`);
+  const actor = opts.actor ?? null;
+  const reason = opts.reason ?? 'cancelled by request';
+  const run = await db.transaction(async (tx) => {
+    // Lock order as everywhere: queue items first, then the run.
+    await tx.query(`SELECT id FROM queue_items WHERE run_id = $1 AND state IN ('available', 'leased') ORDER BY id FOR UPDATE`, [runId]);
+    const locked = await tx.query<{ status: RunStatus }>(`SELECT status FROM runs WHERE id = $1 FOR UPDATE`, [runId]);
+    const status = locked.rows[0]?.status;
+    if (status === undefined) throw new SyntraError('not_found', `run ${runId} does not exist`);
+    if (TERMINAL_RUN_STATUSES.has(status)) {
+      throw new SyntraError('run_finished', `run ${runId} already finished (${status})`, { details: { status } });
+    }
+    await tx.query(`SELECT syntra_close_open_work($1, $2, $3)`, [runId, actor, reason]);
+    const updated = await tx.query(
+      `UPDATE runs SET status = 'cancelled', finished_at = now(), error = $2::jsonb WHERE id = $1 RETURNING ${RUN_COLUMNS}`,
+      [runId, jsonParam({ code: 'cancelled', message: reason })],
+    );
+    await appendEvent(tx, { runId, type: 'run.cancelled', actor, data: { reason } });
+    await tx.query(`INSERT INTO outbox (topic, payload) VALUES ($1, $2::jsonb)`, [
+      runCancelSubject(runId),
+      jsonParam({ runId, reason }),
+    ]);
+    return toRun(updated.rows[0]!);
+  });
+  signalOutbox();
+  return run;
+}
