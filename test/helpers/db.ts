@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
-import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from '../../src/db/database.js';
 import { listMigrations, migrate } from '../../src/db/migrate.js';
 import { openPglite } from '../../src/db/pglite.js';
@@ -29,14 +31,28 @@ const migrationsHash = createHash('sha256')
 
 let pgliteTemplate: Promise<Blob> | undefined;
 
-async function pgliteDb(): Promise<TestDatabase> {
-  pgliteTemplate ??= (async () => {
+/**
+ * The migrated template is dumped once and cached on disk by migrations hash, so the many
+ * test files (each in its own worker process) load it instead of migrating again.
+ */
+async function loadOrBuildPgliteTemplate(): Promise<Blob> {
+  const file = path.join(tmpdir(), `syntra-pglite-template-${migrationsHash}.tgz`);
+  try {
+    return new Blob([await readFile(file)]);
+  } catch {
     const tmpl = await openPglite();
     await migrate(tmpl);
-    const dump = await (tmpl as Database & { pglite: PGlite }).pglite.dumpDataDir('none');
+    const dump = await tmpl.pglite.dumpDataDir('gzip');
     await tmpl.close();
+    const partial = `${file}.${process.pid}.tmp`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file); // atomic: concurrent builders each write a complete file
     return dump;
-  })();
+  }
+}
+
+async function pgliteDb(): Promise<TestDatabase> {
+  pgliteTemplate ??= loadOrBuildPgliteTemplate();
   const db = await openPglite({ loadDataDir: await pgliteTemplate });
   return { db, url: undefined, drop: () => db.close() };
 }
