@@ -23,6 +23,8 @@ export interface SyntraConfig {
   };
   readonly artifacts: ArtifactsConfig;
   readonly kubeconfig: string | undefined;
+  /** Where investigations read the cluster from (SYNTRA_EVIDENCE); never taken from request input. */
+  readonly evidence: EvidenceSetting;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -39,7 +41,18 @@ export type ArtifactsConfig =
       readonly prefix: string | undefined;
     };
 
+/** `auto`: the kubeconfig cluster when one is configured, else the bundled demo cluster. */
+export type EvidenceSetting = { readonly kind: 'auto' | 'demo' | 'live' } | { readonly kind: 'dump'; readonly dir: string };
+
 type Env = Record<string, string | undefined>;
+
+function evidenceSetting(raw: string | undefined): EvidenceSetting {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'auto') return { kind: 'auto' };
+  if (value === 'demo' || value === 'live') return { kind: value };
+  if (value.startsWith('dump:') && value.length > 'dump:'.length) return { kind: 'dump', dir: path.resolve(value.slice('dump:'.length)) };
+  throw new SyntraError('config_invalid', `SYNTRA_EVIDENCE must be auto, demo, live or dump:/path/to/dump, got "${value}"`);
+}
 
 function artifactsConfig(env: Env, dataDir: string): ArtifactsConfig {
   if (!env.S3_BUCKET) {
@@ -98,6 +111,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
     },
     artifacts: artifactsConfig(env, dataDir),
     kubeconfig: env.KUBECONFIG || undefined,
+    evidence: evidenceSetting(env.SYNTRA_EVIDENCE),
     logLevel,
     ...overrides,
   };

@@ -39,6 +39,8 @@ export const ERROR_CATALOGUE = {
   provider_invalid_output: { status: 502, retryable: false },
   provider_not_configured: { status: 503, retryable: false },
   config_invalid: { status: 500, retryable: false },
+  /** A client (the CLI) could not reach the API at all: connection refused, DNS, TLS. */
+  server_unreachable: { status: 503, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../db/database.js';
+import { SyntraError, isSyntraError } from '../domain/errors.js';
+import { createApiKey, resolveApiKey } from './api-keys.js';
+import { appendAudit } from './audit.js';
+import { cliConfigPath, readCliConfig, writeCliConfig } from './cli-config.js';
+import { createUser } from './users.js';
+
+/**
+ * First start. Auth is always on, so a fresh installation needs someone who can log in:
+ * - an admin from SYNTRA_ADMIN_EMAIL / SYNTRA_ADMIN_PASSWORD, else `admin@localhost` with a
+ *   generated password that the caller prints once (it is stored only as an argon2id hash);
+ * - in embedded mode, an admin API key written to the local CLI config (0600) so the CLI
+ *   works at once; kept as long as the key in the file still authenticates.
+ * Listening on a non-loopback address is refused while nobody chose the admin credentials:
+ * no users yet and no SYNTRA_ADMIN_PASSWORD (a generated password printed to a container log
+ * is not a credential anyone chose).
+ */
+export interface BootstrapOptions {
+  mode: 'embedded' | 'distributed';
+  /** Where the CLI should talk to, e.g. http://127.0.0.1:7070. */
+  endpoint: string;
+  host: string;
+  env?: Record<string, string | undefined>;
+}
+
+export interface BootstrapResult {
+  admin: { email: string; created: boolean; generatedPassword?: string };
+  cliConfig?: { path: string; keyCreated: boolean };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+async function userCount(db: Database): Promise<number> {
+  const res = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  return res.rows[0]?.n ?? 0;
+}
+
+export async function assertSafeToBind(db: Database, host: string, env: Record<string, string | undefined> = process.env): Promise<void> {
+  if (isLoopbackHost(host) || env.SYNTRA_ADMIN_PASSWORD) return;
+  if ((await userCount(db)) > 0) return;
+  throw new SyntraError(
+    'config_invalid',
+    `refusing to listen on ${host} before an admin is configured: set SYNTRA_ADMIN_EMAIL and SYNTRA_ADMIN_PASSWORD, ` +
+      'or start once on 127.0.0.1 to create the admin',
+  );
+}
+
+export async function bootstrapAccess(db: Database, options: BootstrapOptions): Promise<BootstrapResult> {
+  const env = options.env ?? process.env;
+  await assertSafeToBind(db, options.host, env);
+
+  const email = (env.SYNTRA_ADMIN_EMAIL || 'admin@localhost').trim().toLowerCase();
+  let admin: BootstrapResult['admin'] = { email, created: false };
+  if ((await userCount(db)) === 0) {
+    const generated = env.SYNTRA_ADMIN_PASSWORD ? undefined : randomBytes(18).toString('base64url');
+    try {
+      const user = await createUser(db, { email, password: env.SYNTRA_ADMIN_PASSWORD || generated!, roles: ['admin'] });
+      await appendAudit(db, { actorType: 'system', action: 'user.bootstrap_admin', target: user.id, result: 'ok', details: { email } });
+      admin = { email, created: true, ...(generated ? { generatedPassword: generated } : {}) };
+    } catch (e) {
+      // Another replica starting at the same moment created it first.
+      if (!(isSyntraError(e) && e.code === 'conflict')) throw e;
+    }
+  }
+
+  if (options.mode !== 'embedded') return { admin };
+  const file = cliConfigPath(env);
+  const existing = readCliConfig(file);
+  if (existing?.apiKey) {
+    const stillValid = await resolveApiKey(db, existing.apiKey).then(
+      (p) => p.keyType === 'admin',
+      () => false,
+    );
+    if (stillValid) {
+      if (existing.endpoint !== options.endpoint) writeCliConfig(file, { endpoint: options.endpoint });
+      return { admin, cliConfig: { path: file, keyCreated: false } };
+    }
+  }
+  const owner = await db.query<{ id: string }>(
+    `SELECT id FROM users WHERE 'admin' = ANY(roles) AND status = 'active' ORDER BY created_at LIMIT 1`,
+  );
+  if (!owner.rows[0]) return { admin };
+  const { key, secret } = await createApiKey(db, { ownerId: owner.rows[0].id, name: 'local CLI (syntra up)', type: 'admin', createdBy: 'system' });
+  await appendAudit(db, { actorType: 'system', action: 'key.create', target: key.id, result: 'ok', details: { name: key.name, type: key.type, prefix: key.prefix } });
+  writeCliConfig(file, { endpoint: options.endpoint, apiKey: secret });
+  return { admin, cliConfig: { path: file, keyCreated: true } };
+}
+
+/** What the operator must see once, on stderr: a generated password and where the CLI key went. */
+export function bootstrapNotice(result: BootstrapResult): string {
+  const lines: string[] = [];
+  if (result.admin.created && result.admin.generatedPassword) {
+    lines.push(
+      `Created admin ${result.admin.email} with generated password: ${result.admin.generatedPassword}`,
+      '  (shown only this once — log in and change it with POST /v1/auth/password, or set SYNTRA_ADMIN_EMAIL/SYNTRA_ADMIN_PASSWORD before first start)',
+    );
+  } else if (result.admin.created) {
+    lines.push(`Created admin ${result.admin.email} from SYNTRA_ADMIN_EMAIL/SYNTRA_ADMIN_PASSWORD.`);
+  }
+  if (result.cliConfig) {
+    lines.push(
+      `${result.cliConfig.keyCreated ? 'Stored a new' : 'Using the'} admin API key for the CLI in ${result.cliConfig.path} (mode 0600).`,
+      `  For curl, add: -H "X-API-Key: $(node -p 'require(process.argv[1]).apiKey' ${result.cliConfig.path})"`,
+    );
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}

@@ -1,0 +1,85 @@
+/**
+ * The permission catalogue and the role → permission map. Every route declares one of these
+ * (or `self`, or `public: true`); nothing else grants access.
+ */
+export const PERMISSIONS = [
+  'kubernetes:read',
+  'kubernetes:write',
+  'runs:read',
+  'runs:write',
+  'incident:read',
+  'incident:create',
+  'control:read',
+  'control:write',
+  'keys:manage',
+  'users:manage',
+  'audit:read',
+  // Remote workers claiming, renewing, completing and failing queue items.
+  'queue:work',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * Route declaration for "any authenticated principal, acting on itself" (who am I, my
+ * password, my rate-limit windows, logout). It is not grantable and never appears in a token.
+ */
+export const SELF = 'self' as const;
+export type RoutePermission = Permission | typeof SELF;
+
+export const ROLES = ['admin', 'operator', 'developer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+const READS: Permission[] = PERMISSIONS.filter((p) => p.endsWith(':read'));
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
+  admin: PERMISSIONS,
+  operator: [
+    'runs:read',
+    'runs:write',
+    'incident:read',
+    'incident:create',
+    'kubernetes:read',
+    'kubernetes:write',
+    'control:read',
+    'control:write',
+    'audit:read',
+  ],
+  developer: ['runs:read', 'runs:write', 'incident:read', 'incident:create', 'kubernetes:read', 'control:read'],
+  viewer: READS.filter((p) => p !== 'audit:read'),
+});
+
+export const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
+export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
+
+/** Permissions that change state: a `sk_test_` key never holds or uses one of these. */
+export function isWritePermission(p: string): boolean {
+  return p === 'queue:work' || /:(write|create|manage)$/.test(p);
+}
+
+export function permissionsForRoles(roles: readonly string[]): Permission[] {
+  const out = new Set<Permission>();
+  for (const r of roles) if (isRole(r)) for (const p of ROLE_PERMISSIONS[r]) out.add(p);
+  return PERMISSIONS.filter((p) => out.has(p));
+}
+
+export type KeyType = 'live' | 'test' | 'admin';
+
+/** The most a key of each type may ever carry, whatever its owner holds. */
+export function keyTypeCeiling(type: KeyType): Permission[] {
+  switch (type) {
+    case 'admin':
+      return [...PERMISSIONS];
+    case 'live':
+      return PERMISSIONS.filter((p) => p !== 'keys:manage' && p !== 'users:manage');
+    case 'test':
+      return PERMISSIONS.filter((p) => !isWritePermission(p));
+  }
+}
+
+/** Intersection of namespace scopes; null means "every namespace". */
+export function intersectNamespaces(a: readonly string[] | null, b: readonly string[] | null): string[] | null {
+  if (a === null) return b === null ? null : [...b];
+  if (b === null) return [...a];
+  return a.filter((n) => b.includes(n));
+}

@@ -1,0 +1,123 @@
+import type { CoreV1Event, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { ResourceRef } from '../domain/diagnosis.js';
+import { podStatusText, restartCount } from '../investigator/analyzers/pod-status.js';
+import type { ClusterSnapshot } from '../investigator/evidence/snapshot.js';
+import { endpointAddresses, eventsFor, logsOf, ownerChain, podsOfOwner, refOf, servicesSelecting, topOwner } from '../investigator/evidence/relations.js';
+import { hostPortIn } from '../investigator/logs/extract.js';
+
+/**
+ * The part of the (already redacted) evidence that the question is about, small enough for the
+ * ledger, the task input and a model prompt: the target pods and their containers, the owner
+ * chain and sibling pods, the services that select them or that their logs try to reach (with
+ * endpoint counts), warning events, and log tails (current and previous).
+ */
+export interface EvidenceSummary {
+  source: string;
+  namespace: string | undefined;
+  targets: string[];
+  owners: ResourceRef[];
+  pods: Array<{ name: string; status: string; ready: boolean; restarts: number; containers: Array<{ name: string; state: string; lastState?: string; exitCode?: number }> }>;
+  services: Array<{ name: string; selector: string; ports: string; readyEndpoints: number | null; notReadyEndpoints: number | null; why: 'selects_target' | 'named_in_logs' }>;
+  events: Array<{ type: string; reason: string; object: string; message: string; count: number }>;
+  logs: Array<{ pod: string; container: string; previous: boolean; lines: string[] }>;
+  counts: { pods: number; services: number; events: number; logLines: number };
+  warnings: string[];
+}
+
+const LOG_TAIL = 15;
+const MAX_EVENTS = 25;
+const MAX_LOG_STREAMS = 8;
+
+function containerState(s: NonNullable<NonNullable<V1Pod['status']>['containerStatuses']>[number]): { state: string; lastState?: string; exitCode?: number } {
+  const st = s.state;
+  const state = st?.waiting ? `waiting (${st.waiting.reason ?? ''})` : st?.terminated ? `terminated (${st.terminated.reason ?? ''}, exit ${st.terminated.exitCode})` : st?.running ? 'running' : 'unknown';
+  const last = s.lastState?.terminated;
+  return { state, ...(last ? { lastState: `terminated (${last.reason ?? ''}, exit ${last.exitCode})`, exitCode: last.exitCode } : {}) };
+}
+
+/** Services the target pods' logs try to reach (`postgres.production.svc:5432`, a cluster IP). */
+function servicesNamedInLogs(snapshot: ClusterSnapshot, pods: V1Pod[]): V1Service[] {
+  const found = new Set<V1Service>();
+  for (const pod of pods) {
+    for (const log of logsOf(snapshot, refOf(pod, 'Pod'))) {
+      for (const line of log.lines) {
+        const hp = hostPortIn(line);
+        if (!hp) continue;
+        const first = hp.host.toLowerCase().split('.')[0];
+        const svc = snapshot.services.find(
+          (s) => s.metadata?.namespace === pod.metadata?.namespace && (s.metadata?.name === first || s.spec?.clusterIP === hp.host),
+        );
+        if (svc) found.add(svc);
+      }
+    }
+  }
+  return [...found];
+}
+
+const eventLine = (e: CoreV1Event) => ({
+  type: e.type ?? '',
+  reason: e.reason ?? '',
+  object: `${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}`,
+  message: (e.message ?? '').slice(0, 400),
+  count: e.count ?? 1,
+});
+
+export function summarizeEvidence(snapshot: ClusterSnapshot, focus: { namespace?: string | undefined; pods?: string[] | undefined; wide: boolean }): EvidenceSummary {
+  const inNs = snapshot.pods.filter((p) => !focus.namespace || p.metadata?.namespace === focus.namespace);
+  const named = new Set(focus.pods ?? []);
+  const targets = focus.wide || named.size === 0 ? inNs : inNs.filter((p) => named.has(p.metadata?.name ?? ''));
+  const first = targets[0];
+  const owners = first ? ownerChain(snapshot, first).map(({ object: _o, ...ref }) => ref) : [];
+  const top = first ? topOwner(snapshot, first) : undefined;
+  const siblings = top ? podsOfOwner(snapshot, top) : [];
+  const pods = [...new Map([...targets, ...siblings].map((p) => [p.metadata?.name ?? '', p])).values()];
+
+  const services = new Map<V1Service, EvidenceSummary['services'][number]['why']>();
+  for (const p of pods) for (const s of servicesSelecting(snapshot, p)) services.set(s, 'selects_target');
+  for (const s of servicesNamedInLogs(snapshot, pods)) if (!services.has(s)) services.set(s, 'named_in_logs');
+
+  const refs: ResourceRef[] = [...pods.map((p) => refOf(p, 'Pod')), ...owners, ...[...services.keys()].map((s) => refOf(s, 'Service'))];
+  const events = refs.flatMap((r) => eventsFor(snapshot, r));
+  const warnings = events.filter((e) => e.type === 'Warning');
+  const shownEvents = [...warnings, ...events.filter((e) => e.type !== 'Warning')].slice(0, MAX_EVENTS);
+
+  const logs = pods
+    .flatMap((p) => logsOf(snapshot, refOf(p, 'Pod')))
+    .sort((a, b) => Number(b.previous) - Number(a.previous))
+    .slice(0, MAX_LOG_STREAMS)
+    .map((l) => ({ pod: l.pod, container: l.container, previous: l.previous, lines: l.lines.slice(-LOG_TAIL) }));
+
+  return {
+    source: snapshot.source.description,
+    namespace: focus.namespace,
+    targets: targets.map((p) => p.metadata?.name ?? ''),
+    owners,
+    pods: pods.slice(0, 20).map((p) => ({
+      name: p.metadata?.name ?? '',
+      status: podStatusText(p),
+      ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+      restarts: restartCount(p),
+      containers: (p.status?.containerStatuses ?? []).map((s) => ({ name: s.name, ...containerState(s) })),
+    })),
+    services: [...services.entries()].map(([s, why]) => {
+      const ep = endpointAddresses(snapshot, s);
+      return {
+        name: s.metadata?.name ?? '',
+        selector: Object.entries(s.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+        ports: (s.spec?.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(','),
+        readyEndpoints: ep ? ep.ready : null,
+        notReadyEndpoints: ep ? ep.notReady : null,
+        why,
+      };
+    }),
+    events: shownEvents.map(eventLine),
+    logs,
+    counts: {
+      pods: pods.length,
+      services: services.size,
+      events: events.length,
+      logLines: logs.reduce((n, l) => n + l.lines.length, 0),
+    },
+    warnings: snapshot.source.warnings ?? [],
+  };
+}

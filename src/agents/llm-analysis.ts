@@ -1,0 +1,119 @@
+import { PROMPT_NAMES, renderPrompt, type ControlSnapshot } from '../control-plane/control-registry/index.js';
+import type { ArbiterPolicy, RouteTarget } from '../control-plane/control-registry/schemas.js';
+import type { Diagnosis } from '../domain/diagnosis.js';
+import { SyntraError } from '../domain/errors.js';
+import type { ClusterSnapshot } from '../investigator/evidence/snapshot.js';
+import { redactDeep } from '../investigator/redact.js';
+import type { ChatMessage, ChatOptions, ChatResponse, ToolDefinition } from '../llm/provider.js';
+import { chatJson, extractJson, runToolLoop } from '../llm/structured.js';
+import { usageLedgerPayload } from '../llm/usage.js';
+import type { AgentDeps } from './deps.js';
+import { MODEL_ANSWER_SHAPE, mergeDiagnosis, validateModelDiagnosis, type ModelDiagnosis } from './diagnosis-schema.js';
+import type { EvidenceSummary } from './evidence-summary.js';
+import { evidenceTools } from './evidence-tools.js';
+import type { ModelUse, Question } from './pipeline-state.js';
+import type { StepRecorder } from './step-recorder.js';
+
+/**
+ * The analyst's model consultation, used only when the rules are unsure. The model sees the
+ * REDACTED evidence summary and the rule findings; when the routed skill grants tools it may
+ * read more of the run's (redacted) evidence through them, bounded by the arbiter's
+ * maxModelSteps. Its answer must match the diagnosis schema (one retry with the error), then
+ * merges with the rule findings. Every model call and tool step goes to the ledger.
+ */
+export const ANALYST_SKILL = 'kubernetes-investigation';
+
+export interface ModelAnalysis {
+  diagnosis: Diagnosis;
+  method: Diagnosis['root_cause']['detection_method'];
+  use: ModelUse;
+}
+
+interface Inputs {
+  question: Question;
+  summary: EvidenceSummary;
+  rules: Diagnosis;
+  evidence: ClusterSnapshot;
+  arbiter: ArbiterPolicy;
+}
+
+function ruleFindingsText(rules: Diagnosis): string {
+  if (rules.findings.length === 0) return '(none)';
+  return JSON.stringify(rules.findings.slice(0, 8).map((f) => ({ type: f.type, confidence: f.confidence, summary: f.summary, evidence: f.evidence.slice(0, 5).map((e) => e.value) })));
+}
+
+function allowedTools(snapshot: ControlSnapshot): ToolDefinition[] {
+  const skill = snapshot.skills[ANALYST_SKILL];
+  if (!skill) return [];
+  const implemented = new Set(Object.keys(evidenceTools({} as ClusterSnapshot)));
+  return skill.tools
+    .map((name) => snapshot.tools[name])
+    .filter((t): t is NonNullable<typeof t> => t !== undefined && t.readOnly && implemented.has(t.name))
+    .map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
+}
+
+export async function analyzeWithModel(
+  deps: AgentDeps,
+  snapshot: ControlSnapshot,
+  route: RouteTarget,
+  inputs: Inputs,
+  rec: StepRecorder,
+  signal: AbortSignal,
+): Promise<ModelAnalysis> {
+  const { provider, model } = deps.providers.resolve(route);
+  const use: ModelUse = { provider: provider.name, model, outcome: 'used', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0 };
+  const account = (r: ChatResponse) => {
+    use.calls += 1;
+    use.inputTokens += r.usage.inputTokens;
+    use.outputTokens += r.usage.outputTokens;
+    use.latencyMs += r.latencyMs;
+    rec.record('model.call', { purpose: 'analyze', ...usageLedgerPayload(r) });
+  };
+
+  const system = [snapshot.prompts[PROMPT_NAMES.analyst] ? renderPrompt(snapshot.prompts[PROMPT_NAMES.analyst]!, {}) : '', snapshot.skills[ANALYST_SKILL]?.instructions ?? '']
+    .filter(Boolean)
+    .join('\n\n');
+  // Belt and braces: the evidence was masked when collected; mask the prompt parts once more.
+  const evidenceText = redactDeep(JSON.stringify(inputs.summary)).value;
+  const question = redactDeep(inputs.question.context ? `${inputs.question.prompt}\n\nContext: ${inputs.question.context}` : inputs.question.prompt).value;
+  const requestPrompt = snapshot.prompts[PROMPT_NAMES.analystRequest];
+  const body = requestPrompt
+    ? renderPrompt(requestPrompt, { question, rule_findings: redactDeep(ruleFindingsText(inputs.rules)).value, evidence: evidenceText })
+    : `Question: ${question}\n\nRule findings: ${ruleFindingsText(inputs.rules)}\n\nEvidence: ${evidenceText}`;
+  const messages: ChatMessage[] = [{ role: 'user', content: `${body}\n\nAnswer with JSON of this shape: ${MODEL_ANSWER_SHAPE}` }];
+  const base = {
+    model,
+    system,
+    ...(route.params?.temperature !== undefined ? { temperature: route.params.temperature } : {}),
+    ...(route.params?.maxTokens !== undefined ? { maxTokens: route.params.maxTokens } : {}),
+  };
+  const opts: ChatOptions = { signal, ...(route.params?.timeoutMs ? { deadlineMs: route.params.timeoutMs } : {}) };
+
+  const tools = allowedTools(snapshot);
+  let answer: ModelDiagnosis | undefined;
+  let conversation = messages;
+  if (tools.length > 0 && inputs.arbiter.maxModelSteps > 0) {
+    const loop = await runToolLoop(provider, { ...base, messages, tools }, evidenceTools(inputs.evidence), {
+      ...opts,
+      maxSteps: inputs.arbiter.maxModelSteps,
+      onModelCall: account,
+      onStep: (step) => {
+        use.toolSteps += 1;
+        rec.record('model.tool_step', { ...step });
+      },
+    });
+    conversation = loop.messages;
+    const extracted = extractJson(loop.text);
+    const checked = extracted.ok ? validateModelDiagnosis(extracted.value) : new Error(extracted.error);
+    if (!(checked instanceof Error)) answer = checked;
+    else conversation = [...loop.messages, { role: 'user', content: `Now answer with the diagnosis JSON only (${checked.message}).` }];
+  }
+  if (!answer) {
+    const res = await chatJson(provider, { ...base, messages: conversation }, validateModelDiagnosis, opts);
+    for (const r of res.responses) account(r);
+    answer = res.value;
+  }
+  if (signal.aborted) throw new SyntraError('cancelled', 'analysis aborted');
+  const merged = mergeDiagnosis(inputs.rules, answer);
+  return { diagnosis: merged.diagnosis, method: merged.method, use };
+}

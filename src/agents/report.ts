@@ -1,0 +1,94 @@
+import { putArtifactVersion } from '../artifacts/artifact-versions.js';
+import type { ResourceRef } from '../domain/diagnosis.js';
+import { resolveIncidentsOf, upsertIncident } from '../incidents/index.js';
+import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
+import type { AgentDeps } from './deps.js';
+import { explainText, HELP_TEXT } from './explain.js';
+import { readState, type PipelineState } from './pipeline-state.js';
+import { renderJson, renderMarkdown, shortAnswer } from './report-render.js';
+import type { ArtifactRef, AskRunOutput } from './run-output.js';
+import { runStep, StepRecorder } from './step-recorder.js';
+
+/**
+ * `report` — the last step. Writes the Markdown and JSON incident report as artifact versions,
+ * creates or updates the incident record (a healthy verdict resolves the subject's open
+ * incidents), and sets the run's output (AskRunOutput).
+ */
+function answerOf(state: PipelineState): string {
+  switch (state.plan.intent) {
+    case 'general_help':
+      return HELP_TEXT;
+    case 'explain':
+      return explainText(state.plan.params.errorText);
+    case 'collect_evidence': {
+      const s = state.evidence?.summary;
+      return s ? `Collected evidence for ${s.targets.length} pod(s) in ${s.namespace ?? 'the cluster'}: ${s.counts.pods} pod(s), ${s.counts.services} service(s), ${s.counts.events} event(s), ${s.counts.logLines} log line(s) (artifact ${state.evidence!.artifact.name}).` : 'No evidence collected.';
+    }
+    default:
+      return shortAnswer(state);
+  }
+}
+
+function subjectOf(state: PipelineState): ResourceRef | undefined {
+  const p = state.plan.params;
+  if (p.workload) return { kind: p.workload.kind, name: p.workload.name, ...(p.namespace ? { namespace: p.namespace } : {}) };
+  if (p.pods?.[0]) return { kind: 'Pod', name: p.pods[0], ...(p.namespace ? { namespace: p.namespace } : {}) };
+  return state.analysis?.diagnosis.target;
+}
+
+export function reportHandler(deps: AgentDeps): TaskHandler {
+  return async (ctx: TaskContext): Promise<HandlerResult> => {
+    const rec = new StepRecorder(ctx, 'reporter', 'report');
+    return runStep(rec, {}, async () => {
+      const state = readState(ctx.input);
+      const runId = ctx.item.runId;
+      const answer = answerOf(state);
+
+      const put = async (name: string, contentType: string, body: string): Promise<ArtifactRef> => {
+        const v = await putArtifactVersion(deps.db, deps.store, { runId, name, kind: 'report', contentType, body });
+        rec.record('artifact.stored', { name: v.name, version: v.version, sha256: v.sha256, bytes: v.sizeBytes });
+        return { name: v.name, version: v.version, sha256: v.sha256 };
+      };
+      const markdown = await put('report.md', 'text/markdown; charset=utf-8', renderMarkdown(state, answer, runId));
+      const json = await put('report.json', 'application/json', JSON.stringify(renderJson(state, answer, runId), null, 2));
+      ctx.signal.throwIfAborted();
+
+      let incidentId: string | null = null;
+      const d = state.analysis?.diagnosis;
+      const subject = subjectOf(state);
+      if (d && subject && !state.analysis?.overview) {
+        const namespace = state.plan.params.namespace ?? subject.namespace ?? null;
+        if (d.root_cause.type === 'no_issue_found') {
+          const resolved = await resolveIncidentsOf(deps.db, { namespace, subject, runId });
+          if (resolved.length) rec.record('incident.resolved', { incidentIds: resolved });
+        } else {
+          const { incident, created } = await upsertIncident(deps.db, { runId, namespace, subject, diagnosis: d });
+          incidentId = incident.id;
+          rec.record(created ? 'incident.created' : 'incident.updated', { incidentId, fingerprint: incident.fingerprint, occurrences: incident.occurrences, title: incident.title });
+        }
+      }
+
+      const output: AskRunOutput = {
+        answer,
+        intent: state.plan.intent,
+        plan: state.plan,
+        diagnosis: d ?? null,
+        report: { markdown, json },
+        incidentId,
+        controlVersion: state.controlVersion,
+        method: state.analysis?.method ?? state.plan.method,
+        confidence: state.analysis?.confidence ?? null,
+        ...(state.review ? { review: { approved: state.review.approved, writes: state.review.writes, checks: state.review.checks } } : {}),
+        ...(state.analysis?.model ? { model: state.analysis.model } : {}),
+        ...(state.analysis?.overview ? { overview: state.analysis.overview } : {}),
+      };
+      rec.record('report.answer', { answer: answer.slice(0, 1000) });
+      return {
+        output: { report: { markdown, json }, incidentId },
+        runOutput: output,
+        finishRun: true,
+        events: rec.finish({ controlVersion: state.controlVersion, outcome: d ? d.root_cause.type : state.plan.intent }),
+      };
+    });
+  };
+}

@@ -1,0 +1,115 @@
+import type { Diagnosis, Remediation } from '../domain/diagnosis.js';
+import type { ClusterSnapshot } from '../investigator/evidence/snapshot.js';
+import { redactDeep } from '../investigator/redact.js';
+import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
+import { classifyCommand, commandText } from './command-safety.js';
+import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';
+import { loadEvidence } from './evidence-artifact.js';
+import { nextTask, readState, type PipelineState, type ReviewOutcome, type WriteCommand } from './pipeline-state.js';
+import { runStep, StepRecorder } from './step-recorder.js';
+
+/**
+ * `review` — the reviewer validates the result before it is reported:
+ * 1. the root cause is backed by at least one evidence item (and, when a model wrote it, by
+ *    evidence that really is in what the run collected);
+ * 2. verification commands are read-only; write commands are listed as writes that need
+ *    approval (the arbiter's writesRequireApproval);
+ * 3. the whole result goes through the redactor: anything secret-looking is masked.
+ * A root cause that is unknown or below the threshold is sent back for one wider evidence
+ * pass while the arbiter's reviewPasses allow; otherwise it is accepted (flagged low confidence).
+ */
+function isGrounded(value: string, haystack: string): boolean {
+  const v = value.trim();
+  if (v.length < 4) return false;
+  return haystack.includes(v) || haystack.includes(JSON.stringify(v).slice(1, -1));
+}
+
+function checkCommands(r: Remediation, writesRequireApproval: boolean): { remediation: Remediation; writes: WriteCommand[]; moved: string[] } {
+  const writes: WriteCommand[] = [];
+  const moved: string[] = [];
+  const seen = new Set<string>();
+  const addWrite = (cmd: string) => {
+    if (seen.has(cmd)) return;
+    seen.add(cmd);
+    writes.push({ command: cmd, requiresApproval: writesRequireApproval });
+  };
+  const verification = r.verification.filter((line) => {
+    if (classifyCommand(line) !== 'write') return true;
+    moved.push(line);
+    addWrite(commandText(line));
+    return false;
+  });
+  for (const line of [...r.immediate, ...(r.writes ?? [])]) if (classifyCommand(line) === 'write') addWrite(commandText(line));
+  return { remediation: { ...r, verification, writes: writes.map((w) => w.command) }, writes, moved };
+}
+
+export function reviewHandler(deps: AgentDeps): TaskHandler {
+  return async (ctx: TaskContext): Promise<HandlerResult> => {
+    const rec = new StepRecorder(ctx, 'reviewer', 'review');
+    return runStep(rec, {}, async () => {
+      const state = readState(ctx.input, ['analysis', 'evidence']);
+      const control = await pinnedSnapshot(deps, state.controlVersion);
+      const arbiter = arbiterOf(control);
+      const analysis = state.analysis!;
+      const d = analysis.diagnosis;
+      const checks: ReviewOutcome['checks'] = [];
+
+      // 1. Evidence behind the root cause.
+      const healthy = d.root_cause.type === 'no_issue_found';
+      let backed = d.root_cause.evidence.length > 0 || healthy;
+      let detail = `${d.root_cause.evidence.length} evidence item(s)`;
+      if (backed && analysis.model?.outcome === 'used' && !healthy) {
+        const evidence: ClusterSnapshot = await loadEvidence(deps, ctx.item.runId, state.evidence!, rec);
+        const haystack = JSON.stringify(evidence);
+        const grounded = d.root_cause.evidence.filter((e) => isGrounded(e.value, haystack)).length;
+        backed = grounded > 0;
+        detail = `${grounded} of ${d.root_cause.evidence.length} evidence item(s) found in the collected evidence`;
+      }
+      checks.push({ name: 'root_cause_backed_by_evidence', ok: backed, detail });
+
+      // 2. Commands.
+      const { remediation, writes, moved } = checkCommands(d.remediation, arbiter.writesRequireApproval);
+      checks.push({
+        name: 'verification_commands_read_only',
+        ok: moved.length === 0,
+        detail: moved.length ? `moved ${moved.length} writing command(s) out of verification: ${moved.join('; ')}` : 'all verification commands are read-only',
+      });
+      checks.push({
+        name: 'writes_marked',
+        ok: true,
+        detail: writes.length ? `${writes.length} write command(s), ${arbiter.writesRequireApproval ? 'each needs explicit approval' : 'approval not required by the arbiter policy'}` : 'no write commands',
+      });
+      for (const w of writes) rec.record('review.write_command', { command: w.command, requiresApproval: w.requiresApproval });
+
+      // 3. Secrets.
+      const candidate: Diagnosis = { ...d, remediation, findings: d.findings.map((f, i) => (i === 0 ? { ...f, remediation } : f)) };
+      const masked = redactDeep(candidate);
+      checks.push({ name: 'no_secret_in_result', ok: true, detail: masked.count ? `masked ${masked.count} secret-looking value(s)` : 'nothing secret-looking found' });
+      if (masked.count) rec.record('review.secrets_masked', { count: masked.count });
+      for (const c of checks) rec.record('review.check', c);
+
+      const lowConfidence = d.root_cause.type === 'unknown' || (!healthy && analysis.confidence < analysis.threshold) || !backed;
+      const extraPasses = Math.max(0, state.pass - 1);
+      if (lowConfidence && extraPasses < arbiter.reviewPasses && !state.evidence!.wide) {
+        const reason = !backed ? 'the root cause is not backed by evidence' : `root cause ${d.root_cause.type} at confidence ${analysis.confidence} (threshold ${analysis.threshold})`;
+        rec.record('decision', { decision: 'collect_more_evidence', reason, pass: state.pass, reviewPasses: arbiter.reviewPasses });
+        const back: PipelineState = { ...state };
+        delete back.analysis;
+        return {
+          output: { decision: 'collect_more_evidence', reason },
+          followUps: [{ taskType: 'collect_evidence', input: back as unknown as Record<string, unknown> }],
+          events: rec.finish({ controlVersion: control.version, outcome: 'sent back for more evidence' }),
+        };
+      }
+
+      const review: ReviewOutcome = { approved: !lowConfidence, checks, writes, maskedSecrets: masked.count };
+      rec.record('decision', { decision: lowConfidence ? 'accept_low_confidence' : 'approve', rootCause: d.root_cause.type, confidence: analysis.confidence });
+      const next = nextTask(state.plan, 'review') ?? 'report';
+      return {
+        output: { decision: review.approved ? 'approved' : 'accepted_low_confidence', writes: writes.length },
+        followUps: [{ taskType: next, input: { ...state, analysis: { ...analysis, diagnosis: masked.value }, review } as unknown as Record<string, unknown> }],
+        events: rec.finish({ controlVersion: control.version, outcome: review.approved ? 'approved' : 'accepted with low confidence' }),
+      };
+    });
+  };
+}

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { Registry } from 'prom-client';
+import type { Bus } from '../bus/bus.js';
+import type { SyntraConfig } from '../config.js';
+import { controlPlaneMetrics } from '../control-plane/metrics.js';
+import type { Database } from '../db/database.js';
+import { accessOptionsFromEnv, createAccess, type Access } from '../access/access.js';
+import { authenticationPlugin } from './plugins/auth.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { keyRoutes } from './routes/keys.js';
+import { rateLimitRoutes } from './routes/rate-limit.js';
+import { userRoutes } from './routes/users.js';
+import { DEFAULT_TIMING, type ApiContext, type ApiTiming } from './context.js';
+import { enforceRouteDeclarations, type RouteDeclaration } from './permissions.js';
+import { registerCors } from './plugins/cors.js';
+import { errorHandlingPlugin } from './plugins/errors.js';
+import { countHttpRequests } from './plugins/http-metrics.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { askRoutes } from './routes/ask.js';
+import { commandRoutes } from './routes/commands.js';
+import { controlRoutes } from './routes/control.js';
+import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { queueRoutes } from './routes/queue.js';
+import { runEventRoutes } from './routes/run-events.js';
+import { runRoutes } from './routes/runs.js';
+import { ErrorResponse } from './schemas.js';
+import { validatorCompiler } from './validation.js';
+
+export interface BuildAppOptions {
+  config: SyntraConfig;
+  db: Database;
+  bus: Bus;
+  /** Defaults to the control plane's process-wide registry. */
+  metricsRegistry?: Registry;
+  /** Defaults to config.logLevel; tests usually pass false. */
+  logger?: FastifyServerOptions['logger'];
+  timing?: Partial<ApiTiming>;
+  /**
+   * Access control (always on): users, keys, sessions, rate limits, audit. Defaults to one built
+   * from the database and the environment (SYNTRA_JWT_SECRET, SYNTRA_RATE_LIMIT_*); tests pass
+   * their own to control the clock or the limits.
+   */
+  access?: Access;
+}
+
+export type SyntraApp = FastifyInstance & { syntraRoutes: () => RouteDeclaration[]; access: Access };
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * The control API, built but not listening (tests use `app.inject()`, the runtime calls `listen`).
+ * Order matters: error handling and the route-declaration check come first, then the OpenAPI
+ * generator, then the route plugins, so every route is documented and checked.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
+  const { config, db, bus } = options;
+  const app = Fastify({
+    logger: options.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel }),
+    bodyLimit: config.bodyLimitBytes,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  // The API speaks JSON; a text/plain body is a 415, not a string that fails validation later.
+  // (A route plugin that needs another media type adds its parser in its own scope.)
+  app.removeContentTypeParser('text/plain');
+
+  const closing = new AbortController();
+  // Streams and long polls end when closing starts; otherwise they would hold close() open.
+  app.addHook('preClose', async () => closing.abort());
+
+  const declarations = enforceRouteDeclarations(app);
+  await app.register(errorHandlingPlugin);
+  // Same reason as for /docs: `syntra up` serves plain http, so no upgrade-insecure-requests.
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  await registerCors(app, config.corsOrigins);
+  app.addSchema(ErrorResponse);
+  await registerOpenApi(app, VERSION);
+  // Before every route: authentication, permission checks and rate limits apply app-wide.
+  const access = options.access ?? createAccess(db, accessOptionsFromEnv());
+  await app.register(authenticationPlugin, { access });
+
+  const apiRegistry = new Registry();
+  countHttpRequests(app, apiRegistry);
+
+  const ctx: ApiContext = { config, db, bus, timing: { ...DEFAULT_TIMING, ...options.timing }, closing: closing.signal };
+  await app.register(healthRoutes, ctx);
+  await app.register(metricsRoutes, {
+    ...ctx,
+    metrics: { controlPlane: options.metricsRegistry ?? controlPlaneMetrics.registry, api: apiRegistry },
+  });
+  await app.register(commandRoutes, ctx);
+  await app.register(runRoutes, ctx);
+  await app.register(runEventRoutes, ctx);
+  await app.register(queueRoutes, ctx);
+  await app.register(askRoutes, ctx);
+  await app.register(incidentRoutes, ctx);
+  await app.register(controlRoutes, ctx);
+  for (const routes of [authRoutes, keyRoutes, userRoutes, auditRoutes, rateLimitRoutes]) await app.register(routes, { access });
+
+  return Object.assign(app as unknown as FastifyInstance, { syntraRoutes: declarations.routes, access });
+}

@@ -1,0 +1,25 @@
+import type { SyntraConfig } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { Bus } from '../bus/bus.js';
+
+/** How often long-lived requests look at the database when the bus stays quiet. */
+export interface ApiTiming {
+  /** SSE: database poll backstop between bus notifications. */
+  readonly eventsPollMs: number;
+  /** SSE: comment lines that keep proxies from closing an idle stream. */
+  readonly heartbeatMs: number;
+  /** Long-poll claim: database poll backstop between wakeups. */
+  readonly claimPollMs: number;
+}
+
+export const DEFAULT_TIMING: ApiTiming = { eventsPollMs: 500, heartbeatMs: 15_000, claimPollMs: 1_000 };
+
+/** What every route plugin receives: the process's resources and a signal that fires on close. */
+export interface ApiContext {
+  readonly config: SyntraConfig;
+  readonly db: Database;
+  readonly bus: Bus;
+  readonly timing: ApiTiming;
+  /** Aborts when the app starts closing, so streams and long polls end instead of holding shutdown. */
+  readonly closing: AbortSignal;
+}

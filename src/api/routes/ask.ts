@@ -1,0 +1,196 @@
+import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { describeAgents, type AskRunOutput } from '../../agents/index.js';
+import { runEventsSubject } from '../../bus/subjects.js';
+import { submitCommand } from '../../control-plane/commands.js';
+import { getSnapshot } from '../../control-plane/control-registry/index.js';
+import { getRun } from '../../control-plane/runs.js';
+import { TERMINAL_RUN_STATUSES, type RunDetail } from '../../control-plane/types.js';
+import { ERROR_CATALOGUE, SyntraError, type ErrorCode } from '../../domain/errors.js';
+import { describeLlmSettings, loadLlmSettings } from '../../llm/settings.js';
+import type { ApiContext } from '../context.js';
+import { errors } from '../schemas.js';
+import { listenForWakeups } from '../wakeup.js';
+
+/**
+ * The Syntra-compatible interface: POST /api/ask submits an `ask` run and waits for it
+ * (bounded); GET /api/health, /api/agents, /api/tools. The asynchronous path stays
+ * POST /v1/commands/submit + GET /v1/runs/{id}/events.
+ */
+export interface AskRouteOptions extends ApiContext {
+  /** How long POST /api/ask waits for the run before answering 202 with its id (default 30 s). */
+  askWaitMs?: number;
+}
+
+const AskBody = Type.Object(
+  {
+    prompt: Type.String({ minLength: 1, maxLength: 4000, description: 'the question, e.g. "why is auth-service crashing in production?"' }),
+    namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+    pod_name: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+    context: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Object({}, { additionalProperties: true })])),
+  },
+  { additionalProperties: false },
+);
+
+const AskAnswer = Type.Object(
+  {
+    response: Type.String(),
+    agent_used: Type.String(),
+    results: Type.Object({}, { additionalProperties: true }),
+    metadata: Type.Object(
+      {
+        method: Type.Union([Type.String(), Type.Null()]),
+        confidence: Type.Union([Type.Number(), Type.Null()]),
+        incident_type: Type.Union([Type.String(), Type.Null()]),
+        run_id: Type.String(),
+        status: Type.String(),
+        control_version: Type.Union([Type.Integer(), Type.Null()]),
+      },
+      { additionalProperties: true },
+    ),
+    required_info: Type.Optional(Type.Array(Type.String())),
+    hint: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+);
+
+/** The namespace the run is scoped to; a namespace-limited caller may only ask about its own. */
+function scopedNamespace(request: FastifyRequest, asked: string | undefined): string | undefined {
+  const allowed = request.principal?.namespaces ?? null;
+  if (allowed === null) return asked;
+  if (asked !== undefined) {
+    if (!allowed.includes(asked)) throw new SyntraError('not_found', `namespace ${asked} not found`);
+    return asked;
+  }
+  if (allowed.length === 1) return allowed[0];
+  throw new SyntraError('validation_failed', `name the namespace to investigate (you may use: ${allowed.join(', ')})`, { details: { field: 'namespace' } });
+}
+
+function agentOf(out: AskRunOutput): string {
+  if (out.required_info?.length || out.intent === 'general_help' || out.intent === 'explain') return 'planner';
+  if (out.intent === 'collect_evidence') return 'evidence_collector';
+  return 'incident_analyst';
+}
+
+function answerOf(detail: RunDetail): Static<typeof AskAnswer> {
+  const run = detail.run;
+  const out = run.output as AskRunOutput | null;
+  const base = { run_id: run.id, status: run.status };
+  if (!out) return { response: '', agent_used: 'planner', results: {}, metadata: { method: null, confidence: null, incident_type: null, control_version: null, ...base } };
+  return {
+    response: out.answer,
+    agent_used: agentOf(out),
+    results: {
+      intent: out.intent,
+      plan: out.plan,
+      diagnosis: out.diagnosis,
+      report: out.report,
+      incident_id: out.incidentId,
+      ...(out.review ? { review: out.review } : {}),
+      ...(out.overview ? { overview: out.overview } : {}),
+      ...(out.model ? { model: out.model } : {}),
+    },
+    metadata: { method: out.method, confidence: out.confidence, incident_type: out.diagnosis?.root_cause.type ?? null, control_version: out.controlVersion, ...base },
+    ...(out.required_info?.length ? { required_info: out.required_info, hint: out.hint ?? '' } : {}),
+  };
+}
+
+async function waitForRun(ctx: ApiContext, runId: string, waitMs: number, signal: AbortSignal): Promise<RunDetail | undefined> {
+  const wakeup = listenForWakeups(ctx.bus, [runEventsSubject(runId)]);
+  const deadline = Date.now() + waitMs;
+  try {
+    for (;;) {
+      const detail = await getRun(ctx.db, runId);
+      if (detail && TERMINAL_RUN_STATUSES.has(detail.run.status)) return detail;
+      const left = deadline - Date.now();
+      if (left <= 0 || signal.aborted) return undefined;
+      await wakeup.wait(Math.min(left, ctx.timing.eventsPollMs), signal);
+    }
+  } finally {
+    wakeup.close();
+  }
+}
+
+export const askRoutes: FastifyPluginAsyncTypebox<AskRouteOptions> = async (app, ctx) => {
+  const waitMs = ctx.askWaitMs ?? 30_000;
+
+  app.post(
+    '/api/ask',
+    {
+      // The strongest of the two it needs (runs:write, kubernetes:read); the other is checked below.
+      config: { permission: 'runs:write' },
+      schema: {
+        tags: ['investigations'],
+        summary: 'Ask a question; waits (bounded) for the investigation and answers with the diagnosis',
+        body: AskBody,
+        response: { 200: AskAnswer, 202: AskAnswer, ...errors(400, 403, 404, 502, 504) },
+      },
+    },
+    async (request, reply) => {
+      if (request.principal && !request.principal.permissions.includes('kubernetes:read')) {
+        throw new SyntraError('forbidden', 'missing permission kubernetes:read', { details: { permission: 'kubernetes:read' } });
+      }
+      const { prompt, pod_name, context } = request.body;
+      const namespace = scopedNamespace(request, request.body.namespace);
+      const input = { prompt, ...(namespace ? { namespace } : {}), ...(pod_name ? { pod_name } : {}), ...(context !== undefined ? { context } : {}) };
+      const { runId } = await submitCommand(ctx.db, { kind: 'ask', input, ...(namespace ? { namespace } : {}), metadata: { via: 'api/ask' } }, {
+        ...(request.principal ? { createdBy: `${request.principal.type}:${request.principal.id}` } : {}),
+      });
+      const abort = new AbortController();
+      const stop = () => abort.abort();
+      request.raw.once('close', stop);
+      ctx.closing.addEventListener('abort', stop, { once: true });
+      try {
+        const detail = await waitForRun(ctx, runId, waitMs, abort.signal);
+        if (!detail) {
+          const pending = (await getRun(ctx.db, runId))!;
+          return reply.status(202).send({ ...answerOf(pending), response: `The investigation is still running; follow it at /v1/runs/${runId}/events.` });
+        }
+        if (detail.run.status !== 'succeeded') {
+          const err = (detail.run.error ?? {}) as { code?: string; message?: string };
+          const code: ErrorCode = err.code && err.code in ERROR_CATALOGUE ? (err.code as ErrorCode) : 'handler_failed';
+          throw new SyntraError(code, `the investigation ${detail.run.status}: ${err.message ?? 'no reason recorded'}`, { details: { run_id: runId, status: detail.run.status } });
+        }
+        return answerOf(detail);
+      } finally {
+        ctx.closing.removeEventListener('abort', stop);
+      }
+    },
+  );
+
+  app.get(
+    '/api/health',
+    {
+      config: { public: true },
+      schema: { tags: ['investigations'], summary: 'Liveness of the investigation interface and the model mode', response: { 200: Type.Object({ status: Type.Literal('healthy'), models: Type.String() }) } },
+    },
+    async () => {
+      const settings = loadLlmSettings(process.env);
+      return { status: 'healthy' as const, models: settings ? describeLlmSettings(settings) : 'rules-only: no model provider configured' };
+    },
+  );
+
+  app.get(
+    '/api/agents',
+    {
+      config: { permission: 'runs:read' },
+      schema: { tags: ['investigations'], summary: 'The agents, their steps and which model route each uses', response: { 200: Type.Object({ control_version: Type.Integer(), agents: Type.Array(Type.Object({}, { additionalProperties: true })) }) } },
+    },
+    async () => {
+      const snapshot = await getSnapshot(ctx.db);
+      return { control_version: snapshot.version, agents: describeAgents(snapshot) };
+    },
+  );
+
+  app.get(
+    '/api/tools',
+    {
+      config: { permission: 'runs:read' },
+      schema: { tags: ['investigations'], summary: 'The tools in the control registry (the read-only evidence tools models may call)', response: { 200: Type.Object({ control_version: Type.Integer(), tools: Type.Array(Type.Object({}, { additionalProperties: true })) }) } },
+    },
+    async () => {
+      const snapshot = await getSnapshot(ctx.db);
+      return { control_version: snapshot.version, tools: Object.values(snapshot.tools) };
+    },
+  );
+};

@@ -1,0 +1,152 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { TObject, TProperties } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { actorOf, appendAudit } from '../../access/audit.js';
+import * as control from '../../control-plane/control-registry/index.js';
+import {
+  ActivatePromptInput,
+  ArbiterPolicy,
+  ChangeMeta,
+  ENTITY_TYPES,
+  PromptVersion,
+  RemoveEntityInput,
+  RollbackInput,
+  RoutingRule,
+  Skill,
+  ToolDefinition,
+  UpdateArbiterInput,
+  UpdateRoutingRulesInput,
+  MAX_HISTORY_LIMIT,
+  type ControlWrite,
+  type WriteOptions,
+} from '../../control-plane/control-registry/index.js';
+import type { Database } from '../../db/database.js';
+import { errors } from '../schemas.js';
+
+/**
+ * The control registry over HTTP: read the effective snapshot and the change log, and change
+ * prompts, skills, tools, routing rules and arbiter policies. Every change names its reason;
+ * the actor is the authenticated principal; each change is audited in its own transaction.
+ */
+
+const Snapshot = Type.Object(
+  {
+    version: Type.Integer(),
+    prompts: Type.Record(Type.String(), PromptVersion),
+    promptVersions: Type.Record(Type.String(), Type.Array(Type.String())),
+    skills: Type.Record(Type.String(), Skill),
+    tools: Type.Record(Type.String(), ToolDefinition),
+    routingRules: Type.Array(RoutingRule),
+    arbiters: Type.Record(Type.String(), ArbiterPolicy),
+  },
+  { description: 'The effective control configuration at one version' },
+);
+
+const Change = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  entityType: Type.Union(ENTITY_TYPES.map((t) => Type.Literal(t))),
+  entityName: Type.String(),
+  action: Type.String(),
+  payload: Type.Object({}, { additionalProperties: true }),
+  actor: Type.String(),
+  reason: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const WriteResult = Type.Object({ version: Type.Integer(), change: Change, snapshot: Snapshot });
+
+const SnapshotQuery = Type.Object(
+  { version: Type.Optional(Type.Integer({ minimum: 0, description: 'a past version; latest when omitted' })) },
+  { additionalProperties: false },
+);
+
+const HistoryQuery = Type.Object(
+  {
+    entityType: Type.Optional(Type.Union(ENTITY_TYPES.map((t) => Type.Literal(t)))),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_HISTORY_LIMIT, default: 50 })),
+    cursor: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,9}$', description: 'nextCursor of the previous page' })),
+  },
+  { additionalProperties: false },
+);
+const HistoryPage = Type.Object({ items: Type.Array(Change), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** A module input plus the reason every change must give, still closed to unknown fields. */
+function withReason<P extends TProperties>(input: TObject<P>) {
+  return Type.Object({ ...input.properties, reason: ChangeMeta.properties.reason }, { additionalProperties: false });
+}
+
+export interface ControlRoutesOptions {
+  db: Database;
+}
+
+export const controlRoutes: FastifyPluginAsyncTypebox<ControlRoutesOptions> = async (app, ctx) => {
+  const changeAndAudit = async <I>(request: FastifyRequest, write: ControlWrite<I>, body: I & { reason: string }) => {
+    const { reason, ...input } = body;
+    const principal = request.principal ?? null;
+    const audit: WriteOptions['audit'] = (tx, change) =>
+      appendAudit(tx, {
+        ...actorOf(principal),
+        action: `control.${change.entityType}.${change.action}`,
+        target: change.entityName,
+        ip: request.ip,
+        result: 'ok',
+        details: { version: change.version, reason: change.reason },
+      });
+    const result = await write(ctx.db, input as I, { actor: principal?.id ?? 'anonymous', reason }, { audit });
+    // Audited in the change's own transaction: the generic after-the-fact audit is not needed.
+    request.auditRecorded = true;
+    return result;
+  };
+
+  app.get(
+    '/v1/control/snapshot',
+    {
+      config: { permission: 'control:read' },
+      schema: {
+        tags: ['control'],
+        summary: 'The effective control snapshot (latest, or at ?version=)',
+        querystring: SnapshotQuery,
+        response: { 200: Snapshot, ...errors(400, 404) },
+      },
+    },
+    async (request) => control.getSnapshot(ctx.db, { version: request.query.version }),
+  );
+
+  app.get(
+    '/v1/control/history',
+    {
+      config: { permission: 'control:read' },
+      schema: {
+        tags: ['control'],
+        summary: 'Control changes, newest first: who, when, why',
+        querystring: HistoryQuery,
+        response: { 200: HistoryPage, ...errors(400) },
+      },
+    },
+    async (request) => {
+      const page = await control.history(ctx.db, request.query);
+      return { items: page.items, nextCursor: page.nextCursor ?? null };
+    },
+  );
+
+  const writeRoute = <P extends TProperties, I>(url: string, summary: string, input: TObject<P>, write: ControlWrite<I>) =>
+    app.post(
+      url,
+      {
+        config: { permission: 'control:write' },
+        schema: { tags: ['control'], summary, body: withReason(input), response: { 200: WriteResult, ...errors(400, 404, 409) } },
+      },
+      async (request) => changeAndAudit(request, write, request.body as I & { reason: string }),
+    );
+
+  const activateSummary = 'Activate a prompt version (registering it when a template is given)';
+  writeRoute('/v1/control/prompts/activate', activateSummary, ActivatePromptInput, control.activatePrompt);
+  writeRoute('/v1/control/skills/register', 'Register or replace a skill', Skill, control.registerSkill);
+  writeRoute('/v1/control/skills/remove', 'Remove a skill', RemoveEntityInput, control.removeSkill);
+  writeRoute('/v1/control/tools/register', 'Register or replace a tool', ToolDefinition, control.registerTool);
+  writeRoute('/v1/control/tools/remove', 'Remove a tool no skill uses', RemoveEntityInput, control.removeTool);
+  writeRoute('/v1/control/routing-rules/update', 'Replace the routing rules', UpdateRoutingRulesInput, control.updateRoutingRules);
+  writeRoute('/v1/control/arbiters/update', 'Update an arbiter policy', UpdateArbiterInput, control.updateArbiter);
+  writeRoute('/v1/control/rollback', 'Make an older version effective again, as a new version', RollbackInput, control.rollback);
+};

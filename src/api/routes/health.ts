@@ -1,0 +1,58 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { migrationsApplied } from '../../db/migrate.js';
+import { SyntraError, errorMessage } from '../../domain/errors.js';
+import type { ApiContext } from '../context.js';
+import { errors } from '../schemas.js';
+
+type Check = 'ok' | string;
+
+/**
+ * /healthz says the process is alive (no dependencies: a database outage must not get the pod
+ * killed). /readyz says it can serve: database reachable, every shipped migration applied, bus
+ * connected — 503 not_ready naming the checks that failed otherwise.
+ */
+export const healthRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
+  app.get(
+    '/healthz',
+    {
+      config: { public: true },
+      schema: { tags: ['operations'], summary: 'Liveness', security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { public: true },
+      schema: {
+        security: [],
+        tags: ['operations'],
+        summary: 'Readiness: database reachable, migrations applied, bus connected',
+        response: {
+          200: Type.Object({ status: Type.Literal('ready'), checks: Type.Record(Type.String(), Type.String()) }),
+          ...errors(503),
+        },
+      },
+    },
+    async () => {
+      const probe = async (fn: () => Promise<boolean>, failure: string): Promise<Check> => {
+        try {
+          return (await fn()) ? 'ok' : failure;
+        } catch (e) {
+          return `${failure}: ${errorMessage(e)}`;
+        }
+      };
+      const database = await probe(async () => (await ctx.db.query('SELECT 1 AS ok')).rowCount === 1, 'unreachable');
+      const migrations =
+        database === 'ok' ? await probe(() => migrationsApplied(ctx.db), 'pending') : 'unknown (database unreachable)';
+      const bus = ctx.bus.isConnected() ? 'ok' : 'disconnected';
+      const checks = { database, migrations, bus };
+      const failed = Object.entries(checks).filter(([, v]) => v !== 'ok');
+      if (failed.length > 0) {
+        throw new SyntraError('not_ready', `not ready: ${failed.map(([k, v]) => `${k} ${v}`).join(', ')}`, { details: { checks } });
+      }
+      return { status: 'ready' as const, checks };
+    },
+  );
+};

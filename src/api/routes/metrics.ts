@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Gauge, type Registry } from 'prom-client';
+import { queueStats } from '../../control-plane/queue-stats.js';
+import type { ApiContext } from '../context.js';
+
+export interface MetricsOptions {
+  /** The control plane's counters and histograms (claims, completions, latencies). */
+  controlPlane: Registry;
+  /** The API's own metrics (HTTP requests) and the queue depth gauge registered here. */
+  api: Registry;
+}
+
+/**
+ * GET /metrics — Prometheus text. Queue depth is read from the database at scrape time, so every
+ * replica reports the same truth rather than what it happened to see.
+ */
+export const metricsRoutes: FastifyPluginAsyncTypebox<ApiContext & { metrics: MetricsOptions }> = async (app, ctx) => {
+  const { controlPlane, api } = ctx.metrics;
+  new Gauge({
+    name: 'syntra_queue_depth',
+    help: 'Queue items by state, read from the database at scrape time',
+    labelNames: ['state'] as const,
+    registers: [api],
+    async collect() {
+      this.reset();
+      const stats = await queueStats(ctx.db);
+      for (const [state, count] of Object.entries(stats.byState)) this.set({ state }, count);
+    },
+  });
+
+  app.get(
+    '/metrics',
+    {
+      // Queue depths and rates are operational detail: scrape with an API key (Authorization: Bearer sk_…).
+      config: { permission: 'control:read' },
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics',
+        response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      },
+    },
+    async (_request, reply) => {
+      const text = [await controlPlane.metrics(), await api.metrics()].filter((t) => t.trim() !== '').join('\n');
+      return reply.header('content-type', api.contentType).send(text);
+    },
+  );
+};

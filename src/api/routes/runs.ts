@@ -1,0 +1,134 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { cancelRun, getRun, listRuns } from '../../control-plane/runs.js';
+import { SyntraError } from '../../domain/errors.js';
+import { canAccessNamespace, namespaceFilter } from '../../access/principal.js';
+import type { ApiContext } from '../context.js';
+import { notifyRunEvents } from '../wakeup.js';
+import { MaybeTimestamp, RunIdParams, RunStatus, Timestamp, Uuid, errors } from '../schemas.js';
+
+
+const Run = Type.Object(
+  {
+    id: Uuid,
+    kind: Type.String(),
+    status: RunStatus,
+    input: Type.Unknown(),
+    output: Type.Unknown(),
+    error: Type.Unknown(),
+    createdAt: Timestamp,
+    startedAt: MaybeTimestamp,
+    finishedAt: MaybeTimestamp,
+  },
+  { additionalProperties: true },
+);
+const Open = Type.Object({}, { additionalProperties: true });
+
+const RunDetail = Type.Object({ run: Run, tasks: Type.Array(Open), artifacts: Type.Array(Open), events: Type.Array(Open) });
+
+// "2024-05-01" or a full ISO 8601 timestamp; the handler also rejects impossible dates.
+const ISO_DATE = '^\\d{4}-\\d{2}-\\d{2}([Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?([Zz]|[+-]\\d{2}:?\\d{2})?)?$';
+
+const ListQuery = Type.Object(
+  {
+    status: Type.Optional(RunStatus),
+    kind: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    since: Type.Optional(Type.String({ pattern: ISO_DATE, description: 'ISO 8601 date or timestamp: runs created at or after' })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'nextCursor of the previous page' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+const RunPage = Type.Object({ items: Type.Array(Run), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+const CancelBody = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+
+function parseSince(since: string | undefined): Date | undefined {
+  if (since === undefined) return undefined;
+  const at = new Date(since);
+  if (Number.isNaN(at.getTime())) {
+    throw new SyntraError('validation_failed', `querystring.since "${since}" is not a valid date`, {
+      details: { fields: [{ field: 'querystring.since', problem: 'is not a valid date' }] },
+    });
+  }
+  return at;
+}
+
+export const runRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
+  app.get(
+    '/v1/runs/:runId',
+    {
+      config: { permission: 'runs:read' },
+      schema: {
+        tags: ['runs'],
+        summary: 'A run with its tasks, artifacts and ledger events',
+        params: RunIdParams,
+        response: { 200: RunDetail, ...errors(400, 404) },
+      },
+    },
+    async (request) => {
+      const found = await getRun(ctx.db, request.params.runId);
+      // Another namespace's run answers exactly like a missing one: ids cannot be probed.
+      if (!found || !canAccessNamespace(request.principal, found.run.namespace)) {
+        throw new SyntraError('not_found', `run ${request.params.runId} does not exist`);
+      }
+      return found;
+    },
+  );
+
+  app.get(
+    '/v1/runs',
+    {
+      config: { permission: 'runs:read' },
+      schema: {
+        tags: ['runs'],
+        summary: 'Runs, newest first, filtered and paginated by cursor',
+        querystring: ListQuery,
+        response: { 200: RunPage, ...errors(400) },
+      },
+    },
+    async (request) => {
+      const { status, kind, since, cursor, limit } = request.query;
+      const sinceDate = parseSince(since);
+      const namespaces = namespaceFilter(request.principal);
+      return listRuns(ctx.db, {
+        limit: limit ?? 20,
+        ...(namespaces === undefined ? {} : { namespaces }),
+        ...(status === undefined ? {} : { status }),
+        ...(kind === undefined ? {} : { kind }),
+        ...(sinceDate === undefined ? {} : { since: sinceDate }),
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+    },
+  );
+
+  app.post(
+    '/v1/runs/:runId/cancel',
+    {
+      config: { permission: 'runs:write' },
+      // A cancel usually has no body at all; treat that as an empty one.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: {
+        tags: ['runs'],
+        summary: 'Cancel a run: pending items are cancelled, a running handler is aborted',
+        params: RunIdParams,
+        body: CancelBody,
+        response: { 200: Type.Object({ runId: Uuid, status: RunStatus }), ...errors(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { runId } = request.params;
+      const reason = request.body.reason;
+      const found = await getRun(ctx.db, runId);
+      if (!found || !canAccessNamespace(request.principal, found.run.namespace)) throw new SyntraError('not_found', `run ${runId} does not exist`);
+      const run = await cancelRun(ctx.db, runId, { actor: 'api', ...(reason === undefined ? {} : { reason }) });
+      notifyRunEvents(ctx.bus, runId);
+      return { runId, status: run.status };
+    },
+  );
+};

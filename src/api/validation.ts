@@ -1,0 +1,58 @@
+import { Ajv, type ErrorObject, type Options } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+import { SyntraError } from '../domain/errors.js';
+
+/**
+ * Request validation. Bodies are validated strictly: unknown fields are rejected, not stripped,
+ * and types are never coerced ("5" is not 5). Path, query and headers are strings on the wire,
+ * so those parts coerce scalars (`?limit=10` → 10) but are otherwise just as strict.
+ */
+const COMMON: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
+
+function ajvWith(coerceTypes: boolean): Ajv {
+  const ajv = new Ajv({ ...COMMON, coerceTypes });
+  (addFormats as unknown as (a: Ajv) => Ajv)(ajv);
+  return ajv;
+}
+
+const bodyAjv = ajvWith(false);
+const stringPartsAjv = ajvWith(true);
+
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
+  (httpPart === 'body' ? bodyAjv : stringPartsAjv).compile(schema);
+
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+function fieldPath(part: string, e: ErrorObject): string {
+  const pointer = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const base = pointer === '' ? part : `${part}.${pointer}`;
+  if (e.keyword === 'required') return `${base}.${String(e.params.missingProperty)}`;
+  if (e.keyword === 'additionalProperties') return `${base}.${String(e.params.additionalProperty)}`;
+  return base;
+}
+
+function problemOf(e: ErrorObject): string {
+  switch (e.keyword) {
+    case 'required':
+      return 'is required';
+    case 'additionalProperties':
+      return 'is not a known field';
+    case 'type':
+      return `must be ${String(e.params.type)}`;
+    case 'format':
+      return `must be a valid ${String(e.params.format)}`;
+    default:
+      return e.message ?? 'is invalid';
+  }
+}
+
+/** Ajv errors → validation_failed, with a message that names the offending field. */
+export function validationFailure(errors: readonly ErrorObject[], part: string): SyntraError {
+  const problems: FieldProblem[] = errors.map((e) => ({ field: fieldPath(part, e), problem: problemOf(e) }));
+  const message = problems.map((p) => `${p.field} ${p.problem}`).join('; ') || `${part} is invalid`;
+  return new SyntraError('validation_failed', message, { details: { fields: problems } });
+}

@@ -1,0 +1,172 @@
+import type { ArbiterPolicy, PromptVersion, Skill, ToolDefinition } from './schemas.js';
+import { DEFAULT_ARBITER_NAME, type ControlState } from './state.js';
+
+/**
+ * Version 0: the built-in registry every installation starts from. It has no row in
+ * control_change; it is "the built-ins of this build". Once an operator changes anything, the
+ * full state (built-ins included) is stored per version, so an upgrade that edits these defaults
+ * does not silently alter an existing installation's recorded versions.
+ */
+
+export const BUILTIN_PROMPT_VERSION = 'builtin';
+
+/** Prompt names the agents look up. */
+export const PROMPT_NAMES = {
+  planner: 'planner.system',
+  analyst: 'analyst.system',
+  analystRequest: 'analyst.request',
+  reviewer: 'reviewer.system',
+} as const;
+
+export const DEFAULT_ARBITER: ArbiterPolicy = Object.freeze({
+  name: DEFAULT_ARBITER_NAME,
+  confidenceThreshold: 0.7,
+  maxModelSteps: 6,
+  writesRequireApproval: true,
+  reviewPasses: 1,
+});
+
+const prompt = (name: string, template: string, variables: string[] = []): PromptVersion => ({
+  name,
+  version: BUILTIN_PROMPT_VERSION,
+  template,
+  variables,
+});
+
+const BUILTIN_PROMPTS: PromptVersion[] = [
+  prompt(
+    PROMPT_NAMES.planner,
+    [
+      'You are the incident commander of a Kubernetes investigation team.',
+      'Turn the operator request into one intent',
+      '(diagnose_pod, diagnose_workload, namespace_overview, collect_evidence, explain, general_help)',
+      'and the parameters it needs (namespace, pod, deployment or job name).',
+      'Never guess a missing or ambiguous name: list it under required_info and offer the candidates you know.',
+      'Answer with JSON only.',
+    ].join('\n'),
+  ),
+  prompt(
+    PROMPT_NAMES.analyst,
+    [
+      'You are a senior Kubernetes incident analyst.',
+      'Find the root cause from the evidence given: pod status, container states, events, logs and related resources.',
+      'Name the concrete cause, quote the exact evidence lines you rely on, and give a confidence between 0 and 1.',
+      'Propose remediation as read-only verification commands first; mark every command that changes the cluster as a write.',
+      'If the evidence does not support a cause, say so instead of inventing one. Answer with JSON matching the diagnosis schema.',
+    ].join('\n'),
+  ),
+  prompt(
+    PROMPT_NAMES.analystRequest,
+    [
+      'Question: {{question}}',
+      '',
+      'Findings of the rule-based analyzers (may be empty or unsure):',
+      '{{rule_findings}}',
+      '',
+      'Evidence (secrets masked):',
+      '{{evidence}}',
+    ].join('\n'),
+    ['question', 'rule_findings', 'evidence'],
+  ),
+  prompt(
+    PROMPT_NAMES.reviewer,
+    [
+      'You review a Kubernetes diagnosis before it reaches the operator.',
+      'Check that the root cause is backed by the quoted evidence, that the confidence is justified,',
+      'that remediation commands are read-only or clearly marked as writes needing approval, and that no secret appears.',
+      'Approve, or reject with the specific evidence that is missing.',
+    ].join('\n'),
+  ),
+];
+
+const objectSchema = (properties: Record<string, unknown>, required: string[]) => ({
+  type: 'object' as const,
+  properties,
+  required,
+  additionalProperties: false,
+});
+const str = (description: string) => ({ type: 'string', description });
+
+const BUILTIN_TOOLS: ToolDefinition[] = [
+  {
+    name: 'get_resource',
+    description: 'Read one Kubernetes object (spec and status) by kind, name and namespace.',
+    parameters: objectSchema(
+      {
+        kind: str('Object kind, e.g. Pod, Deployment, Service'),
+        name: str('Object name'),
+        namespace: str('Namespace (omit for cluster-scoped kinds)'),
+      },
+      ['kind', 'name'],
+    ),
+    readOnly: true,
+  },
+  {
+    name: 'get_logs',
+    description: 'Read the logs of a pod container, optionally of its previous (crashed) instance.',
+    parameters: objectSchema(
+      {
+        namespace: str('Namespace'),
+        pod: str('Pod name'),
+        container: str('Container name (omit for the only container)'),
+        previous: { type: 'boolean', description: 'Logs of the previous terminated instance' },
+        tailLines: { type: 'integer', minimum: 1, maximum: 5000, description: 'Last N lines' },
+      },
+      ['namespace', 'pod'],
+    ),
+    readOnly: true,
+  },
+  {
+    name: 'get_events',
+    description: 'List the Kubernetes events of a namespace, or of one object in it.',
+    parameters: objectSchema({ namespace: str('Namespace'), kind: str('Involved object kind'), name: str('Involved object name') }, [
+      'namespace',
+    ]),
+    readOnly: true,
+  },
+  {
+    name: 'get_related_resources',
+    description: 'Owners, services, endpoints, config maps, secrets (names only), volumes and the node related to an object.',
+    parameters: objectSchema({ namespace: str('Namespace'), kind: str('Object kind'), name: str('Object name') }, [
+      'namespace',
+      'kind',
+      'name',
+    ]),
+    readOnly: true,
+  },
+  {
+    name: 'list_pods',
+    description: 'List the pods of a namespace with phase, readiness and restart counts.',
+    parameters: objectSchema({ namespace: str('Namespace'), labelSelector: str('Label selector, e.g. app=auth-service') }, ['namespace']),
+    readOnly: true,
+  },
+];
+
+const BUILTIN_SKILLS: Skill[] = [
+  {
+    name: 'kubernetes-investigation',
+    description: 'Investigate a failing Kubernetes workload with read-only evidence tools.',
+    instructions: [
+      'Start from the object the operator named; read its status and events first.',
+      'For crashing containers read the previous logs; follow owners and services to related pods.',
+      'Stop as soon as the evidence names a concrete cause. Never change the cluster.',
+    ].join('\n'),
+    tools: BUILTIN_TOOLS.map((t) => t.name),
+  },
+];
+
+const byName = <T extends { name: string }>(items: T[]): Record<string, T> => Object.fromEntries(items.map((i) => [i.name, i]));
+
+/** A fresh copy every call: callers fold changes into it. */
+export function builtinState(): ControlState {
+  return structuredClone({
+    prompts: Object.fromEntries(
+      BUILTIN_PROMPTS.map((p) => [p.name, { active: p.version, versions: { [p.version]: p } }]),
+    ),
+    skills: byName(BUILTIN_SKILLS),
+    tools: byName(BUILTIN_TOOLS),
+    // No routes by default: rules-only mode until an operator routes a model.
+    routingRules: [],
+    arbiters: { [DEFAULT_ARBITER.name]: { ...DEFAULT_ARBITER } },
+  });
+}

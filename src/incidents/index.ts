@@ -1,0 +1,4 @@
+/** Incident memory: records of distinct problems, updated by every run that sees them again. */
+export * from './incident.js';
+export { upsertIncident, resolveIncidentsOf, type UpsertResult } from './store.js';
+export { getIncident, listIncidents, type ListIncidentsQuery } from './queries.js';

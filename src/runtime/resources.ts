@@ -1,0 +1,23 @@
+import type { Bus } from '../bus/bus.js';
+import { openBus } from '../bus/bus.js';
+import type { SyntraConfig } from '../config.js';
+import type { Database } from '../db/database.js';
+import { openDatabase } from '../db/open.js';
+import { processLog } from './process-log.js';
+
+/** The two shared resources every process opens first: the migrated database, then the bus. */
+export interface Resources {
+  db: Database;
+  bus: Bus;
+}
+
+export async function openResources(config: SyntraConfig): Promise<Resources> {
+  const db = await openDatabase(config);
+  try {
+    const bus = await openBus(config, { log: processLog(config, 'bus').line });
+    return { db, bus };
+  } catch (e) {
+    await db.close().catch(() => {});
+    throw e;
+  }
+}

@@ -1,0 +1,77 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { echoRoundTrip, killAll, runCli, startCli, within } from './spawn-cli.js';
+
+/**
+ * The real entrypoint, as a user runs it: `node bin/syntra.js …` in a child process (no build
+ * step). `up` gets its own temporary PGlite data directory and a free port, so this file does not
+ * use the per-file test database and runs once, not per backend.
+ */
+const hasCurl = spawnSync('curl', ['--version']).status === 0;
+
+function runShell(script: string, ms: number): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn('bash', ['-e', '-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const done = new Promise<{ code: number | null; stdout: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout })));
+  return within(done, ms, 'the banner commands').finally(() => child.kill('SIGKILL'));
+}
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'syntra-cli-'));
+
+afterAll(() => {
+  killAll();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('bin/syntra.js', () => {
+  it('--help lists the commands with examples and exits 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const verb of ['up', 'server', 'worker']) expect(r.stdout).toMatch(new RegExp(`^\\s+${verb}\\b`, 'm'));
+    expect(r.stdout).toContain('Examples:');
+  });
+
+  it('a usage error exits 2', async () => {
+    const r = await runCli(['up', '--port', 'not-a-port']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/port/);
+  });
+
+  it.each(['server', 'worker'])('%s without DATABASE_URL explains what is missing and exits 2', async (verb) => {
+    const r = await runCli([verb]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('DATABASE_URL is not set');
+    expect(r.stderr).toContain('syntra up');
+  });
+
+  it('up serves the API; an echo command succeeds; SIGTERM stops it with exit 0', async () => {
+    // `up` writes its admin key into the CLI config: a temporary one, never the user's real file.
+    const configDir = path.join(dataDir, 'config');
+    const p = startCli(['up'], { SYNTRA_DATA_DIR: dataDir, SYNTRA_PORT: '0', SYNTRA_CONFIG_DIR: configDir });
+    const url = await p.waitForLine(/API:\s+(http:\/\/\S+)/, 90_000);
+    expect(p.out()).toContain(`curl -s -X POST ${url}/v1/commands/submit`);
+    expect(p.out()).toContain(`${url}/v1/runs/$RUN/events`);
+
+    const { apiKey } = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8')) as { apiKey: string };
+    expect(await echoRoundTrip(url, 'from the cli test', { 'x-api-key': apiKey })).toEqual({ message: 'from the cli test' });
+
+    if (hasCurl) {
+      // The banner's commands work as pasted: key line, then submit-and-stream in one go.
+      const lines = p.out().split('\n').map((l) => l.trim());
+      const keyLine = lines.find((l) => l.startsWith('SYNTRA_KEY='))!;
+      const oneGo = lines.find((l) => l.startsWith('RUN=$('))!;
+      const shell = await runShell(`${keyLine}\n${oneGo}\n`, 30_000);
+      expect(shell.code).toBe(0);
+      expect(shell.stdout).toContain('event: run.succeeded');
+      expect(shell.stdout).toMatch(/event: end\ndata: \{"runId":"[0-9a-f-]+","status":"succeeded"\}/);
+    }
+
+    p.child.kill('SIGTERM');
+    expect(await within(p.exited, 30_000, 'syntra up to exit after SIGTERM')).toBe(0);
+    expect(p.err()).toContain('SIGTERM received');
+  }, 180_000); // a cold PGlite start plus the shell round trip on a loaded 2-core machine
+});
