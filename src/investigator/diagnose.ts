@@ -55,7 +55,9 @@ export function diagnose(snapshot: ClusterSnapshot, target?: DiagnoseTarget): Di
     const scopeRef: ResourceRef = { kind: 'Namespace', name: snapshot.namespaces.length === 1 ? snapshot.namespaces[0]! : 'all' };
     return assemble(ctx, scopeRef, []);
   }
-  const ref: ResourceRef = { kind: normalizeKind(target.kind), name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) };
+  const kind = normalizeKind(target.kind);
+  const namespace = target.namespace ?? namespaceHolding(snapshot, kind, target.name);
+  const ref: ResourceRef = { kind, name: target.name, ...(namespace ? { namespace } : {}) };
   const ctx = buildAnalysisContext(snapshot, { target: ref });
   if (!targetExists(ctx, ref)) {
     throw new SyntraError('not_found', `${ref.kind} ${ref.name}${ref.namespace ? ` in namespace ${ref.namespace}` : ''} is not in the evidence (${snapshot.source.description}).`, {
@@ -64,6 +66,30 @@ export function diagnose(snapshot: ClusterSnapshot, target?: DiagnoseTarget): Di
   }
   const withNs = ref.namespace ? ref : { ...ref, ...namespaceOf(ctx, ref) };
   return assemble(ctx, withNs, runAnalyzers(ctx));
+}
+
+const OBJECTS_OF_KIND: Partial<Record<string, (s: ClusterSnapshot) => Array<{ metadata?: { name?: string; namespace?: string } }>>> = {
+  Pod: (s) => s.pods,
+  Deployment: (s) => s.deployments,
+  ReplicaSet: (s) => s.replicaSets,
+  StatefulSet: (s) => s.statefulSets,
+  DaemonSet: (s) => s.daemonSets,
+  Job: (s) => s.jobs,
+  CronJob: (s) => s.cronJobs,
+  Service: (s) => s.services,
+  PersistentVolumeClaim: (s) => s.persistentVolumeClaims,
+  Ingress: (s) => s.ingresses,
+  HorizontalPodAutoscaler: (s) => s.horizontalPodAutoscalers,
+};
+
+/** A target named without its namespace: the one namespace holding it, or an error naming them all. */
+function namespaceHolding(snapshot: ClusterSnapshot, kind: string, name: string): string | undefined {
+  const objects = OBJECTS_OF_KIND[kind]?.(snapshot) ?? [];
+  const namespaces = [...new Set(objects.filter((o) => o.metadata?.name === name).map((o) => o.metadata?.namespace ?? ''))].filter(Boolean);
+  if (namespaces.length > 1) {
+    throw new SyntraError('validation_failed', `${kind} ${name} exists in namespaces ${namespaces.join(', ')}: name one.`, { details: { namespaces } });
+  }
+  return namespaces[0];
 }
 
 function namespaceOf(ctx: AnalysisContext, ref: ResourceRef): { namespace?: string } {

@@ -1,19 +1,14 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../src/domain/diagnosis.js';
 import { diagnose, diagnoseAll } from '../../src/investigator/diagnose.js';
+import { demoSource } from '../../src/investigator/evidence/demo-cluster/index.js';
 import type { ClusterSnapshot } from '../../src/investigator/evidence/snapshot.js';
 
-// The demo cluster belongs to the evidence side; skip only while its module does not exist yet.
-const DEMO_MODULE = fileURLToPath(new URL('../../src/investigator/evidence/demo-cluster/index.ts', import.meta.url));
-
-describe.skipIf(!existsSync(DEMO_MODULE))('diagnosis of the bundled demo cluster', () => {
+describe('diagnosis of the bundled demo cluster', () => {
   let snapshot: ClusterSnapshot;
   const of = (name: string): Diagnosis => diagnose(snapshot, { kind: 'Deployment', name, namespace: 'production' });
 
   beforeAll(async () => {
-    const { demoSource } = (await import(DEMO_MODULE)) as typeof import('../../src/investigator/evidence/demo-cluster/index.js');
     snapshot = await demoSource().collect({ namespace: 'production' });
   });
 
@@ -60,5 +55,11 @@ describe.skipIf(!existsSync(DEMO_MODULE))('diagnosis of the bundled demo cluster
     expect(all[0]).toMatchObject({ target: { name: 'auth-service' }, root_cause: { type: 'service_no_endpoints' } });
     const names = all.map((d) => d.target.name);
     for (const healthy of ['api-gateway', 'redis', 'log-shipper']) expect(names).not.toContain(healthy);
+  });
+
+  it('finds a target named without its namespace, and refuses to pick between namespaces', async () => {
+    const everything = await demoSource().collect({});
+    expect(diagnose(everything, { kind: 'deploy', name: 'payment-worker' }).target).toMatchObject({ namespace: 'production' });
+    expect(() => diagnose(everything, { kind: 'Deployment', name: 'auth-service' })).toThrow(/exists in namespaces production, staging/);
   });
 });

@@ -19,7 +19,7 @@ export function analyzeNode(node: V1Node): AnalyzerFinding[] {
   if (ready && ready.status !== 'True') {
     return [makeFinding({
       type: 'node_not_ready', subject: ref,
-      summary: `Node ${ref.name} is NotReady (Ready=${ready.status}${ready.reason ? `, ${ready.reason}` : ''})${ready.message ? `: ${ready.message}` : ''}.`,
+      summary: `Node ${ref.name} is NotReady (Ready=${ready.status}${ready.reason ? `, ${ready.reason}` : ''})${ready.message ? `: ${ready.message.replace(/\.+$/, '')}` : ''}.`,
       confidence: 0.95,
       evidence: [fieldEvidence(ref, 'status.conditions[Ready].status', ready.status), ...(ready.message ? [fieldEvidence(ref, 'status.conditions[Ready].message', ready.message)] : []),
         ...pressures.map((c) => fieldEvidence(ref, `status.conditions[${c.type}].status`, c.status))],

@@ -122,7 +122,7 @@ export function schedulingFinding(p: PodFacts): AnalyzerFinding | undefined {
       }
       break;
     case 'unschedulable_affinity':
-      summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) ${clause.text}.`;
+      summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) ${clause.text.replace(/^node\(s\)\s+/, '')}.`;
       break;
     default: {
       const taint = taintOf(clause.text);

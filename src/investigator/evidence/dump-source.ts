@@ -1,3 +1,4 @@
+import type { V1Pod } from '@kubernetes/client-node';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { SyntraError, errorMessage } from '../../domain/errors.js';
@@ -71,17 +72,22 @@ export async function readDumpFolder(dir: string, kind: EvidenceSourceKind = 'du
     }
   }
 
+  // Index pods by name once: a linear search per pod folder is quadratic on large dumps.
+  const podsByName = new Map<string, V1Pod[]>();
+  for (const pod of snapshot.pods) {
+    const name = pod.metadata?.name ?? '';
+    podsByName.set(name, [...(podsByName.get(name) ?? []), pod]);
+  }
   for (const p of podDirs) {
-    const pod = snapshot.pods.find((x) => x.metadata?.name === p.pod && (p.namespace === undefined || x.metadata?.namespace === p.namespace));
+    const pod = podsByName.get(p.pod)?.find((x) => p.namespace === undefined || x.metadata?.namespace === p.namespace);
     // A namespace folder given directly: the namespace comes from its objects, else its name.
     const namespace = p.namespace ?? pod?.metadata?.namespace ?? basename(root);
     const defaultContainer = pod?.spec?.containers[0]?.name ?? p.pod;
     snapshot.logs.push(...(await readPodLogDir({ namespace, pod: p.pod, dir: p.dir, defaultContainer })));
   }
-  for (const ns of [...snapshot.pods, ...snapshot.services, ...snapshot.events].map((o) => o.metadata?.namespace)) {
-    if (ns && !snapshot.namespaces.includes(ns)) snapshot.namespaces.push(ns);
-  }
-  snapshot.namespaces.sort();
+  const namespaces = new Set(snapshot.namespaces);
+  for (const o of [...snapshot.pods, ...snapshot.services, ...snapshot.events]) if (o.metadata?.namespace) namespaces.add(o.metadata.namespace);
+  snapshot.namespaces = [...namespaces].sort();
   return snapshot;
 }
 
