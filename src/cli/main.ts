@@ -6,7 +6,7 @@ import { demoCommand } from './commands/demo.js';
 import { serverCommand } from './commands/server.js';
 import { upCommand } from './commands/up.js';
 import { workerCommand } from './commands/worker.js';
-import { CLIENT_COMMANDS, withDefaultCommand } from './client-commands.js';
+import { CLIENT_COMMANDS, flushOutput, withDefaultCommand } from './client-commands.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -59,5 +59,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     // Commander has already printed its own message (unknown option, help, version).
     if (!(e instanceof CommanderError)) process.stderr.write(`syntra: ${errorMessage(e)}\n`);
     return exitCodeFor(e);
+  } finally {
+    // bin/syntra.js calls process.exit(): let large output (--json) reach a pipe first.
+    await flushOutput();
   }
 }
