@@ -30,6 +30,7 @@ const USAGE = `options:
   --concurrency N     handlers in flight per worker (default 16)
   --pool N            connections per system pool (default 10)
   --graphile-local-queue N  graphile-worker's localQueue.size in the tuned row (default 17 = concurrency + 1)
+  --syntra-prefetch N items the Syntra worker runtime claims ahead beyond concurrency (default 16; 0 = off)
   --only a,b          run only systems whose label contains one of these words (e.g. syntra,graphile)
   --timeout-s N       bound for each scenario (default 180)
   --no-docs           do not rewrite docs/benchmarks.md`;
@@ -180,6 +181,7 @@ function options(args: readonly string[]): Options {
       concurrency: { type: 'string', default: '16' },
       pool: { type: 'string', default: '10' },
       'graphile-local-queue': { type: 'string', default: '17' },
+      'syntra-prefetch': { type: 'string', default: '16' },
       only: { type: 'string', default: '' },
       'timeout-s': { type: 'string', default: '180' },
       'no-docs': { type: 'boolean', default: false },
@@ -200,7 +202,7 @@ function options(args: readonly string[]): Options {
     only: String(values.only).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     docs: !values['no-docs'],
     graphileLocalQueue: int('graphile-local-queue', 2),
-    tuning: { concurrency: int('concurrency', 1), poolSize: int('pool', 2) },
+    tuning: { concurrency: int('concurrency', 1), poolSize: int('pool', 2), syntraPrefetch: int('syntra-prefetch', 0) },
   };
 }
 
@@ -220,7 +222,8 @@ How it is measured (trivial handler: it records its start and returns):
 - **submit→complete**: workers running and idle; ${o.producers} concurrent producers submit ${o.submitJobs.toLocaleString('en-US')} jobs one call at a time; clock from the first submit until the database shows every job completed.
 - **submit→claim**: workers idle; ${o.latencyJobs} jobs submitted one at a time, ${o.gapMs} ms apart; each sample is from just before the submit call to the handler's first line (same process, \`performance.now()\`), so it includes the submit's own commit.
 - Every system first gets a warm-up of 300 jobs. Each system has its own fresh database on the same server; databases are dropped at the end.
-- Syntra's submit is \`submitCommand\`: one transaction inserting command, thread, run, task, queue item, two ledger events and an outbox row (about 10 statements); the peers' \`addJob\`/\`send\` insert one job row. Syntra's claim and complete also update the task and run and append ledger events (task.started, run.started, task.succeeded, run.succeeded). Syntra does more work per task by design (history, ledger, run state).
+- Syntra's submit is \`submitCommand\`: ONE statement (\`syntra_submit_command\`, one round trip) inserting command, thread, run, task, queue item, two ledger events and an outbox row; the peers' \`addJob\`/\`send\` insert one job row. Syntra's claim and complete also update the task and run and append ledger events (task.started, run.started, task.succeeded, run.succeeded). Syntra does more work per task by design (history, ledger, run state).
+- The Syntra worker runtime claims up to ${o.tuning.syntraPrefetch} items ahead of its ${o.tuning.concurrency} handler slots (\`prefetch\`, off by default), the counterpart of graphile-worker's \`localQueue\` in its tuned row; completions are group-committed.
 - pg-boss 10 has no LISTEN/NOTIFY: its latency is bounded by polling (\`pollingIntervalSeconds\` ≥ 0.5, so expect ~⅓–½ of the interval on average), and a work() loop that found jobs still waits out its interval, so its throughput is about loops × batchSize / interval. Its defaults (one loop, batchSize 1, 2 s polling) give about 0.5 tasks/s and are not run.
 - The raw Syntra rows call the queue SQL directly (no runtime, relay or bus) to show the ceiling of the claim/complete path; "batched complete" completes each claimed batch in one statement (\`unnest\` + \`syntra_complete_queue_item\`), what a batching completer in the runtime would do.
 - The PGlite row is Syntra's embedded mode (PostgreSQL in WASM, one connection, in this same Node process); graphile-worker and pg-boss cannot run on PGlite, so it has no peers. It runs at most ${PGLITE_JOB_CAP.toLocaleString('en-US')} jobs per scenario.

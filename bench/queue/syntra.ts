@@ -54,7 +54,7 @@ export async function createSyntraSystem(v: SyntraVariant, t: Tuning): Promise<Q
   const scenarios: ReadonlySet<ScenarioName> = v.workers.kind === 'runtime' ? ALL_SCENARIOS : new Set(['claim']);
   const settings =
     v.workers.kind === 'runtime'
-      ? `${v.dbLabel}; worker runtime concurrency ${t.concurrency}${db.dialect === 'postgres' ? `, pool ${t.poolSize}` : ''}, lease ${LEASE_SECONDS} s, poll ${POLL_MS} ms; relay + ${v.workers.busLabel} for wakeups`
+      ? `${v.dbLabel}; worker runtime concurrency ${t.concurrency}, prefetch ${t.syntraPrefetch}${db.dialect === 'postgres' ? `, pool ${t.poolSize}` : ''}, lease ${LEASE_SECONDS} s, poll ${POLL_MS} ms; relay + ${v.workers.busLabel} for wakeups`
       : `${v.dbLabel}; ${v.workers.loops} loops × claim_queue_items(limit ${t.concurrency}) then ${
           v.workers.batchedComplete ? 'ONE statement completing the whole batch' : 'one complete call per item (in parallel)'
         }, pool ${t.poolSize}`;
@@ -108,6 +108,7 @@ export async function createSyntraSystem(v: SyntraVariant, t: Tuning): Promise<Q
         registry,
         workerId: 'bench-worker',
         concurrency: t.concurrency,
+        prefetch: t.syntraPrefetch,
         pollIntervalMs: POLL_MS,
         leaseSeconds: LEASE_SECONDS,
         shutdownGraceMs: 5000,

@@ -39,4 +39,6 @@ export interface Tuning {
   concurrency: number;
   /** Connections per system pool. */
   poolSize: number;
+  /** Syntra worker runtime: items claimed ahead beyond concurrency (WorkerOptions.prefetch). */
+  syntraPrefetch: number;
 }

@@ -1,10 +1,9 @@
 import type { Database, Queryable } from '../db/database.js';
 import { SyntraError } from '../domain/errors.js';
 import { taskWakeupSubject } from '../bus/subjects.js';
-import { appendEvent } from './ledger.js';
 import { signalOutbox } from './outbox-signal.js';
 import { jsonParam } from './sql-values.js';
-import { compileSubmit, type CompiledSubmit } from './submit-validation.js';
+import { compileSubmit } from './submit-validation.js';
 import type { RunStatus, SubmitInput, SubmitResult } from './types.js';
 
 export type SubmitStep = 'command' | 'thread' | 'run' | 'task' | 'queue_item' | 'ledger' | 'outbox';
@@ -13,14 +12,14 @@ export interface SubmitOptions {
   /** Same key → same run, also when retries race; a key reused with another body → conflict. */
   idempotencyKey?: string;
   createdBy?: string;
-  /** Test seam: called after each insert inside the transaction; throwing aborts the submit. */
+  /** Test seam: called for each insert (in order) inside the transaction, before it commits; throwing aborts the submit. */
   hooks?: { afterInsert?: (step: SubmitStep) => Promise<void> | void };
 }
 
 /**
- * A command becomes a run: ONE transaction inserts the command, its thread, the run, the first
- * task, its queue item, the ledger events and the wakeup outbox row. Nothing is visible until
- * all of it commits.
+ * A command becomes a run: ONE statement (`syntra_submit_command`, one round trip, one
+ * transaction) inserts the command, its thread, the run, the first task, its queue item, the
+ * ledger events and the wakeup outbox row. Nothing is visible until all of it commits.
  */
 export async function submitCommand(db: Database, raw: SubmitInput, opts: SubmitOptions = {}): Promise<SubmitResult> {
   const c = compileSubmit(raw);
@@ -28,86 +27,62 @@ export async function submitCommand(db: Database, raw: SubmitInput, opts: Submit
   if (key !== undefined && (key.length < 1 || key.length > 255)) {
     throw new SyntraError('validation_failed', 'Idempotency-Key must be 1 to 255 characters');
   }
-  const after = async (step: SubmitStep) => opts.hooks?.afterInsert?.(step);
-
-  const result = await db.transaction(async (tx) => {
-    // ON CONFLICT waits for a concurrent inserter of the same key to commit or roll back,
-    // so exactly one submission creates the run and the others read it.
-    const cmd = await tx.query<{ id: string }>(
-      `INSERT INTO commands (kind, input, namespace, metadata, idempotency_key, created_by)
-       VALUES ($1, $2::jsonb, $3, $4::jsonb, $5, $6)
-       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      [c.kind, jsonParam(c.input), c.namespace, jsonParam(c.metadata), key ?? null, opts.createdBy ?? null],
-    );
-    if (cmd.rows.length === 0) return existingSubmission(tx, key!, c);
-    const commandId = cmd.rows[0]!.id;
-    await after('command');
-
-    const thread = await tx.query<{ id: string }>(`INSERT INTO threads (command_id) VALUES ($1) RETURNING id`, [commandId]);
-    const threadId = thread.rows[0]!.id;
-    await after('thread');
-
-    const run = await tx.query<{ id: string }>(
-      `INSERT INTO runs (command_id, thread_id, kind, namespace, input, metadata)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb) RETURNING id`,
-      [commandId, threadId, c.kind, c.namespace, jsonParam(c.input), jsonParam(c.metadata)],
-    );
-    const runId = run.rows[0]!.id;
-    await after('run');
-
-    const task = await tx.query<{ id: string }>(
-      `INSERT INTO tasks (run_id, task_type, input, max_attempts, priority, timeout_seconds)
-       VALUES ($1, $2, $3::jsonb, $4, $5, $6) RETURNING id`,
-      [runId, c.kind, jsonParam(c.input), c.maxAttempts, c.priority, c.timeoutSeconds],
-    );
-    const taskId = task.rows[0]!.id;
-    await after('task');
-
-    const item = await tx.query<{ id: string }>(
-      `INSERT INTO queue_items (task_id, run_id, task_type, priority, max_attempts, timeout_seconds)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [taskId, runId, c.kind, c.priority, c.maxAttempts, c.timeoutSeconds],
-    );
-    const queueItemId = item.rows[0]!.id;
-    await after('queue_item');
-
-    const actor = opts.createdBy ?? null;
-    await appendEvent(tx, { runId, type: 'run.queued', actor, data: { kind: c.kind, commandId } });
-    await appendEvent(tx, { runId, taskId, type: 'task.queued', actor, data: { taskType: c.kind } });
-    await after('ledger');
-
-    await tx.query(`INSERT INTO outbox (topic, payload) VALUES ($1, $2::jsonb)`, [
-      taskWakeupSubject(c.kind),
-      jsonParam({ runId, taskId, queueItemId }),
-    ]);
-    await after('outbox');
-    return { runId, commandId, threadId, status: 'queued' as RunStatus, created: true };
-  });
-  if (result.created) signalOutbox();
-  return result;
+  const params = [
+    c.kind,
+    jsonParam(c.input),
+    c.namespace,
+    jsonParam(c.metadata),
+    key ?? null,
+    opts.createdBy ?? null,
+    c.priority,
+    c.maxAttempts,
+    c.timeoutSeconds,
+  ];
+  const afterInsert = opts.hooks?.afterInsert;
+  const row = afterInsert
+    ? // Test seam: the same statement inside an explicit transaction, then the hooks in insert
+      // order before COMMIT, so a throwing hook rolls every insert back.
+      await db.transaction(async (tx) => {
+        const r = await callSubmit(tx, params);
+        if (r.created) for (const step of SUBMIT_STEPS) await afterInsert(step);
+        return r;
+      })
+    : await callSubmit(db, params);
+  if (!row.created) return existingSubmission(row);
+  // The committed wakeup row itself, so a relay in this process publishes it without reading it back.
+  signalOutbox([
+    { id: Number(row.outbox_id), topic: taskWakeupSubject(c.kind), payload: { runId: row.run_id, taskId: row.task_id, queueItemId: row.queue_item_id } },
+  ]);
+  return { runId: row.run_id, commandId: row.command_id, threadId: row.thread_id, status: row.status, created: true };
 }
 
-async function existingSubmission(tx: Queryable, key: string, c: CompiledSubmit): Promise<SubmitResult> {
-  const res = await tx.query<{
-    command_id: string;
-    thread_id: string;
-    run_id: string;
-    status: RunStatus;
-    same: boolean;
-  }>(
-    `SELECT c.id AS command_id, r.thread_id, r.id AS run_id, r.status,
-            (c.kind = $2 AND c.input = $3::jsonb AND c.namespace IS NOT DISTINCT FROM $4 AND c.metadata = $5::jsonb
-             AND t.priority = $6 AND t.max_attempts = $7 AND t.timeout_seconds = $8) AS same
-       FROM commands c
-       JOIN runs r ON r.command_id = c.id
-       JOIN LATERAL (SELECT * FROM tasks WHERE run_id = r.id ORDER BY created_at, id LIMIT 1) t ON true
-      WHERE c.idempotency_key = $1
-      ORDER BY r.created_at LIMIT 1`,
-    [key, c.kind, jsonParam(c.input), c.namespace, jsonParam(c.metadata), c.priority, c.maxAttempts, c.timeoutSeconds],
+/** The inserts of a submit, in order (also the values of syntra_submit_command's p_fault_after). */
+export const SUBMIT_STEPS: readonly SubmitStep[] = ['command', 'thread', 'run', 'task', 'queue_item', 'ledger', 'outbox'];
+
+interface SubmitRow {
+  created: boolean;
+  same_request: boolean;
+  command_id: string;
+  thread_id: string;
+  run_id: string;
+  status: RunStatus;
+  task_id: string | null;
+  queue_item_id: string | null;
+  outbox_id: number | null;
+}
+
+async function callSubmit(q: Queryable, params: unknown[]): Promise<SubmitRow> {
+  const res = await q.query<SubmitRow>(
+    `SELECT * FROM syntra_submit_command($1, $2::jsonb, $3, $4::jsonb, $5, $6, $7, $8, $9)`,
+    params,
   );
   const row = res.rows[0];
-  if (!row) throw new SyntraError('internal', `idempotency key ${key} is taken but its run was not found`);
-  if (!row.same) {
+  if (!row) throw new SyntraError('internal', `idempotency key ${String(params[4])} is taken but its run was not found`);
+  return row;
+}
+
+function existingSubmission(row: SubmitRow): SubmitResult {
+  if (!row.same_request) {
     throw new SyntraError('conflict', 'this Idempotency-Key was already used with a different request body', {
       details: { runId: row.run_id },
     });

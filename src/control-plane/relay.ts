@@ -1,7 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import type { Database, Queryable } from '../db/database.js';
 import { errorMessage } from '../domain/errors.js';
 import type { Bus } from '../bus/bus.js';
-import { onOutboxRows } from './outbox-signal.js';
+import { onOutboxRows, type CommittedOutboxRow } from './outbox-signal.js';
 
 /**
  * The outbox relay: publishes committed outbox rows to the bus and marks them relayed.
@@ -14,6 +15,7 @@ import { onOutboxRows } from './outbox-signal.js';
  *
  * When the bus is down, rows stay pending and the loop backs off; it drains once the bus is back.
  * Rows committed in this process wake the loop at once (outbox-signal), others by the poll.
+ * Delivery stays at-least-once either way: a row is marked only after its publish succeeded.
  */
 export interface RelayOptions {
   db: Database;
@@ -40,6 +42,8 @@ interface OutboxRow {
 }
 
 const MAX_BACKOFF_MS = 10_000;
+const taken = new WeakSet<object>();
+const MARK_DELAY_MS = 50;
 
 async function publishAll(bus: Bus, rows: OutboxRow[]): Promise<number[]> {
   const results = await Promise.allSettled(rows.map((r) => bus.publish(r.topic, r.payload)));
@@ -78,13 +82,60 @@ export function startRelay(o: RelayOptions): Relay {
     });
   }
 
+  // Rows committed in this process and announced with their content (submit does that) are
+  // published straight away, with no read-back first: that is what the submit→claim latency
+  // waits for. Their marks are written MARK_DELAY_MS later, batched, so that commit does not
+  // compete with the claim the wakeup triggers. Anything else (a bare signal, the poll, a
+  // failure) drains the table, after the pending marks are written.
+  const announced: CommittedOutboxRow[] = [];
+  let toMark: number[] = [];
+  let toMarkSince = 0;
+  let drainWanted = true;
+  let nextPollAt = 0;
+
+  async function publishAnnounced(): Promise<void> {
+    const rows = announced.splice(0, batch);
+    if (rows.length === 0) return;
+    if (!o.bus.isConnected()) {
+      drainWanted = true;
+      return;
+    }
+    let ok: number[];
+    try {
+      ok = await publishAll(o.bus, rows);
+    } catch (e) {
+      drainWanted = true;
+      throw e;
+    }
+    if (ok.length < rows.length) drainWanted = true;
+    if (toMark.length === 0) toMarkSince = performance.now();
+    toMark.push(...ok);
+  }
+
+  async function flushMarks(): Promise<void> {
+    const ids = toMark;
+    toMark = [];
+    // `relayed_at IS NULL`: a replica that drained the same row meanwhile keeps its mark (it
+    // published too: a duplicate wakeup costs one empty claim).
+    await o.db.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[]) AND relayed_at IS NULL`, [ids]);
+  }
+
   let kick: (() => void) | undefined;
   let kicked = false;
   const wake = () => {
     kicked = true;
     kick?.();
   };
-  const offSignal = onOutboxRows(wake);
+  const offSignal = onOutboxRows((rows) => {
+    if (!rows || rows.length === 0) drainWanted = true;
+    for (const row of rows ?? []) {
+      // Several relays in one process: the first takes the row, the others' drains skip it.
+      if (taken.has(row)) continue;
+      taken.add(row);
+      announced.push(row);
+    }
+    wake();
+  });
   signal.addEventListener('abort', wake, { once: true });
 
   const sleep = (ms: number) =>
@@ -103,21 +154,35 @@ export function startRelay(o: RelayOptions): Relay {
     let failures = 0;
     while (!signal.aborted) {
       kicked = false;
-      let relayed = 0;
+      let more = false;
       try {
-        relayed = await drainOnce();
+        await publishAnnounced();
+        if (performance.now() >= nextPollAt) drainWanted = true;
+        const markDue = drainWanted || toMark.length >= batch || performance.now() - toMarkSince >= MARK_DELAY_MS;
+        if (toMark.length > 0 && markDue) await flushMarks();
+        if (drainWanted) {
+          drainWanted = false;
+          more = (await drainOnce()) >= batch;
+          nextPollAt = performance.now() + o.intervalMs * (0.8 + Math.random() * 0.4);
+        }
         failures = 0;
       } catch (e) {
         failures++;
+        drainWanted = true;
+        const backoff = Math.min(MAX_BACKOFF_MS, o.intervalMs * 2 ** Math.min(failures - 1, 6));
+        nextPollAt = performance.now() + backoff * (0.8 + Math.random() * 0.4);
         log('warn', `outbox relay: ${errorMessage(e)}; retrying`);
       }
       if (signal.aborted) break;
-      if (relayed >= batch) continue;
-      const backoff = failures > 0 ? Math.min(MAX_BACKOFF_MS, o.intervalMs * 2 ** Math.min(failures - 1, 6)) : o.intervalMs;
+      if (failures === 0 && (more || announced.length > 0)) continue;
+      let wait = Math.max(0, nextPollAt - performance.now());
+      if (toMark.length > 0) wait = Math.min(wait, Math.max(0, toMarkSince + MARK_DELAY_MS - performance.now()));
       // While backing off after failures, a new row must not short-circuit the backoff.
       if (failures > 0) kicked = false;
-      await sleep(backoff * (0.8 + Math.random() * 0.4));
+      await sleep(wait);
     }
+    // Published but not yet marked: mark now, or they are published again after a restart.
+    if (toMark.length > 0) await flushMarks().catch(() => {});
   })().finally(offSignal);
 
   return {

@@ -25,6 +25,12 @@ export interface ExecutionDeps {
   log: WorkerLog;
   /** After a commit that appended ledger events (SSE wakeup), and after follow-ups were enqueued. */
   onCommitted(runId: string, followUpTypes: string[]): void;
+  /**
+   * The handler starts once this resolves (a free handler slot). Meanwhile the item is already
+   * claimed — its task is running in the database — so the lease is renewed and the timeout
+   * runs; an abort before the start settles the item without calling the handler.
+   */
+  startGate?: Promise<void>;
 }
 
 export interface Execution {
@@ -92,15 +98,26 @@ export function startExecution(item: ClaimedItem, handler: TaskHandler, deps: Ex
     },
   };
 
-  // Resolves with the handler's outcome, or with 'aborted' once an abort's grace period ran out.
+  // Resolves with the handler's outcome, or with 'aborted' once an abort's grace period ran out
+  // (at once when the handler had not started yet).
+  let handlerStarted = false;
   const outcome = new Promise<{ ok: true; result: HandlerResult | void } | { ok: false; error: unknown } | 'aborted'>((resolve) => {
-    onAbort = () => setTimeout(() => resolve('aborted'), deps.abortGraceMs).unref?.();
-    Promise.resolve()
-      .then(() => handler(ctx))
-      .then(
-        (result) => resolve({ ok: true, result }),
-        (error: unknown) => resolve({ ok: false, error }),
-      );
+    onAbort = () => {
+      if (!handlerStarted) resolve('aborted');
+      else setTimeout(() => resolve('aborted'), deps.abortGraceMs).unref?.();
+    };
+    const run = () => {
+      if (controller.signal.aborted) return resolve('aborted');
+      handlerStarted = true;
+      Promise.resolve()
+        .then(() => handler(ctx))
+        .then(
+          (result) => resolve({ ok: true, result }),
+          (error: unknown) => resolve({ ok: false, error }),
+        );
+    };
+    if (deps.startGate) void deps.startGate.then(run);
+    else run();
   });
 
   const retry = <T>(what: string, fn: () => Promise<T>) =>

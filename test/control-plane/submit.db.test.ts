@@ -62,6 +62,20 @@ describe('submitCommand', () => {
     },
   );
 
+  it.each(['command', 'thread', 'run', 'task', 'queue_item', 'ledger', 'outbox'] as SubmitStep[])(
+    'is atomic in SQL too: syntra_submit_command failing right after the %s insert leaves no row in any table',
+    async (step) => {
+      const before = await counts();
+      const err = await t.db
+        .query(`SELECT * FROM syntra_submit_command('echo', '{}'::jsonb, NULL, '{}'::jsonb, $1, NULL, 0, 3, 300, $2)`, [`sql-atomic-${step}`, step])
+        .catch((e: unknown) => e);
+      expect(String((err as Error).message)).toContain(`injected fault after ${step}`);
+      expect(await counts()).toEqual(before);
+      const retry = await submitCommand(t.db, { kind: 'echo', input: {} }, { idempotencyKey: `sql-atomic-${step}` });
+      expect(retry.created).toBe(true);
+    },
+  );
+
   it('returns the same run for the same Idempotency-Key, also under concurrent retries', async () => {
     const body = { kind: 'echo', input: { n: 1, nested: { a: [1, 2] } }, metadata: { source: 'test' } };
     const results = await Promise.all(Array.from({ length: 8 }, () => submitCommand(t.db, body, { idempotencyKey: 'same-key' })));

@@ -176,6 +176,37 @@ describe('worker runtime', () => {
     expect(d.run).toMatchObject({ status: 'succeeded', output: 'second worker' });
   });
 
+  it('prefetch: claims ahead of its slots, starts waiting items as slots free, and releases unstarted ones on shutdown', async () => {
+    const hold = holdHandler();
+    const w = start(new TaskHandlerRegistry().register('hold-ahead', hold.handler), { concurrency: 1, prefetch: 2, shutdownGraceMs: 5000 });
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push((await submitCommand(db, { kind: 'hold-ahead', input: { i } })).runId);
+    const leased = async () =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM queue_items WHERE task_type = 'hold-ahead' AND state = 'leased'`)).rows[0]!.n;
+    await waitFor(async () => (await leased()) === 3, 'all three items claimed (one running, two ahead)');
+    expect(hold.state.started).toBe(1);
+    expect(w.running).toBe(1);
+    hold.state.release();
+    await waitFor(() => hold.state.started === 2, 'the next waiting item to start in the freed slot');
+    expect(w.running).toBe(1);
+    const stopping = w.stop();
+    // The waiting item goes back at once; the running one may still finish within the grace period.
+    await waitFor(async () => {
+      const r = await db.query<{ state: string }>(`SELECT state FROM queue_items WHERE task_type = 'hold-ahead' AND state = 'available'`);
+      return r.rows.length === 1;
+    }, 'the unstarted item to be released');
+    hold.state.release();
+    await stopping;
+    expect(hold.state.started).toBe(2);
+    // The released task is queued again with its attempt given back; the other two ran.
+    const tasks = await Promise.all(runs.map(async (id) => (await getRun(db, id))!.tasks[0]!));
+    expect(tasks.map((x) => [x.status, x.attempts]).sort()).toEqual([
+      ['queued', 0],
+      ['succeeded', 1],
+      ['succeeded', 1],
+    ]);
+  });
+
   it('handlers append ledger events while running; the events commit before completion', async () => {
     const seen: number[] = [];
     start(

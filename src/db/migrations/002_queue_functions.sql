@@ -12,9 +12,13 @@
 CREATE INDEX runs_kind_idx ON runs (kind, created_at DESC);
 CREATE INDEX runs_namespace_idx ON runs (namespace, created_at DESC);
 CREATE INDEX queue_items_run_idx ON queue_items (run_id) WHERE state IN ('available', 'leased');
-CREATE INDEX tasks_open_idx ON tasks (run_id) WHERE status IN ('queued', 'running', 'retrying');
-CREATE INDEX ledger_events_task_idx ON ledger_events (task_id) WHERE task_id IS NOT NULL;
+-- No index on tasks.status (the "open tasks of a run" check scans tasks_run_idx, a handful of rows
+-- per run) and none on ledger_events.task_id (nothing reads events by task): a task's status
+-- changes then qualify for HOT updates, and each ledger append maintains two indexes, not three.
 
+-- One event, for callers outside the hot paths (handlers' progress events, cancel, appendEvent).
+-- ledger_events.task_id has no foreign key (see 001), so the task is checked here instead, and
+-- more strictly: it must be a task of this run.
 CREATE FUNCTION syntra_append_event(p_run_id uuid, p_task_id uuid, p_type text, p_actor text, p_data jsonb)
 RETURNS ledger_events LANGUAGE plpgsql AS $$
 DECLARE
@@ -25,10 +29,80 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'run % not found', p_run_id USING ERRCODE = 'P0002';
   END IF;
+  IF p_task_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = p_task_id AND t.run_id = p_run_id) THEN
+    RAISE EXCEPTION 'task % is not a task of run %', p_task_id, p_run_id USING ERRCODE = 'foreign_key_violation';
+  END IF;
   INSERT INTO ledger_events (run_id, seq, task_id, type, actor, data)
   VALUES (p_run_id, v_seq, p_task_id, p_type, p_actor, coalesce(p_data, '{}'::jsonb))
   RETURNING * INTO v_event;
   RETURN v_event;
+END $$;
+
+-- Submits a command in ONE round trip and one transaction (a single statement): command,
+-- thread, run, first task, queue item, run.queued + task.queued ledger events, wakeup outbox row.
+-- Idempotency: ON CONFLICT waits for a concurrent inserter of the same key to commit or roll
+-- back, so exactly one submission creates the run; the others get created = false, the existing
+-- run, and whether their request was the same (the caller turns "not the same" into a conflict).
+-- p_fault_after is a test seam: raise right after that step's insert (the whole submit rolls back).
+CREATE FUNCTION syntra_submit_command(
+  p_kind text, p_input jsonb, p_namespace text, p_metadata jsonb, p_idempotency_key text, p_created_by text,
+  p_priority integer, p_max_attempts integer, p_timeout_seconds integer, p_fault_after text DEFAULT NULL
+) RETURNS TABLE (created boolean, same_request boolean, command_id uuid, thread_id uuid, run_id uuid, status text,
+  task_id uuid, queue_item_id uuid, outbox_id bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_outbox bigint;
+  v_command uuid;
+  v_thread uuid;
+  v_run uuid;
+  v_task uuid;
+  v_item uuid;
+BEGIN
+  INSERT INTO commands (kind, input, namespace, metadata, idempotency_key, created_by)
+  VALUES (p_kind, p_input, p_namespace, p_metadata, p_idempotency_key, p_created_by)
+  ON CONFLICT (idempotency_key) DO NOTHING RETURNING id INTO v_command;
+  IF v_command IS NULL THEN
+    RETURN QUERY
+      SELECT false, (c.kind = p_kind AND c.input = p_input AND c.namespace IS NOT DISTINCT FROM p_namespace
+                     AND c.metadata = p_metadata AND t.priority = p_priority AND t.max_attempts = p_max_attempts
+                     AND t.timeout_seconds = p_timeout_seconds),
+             c.id, r.thread_id, r.id, r.status, NULL::uuid, NULL::uuid, NULL::bigint
+        FROM commands c
+        JOIN runs r ON r.command_id = c.id
+        JOIN LATERAL (SELECT * FROM tasks t1 WHERE t1.run_id = r.id ORDER BY t1.created_at, t1.id LIMIT 1) t ON true
+       WHERE c.idempotency_key = p_idempotency_key
+       ORDER BY r.created_at LIMIT 1;
+    RETURN;
+  END IF;
+  IF p_fault_after = 'command' THEN RAISE EXCEPTION 'injected fault after %', p_fault_after; END IF;
+
+  INSERT INTO threads (command_id) VALUES (v_command) RETURNING id INTO v_thread;
+  IF p_fault_after = 'thread' THEN RAISE EXCEPTION 'injected fault after %', p_fault_after; END IF;
+
+  -- last_seq = 2: the two events below, so the run row is written once.
+  INSERT INTO runs (command_id, thread_id, kind, namespace, input, metadata, last_seq)
+  VALUES (v_command, v_thread, p_kind, p_namespace, p_input, p_metadata, 2) RETURNING id INTO v_run;
+  IF p_fault_after = 'run' THEN RAISE EXCEPTION 'injected fault after %', p_fault_after; END IF;
+
+  INSERT INTO tasks (run_id, task_type, input, max_attempts, priority, timeout_seconds)
+  VALUES (v_run, p_kind, p_input, p_max_attempts, p_priority, p_timeout_seconds) RETURNING id INTO v_task;
+  IF p_fault_after = 'task' THEN RAISE EXCEPTION 'injected fault after %', p_fault_after; END IF;
+
+  INSERT INTO queue_items (task_id, run_id, task_type, priority, max_attempts, timeout_seconds)
+  VALUES (v_task, v_run, p_kind, p_priority, p_max_attempts, p_timeout_seconds) RETURNING id INTO v_item;
+  IF p_fault_after = 'queue_item' THEN RAISE EXCEPTION 'injected fault after %', p_fault_after; END IF;
+
+  INSERT INTO ledger_events (run_id, seq, task_id, type, actor, data) VALUES
+    (v_run, 1, NULL, 'run.queued', p_created_by, jsonb_build_object('kind', p_kind, 'commandId', v_command)),
+    (v_run, 2, v_task, 'task.queued', p_created_by, jsonb_build_object('taskType', p_kind));
+  IF p_fault_after = 'ledger' THEN RAISE EXCEPTION 'injected fault after %', p_fault_after; END IF;
+
+  INSERT INTO outbox (topic, payload)
+  VALUES ('syntra.wake.' || p_kind, jsonb_build_object('runId', v_run, 'taskId', v_task, 'queueItemId', v_item))
+  RETURNING id INTO v_outbox;
+  IF p_fault_after = 'outbox' THEN RAISE EXCEPTION 'injected fault after %', p_fault_after; END IF;
+
+  RETURN QUERY SELECT true, true, v_command, v_thread, v_run, 'queued'::text, v_task, v_item, v_outbox;
 END $$;
 
 -- Cancels one (already locked) open queue item and its task.
@@ -111,8 +185,8 @@ DECLARE
   v_dead record;
   v_claimed uuid[] := '{}';
   v_reclaimed uuid[] := '{}';
-  v_runs uuid[];
-  v_run record;
+  v_queued_runs uuid[];
+  v_finished_runs uuid[];
 BEGIN
   IF p_limit IS NULL OR p_limit < 1 THEN RETURN; END IF;
 
@@ -152,45 +226,65 @@ BEGIN
   IF cardinality(v_claimed) = 0 THEN RETURN; END IF;
 
   -- Run rows in id order, so two claimers touching the same runs cannot deadlock.
-  SELECT array_agg(DISTINCT q.run_id ORDER BY q.run_id) INTO v_runs FROM queue_items q WHERE q.id = ANY(v_claimed);
-  PERFORM 1 FROM runs r WHERE r.id = ANY(v_runs) ORDER BY r.id FOR UPDATE;
+  SELECT coalesce(array_agg(l.id) FILTER (WHERE l.status = 'queued'), '{}'),
+         coalesce(array_agg(l.id) FILTER (WHERE l.status NOT IN ('queued', 'running')), '{}')
+    INTO v_queued_runs, v_finished_runs
+    FROM (SELECT r.id, r.status FROM runs r
+           WHERE r.id IN (SELECT q.run_id FROM queue_items q WHERE q.id = ANY(v_claimed))
+           ORDER BY r.id FOR UPDATE) l;
   -- Normally a finished run has no open items; one that slipped past close_open_work (it was
   -- locked at that moment) is cancelled here instead of being handed out.
-  FOR v_item IN
-    SELECT q.id FROM queue_items q JOIN runs r ON r.id = q.run_id
-    WHERE q.id = ANY(v_claimed) AND r.status NOT IN ('queued', 'running')
-  LOOP
-    PERFORM syntra_cancel_item(v_item.id, p_worker_id, 'run finished');
-    v_claimed := array_remove(v_claimed, v_item.id);
-  END LOOP;
+  IF cardinality(v_finished_runs) > 0 THEN
+    FOR v_item IN SELECT q.id FROM queue_items q WHERE q.id = ANY(v_claimed) AND q.run_id = ANY(v_finished_runs) LOOP
+      PERFORM syntra_cancel_item(v_item.id, p_worker_id, 'run finished');
+      v_claimed := array_remove(v_claimed, v_item.id);
+    END LOOP;
+    IF cardinality(v_claimed) = 0 THEN RETURN; END IF;
+  END IF;
 
-  IF cardinality(v_claimed) = 0 THEN RETURN; END IF;
-  FOR v_run IN UPDATE runs r SET status = 'running', started_at = now()
-    WHERE r.id IN (SELECT q.run_id FROM queue_items q WHERE q.id = ANY(v_claimed)) AND r.status = 'queued' RETURNING r.id
-  LOOP
-    PERFORM syntra_append_event(v_run.id, NULL, 'run.started', p_worker_id, '{}');
-  END LOOP;
-
-  FOR v_item IN
+  -- One statement for the whole batch: lease the items, start their tasks, write each run row
+  -- ONCE (status + started_at + last_seq bumped by all its new events) and append every event
+  -- in one multi-row INSERT. The runs are locked above, so numbering from last_seq is gap-free.
+  -- Per run, events come in this order: run.started (when it was queued), then per item (by
+  -- claim order) task.lease_expired (when reclaimed) and task.started.
+  RETURN QUERY
+  WITH items AS (
     UPDATE queue_items q SET state = 'leased', attempts = q.attempts + 1, lease_owner = p_worker_id,
       lease_token = gen_random_uuid(), lease_expires_at = now() + v_lease
     WHERE q.id = ANY(v_claimed)
     RETURNING q.id, q.task_id, q.run_id, q.task_type, q.attempts, q.lease_token, q.lease_expires_at, q.timeout_seconds,
       CASE WHEN q.attempts = 1 THEN extract(epoch FROM now() - q.created_at)::double precision END AS wait_seconds
-  LOOP
-    UPDATE tasks t SET status = 'running', attempts = v_item.attempts, started_at = coalesce(t.started_at, now())
-    WHERE t.id = v_item.task_id;
-    IF v_item.id = ANY(v_reclaimed) THEN
-      PERFORM syntra_append_event(v_item.run_id, v_item.task_id, 'task.lease_expired', p_worker_id,
-        jsonb_build_object('attempt', v_item.attempts - 1));
-    END IF;
-    PERFORM syntra_append_event(v_item.run_id, v_item.task_id, 'task.started', p_worker_id,
-      jsonb_build_object('attempt', v_item.attempts, 'workerId', p_worker_id));
-    RETURN QUERY SELECT CASE WHEN v_item.id = ANY(v_reclaimed) THEN 'reclaimed' ELSE 'claimed' END,
-      v_item.id, v_item.task_id, v_item.run_id, v_item.task_type, t.input, v_item.attempts, v_item.lease_token,
-      v_item.lease_expires_at, v_item.timeout_seconds, v_item.wait_seconds, NULL::text, NULL::double precision
-    FROM tasks t WHERE t.id = v_item.task_id;
-  END LOOP;
+  ), started AS (
+    UPDATE tasks t SET status = 'running', attempts = i.attempts, started_at = coalesce(t.started_at, now())
+    FROM items i WHERE t.id = i.task_id
+    RETURNING t.id, t.input
+  ), evs AS (
+    SELECT r.run_id, 0 AS pos, NULL::uuid AS item_id, 0 AS sub, NULL::uuid AS ev_task_id, 'run.started' AS type, '{}'::jsonb AS data
+      FROM (SELECT DISTINCT i.run_id FROM items i) r WHERE r.run_id = ANY(v_queued_runs)
+    UNION ALL
+    SELECT i.run_id, 1, i.id, 0, i.task_id, 'task.lease_expired', jsonb_build_object('attempt', i.attempts - 1)
+      FROM items i WHERE i.id = ANY(v_reclaimed)
+    UNION ALL
+    SELECT i.run_id, 1, i.id, 1, i.task_id, 'task.started', jsonb_build_object('attempt', i.attempts, 'workerId', p_worker_id)
+      FROM items i
+  ), bumped AS (
+    UPDATE runs r SET last_seq = r.last_seq + n.count,
+      status = CASE WHEN r.status = 'queued' THEN 'running' ELSE r.status END,
+      started_at = CASE WHEN r.status = 'queued' THEN now() ELSE r.started_at END
+    FROM (SELECT e.run_id, count(*)::integer AS count FROM evs e GROUP BY e.run_id) n
+    WHERE r.id = n.run_id
+    RETURNING r.id, r.last_seq - n.count AS base_seq
+  ), appended AS (
+    INSERT INTO ledger_events (run_id, seq, task_id, type, actor, data)
+    SELECT e.run_id, b.base_seq + row_number() OVER (PARTITION BY e.run_id ORDER BY e.pos, array_position(v_claimed, e.item_id), e.sub),
+      e.ev_task_id, e.type, p_worker_id, e.data
+    FROM evs e JOIN bumped b ON b.id = e.run_id
+  )
+  SELECT CASE WHEN i.id = ANY(v_reclaimed) THEN 'reclaimed' ELSE 'claimed' END,
+    i.id, i.task_id, i.run_id, i.task_type, s.input, i.attempts, i.lease_token,
+    i.lease_expires_at, i.timeout_seconds, i.wait_seconds, NULL::text, NULL::double precision
+  FROM items i JOIN started s ON s.id = i.task_id
+  ORDER BY array_position(v_claimed, i.id);
 END $$;
 
 -- Outcome of renew / complete / fail / release when the token does not fit.
@@ -227,6 +321,9 @@ END $$;
 -- Completes a leased item: custom events, task succeeded, follow-up tasks (with their queue
 -- items and wakeup outbox rows), and the run's success when nothing of it is left open.
 -- Outcomes: completed | already_completed | run_finished | lease_lost | not_found.
+-- Hot path: the run row is locked first and written ONCE at the end (last_seq bumped by every
+-- event appended here, plus the status when the run ends); events are numbered from the locked
+-- last_seq and inserted directly, custom events + task.succeeded in one multi-row INSERT.
 CREATE FUNCTION syntra_complete_queue_item(
   p_item_id uuid, p_token uuid, p_output jsonb, p_events jsonb, p_follow_ups jsonb,
   p_run_output jsonb, p_has_run_output boolean, p_finish_run boolean
@@ -237,11 +334,11 @@ DECLARE
   v_check text;
   v_run runs;
   v_actor text;
-  v_event jsonb;
+  v_seq integer;
   v_follow jsonb;
   v_task_id uuid;
   v_item_id uuid;
-  v_parent tasks;
+  v_priority integer;
   v_follow_ids uuid[] := '{}';
 BEGIN
   SELECT * INTO v_item FROM queue_items q WHERE q.id = p_item_id FOR UPDATE;
@@ -258,20 +355,23 @@ BEGIN
     RETURN QUERY SELECT 'run_finished'::text, v_run.id, v_run.status, NULL::double precision, NULL::uuid[];
     RETURN;
   END IF;
+  v_seq := v_run.last_seq;
 
   UPDATE queue_items q SET state = 'done', lease_expires_at = NULL WHERE q.id = p_item_id;
   UPDATE tasks t SET status = 'succeeded', output = p_output, error = NULL, finished_at = now()
-  WHERE t.id = v_item.task_id RETURNING * INTO v_parent;
+  WHERE t.id = v_item.task_id RETURNING t.priority INTO v_priority;
 
-  FOR v_event IN SELECT e FROM jsonb_array_elements(coalesce(p_events, '[]'::jsonb)) e LOOP
-    PERFORM syntra_append_event(v_item.run_id, v_item.task_id, v_event->>'type', v_actor, coalesce(v_event->'data', '{}'::jsonb));
-  END LOOP;
-  PERFORM syntra_append_event(v_item.run_id, v_item.task_id, 'task.succeeded', v_actor, jsonb_build_object('attempt', v_item.attempts));
+  INSERT INTO ledger_events (run_id, seq, task_id, type, actor, data)
+  SELECT v_item.run_id, v_seq + e.ord, v_item.task_id, e.x->>'type', v_actor, coalesce(e.x->'data', '{}'::jsonb)
+  FROM jsonb_array_elements(coalesce(p_events, '[]'::jsonb)
+         || jsonb_build_array(jsonb_build_object('type', 'task.succeeded', 'data', jsonb_build_object('attempt', v_item.attempts))))
+       WITH ORDINALITY AS e(x, ord);
+  v_seq := v_seq + jsonb_array_length(coalesce(p_events, '[]'::jsonb)) + 1;
 
   FOR v_follow IN SELECT f FROM jsonb_array_elements(coalesce(p_follow_ups, '[]'::jsonb)) f LOOP
     INSERT INTO tasks (run_id, parent_task_id, task_type, input, max_attempts, priority, timeout_seconds)
     VALUES (v_item.run_id, v_item.task_id, v_follow->>'taskType', coalesce(v_follow->'input', '{}'::jsonb),
-      coalesce((v_follow->>'maxAttempts')::int, 3), coalesce((v_follow->>'priority')::int, v_parent.priority),
+      coalesce((v_follow->>'maxAttempts')::int, 3), coalesce((v_follow->>'priority')::int, v_priority),
       coalesce((v_follow->>'timeoutSeconds')::int, 300))
     RETURNING id INTO v_task_id;
     INSERT INTO queue_items (task_id, run_id, task_type, priority, max_attempts, timeout_seconds)
@@ -279,22 +379,32 @@ BEGIN
     RETURNING id INTO v_item_id;
     INSERT INTO outbox (topic, payload) VALUES ('syntra.wake.' || (v_follow->>'taskType'),
       jsonb_build_object('runId', v_item.run_id, 'taskId', v_task_id, 'queueItemId', v_item_id));
-    PERFORM syntra_append_event(v_item.run_id, v_task_id, 'task.queued', v_actor,
+    v_seq := v_seq + 1;
+    INSERT INTO ledger_events (run_id, seq, task_id, type, actor, data)
+    VALUES (v_item.run_id, v_seq, v_task_id, 'task.queued', v_actor,
       jsonb_build_object('taskType', v_follow->>'taskType', 'parentTaskId', v_item.task_id));
     v_follow_ids := v_follow_ids || v_task_id;
   END LOOP;
 
   IF (p_finish_run OR NOT EXISTS (
       SELECT 1 FROM tasks t WHERE t.run_id = v_item.run_id AND t.status IN ('queued', 'running', 'retrying'))) THEN
-    PERFORM syntra_close_open_work(v_run.id, v_actor, 'run finished');
-    UPDATE runs r SET status = 'succeeded', finished_at = now(),
+    IF EXISTS (SELECT 1 FROM queue_items q WHERE q.run_id = v_run.id AND q.state IN ('available', 'leased')) THEN
+      -- Cancelling the rest appends through syntra_append_event, which numbers from last_seq.
+      UPDATE runs r SET last_seq = v_seq WHERE r.id = v_run.id;
+      PERFORM syntra_close_open_work(v_run.id, v_actor, 'run finished');
+      SELECT r.last_seq INTO v_seq FROM runs r WHERE r.id = v_run.id;
+    END IF;
+    v_seq := v_seq + 1;
+    INSERT INTO ledger_events (run_id, seq, task_id, type, actor, data)
+    VALUES (v_run.id, v_seq, v_item.task_id, 'run.succeeded', v_actor, '{}'::jsonb);
+    UPDATE runs r SET status = 'succeeded', finished_at = now(), last_seq = v_seq,
       output = CASE WHEN p_has_run_output THEN p_run_output ELSE p_output END
     WHERE r.id = v_run.id;
-    PERFORM syntra_append_event(v_run.id, v_item.task_id, 'run.succeeded', v_actor, '{}');
     RETURN QUERY SELECT 'completed'::text, v_run.id, 'succeeded'::text,
       extract(epoch FROM now() - v_run.created_at)::double precision, v_follow_ids;
     RETURN;
   END IF;
+  UPDATE runs r SET last_seq = v_seq WHERE r.id = v_run.id;
   RETURN QUERY SELECT 'completed'::text, v_run.id, v_run.status, NULL::double precision, v_follow_ids;
 END $$;
 
