@@ -44,7 +44,7 @@ export type ArtifactsConfig =
 /** `auto`: the kubeconfig cluster when one is configured, else the bundled demo cluster. */
 export type EvidenceSetting = { readonly kind: 'auto' | 'demo' | 'live' } | { readonly kind: 'dump'; readonly dir: string };
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 function evidenceSetting(raw: string | undefined): EvidenceSetting {
   const value = (raw ?? '').trim();
@@ -72,7 +72,8 @@ function artifactsConfig(env: Env, dataDir: string): ArtifactsConfig {
   };
 }
 
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+/** An integer setting in [min, max]; unset or empty → fallback; anything else → config_invalid naming the variable. */
+export function intFromEnv(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -97,17 +98,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
     dataDir,
     natsUrl: env.NATS_URL || undefined,
     host: env.SYNTRA_HOST || '127.0.0.1',
-    port: int(env, 'SYNTRA_PORT', 7070, 0, 65535),
-    bodyLimitBytes: int(env, 'SYNTRA_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    port: intFromEnv(env, 'SYNTRA_PORT', 7070, 0, 65535),
+    bodyLimitBytes: intFromEnv(env, 'SYNTRA_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     corsOrigins: (env.SYNTRA_CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())
       .filter((o) => o !== ''),
     worker: {
-      concurrency: int(env, 'SYNTRA_WORKER_CONCURRENCY', 4, 1, 256),
-      pollIntervalMs: int(env, 'SYNTRA_POLL_INTERVAL_MS', 1000, 10, 60_000),
-      leaseSeconds: int(env, 'SYNTRA_LEASE_SECONDS', 30, 1, 3600),
-      shutdownGraceMs: int(env, 'SYNTRA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+      concurrency: intFromEnv(env, 'SYNTRA_WORKER_CONCURRENCY', 4, 1, 256),
+      pollIntervalMs: intFromEnv(env, 'SYNTRA_POLL_INTERVAL_MS', 1000, 10, 60_000),
+      leaseSeconds: intFromEnv(env, 'SYNTRA_LEASE_SECONDS', 30, 1, 3600),
+      shutdownGraceMs: intFromEnv(env, 'SYNTRA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     },
     artifacts: artifactsConfig(env, dataDir),
     kubeconfig: env.KUBECONFIG || undefined,

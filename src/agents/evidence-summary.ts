@@ -2,7 +2,7 @@ import type { CoreV1Event, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { ResourceRef } from '../domain/diagnosis.js';
 import { podStatusText, restartCount } from '../investigator/analyzers/pod-status.js';
 import type { ClusterSnapshot } from '../investigator/evidence/snapshot.js';
-import { endpointAddresses, eventsFor, logsOf, ownerChain, podsOfOwner, refOf, servicesSelecting, topOwner } from '../investigator/evidence/relations.js';
+import { endpointAddresses, eventsFor, logsOf, ownerChain, podsOfOwner, refOf, selectorText, servicesSelecting, topOwner } from '../investigator/evidence/relations.js';
 import { hostPortIn } from '../investigator/logs/extract.js';
 
 /**
@@ -103,7 +103,7 @@ export function summarizeEvidence(snapshot: ClusterSnapshot, focus: { namespace?
       const ep = endpointAddresses(snapshot, s);
       return {
         name: s.metadata?.name ?? '',
-        selector: Object.entries(s.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+        selector: selectorText(s.spec?.selector),
         ports: (s.spec?.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(','),
         readyEndpoints: ep ? ep.ready : null,
         notReadyEndpoints: ep ? ep.notReady : null,

@@ -1,4 +1,4 @@
-import { toDate, toDateOrNull } from './sql-values.js';
+import { toDate, toDateOrNull } from '../db/sql-values.js';
 import type { Artifact, JsonObject, LedgerEvent, Run, RunStatus, Task, TaskStatus } from './types.js';
 
 /** snake_case rows → the camelCase shapes callers get. Column lists live next to each mapper. */

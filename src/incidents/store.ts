@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../db/database.js';
 import { SyntraError } from '../domain/errors.js';
-import { isUuid, jsonParam, toDate, toDateOrNull } from '../control-plane/sql-values.js';
+import { isUuid, jsonParam, toDate, toDateOrNull } from '../db/sql-values.js';
 import type { RootCauseType } from '../domain/diagnosis.js';
 import {
   incidentFingerprint,

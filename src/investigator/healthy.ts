@@ -3,8 +3,8 @@ import type { AnalyzerFinding } from './analyzers/analyzer.js';
 import type { AnalysisContext } from './analyzers/context.js';
 import { fieldEvidence } from './analyzers/evidence.js';
 import { makeFinding } from './analyzers/finding.js';
-import { refOf } from './analyzers/owners.js';
 import { isPodReady, podStatusText } from './analyzers/pod-status.js';
+import { refOf } from './evidence/relations.js';
 
 /**
  * no_issue_found, with the checks that support it as evidence. Confidence reflects what the
@@ -14,7 +14,7 @@ export function noIssueFinding(ctx: AnalysisContext, target: ResourceRef): Analy
   const evidence: EvidenceItem[] = [];
   const pods = ctx.scope.pods;
   for (const pod of pods.slice(0, 5)) {
-    const ref = refOf('Pod', pod.metadata);
+    const ref = refOf(pod, 'Pod');
     evidence.push(fieldEvidence(ref, 'status', `${podStatusText(pod)}, ready=${isPodReady(pod)}`));
   }
   const w = [...ctx.scope.deployments, ...ctx.scope.statefulSets][0];

@@ -1,7 +1,7 @@
 import type { Diagnosis, ResourceRef, RootCauseType } from '../domain/diagnosis.js';
 import { podStatusText } from './analyzers/pod-status.js';
-import { controllerOf } from './analyzers/snapshot-index.js';
 import { diagnoseAll } from './diagnose.js';
+import { controllerOf } from './evidence/relations.js';
 import type { ClusterSnapshot } from './evidence/snapshot.js';
 
 /** The namespace overview: counts by state and the top problems, for one screen. */

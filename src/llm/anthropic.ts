@@ -6,9 +6,9 @@ import type {
   Tool,
 } from '@anthropic-ai/sdk/resources/messages/messages.js';
 import { SyntraError } from '../domain/errors.js';
-import { callWithRetries, providerFailureError, type CallContext } from './call-with-retries.js';
 import { JSON_ONLY_INSTRUCTION, type ChatOptions, type ChatRequest, type ChatResponse, type ModelProvider, type StopReason, type ToolCall } from './provider.js';
-import { compileRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { isJsonObject as isObj, ProviderCaller, tokenCount as num } from './provider-call.js';
+import type { RetryPolicy } from './retry-policy.js';
 import { sdkFailureClassifier } from './sdk-failure.js';
 
 /**
@@ -75,22 +75,16 @@ const STOP_REASONS: Record<string, StopReason> = {
   refusal: 'content_filter',
 };
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-
 export class AnthropicProvider implements ModelProvider {
   readonly name: string;
   private readonly client: Anthropic;
   private readonly options: AnthropicOptions;
-  private readonly policy: RetryPolicy;
-  private readonly timeoutMs: number;
+  private readonly caller: ProviderCaller;
 
   constructor(options: AnthropicOptions) {
     this.name = options.name ?? 'anthropic';
     this.options = options;
-    this.policy = compileRetryPolicy(options.retry);
-    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.caller = new ProviderCaller({ name: this.name, apiKey: options.apiKey, timeoutMs: options.timeoutMs, retry: options.retry, classify });
     this.client = new Anthropic({
       apiKey: options.apiKey,
       // The SDK sends the key as a Bearer token; x-api-key is the Messages API's documented
@@ -98,20 +92,11 @@ export class AnthropicProvider implements ModelProvider {
       defaultHeaders: { 'x-api-key': options.apiKey },
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
       maxRetries: 0,
-      timeout: this.timeoutMs,
+      timeout: this.caller.timeoutMs,
     });
   }
 
   async chat(req: ChatRequest, opts: ChatOptions = {}): Promise<ChatResponse> {
-    const ctx: CallContext = {
-      provider: this.name,
-      model: req.model,
-      policy: this.policy,
-      timeoutMs: opts.timeoutMs ?? this.timeoutMs,
-      deadlineMs: opts.deadlineMs,
-      signal: opts.signal,
-      secrets: [this.options.apiKey],
-    };
     // Anthropic has no response_format for plain JSON; the instruction does the job.
     const wantsInstruction = req.responseFormat === 'json' && !req.system?.includes(JSON_ONLY_INSTRUCTION);
     const system = [req.system, wantsInstruction ? JSON_ONLY_INSTRUCTION : undefined].filter(Boolean).join('\n\n');
@@ -124,15 +109,10 @@ export class AnthropicProvider implements ModelProvider {
       ...(tools ? { tools } : {}),
       ...(req.temperature === undefined ? {} : { temperature: req.temperature }),
     };
-    const outcome = await callWithRetries(
-      ctx,
-      (signal) => this.client.messages.create(body, { signal, maxRetries: 0, timeout: ctx.timeoutMs + 1_000 }) as Promise<unknown>,
-      classify,
-    );
-    const invalid = (message: string) =>
-      providerFailureError(ctx, { kind: 'invalid_response', message }, { attempts: outcome.attempts, latencyMs: outcome.latencyMs, retryable: false });
+    const call = await this.caller.call(req, opts, (options) => this.client.messages.create(body, options));
+    const invalid = call.invalid;
 
-    const message = outcome.value;
+    const message = call.body;
     if (!isObj(message) || !Array.isArray(message.content)) throw invalid('expected a message object with a content array');
     const texts: string[] = [];
     const toolCalls: ToolCall[] = [];
@@ -154,21 +134,19 @@ export class AnthropicProvider implements ModelProvider {
     }
     const rawStop = typeof message.stop_reason === 'string' ? message.stop_reason : null;
     const usage = isObj(message.usage) ? message.usage : {};
-    return {
-      text: texts.join(''),
-      toolCalls,
-      stopReason: rawStop ? (STOP_REASONS[rawStop] ?? 'other') : 'other',
-      rawStopReason: rawStop,
-      // Cached prompt tokens are still input the model read; count them.
-      usage: {
-        inputTokens: num(usage.input_tokens) + num(usage.cache_creation_input_tokens) + num(usage.cache_read_input_tokens),
-        outputTokens: num(usage.output_tokens),
+    return call.respond(
+      {
+        text: texts.join(''),
+        toolCalls,
+        stopReason: rawStop ? (STOP_REASONS[rawStop] ?? 'other') : 'other',
+        rawStopReason: rawStop,
+        // Cached prompt tokens are still input the model read; count them.
+        usage: {
+          inputTokens: num(usage.input_tokens) + num(usage.cache_creation_input_tokens) + num(usage.cache_read_input_tokens),
+          outputTokens: num(usage.output_tokens),
+        },
       },
-      latencyMs: Math.round(outcome.latencyMs),
-      attempts: outcome.attempts,
-      model: req.model,
-      ...(typeof message.model === 'string' && message.model ? { servedModel: message.model } : {}),
-      provider: this.name,
-    };
+      message.model,
+    );
   }
 }

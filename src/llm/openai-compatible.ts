@@ -5,9 +5,9 @@ import type {
   ChatCompletionTool,
 } from 'openai/resources/chat/completions/completions.js';
 import { SyntraError } from '../domain/errors.js';
-import { callWithRetries, providerFailureError, type CallContext } from './call-with-retries.js';
 import type { ChatMessage, ChatOptions, ChatRequest, ChatResponse, ModelProvider, StopReason, ToolCall } from './provider.js';
-import { compileRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { isJsonObject as isObj, ProviderCaller, tokenCount as num } from './provider-call.js';
+import type { RetryPolicy } from './retry-policy.js';
 import { sdkFailureClassifier } from './sdk-failure.js';
 
 /**
@@ -84,35 +84,20 @@ export function parseToolArguments(provider: string, model: string, id: string, 
   }
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-
 export class OpenAICompatibleProvider implements ModelProvider {
   readonly name: string;
   private readonly client: OpenAI;
   private readonly options: OpenAICompatibleOptions;
-  private readonly policy: RetryPolicy;
-  private readonly timeoutMs: number;
+  private readonly caller: ProviderCaller;
 
   constructor(options: OpenAICompatibleOptions) {
     this.name = options.name;
     this.options = options;
-    this.policy = compileRetryPolicy(options.retry);
-    this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey || 'not-needed', maxRetries: 0, timeout: this.timeoutMs });
+    this.caller = new ProviderCaller({ name: this.name, apiKey: options.apiKey, timeoutMs: options.timeoutMs, retry: options.retry, classify });
+    this.client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey || 'not-needed', maxRetries: 0, timeout: this.caller.timeoutMs });
   }
 
   async chat(req: ChatRequest, opts: ChatOptions = {}): Promise<ChatResponse> {
-    const ctx: CallContext = {
-      provider: this.name,
-      model: req.model,
-      policy: this.policy,
-      timeoutMs: opts.timeoutMs ?? this.timeoutMs,
-      deadlineMs: opts.deadlineMs,
-      signal: opts.signal,
-      secrets: [this.options.apiKey],
-    };
     const tools = toWireTools(req);
     const body: ChatCompletionCreateParamsNonStreaming = {
       model: req.model,
@@ -122,16 +107,10 @@ export class OpenAICompatibleProvider implements ModelProvider {
       ...(req.maxTokens === undefined ? {} : { [this.options.maxTokensField ?? 'max_tokens']: req.maxTokens }),
       ...(req.responseFormat === 'json' ? { response_format: { type: 'json_object' as const } } : {}),
     };
-    const outcome = await callWithRetries(
-      ctx,
-      // The SDK's own timer is a backstop; ours (the signal) also covers reading the body.
-      (signal) => this.client.chat.completions.create(body, { signal, maxRetries: 0, timeout: ctx.timeoutMs + 1_000 }) as Promise<unknown>,
-      classify,
-    );
-    const invalid = (message: string) =>
-      providerFailureError(ctx, { kind: 'invalid_response', message }, { attempts: outcome.attempts, latencyMs: outcome.latencyMs, retryable: false });
+    const call = await this.caller.call(req, opts, (options) => this.client.chat.completions.create(body, options));
+    const invalid = call.invalid;
 
-    const completion = outcome.value;
+    const completion = call.body;
     if (!isObj(completion)) throw invalid(`expected a chat.completion JSON object, got ${typeof completion}`);
     const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined;
     if (!isObj(choice) || !isObj(choice.message)) throw invalid('no choices[0].message in the completion');
@@ -145,17 +124,15 @@ export class OpenAICompatibleProvider implements ModelProvider {
     }
     const rawStop = typeof choice.finish_reason === 'string' ? choice.finish_reason : null;
     const usage = isObj(completion.usage) ? completion.usage : {};
-    return {
-      text: typeof message.content === 'string' ? message.content : '',
-      toolCalls,
-      stopReason: rawStop ? (STOP_REASONS[rawStop] ?? 'other') : toolCalls.length ? 'tool_use' : 'other',
-      rawStopReason: rawStop,
-      usage: { inputTokens: num(usage.prompt_tokens), outputTokens: num(usage.completion_tokens) },
-      latencyMs: Math.round(outcome.latencyMs),
-      attempts: outcome.attempts,
-      model: req.model,
-      ...(typeof completion.model === 'string' && completion.model ? { servedModel: completion.model } : {}),
-      provider: this.name,
-    };
+    return call.respond(
+      {
+        text: typeof message.content === 'string' ? message.content : '',
+        toolCalls,
+        stopReason: rawStop ? (STOP_REASONS[rawStop] ?? 'other') : toolCalls.length ? 'tool_use' : 'other',
+        rawStopReason: rawStop,
+        usage: { inputTokens: num(usage.prompt_tokens), outputTokens: num(usage.completion_tokens) },
+      },
+      completion.model,
+    );
   }
 }

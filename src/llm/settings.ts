@@ -1,3 +1,4 @@
+import { intFromEnv, type Env } from '../config.js';
 import { SyntraError } from '../domain/errors.js';
 import { maskApiKey } from './secret-mask.js';
 
@@ -37,18 +38,6 @@ const DEFAULTS: Record<ProviderKind, KindDefaults> = {
   vllm: { baseURL: 'http://localhost:8000/v1', model: undefined, keyEnv: undefined, keyRequired: false },
 };
 
-type Env = Record<string, string | undefined>;
-
-function intSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new SyntraError('config_invalid', `${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return n;
-}
-
 /** Returns undefined when no provider is configured (rules-only mode). */
 export function loadLlmSettings(env: Env = process.env): LlmSettings | undefined {
   const rawKind = env.SYNTRA_LLM_PROVIDER?.trim().toLowerCase();
@@ -81,8 +70,8 @@ export function loadLlmSettings(env: Env = process.env): LlmSettings | undefined
     baseURL: baseURL.replace(/\/+$/, ''),
     apiKey,
     model,
-    timeoutMs: intSetting(env, 'SYNTRA_LLM_TIMEOUT_MS', 60_000, 100, 600_000),
-    maxAttempts: intSetting(env, 'SYNTRA_LLM_MAX_ATTEMPTS', 3, 1, 10),
+    timeoutMs: intFromEnv(env, 'SYNTRA_LLM_TIMEOUT_MS', 60_000, 100, 600_000),
+    maxAttempts: intFromEnv(env, 'SYNTRA_LLM_MAX_ATTEMPTS', 3, 1, 10),
   });
 }
 

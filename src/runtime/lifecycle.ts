@@ -12,8 +12,11 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
+/** One named step of an ordered shutdown. */
+export type ShutdownStep = readonly [name: string, step: () => Promise<unknown> | unknown];
+
 /** Runs shutdown steps in order; a failing step is reported but never skips the later ones. */
-export function orderedShutdown(steps: ReadonlyArray<readonly [string, () => Promise<unknown> | unknown]>): () => Promise<void> {
+export function orderedShutdown(steps: ReadonlyArray<ShutdownStep>): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   return () =>
     (stopping ??= (async () => {

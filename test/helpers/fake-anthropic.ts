@@ -1,5 +1,4 @@
-import http, { type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startScriptedApi, type FakeReply, type ScriptedApi } from './loopback-http.js';
 
 /**
  * A loopback server speaking Anthropic's Messages wire format (`POST /v1/messages`), as the
@@ -7,37 +6,12 @@ import type { AddressInfo } from 'node:net';
  * envelopes incl. 529 overloaded), so the provider is tested through the real SDK.
  */
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  rawBody: string;
-  body: unknown;
-  /** Epoch milliseconds with sub-millisecond precision. */
-  receivedAt: number;
-}
+export type { FakeReply, RecordedRequest, ScriptedReply } from './loopback-http.js';
 
-export interface FakeReply {
-  status?: number;
-  headers?: Record<string, string>;
-  json?: unknown;
-  /** Sent verbatim instead of `json` (to send broken bodies). */
-  raw?: string;
-  contentType?: string;
-  delayMs?: number;
-}
-
-export type ScriptedReply = FakeReply | ((req: RecordedRequest) => FakeReply);
-
-export interface FakeAnthropic {
+export type FakeAnthropic = Omit<ScriptedApi, 'url'> & {
   /** Pass as the SDK's baseURL (no /v1: the SDK appends /v1/messages). */
   baseURL: string;
-  requests: RecordedRequest[];
-  reply(...replies: ScriptedReply[]): void;
-  /** Forgets recorded requests and unused scripted replies (between tests). */
-  reset(): void;
-  close(): Promise<void>;
-}
+};
 
 export type FakeBlock =
   | { type: 'text'; text: string }
@@ -81,73 +55,16 @@ export function anthropicError(status: number, type: string, text: string, heade
 }
 
 export async function startFakeAnthropic(): Promise<FakeAnthropic> {
-  const requests: RecordedRequest[] = [];
-  const script: ScriptedReply[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = undefined;
-      try {
-        body = rawBody ? JSON.parse(rawBody) : undefined;
-      } catch {
-        body = undefined;
+  const api = await startScriptedApi({
+    refuse: (req) => {
+      if (req.method !== 'POST' || req.path.split('?')[0] !== '/v1/messages') {
+        return anthropicError(404, 'not_found_error', `Not found: ${req.method} ${req.path}`);
       }
-      const recorded: RecordedRequest = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        headers: req.headers,
-        rawBody,
-        body,
-        receivedAt: performance.timeOrigin + performance.now(),
-      };
-      requests.push(recorded);
-
-      let reply: FakeReply;
-      if (req.method !== 'POST' || recorded.path.split('?')[0] !== '/v1/messages') {
-        reply = anthropicError(404, 'not_found_error', `Not found: ${req.method} ${recorded.path}`);
-      } else if (!req.headers['x-api-key'] && !req.headers.authorization) {
-        reply = anthropicError(401, 'authentication_error', 'x-api-key header is required');
-      } else {
-        const next = script.shift();
-        reply = next === undefined ? anthropicError(500, 'api_error', 'fake-anthropic: no scripted reply left') : typeof next === 'function' ? next(recorded) : next;
-      }
-      const send = () => {
-        if (res.destroyed) return;
-        res.writeHead(reply.status ?? 200, {
-          'content-type': reply.contentType ?? 'application/json',
-          'request-id': `req_011Fake${requests.length}`,
-          ...reply.headers,
-        });
-        res.end(reply.raw ?? JSON.stringify(reply.json ?? {}));
-      };
-      if (reply.delayMs) {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          send();
-        }, reply.delayMs);
-        timers.add(t);
-      } else send();
-    });
+      if (!req.headers['x-api-key'] && !req.headers.authorization) return anthropicError(401, 'authentication_error', 'x-api-key header is required');
+      return undefined;
+    },
+    exhausted: () => anthropicError(500, 'api_error', 'fake-anthropic: no scripted reply left'),
+    requestHeaders: (count) => ({ 'request-id': `req_011Fake${count}` }),
   });
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}`,
-    requests,
-    reply: (...replies) => void script.push(...replies),
-    reset: () => {
-      requests.length = 0;
-      script.length = 0;
-    },
-    close: async () => {
-      for (const t of timers) clearTimeout(t);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { baseURL: api.url, requests: api.requests, reply: api.reply, reset: api.reset, close: api.close };
 }

@@ -1,11 +1,10 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPodLogDir } from '../../src/investigator/evidence/dump-logs.js';
 import type { ContainerLog } from '../../src/investigator/evidence/snapshot.js';
+import { listenOnLoopback } from './loopback-http.js';
 
 /**
  * A small Kubernetes API server on 127.0.0.1 serving a cluster dump folder (the layout the dump
@@ -195,23 +194,14 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     return servePodLog(res, url, obj, store.logs);
   };
 
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     try {
       handle(req, res);
     } catch (e) {
       status(res, 500, 'InternalError', `fake apiserver: ${(e as Error).message}`);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((e) => (e ? reject(e) : resolve()));
-    }),
-  };
+  return { url: server.url, requests, close: server.close };
 }
 
 function servePodLog(res: ServerResponse, url: URL, pod: Raw, logs: ContainerLog[]): void {

@@ -1,5 +1,4 @@
-import http, { type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startScriptedApi, type FakeReply, type ScriptedApi } from './loopback-http.js';
 
 /**
  * A loopback server speaking OpenAI's Chat Completions wire format (`POST /v1/chat/completions`),
@@ -7,40 +6,12 @@ import type { AddressInfo } from 'node:net';
  * Replies are scripted in order; every request is recorded (headers, parsed body, arrival time).
  */
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  rawBody: string;
-  body: unknown;
-  /** Epoch milliseconds with sub-millisecond precision. */
-  receivedAt: number;
-}
+export type { FakeReply, RecordedRequest, ScriptedReply } from './loopback-http.js';
 
-export interface FakeReply {
-  status?: number;
-  headers?: Record<string, string>;
-  /** Serialized as the JSON body. */
-  json?: unknown;
-  /** Sent verbatim instead of `json` (to send broken bodies). */
-  raw?: string;
-  contentType?: string;
-  /** Wait before answering (timeouts). */
-  delayMs?: number;
-}
-
-export type ScriptedReply = FakeReply | ((req: RecordedRequest) => FakeReply);
-
-export interface FakeOpenAI {
+export type FakeOpenAI = Omit<ScriptedApi, 'url'> & {
   /** Pass as the SDK's baseURL (ends in /v1). */
   baseURL: string;
-  requests: RecordedRequest[];
-  /** Appends replies to the script; when it runs out the server answers 500 "no scripted reply". */
-  reply(...replies: ScriptedReply[]): void;
-  /** Forgets recorded requests and unused scripted replies (between tests). */
-  reset(): void;
-  close(): Promise<void>;
-}
+};
 
 export interface FakeToolCall {
   id?: string;
@@ -106,72 +77,13 @@ export function openaiError(status: number, message: string, opts: { type?: stri
 }
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
-  const requests: RecordedRequest[] = [];
-  const script: ScriptedReply[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = undefined;
-      try {
-        body = rawBody ? JSON.parse(rawBody) : undefined;
-      } catch {
-        body = undefined;
-      }
-      const recorded: RecordedRequest = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        headers: req.headers,
-        rawBody,
-        body,
-        receivedAt: performance.timeOrigin + performance.now(),
-      };
-      requests.push(recorded);
-
-      let reply: FakeReply;
-      if (req.method !== 'POST' || recorded.path.split('?')[0] !== '/v1/chat/completions') {
-        reply = openaiError(404, `Invalid URL (${req.method} ${recorded.path})`, { type: 'invalid_request_error' });
-      } else {
-        const next = script.shift();
-        reply = next === undefined ? openaiError(500, 'fake-openai: no scripted reply left') : typeof next === 'function' ? next(recorded) : next;
-      }
-      const send = () => {
-        if (res.destroyed) return;
-        const payload = reply.raw ?? JSON.stringify(reply.json ?? {});
-        res.writeHead(reply.status ?? 200, {
-          'content-type': reply.contentType ?? 'application/json',
-          'x-request-id': `req_${requests.length}`,
-          ...reply.headers,
-        });
-        res.end(payload);
-      };
-      if (reply.delayMs) {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          send();
-        }, reply.delayMs);
-        timers.add(t);
-      } else send();
-    });
+  const api = await startScriptedApi({
+    refuse: (req) =>
+      req.method !== 'POST' || req.path.split('?')[0] !== '/v1/chat/completions'
+        ? openaiError(404, `Invalid URL (${req.method} ${req.path})`, { type: 'invalid_request_error' })
+        : undefined,
+    exhausted: () => openaiError(500, 'fake-openai: no scripted reply left'),
+    requestHeaders: (count) => ({ 'x-request-id': `req_${count}` }),
   });
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    requests,
-    reply: (...replies) => void script.push(...replies),
-    reset: () => {
-      requests.length = 0;
-      script.length = 0;
-    },
-    close: async () => {
-      for (const t of timers) clearTimeout(t);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { baseURL: `${api.url}/v1`, requests: api.requests, reply: api.reply, reset: api.reset, close: api.close };
 }

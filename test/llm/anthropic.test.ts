@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SyntraError } from '../../src/domain/errors.js';
 import { AnthropicProvider } from '../../src/llm/anthropic.js';
 import { JSON_ONLY_INSTRUCTION, type ToolDefinition } from '../../src/llm/provider.js';
 import { runToolLoop } from '../../src/llm/structured.js';
 import { anthropicError, message, startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.js';
+import { syntraFailure } from '../helpers/syntra-failure.js';
 
 const KEY = 'sk-ant-api03-test-0123456789SECRET';
 const FAST = { baseDelayMs: 1, maxDelayMs: 5 };
@@ -19,15 +19,6 @@ afterEach(() => fake.reset());
 
 const provider = (over: Partial<ConstructorParameters<typeof AnthropicProvider>[0]> = {}) =>
   new AnthropicProvider({ baseURL: fake.baseURL, apiKey: KEY, timeoutMs: 5_000, retry: FAST, ...over });
-
-async function failure(p: Promise<unknown>): Promise<SyntraError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SyntraError);
-  return err as SyntraError;
-}
 
 const logsTool: ToolDefinition = {
   name: 'get_logs',
@@ -116,23 +107,23 @@ describe('Anthropic provider against a loopback Messages API server', () => {
 
   it('persistent 500 → retryable provider_error after maxAttempts; 400 is not retried', async () => {
     fake.reply(anthropicError(500, 'api_error', 'Internal server error'), anthropicError(500, 'api_error', 'Internal server error'));
-    const err = await failure(provider({ retry: { ...FAST, maxAttempts: 2 } }).chat({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] }));
+    const err = await syntraFailure(provider({ retry: { ...FAST, maxAttempts: 2 } }).chat({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] }));
     expect(err).toMatchObject({ code: 'provider_error', retryable: true, details: { provider: 'anthropic', status: 500, attempts: 2 } });
     expect(err.message).toContain('anthropic model claude-haiku-4-5: HTTP 500');
 
     fake.reply(anthropicError(400, 'invalid_request_error', 'messages: roles must alternate'));
-    const bad = await failure(provider().chat({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] }));
+    const bad = await syntraFailure(provider().chat({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] }));
     expect(bad).toMatchObject({ code: 'provider_error', retryable: false, details: { status: 400, attempts: 1 } });
     expect(bad.message).not.toContain('SECRET');
   });
 
   it('times out, and maps an invalid JSON body to provider_error', async () => {
     fake.reply({ ...message({ content: 'late' }), delayMs: 3_000 });
-    const slow = await failure(provider({ retry: { maxAttempts: 1 } }).chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { timeoutMs: 100 }));
+    const slow = await syntraFailure(provider({ retry: { maxAttempts: 1 } }).chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { timeoutMs: 100 }));
     expect(slow).toMatchObject({ code: 'timeout', details: { provider: 'anthropic', attempts: 1 } });
 
     fake.reply({ raw: '{"type":"message","content":[{"type":"text"' });
-    const broken = await failure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
+    const broken = await syntraFailure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
     expect(broken).toMatchObject({ code: 'provider_error', retryable: false });
     expect(broken.message).toContain('invalid response');
   });

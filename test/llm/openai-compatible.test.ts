@@ -5,6 +5,7 @@ import { OpenAICompatibleProvider } from '../../src/llm/openai-compatible.js';
 import type { ToolDefinition } from '../../src/llm/provider.js';
 import { usageLedgerPayload } from '../../src/llm/usage.js';
 import { completion, openaiError, startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
+import { syntraFailure } from '../helpers/syntra-failure.js';
 
 const KEY = 'sk-test-0123456789abcdefSECRET';
 const FAST = { baseDelayMs: 1, maxDelayMs: 5 };
@@ -22,15 +23,6 @@ afterEach(() => {
 
 const provider = (over: Partial<ConstructorParameters<typeof OpenAICompatibleProvider>[0]> = {}) =>
   new OpenAICompatibleProvider({ name: 'openai', baseURL: fake.baseURL, apiKey: KEY, timeoutMs: 5_000, retry: FAST, ...over });
-
-async function failure(p: Promise<unknown>): Promise<SyntraError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SyntraError);
-  return err as SyntraError;
-}
 
 const getPodTool: ToolDefinition = {
   name: 'get_pod',
@@ -132,7 +124,7 @@ describe('OpenAI-compatible provider against a loopback Chat Completions server'
 
   it('gives up on a persistent 500 after maxAttempts with a retryable provider_error naming provider, model and status', async () => {
     fake.reply(openaiError(500, 'boom'), openaiError(502, 'bad gateway'), openaiError(503, 'unavailable'), completion({ content: 'too late' }));
-    const err = await failure(provider({ retry: { ...FAST, maxAttempts: 3 } }).chat({ model: 'gpt-x', messages: [{ role: 'user', content: 'hi' }] }));
+    const err = await syntraFailure(provider({ retry: { ...FAST, maxAttempts: 3 } }).chat({ model: 'gpt-x', messages: [{ role: 'user', content: 'hi' }] }));
     expect(err.code).toBe('provider_error');
     expect(err.retryable).toBe(true);
     expect(err.message).toMatch(/openai model gpt-x: HTTP 503/);
@@ -144,7 +136,7 @@ describe('OpenAI-compatible provider against a loopback Chat Completions server'
 
   it('does not retry a 400, and never shows the API key the server echoes back', async () => {
     fake.reply(openaiError(401, `Incorrect API key provided: ${KEY}.`, { type: 'invalid_request_error', code: 'invalid_api_key' }));
-    const err = await failure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
+    const err = await syntraFailure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
     expect(err).toMatchObject({ code: 'provider_error', retryable: false });
     expect(err.message).toContain('HTTP 401');
     expect(err.message).toContain('not retryable');
@@ -155,19 +147,19 @@ describe('OpenAI-compatible provider against a loopback Chat Completions server'
 
   it('fails at once when Retry-After exceeds the cap, and when waiting would pass the deadline', async () => {
     fake.reply(openaiError(429, 'slow down', { headers: { 'retry-after': '120' } }));
-    const capped = await failure(provider({ retry: { ...FAST, maxRetryAfterMs: 5_000 } }).chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
+    const capped = await syntraFailure(provider({ retry: { ...FAST, maxRetryAfterMs: 5_000 } }).chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
     expect(capped).toMatchObject({ code: 'provider_error', retryable: true, details: { status: 429, attempts: 1 } });
     expect(capped.message).toContain('above the 5000 ms cap');
 
     fake.reply(openaiError(429, 'slow down', { headers: { 'retry-after': '2' } }));
-    const late = await failure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { deadlineMs: 1_000 }));
+    const late = await syntraFailure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { deadlineMs: 1_000 }));
     expect(late.message).toContain('deadline');
     expect(fake.requests).toHaveLength(2);
   });
 
   it('times out a slow response with a timeout error (each attempt bounded)', async () => {
     fake.reply({ ...completion({ content: 'late' }), delayMs: 3_000 }, { ...completion({ content: 'late' }), delayMs: 3_000 });
-    const err = await failure(provider({ retry: { ...FAST, maxAttempts: 2 } }).chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { timeoutMs: 150 }));
+    const err = await syntraFailure(provider({ retry: { ...FAST, maxAttempts: 2 } }).chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { timeoutMs: 150 }));
     expect(err.code).toBe('timeout');
     expect(err.retryable).toBe(true);
     expect(err.message).toContain('no response within 150 ms');
@@ -178,23 +170,23 @@ describe('OpenAI-compatible provider against a loopback Chat Completions server'
     fake.reply({ ...completion({ content: 'late' }), delayMs: 3_000 });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
-    const err = await failure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { signal: ac.signal }));
+    const err = await syntraFailure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { signal: ac.signal }));
     expect(err.code).toBe('cancelled');
     expect(fake.requests).toHaveLength(1);
   });
 
   it('maps an invalid JSON body, a non-JSON body and a body without choices to a non-retryable provider_error', async () => {
     fake.reply({ raw: '{"id": "chatcmpl-1", "choices": [' });
-    const broken = await failure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
+    const broken = await syntraFailure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
     expect(broken).toMatchObject({ code: 'provider_error', retryable: false });
     expect(broken.message).toContain('invalid response');
 
     fake.reply({ raw: '<html>bad gateway config</html>', contentType: 'text/html' });
-    const html = await failure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
+    const html = await syntraFailure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
     expect(html.message).toContain('invalid response');
 
     fake.reply({ json: { id: 'x', object: 'chat.completion', choices: [] } });
-    const empty = await failure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
+    const empty = await syntraFailure(provider().chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }));
     expect(empty.message).toContain('choices[0].message');
     expect(fake.requests).toHaveLength(3);
   });
@@ -207,7 +199,7 @@ describe('OpenAI-compatible provider against a loopback Chat Completions server'
       });
     });
     const p = new OpenAICompatibleProvider({ name: 'ollama', baseURL: `http://127.0.0.1:${port}/v1`, retry: { ...FAST, maxAttempts: 2 } });
-    const err = await failure(p.chat({ model: 'llama3.1', messages: [{ role: 'user', content: 'hi' }] }));
+    const err = await syntraFailure(p.chat({ model: 'llama3.1', messages: [{ role: 'user', content: 'hi' }] }));
     expect(err).toMatchObject({ code: 'provider_error', retryable: true, details: { provider: 'ollama', model: 'llama3.1', kind: 'connection', attempts: 2 } });
     expect(err.message).toContain('ECONNREFUSED');
   });

@@ -1,37 +1,15 @@
-import type {
-  V1CronJob,
-  V1DaemonSet,
-  V1Deployment,
-  V1HorizontalPodAutoscaler,
-  V1Ingress,
-  V1Job,
-  V1Node,
-  V1PersistentVolumeClaim,
-  V1Pod,
-  V1ReplicaSet,
-  V1Service,
-  V1StatefulSet,
-} from '@kubernetes/client-node';
+import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import type { ResourceRef } from '../../domain/diagnosis.js';
 import type { ClusterSnapshot } from '../evidence/snapshot.js';
 import { normalizeKind, podsOfWorkload } from './owners.js';
 import { SnapshotIndex } from './snapshot-index.js';
 
 /** The objects analyzers look at; the rest of the snapshot stays reachable through the index. */
-export interface AnalysisScope {
-  pods: V1Pod[];
-  deployments: V1Deployment[];
-  replicaSets: V1ReplicaSet[];
-  statefulSets: V1StatefulSet[];
-  daemonSets: V1DaemonSet[];
-  jobs: V1Job[];
-  cronJobs: V1CronJob[];
-  services: V1Service[];
-  ingresses: V1Ingress[];
-  persistentVolumeClaims: V1PersistentVolumeClaim[];
-  nodes: V1Node[];
-  horizontalPodAutoscalers: V1HorizontalPodAutoscaler[];
-}
+export type AnalysisScope = Pick<
+  ClusterSnapshot,
+  | 'pods' | 'deployments' | 'replicaSets' | 'statefulSets' | 'daemonSets' | 'jobs' | 'cronJobs'
+  | 'services' | 'ingresses' | 'persistentVolumeClaims' | 'nodes' | 'horizontalPodAutoscalers'
+>;
 
 export interface AnalysisContext {
   snapshot: ClusterSnapshot;
@@ -100,13 +78,6 @@ function namespaceScope(snapshot: ClusterSnapshot, ns: string | undefined): Anal
   return scope;
 }
 
-/** A Service target brings its pods: their problems explain its missing endpoints. */
-function podsSelectedBy(index: SnapshotIndex, svc: V1Service): V1Pod[] {
-  const sel = svc.spec?.selector;
-  if (!sel || Object.keys(sel).length === 0) return [];
-  return index.podsIn(svc.metadata?.namespace).filter((p) => Object.entries(sel).every(([k, v]) => p.metadata?.labels?.[k] === v));
-}
-
 /** The target and everything that belongs to it down the owner chain. */
 function targetScope(index: SnapshotIndex, target: ResourceRef): AnalysisScope {
   const scope = emptyScope();
@@ -156,7 +127,8 @@ function targetScope(index: SnapshotIndex, target: ResourceRef): AnalysisScope {
       scope.jobs = index.snapshot.jobs.filter(inNamespace(ns));
       break;
   }
-  scope.pods = target.kind === 'Service' ? scope.services.flatMap((svc) => podsSelectedBy(index, svc)) : podsOfWorkload(index, target);
+  // A Service target brings its pods: their problems explain its missing endpoints.
+  scope.pods = target.kind === 'Service' ? scope.services.flatMap((svc) => index.podsSelectedBy(svc)) : podsOfWorkload(index, target);
   if (['Deployment', 'StatefulSet', 'DaemonSet'].includes(target.kind)) {
     scope.horizontalPodAutoscalers = index.snapshot.horizontalPodAutoscalers.filter(
       (h) => inNamespace(ns)(h) && h.spec?.scaleTargetRef.kind === target.kind && h.spec.scaleTargetRef.name === target.name,

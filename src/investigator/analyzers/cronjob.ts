@@ -1,7 +1,7 @@
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer } from './analyzer.js';
 import { specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { refOf } from './owners.js';
 
 /**
  * CronJob: a schedule the controller cannot parse. Failed runs are reported by the Job analyzer
@@ -21,7 +21,7 @@ export const cronJobAnalyzer: Analyzer = {
     ctx.scope.cronJobs.flatMap((cj) => {
       const schedule = cj.spec?.schedule ?? '';
       if (isValidSchedule(schedule)) return [];
-      const ref = refOf('CronJob', cj.metadata);
+      const ref = refOf(cj, 'CronJob');
       return [makeFinding({
         type: 'missing_configuration', subject: ref, summary: `CronJob ${ref.name} has an invalid schedule "${schedule}".`,
         confidence: 0.8, evidence: [specEvidence(ref, 'spec.schedule', schedule)], facts: { workload: `cronjob/${ref.name}` },

@@ -1,5 +1,5 @@
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
-import { refOf } from './owners.js';
 import { failedCreate, replicaShortfall } from './workload-status.js';
 
 /** DaemonSet: pods it cannot create, scheduled pods that are not ready. */
@@ -7,7 +7,7 @@ export const daemonSetAnalyzer: Analyzer = {
   kind: 'DaemonSet',
   analyze: (ctx) =>
     ctx.scope.daemonSets.flatMap((ds) => {
-      const ref = refOf('DaemonSet', ds.metadata);
+      const ref = refOf(ds, 'DaemonSet');
       const out: AnalyzerFinding[] = [];
       const created = failedCreate(ref, ctx.index.eventsFor('DaemonSet', ref.namespace, ref.name), `daemonset/${ref.name}`);
       if (created) out.push(created);

@@ -1,15 +1,15 @@
 import type { V1Deployment } from '@kubernetes/client-node';
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { fieldEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { refOf } from './owners.js';
 import { quotaFindingFromMessage } from './resource-quota.js';
 import { QUOTA_MESSAGE, replicaShortfall } from './workload-status.js';
 
 /** Deployment: progress deadline exceeded, replica failures, unavailable replicas (a symptom). */
 export function analyzeDeployment(ctx: AnalysisContext, d: V1Deployment): AnalyzerFinding[] {
-  const ref = refOf('Deployment', d.metadata);
+  const ref = refOf(d, 'Deployment');
   const workload = `deployment/${ref.name}`;
   const findings: AnalyzerFinding[] = [];
   const conditions = d.status?.conditions ?? [];

@@ -1,10 +1,10 @@
 import type { V1HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { EvidenceItem } from '../../domain/diagnosis.js';
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { eventEvidence, fieldEvidence, latestEvent } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { refOf } from './owners.js';
 import { SnapshotIndex } from './snapshot-index.js';
 
 /**
@@ -37,7 +37,7 @@ function conditionsOf(ctx: AnalysisContext, hpa: V1HorizontalPodAutoscaler): Con
 const METRIC_EVENTS = ['FailedGetResourceMetric', 'FailedComputeMetricsReplicas', 'FailedGetPodsMetric', 'FailedGetExternalMetric', 'FailedGetObjectMetric', 'FailedGetScale'];
 
 export function analyzeHpa(ctx: AnalysisContext, hpa: V1HorizontalPodAutoscaler): AnalyzerFinding[] {
-  const ref = refOf('HorizontalPodAutoscaler', hpa.metadata);
+  const ref = refOf(hpa, 'HorizontalPodAutoscaler');
   const target = hpa.spec?.scaleTargetRef;
   const facts = { hpa: ref.name, ...(target ? { workload: `${target.kind.toLowerCase()}/${target.name}` } : {}) };
   const make = (summary: string, confidence: number, evidence: EvidenceItem[]) =>

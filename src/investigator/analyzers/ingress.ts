@@ -1,9 +1,9 @@
 import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { refOf } from './owners.js';
 import { endpointsState, whyNoEndpoints } from './service-endpoints.js';
 import { SnapshotIndex } from './snapshot-index.js';
 
@@ -18,7 +18,7 @@ function backends(ing: V1Ingress): { path: string; backend: V1IngressBackend }[]
 }
 
 export function analyzeIngress(ctx: AnalysisContext, ing: V1Ingress): AnalyzerFinding[] {
-  const ref = refOf('Ingress', ing.metadata);
+  const ref = refOf(ing, 'Ingress');
   const findings: AnalyzerFinding[] = [];
   const seen = new Set<string>();
   for (const { path, backend } of backends(ing)) {
@@ -41,7 +41,7 @@ export function analyzeIngress(ctx: AnalysisContext, ing: V1Ingress): AnalyzerFi
     findings.push(makeFinding({
       type: 'service_no_endpoints', subject: ref, summary: `Ingress ${ref.name} routes to service ${name}, which has no ready endpoints: ${why.text}.`,
       confidence: state.source === 'endpoints' ? 0.92 : 0.8, evidence: [...evidence, ...state.evidence, ...why.evidence],
-      affected: [ref, refOf('Service', svc.metadata), ...(why.backendRef ? [why.backendRef] : [])],
+      affected: [ref, refOf(svc, 'Service'), ...(why.backendRef ? [why.backendRef] : [])],
       facts: { ingress: ref.name, service: name, ...(why.backend ? { backend: why.backend } : {}) },
     }));
   }

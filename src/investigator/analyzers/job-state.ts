@@ -1,5 +1,6 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { controllerOf, SnapshotIndex } from './snapshot-index.js';
+import { controllerOf } from '../evidence/relations.js';
+import { SnapshotIndex } from './snapshot-index.js';
 import { millis } from './time.js';
 
 /**

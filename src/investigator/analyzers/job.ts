@@ -1,8 +1,9 @@
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer } from './analyzer.js';
 import { fieldEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
 import { isSupersededBySuccess, jobCondition } from './job-state.js';
-import { refOf, workloadOf } from './owners.js';
+import { workloadOf } from './owners.js';
 
 /** Job: failed (backoff limit, deadline). Jobs that succeeded after retries are not findings. */
 export const jobAnalyzer: Analyzer = {
@@ -10,7 +11,7 @@ export const jobAnalyzer: Analyzer = {
   analyze: (ctx) =>
     ctx.scope.jobs.flatMap((job) => {
       if (!jobCondition(job, 'Failed') || jobCondition(job, 'Complete') || isSupersededBySuccess(ctx.index, job)) return [];
-      const ref = refOf('Job', job.metadata);
+      const ref = refOf(job, 'Job');
       const cond = job.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
       const top = workloadOf(ctx.index, ref);
       return [makeFinding({

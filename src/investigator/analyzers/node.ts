@@ -1,8 +1,8 @@
 import type { V1Node } from '@kubernetes/client-node';
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import { fieldEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { refOf } from './owners.js';
 
 /**
  * Node: NotReady (or Unknown: the kubelet stopped reporting), and pressure conditions that are
@@ -11,7 +11,7 @@ import { refOf } from './owners.js';
 const PRESSURE = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'];
 
 export function analyzeNode(node: V1Node): AnalyzerFinding[] {
-  const ref = refOf('Node', node.metadata);
+  const ref = refOf(node, 'Node');
   const conditions = node.status?.conditions ?? [];
   const ready = conditions.find((c) => c.type === 'Ready');
   const pressures = conditions.filter((c) => PRESSURE.includes(c.type) && c.status === 'True');

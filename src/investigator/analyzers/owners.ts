@@ -1,6 +1,7 @@
 import type { V1ObjectMeta, V1Pod } from '@kubernetes/client-node';
 import type { ResourceRef } from '../../domain/diagnosis.js';
-import { controllerOf, SnapshotIndex } from './snapshot-index.js';
+import { ownerChain } from '../evidence/relations.js';
+import { SnapshotIndex } from './snapshot-index.js';
 
 /**
  * Owner chains: Pod → ReplicaSet → Deployment, Pod → Job → CronJob, Pod → StatefulSet/DaemonSet.
@@ -32,31 +33,35 @@ export function normalizeKind(kind: string): string {
 
 export const refKey = (r: ResourceRef): string => `${r.kind}/${r.namespace ?? ''}/${r.name}`;
 
-export function refOf(kind: string, meta: V1ObjectMeta | { name: string; namespace?: string } | undefined): ResourceRef {
-  const ns = meta?.namespace;
-  return { kind, name: meta?.name ?? '', ...(ns ? { namespace: ns } : {}) };
+const WORKLOAD_KINDS = new Set(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+
+/**
+ * The objects an owner chain passes through (pods, their ReplicaSets and Jobs), from the index,
+ * in the namespace of the ref the walk started from (objects parsed from text may lack one).
+ */
+function chainLookup(index: SnapshotIndex, namespace: string | undefined) {
+  return (ref: ResourceRef): { metadata?: V1ObjectMeta } | undefined => {
+    if (ref.kind === 'Pod') return SnapshotIndex.find(index.pods, namespace, ref.name);
+    if (ref.kind === 'ReplicaSet') return SnapshotIndex.find(index.replicaSets, namespace, ref.name);
+    if (ref.kind === 'Job') return SnapshotIndex.find(index.jobs, namespace, ref.name);
+    return undefined;
+  };
 }
 
-/** One step up the owner chain, when the owner is a kind we group by. */
-function parentOf(index: SnapshotIndex, ref: ResourceRef): ResourceRef | undefined {
-  let meta: V1ObjectMeta | undefined;
-  if (ref.kind === 'Pod') meta = SnapshotIndex.find(index.pods, ref.namespace, ref.name)?.metadata;
-  else if (ref.kind === 'ReplicaSet') meta = SnapshotIndex.find(index.replicaSets, ref.namespace, ref.name)?.metadata;
-  else if (ref.kind === 'Job') meta = SnapshotIndex.find(index.jobs, ref.namespace, ref.name)?.metadata;
-  const owner = controllerOf(meta);
-  if (!owner || !['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(owner.kind)) return undefined;
-  return { kind: owner.kind, name: owner.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) };
-}
-
-/** The top of the owner chain (the resource itself when it has no known owner). */
+/**
+ * The top of the owner chain (the resource itself when it has no known owner), counting only
+ * owners that are workloads we group by, at most four steps up.
+ */
 export function workloadOf(index: SnapshotIndex, ref: ResourceRef): ResourceRef {
-  let current = ref;
-  for (let depth = 0; depth < 4; depth += 1) {
-    const parent = parentOf(index, current);
-    if (!parent) break;
-    current = parent;
+  const lookup = chainLookup(index, ref.namespace);
+  const self = lookup(ref);
+  let top = ref;
+  if (!self) return top;
+  for (const owner of ownerChain(index.snapshot, self, lookup).slice(0, 4)) {
+    if (!WORKLOAD_KINDS.has(owner.kind)) break;
+    top = { kind: owner.kind, name: owner.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) };
   }
-  return current;
+  return top;
 }
 
 /** Pods of a workload, walking down the chain (Deployment → ReplicaSets → Pods; CronJob → Jobs → Pods). */

@@ -1,9 +1,10 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import type { ResourceRef } from '../../domain/diagnosis.js';
 import type { RemediationFacts } from '../remediation/catalog.js';
+import { refOf } from '../evidence/relations.js';
 import type { FindingLinks } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
-import { refOf, workloadOf } from './owners.js';
+import { workloadOf } from './owners.js';
 
 /** What every pod-level check needs, computed once per pod. */
 export interface PodFacts {
@@ -20,7 +21,7 @@ export interface PodFacts {
 }
 
 export function podFacts(ctx: AnalysisContext, pod: V1Pod): PodFacts {
-  const ref = refOf('Pod', pod.metadata);
+  const ref = refOf(pod, 'Pod');
   const top = workloadOf(ctx.index, ref);
   const node = pod.spec?.nodeName;
   return {

@@ -1,4 +1,5 @@
 import type { RootCauseType } from '../../domain/diagnosis.js';
+import { selectorMatches, selectorText } from '../evidence/relations.js';
 import type { AnalyzerFinding } from './analyzer.js';
 import { eventEvidence, fieldEvidence, latestEvent, specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
@@ -61,16 +62,13 @@ function taintOf(text: string): string {
   return value ? `${m[1]!.trim()}=${value}` : m[1]!.trim();
 }
 
-const labels = (sel: Record<string, string> | undefined): string =>
-  Object.entries(sel ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-
 /** "didn't match Pod's node affinity/selector" covers both: decide from the pod spec. */
 function selectorOrAffinity(p: PodFacts): 'unschedulable_node_selector' | 'unschedulable_affinity' {
   const selector = p.pod.spec?.nodeSelector;
   const required = p.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   if (!selector || Object.keys(selector).length === 0) return required ? 'unschedulable_affinity' : 'unschedulable_node_selector';
   if (!required) return 'unschedulable_node_selector';
-  const anyNodeMatches = p.ctx.snapshot.nodes.some((n) => Object.entries(selector).every(([k, v]) => n.metadata?.labels?.[k] === v));
+  const anyNodeMatches = p.ctx.snapshot.nodes.some((n) => selectorMatches(selector, n.metadata?.labels));
   return anyNodeMatches ? 'unschedulable_affinity' : 'unschedulable_node_selector';
 }
 
@@ -113,7 +111,7 @@ export function schedulingFinding(p: PodFacts): AnalyzerFinding | undefined {
     case 'unschedulable_node_selector':
       type = selectorOrAffinity(p);
       if (type === 'unschedulable_node_selector') {
-        const sel = labels(p.pod.spec?.nodeSelector);
+        const sel = selectorText(p.pod.spec?.nodeSelector);
         summary = `Pod ${p.name} cannot be scheduled: no node matches its nodeSelector${sel ? ` ${sel}` : ''}.`;
         if (sel) evidence.push(specEvidence(p.ref, 'spec.nodeSelector', sel));
       } else {

@@ -1,9 +1,9 @@
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { eventEvidence, fieldEvidence, latestEvent, specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { refOf } from './owners.js';
 import { SnapshotIndex } from './snapshot-index.js';
 
 /** PVC: Pending because its storage class is missing, no default class exists, or provisioning failed; Lost. */
@@ -12,7 +12,7 @@ const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 export function analyzePvc(ctx: AnalysisContext, pvc: V1PersistentVolumeClaim): AnalyzerFinding[] {
   const phase = pvc.status?.phase;
   if (phase !== 'Pending' && phase !== 'Lost') return [];
-  const ref = refOf('PersistentVolumeClaim', pvc.metadata);
+  const ref = refOf(pvc, 'PersistentVolumeClaim');
   const sc = pvc.spec?.storageClassName;
   const events = ctx.index.eventsFor('PersistentVolumeClaim', ref.namespace, ref.name);
   const facts = { pvc: ref.name, ...(sc ? { storageClass: sc } : {}) };

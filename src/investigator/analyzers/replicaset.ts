@@ -1,5 +1,6 @@
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer } from './analyzer.js';
-import { refOf, workloadOf } from './owners.js';
+import { workloadOf } from './owners.js';
 import { failedCreate } from './workload-status.js';
 
 /** ReplicaSet: a current ReplicaSet (replicas > 0) whose controller cannot create pods. */
@@ -8,7 +9,7 @@ export const replicaSetAnalyzer: Analyzer = {
   analyze: (ctx) =>
     ctx.scope.replicaSets.flatMap((rs) => {
       if ((rs.spec?.replicas ?? 0) === 0 || (rs.status?.replicas ?? 0) >= (rs.spec?.replicas ?? 0)) return [];
-      const ref = refOf('ReplicaSet', rs.metadata);
+      const ref = refOf(rs, 'ReplicaSet');
       const top = workloadOf(ctx.index, ref);
       const f = failedCreate(ref, ctx.index.eventsFor('ReplicaSet', ref.namespace, ref.name), `${top.kind.toLowerCase()}/${top.name}`);
       return f ? [f] : [];

@@ -1,9 +1,10 @@
 import type { EvidenceItem, ResourceRef } from '../../domain/diagnosis.js';
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { eventEvidence, fieldEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { refOf, workloadOf } from './owners.js';
+import { workloadOf } from './owners.js';
 import { QUOTA_MESSAGE } from './workload-status.js';
 
 /**
@@ -18,7 +19,7 @@ export function quotaFindingFromMessage(ref: ResourceRef, message: string, evide
   const extra: EvidenceItem[] = [];
   const q = quota && ctx ? ctx.snapshot.resourceQuotas.find((r) => r.metadata?.name === quota && (r.metadata?.namespace ?? '') === (ref.namespace ?? '')) : undefined;
   if (q) {
-    const quotaRef = refOf('ResourceQuota', q.metadata);
+    const quotaRef = refOf(q, 'ResourceQuota');
     for (const [res, hard] of Object.entries(q.status?.hard ?? {})) extra.push(fieldEvidence(quotaRef, `status.used/hard.${res}`, `${q.status?.used?.[res] ?? '?'}/${hard}`));
   }
   return makeFinding({
@@ -29,7 +30,7 @@ export function quotaFindingFromMessage(ref: ResourceRef, message: string, evide
       : `${ref.kind} ${ref.name} cannot create pods: a ResourceQuota is exceeded.`,
     confidence: m ? 0.95 : 0.85,
     evidence: [evidence, ...extra.slice(0, 4)],
-    affected: [ref, ...(q ? [refOf('ResourceQuota', q.metadata)] : [])],
+    affected: [ref, ...(q ? [refOf(q, 'ResourceQuota')] : [])],
     facts: { workload, ...(quota ? { quota } : {}) },
   });
 }
@@ -47,7 +48,7 @@ export const resourceQuotaAnalyzer: Analyzer = {
     ];
     const findings: AnalyzerFinding[] = [];
     for (const o of owners) {
-      const ref = refOf(o.kind, o.metadata as { name: string; namespace?: string });
+      const ref = refOf(o, o.kind);
       const ev = [...ctx.index.eventsFor(o.kind, ref.namespace, ref.name)].reverse().find((e) => e.reason === 'FailedCreate' && QUOTA_MESSAGE.test(e.message ?? ''));
       if (!ev) continue;
       const top = workloadOf(ctx.index, ref);

@@ -1,8 +1,9 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import type { EvidenceItem, ResourceRef } from '../../domain/diagnosis.js';
+import { refOf, selectorMatches, selectorText } from '../evidence/relations.js';
 import type { AnalysisContext } from './context.js';
 import { fieldEvidence, specEvidence } from './evidence.js';
-import { refOf, workloadOf } from './owners.js';
+import { workloadOf } from './owners.js';
 import { podStatusText } from './pod-status.js';
 import { SnapshotIndex } from './snapshot-index.js';
 
@@ -28,21 +29,15 @@ export interface NoEndpointsReason {
   evidence: EvidenceItem[];
 }
 
-export const selectorText = (sel: Record<string, string>): string => Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',');
-const matches = (sel: Record<string, string>, labels: Record<string, string> | undefined): boolean =>
-  Object.entries(sel).every(([k, v]) => labels?.[k] === v);
-
 export function matchingPods(ctx: AnalysisContext, svc: V1Service): V1Pod[] {
-  const sel = svc.spec?.selector;
-  if (!sel || Object.keys(sel).length === 0) return [];
-  return ctx.index.podsIn(svc.metadata?.namespace).filter((p) => matches(sel, p.metadata?.labels) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  return ctx.index.podsSelectedBy(svc).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
 }
 
 export function endpointsState(ctx: AnalysisContext, svc: V1Service): EndpointsState {
-  const ref = refOf('Service', svc.metadata);
+  const ref = refOf(svc, 'Service');
   const ep = SnapshotIndex.find(ctx.index.endpoints, ref.namespace, ref.name);
   if (ep) {
-    const epRef = refOf('Endpoints', ep.metadata);
+    const epRef = refOf(ep, 'Endpoints');
     const ready = (ep.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
     const notReady = (ep.subsets ?? []).reduce((n, s) => n + (s.notReadyAddresses?.length ?? 0), 0);
     const value = ready > 0 ? `${ready} ready address(es)` : !ep.subsets || ep.subsets.length === 0 ? '<none> (no subsets)' : `0 ready, ${notReady} not-ready address(es)`;
@@ -54,12 +49,12 @@ export function endpointsState(ctx: AnalysisContext, svc: V1Service): EndpointsS
 }
 
 export function whyNoEndpoints(ctx: AnalysisContext, svc: V1Service): NoEndpointsReason {
-  const ref = refOf('Service', svc.metadata);
+  const ref = refOf(svc, 'Service');
   const sel = svc.spec?.selector ?? {};
   const selEvidence = specEvidence(ref, 'spec.selector', selectorText(sel));
   const pods = matchingPods(ctx, svc);
   if (pods.length > 0) {
-    const top = workloadOf(ctx.index, refOf('Pod', pods[0]!.metadata));
+    const top = workloadOf(ctx.index, refOf(pods[0]!, 'Pod'));
     const states = pods.slice(0, 3).map((p) => `${p.metadata?.name}: ${podStatusText(p)}`).join(', ');
     return {
       text: `${pods.length} pod(s) match selector ${selectorText(sel)} but none is ready (${states})`,
@@ -72,10 +67,10 @@ export function whyNoEndpoints(ctx: AnalysisContext, svc: V1Service): NoEndpoint
   const workloads = [
     ...ctx.snapshot.deployments.map((d) => ({ kind: 'Deployment', o: d, replicas: d.spec?.replicas ?? 1, labels: d.spec?.template?.metadata?.labels })),
     ...ctx.snapshot.statefulSets.map((d) => ({ kind: 'StatefulSet', o: d, replicas: d.spec?.replicas ?? 1, labels: d.spec?.template?.metadata?.labels })),
-  ].filter((w) => (w.o.metadata?.namespace ?? '') === (ref.namespace ?? '') && Object.keys(sel).length > 0 && matches(sel, w.labels));
+  ].filter((w) => (w.o.metadata?.namespace ?? '') === (ref.namespace ?? '') && selectorMatches(sel, w.labels));
   const scaledToZero = workloads.find((w) => w.replicas === 0);
   if (scaledToZero) {
-    const wref = refOf(scaledToZero.kind, scaledToZero.o.metadata);
+    const wref = refOf(scaledToZero.o, scaledToZero.kind);
     return {
       text: `${wref.kind.toLowerCase()} ${wref.name} is scaled to 0 replicas`,
       backend: `${wref.kind.toLowerCase()}/${wref.name}`,
@@ -85,7 +80,7 @@ export function whyNoEndpoints(ctx: AnalysisContext, svc: V1Service): NoEndpoint
   }
   const noPods = workloads[0];
   if (noPods) {
-    const wref = refOf(noPods.kind, noPods.o.metadata);
+    const wref = refOf(noPods.o, noPods.kind);
     return {
       text: `${wref.kind.toLowerCase()} ${wref.name} wants ${noPods.replicas} replica(s) but has no pods`,
       backend: `${wref.kind.toLowerCase()}/${wref.name}`,

@@ -1,8 +1,8 @@
 import type { V1Service } from '@kubernetes/client-node';
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { makeFinding } from './finding.js';
-import { refOf } from './owners.js';
 import { endpointsState, whyNoEndpoints } from './service-endpoints.js';
 
 /** Service (+Endpoints): a selector-backed service with no ready endpoints, and why. */
@@ -11,7 +11,7 @@ export function analyzeService(ctx: AnalysisContext, svc: V1Service): AnalyzerFi
   if (svc.spec?.type === 'ExternalName' || !sel || Object.keys(sel).length === 0) return [];
   const state = endpointsState(ctx, svc);
   if (state.ready > 0) return [];
-  const ref = refOf('Service', svc.metadata);
+  const ref = refOf(svc, 'Service');
   const why = whyNoEndpoints(ctx, svc);
   const ports = (svc.spec?.ports ?? []).map((p) => p.port).join(',');
   const podsNotReady = why.podsNotReady === true;

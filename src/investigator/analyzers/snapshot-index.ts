@@ -1,4 +1,5 @@
-import type { CoreV1Event, V1Job, V1ObjectMeta, V1OwnerReference, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Job, V1ObjectMeta, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import { controllerOf, selectorMatches } from '../evidence/relations.js';
 import type { ClusterSnapshot, ContainerLog } from '../evidence/snapshot.js';
 import { timeOf } from './time.js';
 
@@ -30,9 +31,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
-
-export const controllerOf = (meta: V1ObjectMeta | undefined): V1OwnerReference | undefined =>
-  meta?.ownerReferences?.find((o) => o.controller) ?? meta?.ownerReferences?.[0];
 
 export class SnapshotIndex {
   readonly deployments;
@@ -128,6 +126,13 @@ export class SnapshotIndex {
 
   podsOnNode(node: string): V1Pod[] {
     return this.podsByNode.get(node) ?? [];
+  }
+
+  /** Pods a service sends traffic to: relations' podsSelectedBy over this namespace's pods only. */
+  podsSelectedBy(svc: V1Service): V1Pod[] {
+    const sel = svc.spec?.selector;
+    if (!sel || Object.keys(sel).length === 0) return [];
+    return this.podsIn(svc.metadata?.namespace).filter((p) => selectorMatches(sel, p.metadata?.labels));
   }
 
   serviceWithClusterIP(ip: string) {

@@ -1,15 +1,15 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
+import { refOf } from '../evidence/relations.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { refOf } from './owners.js';
 import { SnapshotIndex } from './snapshot-index.js';
 import { failedCreate, replicaShortfall } from './workload-status.js';
 
 /** StatefulSet: missing governing service, missing storage class in claim templates, pod creation failures, unready replicas. */
 export function analyzeStatefulSet(ctx: AnalysisContext, sts: V1StatefulSet): AnalyzerFinding[] {
-  const ref = refOf('StatefulSet', sts.metadata);
+  const ref = refOf(sts, 'StatefulSet');
   const workload = `statefulset/${ref.name}`;
   const findings: AnalyzerFinding[] = [];
   const svc = sts.spec?.serviceName;

@@ -2,11 +2,10 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { SyntraError, errorMessage } from '../../domain/errors.js';
-import { redactSnapshot } from '../redact.js';
 import { addDocument } from './kind-registry.js';
 import { readPodLogDir } from './dump-logs.js';
-import { applyScope } from './scope.js';
-import type { ClusterSnapshot, ConnectivityReport, EvidenceScope, EvidenceSource, EvidenceSourceKind } from './snapshot.js';
+import { localSnapshotSource } from './local-source.js';
+import type { ClusterSnapshot, EvidenceSource, EvidenceSourceKind } from './snapshot.js';
 import { emptySnapshot } from './snapshot.js';
 
 /**
@@ -119,27 +118,5 @@ export function createDumpSource(dir: string, options: DumpSourceOptions = {}): 
     });
     return cached;
   };
-  return {
-    kind,
-    async check(): Promise<ConnectivityReport> {
-      try {
-        await load();
-        return { ok: true, description };
-      } catch (e) {
-        return { ok: false, description, problem: { code: 'evidence_unreadable', message: errorMessage(e) } };
-      }
-    },
-    async listNamespaces(): Promise<string[]> {
-      return [...(await load()).namespaces];
-    },
-    async collect(scope: EvidenceScope, signal?: AbortSignal): Promise<ClusterSnapshot> {
-      signal?.throwIfAborted();
-      const full = await load();
-      const scoped = applyScope(
-        { ...full, source: { kind, description, collectedAt: new Date().toISOString() } },
-        scope,
-      );
-      return options.redact === false ? scoped : redactSnapshot(scoped).value;
-    },
-  };
+  return localSnapshotSource({ kind, description, load, restamp: true, redact: options.redact });
 }

@@ -1,10 +1,9 @@
 import { SyntraError, errorMessage } from '../../domain/errors.js';
-import { redactSnapshot } from '../redact.js';
 import type { FileSourceOptions } from './dump-source.js';
 import { addDocument } from './kind-registry.js';
+import { localSnapshotSource } from './local-source.js';
 import { mergeSnapshots } from './merge.js';
-import { applyScope } from './scope.js';
-import type { ClusterSnapshot, ConnectivityReport, EvidenceScope, EvidenceSource } from './snapshot.js';
+import type { ClusterSnapshot, EvidenceSource } from './snapshot.js';
 import { emptySnapshot } from './snapshot.js';
 import type { LogTarget } from './kubectl-text/container-logs.js';
 import { containerLogsFromText, resolveLogTarget } from './kubectl-text/container-logs.js';
@@ -121,23 +120,5 @@ export function createKubectlSource(inputs: TextInput[], options: KubectlSourceO
       throw new SyntraError('evidence_unreadable', `cannot read kubectl output: ${errorMessage(e)}`, { cause: e });
     }
   };
-  return {
-    kind: 'kubectl',
-    async check(): Promise<ConnectivityReport> {
-      try {
-        load();
-        return { ok: true, description };
-      } catch (e) {
-        return { ok: false, description, problem: { code: 'evidence_unreadable', message: errorMessage(e) } };
-      }
-    },
-    async listNamespaces(): Promise<string[]> {
-      return [...load().namespaces];
-    },
-    async collect(scope: EvidenceScope, signal?: AbortSignal): Promise<ClusterSnapshot> {
-      signal?.throwIfAborted();
-      const scoped = applyScope(load(), scope);
-      return options.redact === false ? scoped : redactSnapshot(scoped).value;
-    },
-  };
+  return localSnapshotSource({ kind: 'kubectl', description, load, redact: options.redact });
 }

@@ -1,4 +1,4 @@
-import type { CoreV1Event, V1Endpoints, V1LabelSelector, V1ObjectMeta, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Endpoints, V1LabelSelector, V1ObjectMeta, V1OwnerReference, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { ResourceRef } from '../../domain/diagnosis.js';
 import type { ClusterSnapshot, ContainerLog } from './snapshot.js';
 
@@ -30,6 +30,10 @@ export const refOf = (obj: WithMeta, kind?: string): ResourceRef => ({
   ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
 });
 
+/** The owner that manages an object: the controller reference, else the first owner. */
+export const controllerOf = (meta: V1ObjectMeta | undefined): V1OwnerReference | undefined =>
+  meta?.ownerReferences?.find((o) => o.controller) ?? meta?.ownerReferences?.[0];
+
 /** The object of a kind and name in a snapshot (namespace optional for cluster-scoped kinds). */
 export function findObject(snapshot: ClusterSnapshot, ref: ResourceRef): WithMeta | undefined {
   const collection = COLLECTION_OF_KIND[ref.kind];
@@ -39,17 +43,24 @@ export function findObject(snapshot: ClusterSnapshot, ref: ResourceRef): WithMet
   );
 }
 
-/** Controller owners, nearest first: [ReplicaSet, Deployment] for a Deployment's pod. */
-export function ownerChain(snapshot: ClusterSnapshot, obj: WithMeta): OwnerLink[] {
+/**
+ * Controller owners, nearest first: [ReplicaSet, Deployment] for a Deployment's pod. The walk
+ * stops at an owner `lookup` cannot find; callers with an index pass a faster lookup than the
+ * snapshot scan.
+ */
+export function ownerChain(
+  snapshot: ClusterSnapshot,
+  obj: WithMeta,
+  lookup: (ref: ResourceRef) => WithMeta | undefined = (ref) => findObject(snapshot, ref),
+): OwnerLink[] {
   const chain: OwnerLink[] = [];
   let current: WithMeta | undefined = obj;
   const namespace = obj.metadata?.namespace;
   for (let depth = 0; current && depth < 8; depth += 1) {
-    const refs = current.metadata?.ownerReferences ?? [];
-    const owner = refs.find((r) => r.controller) ?? refs[0];
+    const owner = controllerOf(current.metadata);
     if (!owner) break;
     const ref: ResourceRef = { kind: owner.kind, name: owner.name, ...(namespace ? { namespace } : {}) };
-    const object = findObject(snapshot, ref);
+    const object = lookup(ref);
     chain.push({ ...ref, ...(object ? { object } : {}) });
     current = object;
   }
@@ -98,6 +109,10 @@ export function selectorMatches(selector: V1LabelSelector | Record<string, strin
     })
   );
 }
+
+/** A plain label selector as kubectl prints it: `app=auth,tier=api`. */
+export const selectorText = (sel: Record<string, string> | undefined): string =>
+  Object.entries(sel ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
 
 /** Pods a service sends traffic to (its selector over pods of its namespace). */
 export function podsSelectedBy(snapshot: ClusterSnapshot, service: V1Service): V1Pod[] {

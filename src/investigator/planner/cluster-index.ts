@@ -1,4 +1,5 @@
 import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
+import { controllerOf } from '../evidence/relations.js';
 import type { ClusterSnapshot } from '../evidence/snapshot.js';
 import type { WorkloadKind } from './plan.js';
 
@@ -10,9 +11,6 @@ export interface ClusterIndex {
 }
 
 type Named = { metadata?: V1ObjectMeta };
-
-const controllerOf = (meta: V1ObjectMeta | undefined): V1OwnerReference | undefined =>
-  meta?.ownerReferences?.find((o) => o.controller) ?? meta?.ownerReferences?.[0];
 
 /** ReplicaSet → Deployment and Job → CronJob, so a pod is attributed to the workload a person names. */
 function topWorkload(snapshot: ClusterSnapshot, namespace: string, owner: V1OwnerReference | undefined): { kind: WorkloadKind; name: string } | undefined {

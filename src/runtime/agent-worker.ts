@@ -1,0 +1,20 @@
+import type { SyntraConfig } from '../config.js';
+import { registerAgents, startAgents } from '../agents/index.js';
+import { createRegistry } from '../worker/registry.js';
+import { startWorker } from '../worker/runtime.js';
+import type { ShutdownStep } from './lifecycle.js';
+import { processLog } from './process-log.js';
+import type { Resources } from './resources.js';
+
+/**
+ * The agents and a worker that runs their tasks, as both `syntra worker` and `syntra up` start
+ * them. Returns the shutdown steps in order: the worker drains its handlers before the agents go.
+ */
+export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resources): Promise<ShutdownStep[]> {
+  const agents = await startAgents(config, { db, bus }, { log: processLog(config, 'agents') });
+  const worker = startWorker({ db, bus, registry: registerAgents(createRegistry(), agents.deps), ...config.worker, log: processLog(config, 'worker') });
+  return [
+    ['worker', () => worker.stop()],
+    ['agents', () => agents.stop()],
+  ];
+}

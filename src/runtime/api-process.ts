@@ -1,0 +1,48 @@
+import { assertSafeToBind, bootstrapAccess, bootstrapNotice } from '../access/bootstrap.js';
+import { buildApp } from '../api/app.js';
+import type { SyntraConfig } from '../config.js';
+import { startRelay } from '../control-plane/relay.js';
+import { startAgentWorker } from './agent-worker.js';
+import { listenApi } from './listen.js';
+import { orderedShutdown, type RunningProcess } from './lifecycle.js';
+import { processLog } from './process-log.js';
+import { openResources } from './resources.js';
+
+/**
+ * A process that serves the control API: the API and the outbox relay, plus the agents' worker
+ * when it is the one embedded process. `syntra up` and `syntra server` differ only in that and
+ * in the bootstrap mode (embedded also writes an admin key for the local CLI).
+ */
+export interface ApiProcessOptions {
+  mode: 'embedded' | 'distributed';
+  /** Run the agents and a worker in this process too. */
+  withWorker: boolean;
+}
+
+export async function startApiProcess(config: SyntraConfig, options: ApiProcessOptions): Promise<RunningProcess> {
+  const resources = await openResources(config);
+  const { db, bus } = resources;
+  const relay = startRelay({ db, bus, intervalMs: config.worker.pollIntervalMs, log: processLog(config, 'relay').line });
+  const workerSteps = options.withWorker ? await startAgentWorker(config, resources) : [];
+  const app = await buildApp({ config, db, bus });
+
+  const stop = orderedShutdown([
+    ['api', () => app.close()],
+    ...workerSteps,
+    ['relay', () => relay.stop()],
+    ['bus', () => bus.close()],
+    ['database', () => db.close()],
+  ]);
+  try {
+    // Auth is always on: refuse a non-loopback address before anyone chose admin credentials.
+    await assertSafeToBind(db, config.host);
+    const url = await listenApi(app, config);
+    // First start: an admin, and in embedded mode an admin key in the local CLI config so the CLI works at once.
+    const access = await bootstrapAccess(db, { mode: options.mode, endpoint: url, host: config.host });
+    process.stderr.write(bootstrapNotice(access));
+    return { url, ...(access.cliConfig ? { apiKeyFile: access.cliConfig.path } : {}), stop };
+  } catch (e) {
+    await stop().catch(() => {});
+    throw e;
+  }
+}
