@@ -14,7 +14,7 @@ export interface CliConfig {
 }
 
 export function cliConfigPath(env: Record<string, string | undefined> = process.env): string {
-  if (env.SYNTRA_CONFIG_DIR) return path.join(env.SYNTRA_CONFIG_DIR, 'config.json');
+  if (env.SYNTRA_CONFIG_DIR) return path.join(path.resolve(env.SYNTRA_CONFIG_DIR), 'config.json');
   const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
   return path.join(base, 'syntra', 'config.json');
 }
@@ -28,9 +28,16 @@ export function readCliConfig(file: string): CliConfig | null {
   }
 }
 
-/** Merges `patch` into the file (other settings survive) and leaves it readable by its owner only. */
+/**
+ * Merges `patch` into the file (other settings survive; a key set to undefined is removed) and
+ * leaves it readable by its owner only. A corrupt file is replaced rather than blocking a repair.
+ */
 export function writeCliConfig(file: string, patch: CliConfig): CliConfig {
-  const next = { ...(readCliConfig(file) ?? {}), ...patch };
+  const next: CliConfig = { ...(readCliConfig(file) ?? {}) };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) delete next[k];
+    else next[k] = v;
+  }
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });

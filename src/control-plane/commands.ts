@@ -2,7 +2,7 @@ import type { Database, Queryable } from '../db/database.js';
 import { SyntraError } from '../domain/errors.js';
 import { taskWakeupSubject } from '../bus/subjects.js';
 import { signalOutbox } from './outbox-signal.js';
-import { jsonParam } from './sql-values.js';
+import { jsonParam } from '../db/sql-values.js';
 import { compileSubmit } from './submit-validation.js';
 import type { RunStatus, SubmitInput, SubmitResult } from './types.js';
 

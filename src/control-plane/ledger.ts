@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { EVENT_COLUMNS, toEvent } from './row-mappers.js';
-import { isUuid, jsonParam } from './sql-values.js';
+import { isUuid, jsonParam } from '../db/sql-values.js';
 import type { LedgerEvent } from './types.js';
 
 /**

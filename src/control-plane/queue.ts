@@ -2,7 +2,7 @@ import type { Queryable } from '../db/database.js';
 import { SyntraError } from '../domain/errors.js';
 import { controlPlaneMetrics as m, observeRunFinished } from './metrics.js';
 import { signalOutbox } from './outbox-signal.js';
-import { isUuid, jsonParam, toDate, toDateOrNull } from './sql-values.js';
+import { isUuid, jsonParam, toDate, toDateOrNull } from '../db/sql-values.js';
 import type { ClaimedItem, FollowUp, RunStatus, TaskError, TaskEvent } from './types.js';
 
 /**

@@ -1,11 +1,11 @@
-import type { Database } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import { SyntraError } from '../domain/errors.js';
 import { runCancelSubject } from '../bus/subjects.js';
 import { appendEvent } from './ledger.js';
 import { signalOutbox } from './outbox-signal.js';
 import { ARTIFACT_COLUMNS, EVENT_COLUMNS, RUN_COLUMNS, TASK_COLUMNS, toArtifact, toEvent, toRun, toTask } from './row-mappers.js';
-import { decodeRunCursor, encodeRunCursor } from './run-cursor.js';
-import { isUuid, jsonParam } from './sql-values.js';
+import { keysetPage, type KeysetFilter } from '../db/keyset-page.js';
+import { isUuid, jsonParam } from '../db/sql-values.js';
 import { TERMINAL_RUN_STATUSES, type Run, type RunDetail, type RunStatus } from './types.js';
 
 /** The run with its tasks, artifacts and whole ledger; null when it does not exist. */
@@ -26,6 +26,13 @@ export async function getRun(db: Database, runId: string): Promise<RunDetail | n
   };
 }
 
+/** Just a run's status and namespace: what live followers poll, without loading its ledger. */
+export async function getRunStatus(db: Queryable, runId: string): Promise<{ status: RunStatus; namespace: string | null } | null> {
+  if (!isUuid(runId)) return null;
+  const res = await db.query<{ status: RunStatus; namespace: string | null }>('SELECT status, namespace FROM runs WHERE id = $1', [runId]);
+  return res.rows[0] ?? null;
+}
+
 export interface ListRunsQuery {
   status?: RunStatus;
   kind?: string;
@@ -38,36 +45,13 @@ export interface ListRunsQuery {
 
 /** Newest first, keyset-paginated on (created_at, id). */
 export async function listRuns(db: Database, q: ListRunsQuery): Promise<{ items: Run[]; nextCursor: string | null }> {
-  const limit = Math.min(Math.max(Math.trunc(q.limit) || 1, 1), 500);
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: (p: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(sql(`$${params.length}`));
-  };
-  if (q.status) add((p) => `status = ${p}`, q.status);
-  if (q.kind) add((p) => `kind = ${p}`, q.kind);
-  if (q.since) add((p) => `created_at >= ${p}`, q.since);
-  if (q.namespaces) add((p) => `namespace = ANY(${p}::text[])`, [...q.namespaces]);
-  if (q.cursor) {
-    const c = decodeRunCursor(q.cursor);
-    params.push(c.createdAtMicros, c.id);
-    where.push(
-      `(created_at, id) < (timestamptz 'epoch' + $${params.length - 1}::bigint * interval '1 microsecond', $${params.length}::uuid)`,
-    );
-  }
-  params.push(limit + 1);
-  const res = await db.query(
-    `SELECT ${RUN_COLUMNS}, (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros
-       FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
-    params,
-  );
-  const rows = res.rows.slice(0, limit);
-  const last = rows[rows.length - 1];
-  const nextCursor =
-    res.rows.length > limit && last ? encodeRunCursor({ createdAtMicros: Number(last.created_micros), id: String(last.id) }) : null;
-  return { items: rows.map(toRun), nextCursor };
+  const filters: KeysetFilter[] = [];
+  if (q.status) filters.push({ sql: (p) => `status = ${p}`, value: q.status });
+  if (q.kind) filters.push({ sql: (p) => `kind = ${p}`, value: q.kind });
+  if (q.since) filters.push({ sql: (p) => `created_at >= ${p}`, value: q.since });
+  if (q.namespaces) filters.push({ sql: (p) => `namespace = ANY(${p}::text[])`, value: [...q.namespaces] });
+  const page = await keysetPage(db, { columns: RUN_COLUMNS, table: 'runs', timeColumn: 'created_at', filters, cursor: q.cursor, limit: q.limit, maxLimit: 500 });
+  return { items: page.rows.map(toRun), nextCursor: page.nextCursor };
 }
 
 /**

@@ -4,7 +4,7 @@ import { describeAgents, type AskRunOutput } from '../../agents/index.js';
 import { runEventsSubject } from '../../bus/subjects.js';
 import { submitCommand } from '../../control-plane/commands.js';
 import { getSnapshot } from '../../control-plane/control-registry/index.js';
-import { getRun } from '../../control-plane/runs.js';
+import { getRun, getRunStatus } from '../../control-plane/runs.js';
 import { TERMINAL_RUN_STATUSES, type RunDetail } from '../../control-plane/types.js';
 import { ERROR_CATALOGUE, SyntraError, type ErrorCode } from '../../domain/errors.js';
 import { describeLlmSettings, loadLlmSettings } from '../../llm/settings.js';
@@ -100,8 +100,8 @@ async function waitForRun(ctx: ApiContext, runId: string, waitMs: number, signal
   const deadline = Date.now() + waitMs;
   try {
     for (;;) {
-      const detail = await getRun(ctx.db, runId);
-      if (detail && TERMINAL_RUN_STATUSES.has(detail.run.status)) return detail;
+      const status = (await getRunStatus(ctx.db, runId))?.status;
+      if (status && TERMINAL_RUN_STATUSES.has(status)) return (await getRun(ctx.db, runId)) ?? undefined;
       const left = deadline - Date.now();
       if (left <= 0 || signal.aborted) return undefined;
       await wakeup.wait(Math.min(left, ctx.timing.eventsPollMs), signal);

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runEventsSubject } from '../../bus/subjects.js';
-import { getRun } from '../../control-plane/runs.js';
+import { getRunStatus } from '../../control-plane/runs.js';
 import { TERMINAL_RUN_STATUSES, type RunStatus } from '../../control-plane/types.js';
 import { canAccessNamespace, type Principal } from '../../access/principal.js';
 import { SyntraError } from '../../domain/errors.js';
@@ -24,10 +24,10 @@ const EventsHeaders = Type.Object({
  * woken by the bus with a database poll backstop, ending with `event: end` once the run is terminal.
  */
 export const runEventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
-  const runStatus = async (runId: string) => (await getRun(ctx.db, runId))?.run.status;
+  const runStatus = async (runId: string) => (await getRunStatus(ctx.db, runId))?.status;
   const visibleRunStatus = async (runId: string, principal: Principal | null) => {
-    const found = await getRun(ctx.db, runId);
-    return found && canAccessNamespace(principal, found.run.namespace) ? found.run.status : undefined;
+    const found = await getRunStatus(ctx.db, runId);
+    return found && canAccessNamespace(principal, found.namespace) ? found.status : undefined;
   };
 
   app.get(

@@ -1,14 +1,14 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { cliConfigPath, writeCliConfig } from '../../access/cli-config.js';
 import { SyntraError } from '../../domain/errors.js';
 
 /**
  * The user's CLI config file — the same file `syntra up` writes its admin key into
  * (src/access/bootstrap.ts): `$SYNTRA_CONFIG_DIR/config.json`, else
  * `$XDG_CONFIG_HOME/syntra/config.json`, else `~/.config/syntra/config.json`.
- * JSON with camelCase keys; it holds credentials, so it is written 0600 in a 0700 directory,
- * atomically (write to a temp file, then rename), and keys this CLI does not know survive.
+ * JSON with camelCase keys; written by src/access/cli-config.ts (0600, atomically; keys this CLI
+ * does not know survive). Reading here is strict: bad JSON is an error, loose permissions void credentials.
  */
 export interface StoredSession {
   /** The API these tokens belong to; a session is only used against the same endpoint. */
@@ -35,13 +35,9 @@ export interface UserConfig {
 
 type Env = Record<string, string | undefined>;
 
-export function userConfigDir(env: Env = process.env): string {
-  if (env.SYNTRA_CONFIG_DIR) return path.resolve(env.SYNTRA_CONFIG_DIR);
-  const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
-  return path.join(base, 'syntra');
-}
+export const userConfigPath = (env: Env = process.env): string => cliConfigPath(env);
 
-export const userConfigPath = (env: Env = process.env): string => path.join(userConfigDir(env), 'config.json');
+export const userConfigDir = (env: Env = process.env): string => path.dirname(userConfigPath(env));
 
 export interface LoadedUserConfig {
   path: string;
@@ -76,28 +72,6 @@ export function readUserConfig(env: Env = process.env): LoadedUserConfig {
   return { path: file, config: parsed as UserConfig, ...(insecure ? { insecure } : {}) };
 }
 
-/**
- * Applies `change` to the stored config: keys set to undefined are removed, others merged.
- * Returns the new content.
- */
-export function updateUserConfig(change: Partial<UserConfig>, env: Env = process.env): UserConfig {
-  const file = userConfigPath(env);
-  let current: UserConfig = {};
-  try {
-    current = readUserConfig(env).config;
-  } catch {
-    // A corrupt file is replaced rather than blocking `syntra login` from repairing it.
-  }
-  const next: UserConfig = { ...current };
-  for (const [k, v] of Object.entries(change)) {
-    if (v === undefined) delete next[k];
-    else next[k] = v;
-  }
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-  // The mode given to writeFileSync is masked by umask; chmod makes 0600 certain.
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
-  return next;
-}
+/** Applies `change` to the stored config: keys set to undefined are removed, others merged. */
+export const updateUserConfig = (change: Partial<UserConfig>, env: Env = process.env): UserConfig =>
+  writeCliConfig(userConfigPath(env), change) as UserConfig;
