@@ -369,10 +369,11 @@ BEGIN
   v_seq := v_seq + jsonb_array_length(coalesce(p_events, '[]'::jsonb)) + 1;
 
   FOR v_follow IN SELECT f FROM jsonb_array_elements(coalesce(p_follow_ups, '[]'::jsonb)) f LOOP
-    INSERT INTO tasks (run_id, parent_task_id, task_type, input, max_attempts, priority, timeout_seconds)
+    -- clock_timestamp(), not now(): sibling follow-ups of one completion list in the order given.
+    INSERT INTO tasks (run_id, parent_task_id, task_type, input, max_attempts, priority, timeout_seconds, created_at)
     VALUES (v_item.run_id, v_item.task_id, v_follow->>'taskType', coalesce(v_follow->'input', '{}'::jsonb),
       coalesce((v_follow->>'maxAttempts')::int, 3), coalesce((v_follow->>'priority')::int, v_priority),
-      coalesce((v_follow->>'timeoutSeconds')::int, 300))
+      coalesce((v_follow->>'timeoutSeconds')::int, 300), clock_timestamp())
     RETURNING id INTO v_task_id;
     INSERT INTO queue_items (task_id, run_id, task_type, priority, max_attempts, timeout_seconds)
     SELECT t.id, t.run_id, t.task_type, t.priority, t.max_attempts, t.timeout_seconds FROM tasks t WHERE t.id = v_task_id
