@@ -1,30 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { submitCommand } from '../../src/control-plane/commands.js';
 import { claim, complete, completeMany, fail, release, renew } from '../../src/control-plane/queue.js';
 import { getRun } from '../../src/control-plane/runs.js';
 import { SyntraError } from '../../src/domain/errors.js';
 import { connectPostgres } from '../../src/db/postgres.js';
-import type { Database } from '../../src/db/database.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/db.js';
 import { eventTypes, expireLease, makeDue, runStatus, submitMany } from './queue-helpers.js';
 
 const codeOf = (e: unknown) => (e instanceof SyntraError ? e.code : String(e));
 
 describe('leased queue', () => {
-  let t: TestDatabase;
-  let db: Database;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    db = t.db;
-  });
-  afterAll(() => t.drop());
+  const t = useTestDatabase();
 
   it('N concurrent claimers never double-claim M items', async () => {
     const M = 60;
     const N = 6;
-    await submitMany(db, M, { kind: 'race' });
+    await submitMany(t.db, M, { kind: 'race' });
     // On PostgreSQL each claimer gets its own pool, so claims truly overlap; PGlite serialises them.
-    const pools = t.url ? Array.from({ length: 3 }, () => connectPostgres(t.url!, { max: 4 })) : [db];
+    const pools = t.url ? Array.from({ length: 3 }, () => connectPostgres(t.url!, { max: 4 })) : [t.db];
     try {
       const claimed: string[] = [];
       await Promise.all(
@@ -38,7 +31,7 @@ describe('leased queue', () => {
       );
       expect(claimed).toHaveLength(M);
       expect(new Set(claimed).size).toBe(M);
-      const leased = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM queue_items WHERE task_type = 'race' AND state = 'leased'`);
+      const leased = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM queue_items WHERE task_type = 'race' AND state = 'leased'`);
       expect(leased.rows[0]!.n).toBe(M);
     } finally {
       if (t.url) await Promise.all(pools.map((p) => p.close()));
@@ -46,29 +39,29 @@ describe('leased queue', () => {
   });
 
   it('claims by priority, then oldest; marks task and run running with ledger events', async () => {
-    const low = await submitCommand(db, { kind: 'prio', input: { n: 'low' }, priority: 0 });
-    const high = await submitCommand(db, { kind: 'prio', input: { n: 'high' }, priority: 10 });
-    const [first] = await claim(db, { workerId: 'w', taskTypes: ['prio'], limit: 1, leaseSeconds: 30 });
+    const low = await submitCommand(t.db, { kind: 'prio', input: { n: 'low' }, priority: 0 });
+    const high = await submitCommand(t.db, { kind: 'prio', input: { n: 'high' }, priority: 10 });
+    const [first] = await claim(t.db, { workerId: 'w', taskTypes: ['prio'], limit: 1, leaseSeconds: 30 });
     expect(first).toMatchObject({ runId: high.runId, input: { n: 'high' }, attempt: 1, taskType: 'prio', timeoutSeconds: 300 });
     expect(first!.leaseExpiresAt.getTime()).toBeGreaterThan(Date.now());
-    const detail = (await getRun(db, high.runId))!;
+    const detail = (await getRun(t.db, high.runId))!;
     expect(detail.run.status).toBe('running');
     expect(detail.run.startedAt).toBeInstanceOf(Date);
     expect(detail.tasks[0]).toMatchObject({ status: 'running', attempts: 1 });
     expect(detail.events.map((e) => e.type)).toEqual(['run.queued', 'task.queued', 'run.started', 'task.started']);
-    const [second] = await claim(db, { workerId: 'w', taskTypes: ['prio'], limit: 5, leaseSeconds: 30 });
+    const [second] = await claim(t.db, { workerId: 'w', taskTypes: ['prio'], limit: 5, leaseSeconds: 30 });
     expect(second!.runId).toBe(low.runId);
-    expect(await claim(db, { workerId: 'w', taskTypes: ['prio', 'other'], limit: 5, leaseSeconds: 30 })).toEqual([]);
+    expect(await claim(t.db, { workerId: 'w', taskTypes: ['prio', 'other'], limit: 5, leaseSeconds: 30 })).toEqual([]);
   });
 
   it('completes a leased item: task succeeded, run succeeded with the output, idempotent on retry', async () => {
-    const { runId } = await submitCommand(db, { kind: 'done', input: { x: 1 } });
-    const [item] = await claim(db, { workerId: 'w', taskTypes: ['done'], limit: 1, leaseSeconds: 30 });
-    const res = await complete(db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, output: { y: 2 }, events: [{ type: 'note', data: { a: 1 } }] });
+    const { runId } = await submitCommand(t.db, { kind: 'done', input: { x: 1 } });
+    const [item] = await claim(t.db, { workerId: 'w', taskTypes: ['done'], limit: 1, leaseSeconds: 30 });
+    const res = await complete(t.db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, output: { y: 2 }, events: [{ type: 'note', data: { a: 1 } }] });
     expect(res).toMatchObject({ outcome: 'completed', runStatus: 'succeeded' });
-    const again = await complete(db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, output: { y: 2 } });
+    const again = await complete(t.db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, output: { y: 2 } });
     expect(again.outcome).toBe('already_completed');
-    const detail = (await getRun(db, runId))!;
+    const detail = (await getRun(t.db, runId))!;
     expect(detail.run).toMatchObject({ status: 'succeeded', output: { y: 2 } });
     expect(detail.tasks[0]).toMatchObject({ status: 'succeeded', output: { y: 2 } });
     expect(detail.events.map((e) => e.type).slice(-3)).toEqual(['note', 'task.succeeded', 'run.succeeded']);
@@ -76,48 +69,48 @@ describe('leased queue', () => {
   });
 
   it('lease expiry: another worker reclaims, and the stale worker is refused with lease_lost', async () => {
-    const { runId } = await submitCommand(db, { kind: 'expire', input: {} });
-    const [stale] = await claim(db, { workerId: 'stale', taskTypes: ['expire'], limit: 1, leaseSeconds: 30 });
+    const { runId } = await submitCommand(t.db, { kind: 'expire', input: {} });
+    const [stale] = await claim(t.db, { workerId: 'stale', taskTypes: ['expire'], limit: 1, leaseSeconds: 30 });
     // Not expired yet: nobody else can take it.
-    expect(await claim(db, { workerId: 'fresh', taskTypes: ['expire'], limit: 1, leaseSeconds: 30 })).toEqual([]);
-    await expireLease(db, stale!.queueItemId);
-    const [fresh] = await claim(db, { workerId: 'fresh', taskTypes: ['expire'], limit: 1, leaseSeconds: 30 });
+    expect(await claim(t.db, { workerId: 'fresh', taskTypes: ['expire'], limit: 1, leaseSeconds: 30 })).toEqual([]);
+    await expireLease(t.db, stale!.queueItemId);
+    const [fresh] = await claim(t.db, { workerId: 'fresh', taskTypes: ['expire'], limit: 1, leaseSeconds: 30 });
     expect(fresh).toMatchObject({ queueItemId: stale!.queueItemId, attempt: 2 });
     expect(fresh!.leaseToken).not.toBe(stale!.leaseToken);
 
     const staleIds = { queueItemId: stale!.queueItemId, leaseToken: stale!.leaseToken };
-    expect(codeOf(await complete(db, { ...staleIds, output: 'stale' }).catch((e) => e))).toBe('lease_lost');
-    expect(codeOf(await renew(db, { ...staleIds, leaseSeconds: 30 }).catch((e) => e))).toBe('lease_lost');
-    expect(codeOf(await fail(db, { ...staleIds, error: { message: 'x' } }).catch((e) => e))).toBe('lease_lost');
+    expect(codeOf(await complete(t.db, { ...staleIds, output: 'stale' }).catch((e) => e))).toBe('lease_lost');
+    expect(codeOf(await renew(t.db, { ...staleIds, leaseSeconds: 30 }).catch((e) => e))).toBe('lease_lost');
+    expect(codeOf(await fail(t.db, { ...staleIds, error: { message: 'x' } }).catch((e) => e))).toBe('lease_lost');
 
-    const renewed = await renew(db, { queueItemId: fresh!.queueItemId, leaseToken: fresh!.leaseToken, leaseSeconds: 60 });
+    const renewed = await renew(t.db, { queueItemId: fresh!.queueItemId, leaseToken: fresh!.leaseToken, leaseSeconds: 60 });
     expect(renewed.leaseExpiresAt.getTime()).toBeGreaterThan(fresh!.leaseExpiresAt.getTime());
-    await complete(db, { queueItemId: fresh!.queueItemId, leaseToken: fresh!.leaseToken, output: 'fresh' });
-    const detail = (await getRun(db, runId))!;
+    await complete(t.db, { queueItemId: fresh!.queueItemId, leaseToken: fresh!.leaseToken, output: 'fresh' });
+    const detail = (await getRun(t.db, runId))!;
     expect(detail.run).toMatchObject({ status: 'succeeded', output: 'fresh' });
     expect(detail.events.map((e) => e.type)).toContain('task.lease_expired');
   });
 
   it('an expired lease with no attempts left is dead-lettered and fails the run', async () => {
-    const { runId } = await submitCommand(db, { kind: 'expire-dead', input: {}, maxAttempts: 1 });
-    const [item] = await claim(db, { workerId: 'gone', taskTypes: ['expire-dead'], limit: 1, leaseSeconds: 30 });
-    await expireLease(db, item!.queueItemId);
-    expect(await claim(db, { workerId: 'other', taskTypes: ['expire-dead'], limit: 1, leaseSeconds: 30 })).toEqual([]);
-    const detail = (await getRun(db, runId))!;
+    const { runId } = await submitCommand(t.db, { kind: 'expire-dead', input: {}, maxAttempts: 1 });
+    const [item] = await claim(t.db, { workerId: 'gone', taskTypes: ['expire-dead'], limit: 1, leaseSeconds: 30 });
+    await expireLease(t.db, item!.queueItemId);
+    expect(await claim(t.db, { workerId: 'other', taskTypes: ['expire-dead'], limit: 1, leaseSeconds: 30 })).toEqual([]);
+    const detail = (await getRun(t.db, runId))!;
     expect(detail.run.status).toBe('failed');
     expect(detail.run.error).toMatchObject({ code: 'lease_expired' });
-    expect(codeOf(await complete(db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, output: 1 }).catch((e) => e))).toBe('lease_lost');
+    expect(codeOf(await complete(t.db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, output: 1 }).catch((e) => e))).toBe('lease_lost');
   });
 
   it('fail retries with exponential backoff and jitter, then dead-letters and fails the run with the error', async () => {
-    const { runId } = await submitCommand(db, { kind: 'flaky', input: {}, maxAttempts: 3 });
+    const { runId } = await submitCommand(t.db, { kind: 'flaky', input: {}, maxAttempts: 3 });
     const base = 2000;
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const [item] = await claim(db, { workerId: 'w', taskTypes: ['flaky'], limit: 1, leaseSeconds: 30 });
+      const [item] = await claim(t.db, { workerId: 'w', taskTypes: ['flaky'], limit: 1, leaseSeconds: 30 });
       expect(item!.attempt).toBe(attempt);
       const before = Date.now();
-      const res = await fail(db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, error: { message: `boom ${attempt}`, code: 'E1' }, backoff: { baseMs: base } });
+      const res = await fail(t.db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, error: { message: `boom ${attempt}`, code: 'E1' }, backoff: { baseMs: base } });
       expect(res.dead).toBe(false);
       const delay = res.retryAt!.getTime() - before;
       delays.push(delay);
@@ -126,62 +119,62 @@ describe('leased queue', () => {
       expect(delay).toBeGreaterThanOrEqual(full / 2 - 250);
       expect(delay).toBeLessThanOrEqual(full + 250);
       // Not due yet: nobody gets it before its retry time.
-      expect(await claim(db, { workerId: 'w', taskTypes: ['flaky'], limit: 1, leaseSeconds: 30 })).toEqual([]);
-      expect(await runStatus(db, runId)).toBe('running');
+      expect(await claim(t.db, { workerId: 'w', taskTypes: ['flaky'], limit: 1, leaseSeconds: 30 })).toEqual([]);
+      expect(await runStatus(t.db, runId)).toBe('running');
       // A retried fail call (lost response) is answered the same, without another attempt.
-      const again = await fail(db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, error: { message: 'dup' } });
+      const again = await fail(t.db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, error: { message: 'dup' } });
       expect(again.dead).toBe(false);
-      await makeDue(db, item!.queueItemId);
+      await makeDue(t.db, item!.queueItemId);
     }
-    const [last] = await claim(db, { workerId: 'w', taskTypes: ['flaky'], limit: 1, leaseSeconds: 30 });
+    const [last] = await claim(t.db, { workerId: 'w', taskTypes: ['flaky'], limit: 1, leaseSeconds: 30 });
     expect(last!.attempt).toBe(3);
-    const res = await fail(db, { queueItemId: last!.queueItemId, leaseToken: last!.leaseToken, error: { message: 'boom 3', code: 'E1', details: { k: 'v' } } });
+    const res = await fail(t.db, { queueItemId: last!.queueItemId, leaseToken: last!.leaseToken, error: { message: 'boom 3', code: 'E1', details: { k: 'v' } } });
     expect(res).toEqual({ dead: true, retryAt: null });
-    const detail = (await getRun(db, runId))!;
+    const detail = (await getRun(t.db, runId))!;
     expect(detail.run.status).toBe('failed');
     expect(detail.run.error).toMatchObject({ message: 'boom 3', code: 'E1', details: { k: 'v' }, taskType: 'flaky' });
     expect(detail.tasks[0]).toMatchObject({ status: 'failed', attempts: 3 });
-    expect(await eventTypes(db, runId)).toEqual([
+    expect(await eventTypes(t.db, runId)).toEqual([
       'run.queued', 'task.queued', 'run.started', 'task.started', 'task.retrying', 'task.started', 'task.retrying', 'task.started', 'task.failed', 'run.failed',
     ]);
-    const state = await db.query<{ state: string }>(`SELECT state FROM queue_items WHERE run_id = $1`, [runId]);
+    const state = await t.db.query<{ state: string }>(`SELECT state FROM queue_items WHERE run_id = $1`, [runId]);
     expect(state.rows[0]!.state).toBe('dead');
   });
 
   it('a non-retryable error dead-letters at once', async () => {
-    const { runId } = await submitCommand(db, { kind: 'fatal', input: {}, maxAttempts: 5 });
-    const [item] = await claim(db, { workerId: 'w', taskTypes: ['fatal'], limit: 1, leaseSeconds: 30 });
-    const res = await fail(db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, error: { message: 'bad input', retryable: false } });
+    const { runId } = await submitCommand(t.db, { kind: 'fatal', input: {}, maxAttempts: 5 });
+    const [item] = await claim(t.db, { workerId: 'w', taskTypes: ['fatal'], limit: 1, leaseSeconds: 30 });
+    const res = await fail(t.db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, error: { message: 'bad input', retryable: false } });
     expect(res).toEqual({ dead: true, retryAt: null });
-    expect(await runStatus(db, runId)).toBe('failed');
-    expect((await getRun(db, runId))!.tasks[0]!.attempts).toBe(1);
+    expect(await runStatus(t.db, runId)).toBe('failed');
+    expect((await getRun(t.db, runId))!.tasks[0]!.attempts).toBe(1);
   });
 
   it('release gives the item back at once without using an attempt', async () => {
-    await submitCommand(db, { kind: 'rel', input: {}, maxAttempts: 1 });
-    const [item] = await claim(db, { workerId: 'w', taskTypes: ['rel'], limit: 1, leaseSeconds: 30 });
-    await release(db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken });
-    const [again] = await claim(db, { workerId: 'w2', taskTypes: ['rel'], limit: 1, leaseSeconds: 30 });
+    await submitCommand(t.db, { kind: 'rel', input: {}, maxAttempts: 1 });
+    const [item] = await claim(t.db, { workerId: 'w', taskTypes: ['rel'], limit: 1, leaseSeconds: 30 });
+    await release(t.db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken });
+    const [again] = await claim(t.db, { workerId: 'w2', taskTypes: ['rel'], limit: 1, leaseSeconds: 30 });
     expect(again).toMatchObject({ queueItemId: item!.queueItemId, attempt: 1 });
   });
 
   it('answers not_found for unknown items and lease_lost for a wrong token', async () => {
     const unknown = '01900000-0000-7000-8000-000000000000';
     const token = '01900000-0000-4000-8000-000000000000';
-    expect(codeOf(await renew(db, { queueItemId: unknown, leaseToken: token, leaseSeconds: 5 }).catch((e) => e))).toBe('not_found');
-    expect(codeOf(await complete(db, { queueItemId: 'not-a-uuid', leaseToken: token, output: 1 }).catch((e) => e))).toBe('not_found');
-    await submitCommand(db, { kind: 'tok', input: {} });
-    const [item] = await claim(db, { workerId: 'w', taskTypes: ['tok'], limit: 1, leaseSeconds: 30 });
-    expect(codeOf(await complete(db, { queueItemId: item!.queueItemId, leaseToken: token, output: 1 }).catch((e) => e))).toBe('lease_lost');
-    expect(codeOf(await complete(db, { queueItemId: item!.queueItemId, leaseToken: 'garbage', output: 1 }).catch((e) => e))).toBe('lease_lost');
+    expect(codeOf(await renew(t.db, { queueItemId: unknown, leaseToken: token, leaseSeconds: 5 }).catch((e) => e))).toBe('not_found');
+    expect(codeOf(await complete(t.db, { queueItemId: 'not-a-uuid', leaseToken: token, output: 1 }).catch((e) => e))).toBe('not_found');
+    await submitCommand(t.db, { kind: 'tok', input: {} });
+    const [item] = await claim(t.db, { workerId: 'w', taskTypes: ['tok'], limit: 1, leaseSeconds: 30 });
+    expect(codeOf(await complete(t.db, { queueItemId: item!.queueItemId, leaseToken: token, output: 1 }).catch((e) => e))).toBe('lease_lost');
+    expect(codeOf(await complete(t.db, { queueItemId: item!.queueItemId, leaseToken: 'garbage', output: 1 }).catch((e) => e))).toBe('lease_lost');
   });
 
   it('follow-ups chain tasks in the same transaction; the run succeeds when the last one completes', async () => {
-    const { runId } = await submitCommand(db, { kind: 'step', input: { n: 1 } });
+    const { runId } = await submitCommand(t.db, { kind: 'step', input: { n: 1 } });
     for (let n = 1; n <= 3; n++) {
-      const [item] = await claim(db, { workerId: 'w', taskTypes: ['step'], limit: 5, leaseSeconds: 30 });
+      const [item] = await claim(t.db, { workerId: 'w', taskTypes: ['step'], limit: 5, leaseSeconds: 30 });
       expect(item!.input).toEqual({ n });
-      const res = await complete(db, {
+      const res = await complete(t.db, {
         queueItemId: item!.queueItemId,
         leaseToken: item!.leaseToken,
         output: { n },
@@ -190,20 +183,20 @@ describe('leased queue', () => {
       expect(res.runStatus).toBe(n < 3 ? 'running' : 'succeeded');
       expect(res.followUpTaskIds).toHaveLength(n < 3 ? 1 : 0);
     }
-    const detail = (await getRun(db, runId))!;
+    const detail = (await getRun(t.db, runId))!;
     expect(detail.run).toMatchObject({ status: 'succeeded', output: { final: true } });
     expect(detail.tasks.map((x) => x.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     expect(detail.tasks[1]!.parentTaskId).toBe(detail.tasks[0]!.id);
-    const wakes = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE payload->>'runId' = $1`, [runId]);
+    const wakes = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE payload->>'runId' = $1`, [runId]);
     expect(wakes.rows[0]!.n).toBe(3);
   });
 
   it('completeMany settles a batch in one statement, each item with its own answer', async () => {
     const runIds = [];
-    for (let i = 0; i < 3; i++) runIds.push((await submitCommand(db, { kind: 'batch', input: { i } })).runId);
-    const items = await claim(db, { workerId: 'w', taskTypes: ['batch'], limit: 3, leaseSeconds: 30 });
+    for (let i = 0; i < 3; i++) runIds.push((await submitCommand(t.db, { kind: 'batch', input: { i } })).runId);
+    const items = await claim(t.db, { workerId: 'w', taskTypes: ['batch'], limit: 3, leaseSeconds: 30 });
     const wrongToken = '01900000-0000-4000-8000-000000000000';
-    const results = await completeMany(db, [
+    const results = await completeMany(t.db, [
       { queueItemId: items[0]!.queueItemId, leaseToken: items[0]!.leaseToken, output: 'a', followUps: [{ taskType: 'batch-next', input: {} }] },
       { queueItemId: items[1]!.queueItemId, leaseToken: wrongToken, output: 'b' },
       { queueItemId: items[2]!.queueItemId, leaseToken: items[2]!.leaseToken, output: 'c', runOutput: { final: 'c' } },
@@ -211,9 +204,9 @@ describe('leased queue', () => {
     ]);
     expect(results.map((r) => (r instanceof SyntraError ? r.code : r.outcome))).toEqual(['completed', 'lease_lost', 'completed', 'not_found']);
     const byRun = new Map(items.map((i) => [i.queueItemId, i.runId]));
-    expect(await runStatus(db, byRun.get(items[0]!.queueItemId)!)).toBe('running');
-    expect(await runStatus(db, byRun.get(items[1]!.queueItemId)!)).toBe('running');
-    const third = (await getRun(db, byRun.get(items[2]!.queueItemId)!))!;
+    expect(await runStatus(t.db, byRun.get(items[0]!.queueItemId)!)).toBe('running');
+    expect(await runStatus(t.db, byRun.get(items[1]!.queueItemId)!)).toBe('running');
+    const third = (await getRun(t.db, byRun.get(items[2]!.queueItemId)!))!;
     expect(third.run).toMatchObject({ status: 'succeeded', output: { final: 'c' } });
   });
 });

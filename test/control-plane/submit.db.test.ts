@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { submitCommand, type SubmitStep } from '../../src/control-plane/commands.js';
 import { getRun } from '../../src/control-plane/runs.js';
 import { SyntraError } from '../../src/domain/errors.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/db.js';
 
 const TABLES = ['commands', 'threads', 'runs', 'tasks', 'queue_items', 'ledger_events', 'outbox'] as const;
 
 describe('submitCommand', () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t.drop());
+  const t = useTestDatabase();
 
   const counts = async () => {
     const out: Record<string, number> = {};

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   activatePrompt,
   getSnapshot,
@@ -8,16 +8,12 @@ import {
   updateArbiter,
   updateRoutingRules,
 } from '../../src/control-plane/control-registry/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/db.js';
 
 const by = (reason: string) => ({ actor: 'bob', reason });
 
 describe('control registry rollback', () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t.drop());
+  const t = useTestDatabase();
 
   it('restores an older state as a new version and keeps the whole history', async () => {
     const v1 = await updateArbiter(t.db, { confidenceThreshold: 0.8 }, by('stricter'));

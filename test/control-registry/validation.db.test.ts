@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   activatePrompt,
   getSnapshot,
@@ -10,17 +10,13 @@ import {
   updateArbiter,
   updateRoutingRules,
 } from '../../src/control-plane/control-registry/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/db.js';
 
 const by = { actor: 'carol', reason: 'testing validation' };
 type Anything = never;
 
 describe('control registry validation', () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t.drop());
+  const t = useTestDatabase();
 
   const rejects = async (p: Promise<unknown>, code = 'validation_failed', message?: RegExp) => {
     const err = await p.then(

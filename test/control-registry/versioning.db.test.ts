@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   activatePrompt,
   builtinState,
@@ -13,7 +13,7 @@ import {
   updateRoutingRules,
   type ControlChange,
 } from '../../src/control-plane/control-registry/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type TestDatabase, useTestDatabase } from '../helpers/db.js';
 
 const by = (reason: string) => ({ actor: 'alice', reason });
 
@@ -30,11 +30,7 @@ async function allChanges(t: TestDatabase): Promise<ControlChange[]> {
 }
 
 describe('control registry versioning', () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t.drop());
+  const t = useTestDatabase();
 
   it('starts at version 0 with the built-in defaults and no routes', async () => {
     const snap = await getSnapshot(t.db);

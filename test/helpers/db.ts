@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import pg from 'pg';
 import type { Database } from '../../src/db/database.js';
 import { listMigrations, migrate } from '../../src/db/migrate.js';
@@ -132,4 +133,29 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return postgresDb(url);
   }
   return pgliteDb();
+}
+
+/**
+ * A fresh database for the calling describe block: created before its tests, dropped after.
+ * Read `.db`/`.url` inside tests and hooks (the database does not exist before beforeAll ran).
+ */
+export function useTestDatabase(): TestDatabase {
+  let current: TestDatabase | undefined;
+  beforeAll(async () => {
+    current = await createTestDatabase();
+  });
+  afterAll(async () => current?.drop());
+  const get = (): TestDatabase => {
+    if (!current) throw new Error('useTestDatabase: the database exists only inside tests and hooks');
+    return current;
+  };
+  return {
+    get db() {
+      return get().db;
+    },
+    get url() {
+      return get().url;
+    },
+    drop: () => get().drop(),
+  };
 }
