@@ -2,7 +2,7 @@ import { resolveRoute, type ControlSnapshot } from '../control-plane/control-reg
 import type { Diagnosis } from '../domain/diagnosis.js';
 import { errorMessage, isSyntraError } from '../domain/errors.js';
 import { diagnose, type DiagnoseTarget } from '../investigator/diagnose.js';
-import type { ClusterSnapshot } from '../investigator/evidence/snapshot.js';
+import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
 import { overview } from '../investigator/overview.js';
 import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
 import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';

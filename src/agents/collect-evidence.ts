@@ -1,5 +1,5 @@
 import { SyntraError } from '../domain/errors.js';
-import type { EvidenceScope } from '../investigator/evidence/snapshot.js';
+import type { EvidenceScope } from '../investigator/cluster/snapshot.js';
 import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
 import { checkCluster } from './cluster-check.js';
 import type { AgentDeps } from './deps.js';

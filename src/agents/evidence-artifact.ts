@@ -1,6 +1,6 @@
 import { putArtifactVersion, readArtifactVersion } from '../artifacts/artifact-versions.js';
 import { SyntraError } from '../domain/errors.js';
-import type { ClusterSnapshot } from '../investigator/evidence/snapshot.js';
+import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
 import type { AgentDeps } from './deps.js';
 import type { EvidenceRef } from './pipeline-state.js';
 import type { StepRecorder } from './step-recorder.js';

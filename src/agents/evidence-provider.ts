@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { EvidenceSetting } from '../config.js';
 import { SyntraError } from '../domain/errors.js';
-import { createDumpSource, createLiveSource, demoSource, type EvidenceSource } from '../investigator/evidence/index.js';
-import { candidatePaths, IN_CLUSTER_TOKEN } from '../investigator/evidence/live-kubeconfig.js';
+import { createDumpSource, createLiveSource, demoSource, type EvidenceSource } from '../investigator/sources/index.js';
+import { candidatePaths, IN_CLUSTER_TOKEN } from '../investigator/sources/live-kubeconfig.js';
 import { clusterIndexFromSnapshot, type ClusterIndex } from '../investigator/planner/cluster-index.js';
 
 /**

@@ -1,8 +1,9 @@
 import type { CoreV1Event, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { ResourceRef } from '../domain/diagnosis.js';
 import { podStatusText, restartCount } from '../investigator/analyzers/pod-status.js';
-import type { ClusterSnapshot } from '../investigator/evidence/snapshot.js';
-import { endpointAddresses, eventsFor, logsOf, ownerChain, podsOfOwner, refOf, selectorText, servicesSelecting, topOwner } from '../investigator/evidence/relations.js';
+import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
+import { ClusterQuery, refOf } from '../investigator/cluster/query.js';
+import { selectorText } from '../investigator/cluster/selectors.js';
 import { hostPortIn } from '../investigator/logs/extract.js';
 
 /**
@@ -36,17 +37,13 @@ function containerState(s: NonNullable<NonNullable<V1Pod['status']>['containerSt
 }
 
 /** Services the target pods' logs try to reach (`postgres.production.svc:5432`, a cluster IP). */
-function servicesNamedInLogs(snapshot: ClusterSnapshot, pods: V1Pod[]): V1Service[] {
+function servicesNamedInLogs(cluster: ClusterQuery, pods: V1Pod[]): V1Service[] {
   const found = new Set<V1Service>();
   for (const pod of pods) {
-    for (const log of logsOf(snapshot, refOf(pod, 'Pod'))) {
+    for (const log of cluster.logsOfPod(pod.metadata?.namespace, pod.metadata?.name ?? '')) {
       for (const line of log.lines) {
         const hp = hostPortIn(line);
-        if (!hp) continue;
-        const first = hp.host.toLowerCase().split('.')[0];
-        const svc = snapshot.services.find(
-          (s) => s.metadata?.namespace === pod.metadata?.namespace && (s.metadata?.name === first || s.spec?.clusterIP === hp.host),
-        );
+        const svc = hp ? cluster.serviceForHost(hp.host, pod.metadata?.namespace) : undefined;
         if (svc) found.add(svc);
       }
     }
@@ -63,26 +60,26 @@ const eventLine = (e: CoreV1Event) => ({
 });
 
 export function summarizeEvidence(snapshot: ClusterSnapshot, focus: { namespace?: string | undefined; pods?: string[] | undefined; wide: boolean }): EvidenceSummary {
+  const cluster = new ClusterQuery(snapshot);
   const inNs = snapshot.pods.filter((p) => !focus.namespace || p.metadata?.namespace === focus.namespace);
   const named = new Set(focus.pods ?? []);
   const targets = focus.wide || named.size === 0 ? inNs : inNs.filter((p) => named.has(p.metadata?.name ?? ''));
   const first = targets[0];
-  const owners = first ? ownerChain(snapshot, first).map(({ object: _o, ...ref }) => ref) : [];
-  const top = first ? topOwner(snapshot, first) : undefined;
-  const siblings = top ? podsOfOwner(snapshot, top) : [];
+  const owners = first ? cluster.ownerChain(first).map(({ object: _o, ...ref }) => ref) : [];
+  const siblings = first ? cluster.siblingsOf(first) : [];
   const pods = [...new Map([...targets, ...siblings].map((p) => [p.metadata?.name ?? '', p])).values()];
 
   const services = new Map<V1Service, EvidenceSummary['services'][number]['why']>();
-  for (const p of pods) for (const s of servicesSelecting(snapshot, p)) services.set(s, 'selects_target');
-  for (const s of servicesNamedInLogs(snapshot, pods)) if (!services.has(s)) services.set(s, 'named_in_logs');
+  for (const p of pods) for (const s of cluster.servicesSelecting(p)) services.set(s, 'selects_target');
+  for (const s of servicesNamedInLogs(cluster, pods)) if (!services.has(s)) services.set(s, 'named_in_logs');
 
   const refs: ResourceRef[] = [...pods.map((p) => refOf(p, 'Pod')), ...owners, ...[...services.keys()].map((s) => refOf(s, 'Service'))];
-  const events = refs.flatMap((r) => eventsFor(snapshot, r));
+  const events = refs.flatMap((r) => cluster.eventsFor(r.kind, r.namespace, r.name));
   const warnings = events.filter((e) => e.type === 'Warning');
   const shownEvents = [...warnings, ...events.filter((e) => e.type !== 'Warning')].slice(0, MAX_EVENTS);
 
   const logs = pods
-    .flatMap((p) => logsOf(snapshot, refOf(p, 'Pod')))
+    .flatMap((p) => cluster.logsOfPod(p.metadata?.namespace, p.metadata?.name ?? ''))
     .sort((a, b) => Number(b.previous) - Number(a.previous))
     .slice(0, MAX_LOG_STREAMS)
     .map((l) => ({ pod: l.pod, container: l.container, previous: l.previous, lines: l.lines.slice(-LOG_TAIL) }));
@@ -100,7 +97,7 @@ export function summarizeEvidence(snapshot: ClusterSnapshot, focus: { namespace?
       containers: (p.status?.containerStatuses ?? []).map((s) => ({ name: s.name, ...containerState(s) })),
     })),
     services: [...services.entries()].map(([s, why]) => {
-      const ep = endpointAddresses(snapshot, s);
+      const ep = cluster.endpointAddresses(s);
       return {
         name: s.metadata?.name ?? '',
         selector: selectorText(s.spec?.selector),

@@ -1,11 +1,10 @@
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 import { SyntraError } from '../domain/errors.js';
-import { normalizeKind } from '../investigator/analyzers/owners.js';
+import { canonicalKind } from '../investigator/cluster/kinds.js';
 import { podStatusText, restartCount } from '../investigator/analyzers/pod-status.js';
-import type { ClusterSnapshot } from '../investigator/evidence/snapshot.js';
-import {
-  endpointAddresses, eventsFor, findObject, logsOf, ownerChain, podsOfOwner, selectorMatches, servicesSelecting, topOwner,
-} from '../investigator/evidence/relations.js';
+import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
+import { ClusterQuery } from '../investigator/cluster/query.js';
+import { selectorMatches } from '../investigator/cluster/selectors.js';
 import type { ToolHandler } from '../llm/tool-loop.js';
 
 /**
@@ -36,11 +35,13 @@ function trimmed(obj: object): unknown {
 }
 
 export function evidenceTools(snapshot: ClusterSnapshot): Record<string, ToolHandler> {
+  let query: ClusterQuery | undefined;
+  const cluster = (): ClusterQuery => (query ??= new ClusterQuery(snapshot));
   return {
     async get_resource(raw) {
       const a = asArgs(raw);
-      const ref = { kind: normalizeKind(str(a, 'kind')!), name: str(a, 'name')!, ...(str(a, 'namespace', false) ? { namespace: str(a, 'namespace', false)! } : {}) };
-      const obj = findObject(snapshot, ref);
+      const ref = { kind: canonicalKind(str(a, 'kind')!), name: str(a, 'name')!, ...(str(a, 'namespace', false) ? { namespace: str(a, 'namespace', false)! } : {}) };
+      const obj = cluster().find(ref);
       if (!obj) throw new SyntraError('not_found', `${ref.kind} ${ref.name} is not in the collected evidence`);
       return trimmed(obj);
     },
@@ -50,7 +51,7 @@ export function evidenceTools(snapshot: ClusterSnapshot): Record<string, ToolHan
       const container = str(a, 'container', false);
       const previous = typeof a.previous === 'boolean' ? a.previous : undefined;
       const tail = typeof a.tailLines === 'number' && a.tailLines > 0 ? Math.min(a.tailLines, 5000) : 200;
-      const logs = logsOf(snapshot, pod, { ...(container ? { container } : {}), ...(previous !== undefined ? { previous } : {}) });
+      const logs = cluster().logsOfPod(pod.namespace, pod.name).filter((l) => (container === undefined || l.container === container) && (previous === undefined || l.previous === previous));
       if (logs.length === 0) throw new SyntraError('not_found', `no logs of pod ${pod.name} in the collected evidence`);
       return logs.map((l) => ({ container: l.container, previous: l.previous, lines: l.lines.slice(-tail) }));
     },
@@ -59,23 +60,22 @@ export function evidenceTools(snapshot: ClusterSnapshot): Record<string, ToolHan
       const namespace = str(a, 'namespace')!;
       const kind = str(a, 'kind', false);
       const name = str(a, 'name', false);
-      const events = kind && name ? eventsFor(snapshot, { kind: normalizeKind(kind), name, namespace }) : snapshot.events.filter((e) => e.metadata?.namespace === namespace);
+      const events = kind && name ? cluster().eventsFor(kind, namespace, name) : snapshot.events.filter((e) => e.metadata?.namespace === namespace);
       return events.slice(-50).map((e) => ({ type: e.type, reason: e.reason, object: `${e.involvedObject?.kind}/${e.involvedObject?.name}`, message: e.message, count: e.count, last: e.lastTimestamp ?? e.eventTime }));
     },
     async get_related_resources(raw) {
       const a = asArgs(raw);
-      const ref = { kind: normalizeKind(str(a, 'kind')!), name: str(a, 'name')!, namespace: str(a, 'namespace')! };
-      const obj = findObject(snapshot, ref);
+      const ref = { kind: canonicalKind(str(a, 'kind')!), name: str(a, 'name')!, namespace: str(a, 'namespace')! };
+      const obj = cluster().find(ref);
       if (!obj) throw new SyntraError('not_found', `${ref.kind} ${ref.name} is not in the collected evidence`);
-      const owners = ownerChain(snapshot, obj).map(({ object: _o, ...r }) => r);
-      const top = ref.kind === 'Pod' ? topOwner(snapshot, obj) : ref;
-      const pods = top ? podsOfOwner(snapshot, top) : [];
-      const services = [...new Set(pods.flatMap((p) => servicesSelecting(snapshot, p)))];
+      const owners = cluster().ownerChain(obj).map(({ object: _o, ...r }) => r);
+      const pods = cluster().podsOf(cluster().workloadOf(ref));
+      const services = [...new Set(pods.flatMap((p) => cluster().servicesSelecting(p)))];
       const spec = (obj as { spec?: { nodeName?: string; volumes?: Array<{ secret?: { secretName?: string }; configMap?: { name?: string }; persistentVolumeClaim?: { claimName?: string } }> } }).spec;
       return {
         owners,
         pods: pods.map((p) => ({ name: p.metadata?.name, status: podStatusText(p) })),
-        services: services.map((s) => ({ name: s.metadata?.name, endpoints: endpointAddresses(snapshot, s) ?? null })),
+        services: services.map((s) => ({ name: s.metadata?.name, endpoints: cluster().endpointAddresses(s) ?? null })),
         node: spec?.nodeName ?? null,
         secrets: (spec?.volumes ?? []).map((v) => v.secret?.secretName).filter(Boolean),
         configMaps: (spec?.volumes ?? []).map((v) => v.configMap?.name).filter(Boolean),
@@ -89,7 +89,7 @@ export function evidenceTools(snapshot: ClusterSnapshot): Record<string, ToolHan
       const wanted = selector ? Object.fromEntries(selector.split(',').map((kv) => kv.split('=').map((s) => s.trim()) as [string, string])) : undefined;
       return snapshot.pods
         .filter((p) => p.metadata?.namespace === namespace && (!wanted || selectorMatches(wanted, p.metadata?.labels)))
-        .map((p) => ({ name: p.metadata?.name, status: podStatusText(p), restarts: restartCount(p), owner: topOwner(snapshot, p)?.name ?? null }));
+        .map((p) => ({ name: p.metadata?.name, status: podStatusText(p), restarts: restartCount(p), owner: ((w) => (w.kind === 'Pod' ? null : w.name))(cluster().workloadOf({ kind: 'Pod', name: p.metadata?.name ?? '', namespace })) }));
     },
   };
 }

@@ -2,7 +2,7 @@ import { PROMPT_NAMES, renderPrompt, type ControlSnapshot } from '../control-pla
 import type { ArbiterPolicy, RouteTarget } from '../control-plane/control-registry/schemas.js';
 import type { Diagnosis } from '../domain/diagnosis.js';
 import { SyntraError } from '../domain/errors.js';
-import type { ClusterSnapshot } from '../investigator/evidence/snapshot.js';
+import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
 import { redactDeep } from '../investigator/redact.js';
 import type { ChatMessage, ChatOptions, ChatResponse, ToolDefinition } from '../llm/provider.js';
 import { chatJson, extractJson, runToolLoop } from '../llm/structured.js';

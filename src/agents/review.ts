@@ -1,5 +1,5 @@
 import type { Diagnosis, Remediation } from '../domain/diagnosis.js';
-import type { ClusterSnapshot } from '../investigator/evidence/snapshot.js';
+import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
 import { redactDeep } from '../investigator/redact.js';
 import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
 import { classifyCommand, commandText } from './command-safety.js';

@@ -2,10 +2,10 @@ import type { Diagnosis, ResourceRef } from '../domain/diagnosis.js';
 import { SyntraError } from '../domain/errors.js';
 import { toPublicFinding, type AnalyzerFinding } from './analyzers/analyzer.js';
 import { buildAnalysisContext, type AnalysisContext } from './analyzers/context.js';
-import { normalizeKind, refKey, workloadOf } from './analyzers/owners.js';
+import { ClusterQuery, refKey } from './cluster/query.js';
+import { canonicalKind } from './cluster/kinds.js';
 import { runAnalyzers } from './analyzers/registry.js';
-import { SnapshotIndex } from './analyzers/snapshot-index.js';
-import type { ClusterSnapshot } from './evidence/snapshot.js';
+import type { ClusterSnapshot } from './cluster/snapshot.js';
 import { noIssueFinding } from './healthy.js';
 import { rankFindings } from './rank.js';
 
@@ -36,14 +36,8 @@ function assemble(ctx: AnalysisContext, target: ResourceRef, findings: readonly 
 }
 
 function targetExists(ctx: AnalysisContext, t: ResourceRef): boolean {
-  const i = ctx.index;
-  const maps: Record<string, Map<string, unknown>> = {
-    Pod: i.pods, Deployment: i.deployments, ReplicaSet: i.replicaSets, StatefulSet: i.statefulSets, DaemonSet: i.daemonSets,
-    Job: i.jobs, CronJob: i.cronJobs, Service: i.services, Node: i.nodes, PersistentVolumeClaim: i.pvcs,
-  };
-  const map = maps[t.kind];
-  if (map) return SnapshotIndex.find(map, t.namespace, t.name) !== undefined;
-  return ctx.scope.ingresses.length + ctx.scope.horizontalPodAutoscalers.length > 0 || t.kind === 'ResourceQuota';
+  if (t.kind === 'ResourceQuota') return true;
+  return ctx.cluster.find(t) !== undefined;
 }
 
 /** Diagnoses one target (or, without one, the most important problem in the snapshot). */
@@ -55,37 +49,23 @@ export function diagnose(snapshot: ClusterSnapshot, target?: DiagnoseTarget): Di
     const scopeRef: ResourceRef = { kind: 'Namespace', name: snapshot.namespaces.length === 1 ? snapshot.namespaces[0]! : 'all' };
     return assemble(ctx, scopeRef, []);
   }
-  const kind = normalizeKind(target.kind);
-  const namespace = target.namespace ?? namespaceHolding(snapshot, kind, target.name);
+  const kind = canonicalKind(target.kind);
+  const cluster = new ClusterQuery(snapshot);
+  const namespace = target.namespace ?? namespaceHolding(cluster, kind, target.name);
   const ref: ResourceRef = { kind, name: target.name, ...(namespace ? { namespace } : {}) };
-  const ctx = buildAnalysisContext(snapshot, { target: ref });
+  const ctx = buildAnalysisContext(snapshot, { target: ref, cluster });
   if (!targetExists(ctx, ref)) {
     throw new SyntraError('not_found', `${ref.kind} ${ref.name}${ref.namespace ? ` in namespace ${ref.namespace}` : ''} is not in the evidence (${snapshot.source.description}).`, {
-      details: { target: ref },
+      details: { target: ref, closest: cluster.closestNames(ref.kind, ref.name, ref.namespace) },
     });
   }
   const withNs = ref.namespace ? ref : { ...ref, ...namespaceOf(ctx, ref) };
   return assemble(ctx, withNs, runAnalyzers(ctx));
 }
 
-const OBJECTS_OF_KIND: Partial<Record<string, (s: ClusterSnapshot) => Array<{ metadata?: { name?: string; namespace?: string } }>>> = {
-  Pod: (s) => s.pods,
-  Deployment: (s) => s.deployments,
-  ReplicaSet: (s) => s.replicaSets,
-  StatefulSet: (s) => s.statefulSets,
-  DaemonSet: (s) => s.daemonSets,
-  Job: (s) => s.jobs,
-  CronJob: (s) => s.cronJobs,
-  Service: (s) => s.services,
-  PersistentVolumeClaim: (s) => s.persistentVolumeClaims,
-  Ingress: (s) => s.ingresses,
-  HorizontalPodAutoscaler: (s) => s.horizontalPodAutoscalers,
-};
-
 /** A target named without its namespace: the one namespace holding it, or an error naming them all. */
-function namespaceHolding(snapshot: ClusterSnapshot, kind: string, name: string): string | undefined {
-  const objects = OBJECTS_OF_KIND[kind]?.(snapshot) ?? [];
-  const namespaces = [...new Set(objects.filter((o) => o.metadata?.name === name).map((o) => o.metadata?.namespace ?? ''))].filter(Boolean);
+function namespaceHolding(cluster: ClusterQuery, kind: string, name: string): string | undefined {
+  const namespaces = cluster.namespacesHolding(kind, name);
   if (namespaces.length > 1) {
     throw new SyntraError('validation_failed', `${kind} ${name} exists in namespaces ${namespaces.join(', ')}: name one.`, { details: { namespaces } });
   }
@@ -106,7 +86,7 @@ export function diagnoseAll(snapshot: ClusterSnapshot, options: { namespace?: st
   const ctx = buildAnalysisContext(snapshot, options.namespace !== undefined ? { namespace: options.namespace } : {});
   const groups = new Map<string, { ref: ResourceRef; findings: AnalyzerFinding[] }>();
   for (const f of runAnalyzers(ctx)) {
-    const ref = f.groupUnder ? workloadOf(ctx.index, f.groupUnder) : workloadOf(ctx.index, f.subject);
+    const ref = ctx.cluster.workloadOf(f.groupUnder ?? f.subject);
     const key = refKey(ref);
     const group = groups.get(key) ?? { ref, findings: [] };
     group.findings.push(f);

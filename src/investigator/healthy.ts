@@ -4,7 +4,7 @@ import type { AnalysisContext } from './analyzers/context.js';
 import { fieldEvidence } from './analyzers/evidence.js';
 import { makeFinding } from './analyzers/finding.js';
 import { isPodReady, podStatusText } from './analyzers/pod-status.js';
-import { refOf } from './evidence/relations.js';
+import { refOf } from './cluster/query.js';
 
 /**
  * no_issue_found, with the checks that support it as evidence. Confidence reflects what the
@@ -24,7 +24,7 @@ export function noIssueFinding(ctx: AnalysisContext, target: ResourceRef): Analy
   evidence.push(fieldEvidence(target, 'warning events', String(warnings.length)));
   const hasStatus = pods.length > 0 ? pods.every((p) => p.status?.phase !== undefined) : true;
   const eventsKnown = ctx.snapshot.events.length > 0;
-  const logsKnown = pods.some((p) => ctx.index.logsFor(p.metadata?.namespace, p.metadata?.name ?? '', p.spec?.containers[0]?.name ?? '', false));
+  const logsKnown = pods.some((p) => ctx.cluster.logsFor(p.metadata?.namespace, p.metadata?.name ?? '', p.spec?.containers[0]?.name ?? '', false));
   const allReady = pods.every((p) => p.status?.phase === 'Succeeded' || isPodReady(p));
   const confidence = 0.6 + (hasStatus ? 0.1 : 0) + (eventsKnown ? 0.1 : 0) + (allReady ? 0.1 : 0) + (logsKnown ? 0.05 : 0) - (warnings.length > 0 ? 0.05 : 0);
   const checked = [`${pods.length} pod(s)`, eventsKnown ? 'events' : undefined, logsKnown ? 'logs' : undefined].filter(Boolean).join(', ');

@@ -1,8 +1,8 @@
 import type { Diagnosis, ResourceRef, RootCauseType } from '../domain/diagnosis.js';
 import { podStatusText } from './analyzers/pod-status.js';
 import { diagnoseAll } from './diagnose.js';
-import { controllerOf } from './evidence/relations.js';
-import type { ClusterSnapshot } from './evidence/snapshot.js';
+import { controllerOf } from './cluster/query.js';
+import type { ClusterSnapshot } from './cluster/snapshot.js';
 
 /** The namespace overview: counts by state and the top problems, for one screen. */
 export interface NamespaceOverview {

@@ -2,11 +2,9 @@ import type { ResourceRef, RootCauseType } from '../domain/diagnosis.js';
 import type { AnalyzerFinding } from './analyzers/analyzer.js';
 import type { AnalysisContext } from './analyzers/context.js';
 import { analyzeNode } from './analyzers/node.js';
-import { refKey } from './analyzers/owners.js';
+import { refKey } from './cluster/query.js';
 import { analyzePvc } from './analyzers/pvc.js';
 import { analyzeService } from './analyzers/service.js';
-import { SnapshotIndex } from './analyzers/snapshot-index.js';
-import { resolveServiceHost } from './dependency.js';
 
 /**
  * Causality and ranking. A finding that explains others becomes the root cause: the service with
@@ -68,7 +66,7 @@ export function linkCauses(ctx: AnalysisContext, findings: readonly AnalyzerFind
   for (const f of out) {
     const dep = f.links?.dependency;
     if (dep && (f.type === 'dependency_unreachable' || f.type === 'init_container_failure')) {
-      const svc = resolveServiceHost(ctx.index, dep.host, f.subject.namespace);
+      const svc = ctx.cluster.serviceForHost(dep.host, f.subject.namespace);
       if (svc) {
         const key = `Service/${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}`;
         const linked = explain(key, () => analyzeService(ctx, svc)[0], f, (e) => ({
@@ -86,12 +84,12 @@ export function linkCauses(ctx: AnalysisContext, findings: readonly AnalyzerFind
     }
     const node = f.links?.node;
     if (node && NODE_EXPLAINS.has(f.type)) {
-      const n = SnapshotIndex.find(ctx.index.nodes, undefined, node);
+      const n = ctx.cluster.get('Node', undefined, node);
       const nf = n ? analyzeNode(n).find((x) => /NotReady/.test(x.summary)) : undefined;
       if (nf) explain(`Node//${node}`, () => nf, f);
     }
     for (const claim of f.type === 'unschedulable_pvc' ? (f.links?.pvcs ?? []) : []) {
-      const pvc = SnapshotIndex.find(ctx.index.pvcs, f.subject.namespace, claim);
+      const pvc = ctx.cluster.get('PersistentVolumeClaim', f.subject.namespace, claim);
       const pf = pvc ? analyzePvc(ctx, pvc)[0] : undefined;
       if (pf) explain(`PersistentVolumeClaim/${pvc?.metadata?.namespace ?? ''}/${claim}`, () => pf, f);
     }

@@ -1,4 +1,4 @@
-import type { ClusterSnapshot } from './evidence/snapshot.js';
+import type { ClusterSnapshot } from './cluster/snapshot.js';
 
 /**
  * Masks values that look like secrets before evidence leaves the process or is stored. The mask

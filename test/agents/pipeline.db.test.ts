@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArtifactVersion } from '../../src/artifacts/artifact-versions.js';
 import { localArtifactStore } from '../../src/artifacts/local-store.js';
 import { getIncident, listIncidents } from '../../src/incidents/index.js';
-import { DEMO } from '../../src/investigator/evidence/index.js';
+import { DEMO } from '../../src/investigator/sources/index.js';
 import { DEMO_QUESTION, eventsOf, eventTypes, outputOf, startAgentHarness, type AgentHarness } from './harness.js';
 
 /**

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../src/domain/diagnosis.js';
-import { DEMO_DIR } from '../../src/investigator/evidence/demo-cluster/index.js';
+import { DEMO_DIR } from '../../src/investigator/sources/demo-cluster/index.js';
 import type { NamespaceOverview } from '../../src/investigator/overview.js';
 import { startFakeApiServer, writeKubeconfig, type FakeApiServer } from '../helpers/fake-apiserver.js';
 import { ANSI, FIXTURES, runDiagnose, schemaProblems } from './diagnose-harness.js';
@@ -54,11 +54,12 @@ describe.concurrent('syntra diagnose: errors and exit codes', { timeout: 120_000
     expect(logsOnly.stderr).toMatch(/no Kubernetes objects.*logs alone name no pod/);
   });
 
-  it('an unknown pod is not found (4), listing the pods that are there', async () => {
+  it('an unknown pod is not found (4), naming the closest pods that are there', async () => {
     const r = await runDiagnose(['--demo', '--namespace', 'production', '--pod', 'auth-servce-typo']);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/Pod auth-servce-typo in namespace production is not in the evidence/);
-    expect(r.stderr).toMatch(/Pods in the evidence \(namespace production\): .*auth-service-7d9f8b6c5d-x2k4p/);
+    expect(r.stderr).toMatch(/Closest names in the evidence: .*auth-service-7d9f8b6c5d-x2k4p/);
+    expect(r.stderr).not.toMatch(/payment-worker/);
   });
 
   it('bad flag combinations are usage errors (2)', async () => {

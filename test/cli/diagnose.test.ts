@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../src/domain/diagnosis.js';
-import { DEMO, DEMO_DIR } from '../../src/investigator/evidence/demo-cluster/index.js';
+import { DEMO, DEMO_DIR } from '../../src/investigator/sources/demo-cluster/index.js';
 import { ANSI, FIXTURES, runDiagnose, schemaProblems } from './diagnose-harness.js';
 
 /**

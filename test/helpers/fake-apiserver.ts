@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readPodLogDir } from '../../src/investigator/evidence/dump-logs.js';
-import type { ContainerLog } from '../../src/investigator/evidence/snapshot.js';
+import { readPodLogDir } from '../../src/investigator/sources/dump-logs.js';
+import type { ContainerLog } from '../../src/investigator/cluster/snapshot.js';
 import { listenOnLoopback } from './loopback-http.js';
 
 /**

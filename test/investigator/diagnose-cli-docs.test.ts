@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROOT_CAUSE_TYPES, type Diagnosis } from '../../src/domain/diagnosis.js';
 import { diagnose } from '../../src/investigator/diagnose.js';
-import { openEvidenceSource } from '../../src/investigator/evidence/index.js';
+import { openEvidenceSource } from '../../src/investigator/sources/index.js';
 import { schemaProblems } from '../cli/diagnose-harness.js';
 
 /**

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../src/domain/diagnosis.js';
 import { diagnose, diagnoseAll } from '../../src/investigator/diagnose.js';
-import { demoSource } from '../../src/investigator/evidence/demo-cluster/index.js';
-import type { ClusterSnapshot } from '../../src/investigator/evidence/snapshot.js';
+import { demoSource } from '../../src/investigator/sources/demo-cluster/index.js';
+import type { ClusterSnapshot } from '../../src/investigator/cluster/snapshot.js';
 
 describe('diagnosis of the bundled demo cluster', () => {
   let snapshot: ClusterSnapshot;

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { Diagnosis } from '../../domain/diagnosis.js';
 import { SyntraError } from '../../domain/errors.js';
 import type { DiagnoseTarget } from '../../investigator/diagnose.js';
-import type { ClusterSnapshot, EvidenceScope, EvidenceSource } from '../../investigator/evidence/index.js';
+import type { ClusterSnapshot, EvidenceScope, EvidenceSource } from '../../investigator/sources/index.js';
 import { settingsOf } from '../context.js';
 import { UsageError } from '../exit.js';
 import { createTerminal } from '../output/terminal.js';
@@ -39,13 +39,12 @@ const repeatable = (value: string, previous: string[]): string[] => [...previous
  * command runs, so every other syntra command starts without it.
  */
 async function loadInvestigator() {
-  const [owners, diagnosis, evidence, ov] = await Promise.all([
-    import('../../investigator/analyzers/owners.js'),
+  const [diagnosis, evidence, ov] = await Promise.all([
     import('../../investigator/diagnose.js'),
-    import('../../investigator/evidence/index.js'),
+    import('../../investigator/sources/index.js'),
     import('../../investigator/overview.js'),
   ]);
-  return { normalizeKind: owners.normalizeKind, diagnose: diagnosis.diagnose, diagnoseAll: diagnosis.diagnoseAll, openEvidenceSource: evidence.openEvidenceSource, overview: ov.overview };
+  return { diagnose: diagnosis.diagnose, diagnoseAll: diagnosis.diagnoseAll, openEvidenceSource: evidence.openEvidenceSource, overview: ov.overview };
 }
 type Investigator = Awaited<ReturnType<typeof loadInvestigator>>;
 
@@ -140,42 +139,17 @@ function unrecognized(from: readonly string[], snapshot: ClusterSnapshot): Usage
   return new UsageError(`nothing recognizable in ${names}: expected kubectl describe output, kubectl get -o json|yaml, the kubectl get events table, or a kubectl cluster-info dump folder`);
 }
 
-type Named = { metadata?: { name?: string; namespace?: string } };
-
-function objectsOfKind(inv: Investigator, s: ClusterSnapshot, kind: string): Named[] {
-  const lists: Record<string, Named[]> = {
-    Pod: s.pods, Deployment: s.deployments, ReplicaSet: s.replicaSets, StatefulSet: s.statefulSets, DaemonSet: s.daemonSets,
-    Job: s.jobs, CronJob: s.cronJobs, Service: s.services, Node: s.nodes, PersistentVolumeClaim: s.persistentVolumeClaims,
-    Ingress: s.ingresses, HorizontalPodAutoscaler: s.horizontalPodAutoscalers, ResourceQuota: s.resourceQuotas,
-  };
-  return lists[inv.normalizeKind(kind)] ?? [];
-}
-
-/** Names of the given kind in the evidence, to suggest when a target is not found. */
-function candidateNames(inv: Investigator, s: ClusterSnapshot, kind: string, namespace: string | undefined): string[] {
-  return objectsOfKind(inv, s, kind)
-    .filter((o) => !namespace || !o.metadata?.namespace || o.metadata.namespace === namespace)
-    .map((o) => o.metadata?.name ?? '')
-    .filter(Boolean);
-}
-
-/** Without --namespace, the target's namespace is the one namespace it exists in (ambiguity is a usage error). */
-function withNamespace(inv: Investigator, s: ClusterSnapshot, target: DiagnoseTarget, namespace: string | undefined): DiagnoseTarget {
-  if (namespace) return { ...target, namespace };
-  const found = [...new Set(objectsOfKind(inv, s, target.kind).filter((o) => o.metadata?.name === target.name).map((o) => o.metadata?.namespace ?? ''))];
-  if (found.length > 1) throw new UsageError(`${inv.normalizeKind(target.kind)} ${target.name} exists in namespaces ${found.join(', ')}: add --namespace`);
-  return found[0] ? { ...target, namespace: found[0] } : target;
-}
-
+/** The investigator's answer for one target; its not-found and ambiguity errors become what the CLI says. */
 function diagnoseTarget(inv: Investigator, snapshot: ClusterSnapshot, target: DiagnoseTarget): Diagnosis {
   try {
     return inv.diagnose(snapshot, target);
   } catch (e) {
-    if (!(e instanceof SyntraError) || e.code !== 'not_found') throw e;
-    const kind = (e.details as { target?: { kind?: string } } | undefined)?.target?.kind ?? target.kind;
-    const names = candidateNames(inv, snapshot, kind, target.namespace);
-    const known = names.length ? `\n  ${kind}s in the evidence${target.namespace ? ` (namespace ${target.namespace})` : ''}: ${names.slice(0, 12).join(', ')}${names.length > 12 ? `, … ${names.length - 12} more` : ''}` : '';
-    throw new SyntraError('not_found', `${e.message}${known}`, { details: e.details });
+    if (!(e instanceof SyntraError)) throw e;
+    if (e.code === 'validation_failed') throw new UsageError(`${e.message.replace(/: name one\.$/, '')}: add --namespace`);
+    if (e.code !== 'not_found') throw e;
+    const closest = (e.details as { closest?: string[] } | undefined)?.closest ?? [];
+    const hint = closest.length ? `\n  Closest names in the evidence: ${closest.slice(0, 12).join(', ')}${closest.length > 12 ? `, … ${closest.length - 12} more` : ''}` : '';
+    throw new SyntraError('not_found', `${e.message}${hint}`, { details: e.details });
   }
 }
 
@@ -210,7 +184,7 @@ async function run(flags: DiagnoseFlags, self: Command): Promise<void> {
   }
 
   if (target) {
-    const d = diagnoseTarget(inv, snapshot, withNamespace(inv, snapshot, target, flags.namespace));
+    const d = diagnoseTarget(inv, snapshot, flags.namespace ? { ...target, namespace: flags.namespace } : target);
     if (term.json) return term.printJson(d);
     return term.out(renderDiagnosis(term, d));
   }

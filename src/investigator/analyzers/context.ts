@@ -1,19 +1,24 @@
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import type { ResourceRef } from '../../domain/diagnosis.js';
-import type { ClusterSnapshot } from '../evidence/snapshot.js';
-import { normalizeKind, podsOfWorkload } from './owners.js';
-import { SnapshotIndex } from './snapshot-index.js';
+import { canonicalKind } from '../cluster/kinds.js';
+import { ClusterQuery } from '../cluster/query.js';
+import type { ClusterSnapshot } from '../cluster/snapshot.js';
 
-/** The objects analyzers look at; the rest of the snapshot stays reachable through the index. */
+/** The objects analyzers look at; the rest of the snapshot stays reachable through the query. */
 export type AnalysisScope = Pick<
   ClusterSnapshot,
   | 'pods' | 'deployments' | 'replicaSets' | 'statefulSets' | 'daemonSets' | 'jobs' | 'cronJobs'
   | 'services' | 'ingresses' | 'persistentVolumeClaims' | 'nodes' | 'horizontalPodAutoscalers'
 >;
 
+const SCOPE_COLLECTIONS = [
+  'pods', 'deployments', 'replicaSets', 'statefulSets', 'daemonSets', 'jobs', 'cronJobs',
+  'services', 'ingresses', 'persistentVolumeClaims', 'nodes', 'horizontalPodAutoscalers',
+] as const satisfies readonly (keyof AnalysisScope)[];
+
 export interface AnalysisContext {
   snapshot: ClusterSnapshot;
-  index: SnapshotIndex;
+  cluster: ClusterQuery;
   scope: AnalysisScope;
   namespace?: string;
   target?: ResourceRef;
@@ -22,126 +27,86 @@ export interface AnalysisContext {
 export interface ContextOptions {
   namespace?: string;
   target?: ResourceRef;
-  /** Reuse an index built for the same snapshot (diagnoseAll builds it once). */
-  index?: SnapshotIndex;
+  /** Reuse a query built for the same snapshot. */
+  cluster?: ClusterQuery;
 }
 
-const inNamespace =
-  (ns: string | undefined) =>
-  (o: { metadata?: { namespace?: string } }): boolean =>
-    ns === undefined || !o.metadata?.namespace || o.metadata.namespace === ns;
-
 function emptyScope(): AnalysisScope {
-  return {
-    pods: [], deployments: [], replicaSets: [], statefulSets: [], daemonSets: [], jobs: [], cronJobs: [],
-    services: [], ingresses: [], persistentVolumeClaims: [], nodes: [], horizontalPodAutoscalers: [],
-  };
+  return Object.fromEntries(SCOPE_COLLECTIONS.map((c) => [c, []])) as unknown as AnalysisScope;
 }
 
 /** Nodes and PVCs the pods depend on: scheduling and storage problems explain pod problems. */
-function addPodDependencies(scope: AnalysisScope, index: SnapshotIndex): void {
+function addPodDependencies(scope: AnalysisScope, cluster: ClusterQuery): void {
   const nodes = new Set<string>();
   const pvcs = new Map<string, V1PersistentVolumeClaim>();
   for (const pod of scope.pods) {
     if (pod.spec?.nodeName) nodes.add(pod.spec.nodeName);
     for (const v of pod.spec?.volumes ?? []) {
       const claim = v.persistentVolumeClaim?.claimName;
-      const pvc = claim ? SnapshotIndex.find(index.pvcs, pod.metadata?.namespace, claim) : undefined;
+      const pvc = claim ? cluster.get<V1PersistentVolumeClaim>('PersistentVolumeClaim', pod.metadata?.namespace, claim) : undefined;
       if (pvc) pvcs.set(`${pvc.metadata?.namespace}/${pvc.metadata?.name}`, pvc);
     }
   }
   const known = new Set(scope.nodes.map((n) => n.metadata?.name));
   for (const name of nodes) {
-    const node = SnapshotIndex.find(index.nodes, undefined, name);
+    const node = cluster.get<AnalysisScope['nodes'][number]>('Node', undefined, name);
     if (node && !known.has(name)) scope.nodes.push(node);
   }
   const knownPvcs = new Set(scope.persistentVolumeClaims);
   for (const pvc of pvcs.values()) if (!knownPvcs.has(pvc)) scope.persistentVolumeClaims.push(pvc);
 }
 
-function namespaceScope(snapshot: ClusterSnapshot, ns: string | undefined): AnalysisScope {
-  const keep = inNamespace(ns);
-  const scope: AnalysisScope = {
-    pods: snapshot.pods.filter(keep),
-    deployments: snapshot.deployments.filter(keep),
-    replicaSets: snapshot.replicaSets.filter(keep),
-    statefulSets: snapshot.statefulSets.filter(keep),
-    daemonSets: snapshot.daemonSets.filter(keep),
-    jobs: snapshot.jobs.filter(keep),
-    cronJobs: snapshot.cronJobs.filter(keep),
-    services: snapshot.services.filter(keep),
-    ingresses: snapshot.ingresses.filter(keep),
-    persistentVolumeClaims: snapshot.persistentVolumeClaims.filter(keep),
-    nodes: ns === undefined ? [...snapshot.nodes] : [],
-    horizontalPodAutoscalers: snapshot.horizontalPodAutoscalers.filter(keep),
-  };
+function namespaceScope(cluster: ClusterQuery, ns: string | undefined): AnalysisScope {
+  const scope = emptyScope();
+  scope.nodes = ns === undefined ? [...cluster.snapshot.nodes] : [];
+  scope.pods = cluster.list('Pod', ns);
+  scope.deployments = cluster.list('Deployment', ns);
+  scope.replicaSets = cluster.list('ReplicaSet', ns);
+  scope.statefulSets = cluster.list('StatefulSet', ns);
+  scope.daemonSets = cluster.list('DaemonSet', ns);
+  scope.jobs = cluster.list('Job', ns);
+  scope.cronJobs = cluster.list('CronJob', ns);
+  scope.services = cluster.list('Service', ns);
+  scope.ingresses = cluster.list('Ingress', ns);
+  scope.persistentVolumeClaims = cluster.list('PersistentVolumeClaim', ns);
+  scope.horizontalPodAutoscalers = cluster.list('HorizontalPodAutoscaler', ns);
   return scope;
 }
 
+const COLLECTION_OF: Partial<Record<string, keyof AnalysisScope>> = {
+  Deployment: 'deployments', ReplicaSet: 'replicaSets', StatefulSet: 'statefulSets', DaemonSet: 'daemonSets', Job: 'jobs',
+  CronJob: 'cronJobs', Service: 'services', Ingress: 'ingresses', PersistentVolumeClaim: 'persistentVolumeClaims', Node: 'nodes',
+  HorizontalPodAutoscaler: 'horizontalPodAutoscalers',
+};
+
 /** The target and everything that belongs to it down the owner chain. */
-function targetScope(index: SnapshotIndex, target: ResourceRef): AnalysisScope {
+function targetScope(cluster: ClusterQuery, target: ResourceRef): AnalysisScope {
   const scope = emptyScope();
   const ns = target.namespace;
-  const find = <T>(map: Map<string, T>): T[] => {
-    const found = SnapshotIndex.find(map, ns, target.name);
-    return found ? [found] : [];
-  };
-  switch (target.kind) {
-    case 'Deployment':
-      scope.deployments = find(index.deployments);
-      scope.replicaSets = index.replicaSetsOf(ns, target.name);
-      break;
-    case 'ReplicaSet':
-      scope.replicaSets = find(index.replicaSets);
-      break;
-    case 'StatefulSet':
-      scope.statefulSets = find(index.statefulSets);
-      break;
-    case 'DaemonSet':
-      scope.daemonSets = find(index.daemonSets);
-      break;
-    case 'Job':
-      scope.jobs = find(index.jobs);
-      break;
-    case 'CronJob':
-      scope.cronJobs = find(index.cronJobs);
-      scope.jobs = index.jobsOf(ns, target.name);
-      break;
-    case 'Service':
-      scope.services = find(index.services);
-      break;
-    case 'Ingress':
-      scope.ingresses = index.snapshot.ingresses.filter((i) => i.metadata?.name === target.name && inNamespace(ns)(i));
-      break;
-    case 'PersistentVolumeClaim':
-      scope.persistentVolumeClaims = find(index.pvcs);
-      break;
-    case 'Node':
-      scope.nodes = find(index.nodes);
-      break;
-    case 'HorizontalPodAutoscaler':
-      scope.horizontalPodAutoscalers = index.snapshot.horizontalPodAutoscalers.filter((h) => h.metadata?.name === target.name && inNamespace(ns)(h));
-      break;
-    case 'ResourceQuota':
-      scope.replicaSets = index.snapshot.replicaSets.filter(inNamespace(ns));
-      scope.jobs = index.snapshot.jobs.filter(inNamespace(ns));
-      break;
+  const self = cluster.find(target);
+  const collection = COLLECTION_OF[target.kind];
+  if (self && collection) (scope[collection] as unknown[]).push(self);
+  // What the target owns (a Deployment's ReplicaSets, a CronJob's Jobs) are analyzed with it.
+  if (target.kind === 'Deployment') scope.replicaSets = cluster.ownedBy('Deployment', ns, target.name);
+  if (target.kind === 'CronJob') scope.jobs = cluster.ownedBy('CronJob', ns, target.name);
+  if (target.kind === 'ResourceQuota') {
+    scope.replicaSets = cluster.list('ReplicaSet', ns);
+    scope.jobs = cluster.list('Job', ns);
   }
   // A Service target brings its pods: their problems explain its missing endpoints.
-  scope.pods = target.kind === 'Service' ? scope.services.flatMap((svc) => index.podsSelectedBy(svc)) : podsOfWorkload(index, target);
+  scope.pods = cluster.podsOf(target);
   if (['Deployment', 'StatefulSet', 'DaemonSet'].includes(target.kind)) {
-    scope.horizontalPodAutoscalers = index.snapshot.horizontalPodAutoscalers.filter(
-      (h) => inNamespace(ns)(h) && h.spec?.scaleTargetRef.kind === target.kind && h.spec.scaleTargetRef.name === target.name,
-    );
+    scope.horizontalPodAutoscalers = cluster.list<AnalysisScope['horizontalPodAutoscalers'][number]>('HorizontalPodAutoscaler', ns)
+      .filter((h) => h.spec?.scaleTargetRef.kind === target.kind && h.spec.scaleTargetRef.name === target.name);
   }
   return scope;
 }
 
 export function buildAnalysisContext(snapshot: ClusterSnapshot, options: ContextOptions = {}): AnalysisContext {
-  const index = options.index ?? new SnapshotIndex(snapshot);
-  const target = options.target ? { ...options.target, kind: normalizeKind(options.target.kind) } : undefined;
+  const cluster = options.cluster ?? new ClusterQuery(snapshot);
+  const target = options.target ? { ...options.target, kind: canonicalKind(options.target.kind) } : undefined;
   const namespace = target?.namespace ?? options.namespace;
-  const scope = target ? targetScope(index, target) : namespaceScope(snapshot, namespace);
-  addPodDependencies(scope, index);
-  return { snapshot, index, scope, ...(namespace !== undefined ? { namespace } : {}), ...(target ? { target } : {}) };
+  const scope = target ? targetScope(cluster, target) : namespaceScope(cluster, namespace);
+  addPodDependencies(scope, cluster);
+  return { snapshot, cluster, scope, ...(namespace !== undefined ? { namespace } : {}), ...(target ? { target } : {}) };
 }

@@ -1,4 +1,4 @@
-import { refOf } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
 import type { Analyzer } from './analyzer.js';
 import { specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';

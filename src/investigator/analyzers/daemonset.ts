@@ -1,4 +1,4 @@
-import { refOf } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import { failedCreate, replicaShortfall } from './workload-status.js';
 
@@ -9,7 +9,7 @@ export const daemonSetAnalyzer: Analyzer = {
     ctx.scope.daemonSets.flatMap((ds) => {
       const ref = refOf(ds, 'DaemonSet');
       const out: AnalyzerFinding[] = [];
-      const created = failedCreate(ref, ctx.index.eventsFor('DaemonSet', ref.namespace, ref.name), `daemonset/${ref.name}`);
+      const created = failedCreate(ref, ctx.cluster.eventsFor('DaemonSet', ref.namespace, ref.name), `daemonset/${ref.name}`);
       if (created) out.push(created);
       const short = replicaShortfall(ref, ds.status?.desiredNumberScheduled ?? 0, ds.status?.numberReady ?? 0, 'status.numberReady/status.desiredNumberScheduled');
       if (short) out.push(short);

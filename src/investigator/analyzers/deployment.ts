@@ -1,5 +1,5 @@
-import type { V1Deployment } from '@kubernetes/client-node';
-import { refOf } from '../evidence/relations.js';
+import type { V1ReplicaSet, V1Deployment } from '@kubernetes/client-node';
+import { refOf } from '../cluster/query.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { fieldEvidence } from './evidence.js';
@@ -27,8 +27,8 @@ export function analyzeDeployment(ctx: AnalysisContext, d: V1Deployment): Analyz
   const failure = conditions.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
   if (failure?.message && QUOTA_MESSAGE.test(failure.message)) {
     // Only when no ReplicaSet event says it: the ResourceQuota analyzer reports those.
-    const rsSaysIt = ctx.index.replicaSetsOf(ref.namespace, ref.name).some((rs) =>
-      ctx.index.eventsFor('ReplicaSet', ref.namespace, rs.metadata?.name ?? '').some((e) => QUOTA_MESSAGE.test(e.message ?? '')));
+    const rsSaysIt = ctx.cluster.ownedBy<V1ReplicaSet>('Deployment', ref.namespace, ref.name).some((rs) =>
+      ctx.cluster.eventsFor('ReplicaSet', ref.namespace, rs.metadata?.name ?? '').some((e) => QUOTA_MESSAGE.test(e.message ?? '')));
     if (!rsSaysIt) findings.push(quotaFindingFromMessage(ref, failure.message, fieldEvidence(ref, 'status.conditions[ReplicaFailure].message', failure.message), workload));
   } else if (failure) {
     findings.push(makeFinding({

@@ -1,11 +1,10 @@
 import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
-import { refOf } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
 import { endpointsState, whyNoEndpoints } from './service-endpoints.js';
-import { SnapshotIndex } from './snapshot-index.js';
 
 /** Ingress: backend service missing or without endpoints, missing TLS secret, no IngressClass. */
 function backends(ing: V1Ingress): { path: string; backend: V1IngressBackend }[] {
@@ -25,7 +24,7 @@ export function analyzeIngress(ctx: AnalysisContext, ing: V1Ingress): AnalyzerFi
     const name = backend.service?.name;
     if (!name || seen.has(name)) continue;
     seen.add(name);
-    const svc = SnapshotIndex.find(ctx.index.services, ref.namespace, name);
+    const svc = ctx.cluster.get('Service', ref.namespace, name);
     const evidence = [specEvidence(ref, `${path}.service.name`, name)];
     if (!svc) {
       if (ctx.snapshot.services.length === 0) continue;
@@ -48,7 +47,7 @@ export function analyzeIngress(ctx: AnalysisContext, ing: V1Ingress): AnalyzerFi
   const knowsSecrets = ctx.snapshot.source.kind !== 'kubectl' || ctx.snapshot.secrets.length > 0;
   for (const tls of ing.spec?.tls ?? []) {
     const secret = tls.secretName;
-    if (!secret || !knowsSecrets || SnapshotIndex.find(ctx.index.secrets, ref.namespace, secret)) continue;
+    if (!secret || !knowsSecrets || ctx.cluster.get('Secret', ref.namespace, secret)) continue;
     findings.push(makeFinding({
       type: 'tls_certificate_error', subject: ref,
       summary: `Ingress ${ref.name} uses TLS secret ${secret} for ${(tls.hosts ?? []).join(', ') || 'its hosts'}, which does not exist.`,

@@ -1,6 +1,5 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { controllerOf } from '../evidence/relations.js';
-import { SnapshotIndex } from './snapshot-index.js';
+import { controllerOf, type ClusterQuery } from '../cluster/query.js';
 import { millis } from './time.js';
 
 /**
@@ -12,21 +11,21 @@ export const jobCondition = (job: V1Job, type: 'Complete' | 'Failed' | 'Suspende
 
 const startedAt = (job: V1Job): number => millis(job.status?.startTime) || millis(job.metadata?.creationTimestamp);
 
-export function isSupersededBySuccess(index: SnapshotIndex, job: V1Job): boolean {
+export function isSupersededBySuccess(index: ClusterQuery, job: V1Job): boolean {
   const owner = controllerOf(job.metadata);
   if (owner?.kind !== 'CronJob') return false;
   const mine = startedAt(job);
-  return index.jobsOf(job.metadata?.namespace, owner.name).some((j) => j !== job && jobCondition(j, 'Complete') && startedAt(j) > mine);
+  return index.ownedBy<V1Job>('CronJob', job.metadata?.namespace, owner.name).some((j) => j !== job && jobCondition(j, 'Complete') && startedAt(j) > mine);
 }
 
-export function isJobSettled(index: SnapshotIndex, job: V1Job): boolean {
+export function isJobSettled(index: ClusterQuery, job: V1Job): boolean {
   return jobCondition(job, 'Complete') || isSupersededBySuccess(index, job);
 }
 
 /** A failed pod of a Job that completed anyway (or was superseded) is history, not a problem. */
-export function isPodOfSettledJob(index: SnapshotIndex, pod: V1Pod): boolean {
+export function isPodOfSettledJob(index: ClusterQuery, pod: V1Pod): boolean {
   const owner = controllerOf(pod.metadata);
   if (owner?.kind !== 'Job') return false;
-  const job = SnapshotIndex.find(index.jobs, pod.metadata?.namespace, owner.name);
+  const job = index.get('Job', pod.metadata?.namespace, owner.name);
   return job !== undefined && isJobSettled(index, job);
 }

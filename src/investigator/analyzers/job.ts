@@ -1,19 +1,19 @@
-import { refOf } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
 import type { Analyzer } from './analyzer.js';
 import { fieldEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
 import { isSupersededBySuccess, jobCondition } from './job-state.js';
-import { workloadOf } from './owners.js';
+
 
 /** Job: failed (backoff limit, deadline). Jobs that succeeded after retries are not findings. */
 export const jobAnalyzer: Analyzer = {
   kind: 'Job',
   analyze: (ctx) =>
     ctx.scope.jobs.flatMap((job) => {
-      if (!jobCondition(job, 'Failed') || jobCondition(job, 'Complete') || isSupersededBySuccess(ctx.index, job)) return [];
+      if (!jobCondition(job, 'Failed') || jobCondition(job, 'Complete') || isSupersededBySuccess(ctx.cluster, job)) return [];
       const ref = refOf(job, 'Job');
       const cond = job.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
-      const top = workloadOf(ctx.index, ref);
+      const top = ctx.cluster.workloadOf(ref);
       return [makeFinding({
         type: 'job_failed',
         subject: ref,

@@ -1,5 +1,5 @@
 import type { V1Node } from '@kubernetes/client-node';
-import { refOf } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import { fieldEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';

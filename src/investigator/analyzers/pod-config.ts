@@ -5,7 +5,6 @@ import { eventEvidence, fieldEvidence, specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
 import { baseFacts, nodeLink, type PodFacts } from './pod-facts.js';
 import { containerEvents, type ContainerView } from './pod-status.js';
-import { SnapshotIndex } from './snapshot-index.js';
 
 /** CreateContainerConfigError: a referenced Secret, ConfigMap or key is missing. Name it. */
 export interface MissingRef {
@@ -34,12 +33,12 @@ export function parseMissingRef(message: string): Omit<MissingRef, 'path'> | und
 /** Non-optional env / envFrom references that the snapshot shows missing (when it knows the namespace's secrets). */
 export function missingRefs(p: PodFacts, spec: V1Container | undefined): MissingRef[] {
   if (!spec) return [];
-  const idx = p.ctx.index;
+  const idx = p.ctx.cluster;
   const knows = (kind: 'Secret' | 'ConfigMap') =>
     p.ctx.snapshot.source.kind !== 'kubectl' || (kind === 'Secret' ? p.ctx.snapshot.secrets : p.ctx.snapshot.configMaps).some((o) => o.metadata.namespace === p.namespace);
   const check = (kind: 'Secret' | 'ConfigMap', name: string, key: string | undefined, path: string): MissingRef | undefined => {
     if (!knows(kind)) return undefined;
-    const obj = SnapshotIndex.find(kind === 'Secret' ? idx.secrets : idx.configMaps, p.namespace, name);
+    const obj = kind === 'Secret' ? idx.get('Secret', p.namespace, name) : idx.get('ConfigMap', p.namespace, name);
     if (!obj) return { kind, name, path };
     return key !== undefined && !obj.keys.includes(key) ? { kind, name, key, path } : undefined;
   };
@@ -60,7 +59,7 @@ export function missingRefs(p: PodFacts, spec: V1Container | undefined): Missing
 }
 
 function refExists(p: PodFacts, r: Omit<MissingRef, 'path'>): boolean {
-  const obj = SnapshotIndex.find(r.kind === 'Secret' ? p.ctx.index.secrets : p.ctx.index.configMaps, p.namespace, r.name);
+  const obj = r.kind === 'Secret' ? p.ctx.cluster.get('Secret', p.namespace, r.name) : p.ctx.cluster.get('ConfigMap', p.namespace, r.name);
   return obj !== undefined && (r.key === undefined || obj.keys.includes(r.key));
 }
 

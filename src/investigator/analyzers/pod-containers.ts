@@ -88,7 +88,7 @@ export function initContainerFinding(p: PodFacts, view: ContainerView): Analyzer
 
 /** An init container still running, whose logs keep failing (e.g. waiting for a database). */
 function blockedInit(p: PodFacts, view: ContainerView): AnalyzerFinding | undefined {
-  const match = classifyContainerLogs(p.ctx.index.logsFor(p.namespace, p.name, view.name, false), undefined);
+  const match = classifyContainerLogs(p.ctx.cluster.logsFor(p.namespace, p.name, view.name, false), undefined);
   if (!match || match.tier !== 'specific') return undefined;
   const inner = logFinding({ p, view, term: { exitCode: 0 }, termPath: 'state', looping: false, evidence: [fieldEvidence(p.ref, `${view.statusPath}.state`, 'running')] }, match);
   const cause = inner.summary.replace(/^Container \S+ of pod \S+ /, '').replace(/ \(exit code 0\)\.$/, '');

@@ -106,8 +106,8 @@ export function crashFinding(input: CrashInput): AnalyzerFinding {
   }
 
   const logs = classifyContainerLogs(
-    p.ctx.index.logsFor(p.namespace, p.name, view.name, false),
-    p.ctx.index.logsFor(p.namespace, p.name, view.name, true),
+    p.ctx.cluster.logsFor(p.namespace, p.name, view.name, false),
+    p.ctx.cluster.logsFor(p.namespace, p.name, view.name, true),
   );
   if (term.exitCode === 127 || term.exitCode === 126 || BAD_COMMAND_MESSAGE.test(term.message ?? '') || logs?.type === 'bad_command') {
     const file = logs?.type === 'bad_command' ? logs.facts.file : /exec: "([^"]+)"/.exec(term.message ?? '')?.[1];
@@ -159,7 +159,7 @@ export function crashFinding(input: CrashInput): AnalyzerFinding {
 
 /** The last few log lines, so even an unexplained crash shows what the process said last. */
 function lastLines(p: PodFacts, container: string): EvidenceItem[] {
-  const log = p.ctx.index.logsFor(p.namespace, p.name, container, true) ?? p.ctx.index.logsFor(p.namespace, p.name, container, false);
+  const log = p.ctx.cluster.logsFor(p.namespace, p.name, container, true) ?? p.ctx.cluster.logsFor(p.namespace, p.name, container, false);
   if (!log) return [];
   return log.lines.filter((l) => l.trim() !== '').slice(-3).map((l) => logEvidence(p.ref, container, log.previous, l));
 }

@@ -1,10 +1,10 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import type { ResourceRef } from '../../domain/diagnosis.js';
 import type { RemediationFacts } from '../remediation/catalog.js';
-import { refOf } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
 import type { FindingLinks } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
-import { workloadOf } from './owners.js';
+
 
 /** What every pod-level check needs, computed once per pod. */
 export interface PodFacts {
@@ -22,7 +22,7 @@ export interface PodFacts {
 
 export function podFacts(ctx: AnalysisContext, pod: V1Pod): PodFacts {
   const ref = refOf(pod, 'Pod');
-  const top = workloadOf(ctx.index, ref);
+  const top = ctx.cluster.workloadOf(ref);
   const node = pod.spec?.nodeName;
   return {
     ctx,
@@ -30,7 +30,7 @@ export function podFacts(ctx: AnalysisContext, pod: V1Pod): PodFacts {
     ref,
     ...(ref.namespace ? { namespace: ref.namespace } : {}),
     name: ref.name,
-    events: ctx.index.eventsFor('Pod', ref.namespace, ref.name),
+    events: ctx.cluster.eventsFor('Pod', ref.namespace, ref.name),
     workload: `${top.kind.toLowerCase()}/${top.name}`,
     ...(node ? { node } : {}),
   };

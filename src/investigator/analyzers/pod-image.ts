@@ -1,4 +1,4 @@
-import type { V1ContainerStateWaiting } from '@kubernetes/client-node';
+import type { V1ReplicaSet, V1ContainerStateWaiting } from '@kubernetes/client-node';
 import type { AnalyzerFinding } from './analyzer.js';
 import { eventEvidence, fieldEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
@@ -31,11 +31,11 @@ function workingTag(p: PodFacts, image: string): string | undefined {
   const images = new Set<string>();
   const [kind, name] = p.workload.split('/');
   if (kind === 'deployment' && name) {
-    for (const rs of p.ctx.index.replicaSetsOf(p.namespace, name)) {
+    for (const rs of p.ctx.cluster.ownedBy<V1ReplicaSet>('Deployment', p.namespace, name)) {
       for (const c of rs.spec?.template?.spec?.containers ?? []) images.add(c.image ?? '');
     }
   }
-  for (const pod of p.ctx.index.podsIn(p.namespace)) {
+  for (const pod of p.ctx.cluster.podsIn(p.namespace)) {
     for (const s of pod.status?.containerStatuses ?? []) if (s.state?.running) images.add(s.image);
   }
   for (const other of images) {

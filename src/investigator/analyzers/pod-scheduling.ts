@@ -1,10 +1,9 @@
 import type { RootCauseType } from '../../domain/diagnosis.js';
-import { selectorMatches, selectorText } from '../evidence/relations.js';
+import { selectorMatches, selectorText } from '../cluster/selectors.js';
 import type { AnalyzerFinding } from './analyzer.js';
 import { eventEvidence, fieldEvidence, latestEvent, specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
 import { baseFacts, type PodFacts } from './pod-facts.js';
-import { SnapshotIndex } from './snapshot-index.js';
 
 /**
  * A Pending pod the scheduler cannot place, read from the scheduler's own message:
@@ -95,7 +94,7 @@ export function schedulingFinding(p: PodFacts): AnalyzerFinding | undefined {
   switch (type) {
     case 'unschedulable_pvc': {
       const claims = (p.pod.spec?.volumes ?? []).map((v) => v.persistentVolumeClaim?.claimName).filter((c): c is string => Boolean(c));
-      const unbound = claims.filter((c) => SnapshotIndex.find(p.ctx.index.pvcs, p.namespace, c)?.status?.phase !== 'Bound');
+      const unbound = claims.filter((c) => p.ctx.cluster.get('PersistentVolumeClaim', p.namespace, c)?.status?.phase !== 'Bound');
       const names = unbound.length > 0 ? unbound : claims;
       summary = `Pod ${p.name} cannot be scheduled: PersistentVolumeClaim ${names.join(', ') || '?'} is not bound.`;
       extra = { pvc: names[0] };

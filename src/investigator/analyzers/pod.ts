@@ -56,7 +56,7 @@ function notReadyFinding(p: PodFacts): AnalyzerFinding | undefined {
 export function analyzePod(ctx: AnalysisContext, pod: V1Pod): AnalyzerFinding[] {
   const phase = pod.status?.phase;
   if (phase === 'Succeeded') return [];
-  if (phase === 'Failed' && isPodOfSettledJob(ctx.index, pod)) return [];
+  if (phase === 'Failed' && isPodOfSettledJob(ctx.cluster, pod)) return [];
   const p = podFacts(ctx, pod);
   if (pod.status?.reason === 'Evicted') return [evictedFinding(p)];
   const scheduling = schedulingFinding(p);

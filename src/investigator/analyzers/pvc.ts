@@ -1,10 +1,9 @@
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import { refOf } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { eventEvidence, fieldEvidence, latestEvent, specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { SnapshotIndex } from './snapshot-index.js';
 
 /** PVC: Pending because its storage class is missing, no default class exists, or provisioning failed; Lost. */
 const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
@@ -14,7 +13,7 @@ export function analyzePvc(ctx: AnalysisContext, pvc: V1PersistentVolumeClaim): 
   if (phase !== 'Pending' && phase !== 'Lost') return [];
   const ref = refOf(pvc, 'PersistentVolumeClaim');
   const sc = pvc.spec?.storageClassName;
-  const events = ctx.index.eventsFor('PersistentVolumeClaim', ref.namespace, ref.name);
+  const events = ctx.cluster.eventsFor('PersistentVolumeClaim', ref.namespace, ref.name);
   const facts = { pvc: ref.name, ...(sc ? { storageClass: sc } : {}) };
   const phaseEvidence = fieldEvidence(ref, 'status.phase', phase);
   const make = (summary: string, confidence: number, evidence = [phaseEvidence]) =>
@@ -28,7 +27,7 @@ export function analyzePvc(ctx: AnalysisContext, pvc: V1PersistentVolumeClaim): 
       0.93, [phaseEvidence, eventEvidence(ref, failed)]);
   }
   const classes = ctx.snapshot.storageClasses;
-  if (sc && classes.length > 0 && !SnapshotIndex.find(ctx.index.storageClasses, undefined, sc)) {
+  if (sc && classes.length > 0 && !ctx.cluster.get('StorageClass', undefined, sc)) {
     return make(`PersistentVolumeClaim ${ref.name} is Pending: storage class ${sc} not found.`, 0.9, [phaseEvidence, specEvidence(ref, 'spec.storageClassName', sc)]);
   }
   if (sc === undefined && !pvc.spec?.volumeName && classes.length > 0 && !classes.some((c) => c.metadata?.annotations?.[DEFAULT_CLASS] === 'true')) {

@@ -1,6 +1,6 @@
-import { refOf } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
 import type { Analyzer } from './analyzer.js';
-import { workloadOf } from './owners.js';
+
 import { failedCreate } from './workload-status.js';
 
 /** ReplicaSet: a current ReplicaSet (replicas > 0) whose controller cannot create pods. */
@@ -10,8 +10,8 @@ export const replicaSetAnalyzer: Analyzer = {
     ctx.scope.replicaSets.flatMap((rs) => {
       if ((rs.spec?.replicas ?? 0) === 0 || (rs.status?.replicas ?? 0) >= (rs.spec?.replicas ?? 0)) return [];
       const ref = refOf(rs, 'ReplicaSet');
-      const top = workloadOf(ctx.index, ref);
-      const f = failedCreate(ref, ctx.index.eventsFor('ReplicaSet', ref.namespace, ref.name), `${top.kind.toLowerCase()}/${top.name}`);
+      const top = ctx.cluster.workloadOf(ref);
+      const f = failedCreate(ref, ctx.cluster.eventsFor('ReplicaSet', ref.namespace, ref.name), `${top.kind.toLowerCase()}/${top.name}`);
       return f ? [f] : [];
     }),
 };

@@ -1,10 +1,10 @@
 import type { EvidenceItem, ResourceRef } from '../../domain/diagnosis.js';
-import { refOf } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { eventEvidence, fieldEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { workloadOf } from './owners.js';
+
 import { QUOTA_MESSAGE } from './workload-status.js';
 
 /**
@@ -49,9 +49,9 @@ export const resourceQuotaAnalyzer: Analyzer = {
     const findings: AnalyzerFinding[] = [];
     for (const o of owners) {
       const ref = refOf(o, o.kind);
-      const ev = [...ctx.index.eventsFor(o.kind, ref.namespace, ref.name)].reverse().find((e) => e.reason === 'FailedCreate' && QUOTA_MESSAGE.test(e.message ?? ''));
+      const ev = [...ctx.cluster.eventsFor(o.kind, ref.namespace, ref.name)].reverse().find((e) => e.reason === 'FailedCreate' && QUOTA_MESSAGE.test(e.message ?? ''));
       if (!ev) continue;
-      const top = workloadOf(ctx.index, ref);
+      const top = ctx.cluster.workloadOf(ref);
       findings.push(quotaFindingFromMessage(ref, ev.message ?? '', eventEvidence(ref, ev), `${top.kind.toLowerCase()}/${top.name}`, ctx));
     }
     return findings;

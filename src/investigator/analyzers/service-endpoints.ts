@@ -1,11 +1,11 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import type { EvidenceItem, ResourceRef } from '../../domain/diagnosis.js';
-import { refOf, selectorMatches, selectorText } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
+import { selectorMatches, selectorText } from '../cluster/selectors.js';
 import type { AnalysisContext } from './context.js';
 import { fieldEvidence, specEvidence } from './evidence.js';
-import { workloadOf } from './owners.js';
+
 import { podStatusText } from './pod-status.js';
-import { SnapshotIndex } from './snapshot-index.js';
 
 /**
  * Whether a Service has ready endpoints, and if not, why: its backing workload is scaled to zero,
@@ -30,12 +30,12 @@ export interface NoEndpointsReason {
 }
 
 export function matchingPods(ctx: AnalysisContext, svc: V1Service): V1Pod[] {
-  return ctx.index.podsSelectedBy(svc).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  return ctx.cluster.podsSelectedBy(svc).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
 }
 
 export function endpointsState(ctx: AnalysisContext, svc: V1Service): EndpointsState {
   const ref = refOf(svc, 'Service');
-  const ep = SnapshotIndex.find(ctx.index.endpoints, ref.namespace, ref.name);
+  const ep = ctx.cluster.get('Endpoints', ref.namespace, ref.name);
   if (ep) {
     const epRef = refOf(ep, 'Endpoints');
     const ready = (ep.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
@@ -54,7 +54,7 @@ export function whyNoEndpoints(ctx: AnalysisContext, svc: V1Service): NoEndpoint
   const selEvidence = specEvidence(ref, 'spec.selector', selectorText(sel));
   const pods = matchingPods(ctx, svc);
   if (pods.length > 0) {
-    const top = workloadOf(ctx.index, refOf(pods[0]!, 'Pod'));
+    const top = ctx.cluster.workloadOf(refOf(pods[0]!, 'Pod'));
     const states = pods.slice(0, 3).map((p) => `${p.metadata?.name}: ${podStatusText(p)}`).join(', ');
     return {
       text: `${pods.length} pod(s) match selector ${selectorText(sel)} but none is ready (${states})`,
@@ -94,7 +94,7 @@ export function whyNoEndpoints(ctx: AnalysisContext, svc: V1Service): NoEndpoint
 /** A workload named like the service whose pods carry other labels: the likely selector mismatch. */
 function namesake(ctx: AnalysisContext, ref: ResourceRef): string {
   const w =
-    SnapshotIndex.find(ctx.index.deployments, ref.namespace, ref.name) ?? SnapshotIndex.find(ctx.index.statefulSets, ref.namespace, ref.name);
+    ctx.cluster.get('Deployment', ref.namespace, ref.name) ?? ctx.cluster.get('StatefulSet', ref.namespace, ref.name);
   const labels = w?.spec?.template?.metadata?.labels;
   if (!w || !labels) return '';
   const kind = 'serviceName' in (w.spec ?? {}) ? 'statefulset' : 'deployment';

@@ -1,5 +1,5 @@
 import type { V1Service } from '@kubernetes/client-node';
-import { refOf } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { makeFinding } from './finding.js';

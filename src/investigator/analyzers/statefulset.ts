@@ -1,10 +1,9 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
-import { refOf } from '../evidence/relations.js';
+import { refOf } from '../cluster/query.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { SnapshotIndex } from './snapshot-index.js';
 import { failedCreate, replicaShortfall } from './workload-status.js';
 
 /** StatefulSet: missing governing service, missing storage class in claim templates, pod creation failures, unready replicas. */
@@ -13,7 +12,7 @@ export function analyzeStatefulSet(ctx: AnalysisContext, sts: V1StatefulSet): An
   const workload = `statefulset/${ref.name}`;
   const findings: AnalyzerFinding[] = [];
   const svc = sts.spec?.serviceName;
-  if (svc && ctx.snapshot.services.length > 0 && !SnapshotIndex.find(ctx.index.services, ref.namespace, svc)) {
+  if (svc && ctx.snapshot.services.length > 0 && !ctx.cluster.get('Service', ref.namespace, svc)) {
     findings.push(makeFinding({
       type: 'missing_configuration', subject: ref, summary: `StatefulSet ${ref.name} names governing service ${svc}, which does not exist.`,
       confidence: 0.7, evidence: [specEvidence(ref, 'spec.serviceName', svc)], facts: { workload, service: svc },
@@ -22,7 +21,7 @@ export function analyzeStatefulSet(ctx: AnalysisContext, sts: V1StatefulSet): An
   if (ctx.snapshot.storageClasses.length > 0) {
     for (const t of sts.spec?.volumeClaimTemplates ?? []) {
       const sc = t.spec?.storageClassName;
-      if (sc && !SnapshotIndex.find(ctx.index.storageClasses, undefined, sc)) {
+      if (sc && !ctx.cluster.get('StorageClass', undefined, sc)) {
         findings.push(makeFinding({
           type: 'pvc_provisioning_failure', subject: ref,
           summary: `StatefulSet ${ref.name} claim template ${t.metadata?.name ?? '?'} uses storage class ${sc}, which does not exist.`,
@@ -32,7 +31,7 @@ export function analyzeStatefulSet(ctx: AnalysisContext, sts: V1StatefulSet): An
       }
     }
   }
-  const created = failedCreate(ref, ctx.index.eventsFor('StatefulSet', ref.namespace, ref.name), workload);
+  const created = failedCreate(ref, ctx.cluster.eventsFor('StatefulSet', ref.namespace, ref.name), workload);
   if (created) findings.push(created);
   const short = replicaShortfall(ref, sts.spec?.replicas ?? 1, sts.status?.readyReplicas ?? 0, 'status.readyReplicas/spec.replicas');
   if (short) findings.push(short);

@@ -1,4 +1,4 @@
-import type { ContainerLog } from '../evidence/snapshot.js';
+import type { ContainerLog } from '../cluster/snapshot.js';
 import { stripTimestamp, type LogFacts } from './extract.js';
 import { LOG_PATTERNS, type LogCauseType, type LogPattern } from './patterns.js';
 

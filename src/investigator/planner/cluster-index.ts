@@ -1,6 +1,6 @@
 import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
-import { controllerOf } from '../evidence/relations.js';
-import type { ClusterSnapshot } from '../evidence/snapshot.js';
+import { controllerOf } from '../cluster/query.js';
+import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import type { WorkloadKind } from './plan.js';
 
 /** The names the planner resolves against: namespaces, workloads, pods (and who owns each pod). */

@@ -1,5 +1,5 @@
 import type { ClusterIndex } from './cluster-index.js';
-import { bestMatches } from './name-match.js';
+import { bestMatches } from '../cluster/name-match.js';
 import { type Intent, type Plan, type PlanParams, type PlanRequest, stepsFor, type WorkloadKind } from './plan.js';
 
 /**

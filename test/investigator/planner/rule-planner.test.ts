@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterIndex } from '../../../src/investigator/planner/cluster-index.js';
-import { bestMatches, editDistance } from '../../../src/investigator/planner/name-match.js';
+import { bestMatches, editDistance } from '../../../src/investigator/cluster/name-match.js';
 import { planRequest } from '../../../src/investigator/planner/rule-planner.js';
 
 const deployment = (name: string, namespace: string) => ({ kind: 'Deployment' as const, name, namespace });

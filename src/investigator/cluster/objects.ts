@@ -1,0 +1,113 @@
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
+import { eventsV1ToCore, hpaV1ToV2 } from './api-versions.js';
+import { kindSpec } from './kinds.js';
+import type { ClusterSnapshot, ConfigMapSummary, SecretSummary } from './snapshot.js';
+
+/**
+ * Sorts Kubernetes objects (wire JSON, as the API server returns them) into a snapshot by the
+ * kind table. Every typed object is deserialized with client-node's own ObjectSerializer, so
+ * objects from a dump file, a kubectl text or the live API have the same runtime shape
+ * (timestamps are Dates, as the client-node types declare). Secrets and ConfigMaps are reduced
+ * to their keys here, the one place every source passes through: secret values never enter a
+ * snapshot.
+ */
+type Raw = Record<string, unknown>;
+
+const asRecord = (v: unknown): Raw => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
+
+/** Deserializes one wire object of a known kind into its client-node model (Dates, typed fields). */
+export function toTyped<T>(kind: string, raw: Raw): T {
+  const spec = kindSpec(kind);
+  if (!spec || spec.model === 'summary') throw new Error(`toTyped: ${kind} has no typed model`);
+  // `?? ` rather than spread defaults: serialized client-node objects carry `kind: undefined` keys.
+  const apiVersion = typeof raw.apiVersion === 'string' ? raw.apiVersion : spec.apiVersion;
+  return ObjectSerializer.deserialize({ ...raw, apiVersion, kind }, spec.model, '') as T;
+}
+
+function summaryMetadata(raw: Raw): SecretSummary['metadata'] {
+  const md = asRecord(raw.metadata);
+  const labels = asRecord(md.labels) as Record<string, string>;
+  return {
+    name: String(md.name ?? ''),
+    namespace: String(md.namespace ?? ''),
+    ...(typeof md.creationTimestamp === 'string' ? { creationTimestamp: md.creationTimestamp } : {}),
+    ...(md.creationTimestamp instanceof Date ? { creationTimestamp: md.creationTimestamp.toISOString() } : {}),
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
+  };
+}
+
+/** Keys only: `data`, `stringData` and `binaryData` values are dropped, never copied. */
+export function summarizeSecret(raw: Raw): SecretSummary {
+  const keys = new Set([...Object.keys(asRecord(raw.data)), ...Object.keys(asRecord(raw.stringData))]);
+  return { metadata: summaryMetadata(raw), ...(typeof raw.type === 'string' ? { type: raw.type } : {}), keys: [...keys].sort() };
+}
+
+export function summarizeConfigMap(raw: Raw): ConfigMapSummary {
+  const keys = new Set([...Object.keys(asRecord(raw.data)), ...Object.keys(asRecord(raw.binaryData))]);
+  return { metadata: summaryMetadata(raw), keys: [...keys].sort() };
+}
+
+/** Objects of another API version than the one the snapshot keeps, converted on the way in. */
+function normalizeVersion(kind: string, raw: Raw): Raw {
+  const apiVersion = typeof raw.apiVersion === 'string' ? raw.apiVersion : '';
+  if (kind === 'HorizontalPodAutoscaler' && apiVersion === 'autoscaling/v1') return hpaV1ToV2(raw);
+  if (kind === 'Event' && apiVersion.startsWith('events.k8s.io/')) return eventsV1ToCore(raw);
+  return raw;
+}
+
+/** Adds one object; returns false when its kind is not part of the evidence model. */
+export function addObject(snapshot: ClusterSnapshot, raw: Raw, kindHint?: string): boolean {
+  const kind = typeof raw.kind === 'string' && raw.kind !== '' ? raw.kind : kindHint;
+  if (kind === undefined) return false;
+  if (kind === 'Namespace') {
+    const name = asRecord(raw.metadata).name;
+    if (typeof name === 'string' && !snapshot.namespaces.includes(name)) snapshot.namespaces.push(name);
+    return true;
+  }
+  const spec = kindSpec(kind);
+  if (spec === undefined) return false;
+  const list = snapshot[spec.collection] as unknown[];
+  if (kind === 'Secret') list.push(summarizeSecret(raw));
+  else if (kind === 'ConfigMap') list.push(summarizeConfigMap(raw));
+  else list.push(toTyped(kind, normalizeVersion(kind, raw)));
+  return true;
+}
+
+/** The kind of a List's items: `PodList` → `Pod`; a plain `List` has kinds on its items. */
+export function itemKindOfList(listKind: string): string | undefined {
+  return listKind.endsWith('List') && listKind !== 'List' ? listKind.slice(0, -'List'.length) : undefined;
+}
+
+export interface AddResult {
+  added: number;
+  /** Kinds seen but not part of the evidence model (e.g. ReplicationController). */
+  skippedKinds: string[];
+}
+
+/** Adds one parsed document: a single object, a typed List (`PodList`) or a generic `List`. */
+export function addDocument(snapshot: ClusterSnapshot, doc: unknown): AddResult {
+  const result: AddResult = { added: 0, skippedKinds: [] };
+  const raw = asRecord(doc);
+  const kind = typeof raw.kind === 'string' ? raw.kind : '';
+  const items = Array.isArray(raw.items) ? raw.items : undefined;
+  const objects = items ?? [raw];
+  const hint = items ? itemKindOfList(kind) : undefined;
+  // Items of a typed List carry no kind/apiVersion of their own (as the API server returns them).
+  const listApiVersion = items && hint !== undefined && typeof raw.apiVersion === 'string' ? raw.apiVersion : undefined;
+  for (const item of objects) {
+    const itemRaw = asRecord(item);
+    const obj = listApiVersion !== undefined && itemRaw.apiVersion === undefined ? { ...itemRaw, apiVersion: listApiVersion } : itemRaw;
+    if (addObject(snapshot, obj, hint)) result.added += 1;
+    else {
+      const k = String(obj.kind ?? hint ?? 'unknown');
+      if (!result.skippedKinds.includes(k)) result.skippedKinds.push(k);
+    }
+  }
+  return result;
+}
+
+/** True when a parsed JSON/YAML value looks like a Kubernetes object or List. */
+export function looksLikeKubernetesDocument(doc: unknown): boolean {
+  const raw = asRecord(doc);
+  return typeof raw.kind === 'string' && (typeof raw.apiVersion === 'string' || Array.isArray(raw.items));
+}

@@ -1,0 +1,84 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerLog } from '../cluster/snapshot.js';
+
+/**
+ * Container logs in a dump folder, one directory per pod: `DIR/<ns>/<pod>/`.
+ *
+ * - `logs.txt`: what `kubectl cluster-info dump` writes, every container of the pod one after
+ *   the other between `==== START logs for container C of pod NS/POD ====` and `==== END … ====`
+ *   markers. Without markers the whole file belongs to the pod's first container.
+ * - `logs-previous.txt`: our convention for the previous (crashed) instance, same format
+ *   (`kubectl logs --previous`, which cluster-info dump does not collect).
+ * - `<container>.log` and `<container>.previous.log`: one container per file.
+ */
+const START = /^==== START logs for container (\S+) of pod (\S+)\/(\S+) ====$/;
+const END = /^==== END logs for container (\S+) of pod (\S+)\/(\S+) ====$/;
+// Written by kubectl, not the container, when the log request failed (container never started).
+const KUBECTL_ERROR = /^(Request log error|Create log request error): /;
+
+/** Splits a log text (with or without dump markers) into lines per container. */
+export function splitContainerLogs(text: string, defaultContainer: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string | undefined;
+  let sawMarker = false;
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  for (const line of lines) {
+    const start = START.exec(line);
+    if (start) {
+      current = start[1]!;
+      sawMarker = true;
+      if (!out.has(current)) out.set(current, []);
+      continue;
+    }
+    if (sawMarker && KUBECTL_ERROR.test(line)) continue;
+    if (END.test(line)) {
+      current = undefined;
+      continue;
+    }
+    const container = current ?? (sawMarker ? undefined : defaultContainer);
+    if (container === undefined) continue;
+    const list = out.get(container) ?? [];
+    list.push(line);
+    out.set(container, list);
+  }
+  return out;
+}
+
+export interface PodLogDir {
+  namespace: string;
+  pod: string;
+  dir: string;
+  /** The pod's first container (from pods.json) for logs without markers. */
+  defaultContainer: string;
+}
+
+/** Reads every log file of one pod directory. Missing or unreadable files are simply absent. */
+export async function readPodLogDir(p: PodLogDir): Promise<ContainerLog[]> {
+  let files: string[];
+  try {
+    files = await readdir(p.dir);
+  } catch {
+    return [];
+  }
+  // One log per container and instance; a per-container file wins over the combined logs.txt.
+  const logs = new Map<string, ContainerLog>();
+  const add = (container: string, previous: boolean, lines: string[]) =>
+    logs.set(`${container}/${previous}`, { namespace: p.namespace, pod: p.pod, container, previous, lines });
+  const isCombined = (f: string) => f === 'logs.txt' || f === 'logs-previous.txt';
+  const ordered = [...files.filter(isCombined).sort(), ...files.filter((f) => !isCombined(f)).sort()];
+  for (const file of ordered) {
+    const previous = file === 'logs-previous.txt' || file.endsWith('.previous.log');
+    const combined = isCombined(file);
+    if (!combined && !file.endsWith('.log')) continue;
+    const text = await readFile(join(p.dir, file), 'utf8');
+    if (combined) {
+      for (const [container, lines] of splitContainerLogs(text, p.defaultContainer)) add(container, previous, lines);
+    } else {
+      const container = file.slice(0, -(previous ? '.previous.log' : '.log').length);
+      add(container, previous, splitContainerLogs(text, container).get(container) ?? []);
+    }
+  }
+  return [...logs.values()];
+}

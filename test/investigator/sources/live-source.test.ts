@@ -1,0 +1,173 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, DEMO_DIR, demoSource } from '../../../src/investigator/sources/demo-cluster/index.js';
+import { createLiveSource } from '../../../src/investigator/sources/live-source.js';
+import type { FakeApiServer } from '../../helpers/fake-apiserver.js';
+import { startFakeApiServer, writeKubeconfig } from '../../helpers/fake-apiserver.js';
+
+/** The live source through the real @kubernetes/client-node against a loopback API server serving the demo dump. */
+let api: FakeApiServer;
+let kubeconfig: string;
+const temps: string[] = [];
+
+beforeAll(async () => {
+  api = await startFakeApiServer({ dir: DEMO_DIR });
+  kubeconfig = await writeKubeconfig(api.url, { namespace: 'production' });
+  temps.push(join(kubeconfig, '..'));
+});
+afterAll(async () => {
+  await api.close();
+  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe('live source against the fake API server', () => {
+  it('check() reports a reachable cluster', async () => {
+    const report = await createLiveSource({ kubeconfig }).check();
+    expect(report).toMatchObject({ ok: true });
+    expect(report.description).toContain(api.url);
+  });
+
+  it('collects the namespace like the dump source does, through the real client', async () => {
+    const live = await createLiveSource({ kubeconfig }).collect({ namespace: 'production' });
+    const dump = await demoSource().collect({ namespace: 'production' });
+    expect(live.source.kind).toBe('live');
+    expect(live.source.warnings).toBeUndefined();
+    const byName = <T extends { metadata?: { name?: string } }>(xs: T[]) => [...xs].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    expect(byName(live.pods)).toEqual(byName(dump.pods));
+    expect(byName(live.deployments)).toEqual(byName(dump.deployments));
+    expect(byName(live.endpoints)).toEqual(byName(dump.endpoints));
+    expect(byName(live.nodes)).toEqual(byName(dump.nodes));
+    expect(live.horizontalPodAutoscalers[0]?.status?.conditions).toHaveLength(3);
+    expect(live.horizontalPodAutoscalers[0]?.spec?.metrics?.[0]?.resource?.target.averageUtilization).toBe(70);
+    expect(live.events).toHaveLength(dump.events.length);
+    expect(live.storageClasses).toHaveLength(1);
+    expect(live.cronJobs).toHaveLength(1);
+    expect(live.pods[0]?.metadata?.creationTimestamp).toBeInstanceOf(Date);
+  });
+
+  it('reads logs, current and previous with timestamps, only for pods in trouble', async () => {
+    const live = await createLiveSource({ kubeconfig, logConcurrency: 2 }).collect({ namespace: 'production', tailLines: 50 });
+    const podsWithLogs = [...new Set(live.logs.map((l) => l.pod))].sort();
+    expect(podsWithLogs).toEqual([...DEMO.authPods, DEMO.oomPod, 'payment-worker-6c8b9d7f5-q9w4e'].sort());
+    const previous = live.logs.find((l) => l.pod === DEMO.authPods[0] && l.previous)!;
+    expect(previous.lines.some((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z .*ECONNREFUSED 10\.96\.112\.45:5432/.test(l))).toBe(true);
+    const logCalls = api.requests.filter((r) => r.url.includes('/log?'));
+    expect(logCalls.some((r) => r.url.includes('previous=true') && r.url.includes('tailLines=50') && r.url.includes('timestamps=true'))).toBe(true);
+    // Healthy pods and pods whose containers never started are not asked for logs.
+    expect(logCalls.some((r) => r.url.includes('api-gateway') || r.url.includes(DEMO.imagePullPod))).toBe(false);
+  });
+
+  it('asks for the events of a target pod with a field selector', async () => {
+    const target = DEMO.missingSecretPod;
+    const live = await createLiveSource({ kubeconfig }).collect({ namespace: 'production', target: { kind: 'Pod', name: target } });
+    expect(live.events.length).toBeGreaterThan(0);
+    expect(live.events.every((e) => e.involvedObject.name === target)).toBe(true);
+    expect(api.requests.some((r) => r.url.startsWith('/api/v1/namespaces/production/events?') && decodeURIComponent(r.url).includes(`fieldSelector=involvedObject.name=${target}`))).toBe(true);
+  });
+
+  it('receives secrets with data but keeps only their keys, and masks env secrets', async () => {
+    const live = await createLiveSource({ kubeconfig }).collect({ namespace: 'production' });
+    expect(live.secrets.find((s) => s.metadata.name === 'payment-provider')).toMatchObject({ keys: ['api-key'], type: 'Opaque' });
+    const text = JSON.stringify(live);
+    expect(text).not.toContain('sk_live_51HxY2eKz9QvR8tP4mN6bW3cJ');
+    expect(text).not.toContain(Buffer.from('sk_live_51HxY2eKz9QvR8tP4mN6bW3cJ').toString('base64'));
+    expect(text).not.toContain('Xk9#mP2vLq7w');
+  });
+
+  it('only reads: every request is a GET', () => {
+    expect(api.requests.length).toBeGreaterThan(20);
+    expect(api.requests.every((r) => r.method === 'GET')).toBe(true);
+  });
+
+  it('lists namespaces', async () => {
+    expect(await createLiveSource({ kubeconfig }).listNamespaces()).toEqual(['production', 'staging']);
+  });
+});
+
+describe('live source connectivity problems', () => {
+  it('forbidden pods: check() names the verb and resource, collect() fails with cluster_forbidden', async () => {
+    const server = await startFakeApiServer({ dir: DEMO_DIR, forbidden: [{ resource: 'pods', namespace: 'production' }] });
+    try {
+      const config = await writeKubeconfig(server.url, { namespace: 'production' });
+      temps.push(join(config, '..'));
+      const source = createLiveSource({ kubeconfig: config });
+      const report = await source.check();
+      expect(report.ok).toBe(false);
+      expect(report.problem?.code).toBe('cluster_forbidden');
+      expect(report.problem?.message).toContain('cannot list pods in namespace production');
+      expect(report.problem?.message).toContain('HTTP 403');
+      await expect(source.collect({ namespace: 'production' })).rejects.toMatchObject({ code: 'cluster_forbidden' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('forbidden secrets only: collection goes on and says what is missing', async () => {
+    const server = await startFakeApiServer({ dir: DEMO_DIR, forbidden: [{ resource: 'secrets' }] });
+    try {
+      const config = await writeKubeconfig(server.url);
+      temps.push(join(config, '..'));
+      const snap = await createLiveSource({ kubeconfig: config }).collect({ namespace: 'production' });
+      expect(snap.pods.length).toBeGreaterThan(0);
+      expect(snap.secrets).toEqual([]);
+      expect(snap.source.warnings?.[0]).toMatch(/^secrets not collected: forbidden \(HTTP 403\)/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a bearer token is sent; a wrong one gives a 401 report', async () => {
+    const server = await startFakeApiServer({ dir: DEMO_DIR, token: 'good-token' });
+    try {
+      const good = await writeKubeconfig(server.url, { token: 'good-token' });
+      const bad = await writeKubeconfig(server.url, { token: 'bad-token' });
+      temps.push(join(good, '..'), join(bad, '..'));
+      expect((await createLiveSource({ kubeconfig: good }).check()).ok).toBe(true);
+      const report = await createLiveSource({ kubeconfig: bad }).check();
+      expect(report.problem?.code).toBe('cluster_forbidden');
+      expect(report.problem?.message).toContain('HTTP 401');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an unreachable server (closed port) gives cluster_unreachable with the server URL and cause', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const config = await writeKubeconfig(`http://127.0.0.1:${port}`);
+    temps.push(join(config, '..'));
+    const source = createLiveSource({ kubeconfig: config, requestTimeoutMs: 2000 });
+    const report = await source.check();
+    expect(report.ok).toBe(false);
+    expect(report.problem?.code).toBe('cluster_unreachable');
+    expect(report.problem?.message).toContain(`http://127.0.0.1:${port}`);
+    expect(report.problem?.message).toContain('ECONNREFUSED');
+    await expect(source.collect({ namespace: 'x' })).rejects.toMatchObject({ code: 'cluster_unreachable' });
+  });
+
+  it('no kubeconfig anywhere gives no_kubeconfig listing the paths tried', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'syntra-home-'));
+    temps.push(home);
+    const report = await createLiveSource({ env: {}, home }).check();
+    expect(report.ok).toBe(false);
+    expect(report.problem?.code).toBe('no_kubeconfig');
+    expect(report.problem?.message).toContain(join(home, '.kube', 'config'));
+    const fromEnv = await createLiveSource({ env: { KUBECONFIG: '/nope/a:/nope/b' }, home }).check();
+    expect(fromEnv.problem?.message).toContain('/nope/a, /nope/b');
+  });
+
+  it('honours an aborted signal', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(createLiveSource({ kubeconfig }).collect({ namespace: 'production' }, controller.signal)).rejects.toThrow();
+  });
+});
