@@ -33,6 +33,16 @@ export const ROOT_CAUSE_TYPES = [
   'hpa_not_scaling',
   'no_issue_found',
   'unknown',
+  // Added with the real-world corpus (each seen in more than two real incidents).
+  'dependency_slow',
+  'cpu_throttling',
+  'node_capacity_exhausted',
+  'node_pressure',
+  'ingress_misconfigured',
+  'network_policy_blocked',
+  'missing_service_account',
+  'admission_rejected',
+  'security_context_rejected',
 ] as const;
 
 export type RootCauseType = (typeof ROOT_CAUSE_TYPES)[number];
@@ -82,11 +92,29 @@ export interface Finding {
   explains?: ResourceRef[];
 }
 
+/**
+ * One candidate explanation, with what supports it, what speaks against it, and the read-only
+ * command that would settle it. The root cause is the first hypothesis; the others are the
+ * runners-up a person should rule out.
+ */
+export interface Hypothesis {
+  type: RootCauseType;
+  summary: string;
+  confidence: number;
+  evidence_for: EvidenceItem[];
+  /** Facts that weaken it: missing evidence, a conflicting state, a healthier sibling. */
+  evidence_against: string[];
+  /** A read-only kubectl command whose output confirms or rules it out. */
+  check: string;
+}
+
 export interface Diagnosis {
   target: ResourceRef;
   root_cause: Pick<Finding, 'type' | 'summary' | 'confidence' | 'detection_method' | 'evidence'>;
   /** All findings, ranked: the root cause first, symptoms it explains after. */
   findings: Finding[];
+  /** Up to three explanations, the root cause first (absent in documents written before they existed). */
+  hypotheses?: Hypothesis[];
   remediation: Remediation;
   affected_resources: ResourceRef[];
 }

@@ -4,6 +4,7 @@ import { isSyntraError } from '../../src/domain/errors.js';
 import { diagnose, diagnoseAll } from '../../src/investigator/diagnose.js';
 import { overview } from '../../src/investigator/overview.js';
 import { loadDiagnosisCorpus } from '../fixtures/diagnosis/corpus.js';
+import { loadRealCorpus } from '../fixtures/diagnosis/real/corpus.js';
 
 const corpus = loadDiagnosisCorpus();
 const WRITE_VERBS = /\bkubectl\b.*\b(delete|scale|apply|patch|edit|create|label|annotate|set|rollout (undo|restart)|cordon|drain)\b/;
@@ -27,8 +28,8 @@ describe('diagnosis corpus', () => {
     }
   });
 
-  it('has at least one case for every root-cause type', () => {
-    const covered = new Set(corpus.map((c) => c.expect.type));
+  it('has at least one case for every root-cause type (in this corpus or the real-world one)', () => {
+    const covered = new Set<string>([...corpus.map((c) => c.expect.type), ...loadRealCorpus().flatMap((c) => c.label.types)]);
     expect(ROOT_CAUSE_TYPES.filter((t) => !covered.has(t))).toEqual([]);
   });
 

@@ -34,6 +34,13 @@ export interface RemediationFacts {
   verb?: string;
   resource?: string;
   memoryLimit?: string;
+  cpuLimit?: string;
+  /** The node condition under pressure: memory, disk, PID. */
+  pressure?: string;
+  ingressClass?: string;
+  networkPolicy?: string;
+  /** The admission policy or webhook that rejected pods. */
+  policy?: string;
 }
 
 type Builder = (f: RemediationFacts, k: (rest: string) => string) => Remediation;
@@ -198,6 +205,51 @@ const BUILDERS: Record<RootCauseType, Builder> = {
     immediate: ['Nothing to fix in the collected evidence.'],
     verification: f.workload ? [k(`get ${f.workload} -o wide`), k(`get events --field-selector involvedObject.name=${f.workload.split('/')[1] ?? ''}`)] : [],
     prevention: [],
+  }),
+  dependency_slow: (f, k) => ({
+    immediate: [`Find why ${f.host ?? 'the dependency'}${f.port ? `:${f.port}` : ''} answers slowly for ${podOrWorkload(f)} (its load, slow queries, locks, its own resources) and relieve it; raise the client timeout only as a stopgap.`],
+    verification: [...logsCmd(f, k, false), ...(f.service ? [k(`get endpoints ${f.service}`)] : [])],
+    prevention: ['Alert on dependency latency (p99) and timeouts; set client timeouts below the caller\'s own deadline; index hot queries.'],
+  }),
+  cpu_throttling: (f, k) => ({
+    immediate: [`Raise (or remove) the CPU limit of container ${f.container ?? ''} in ${podOrWorkload(f)}${f.cpuLimit ? ` (now ${f.cpuLimit})` : ''}: it is throttled far below what it uses, so probes and requests time out.`],
+    verification: [...(f.pod ? [k(`top pod ${f.pod} --containers`)] : []), ...describePod(f, k)],
+    prevention: ['Set CPU requests from observed usage and limits well above them (or none); alert on container_cpu_cfs_throttled_periods_total.'],
+  }),
+  node_capacity_exhausted: (f, k) => ({
+    immediate: [`Free capacity on ${f.node ? `node ${f.node}` : 'the nodes'} or add nodes: the pods-per-node limit or allocatable resources are used up.`],
+    verification: [...(f.node ? [`kubectl describe node ${f.node}`] : ['kubectl describe nodes']), ...describePod(f, k)],
+    prevention: ['Size node pools for the pod count (max-pods, ENI limits on EKS) and enable the cluster autoscaler.'],
+  }),
+  node_pressure: (f, k) => ({
+    immediate: [`Relieve ${f.pressure ?? 'resource'} pressure on node ${f.node ?? ''}: free disk (images, logs, emptyDir) or memory, or move workloads away.`],
+    verification: [`kubectl describe node ${f.node ?? ''}`, k('get pods --field-selector=status.phase=Failed')],
+    prevention: ['Alert on node MemoryPressure/DiskPressure; set requests near real usage; rotate logs and prune images.'],
+  }),
+  ingress_misconfigured: (f, k) => ({
+    immediate: [f.ingressClass ? `Point ingress ${f.ingress ?? ''} at an installed ingress class (spec.ingressClassName; "${f.ingressClass}" does not exist) or install that controller.` : `Fix ingress ${f.ingress ?? ''}: its class or backend${f.service ? ` (service ${f.service})` : ''} does not exist.`],
+    verification: [k(`describe ingress ${f.ingress ?? ''}`), 'kubectl get ingressclass', ...(f.service ? [k(`get svc ${f.service}`)] : [])],
+    prevention: ['Set spec.ingressClassName explicitly and keep exactly one default IngressClass; validate ingress backends in CI.'],
+  }),
+  network_policy_blocked: (f, k) => ({
+    immediate: [`Allow the traffic of ${podOrWorkload(f)}${f.host ? ` to ${f.host}${f.port ? `:${f.port}` : ''}` : ''} in NetworkPolicy ${f.networkPolicy ?? ''} (egress to the destination and to DNS on port 53).`],
+    verification: [k('get networkpolicy'), ...(f.networkPolicy ? [k(`describe networkpolicy ${f.networkPolicy}`)] : [])],
+    prevention: ['Review default-deny policies with the workloads they affect; always allow egress to kube-dns.'],
+  }),
+  missing_service_account: (f, k) => ({
+    immediate: [`Create service account ${f.serviceAccount ?? ''} in namespace ${f.namespace ?? ''}, or fix serviceAccountName in ${podOrWorkload(f)}.`],
+    verification: [k(`get serviceaccount ${f.serviceAccount ?? ''}`.trim()), ...(f.workload ? [k(`describe ${f.workload}`)] : [])],
+    prevention: ['Ship the ServiceAccount in the same release as the workload that uses it.'],
+  }),
+  admission_rejected: (f, k) => ({
+    immediate: [`Change ${podOrWorkload(f)} to satisfy the admission policy that rejects its pods${f.policy ? ` (${f.policy})` : ''}: usually securityContext (runAsNonRoot, no privilege escalation, dropped capabilities, seccomp) or the namespace's pod-security level.`],
+    verification: [...(f.workload ? [k(`describe ${f.workload}`)] : []), ...(f.namespace ? [`kubectl get namespace ${f.namespace} --show-labels`] : [])],
+    prevention: ['Test manifests against the cluster\'s pod-security level and admission webhooks in CI (kubectl apply --dry-run=server).'],
+  }),
+  security_context_rejected: (f, k) => ({
+    immediate: [`Make the securityContext of ${podOrWorkload(f)} match its image: with runAsNonRoot the image must run as a numeric non-root user, or set securityContext.runAsUser to a non-zero UID.`],
+    verification: [...(f.pod ? [k(`get pod ${f.pod} -o jsonpath='{.spec.securityContext}'`)] : []), ...describePod(f, k)],
+    prevention: ['Build images with a numeric USER (e.g. USER 10001) and set runAsUser explicitly.'],
   }),
   unknown: (f, k) => ({
     immediate: [`Collect more evidence for ${podOrWorkload(f)}: events, previous logs, node state.`],
