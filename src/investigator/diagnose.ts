@@ -6,7 +6,9 @@ import { ClusterQuery, refKey } from './cluster/query.js';
 import { canonicalKind } from './cluster/kinds.js';
 import { runAnalyzers } from './analyzers/registry.js';
 import type { ClusterSnapshot } from './cluster/snapshot.js';
+import { bindTarget, type Binding } from './bind.js';
 import { noIssueFinding } from './healthy.js';
+import { hypothesesFor } from './hypotheses.js';
 import { rankFindings } from './rank.js';
 
 /**
@@ -21,23 +23,20 @@ export interface DiagnoseTarget {
   namespace?: string;
 }
 
-function assemble(ctx: AnalysisContext, target: ResourceRef, findings: readonly AnalyzerFinding[]): Diagnosis {
-  const ranked = findings.length > 0 ? rankFindings(ctx, findings) : [noIssueFinding(ctx, target)];
+function assemble(ctx: AnalysisContext, target: ResourceRef, found: readonly AnalyzerFinding[]): Diagnosis {
+  const ranked = found.length > 0 ? rankFindings(ctx, found) : [noIssueFinding(ctx, target)];
   const root = ranked[0]!;
   const affected = new Map<string, ResourceRef>([[refKey(target), target]]);
   for (const f of ranked) for (const r of f.affected_resources) if (!affected.has(refKey(r))) affected.set(refKey(r), r);
+  const findings = ranked.map(toPublicFinding);
   return {
     target,
     root_cause: { type: root.type, summary: root.summary, confidence: root.confidence, detection_method: root.detection_method, evidence: root.evidence },
-    findings: ranked.map(toPublicFinding),
+    findings,
+    hypotheses: hypothesesFor(findings, target),
     remediation: root.remediation,
     affected_resources: [...affected.values()],
   };
-}
-
-function targetExists(ctx: AnalysisContext, t: ResourceRef): boolean {
-  if (t.kind === 'ResourceQuota') return true;
-  return ctx.cluster.find(t) !== undefined;
 }
 
 /** Diagnoses one target (or, without one, the most important problem in the snapshot). */
@@ -50,17 +49,29 @@ export function diagnose(snapshot: ClusterSnapshot, target?: DiagnoseTarget): Di
     return assemble(ctx, scopeRef, []);
   }
   const kind = canonicalKind(target.kind);
-  const cluster = new ClusterQuery(snapshot);
-  const namespace = target.namespace ?? namespaceHolding(cluster, kind, target.name);
+  let cluster = new ClusterQuery(snapshot);
+  const asked: ResourceRef = { kind, name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) };
+  // What kubectl said is not there is not there, even when the same name exists elsewhere.
+  const early = bindTarget(snapshot, asked);
+  const namespace = target.namespace ?? (early.kind === 'not_found' && early.reason.startsWith('kubectl') ? undefined : namespaceHolding(cluster, kind, target.name));
   const ref: ResourceRef = { kind, name: target.name, ...(namespace ? { namespace } : {}) };
-  const ctx = buildAnalysisContext(snapshot, { target: ref, cluster });
-  if (!targetExists(ctx, ref)) {
-    throw new SyntraError('not_found', `${ref.kind} ${ref.name}${ref.namespace ? ` in namespace ${ref.namespace}` : ''} is not in the evidence (${snapshot.source.description}).`, {
-      details: { target: ref, closest: cluster.closestNames(ref.kind, ref.name, ref.namespace) },
-    });
+  const binding = namespace === target.namespace ? early : bindTarget(snapshot, ref);
+  if (binding.kind === 'not_found') throw notFound(cluster, ref, binding, snapshot);
+  if (binding.kind === 'bound') {
+    snapshot = binding.snapshot;
+    cluster = new ClusterQuery(snapshot);
   }
+  const ctx = buildAnalysisContext(snapshot, { target: ref, cluster });
   const withNs = ref.namespace ? ref : { ...ref, ...namespaceOf(ctx, ref) };
   return assemble(ctx, withNs, runAnalyzers(ctx));
+}
+
+function notFound(cluster: ClusterQuery, ref: ResourceRef, b: Extract<Binding, { kind: 'not_found' }>, snapshot: ClusterSnapshot): SyntraError {
+  const elsewhere = b.namespaces.length ? ` It exists in namespace ${b.namespaces.join(', ')}.` : '';
+  const said = b.reason.startsWith('kubectl') ? ` ${b.reason}.` : '';
+  return new SyntraError('not_found', `${ref.kind} ${ref.name}${ref.namespace ? ` in namespace ${ref.namespace}` : ''} is not in the evidence (${snapshot.source.description}).${said}${elsewhere}`, {
+    details: { target: ref, closest: cluster.closestNames(ref.kind, ref.name, ref.namespace), namespaces: b.namespaces },
+  });
 }
 
 /** A target named without its namespace: the one namespace holding it, or an error naming them all. */

@@ -73,7 +73,6 @@ export function linkCauses(ctx: AnalysisContext, findings: readonly AnalyzerFind
           ...e,
           summary: `${e.summary} This is why ${f.affected_resources.map((r) => r.name).join(', ')} cannot connect to ${dep.host}${dep.port ? `:${dep.port}` : ''}.`,
           confidence: Math.min(0.97, Math.max(e.confidence, f.confidence)),
-          detection_method: 'hybrid',
           evidence: [...f.evidence.filter((x) => x.kind === 'log'), ...e.evidence],
           affected_resources: uniqueRefs([...e.affected_resources, ...f.affected_resources]),
         }));
@@ -88,7 +87,11 @@ export function linkCauses(ctx: AnalysisContext, findings: readonly AnalyzerFind
       const nf = n ? analyzeNode(n).find((x) => /NotReady/.test(x.summary)) : undefined;
       if (nf) explain(`Node//${node}`, () => nf, f);
     }
-    for (const claim of f.type === 'unschedulable_pvc' ? (f.links?.pvcs ?? []) : []) {
+    // A pod waiting for a claim the evidence does not name: the one Pending claim of its namespace is the lead.
+    const pending = f.type === 'unschedulable_pvc' && !f.links?.pvcs?.length
+      ? ctx.snapshot.persistentVolumeClaims.filter((c) => c.status?.phase === 'Pending' && (!f.subject.namespace || !c.metadata?.namespace || c.metadata.namespace === f.subject.namespace)).map((c) => c.metadata?.name ?? '')
+      : [];
+    for (const claim of f.type === 'unschedulable_pvc' ? (f.links?.pvcs?.length ? f.links.pvcs : pending.length === 1 ? pending : []) : []) {
       const pvc = ctx.cluster.get('PersistentVolumeClaim', f.subject.namespace, claim);
       const pf = pvc ? analyzePvc(ctx, pvc)[0] : undefined;
       if (pf) explain(`PersistentVolumeClaim/${pvc?.metadata?.namespace ?? ''}/${claim}`, () => pf, f);

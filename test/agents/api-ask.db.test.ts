@@ -34,7 +34,7 @@ describe('POST /api/ask and the incident routes', () => {
     expect(body.agent_used).toBe('incident_analyst');
     expect(body.response).toMatch(/postgres/);
     expect(body.results.diagnosis.root_cause.type).toBe('service_no_endpoints');
-    expect(body.metadata).toMatchObject({ incident_type: 'service_no_endpoints', status: 'succeeded', control_version: 0, method: 'hybrid' });
+    expect(body.metadata).toMatchObject({ incident_type: 'service_no_endpoints', status: 'succeeded', control_version: 0, method: 'rule_based' });
     expect(Number(body.metadata.confidence)).toBeGreaterThanOrEqual(0.7);
 
     const incidents = await api.app.inject({ method: 'GET', url: '/v1/incidents?namespace=production' });

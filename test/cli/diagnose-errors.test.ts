@@ -49,9 +49,13 @@ describe.concurrent('syntra diagnose: errors and exit codes', { timeout: 120_000
     const empty = await runDiagnose(['--from', '-'], { stdin: '' });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/nothing recognizable in stdin: expected kubectl describe output/);
-    const logsOnly = await runDiagnose(['--from', '-'], { stdin: 'hello world\nno kubernetes here\n' });
-    expect(logsOnly.code).toBe(2);
-    expect(logsOnly.stderr).toMatch(/no Kubernetes objects.*logs alone name no pod/);
+    // Logs alone are evidence too: read, and answered honestly when nothing in them is recognised.
+    const logsOnly = await runDiagnose(['--from', '-', '--json'], { stdin: 'hello world\nno kubernetes here\n' });
+    expect(logsOnly.code).toBe(0);
+    const answer = JSON.parse(logsOnly.stdout) as { root_cause: { type: string; confidence: number }; inputs: { recognized_as: string[]; log_lines: number }[] };
+    expect(answer.root_cause.type).toBe('unknown');
+    expect(answer.root_cause.confidence).toBeLessThan(0.5);
+    expect(answer.inputs).toEqual([expect.objectContaining({ source: 'stdin', recognized_as: ['log lines'], log_lines: 2 })]);
   });
 
   it('an unknown pod is not found (4), naming the closest pods that are there', async () => {

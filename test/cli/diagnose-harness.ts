@@ -75,7 +75,7 @@ const cause = {
 };
 export const DIAGNOSIS_SCHEMA = {
   type: 'object',
-  required: ['target', 'root_cause', 'findings', 'remediation', 'affected_resources'],
+  required: ['target', 'root_cause', 'findings', 'hypotheses', 'remediation', 'affected_resources'],
   additionalProperties: false,
   properties: {
     target: ref,
@@ -87,6 +87,20 @@ export const DIAGNOSIS_SCHEMA = {
         type: 'object',
         required: [...Object.keys(cause), 'affected_resources', 'remediation'],
         properties: { ...cause, affected_resources: { type: 'array', items: ref }, remediation, explains: { type: 'array', items: ref } },
+        additionalProperties: false,
+      },
+    },
+    hypotheses: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 3,
+      items: {
+        type: 'object',
+        required: ['type', 'summary', 'confidence', 'evidence_for', 'evidence_against', 'check'],
+        properties: {
+          type: cause.type, summary: cause.summary, confidence: cause.confidence, evidence_for: { type: 'array', items: evidence },
+          evidence_against: { type: 'array', items: { type: 'string', minLength: 1 } }, check: { type: 'string', pattern: '^kubectl ' },
+        },
         additionalProperties: false,
       },
     },

@@ -27,7 +27,7 @@ describe.concurrent('syntra diagnose', { timeout: 120_000 }, () => {
     expect(r.stdout).toMatch(/problems found in all namespaces/);
     expect(r.stdout).toMatch(/1\. deployment\/auth-service\s+service_no_endpoints/);
     const block = r.stdout.slice(r.stdout.indexOf('Deployment/auth-service (namespace production)'));
-    expect(block).toMatch(/^Root cause {2}service_no_endpoints {2}confidence \d+% · hybrid$/m);
+    expect(block).toMatch(/^Root cause {2}service_no_endpoints {2}confidence \d+% · rule based$/m);
     expect(block).toContain('Service postgres (port 5432) has no ready endpoints');
     expect(block).toContain(`"[2025-03-14T10:37:39.530Z] ERROR ${AUTH_LOG_LINE} - giving up after 5 attempts"`);
     expect(block).toMatch(/spec {3}service\/postgres spec\.selector = "app=postgres"/);

@@ -46,7 +46,7 @@ describe('causality', () => {
   it('a crash loop on connection refused is a symptom of the service without endpoints', () => {
     const c = corpus.find((x) => x.name === 'service-no-endpoints-python-psycopg2')!;
     const d = diagnose(c.snapshot, c.target);
-    expect(d.root_cause.detection_method).toBe('hybrid');
+    expect(d.root_cause.detection_method).toBe('rule_based');
     expect(d.root_cause.evidence.some((e) => e.kind === 'log' && e.value.includes('Connection refused'))).toBe(true);
     expect(d.root_cause.evidence.some((e) => e.resource?.kind === 'Endpoints' && e.resource.name === 'orders-db')).toBe(true);
     expect(d.findings.map((f) => f.type)).toContain('dependency_unreachable');

@@ -3,9 +3,10 @@ import type { Diagnosis } from '../../domain/diagnosis.js';
 import { SyntraError } from '../../domain/errors.js';
 import type { DiagnoseTarget } from '../../investigator/diagnose.js';
 import type { ClusterSnapshot, EvidenceScope, EvidenceSource } from '../../investigator/sources/index.js';
+import type { InputAccount } from '../../investigator/cluster/snapshot.js';
 import { settingsOf } from '../context.js';
 import { UsageError } from '../exit.js';
-import { createTerminal } from '../output/terminal.js';
+import { createTerminal, type Terminal } from '../output/terminal.js';
 import { renderDiagnoses, renderDiagnosis } from '../render/diagnosis.js';
 import { renderOverview } from '../render/diagnosis-overview.js';
 
@@ -124,19 +125,25 @@ async function openSource(inv: Investigator, f: DiagnoseFlags): Promise<Evidence
   return source;
 }
 
-/** Kubernetes objects in the evidence (logs alone name no pod to diagnose). */
-const objectCount = (s: ClusterSnapshot): number =>
-  Object.entries(s).reduce((n, [k, v]) => (k !== 'namespaces' && k !== 'logs' && Array.isArray(v) ? n + v.length : n), 0);
+/** Nothing at all was read: no object, no event, no log line, no message. */
+const nothingRead = (s: ClusterSnapshot): boolean =>
+  Object.entries(s).every(([k, v]) => k === 'namespaces' || !Array.isArray(v) || v.length === 0);
 
-function unrecognized(from: readonly string[], snapshot: ClusterSnapshot): UsageError {
+function unrecognized(from: readonly string[]): UsageError {
   const names = from.map((p) => (p === '-' ? 'stdin' : p)).join(', ');
-  if (snapshot.logs.length > 0) {
-    return new UsageError(
-      `${names} holds no Kubernetes objects, only text read as container logs; logs alone name no pod to diagnose.\n` +
-        '  Add the pod (kubectl describe pod NAME > pod.txt, or kubectl get pod NAME -o yaml) with --from, and give the logs with --logs POD/CONTAINER=FILE',
-    );
-  }
-  return new UsageError(`nothing recognizable in ${names}: expected kubectl describe output, kubectl get -o json|yaml, the kubectl get events table, or a kubectl cluster-info dump folder`);
+  return new UsageError(`nothing recognizable in ${names}: expected kubectl describe output, kubectl get tables or -o json|yaml, events, container logs, or a kubectl cluster-info dump folder`);
+}
+
+/** One line per input: what it was read as, and what was skipped and why. */
+function inputLines(term: Terminal, inputs: readonly InputAccount[] | undefined): string {
+  if (!inputs?.length) return '';
+  const c = term.color;
+  const lines = inputs.map((i) => {
+    const what = [`${i.objects} object(s)`, i.log_lines ? `${i.log_lines} log line(s)` : ''].filter(Boolean).join(', ');
+    const skipped = i.skipped?.length ? c.yellow(`; skipped ${i.skipped.map((x) => `${x.lines ? `lines ${x.lines}: ` : ''}${x.reason}`).join('; ')}`) : '';
+    return `  ${c.dim('read')} ${i.source}: ${i.recognized_as.join(', ') || 'nothing recognizable'} (${what})${skipped}`;
+  });
+  return `${lines.join('\n')}\n\n`;
 }
 
 /** The investigator's answer for one target; its not-found and ambiguity errors become what the CLI says. */
@@ -172,7 +179,9 @@ async function run(flags: DiagnoseFlags, self: Command): Promise<void> {
       : undefined;
   const scope: EvidenceScope = { ...(flags.namespace ? { namespace: flags.namespace } : {}), ...(target ? { target: { kind: target.kind, name: target.name } } : {}) };
   const snapshot = await source.collect(scope, flags.live ? AbortSignal.timeout(120_000) : undefined);
-  if (objectCount(snapshot) === 0 && flags.from.length) throw unrecognized(flags.from, snapshot);
+  if (nothingRead(snapshot) && flags.from.length) throw unrecognized(flags.from);
+  const inputs = snapshot.source.inputs;
+  const withInputs = <T extends object>(doc: T) => (inputs ? { ...doc, inputs } : doc);
   for (const w of snapshot.source.warnings ?? []) process.stderr.write(`syntra: warning: ${w}\n`);
 
   if (flags.overview) {
@@ -185,16 +194,16 @@ async function run(flags: DiagnoseFlags, self: Command): Promise<void> {
 
   if (target) {
     const d = diagnoseTarget(inv, snapshot, flags.namespace ? { ...target, namespace: flags.namespace } : target);
-    if (term.json) return term.printJson(d);
-    return term.out(renderDiagnosis(term, d));
+    if (term.json) return term.printJson(withInputs(d));
+    return term.out(inputLines(term, inputs) + renderDiagnosis(term, d));
   }
 
   let all = inv.diagnoseAll(snapshot, flags.namespace ? { namespace: flags.namespace } : {});
   // Nothing unhealthy: say so for the whole scope (no_issue_found), rather than print nothing.
   if (all.length === 0) all = [inv.diagnose(snapshot)];
-  if (term.json) return term.printJson(all.length === 1 ? all[0] : all);
+  if (term.json) return term.printJson(all.length === 1 ? withInputs(all[0]!) : all.map(withInputs));
   const where = flags.namespace ? `namespace ${flags.namespace}` : snapshot.namespaces.length === 1 ? `namespace ${snapshot.namespaces[0]}` : 'all namespaces';
-  term.out(all.length === 1 ? renderDiagnosis(term, all[0]!) : renderDiagnoses(term, all, `${where} (${snapshot.source.description})`));
+  term.out(inputLines(term, inputs) + (all.length === 1 ? renderDiagnosis(term, all[0]!) : renderDiagnoses(term, all, `${where} (${snapshot.source.description})`)));
 }
 
 export function diagnoseCommand(): Command {

@@ -81,6 +81,16 @@ export function renderDiagnosis(term: Terminal, d: Diagnosis): string {
     if (others.length > MAX_FINDINGS) lines.push(c.dim(`  … ${others.length - MAX_FINDINGS} more (--json shows all)`));
   }
 
+  const runnersUp = (d.hypotheses ?? []).slice(1);
+  if (!healthy && runnersUp.length) {
+    lines.push('', c.bold('Other hypotheses (rule out with the command)'));
+    for (const h of runnersUp) {
+      lines.push(`  • ${c.bold(h.type)} ${c.dim(percent(h.confidence))}  ${h.summary}`);
+      if (h.evidence_against.length) lines.push(`      ${c.dim(`against: ${h.evidence_against.join('; ')}`)}`);
+      lines.push(`      ${c.cyan(`$ ${h.check}`)}`);
+    }
+  }
+
   if (!healthy) {
     const rem = remediationLines(term, d.remediation);
     if (rem.length) lines.push('', c.bold('Remediation'), ...rem);

@@ -3,6 +3,7 @@ import type { ResourceRef } from '../../domain/diagnosis.js';
 import { canonicalKind } from '../cluster/kinds.js';
 import { ClusterQuery } from '../cluster/query.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
+import { isStub } from '../bind.js';
 
 /** The objects analyzers look at; the rest of the snapshot stays reachable through the query. */
 export type AnalysisScope = Pick<
@@ -102,11 +103,17 @@ function targetScope(cluster: ClusterQuery, target: ResourceRef): AnalysisScope 
   return scope;
 }
 
+/** Stubs stand for objects the evidence only implies: what belongs to them is analyzed, not they. */
+function withoutStubs(scope: AnalysisScope): AnalysisScope {
+  for (const c of SCOPE_COLLECTIONS) (scope[c] as unknown[]) = (scope[c] as { metadata?: { annotations?: Record<string, string> } }[]).filter((o) => !isStub(o));
+  return scope;
+}
+
 export function buildAnalysisContext(snapshot: ClusterSnapshot, options: ContextOptions = {}): AnalysisContext {
   const cluster = options.cluster ?? new ClusterQuery(snapshot);
   const target = options.target ? { ...options.target, kind: canonicalKind(options.target.kind) } : undefined;
   const namespace = target?.namespace ?? options.namespace;
-  const scope = target ? targetScope(cluster, target) : namespaceScope(cluster, namespace);
+  const scope = withoutStubs(target ? targetScope(cluster, target) : namespaceScope(cluster, namespace));
   addPodDependencies(scope, cluster);
   return { snapshot, cluster, scope, ...(namespace !== undefined ? { namespace } : {}), ...(target ? { target } : {}) };
 }

@@ -49,6 +49,12 @@ export function analyzeHpa(ctx: AnalysisContext, hpa: V2HorizontalPodAutoscaler)
     const metrics = /unable to (?:get|fetch) metrics|metrics API|missing request for/i.test(active.message ?? '');
     return make(`HPA ${ref.name} is not scaling: ${metrics ? 'it cannot fetch metrics' : 'scaling is inactive'} (${active.reason ?? ''}): ${active.message ?? ''}`, 0.92, condEvidence(active));
   }
+  // `kubectl get hpa` shows `<unknown>/50%` when the current value cannot be computed.
+  const targets = hpa.metadata?.annotations?.['syntra.dev/table-targets'];
+  if (targets && /<unknown>/.test(targets) && conditions.length === 0) {
+    return make(`HPA ${ref.name} cannot read its metric (TARGETS ${targets}): metrics-server is not serving it, or containers of ${target?.kind ?? ''} ${target?.name ?? ''} have no resource request for it (utilization needs a request).`, 0.75,
+      [fieldEvidence(ref, 'TARGETS (kubectl get hpa)', targets)]);
+  }
   const ev = latestEvent(ctx.cluster.eventsFor('HorizontalPodAutoscaler', ref.namespace, ref.name), METRIC_EVENTS);
   if (ev && conditions.length === 0) return make(`HPA ${ref.name} is not scaling: ${ev.reason}: ${ev.message ?? ''}`, 0.85, [eventEvidence(ref, ev)]);
   const max = hpa.spec?.maxReplicas ?? 0;

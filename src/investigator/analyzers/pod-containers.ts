@@ -23,6 +23,9 @@ export function containerFinding(p: PodFacts, view: ContainerView): AnalyzerFind
   if (waiting?.reason === 'CrashLoopBackOff') {
     const term = s.lastState?.terminated;
     if (term) return crashFinding({ p, view, term, termPath: 'lastState.terminated', looping: true, evidence: [...reasonEvidence, fieldEvidence(p.ref, `${view.statusPath}.restartCount`, s.restartCount)] });
+    // `kubectl get pods` shows the loop but not the exit: the logs may still say why.
+    const logs = classifyContainerLogs(p.ctx.cluster.logsFor(p.namespace, p.name, view.name, false), p.ctx.cluster.logsFor(p.namespace, p.name, view.name, true));
+    if (logs) return logFinding({ p, view, term: { exitCode: 1, reason: 'Error' }, termPath: 'lastState.terminated', looping: true, evidence: reasonEvidence }, logs);
     return makeFinding({
       type: 'crash_loop', subject: p.ref, summary: `Container ${view.name} of pod ${p.name} is in CrashLoopBackOff (${s.restartCount} restarts).`,
       confidence: 0.5, evidence: reasonEvidence, facts: baseFacts(p, view.name), links: nodeLink(p),
@@ -31,6 +34,11 @@ export function containerFinding(p: PodFacts, view: ContainerView): AnalyzerFind
   const terminated = s.state?.terminated;
   if (terminated && terminated.exitCode !== 0) {
     return crashFinding({ p, view, term: terminated, termPath: 'state.terminated', looping: false, evidence: [] });
+  }
+  // Only the last termination is known (a describe fragment without its State line).
+  const last = s.lastState?.terminated;
+  if (!s.state?.running && !waiting && !terminated && last && (last.exitCode !== 0 || last.reason === 'OOMKilled')) {
+    return crashFinding({ p, view, term: last, termPath: 'lastState.terminated', looping: s.restartCount > 1, evidence: [fieldEvidence(p.ref, `${view.statusPath}.restartCount`, s.restartCount)] });
   }
   if (s.state?.running) return runningFinding(p, view);
   return undefined;

@@ -30,7 +30,7 @@ function exitText(term: V1ContainerStateTerminated): string {
   return `exit code ${term.exitCode}${term.reason ? ` (${term.reason})` : ''}`;
 }
 
-function logSummary(match: ContainerLogMatch): string {
+export function logSummary(match: ContainerLogMatch): string {
   const f = match.facts;
   const target = f.host ? `${f.host}${f.port ? `:${f.port}` : ''}${f.address ? ` (${f.address})` : ''}` : undefined;
   switch (match.type) {

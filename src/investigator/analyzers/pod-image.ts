@@ -1,4 +1,5 @@
 import type { V1ReplicaSet, V1ContainerStateWaiting } from '@kubernetes/client-node';
+import { whyImagePullFailed } from '../messages/catalogue.js';
 import type { AnalyzerFinding } from './analyzer.js';
 import { eventEvidence, fieldEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
@@ -7,18 +8,6 @@ import { containerEvents, type ContainerView } from './pod-status.js';
 
 /** ImagePullBackOff / ErrImagePull: which image, and why the pull failed (from the kubelet's event). */
 export const IMAGE_PULL_REASONS = ['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull'];
-
-const WHY: readonly [RegExp, string][] = [
-  [/toomanyrequests|rate limit/i, 'the registry is rate-limiting pulls'],
-  [/unauthorized|authentication required|pull access denied|denied: requested access|no basic auth credentials|authorization failed|401 Unauthorized|403 Forbidden/i,
-    'the registry denied access (missing or wrong imagePullSecrets, or the repository does not exist)'],
-  [/manifest unknown|manifest for \S+ not found/i, 'the tag does not exist (manifest unknown)'],
-  [/not found|NotFound/i, 'the image or tag does not exist'],
-  [/no such host|i\/o timeout|dial tcp|connection refused|TLS handshake timeout|network is unreachable/i, 'the registry is unreachable from the node'],
-  [/x509|certificate/i, 'the registry TLS certificate is not trusted'],
-  [/InvalidImageName|invalid reference format|couldn't parse image/i, 'the image name is invalid'],
-  [/ErrImageNeverPull|imagePullPolicy is "Never"|image is not present with pull policy of Never/i, 'imagePullPolicy is Never and the image is not on the node'],
-];
 
 const splitImage = (image: string): { repo: string; tag?: string } => {
   const at = image.lastIndexOf(':');
@@ -51,7 +40,7 @@ export function imagePullFinding(p: PodFacts, view: ContainerView, waiting: V1Co
   // "Failed to pull image ...: <why>" carries the reason; "Error: ImagePullBackOff" only repeats the state.
   const failed = failures.filter((e) => /Failed to pull image|failed to pull|Failed to inspect image|pull access denied/i.test(e.message ?? '')).at(-1) ?? failures.at(-1);
   const text = `${failed?.message ?? ''} ${waiting.message ?? ''} ${waiting.reason ?? ''}`;
-  const why = WHY.find(([re]) => re.test(text))?.[1] ?? 'the pull failed';
+  const why = whyImagePullFailed(text);
   const notFound = /does not exist|tag/.test(why);
   const good = notFound ? workingTag(p, image) : undefined;
   const hint = good ? `; tag typo? ${splitImage(image).repo}:${good} is in use` : '';

@@ -44,6 +44,36 @@ function notReadyFinding(p: PodFacts): AnalyzerFinding | undefined {
       links: nodeLink(p),
     });
   }
+  if (phase === 'Pending' && !p.node) {
+    // Pending, and nothing says why (no scheduler event was given): what the spec asks for is the lead.
+    const spec = p.pod.spec;
+    const selector = Object.entries(spec?.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`);
+    const affinity = (spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [])
+      .flatMap((t) => (t.matchExpressions ?? []).map((e) => `${e.key} ${e.operator} ${(e.values ?? []).join(',')}`.trim()));
+    const constraints = [...selector.map((x) => `nodeSelector ${x}`), ...affinity.map((x) => `required node affinity ${x}`)];
+    return makeFinding({
+      type: constraints.length > 0 ? 'unschedulable_node_selector' : 'unknown',
+      subject: p.ref,
+      summary: constraints.length > 0
+        ? `Pod ${p.name} is Pending and only nodes matching ${constraints.join(' and ')} may run it; no scheduler event was given to confirm that no node matches.`
+        : `Pod ${p.name} is Pending and the evidence does not say why (no scheduler events or conditions were given).`,
+      confidence: constraints.length > 0 ? 0.6 : 0.4,
+      evidence: [fieldEvidence(p.ref, 'status.phase', 'Pending'), ...constraints.map((c) => fieldEvidence(p.ref, c.startsWith('nodeSelector') ? 'spec.nodeSelector' : 'spec.affinity.nodeAffinity', c))],
+      facts: baseFacts(p),
+    });
+  }
+  const restarts = (p.pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
+  if (phase === 'Running' && restarts >= 5) {
+    return { ...makeFinding({
+      type: 'crash_loop',
+      subject: p.ref,
+      summary: `Pod ${p.name} is running but has restarted ${restarts} times; the evidence does not say why (its previous logs and events would).`,
+      confidence: 0.45,
+      evidence: [fieldEvidence(p.ref, 'status.containerStatuses[*].restartCount', restarts)],
+      facts: baseFacts(p),
+      links: nodeLink(p),
+    }), symptom: true };
+  }
   if (phase === 'Unknown') {
     return makeFinding({
       type: 'unknown', subject: p.ref, summary: `Pod ${p.name} is in phase Unknown: its node${p.node ? ` ${p.node}` : ''} stopped reporting.`,

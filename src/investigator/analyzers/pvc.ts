@@ -37,7 +37,17 @@ export function analyzePvc(ctx: AnalysisContext, pvc: V1PersistentVolumeClaim): 
   if (latestEvent(events, ['WaitForFirstConsumer', 'WaitForPodScheduled'])) return [];
   const external = latestEvent(events, ['ExternalProvisioning']);
   if (external) return make(`PersistentVolumeClaim ${ref.name} is Pending: still waiting for the external provisioner: ${external.message ?? ''}`, 0.6, [phaseEvidence, eventEvidence(ref, external)]);
-  return make(`PersistentVolumeClaim ${ref.name} is Pending (unbound)${sc ? ` with storage class ${sc}` : ''}.`, 0.5);
+  // Claims that did bind show which storage class works here.
+  const working = [...new Set(ctx.cluster.list('PersistentVolumeClaim', ref.namespace).filter((c) => c.status?.phase === 'Bound' && c.spec?.storageClassName).map((c) => c.spec!.storageClassName!))];
+  if (sc && working.length > 0 && !working.includes(sc)) {
+    return make(`PersistentVolumeClaim ${ref.name} is Pending with storage class ${sc}, while the claims that are bound here use ${working.join(', ')}: storage class ${sc} most likely does not exist or has no working provisioner.`, 0.8,
+      [phaseEvidence, specEvidence(ref, 'spec.storageClassName', sc)]);
+  }
+  if (!sc && !pvc.spec?.volumeName) {
+    return make(`PersistentVolumeClaim ${ref.name} is Pending and names no storage class: without a default StorageClass (or a matching PersistentVolume) nothing can bind it.`, 0.7,
+      [phaseEvidence, specEvidence(ref, 'spec.storageClassName', '<unset>')]);
+  }
+  return make(`PersistentVolumeClaim ${ref.name} is Pending (unbound)${sc ? ` with storage class ${sc}: check that the storage class exists and its provisioner runs` : ''}.`, 0.5);
 }
 
 export const pvcAnalyzer: Analyzer = {

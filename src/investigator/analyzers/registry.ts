@@ -13,6 +13,8 @@ import { resourceQuotaAnalyzer } from './resource-quota.js';
 import { serviceAnalyzer } from './service.js';
 import { statefulSetAnalyzer } from './statefulset.js';
 import type { AnalyzerFinding } from './analyzer.js';
+import { analyzeLogs } from './logs.js';
+import { analyzeMessages } from './messages.js';
 import type { AnalysisContext } from './context.js';
 
 /** The one map of analyzers, by the kind they look at. */
@@ -32,8 +34,14 @@ export const ANALYZERS: Readonly<Record<string, Analyzer>> = Object.freeze({
   ResourceQuota: resourceQuotaAnalyzer,
 });
 
-/** Runs every registered analyzer (or the named kinds) over the context. */
+/**
+ * Runs every registered analyzer (or the named kinds) over the context; then, over everything,
+ * what Kubernetes said in messages and what the logs say where no object state explains them.
+ */
 export function runAnalyzers(ctx: AnalysisContext, kinds?: readonly string[]): AnalyzerFinding[] {
   const selected = kinds ? kinds.map((k) => ANALYZERS[k]).filter((a): a is Analyzer => a !== undefined) : Object.values(ANALYZERS);
-  return selected.flatMap((a) => a.analyze(ctx));
+  const objects = selected.flatMap((a) => a.analyze(ctx));
+  if (kinds) return objects;
+  const heard = [...objects, ...analyzeMessages(ctx, objects)];
+  return [...heard, ...analyzeLogs(ctx, heard)];
 }

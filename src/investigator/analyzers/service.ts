@@ -1,7 +1,8 @@
-import type { V1Service } from '@kubernetes/client-node';
+import type { V1Endpoints, V1Service } from '@kubernetes/client-node';
 import { refOf } from '../cluster/query.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
+import { fieldEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
 import { endpointsState, whyNoEndpoints } from './service-endpoints.js';
 
@@ -28,7 +29,31 @@ export function analyzeService(ctx: AnalysisContext, svc: V1Service): AnalyzerFi
   return [podsNotReady ? { ...finding, symptom: true, ...(why.backendRef ? { groupUnder: why.backendRef } : {}) } : finding];
 }
 
+/**
+ * Endpoints whose Service is not in the evidence (`kubectl get endpoints` pasted alone): no ready
+ * address means no ready pod matches the service's selector, whatever the selector is.
+ */
+function endpointsWithoutService(ctx: AnalysisContext): AnalyzerFinding[] {
+  const wanted = ctx.target?.kind === 'Service' ? ctx.target : undefined;
+  if (ctx.target && !wanted) return [];
+  return ctx.cluster.list<V1Endpoints>('Endpoints', ctx.namespace)
+    .filter((ep) => (!wanted || ep.metadata?.name === wanted.name) && !ctx.scope.services.some((s) => s.metadata?.name === ep.metadata?.name))
+    .filter((ep) => (ep.subsets ?? []).every((s) => (s.addresses?.length ?? 0) === 0))
+    .map((ep) => {
+      const ref = { ...refOf(ep, 'Service') };
+      const notReady = (ep.subsets ?? []).reduce((n, s) => n + (s.notReadyAddresses?.length ?? 0), 0);
+      return makeFinding({
+        type: 'service_no_endpoints',
+        subject: ref,
+        summary: `Service ${ref.name} has no ready endpoints (its Endpoints list ${notReady > 0 ? `only ${notReady} not-ready address(es)` : 'no address'}): no ready pod matches its selector — check the selector against the pods' labels, and whether those pods run and are ready.`,
+        confidence: 0.8,
+        evidence: [fieldEvidence(refOf(ep, 'Endpoints'), 'subsets', notReady > 0 ? `0 ready, ${notReady} not-ready address(es)` : '<none>')],
+        facts: { service: ref.name },
+      });
+    });
+}
+
 export const serviceAnalyzer: Analyzer = {
   kind: 'Service',
-  analyze: (ctx) => ctx.scope.services.flatMap((svc) => analyzeService(ctx, svc)),
+  analyze: (ctx) => [...ctx.scope.services.flatMap((svc) => analyzeService(ctx, svc)), ...endpointsWithoutService(ctx)],
 };

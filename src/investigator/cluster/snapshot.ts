@@ -55,9 +55,30 @@ export interface ContainerLog {
 
 export type EvidenceSourceKind = 'live' | 'dump' | 'kubectl' | 'demo';
 
+/**
+ * A line of evidence that is neither an object nor a container's log: a kubectl error printed
+ * with the output (`Error from server (NotFound): pods "x" not found`), a message pasted on its
+ * own, a value printed by `-o jsonpath`. Analyzers read them like event messages.
+ */
+export interface EvidenceNote {
+  /** The input it came from (file name, `stdin`). */
+  input: string;
+  text: string;
+  origin: 'kubectl-error' | 'text';
+}
+
+/** What was read from one input: what it was recognised as, how many objects, what was skipped and why. */
+export interface InputAccount {
+  source: string;
+  recognized_as: string[];
+  objects: number;
+  log_lines?: number;
+  skipped?: { lines: string; reason: string }[];
+}
+
 export interface ClusterSnapshot {
   /** `warnings`: evidence the source could not collect (e.g. listing secrets was forbidden). */
-  source: { kind: EvidenceSourceKind; description: string; collectedAt: string; warnings?: string[] };
+  source: { kind: EvidenceSourceKind; description: string; collectedAt: string; warnings?: string[]; inputs?: InputAccount[] };
   /** Namespaces covered by this snapshot (empty when unknown). */
   namespaces: string[];
   pods: V1Pod[];
@@ -84,10 +105,11 @@ export interface ClusterSnapshot {
   horizontalPodAutoscalers: V2HorizontalPodAutoscaler[];
   events: CoreV1Event[];
   logs: ContainerLog[];
+  notes: EvidenceNote[];
 }
 
 /** The collections holding Kubernetes objects (everything but the source, namespaces and logs). */
-export type ObjectCollection = Exclude<keyof ClusterSnapshot, 'source' | 'namespaces' | 'logs'>;
+export type ObjectCollection = Exclude<keyof ClusterSnapshot, 'source' | 'namespaces' | 'logs' | 'notes'>;
 
 /** Which collection holds each kind (the kind table's rows are checked against it). */
 export interface KindCollections {
@@ -121,10 +143,16 @@ export type KindName = keyof KindCollections;
 export type ObjectOf<K extends KindName> = ClusterSnapshot[KindCollections[K]][number];
 
 export function emptySnapshot(source: ClusterSnapshot['source']): ClusterSnapshot {
-  const snapshot = { source, namespaces: [], logs: [] } as unknown as ClusterSnapshot;
+  const snapshot = { source, namespaces: [], logs: [], notes: [] } as unknown as ClusterSnapshot;
   for (const k of KINDS) (snapshot[k.collection] as unknown[]) = [];
   return snapshot;
 }
+
+/**
+ * The name of an object a fragment of evidence describes without naming it (a pasted Events
+ * section, a container's `Last State`): diagnose() binds it to the target a person asks about.
+ */
+export const UNNAMED = '(unnamed)';
 
 /** What to collect: a namespace (or all), optionally centred on one resource. */
 export interface EvidenceScope {

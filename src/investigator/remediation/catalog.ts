@@ -1,4 +1,5 @@
 import type { Remediation, RootCauseType } from '../../domain/diagnosis.js';
+import { kindOf } from '../cluster/kinds.js';
 
 /**
  * Remediation per root-cause type, with the real names filled in. Verification commands are
@@ -49,8 +50,9 @@ const podOrWorkload = (f: RemediationFacts): string => f.workload ?? (f.pod ? `p
 const logsCmd = (f: RemediationFacts, k: (r: string) => string, previous: boolean): string[] =>
   f.pod ? [k(`logs ${f.pod}${f.container ? ` -c ${f.container}` : ''}${previous ? ' --previous' : ''} --tail=50`)] : [];
 const describePod = (f: RemediationFacts, k: (r: string) => string): string[] => (f.pod ? [k(`describe pod ${f.pod}`)] : []);
-const restart = (f: RemediationFacts, k: (r: string) => string): string[] =>
-  f.workload && !f.workload.startsWith('pod/') && !f.workload.startsWith('job/') ? [k(`rollout restart ${f.workload}`)] : [];
+/** `deployment/api` → whether kubectl can `rollout restart|undo|status` it (deployments, statefulsets, daemonsets). */
+const rolls = (workload: string | undefined): workload is string => workload !== undefined && kindOf(workload.split('/')[0] ?? '')?.rollout === true;
+const restart = (f: RemediationFacts, k: (r: string) => string): string[] => (rolls(f.workload) ? [k(`rollout restart ${f.workload}`)] : []);
 
 const BUILDERS: Record<RootCauseType, Builder> = {
   oom_killed: (f, k) => ({
@@ -98,9 +100,9 @@ const BUILDERS: Record<RootCauseType, Builder> = {
   },
   application_error: (f, k) => ({
     immediate: [`Fix the exception in ${podOrWorkload(f)}, or roll back to the last good version.`],
-    verification: [...logsCmd(f, k, true), ...(f.workload?.startsWith('deployment/') ? [k(`rollout history ${f.workload}`)] : [])],
+    verification: [...logsCmd(f, k, true), ...(rolls(f.workload) ? [k(`rollout history ${f.workload}`)] : [])],
     prevention: ['Catch and log start-up errors with context; canary new versions before a full rollout.'],
-    ...(f.workload?.startsWith('deployment/') ? { writes: [k(`rollout undo ${f.workload}`)] } : {}),
+    ...(rolls(f.workload) ? { writes: [k(`rollout undo ${f.workload}`)] } : {}),
   }),
   bad_command: (f, k) => ({
     immediate: [`Fix the command/args of container ${f.container ?? ''} in ${podOrWorkload(f)}: the executable does not exist in image ${f.image ?? ''}.`],
@@ -108,7 +110,7 @@ const BUILDERS: Record<RootCauseType, Builder> = {
     prevention: ['Use absolute paths that exist in the image; smoke-test the image entrypoint in CI.'],
   }),
   image_pull_error: (f, k) => ({
-    immediate: [`Use an image that exists and is pullable: ${f.image ?? ''} (check the tag, registry and imagePullSecrets).`],
+    immediate: [`Fix the image reference of container ${f.container ?? ''} in ${podOrWorkload(f)}: ${f.image ?? 'the image'} cannot be pulled — check that the tag exists in that repository, the registry and repository names, and imagePullSecrets for a private registry.`],
     verification: [...describePod(f, k), ...(f.workload ? [k(`get ${f.workload} -o jsonpath='{.spec.template.spec.containers[*].image}'`)] : [])],
     prevention: ['Deploy immutable tags or digests produced by CI; configure imagePullSecrets for private registries.'],
   }),
@@ -192,9 +194,9 @@ const BUILDERS: Record<RootCauseType, Builder> = {
   }),
   rollout_stuck: (f, k) => ({
     immediate: [`Find why new pods of ${podOrWorkload(f)} do not become available; roll back if the new revision is broken.`],
-    verification: [...(f.workload ? [k(`rollout status ${f.workload} --timeout=10s`), k(`describe ${f.workload}`)] : [])],
+    verification: [...(rolls(f.workload) ? [k(`rollout status ${f.workload} --timeout=10s`)] : []), ...(f.workload ? [k(`describe ${f.workload}`)] : [])],
     prevention: ['Set progressDeadlineSeconds and let CD roll back failed rollouts automatically.'],
-    ...(f.workload?.startsWith('deployment/') ? { writes: [k(`rollout undo ${f.workload}`)] } : {}),
+    ...(rolls(f.workload) ? { writes: [k(`rollout undo ${f.workload}`)] } : {}),
   }),
   hpa_not_scaling: (f, k) => ({
     immediate: [`Fix the metrics source or limits of HPA ${f.hpa ?? ''} (metrics-server running, container resource requests set, maxReplicas high enough).`],

@@ -96,7 +96,8 @@ export type { ClusterSnapshot, ConnectivityReport, EvidenceScope, EvidenceSource
 export { emptySnapshot } from '../cluster/snapshot.js';
 export { mergeSnapshots } from './merge.js';
 export { createDumpSource, readDumpFolder } from './dump-source.js';
-export { createKubectlSource, buildKubectlSnapshot, parseKubectlText } from './kubectl-source.js';
+export { createKubectlSource, buildKubectlSnapshot } from './kubectl-source.js';
+export { readKubectlText } from './kubectl-text/read-text.js';
 export { createLiveSource } from './live-source.js';
 export { demoSource, DEMO_DIR, DEMO } from './demo-cluster/index.js';
 export { isPodUnhealthy, containerNeedsAttention } from './pod-health.js';

@@ -98,11 +98,14 @@ export function mergeSnapshots(snapshots: ClusterSnapshot[], source?: ClusterSna
     },
   );
   merged.namespaces = [...new Set(snapshots.flatMap((s) => s.namespaces))].sort();
+  const inputs = snapshots.flatMap((s) => s.source.inputs ?? []);
+  if (inputs.length > 0) merged.source = { ...merged.source, inputs };
   const keys = Object.keys(merged) as (keyof ClusterSnapshot)[];
   for (const key of keys) {
     if (key === 'source' || key === 'namespaces') continue;
     if (key === 'events') merged.events = mergeEvents(snapshots.map((s) => s.events));
     else if (key === 'logs') merged.logs = mergeLogs(snapshots.map((s) => s.logs));
+    else if (key === 'notes') merged.notes = snapshots.flatMap((s) => s.notes);
     else (merged[key] as unknown[]) = mergeCollection(snapshots.map((s) => s[key] as unknown[]));
   }
   return merged;

@@ -1,3 +1,4 @@
+import { KINDS } from '../cluster/kinds.js';
 import type { ClusterSnapshot, EvidenceScope } from '../cluster/snapshot.js';
 
 /**
@@ -8,7 +9,7 @@ import type { ClusterSnapshot, EvidenceScope } from '../cluster/snapshot.js';
  */
 export const DEFAULT_TAIL_LINES = 200;
 
-const CLUSTER_SCOPED = new Set<keyof ClusterSnapshot>(['nodes', 'persistentVolumes', 'storageClasses']);
+const CLUSTER_SCOPED = new Set<keyof ClusterSnapshot>(KINDS.filter((k) => !k.namespaced).map((k) => k.collection));
 
 interface Namespaced {
   metadata?: { namespace?: string };
@@ -20,7 +21,7 @@ export function applyScope(snapshot: ClusterSnapshot, scope: EvidenceScope): Clu
   const out = { ...snapshot } as ClusterSnapshot;
   if (ns !== undefined) {
     for (const key of Object.keys(snapshot) as (keyof ClusterSnapshot)[]) {
-      if (key === 'source' || key === 'namespaces' || key === 'logs' || CLUSTER_SCOPED.has(key)) continue;
+      if (key === 'source' || key === 'namespaces' || key === 'logs' || key === 'notes' || CLUSTER_SCOPED.has(key)) continue;
       // Objects parsed from text may lack a namespace: keep them rather than lose evidence.
       (out[key] as unknown[]) = (snapshot[key] as Namespaced[]).filter((o) => {
         const objectNs = o.metadata?.namespace;

@@ -3,18 +3,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { parseKubectlText } from '../../../src/investigator/sources/kubectl-source.js';
+import { readKubectlText } from '../../../src/investigator/sources/kubectl-text/read-text.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/evidence/', import.meta.url));
 const fixture = (name: string) => ({ name, text: readFileSync(join(FIXTURES, name), 'utf8') });
 const NOW = new Date('2025-03-14T10:45:00Z');
 
 describe('kubectl describe pod', () => {
-  const { format, snapshot } = parseKubectlText(fixture('describe-pod-multi-container.txt'), { now: NOW });
+  const { account, snapshot } = readKubectlText(fixture('describe-pod-multi-container.txt'), { now: NOW });
   const pod = snapshot.pods[0] as V1Pod;
 
   it('is recognized by content and yields one pod with metadata and owner', () => {
-    expect(format).toBe('describe');
+    expect(account.recognized_as).toEqual(['kubectl describe']);
     expect(snapshot.pods).toHaveLength(1);
     expect(pod.metadata).toMatchObject({
       name: 'checkout-6f7d8c9b5-wz4kp',
@@ -100,7 +100,7 @@ describe('kubectl describe pod', () => {
 });
 
 describe('kubectl describe pod of a Job with restartPolicy Never', () => {
-  const { snapshot } = parseKubectlText(fixture('describe-pod-job-never.txt'), { now: NOW });
+  const { snapshot } = readKubectlText(fixture('describe-pod-job-never.txt'), { now: NOW });
   const pod = snapshot.pods[0]!;
 
   it('keeps the failed phase, the terminated container and the Job owner', () => {

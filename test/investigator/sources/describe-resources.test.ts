@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseKubectlText } from '../../../src/investigator/sources/kubectl-source.js';
+import { readKubectlText } from '../../../src/investigator/sources/kubectl-text/read-text.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/evidence/', import.meta.url));
-const parse = (name: string) => parseKubectlText({ name, text: readFileSync(join(FIXTURES, name), 'utf8') }, { now: new Date('2025-03-14T10:45:00Z') });
+const parse = (name: string) => readKubectlText({ name, text: readFileSync(join(FIXTURES, name), 'utf8') }, { now: new Date('2025-03-14T10:45:00Z') });
 
 describe('kubectl describe node', () => {
   const { snapshot } = parse('describe-node-not-ready.txt');
@@ -109,7 +109,7 @@ describe('kubectl describe deployment, replicaset, job, service', () => {
 
   it('several objects in one text (kubectl describe pods) become several objects', () => {
     const text = [readFileSync(join(FIXTURES, 'describe-pod-job-never.txt'), 'utf8'), '', readFileSync(join(FIXTURES, 'describe-pod-multi-container.txt'), 'utf8')].join('\n');
-    const { snapshot } = parseKubectlText({ name: 'pods.txt', text });
+    const { snapshot } = readKubectlText({ name: 'pods.txt', text });
     expect(snapshot.pods.map((p) => p.metadata?.name)).toEqual(['db-migrate-29032410-7kq2d', 'checkout-6f7d8c9b5-wz4kp']);
   });
 });

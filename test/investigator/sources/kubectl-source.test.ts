@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildKubectlSnapshot, createKubectlSource, parseKubectlText } from '../../../src/investigator/sources/kubectl-source.js';
-import { detectTextFormat } from '../../../src/investigator/sources/kubectl-text/detect.js';
+import { buildKubectlSnapshot, createKubectlSource } from '../../../src/investigator/sources/kubectl-source.js';
+import { readKubectlText } from '../../../src/investigator/sources/kubectl-text/read-text.js';
 import { parseLogTarget } from '../../../src/investigator/sources/kubectl-text/container-logs.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/evidence/', import.meta.url));
@@ -11,42 +11,42 @@ const text = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const input = (name: string) => ({ name, text: text(name) });
 const NOW = new Date('2025-03-14T10:45:00Z');
 
-describe('format detection by content', () => {
+describe('recognition by content, part by part', () => {
   it.each([
-    ['describe-pod-multi-container.txt', 'describe'],
-    ['describe-node-not-ready.txt', 'describe'],
-    ['describe-service-no-endpoints.txt', 'describe'],
-    ['get-pods.json', 'json'],
-    ['get-postgres.yaml', 'yaml'],
-    ['events.txt', 'events-table'],
-    ['events-all-namespaces.txt', 'events-table'],
-    ['auth-service.log', 'logs'],
-  ])('%s → %s', (file, format) => {
-    expect(detectTextFormat(text(file))).toBe(format);
+    ['describe-pod-multi-container.txt', ['kubectl describe']],
+    ['describe-node-not-ready.txt', ['kubectl describe']],
+    ['describe-service-no-endpoints.txt', ['kubectl describe']],
+    ['get-pods.json', ['JSON']],
+    ['get-postgres.yaml', ['YAML']],
+    ['events.txt', ['kubectl get table']],
+    ['events-all-namespaces.txt', ['kubectl get table']],
+    ['auth-service.log', ['log lines']],
+  ])('%s → %j', (file, forms) => {
+    expect(readKubectlText(input(file)).account.recognized_as).toEqual(forms);
   });
 
   it.each([
-    ['', 'empty'],
-    ['Name: not really\nsomething else', 'logs'],
-    ['{"level":"info","msg":"started"}\n{"level":"error","msg":"boom"}\n', 'logs'],
-    ['{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}\n', 'json'],
-    ['2025-03-14 10:00:00 INFO kind: of a log line\n', 'logs'],
-    ['---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n', 'yaml'],
-  ])('%j → %s', (t, format) => {
-    expect(detectTextFormat(t)).toBe(format);
+    ['', []],
+    ['Name: not really\nsomething else', ['log lines']],
+    ['{"level":"info","msg":"started"}\n{"level":"error","msg":"boom"}\n', ['JSON']],
+    ['{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}\n', ['JSON']],
+    ['2025-03-14 10:00:00 INFO kind: of a log line\n', ['log lines']],
+    ['---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n', ['YAML']],
+  ])('%j → %j', (t, forms) => {
+    expect(readKubectlText({ name: 'x', text: t }).account.recognized_as).toEqual(forms);
   });
 });
 
 describe('kubectl get -o json / -o yaml', () => {
   it('reads a List of pods with kinds on the items', () => {
-    const { snapshot } = parseKubectlText(input('get-pods.json'));
+    const { snapshot } = readKubectlText(input('get-pods.json'));
     expect(snapshot.pods.map((p) => p.metadata?.name)).toEqual(['auth-service-7d9f8b6c5d-x2k4p', 'payment-worker-6c8b9d7f5-h7j2k']);
     expect(snapshot.pods[1]?.status?.containerStatuses?.[0]?.lastState?.terminated?.reason).toBe('OOMKilled');
     expect(snapshot.namespaces).toEqual(['production']);
   });
 
   it('reads several YAML documents of different kinds', () => {
-    const { snapshot } = parseKubectlText(input('get-postgres.yaml'));
+    const { snapshot } = readKubectlText(input('get-postgres.yaml'));
     expect(snapshot.deployments[0]?.spec?.replicas).toBe(0);
     expect(snapshot.services[0]?.spec?.clusterIP).toBe('10.96.112.45');
     expect(snapshot.endpoints[0]?.metadata?.name).toBe('postgres');
@@ -54,8 +54,11 @@ describe('kubectl get -o json / -o yaml', () => {
     expect(snapshot.deployments[0]?.metadata?.creationTimestamp).toEqual(new Date('2024-11-14T10:45:00Z'));
   });
 
-  it('rejects broken JSON with evidence_unreadable', () => {
-    expect(() => parseKubectlText({ name: 'bad.json', text: '{"kind": "Pod", ' })).toThrow(expect.objectContaining({ code: 'evidence_unreadable' }));
+  it('keeps broken JSON as text instead of aborting, and says so', () => {
+    const { snapshot, account } = readKubectlText({ name: 'bad.json', text: '{"kind": "Pod", ' });
+    expect(snapshot.pods).toHaveLength(0);
+    expect(account.objects).toBe(0);
+    expect(account.recognized_as).toEqual(['log lines']);
   });
 
   it('reads cluster-info dump printed to stdout: JSON documents, then logs per container', () => {
@@ -67,17 +70,18 @@ describe('kubectl get -o json / -o yaml', () => {
       '==== END logs for container app of pod ns/p ====',
       '',
     ].join('\n');
-    const { format, snapshot } = parseKubectlText({ name: '-', text: dump });
-    expect(format).toBe('cluster-info-dump');
+    const { account, snapshot, logs } = readKubectlText({ name: '-', text: dump });
+    expect(account.recognized_as).toEqual(['kubectl cluster-info dump']);
+    expect(logs).toHaveLength(1);
     expect(snapshot.nodes).toHaveLength(1);
     expect(snapshot.pods[0]?.metadata?.name).toBe('p');
-    expect(snapshot.logs).toEqual([{ namespace: 'ns', pod: 'p', container: 'app', previous: false, lines: ['hello'] }]);
+    expect(buildKubectlSnapshot([{ name: '-', text: dump }]).logs).toEqual([{ namespace: 'ns', pod: 'p', container: 'app', previous: false, lines: ['hello'] }]);
   });
 });
 
 describe('kubectl get events table', () => {
   it('reads the table without a NAMESPACE column (namespace from the caller)', () => {
-    const { snapshot } = parseKubectlText(input('events.txt'), { now: NOW, defaultNamespace: 'production' });
+    const { snapshot } = readKubectlText(input('events.txt'), { now: NOW, defaultNamespace: 'production' });
     expect(snapshot.events).toHaveLength(5);
     const backoff = snapshot.events.find((e) => e.reason === 'BackOff')!;
     expect(backoff).toMatchObject({ type: 'Warning', involvedObject: { kind: 'Pod', name: 'auth-service-7d9f8b6c5d-x2k4p', namespace: 'production' } });
@@ -88,7 +92,7 @@ describe('kubectl get events table', () => {
   });
 
   it('reads the -A table with a NAMESPACE column, counts, and grouped resources', () => {
-    const { snapshot } = parseKubectlText(input('events-all-namespaces.txt'), { now: NOW });
+    const { snapshot } = readKubectlText(input('events-all-namespaces.txt'), { now: NOW });
     expect(snapshot.events.map((e) => e.metadata?.namespace)).toEqual(['production', 'production', 'production', 'kube-system', 'staging']);
     const failed = snapshot.events.find((e) => e.reason === 'Failed')!;
     expect(failed.message).toBe('Error: secret "smtp-credentials" not found');
@@ -147,8 +151,14 @@ describe('container logs and merging several inputs into one snapshot', () => {
     expect(raw.logs[0]?.lines[1]).toContain('auth_svc:pr0d-Auth-DB-9f2c@');
   });
 
-  it('reports unsupported describe output as unreadable evidence', async () => {
-    const source = createKubectlSource([{ name: 'x.txt', text: 'Name:         my-role\nLabels:       <none>\nAnnotations:  <none>\nPolicyRule:\n' }]);
-    expect(await source.check()).toMatchObject({ ok: false, problem: { code: 'evidence_unreadable' } });
+  it('lists describe output of a kind it does not read as skipped, with the reason, and reads the rest', async () => {
+    const role = 'Name:         my-role\nLabels:       <none>\nAnnotations:  <none>\nPolicyRule:\n';
+    const source = createKubectlSource([{ name: 'role.txt', text: role }, input('describe-pod-job-never.txt')]);
+    expect(await source.check()).toMatchObject({ ok: true });
+    const snap = await source.collect({});
+    expect(snap.pods.map((p) => p.metadata?.name)).toEqual(['db-migrate-29032410-7kq2d']);
+    const [roleInput, podInput] = snap.source.inputs ?? [];
+    expect(roleInput).toMatchObject({ source: 'role.txt', objects: 0, skipped: [{ lines: '1-4', reason: expect.stringMatching(/describe output of a kind Syntra does not read \(Name:\s+my-role\)/) }] });
+    expect(podInput).toMatchObject({ source: 'describe-pod-job-never.txt', recognized_as: ['kubectl describe'] });
   });
 });

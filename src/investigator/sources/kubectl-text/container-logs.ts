@@ -1,4 +1,4 @@
-import type { ClusterSnapshot, ContainerLog } from '../../cluster/snapshot.js';
+import { UNNAMED, type ClusterSnapshot, type ContainerLog } from '../../cluster/snapshot.js';
 import { splitContainerLogs } from '../dump-logs.js';
 
 /**
@@ -23,26 +23,55 @@ export function parseLogTarget(spec: string): LogTarget {
   return previous ? { ...target, previous } : target;
 }
 
+const GENERIC_STEM = /^(?:logs?|output|out|stdout|stderr|console|container|app|error|errors|describe.*|events?|pod|text|paste|previous|current)$/i;
+
 function fromFileName(file: string | undefined): LogTarget {
   if (!file || file === '-') return {};
   const base = file.split(/[\\/]/).pop()!;
-  const previous = /[.-]previous\.(log|txt)$/.test(base);
-  const stem = base.replace(/([.-]previous)?\.(log|txt)$/, '');
+  const previous = /[.-]previous\.(log|txt)$/.test(base) || /^logs?-previous\./.test(base);
+  // `logs-api.txt`, `api-logs.txt`, `api.log`: the name people give a file of a pod's logs.
+  const stem = base.replace(/([.-]previous)?\.(log|txt)$/, '').replace(/^logs?[-_]/, '').replace(/[-_]logs?$/, '');
   const [pod, container] = stem.split('_');
-  return { pod, ...(container ? { container } : {}), ...(previous ? { previous } : {}) };
+  return { ...(pod && !GENERIC_STEM.test(pod) ? { pod } : {}), ...(container ? { container } : {}), ...(previous ? { previous } : {}) };
 }
 
-/** Resolves a log target against pods already known (describe/JSON inputs given with the logs). */
-export function resolveLogTarget(snapshot: ClusterSnapshot, target: LogTarget, file?: string): Required<Omit<LogTarget, 'namespace'>> & { namespace: string } {
-  const guess = { ...fromFileName(file), ...target };
+type PodLike = ClusterSnapshot['pods'][number];
+
+/** The pod a log text names (its name in a line), when exactly one pod of the evidence is named. */
+function podNamedIn(pods: readonly PodLike[], text: string | undefined): PodLike | undefined {
+  if (!text) return undefined;
+  const named = pods.filter((p) => {
+    const name = p.metadata?.name;
+    return name !== undefined && name.length >= 5 && text.includes(name);
+  });
+  return named.length === 1 ? named[0] : undefined;
+}
+
+const troubled = (p: PodLike): boolean =>
+  (p.status?.containerStatuses ?? []).some((s) => s.restartCount > 0 || !s.ready) || !['Running', 'Succeeded'].includes(p.status?.phase ?? '');
+
+/**
+ * Whose logs these are: the pod (and container) the caller or the command named, else the file
+ * name, else the pod the text names, else the only pod, else the only pod in trouble; otherwise
+ * nobody in the evidence (the logs stand for the workload that wrote them).
+ */
+export function resolveLogTarget(snapshot: ClusterSnapshot, target: LogTarget, file?: string, text?: string): Required<Omit<LogTarget, 'namespace'>> & { namespace: string } {
+  const byName = fromFileName(file);
+  const guess = { ...byName, ...target };
   const pods = snapshot.pods;
-  let pod = guess.pod ? pods.find((p) => p.metadata?.name === guess.pod) ?? pods.find((p) => p.metadata?.name?.startsWith(guess.pod!)) : undefined;
+  const find = (name: string | undefined) => (name ? pods.find((p) => p.metadata?.name === name) ?? pods.find((p) => p.metadata?.name?.startsWith(name)) : undefined);
+  let pod = find(target.pod) ?? find(byName.pod);
+  if (!pod && !target.pod) pod = podNamedIn(pods, text);
   if (!pod && !target.pod && pods.length === 1) pod = pods[0];
-  const podName = pod?.metadata?.name ?? guess.pod ?? 'unknown';
+  if (!pod && !target.pod) {
+    const inTrouble = pods.filter(troubled);
+    if (inTrouble.length === 1) pod = inTrouble[0];
+  }
+  const podName = pod?.metadata?.name ?? guess.pod ?? UNNAMED;
   const containers = pod?.spec?.containers ?? [];
   // Without a container name, the logs belong to the container in trouble, else the first.
-  const troubled = pod?.status?.containerStatuses?.find((s) => s.restartCount > 0 || !s.ready)?.name;
-  const container = guess.container ?? troubled ?? containers[0]?.name ?? podName;
+  const inTroubleContainer = pod?.status?.containerStatuses?.find((s) => s.restartCount > 0 || !s.ready)?.name;
+  const container = guess.container ?? inTroubleContainer ?? containers[0]?.name ?? '(container)';
   return {
     namespace: guess.namespace ?? pod?.metadata?.namespace ?? '',
     pod: podName,

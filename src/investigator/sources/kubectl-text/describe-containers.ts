@@ -59,9 +59,10 @@ export function containerSpec(node: DescribeNode): Raw {
 
 /** The status half; undefined for a pod template (no State line). */
 export function containerStatus(node: DescribeNode): Raw | undefined {
-  const state = containerState(child(node, 'State'));
+  const lastState = containerState(child(node, 'Last State') ?? child(node, 'Last Termination State')) ?? {};
+  // A fragment may show only the last termination: the status is known in part.
+  const state = containerState(child(node, 'State')) ?? (Object.keys(lastState).length > 0 || child(node, 'Restart Count') ? {} : undefined);
   if (state === undefined) return undefined;
-  const lastState = containerState(child(node, 'Last State')) ?? {};
   const ready = childValue(node, 'Ready');
   const started = 'running' in state;
   return {

@@ -1,5 +1,6 @@
 import { parseTable } from './describe-tree.js';
 import { eventAge } from './describe-values.js';
+import { eventFromRow, parseEventRow, type EventRow } from './event-rows.js';
 
 /**
  * The `Events:` table at the end of `kubectl describe` output (Type, Reason, Age, From,
@@ -29,7 +30,16 @@ function source(from: string): Raw {
   return { component, ...(host ? { host } : {}) };
 }
 
+/** Rows in any of kubectl's older layouts (FirstSeen/LastSeen, tab-separated) or without a header. */
+export function eventsFromLines(lines: string[], now: Date, about?: DescribedObject): Raw[] {
+  const object = about ? { kind: about.kind, name: about.name, ...(about.namespace ? { namespace: about.namespace } : {}) } : undefined;
+  return lines.map(parseEventRow).filter((r): r is EventRow => r !== undefined).map((r) => eventFromRow(r, object, now));
+}
+
 export function describeEvents(eventLines: string[], about: DescribedObject, now: Date): Raw[] {
+  const header = eventLines.find((l) => l.trim() !== '' && l.trim() !== '<none>') ?? '';
+  // The current layout is aligned with spaces and sliced by column; anything else row by row.
+  if (!/^\s*Type\s+Reason\s+Age\s+From\s+Message/.test(header) || eventLines.some((l) => l.includes('\t'))) return eventsFromLines(eventLines, now, about);
   const rows = parseTable(eventLines.filter((l) => l.trim() !== '<none>'));
   return rows
     .filter((r) => r.Type && r.Reason)

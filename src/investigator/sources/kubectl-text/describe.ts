@@ -1,39 +1,96 @@
+import { kindSpec } from '../../cluster/kinds.js';
 import type { DescribeNode } from './describe-tree.js';
-import { child, childValue, parseDescribeTree, splitDescribeDocuments } from './describe-tree.js';
-import { cutEvents, describeEvents } from './describe-events.js';
+import { child, childValue, parseDescribeTree, parseTable, sectionLines, splitDescribeDocuments } from './describe-tree.js';
+import { cutEvents, describeEvents, eventsFromLines } from './describe-events.js';
 import { describeNode } from './describe-node.js';
 import { describePod } from './describe-pod.js';
 import { describeService } from './describe-service.js';
 import { describePersistentVolumeClaim } from './describe-storage.js';
 import { describeDeployment, describeJob, describeReplicaSet } from './describe-workloads.js';
-import { present } from './describe-values.js';
+import { annotationMap, kubectlTime, labelMap, present } from './describe-values.js';
 
 /**
  * `kubectl describe <kind> …` text (one or several objects) → wire JSON objects plus the events
- * of their Events tables. The kind is recognized from the fields printed, since describe output
- * does not name it.
+ * of their Events tables. Describe output does not name its kind: each row of DESCRIBERS knows the
+ * fields its kind prints; the command that printed the text (when pasted with it) decides when
+ * the fields do not. A kind without a field parser still gives its name, labels and events.
  */
 type Raw = Record<string, unknown>;
 
-export type DescribedKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Job' | 'Node' | 'PersistentVolumeClaim' | 'Service';
-
-const has = (root: DescribeNode, ...keys: string[]) => keys.every((k) => child(root, k) !== undefined);
-
-export function describedKind(root: DescribeNode): DescribedKind | undefined {
-  const replicas = childValue(root, 'Replicas') ?? '';
-  if (has(root, 'StrategyType') || /\d+ desired \|/.test(replicas)) return 'Deployment';
-  if (/\d+ current \/ \d+ desired/.test(replicas) || has(root, 'Pods Status')) return 'ReplicaSet';
-  if (has(root, 'Pods Statuses') || has(root, 'Completions', 'Parallelism')) return 'Job';
-  if (has(root, 'Containers') && !has(root, 'Pod Template')) return 'Pod';
-  if (has(root, 'Roles') || has(root, 'System Info') || has(root, 'Allocatable')) return 'Node';
-  if (has(root, 'StorageClass', 'Access Modes') || has(root, 'StorageClass', 'VolumeMode')) return 'PersistentVolumeClaim';
-  if (has(root, 'Type') && (has(root, 'Endpoints') || has(root, 'IP Families') || has(root, 'Session Affinity') || has(root, 'Port'))) return 'Service';
-  return undefined;
+interface Describer {
+  kind: string;
+  recognize(root: DescribeNode): boolean;
+  parse?(root: DescribeNode, events: Raw[]): Raw[];
 }
 
-const API_VERSION: Record<DescribedKind, string> = {
-  Pod: 'v1', Deployment: 'apps/v1', ReplicaSet: 'apps/v1', Job: 'batch/v1', Node: 'v1', PersistentVolumeClaim: 'v1', Service: 'v1',
-};
+const has = (root: DescribeNode, ...keys: string[]) => keys.every((k) => child(root, k) !== undefined);
+const replicas = (root: DescribeNode) => childValue(root, 'Replicas') ?? '';
+
+/** Conditions tables (HPA, workloads): Type Status Reason Message. */
+const conditionRows = (root: DescribeNode): Raw[] =>
+  parseTable(sectionLines(child(root, 'Conditions'))).map((r) => ({ type: r.Type, status: r.Status, ...(r.Reason ? { reason: r.Reason } : {}), ...(r.Message ? { message: r.Message } : {}) }));
+
+/** An Event printed by `kubectl describe event NAME`. */
+function describeEvent(root: DescribeNode): Raw[] {
+  const involved = child(root, 'Involved Object');
+  return [{
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: childValue(root, 'Name'), namespace: present(childValue(root, 'Namespace')) },
+    involvedObject: { kind: childValue(involved, 'Kind'), name: childValue(involved, 'Name'), namespace: present(childValue(involved, 'Namespace')), ...(present(childValue(involved, 'Field Path')) ? { fieldPath: childValue(involved, 'Field Path') } : {}) },
+    type: childValue(root, 'Type'),
+    reason: childValue(root, 'Reason'),
+    message: childValue(root, 'Message'),
+    count: Number(childValue(root, 'Count') ?? 1),
+    firstTimestamp: kubectlTime(childValue(root, 'First Timestamp')) ?? present(childValue(root, 'First Timestamp')),
+    lastTimestamp: kubectlTime(childValue(root, 'Last Timestamp')) ?? present(childValue(root, 'Last Timestamp')),
+    eventTime: null,
+  }];
+}
+
+function describeHpa(root: DescribeNode): Raw[] {
+  const [kind, name] = (childValue(root, 'Reference') ?? '').split('/');
+  return [{
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: childValue(root, 'Name'), namespace: present(childValue(root, 'Namespace')), labels: labelMap(child(root, 'Labels')) },
+    spec: { scaleTargetRef: { kind, name }, minReplicas: Number(childValue(root, 'Min replicas') ?? 1), maxReplicas: Number(childValue(root, 'Max replicas') ?? 0) },
+    status: { conditions: conditionRows(root) },
+  }];
+}
+
+/** The order matters: the first row whose fields fit decides. */
+const DESCRIBERS: readonly Describer[] = [
+  { kind: 'Event', recognize: (r) => has(r, 'Involved Object') && has(r, 'Message'), parse: describeEvent },
+  { kind: 'HorizontalPodAutoscaler', recognize: (r) => has(r, 'Reference') && (has(r, 'Min replicas') || has(r, 'Max replicas')), parse: describeHpa },
+  { kind: 'Deployment', recognize: (r) => has(r, 'StrategyType') || /\d+ desired \|/.test(replicas(r)), parse: (r) => [describeDeployment(r)] },
+  { kind: 'DaemonSet', recognize: (r) => has(r, 'Desired Number of Nodes Scheduled') },
+  { kind: 'StatefulSet', recognize: (r) => has(r, 'Update Strategy') && (has(r, 'Volume Claims') || /\d+ desired \| \d+ total/.test(replicas(r))) },
+  { kind: 'ReplicaSet', recognize: (r) => /\d+ current \/ \d+ desired/.test(replicas(r)) || has(r, 'Pods Status'), parse: (r) => [describeReplicaSet(r)] },
+  { kind: 'CronJob', recognize: (r) => has(r, 'Schedule') && (has(r, 'Concurrency Policy') || has(r, 'Suspend')) },
+  { kind: 'Job', recognize: (r) => has(r, 'Pods Statuses') || has(r, 'Completions', 'Parallelism'), parse: (r, events) => [describeJob(r, events)] },
+  { kind: 'Pod', recognize: (r) => has(r, 'Containers') && !has(r, 'Pod Template'), parse: (r) => [describePod(r)] },
+  { kind: 'Node', recognize: (r) => has(r, 'Roles') || has(r, 'System Info') || has(r, 'Allocatable'), parse: (r) => [describeNode(r)] },
+  { kind: 'PersistentVolumeClaim', recognize: (r) => has(r, 'StorageClass', 'Access Modes') || has(r, 'StorageClass', 'VolumeMode'), parse: (r) => [describePersistentVolumeClaim(r)] },
+  { kind: 'Ingress', recognize: (r) => has(r, 'Rules') || has(r, 'Default backend') || has(r, 'Ingress Class') },
+  { kind: 'Service', recognize: (r) => has(r, 'Type') && (has(r, 'Endpoints') || has(r, 'IP Families') || has(r, 'Session Affinity') || has(r, 'Port')), parse: (r) => describeService(r) },
+  { kind: 'Endpoints', recognize: (r) => has(r, 'Subsets') },
+];
+
+/** Name, namespace, labels and annotations: what every describe document prints first. */
+function stubObject(kind: string, root: DescribeNode): Raw {
+  const spec = kindSpec(kind);
+  return {
+    apiVersion: spec?.apiVersion ?? 'v1',
+    kind,
+    metadata: {
+      name: childValue(root, 'Name'),
+      ...(spec?.namespaced === false ? {} : { namespace: present(childValue(root, 'Namespace')) }),
+      labels: labelMap(child(root, 'Labels')),
+      annotations: annotationMap(child(root, 'Annotations')),
+    },
+  };
+}
 
 export interface DescribeResult {
   objects: Raw[];
@@ -41,35 +98,30 @@ export interface DescribeResult {
   unrecognized: string[];
 }
 
-export function parseDescribe(text: string, now: Date = new Date()): DescribeResult {
+/**
+ * `kindHint`: the kind the pasted command named (`kubectl describe ingress x`), used when the
+ * printed fields do not say.
+ */
+export function parseDescribe(text: string, now: Date = new Date(), kindHint?: string): DescribeResult {
   const result: DescribeResult = { objects: [], unrecognized: [] };
   for (const doc of splitDescribeDocuments(text)) {
     const { body, eventLines } = cutEvents(doc);
     const root = parseDescribeTree(body);
-    const kind = describedKind(root);
+    const byFields = DESCRIBERS.find((d) => d.recognize(root));
+    const describer = byFields ?? DESCRIBERS.find((d) => d.kind === kindHint);
+    const kind = describer?.kind ?? (kindHint && kindSpec(kindHint) ? kindHint : undefined);
     const name = childValue(root, 'Name');
     if (kind === undefined || name === undefined) {
+      // Still worth reading: its events say what happened to something.
+      const events = eventsFromLines(eventLines, now);
+      if (events.length > 0) result.objects.push(...events);
       result.unrecognized.push(doc.split('\n').find((l) => l.trim() !== '') ?? '');
       continue;
     }
-    const namespace = kind === 'Node' ? undefined : present(childValue(root, 'Namespace'));
-    const events = describeEvents(eventLines, { kind, name, namespace, apiVersion: API_VERSION[kind] }, now);
-    switch (kind) {
-      case 'Pod': result.objects.push(describePod(root)); break;
-      case 'Deployment': result.objects.push(describeDeployment(root)); break;
-      case 'ReplicaSet': result.objects.push(describeReplicaSet(root)); break;
-      case 'Job': result.objects.push(describeJob(root, events)); break;
-      case 'Node': result.objects.push(describeNode(root)); break;
-      case 'PersistentVolumeClaim': result.objects.push(describePersistentVolumeClaim(root)); break;
-      case 'Service': result.objects.push(...describeService(root)); break;
-    }
-    result.objects.push(...events);
+    const spec = kindSpec(kind);
+    const namespace = spec?.namespaced === false ? undefined : present(childValue(root, 'Namespace'));
+    const events = describeEvents(eventLines, { kind, name, namespace, apiVersion: spec?.apiVersion ?? 'v1' }, now);
+    result.objects.push(...(describer?.parse ? describer.parse(root, events) : [stubObject(kind, root)]), ...events);
   }
   return result;
-}
-
-/** Describe text starts with `Name:` and continues with more `Key:` lines. */
-export function looksLikeDescribe(text: string): boolean {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 6);
-  return /^Name:\s+\S/.test(lines[0] ?? '') && lines.slice(1).filter((l) => /^[A-Z][\w -]*:(\s|$)/.test(l)).length >= 2;
 }

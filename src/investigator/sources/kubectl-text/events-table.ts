@@ -1,35 +1,23 @@
+import { kindSpec, resolveKind } from '../../cluster/kinds.js';
 import { parseTable } from './describe-tree.js';
 import { eventAge } from './describe-values.js';
 
 /**
  * The `kubectl get events` table: `LAST SEEN  TYPE  REASON  OBJECT  MESSAGE`, with a leading
  * NAMESPACE column under `-A`, and the extra columns of `-o wide` (SUBOBJECT, SOURCE, FIRST SEEN,
- * COUNT, NAME) when present → core/v1 Events.
+ * COUNT, NAME) when present; before 1.14 `LAST SEEN FIRST SEEN COUNT NAME KIND SUBOBJECT TYPE
+ * REASON SOURCE MESSAGE` (and `LASTSEEN FIRSTSEEN …` earlier) → core/v1 Events.
  */
 type Raw = Record<string, unknown>;
 
-const HEADER = /^(NAMESPACE\s+)?LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s/;
-
-export const looksLikeEventsTable = (text: string): boolean => HEADER.test(text.trimStart().split(/\r?\n/, 1)[0] ?? '');
-
-const KIND_OF_RESOURCE: Record<string, string> = {
-  pod: 'Pod', deployment: 'Deployment', replicaset: 'ReplicaSet', statefulset: 'StatefulSet', daemonset: 'DaemonSet',
-  job: 'Job', cronjob: 'CronJob', service: 'Service', endpoints: 'Endpoints', node: 'Node', namespace: 'Namespace',
-  persistentvolumeclaim: 'PersistentVolumeClaim', persistentvolume: 'PersistentVolume', ingress: 'Ingress',
-  horizontalpodautoscaler: 'HorizontalPodAutoscaler', configmap: 'ConfigMap', secret: 'Secret',
-};
-
-const API_VERSION_OF: Record<string, string> = {
-  Deployment: 'apps/v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', Job: 'batch/v1', CronJob: 'batch/v1',
-  Ingress: 'networking.k8s.io/v1', HorizontalPodAutoscaler: 'autoscaling/v2',
-};
+const HEADER = /\bREASON\b/;
 
 /** `pod/auth-service-x2k4p` → kind and name (the resource may carry a group: `job.batch/x`). */
 function objectRef(object: string): { kind: string; name: string } {
   const i = object.indexOf('/');
   if (i < 0) return { kind: '', name: object };
-  const resource = object.slice(0, i).split('.')[0]!.toLowerCase();
-  return { kind: KIND_OF_RESOURCE[resource] ?? resource, name: object.slice(i + 1) };
+  const resource = object.slice(0, i);
+  return { kind: resolveKind(resource) ?? resource, name: object.slice(i + 1) };
 }
 
 export function parseEventsTable(text: string, defaultNamespace: string | undefined, now: Date = new Date()): Raw[] {
@@ -38,10 +26,12 @@ export function parseEventsTable(text: string, defaultNamespace: string | undefi
   return parseTable(lines.slice(Math.max(start, 0)))
     .filter((r) => r.TYPE && r.REASON)
     .map((r) => {
-      const { kind, name } = objectRef(r.OBJECT ?? '');
+      // Before 1.14 the object was two columns: NAME (the event's own, `<object>.<hex>`) and KIND.
+      const { kind, name } = r.OBJECT !== undefined ? objectRef(r.OBJECT) : { kind: resolveKind(r.KIND ?? '') ?? r.KIND ?? '', name: (r.NAME ?? '').replace(/\.[0-9a-f]{8,}$/, '') };
       const namespace = r.NAMESPACE || defaultNamespace;
-      const last = eventAge(r['LAST SEEN'] ?? '', now);
-      const first = r['FIRST SEEN'] ? eventAge(r['FIRST SEEN'], now) : undefined;
+      const last = eventAge(r['LAST SEEN'] ?? r.LASTSEEN ?? '', now);
+      const firstSeen = r['FIRST SEEN'] ?? r.FIRSTSEEN;
+      const first = firstSeen ? eventAge(firstSeen, now) : undefined;
       const count = r.COUNT && /^\d+$/.test(r.COUNT) ? Number(r.COUNT) : last.count;
       const [component, host] = (r.SOURCE ?? '').split(',').map((s) => s.trim());
       return {
@@ -51,7 +41,7 @@ export function parseEventsTable(text: string, defaultNamespace: string | undefi
         involvedObject: {
           kind, name,
           ...(namespace && kind !== 'Node' ? { namespace } : {}),
-          ...(API_VERSION_OF[kind] ? { apiVersion: API_VERSION_OF[kind] } : { apiVersion: 'v1' }),
+          apiVersion: kindSpec(kind)?.apiVersion ?? 'v1',
           ...(r.SUBOBJECT ? { fieldPath: r.SUBOBJECT } : {}),
         },
         type: r.TYPE,

@@ -1,0 +1,82 @@
+import type { ResourceRef } from '../../domain/diagnosis.js';
+import { refKey } from '../cluster/query.js';
+import { UNNAMED, type ContainerLog } from '../cluster/snapshot.js';
+import { classifyContainerLogs, matchLine } from '../logs/classify.js';
+import type { AnalyzerFinding } from './analyzer.js';
+import type { AnalysisContext } from './context.js';
+import { logEvidence } from './evidence.js';
+import { makeFinding } from './finding.js';
+import { logSummary } from './pod-crash.js';
+import { inScope, subjectText } from './scope.js';
+
+/**
+ * Logs as findings where no object state explains them: a pod that runs and is Ready but keeps
+ * failing its work (repeated connection errors, certificate errors in stack traces), and logs
+ * given without any pod (logs alone are evidence too: the subject is the workload that wrote
+ * them). Crash analysis already reads the logs of containers that exited; this does not repeat it.
+ */
+const WEAK: ReadonlySet<string> = new Set(['crash_loop', 'unknown', 'rollout_stuck', 'job_failed', 'probe_failure']);
+
+/** Notes (kubectl errors, pasted messages) read like one more log stream of nobody in particular. */
+const notesAsLog = (ctx: AnalysisContext): ContainerLog[] =>
+  ctx.snapshot.notes.length > 0 ? [{ namespace: '', pod: UNNAMED, container: 'kubectl', previous: false, lines: ctx.snapshot.notes.map((n) => n.text) }] : [];
+
+function streamsBySubject(ctx: AnalysisContext): Map<string, { subject: ResourceRef; logs: ContainerLog[] }> {
+  const out = new Map<string, { subject: ResourceRef; logs: ContainerLog[] }>();
+  for (const log of [...ctx.snapshot.logs, ...notesAsLog(ctx)]) {
+    const pod = ctx.cluster.get('Pod', log.namespace || undefined, log.pod);
+    let subject: ResourceRef = pod
+      ? { kind: 'Pod', name: log.pod, ...(pod.metadata?.namespace ? { namespace: pod.metadata.namespace } : {}) }
+      : { kind: 'Pod', name: log.pod, ...(log.namespace ? { namespace: log.namespace } : {}) };
+    // Logs of nobody in the evidence belong to what the question is about.
+    if (!pod && ctx.target && (log.pod === UNNAMED || !ctx.cluster.find(ctx.target))) subject = ctx.target;
+    if (!inScope(ctx, subject)) continue;
+    const key = refKey(subject);
+    const entry = out.get(key) ?? { subject, logs: [] };
+    entry.logs.push(log);
+    out.set(key, entry);
+  }
+  return out;
+}
+
+export function analyzeLogs(ctx: AnalysisContext, already: readonly AnalyzerFinding[]): AnalyzerFinding[] {
+  const explained = new Set(already.filter((f) => !f.symptom && !WEAK.has(f.type)).flatMap((f) => [refKey(f.subject), ...f.affected_resources.map(refKey)]));
+  const findings: AnalyzerFinding[] = [];
+  for (const { subject, logs } of streamsBySubject(ctx).values()) {
+    if (explained.has(refKey(subject))) continue;
+    const byContainer = new Map<string, { current?: ContainerLog; previous?: ContainerLog }>();
+    for (const l of logs) {
+      const e = byContainer.get(l.container) ?? {};
+      if (l.previous) e.previous = l;
+      else e.current = l;
+      byContainer.set(l.container, e);
+    }
+    for (const [container, { current, previous }] of byContainer) {
+      const match = classifyContainerLogs(current, previous);
+      if (!match) continue;
+      const lines = (match.previous ? previous : current)?.lines ?? [];
+      const count = lines.filter((l) => matchLine(l)?.pattern.id === match.patternId).length;
+      const repeated = count > 1 ? ` (${count} times in the logs)` : '';
+      const who = subject.name === UNNAMED ? subjectText(subject) : `Container ${container} of ${subjectText(subject).replace(/^Pod /, 'pod ')}`;
+      findings.push(makeFinding({
+        type: match.type,
+        subject,
+        summary: `${who} ${logSummary(match)}${repeated}.`,
+        confidence: match.tier === 'specific' ? (count > 1 ? 0.8 : 0.72) : 0.6,
+        method: 'log_pattern',
+        evidence: match.evidenceLines.map((l) => logEvidence(subject, container, match.previous, l)),
+        facts: {
+          ...(subject.kind === 'Pod' && subject.name !== UNNAMED ? { pod: subject.name, container } : {}),
+          workload: `${subject.kind.toLowerCase()}/${subject.name}`,
+          ...(match.facts.host ? { host: match.facts.host } : {}),
+          ...(match.facts.port ? { port: match.facts.port } : {}),
+          ...(match.facts.envVar ? { envVar: match.facts.envVar } : {}),
+          ...(match.facts.file ? { file: match.facts.file } : {}),
+        },
+        links: match.facts.host && (match.type === 'dependency_unreachable' || match.type === 'dns_resolution_failure') ? { dependency: { host: match.facts.host, ...(match.facts.port ? { port: match.facts.port } : {}) } } : {},
+      }));
+      break;
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,133 @@
+import type { CoreV1Event } from '@kubernetes/client-node';
+import type { EvidenceItem, ResourceRef } from '../../domain/diagnosis.js';
+import { refKey, refOf } from '../cluster/query.js';
+import { UNNAMED } from '../cluster/snapshot.js';
+import { matchMessage, type MessageMatch } from '../messages/catalogue.js';
+import type { AnalyzerFinding } from './analyzer.js';
+import type { AnalysisContext } from './context.js';
+import { eventEvidence, fieldEvidence, logEvidence } from './evidence.js';
+import { makeFinding } from './finding.js';
+import { inScope, subjectText } from './scope.js';
+
+/**
+ * Findings from what Kubernetes said (messages/catalogue.ts), wherever it said it: events,
+ * status and condition messages, kubectl errors and sentences pasted on their own, lines of a
+ * controller's log. Object analyzers read the same messages with the object's full state beside
+ * them; this one fills what they could not see — a fragment without a status, an event about an
+ * object that is not in the evidence, a message with no object at all — and never repeats a
+ * finding an object analyzer already made for the same subject and type.
+ */
+interface Heard {
+  subject: ResourceRef;
+  match: MessageMatch;
+  evidence: EvidenceItem;
+}
+
+/** Pod, workload and condition messages of the objects in scope. */
+function statusMessages(ctx: AnalysisContext): { subject: ResourceRef; path: string; text: string }[] {
+  const out: { subject: ResourceRef; path: string; text: string }[] = [];
+  const s = ctx.scope;
+  for (const pod of s.pods) {
+    const ref = refOf(pod, 'Pod');
+    if (pod.status?.message) out.push({ subject: ref, path: 'status.message', text: `${pod.status.reason ?? ''} ${pod.status.message}`.trim() });
+    for (const c of pod.status?.conditions ?? []) if (c.message) out.push({ subject: ref, path: `status.conditions[${c.type}].message`, text: c.message });
+    for (const cs of [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]) {
+      for (const [path, st] of [['state', cs.state], ['lastState', cs.lastState]] as const) {
+        const msg = st?.waiting?.message ?? st?.terminated?.message;
+        if (msg) out.push({ subject: ref, path: `status.containerStatuses[${cs.name}].${path}.message`, text: msg });
+      }
+    }
+  }
+  const withConditions = [
+    ...s.deployments.map((o) => [refOf(o, 'Deployment'), o.status?.conditions] as const),
+    ...s.replicaSets.map((o) => [refOf(o, 'ReplicaSet'), o.status?.conditions] as const),
+    ...s.statefulSets.map((o) => [refOf(o, 'StatefulSet'), o.status?.conditions] as const),
+    ...s.jobs.map((o) => [refOf(o, 'Job'), o.status?.conditions] as const),
+    ...s.horizontalPodAutoscalers.map((o) => [refOf(o, 'HorizontalPodAutoscaler'), o.status?.conditions] as const),
+  ];
+  for (const [ref, conditions] of withConditions) {
+    for (const c of conditions ?? []) if (c.message && c.status !== (c.type === 'Available' || c.type === 'AbleToScale' || c.type === 'ScalingActive' ? 'True' : 'False')) out.push({ subject: ref, path: `status.conditions[${c.type}].message`, text: `${c.reason ?? ''} ${c.message}`.trim() });
+  }
+  return out;
+}
+
+/** The object an event, note or log line is about: what it names, else where it came from, else the question's target. */
+function subjectOf(ctx: AnalysisContext, match: MessageMatch, from: ResourceRef | undefined): ResourceRef | undefined {
+  const candidates = [match.names, from].filter((r): r is NonNullable<typeof r> => r !== undefined && r.name !== '' && r.name !== UNNAMED);
+  for (const c of candidates) {
+    const found = ctx.cluster.find(c);
+    if (found) return refOf(found, c.kind);
+    // A pod created from `generateName` by a ReplicaSet that is not in the evidence: its Deployment may be.
+    if (c.kind === 'ReplicaSet') {
+      const w = ctx.cluster.workloadOf({ ...c, kind: 'ReplicaSet' });
+      if (w.kind !== 'ReplicaSet') return w;
+    }
+  }
+  if (ctx.target) return ctx.target;
+  return candidates[0] ?? from;
+}
+
+function eventSubject(ev: CoreV1Event): ResourceRef | undefined {
+  const o = ev.involvedObject;
+  if (!o?.name) return undefined;
+  return { kind: o.kind ?? 'Pod', name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) };
+}
+
+/** A message a terminal wrapped onto the next line (`Container x was using …` under `The node was low on …`). */
+function withContinuation(line: string, next: string | undefined): string {
+  if (next === undefined || next.trim() === '' || /^\s*(?:\d{4}-\d\d-\d\d|[A-Z][a-z]{2} \d|\[|[IWEF]\d{4} |\{|at\s)/.test(next)) return line;
+  return `${line} ${next.trim()}`;
+}
+
+export function heardMessages(ctx: AnalysisContext): Heard[] {
+  const heard: Heard[] = [];
+  const hear = (text: string, from: ResourceRef | undefined, evidence: (subject: ResourceRef) => EvidenceItem) => {
+    const match = matchMessage(text);
+    if (!match) return;
+    const subject = subjectOf(ctx, match, from) ?? { kind: 'Pod', name: UNNAMED };
+    if (!inScope(ctx, subject)) return;
+    heard.push({ subject, match, evidence: evidence(subject) });
+  };
+  for (const ev of ctx.snapshot.events) {
+    if (ev.type === 'Normal' && !/NotReady|Evict|OOM|Pressure|Failed|BackOff|Exceeded/.test(ev.reason ?? '')) continue;
+    hear(`${ev.reason ?? ''}: ${ev.message ?? ''}`, eventSubject(ev), (subject) => eventEvidence(subject, ev));
+  }
+  for (const m of statusMessages(ctx)) hear(m.text, m.subject, () => fieldEvidence(m.subject, m.path, m.text));
+  for (const note of ctx.snapshot.notes) hear(note.text, undefined, (subject) => ({ kind: 'field', resource: subject, path: note.origin === 'kubectl-error' ? `kubectl (${note.input})` : note.input, value: note.text }));
+  for (const log of ctx.snapshot.logs) {
+    const from: ResourceRef = { kind: 'Pod', name: log.pod, ...(log.namespace ? { namespace: log.namespace } : {}) };
+    log.lines.forEach((line, i) => hear(withContinuation(line, log.lines[i + 1]), from, (subject) => logEvidence(subject, log.container, log.previous, line)));
+  }
+  return heard;
+}
+
+/** Consequences a message can report; where an object analyzer already named a cause they add nothing. */
+const CONSEQUENCES: ReadonlySet<string> = new Set(['crash_loop', 'probe_failure', 'unknown', 'rollout_stuck', 'job_failed']);
+
+export function analyzeMessages(ctx: AnalysisContext, already: readonly AnalyzerFinding[]): AnalyzerFinding[] {
+  const found = new Set(already.map((f) => `${refKey(f.subject)}|${f.type}`));
+  const explained = new Set(already.filter((f) => !f.symptom && !CONSEQUENCES.has(f.type)).map((f) => refKey(f.subject)));
+  const groups = new Map<string, Heard[]>();
+  for (const h of heardMessages(ctx)) {
+    const key = `${refKey(h.subject)}|${h.match.type}`;
+    if (found.has(key) || (CONSEQUENCES.has(h.match.type) && explained.has(refKey(h.subject)))) continue;
+    const g = groups.get(key) ?? [];
+    g.push(h);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => {
+    // The most specific rule heard for this subject and type decides the wording.
+    const best = [...g].sort((a, b) => b.match.confidence - a.match.confidence)[0]!;
+    const evidence = [...new Map(g.map((h) => [h.evidence.value, h.evidence])).values()].slice(0, 3);
+    const times = g.length > 1 ? ` (seen ${g.length} times)` : '';
+    const f = makeFinding({
+      type: best.match.type,
+      subject: best.subject,
+      summary: `${subjectText(best.subject)}: ${best.match.cause}${times}.`,
+      confidence: best.match.confidence,
+      evidence,
+      facts: { ...best.match.facts, ...(best.subject.kind === 'Pod' && best.subject.name !== UNNAMED ? { pod: best.subject.name } : {}), workload: `${best.subject.kind.toLowerCase()}/${best.subject.name}` },
+    });
+    return best.match.symptom ? { ...f, symptom: true } : f;
+  });
+}

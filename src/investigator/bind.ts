@@ -1,0 +1,119 @@
+import type { ResourceRef } from '../domain/diagnosis.js';
+import { kindSpec } from './cluster/kinds.js';
+import { ClusterQuery, controllerOf } from './cluster/query.js';
+import { UNNAMED, type ClusterSnapshot } from './cluster/snapshot.js';
+import { notFoundIn } from './messages/catalogue.js';
+import { deepMerge } from './sources/merge.js';
+
+/**
+ * When a person asks about something, the evidence answers in one of four ways: it holds the
+ * object; kubectl itself said the object is not there (a `NotFound` line in what they pasted);
+ * the evidence is about it without naming it — an Events section, a container's `Last State`, a
+ * pasted `status:`, logs pasted under the question, the events of its ReplicaSet — then those
+ * fragments are bound to it; or it is simply not in the evidence. Evidence about another, named
+ * object is never taken for the target.
+ */
+export type Binding =
+  | { kind: 'found' }
+  | { kind: 'bound'; snapshot: ClusterSnapshot }
+  | { kind: 'not_found'; reason: string; namespaces: string[] };
+
+const STUB_ANNOTATION = 'syntra.dev/evidence';
+export const STUB_NOTE = 'inferred: the question names it; the evidence shows only what belongs to it';
+
+/** An object the question named and the evidence only implies: analyzers judge what belongs to it, not it. */
+export const isStub = (o: { metadata?: { annotations?: Record<string, string> } }): boolean => o.metadata?.annotations?.[STUB_ANNOTATION] === STUB_NOTE;
+
+function allLines(s: ClusterSnapshot): string[] {
+  return [...s.notes.map((n) => n.text), ...s.logs.flatMap((l) => l.lines)];
+}
+
+/** kubectl (or a tool printing its errors) said the target does not exist. */
+function reportedMissing(snapshot: ClusterSnapshot, target: ResourceRef): string | undefined {
+  for (const line of allLines(snapshot)) {
+    const nf = notFoundIn(line);
+    if (nf && nf.kind === target.kind && nf.name === target.name) return line.trim();
+  }
+  return undefined;
+}
+
+/** Evidence about nothing the evidence names: fragments, notes, logs of no pod in it. */
+function hasUnattributed(s: ClusterSnapshot, cluster: ClusterQuery): boolean {
+  return s.pods.some((p) => p.metadata?.name === UNNAMED) ||
+    s.events.some((e) => e.involvedObject?.name === UNNAMED || e.involvedObject?.name === '') ||
+    s.logs.some((l) => l.pod === UNNAMED || !cluster.get('Pod', l.namespace || undefined, l.pod)) ||
+    s.notes.length > 0;
+}
+
+/** The target's ReplicaSets, Jobs and pods by their names (`api-7d9f8b6c5d`, `api-7d9f8b6c5d-x2k4p`), or a line naming it. */
+function namedAfter(s: ClusterSnapshot, target: ResourceRef): boolean {
+  const prefix = `${target.name}-`;
+  const workload = kindSpec(target.kind)?.workload === true;
+  if (workload && [...s.pods, ...s.replicaSets, ...s.jobs].some((o) => o.metadata?.name?.startsWith(prefix))) return true;
+  if (workload && s.events.some((e) => e.involvedObject?.name?.startsWith(prefix))) return true;
+  if (target.kind === 'Service' && s.endpoints.some((e) => e.metadata?.name === target.name)) return true;
+  if (s.events.some((e) => e.involvedObject?.kind === target.kind && e.involvedObject.name === target.name)) return true;
+  return target.name.length >= 4 && allLines(s).some((l) => l.includes(target.name));
+}
+
+function rename<T extends { metadata?: { name?: string; namespace?: string } }>(o: T, to: ResourceRef): T {
+  return { ...o, metadata: { ...o.metadata, name: to.name, ...(to.namespace ? { namespace: to.namespace } : {}) } } as T;
+}
+
+/** Fragments of the target's own kind that name nothing are parts of the target (its pasted `status:`, its container's state). */
+function mergeFragments(snapshot: ClusterSnapshot, target: ResourceRef): ClusterSnapshot | undefined {
+  const spec = kindSpec(target.kind);
+  if (!spec) return undefined;
+  const list = snapshot[spec.collection] as { metadata?: { name?: string; namespace?: string } }[];
+  const fragments = list.filter((o) => o.metadata?.name === UNNAMED);
+  if (fragments.length === 0) return undefined;
+  const cluster = new ClusterQuery(snapshot);
+  const self = cluster.find(target);
+  if (!self) return undefined;
+  const merged = fragments.reduce<unknown>((acc, f) => deepMerge(acc, rename(f, target)), self);
+  return { ...snapshot, [spec.collection]: [...list.filter((o) => o !== self && !fragments.includes(o)), merged] };
+}
+
+export function bindTarget(snapshot: ClusterSnapshot, target: ResourceRef): Binding {
+  // A quota is diagnosed by what it blocks, whether or not the quota object itself was collected.
+  if (target.kind === 'ResourceQuota') return { kind: 'found' };
+  const cluster = new ClusterQuery(snapshot);
+  const said = reportedMissing(snapshot, target);
+  if (said) {
+    const namespaces = cluster.namespacesHolding(target.kind, target.name).filter((n) => n !== target.namespace);
+    return { kind: 'not_found', reason: `kubectl said: ${said}`, namespaces };
+  }
+  if (cluster.find(target)) {
+    const merged = mergeFragments(snapshot, target);
+    return merged ? { kind: 'bound', snapshot: merged } : { kind: 'found' };
+  }
+  if (!hasUnattributed(snapshot, cluster) && !namedAfter(snapshot, target)) {
+    return { kind: 'not_found', reason: 'the evidence does not name it', namespaces: cluster.namespacesHolding(target.kind, target.name) };
+  }
+  const isPod = target.kind === 'Pod';
+  const owner = { apiVersion: kindSpec(target.kind)?.apiVersion ?? 'v1', kind: target.kind, name: target.name, uid: '', controller: true };
+  const bound: ClusterSnapshot = { ...snapshot };
+  bound.pods = snapshot.pods.map((p) => {
+    const name = p.metadata?.name ?? '';
+    if (name === UNNAMED) return isPod ? rename(p, target) : { ...p, metadata: { ...p.metadata, ...(target.namespace ? { namespace: target.namespace } : {}), ownerReferences: [owner] } };
+    // Pods named after the workload whose owner is not in the evidence.
+    if (!isPod && name.startsWith(`${target.name}-`) && !controllerOf(p.metadata)) return { ...p, metadata: { ...p.metadata, ownerReferences: [owner] } };
+    return p;
+  });
+  // Events about nothing named: the target's own when they are about its kind (or a pod it is);
+  // others stay unnamed, and analyzers attribute them to the target they are asked about.
+  bound.events = snapshot.events.map((e) => {
+    const o = e.involvedObject;
+    if (o?.name !== UNNAMED && o?.name !== '') return e;
+    if (!isPod && o.kind !== target.kind) return e;
+    return { ...e, involvedObject: { ...o, kind: target.kind, name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) } };
+  });
+  bound.logs = snapshot.logs.map((l) => (isPod && (l.pod === UNNAMED || !cluster.get('Pod', l.namespace || undefined, l.pod)) ? { ...l, pod: target.name, namespace: target.namespace ?? l.namespace } : l));
+  if (!isPod && !new ClusterQuery(bound).find(target)) {
+    // The object itself is not in the evidence, only what belongs to it: a stub stands for it, marked as such.
+    const stub = { apiVersion: owner.apiVersion, kind: target.kind, metadata: { name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}), annotations: { [STUB_ANNOTATION]: STUB_NOTE } } };
+    const spec = kindSpec(target.kind);
+    if (spec) (bound[spec.collection] as unknown[]) = [...(snapshot[spec.collection] as unknown[]), stub];
+  }
+  return { kind: 'bound', snapshot: bound };
+}

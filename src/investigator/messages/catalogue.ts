@@ -1,0 +1,270 @@
+import type { RootCauseType } from '../../domain/diagnosis.js';
+import { resolveKind } from '../cluster/kinds.js';
+import type { RemediationFacts } from '../remediation/catalog.js';
+
+/**
+ * What Kubernetes itself says when something fails — the scheduler, the kubelet, the
+ * controllers, admission, kubectl — as one ordered table. The same sentence reaches us in many
+ * shapes (an event row, a `status.message`, a condition, a kubectl error line, a line of a
+ * controller's log, a sentence pasted on its own), so every analyzer and every input form reads
+ * it through here. The first rule that matches decides; specific wordings come before general
+ * ones. Each rule names the concrete things the sentence carries (image, secret, quota, service
+ * account, storage class, resource) so the answer names them too.
+ */
+export interface MessageMatch {
+  rule: string;
+  type: RootCauseType;
+  /** What the sentence says, in a few words, naming the concrete thing. */
+  cause: string;
+  confidence: number;
+  facts: RemediationFacts;
+  /** A consequence, not a cause (a back-off restarting a container): never outranks a cause. */
+  symptom?: boolean;
+  /** The object the sentence itself names, when it names one. */
+  names?: { kind: string; name: string; namespace?: string };
+}
+
+interface Rule {
+  id: string;
+  type: RootCauseType;
+  re: RegExp;
+  confidence: number;
+  cause: (m: RegExpExecArray, text: string) => string;
+  facts?: (m: RegExpExecArray) => RemediationFacts;
+  symptom?: boolean;
+  names?: (m: RegExpExecArray) => MessageMatch['names'];
+}
+
+const IMAGE_WHY: readonly [RegExp, string][] = [
+  [/toomanyrequests|rate limit/i, 'the registry is rate-limiting pulls'],
+  [/unauthorized|authentication required|pull access denied|denied: requested access|no basic auth credentials|authorization failed|insufficient_scope|401 Unauthorized|403 Forbidden/i,
+    'the registry denied access (missing or wrong imagePullSecrets, or the repository does not exist)'],
+  [/manifest unknown|manifest for \S+ not found/i, 'the tag does not exist (manifest unknown)'],
+  [/not found|NotFound/i, 'the image or tag does not exist'],
+  [/no such host|i\/o timeout|dial tcp|connection refused|TLS handshake timeout|network is unreachable/i, 'the registry is unreachable from the node'],
+  [/x509|certificate/i, 'the registry TLS certificate is not trusted'],
+  [/InvalidImageName|invalid reference format|couldn't parse image/i, 'the image name is invalid'],
+  [/ErrImageNeverPull|imagePullPolicy is "Never"|pull policy of Never/i, 'imagePullPolicy is Never and the image is not on the node'],
+  [/no match for platform|exec format error/i, 'the image has no build for the node\'s platform'],
+];
+
+export const whyImagePullFailed = (text: string): string => IMAGE_WHY.find(([re]) => re.test(text))?.[1] ?? 'the pull failed';
+
+/** `default/api-7d9f` or `api-7d9f_default(uid)` → the pod it names. */
+const podRef = (ns: string | undefined, name: string | undefined): MessageMatch['names'] =>
+  name ? { kind: 'Pod', name, ...(ns ? { namespace: ns } : {}) } : undefined;
+
+/** `pods "api-7d9f8b6c5d-"`: a controller creating a pod from its generateName — the ReplicaSet (or Job) is the name without the dash. */
+const creatorOf = (generated: string | undefined): MessageMatch['names'] => {
+  if (!generated) return undefined;
+  if (!generated.endsWith('-')) return { kind: 'Pod', name: generated };
+  const owner = generated.slice(0, -1);
+  return { kind: /-\d{8,}$/.test(owner) ? 'Job' : 'ReplicaSet', name: owner };
+};
+
+const RULES: readonly Rule[] = [
+  // ---- admission and controllers: pods refused before they exist ---------------------------
+  { id: 'service-account-missing', type: 'missing_service_account', confidence: 0.95,
+    re: /(?:pods? "([^"]*)" is forbidden: )?error looking up service account ([\w-]+)\/([\w.-]+): serviceaccounts? "([^"]+)" not found/,
+    cause: (m) => `service account ${m[4]} does not exist in namespace ${m[2]}`, facts: (m) => ({ serviceAccount: m[4]!, namespace: m[2]! }), names: (m) => creatorOf(m[1]) },
+  { id: 'service-account-missing-short', type: 'missing_service_account', confidence: 0.85,
+    re: /(?:pods? "([^"]*)" is forbidden: )?(?:serviceaccounts? "([^"]+)" not found|service account ([\w-]+)\/([\w.-]+) was not found)/,
+    cause: (m) => `service account ${m[2] ?? m[4]} does not exist${m[3] ? ` in namespace ${m[3]}` : ''}`, facts: (m) => ({ serviceAccount: (m[2] ?? m[4])!, ...(m[3] ? { namespace: m[3] } : {}) }), names: (m) => creatorOf(m[1]) },
+  { id: 'pod-security', type: 'admission_rejected', confidence: 0.95,
+    re: /(?:pods? "([^"]*)" is forbidden: )?violates PodSecurity "([^"]+)": ([^\n]+)/,
+    cause: (m) => `pods violate PodSecurity "${m[2]}": ${m[3]!.slice(0, 200)}`, facts: (m) => ({ policy: `PodSecurity ${m[2]}` }), names: (m) => creatorOf(m[1]) },
+  { id: 'psp', type: 'admission_rejected', confidence: 0.9,
+    re: /(?:pods? "([^"]*)" is forbidden: )?(?:unable to validate against any pod security policy|PodSecurityPolicy: unable to admit pod)(.*)/,
+    cause: (m) => `no PodSecurityPolicy admits the pods${m[2] ? `: ${m[2].replace(/^[:\s]+/, '').slice(0, 200)}` : ''}`, facts: () => ({ policy: 'PodSecurityPolicy' }), names: (m) => creatorOf(m[1]) },
+  { id: 'admission-webhook', type: 'admission_rejected', confidence: 0.93,
+    re: /(?:pods? "([^"]*)" is forbidden: )?admission webhook "([^"]+)" denied the request:?\s*([^\n]*)/,
+    cause: (m) => `admission webhook ${m[2]} denied the pods${m[3] ? `: ${m[3].slice(0, 200)}` : ''}`, facts: (m) => ({ policy: `webhook ${m[2]}` }), names: (m) => creatorOf(m[1]) },
+  { id: 'security-context-deny', type: 'admission_rejected', confidence: 0.88,
+    re: /(?:pods? "([^"]*)" is forbidden: )?(?:SecurityContext\.?\w* is forbidden|pod\.Spec\.SecurityContext\.\w+ is forbidden|securityContext\.\w+ is forbidden)(.*)/,
+    cause: (m) => `an admission policy forbids the pods' securityContext${m[2] ? `: ${m[2].slice(0, 160)}` : ''}`, names: (m) => creatorOf(m[1]) },
+  { id: 'quota-exceeded', type: 'resource_quota_exceeded', confidence: 0.95,
+    re: /(?:pods? "?([^"\s]*)"? is forbidden: )?exceeded quota: ([\w.-]+)(?:, requested: ([^,]+(?:,[^,]+=[^,]+)*?), used: ([^\n]+?), limited: ([^\n]+))?$/m,
+    cause: (m) => `ResourceQuota ${m[2]} is exceeded${m[3] ? ` (requested ${m[3]}, used ${m[4]}, limited ${m[5]})` : ''}`, facts: (m) => ({ quota: m[2]! }), names: (m) => creatorOf(m[1]) },
+  { id: 'quota-must-specify', type: 'resource_quota_exceeded', confidence: 0.93,
+    re: /(?:pods? "?([^"\s]*)"? is forbidden: )?failed quota: ([\w.-]+): must specify ([\w.,]+)/,
+    cause: (m) => `ResourceQuota ${m[2]} requires ${m[3]} on every container, and the pods do not set them`, facts: (m) => ({ quota: m[2]! }), names: (m) => creatorOf(m[1]) },
+  { id: 'limit-range', type: 'resource_quota_exceeded', confidence: 0.9,
+    re: /(?:pods? "?([^"\s]*)"? is forbidden: )?(maximum|minimum) (cpu|memory|ephemeral-storage|storage) usage per (Container|Pod|PersistentVolumeClaim) is ([\w.]+), but (request|limit) is ([\w.]+)/,
+    cause: (m) => `a LimitRange allows a ${m[2]} ${m[3]} of ${m[5]} per ${m[4]!.toLowerCase()}, but the ${m[6]} is ${m[7]}`, names: (m) => creatorOf(m[1]) },
+
+  // ---- scheduling ------------------------------------------------------------------------------
+  { id: 'too-many-pods', type: 'node_capacity_exhausted', confidence: 0.9,
+    re: /(\d+) (?:node\(s\) had )?(?:Too many pods|Insufficient pods)/, cause: (m) => `${m[1]} node(s) have no room for more pods (Too many pods: the pods-per-node limit is reached)` },
+  { id: 'insufficient-pods-autoscaler', type: 'node_capacity_exhausted', confidence: 0.8,
+    re: /\b(?:Too many pods|Insufficient pods)\b/, cause: () => 'the nodes have no room for more pods (the pods-per-node limit is reached)' },
+  { id: 'unbound-pvc', type: 'unschedulable_pvc', confidence: 0.9,
+    re: /pod has unbound (?:immediate )?PersistentVolumeClaims|persistentvolumeclaim "([^"]+)" not found/,
+    cause: (m) => (m[1] ? `PersistentVolumeClaim ${m[1]} does not exist` : 'a PersistentVolumeClaim the pod needs is not bound (no PersistentVolume matches it, or its storage class does not exist or has no provisioner, or no default storage class is set)'), facts: (m) => (m[1] ? { pvc: m[1] } : {}) },
+  { id: 'volume-node-affinity', type: 'unschedulable_pvc', confidence: 0.9,
+    re: /volume node affinity conflict/, cause: () => 'its volume is bound in a zone/node no schedulable node is in (volume node affinity conflict)' },
+  { id: 'insufficient-resources', type: 'unschedulable_insufficient_resources', confidence: 0.9,
+    re: /(?:(\d+) )?Insufficient ([\w./-]+)(?: \((\d+)\))?/, cause: (m) => `${m[1] ?? m[3] ?? 'the'} node(s) have insufficient ${m[2]} for its requests` },
+  { id: 'node-selector', type: 'unschedulable_node_selector', confidence: 0.88,
+    re: /(?:(\d+) )?node\(s\) didn't match (?:node selector|Pod's node affinity(?:\/selector)?)|MatchNodeSelector/, cause: (m) => `${m[1] ?? 'no'} node(s) match its node selector / required node affinity` },
+  { id: 'pod-affinity', type: 'unschedulable_affinity', confidence: 0.88,
+    re: /(?:(\d+) )?node\(s\) didn't (?:match|satisfy) (?:existing )?pods? (?:anti-)?affinity rules|didn't match pod topology spread constraints|MatchInterPodAffinity/, cause: (m) => `${m[1] ?? 'no'} node(s) satisfy its pod (anti-)affinity or topology spread rules` },
+  { id: 'taint', type: 'unschedulable_taint', confidence: 0.85,
+    re: /(?:(\d+) )?node\(s\) had (?:untolerated )?taints? \{([^}]*)\}|PodToleratesNodeTaints|node\(s\) had taints? that the pod didn't tolerate/, cause: (m) => (m[2] ? `${m[1] ?? ''} node(s) have taint {${m[2]}} that the pod does not tolerate`.trim() : 'nodes carry taints the pod does not tolerate'), facts: (m) => (m[2] ? { taint: m[2].replace(/:\s*$/, '').trim() } : {}) },
+
+  // ---- images, containers ---------------------------------------------------------------------
+  { id: 'run-as-non-root', type: 'security_context_rejected', confidence: 0.95,
+    re: /container has runAsNonRoot and image (?:has non-numeric user \(([^)]+)\)|will run as root)/, cause: (m) => (m[1] ? `runAsNonRoot is set but the image runs as non-numeric user ${m[1]}, which the kubelet cannot verify` : 'runAsNonRoot is set but the image runs as root') },
+  { id: 'image-pull', type: 'image_pull_error', confidence: 0.93,
+    re: /Failed to pull image "([^"]+)":?\s*(.*)|(?:Back-off|back-off) pulling image "([^"]+)"|pull access denied for ([\w./:@-]+)|Container image "([^"]+)" is not present with pull policy of Never|Failed to apply default image tag "([^"]+)"|couldn't parse image reference "([^"]+)"/,
+    cause: (m, text) => `image ${m[1] ?? m[3] ?? m[4] ?? m[5] ?? m[6] ?? m[7]} cannot be pulled: ${whyImagePullFailed(text)}`, facts: (m) => ({ image: (m[1] ?? m[3] ?? m[4] ?? m[5] ?? m[6] ?? m[7])! }) },
+  { id: 'image-pull-reason', type: 'image_pull_error', confidence: 0.75,
+    re: /\b(ErrImagePull|ImagePullBackOff|ErrImageNeverPull|InvalidImageName)\b/, cause: (m) => `the image cannot be pulled (${m[1]})` },
+  { id: 'missing-key', type: 'container_config_error', confidence: 0.93,
+    re: /couldn't find key ([\w.-]+) in (ConfigMap|Secret) ([\w-]+)\/([\w.-]+)/, cause: (m) => `key ${m[1]} is missing in ${m[2]!.toLowerCase()} ${m[4]}`, facts: (m) => (m[2] === 'Secret' ? { secret: m[4]!, key: m[1]! } : { configMap: m[4]!, key: m[1]! }) },
+  { id: 'missing-secret', type: 'container_config_error', confidence: 0.9,
+    re: /^(?:Error: )?secrets? "([^"]+)" not found|CreateContainerConfigError.*secrets? "([^"]+)" not found/, cause: (m) => `secret ${m[1] ?? m[2]} does not exist`, facts: (m) => ({ secret: (m[1] ?? m[2])! }) },
+  { id: 'missing-configmap', type: 'container_config_error', confidence: 0.9,
+    re: /^(?:Error: )?configmaps? "([^"]+)" not found|CreateContainerConfigError.*configmaps? "([^"]+)" not found/, cause: (m) => `configmap ${m[1] ?? m[2]} does not exist`, facts: (m) => ({ configMap: (m[1] ?? m[2])! }) },
+  { id: 'exec-not-found', type: 'bad_command', confidence: 0.93,
+    re: /exec: "([^"]+)": (?:executable file not found in \$PATH|stat \S+: no such file or directory)|exec (\S+): no such file or directory/, cause: (m) => `the command ${m[1] ?? m[2]} does not exist in the image`, facts: (m) => ({ file: (m[1] ?? m[2])! }) },
+  { id: 'exec-format', type: 'bad_command', confidence: 0.9,
+    re: /exec format error/, cause: () => 'the image\'s binary is built for another CPU architecture (exec format error)' },
+
+  // ---- volumes -----------------------------------------------------------------------------------
+  { id: 'mount-configmap-missing', type: 'volume_mount_failure', confidence: 0.93,
+    re: /MountVolume\.\w+ failed for volume "([^"]+)" : (?:configmaps?|configmap references non-existent config key)[^"]*"?([\w.-]*)"? not found/, cause: (m) => `configmap ${m[2] || m[1]} for volume ${m[1]} does not exist`, facts: (m) => ({ configMap: m[2] || m[1]! }) },
+  { id: 'mount-secret-missing', type: 'volume_mount_failure', confidence: 0.93,
+    re: /MountVolume\.\w+ failed for volume "([^"]+)" : secrets? "([^"]+)" not found/, cause: (m) => `secret ${m[2]} for volume ${m[1]} does not exist`, facts: (m) => ({ secret: m[2]! }) },
+  { id: 'mount-helper-missing', type: 'volume_mount_failure', confidence: 0.9,
+    re: /(?:mount failed: exit status 32[\s\S]*?)?(?:bad option; for several filesystems \(e\.g\. nfs, cifs\) you might need a \/sbin\/mount\.<type> helper program|mount(?:\.nfs)?: (?:wrong fs type|bad option)|mount\.nfs: No such file or directory|executable file not found in \$PATH.*mount)/,
+    cause: () => 'the node cannot mount it: the filesystem\'s mount helper (e.g. nfs-common / mount.nfs) is missing on the node' },
+  { id: 'mount-failed', type: 'volume_mount_failure', confidence: 0.85,
+    re: /MountVolume\.\w+ failed for volume "([^"]+)"\s*:\s*(.+)/, cause: (m) => `volume ${m[1]} cannot be mounted: ${m[2]!.slice(0, 200)}` },
+  { id: 'multi-attach', type: 'volume_mount_failure', confidence: 0.9,
+    re: /Multi-Attach error for volume "([^"]+)"/, cause: (m) => `volume ${m[1]} is already attached to another node (Multi-Attach)` },
+  { id: 'attach-failed', type: 'volume_mount_failure', confidence: 0.85,
+    re: /AttachVolume\.Attach failed for volume "([^"]+)"\s*:\s*(.+)/, cause: (m) => `attaching volume ${m[1]} failed: ${m[2]!.slice(0, 200)}` },
+  { id: 'mount-timeout', type: 'volume_mount_failure', confidence: 0.7,
+    re: /Unable to (?:attach or )?mount volumes for pod [^:]*: timed? ?out (?:expired )?waiting for (?:the condition|volumes to attach(?:\/| or )mount)[^\n]*?(?:unmounted volumes=\[([^\]]*)\])?|unmounted volumes=\[([^\]]*)\]/,
+    cause: (m) => `volumes [${m[1] ?? m[2] ?? '?'}] were not mounted in time (the mount itself failed; its own error is in the kubelet log or earlier events)` },
+
+  // ---- storage provisioning ----------------------------------------------------------------------
+  { id: 'storage-class-missing', type: 'pvc_provisioning_failure', confidence: 0.93,
+    re: /storageclass\.storage\.k8s\.io "([^"]+)" not found/, cause: (m) => `storage class ${m[1]} does not exist`, facts: (m) => ({ storageClass: m[1]! }) },
+  { id: 'no-storage-class', type: 'pvc_provisioning_failure', confidence: 0.9,
+    re: /no persistent volumes available for this claim and no storage class is set/, cause: () => 'no PersistentVolume matches the claim and it sets no storage class (and the cluster has no default storage class)' },
+  { id: 'provisioning-failed', type: 'pvc_provisioning_failure', confidence: 0.88,
+    re: /[Ff]ailed to provision volume with StorageClass "([^"]+)": (.+)/, cause: (m) => `provisioning with storage class ${m[1]} fails: ${m[2]!.slice(0, 200)}`, facts: (m) => ({ storageClass: m[1]! }) },
+
+  // ---- nodes and eviction ------------------------------------------------------------------------
+  { id: 'evicted-low-resource', type: 'evicted', confidence: 0.93,
+    re: /The node was low on resource: ([\w-]+)\.(?:\s*Threshold quantity: (\S+), available: (\S+)\.)?(?:\s*Container ([\w.-]+) was using (\S+?),? (?:which exceeds its request of|request is) (\S+?)[,.]?(?:\s|$))?/,
+    cause: (m) => `the node was low on ${m[1]}${m[4] ? `; container ${m[4]} was using ${m[5]} against a request of ${m[6]}` : ''}` },
+  { id: 'evicted-condition', type: 'evicted', confidence: 0.88,
+    re: /The node had condition: \[(\w+)\]/, cause: (m) => `the node had condition ${m[1]}`, facts: (m) => ({ pressure: m[1]! }) },
+  { id: 'evicted-ephemeral', type: 'evicted', confidence: 0.9,
+    re: /(?:Pod|Container) ephemeral local storage usage exceeds|Usage of EmptyDir volume "([^"]+)" exceeds the limit/, cause: () => 'its ephemeral-storage use exceeded its limit' },
+  { id: 'node-pressure', type: 'node_pressure', confidence: 0.88,
+    re: /\b(DiskPressure|MemoryPressure|PIDPressure)\b|node\(s\) had (?:untolerated )?taint \{node\.kubernetes\.io\/(disk|memory|pid)-pressure|kubelet has (disk|memory|insufficient PID|sufficient) pressure|(?:Disk usage on image filesystem|image filesystem) is at \d+% which is over the high threshold|EvictionThresholdMet|Attempting to reclaim (ephemeral-storage|memory|nodefs|imagefs)|failed to garbage collect required amount of images|FreeDiskSpaceFailed/,
+    cause: (m, text) => {
+      const kind = m[1] ?? (m[2] ? `${m[2].charAt(0).toUpperCase()}${m[2].slice(1)}Pressure` : /image filesystem|garbage collect|ephemeral|nodefs|imagefs|disk/i.test(text) ? 'DiskPressure' : /memory/i.test(text) ? 'MemoryPressure' : 'pressure');
+      return `the node reports ${kind}`;
+    } },
+  { id: 'node-not-ready', type: 'node_not_ready', confidence: 0.88,
+    re: /NodeNotReady|Kubelet stopped posting node status|PLEG is not healthy|container runtime is down|runtime network not ready|NetworkPluginNotReady|network plugin is not ready|Node is not ready|node\(s\) were (?:not ready|unschedulable)|had taint \{node\.kubernetes\.io\/(?:not-ready|unreachable)/,
+    cause: (m) => `the node is not ready (${m[0].slice(0, 80)})` },
+
+  // ---- workloads, jobs, autoscaling ---------------------------------------------------------------
+  { id: 'job-backoff', type: 'job_failed', confidence: 0.8,
+    re: /Job has reached the specified backoff limit|BackoffLimitExceeded/, cause: () => 'the job reached its backoff limit' },
+  { id: 'job-deadline', type: 'job_failed', confidence: 0.8,
+    re: /Job was active longer than specified deadline|DeadlineExceeded/, cause: () => 'the job ran longer than its activeDeadlineSeconds' },
+  { id: 'cronjob-missed', type: 'job_failed', confidence: 0.85,
+    re: /[Tt]oo many missed start times|Cannot determine if job needs to be started/, cause: () => 'the CronJob missed too many start times and stopped creating Jobs (startingDeadlineSeconds / controller clock)' },
+  { id: 'progress-deadline', type: 'rollout_stuck', confidence: 0.7, symptom: true,
+    re: /ProgressDeadlineExceeded|has timed out progressing/, cause: (m, text) => `the rollout is stuck (${text.slice(0, 160)})` },
+  { id: 'hpa-missing-request', type: 'hpa_not_scaling', confidence: 0.93,
+    re: /missing request for (cpu|memory)(?: on container ([\w.-]+))?(?: in pod ([\w.-]+)\/([\w.-]+))?/, cause: (m) => `container ${m[2] ?? '?'} has no ${m[1]} request, so the HPA cannot compute utilization` },
+  { id: 'hpa-no-metrics', type: 'hpa_not_scaling', confidence: 0.88,
+    re: /unable to (?:get|fetch) metrics (?:for resource \w+|from (?:resource )?metrics API)[^\n]*|no metrics returned from (?:resource )?metrics API|the server could not find the requested resource \(get pods\.metrics\.k8s\.io\)|failed to get (cpu|memory) utilization/,
+    cause: (m) => `the HPA cannot read metrics (${m[0].slice(0, 120)}): is metrics-server running?` },
+
+  // ---- ingress ------------------------------------------------------------------------------------
+  { id: 'ingress-class-invalid', type: 'ingress_misconfigured', confidence: 0.9,
+    re: /ingress does not contain a valid IngressClass|Ignoring ingress because of error while validating ingress class|ingressClassName "?([\w.-]+)"? (?:not found|does not exist)|no IngressClass/i,
+    cause: (m) => (m[1] ? `ingress class ${m[1]} does not exist` : 'the ingress names no IngressClass the controller serves (set spec.ingressClassName, or mark a default class)'), facts: (m) => (m[1] ? { ingressClass: m[1] } : {}) },
+  { id: 'ingress-cross-namespace', type: 'ingress_misconfigured', confidence: 0.9,
+    re: /cross[- ]namespace|allowCrossNamespace|parent resource namespace/i, cause: () => 'the route refers to a service in another namespace and cross-namespace references are disabled (allowCrossNamespace)' },
+  { id: 'ingress-backend-missing', type: 'ingress_misconfigured', confidence: 0.85,
+    re: /[Ss]ervice "?([\w.-]+\/)?([\w.-]+)"? (?:does not exist|not found)[^\n]*(?:ingress|backend)|(?:ingress|backend)[^\n]*[Ss]ervice "?([\w.-]+\/)?([\w.-]+)"? (?:does not exist|not found)/,
+    cause: (m) => `the ingress backend service ${m[2] ?? m[4]} does not exist`, facts: (m) => ({ service: (m[2] ?? m[4])! }) },
+
+  // ---- services ------------------------------------------------------------------------------------
+  { id: 'service-no-active-endpoint', type: 'service_no_endpoints', confidence: 0.85,
+    re: /[Ss]ervice "?([\w.-]+\/)?([\w.-]+)"? does not have any active [Ee]ndpoints?|no (?:healthy )?endpoints? (?:available )?for service "?([\w.-]+\/)?([\w.-]+)"?/,
+    cause: (m) => `service ${m[2] ?? m[4]} has no ready endpoints: no ready pod matches its selector`, facts: (m) => ({ service: (m[2] ?? m[4])! }),
+    names: (m) => ({ kind: 'Service', name: (m[2] ?? m[4])!, ...((m[1] ?? m[3]) ? { namespace: (m[1] ?? m[3])!.slice(0, -1) } : {}) }) },
+
+  // ---- probes ---------------------------------------------------------------------------------------
+  { id: 'probe-remote-timeout', type: 'unknown', confidence: 0.5,
+    re: /(Liveness|Readiness|Startup) probe failed: command timed out: "([^"]*?(?:--server|--host|-h|https?:\/\/)\s*([\w.-]+\.[\w.-]+(?::\d+)?)[^"]*)"/,
+    cause: (m) => `its ${m[1]!.toLowerCase()} probe calls ${m[3]} and times out: that dependency does not answer from this pod (it is down, or DNS or a NetworkPolicy blocks the way)`, facts: (m) => ({ host: m[3]!.split(':')[0]! }) },
+  { id: 'probe-http-5xx', type: 'unknown', confidence: 0.5,
+    re: /(Liveness|Readiness|Startup) probe failed: HTTP probe failed with statuscode: (5\d\d)/,
+    cause: (m) => `its ${m[1]!.toLowerCase()} probe gets HTTP ${m[2]}: the application reports itself unhealthy (its own checks fail, most often a dependency such as its database); the probe itself works, the application's logs say which check fails` },
+  { id: 'probe-http-404', type: 'probe_failure', confidence: 0.85,
+    re: /(Liveness|Readiness|Startup) probe failed: HTTP probe failed with statuscode: (404|401|403)/,
+    cause: (m) => `its ${m[1]!.toLowerCase()} probe gets HTTP ${m[2]}: the probe's path or port is wrong (the application does not serve that health endpoint there)` },
+  { id: 'probe-timeout', type: 'probe_failure', confidence: 0.82,
+    re: /(Liveness|Readiness|Startup) probe failed: (?:command "([^"]+)" timed out|.*(?:context deadline exceeded|Client\.Timeout exceeded|timed out|timeout))/,
+    cause: (m) => `its ${m[1]!.toLowerCase()} probe times out${m[2] ? ` (${m[2]})` : ''}: the probe's timeoutSeconds is shorter than the check takes, or the container is too slow to answer` },
+  { id: 'probe-failed', type: 'probe_failure', confidence: 0.75,
+    re: /(Liveness|Readiness|Startup) probe failed: (.*)/, cause: (m) => `its ${m[1]!.toLowerCase()} probe fails: ${m[2]!.slice(0, 200)}` },
+
+  // ---- runtime symptoms (never a root cause on their own) -----------------------------------------
+  { id: 'oom-kill', type: 'oom_killed', confidence: 0.9,
+    re: /\bOOMKill(?:ed|ing)\b|Memory cgroup out of memory: Kill(?:ed)? process \d+ \(([^)]+)\)|System OOM encountered|oom-kill(?:er)?:.*task=([\w.-]+)/,
+    cause: (m) => `the kernel OOM killer killed ${m[1] ?? m[2] ? `process ${m[1] ?? m[2]}` : 'the container'} (memory limit reached)` },
+  { id: 'back-off-restarting', type: 'crash_loop', confidence: 0.5, symptom: true,
+    re: /Back-off restarting failed container|CrashLoopBackOff/, cause: () => 'the container keeps crashing (back-off restarting failed container)' },
+];
+
+/** `pod "api_default(uid)"`, `pod="default/api"`, `Successfully assigned default/api to node`. */
+const NAMED_POD: readonly RegExp[] = [
+  /pod(?:s)? "([\w.-]+)_([\w-]+)\(/,
+  /pod="?([\w-]+)\/([\w.-]+)"?/,
+  /Successfully assigned ([\w-]+)\/([\w.-]+) to /,
+];
+
+export function namedPodIn(text: string): MessageMatch['names'] {
+  for (const [i, re] of NAMED_POD.entries()) {
+    const m = re.exec(text);
+    if (m) return i === 0 ? podRef(m[2], m[1]) : podRef(m[1], m[2]);
+  }
+  return undefined;
+}
+
+export function matchMessage(text: string): MessageMatch | undefined {
+  for (const rule of RULES) {
+    const m = rule.re.exec(text);
+    if (!m) continue;
+    const names = rule.names?.(m) ?? namedPodIn(text);
+    return {
+      rule: rule.id,
+      type: rule.type,
+      cause: rule.cause(m, text),
+      confidence: rule.confidence,
+      facts: rule.facts?.(m) ?? {},
+      ...(rule.symptom ? { symptom: true } : {}),
+      ...(names ? { names } : {}),
+    };
+  }
+  return undefined;
+}
+
+/** `Error from server (NotFound): pods "x" not found` and its relatives: what the person asked for is not there. */
+export function notFoundIn(text: string): { kind: string; name: string } | undefined {
+  const m = /\b([a-z]+(?:\.[a-z.]+)?) "([^"]+)" not found/.exec(text);
+  const kind = m ? resolveKind(m[1]!) : undefined;
+  return kind && m ? { kind, name: m[2]! } : undefined;
+}

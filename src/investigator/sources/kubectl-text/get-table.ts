@@ -1,0 +1,179 @@
+import { kindOf, resolveKind } from '../../cluster/kinds.js';
+import { parseTable } from './describe-tree.js';
+import { present } from './describe-values.js';
+
+/**
+ * `kubectl get` tables (pods, nodes, deployments, replicasets, statefulsets, daemonsets, jobs,
+ * services, endpoints, pvcs, pvs, hpas, ingresses; `-A`, `-o wide`, `kubectl get all` with
+ * `kind/name` in the NAME column), with or without their header line → partial objects.
+ * A table shows less than the object: what it shows is kept, nothing is invented, and each
+ * object is marked as read from a table so analyzers know its status is a summary.
+ */
+type Raw = Record<string, unknown>;
+
+export const TABLE_ANNOTATION = 'syntra.dev/evidence';
+
+/** NAME READY STATUS RESTARTS AGE — the columns that make a row a pod row, header or not. */
+const POD_ROW = /^\s*(?:([a-z0-9][a-z0-9.-]*)\s+)?((?:pod\/)?[a-z0-9][a-z0-9.-]*)\s+(\d+\/\d+)\s+([A-Za-z][\w:/-]*)\s+(\d+(?:\s+\([^)]*\))?)\s+(\S+)(?:\s+(\S+)\s+(\S+))?/;
+
+export const isPodRow = (line: string): boolean => POD_ROW.test(line) && !/^\s*NAME\s/.test(line);
+
+type Row = Record<string, string>;
+
+function kindOfTable(header: string[], rows: Row[], command: string | undefined): string | undefined {
+  const has = (...cols: string[]) => cols.every((c) => header.includes(c));
+  const prefixed = rows.map((r) => /^([a-z.]+)\//.exec(r.NAME ?? '')?.[1]).find(Boolean);
+  if (prefixed) return resolveKind(prefixed);
+  const fromCommand = /\bget\s+([a-z.,]+)/.exec(command ?? '')?.[1]?.split(',')[0];
+  if (fromCommand && kindOf(fromCommand) && fromCommand !== 'all') return resolveKind(fromCommand);
+  if (has('READY', 'STATUS', 'RESTARTS')) return 'Pod';
+  if (has('STATUS', 'ROLES', 'VERSION')) return 'Node';
+  if (has('UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR')) return 'DaemonSet';
+  if (has('READY', 'UP-TO-DATE', 'AVAILABLE')) return 'Deployment';
+  if (has('DESIRED', 'CURRENT', 'UP-TO-DATE', 'AVAILABLE')) return 'Deployment';
+  if (has('DESIRED', 'CURRENT', 'READY')) return 'ReplicaSet';
+  if (has('REFERENCE', 'TARGETS')) return 'HorizontalPodAutoscaler';
+  if (has('TYPE', 'CLUSTER-IP')) return 'Service';
+  if (has('ENDPOINTS')) return 'Endpoints';
+  if (has('RECLAIM POLICY') || has('CLAIM', 'CAPACITY')) return 'PersistentVolume';
+  if (has('STATUS', 'VOLUME', 'CAPACITY')) return 'PersistentVolumeClaim';
+  if (has('COMPLETIONS')) return 'Job';
+  if (has('SCHEDULE', 'SUSPEND')) return 'CronJob';
+  if (has('HOSTS', 'ADDRESS')) return 'Ingress';
+  if (has('READY', 'AGE') && header.length <= 4) return 'StatefulSet';
+  return undefined;
+}
+
+const fraction = (v: string | undefined): [number, number] | undefined => {
+  const m = /^(\d+)\/(\d+)$/.exec(v ?? '');
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+};
+
+function meta(row: Row, namespace: string | undefined): Raw {
+  const name = (row.NAME ?? '').replace(/^[a-z.]+\//, '');
+  const ns = row.NAMESPACE || namespace;
+  return { name, ...(ns ? { namespace: ns } : {}), annotations: { [TABLE_ANNOTATION]: 'kubectl get table' } };
+}
+
+const WAITING = /^(?:Init:)?(CrashLoopBackOff|ImagePullBackOff|ErrImagePull|CreateContainerConfigError|CreateContainerError|RunContainerError|InvalidImageName|ContainerCreating|PodInitializing|ErrImageNeverPull)$/;
+const TERMINATED = /^(?:Init:)?(Error|OOMKilled|Completed|ContainerCannotRun|DeadlineExceeded|StartError|ContainerStatusUnknown)$/;
+
+/** A pod row → a pod whose container states are what the STATUS column says (one synthetic container). */
+function podFromRow(row: Row, namespace: string | undefined): Raw {
+  const status = row.STATUS ?? '';
+  const ready = fraction(row.READY) ?? [0, 1];
+  const restarts = Number(/^(\d+)/.exec(row.RESTARTS ?? '0')?.[1] ?? 0);
+  const init = status.startsWith('Init:');
+  const waiting = WAITING.exec(status)?.[1];
+  const terminated = TERMINATED.exec(status)?.[1];
+  const phase = status === 'Running' || (ready[0] > 0 && !waiting) ? 'Running' : status === 'Completed' ? 'Succeeded'
+    : ['Pending', 'ContainerCreating', 'PodInitializing'].includes(status) || init || waiting === 'ImagePullBackOff' || waiting === 'ErrImagePull' || waiting === 'CreateContainerConfigError' ? 'Pending'
+      : ['Failed', 'Evicted', 'Error', 'OOMKilled', 'ContainerStatusUnknown'].includes(status) ? 'Failed' : status === 'Unknown' ? 'Unknown' : waiting ? 'Running' : undefined;
+  const containers = Array.from({ length: Math.max(1, ready[1]) }, (_, i) => ({
+    name: ready[1] > 1 ? `container-${i + 1}` : '(container)',
+    ready: i < ready[0],
+    restartCount: i === 0 ? restarts : 0,
+    image: '',
+    imageID: '',
+    state: i < ready[0] ? { running: {} } : waiting && !init ? { waiting: { reason: waiting } } : terminated && !init ? { terminated: { exitCode: terminated === 'Completed' ? 0 : 1, reason: terminated } } : {},
+    ...(i === 0 && restarts > 0 && terminated === 'OOMKilled' ? { lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } } : {}),
+  }));
+  const node = present(row.NODE);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: meta(row, namespace),
+    spec: { containers: containers.map((c) => ({ name: c.name })), ...(node ? { nodeName: node } : {}) },
+    status: {
+      ...(phase ? { phase } : {}),
+      ...(status === 'Evicted' ? { reason: 'Evicted' } : {}),
+      ...(present(row.IP) ? { podIP: row.IP } : {}),
+      conditions: [{ type: 'Ready', status: ready[0] === ready[1] && phase === 'Running' ? 'True' : 'False' }],
+      containerStatuses: init ? [] : containers,
+      ...(init ? { initContainerStatuses: [{ name: '(init container)', ready: false, restartCount: restarts, image: '', imageID: '', state: waiting ? { waiting: { reason: waiting } } : terminated ? { terminated: { exitCode: 1, reason: terminated } } : { running: {} } }] } : {}),
+    },
+  };
+}
+
+function objectFromRow(kind: string, row: Row, namespace: string | undefined): Raw | undefined {
+  const metadata = meta(row, namespace);
+  const spec = kindOf(kind);
+  if (!spec) return undefined;
+  const base = { apiVersion: spec.apiVersion, kind, metadata };
+  switch (kind) {
+    case 'Pod':
+      return podFromRow(row, namespace);
+    case 'Node': {
+      const status = row.STATUS ?? '';
+      const ready = status.split(',')[0];
+      return { ...base, spec: { ...(status.includes('SchedulingDisabled') ? { unschedulable: true } : {}) }, status: { conditions: [{ type: 'Ready', status: ready === 'Ready' ? 'True' : ready === 'NotReady' ? 'False' : 'Unknown' }], nodeInfo: { kubeletVersion: row.VERSION ?? '' } } };
+    }
+    case 'Deployment': {
+      const ready = fraction(row.READY);
+      const desired = ready?.[1] ?? Number(row.DESIRED ?? 0);
+      return { ...base, spec: { replicas: desired }, status: { readyReplicas: ready?.[0] ?? Number(row.CURRENT ?? 0), availableReplicas: Number(row.AVAILABLE ?? ready?.[0] ?? 0), updatedReplicas: Number(row['UP-TO-DATE'] ?? 0) } };
+    }
+    case 'StatefulSet': {
+      const ready = fraction(row.READY) ?? [0, 0];
+      return { ...base, spec: { replicas: ready[1] }, status: { readyReplicas: ready[0], replicas: ready[1] } };
+    }
+    case 'ReplicaSet':
+      return { ...base, spec: { replicas: Number(row.DESIRED ?? 0) }, status: { replicas: Number(row.CURRENT ?? 0), readyReplicas: Number(row.READY ?? 0) } };
+    case 'DaemonSet':
+      return { ...base, status: { desiredNumberScheduled: Number(row.DESIRED ?? 0), currentNumberScheduled: Number(row.CURRENT ?? 0), numberReady: Number(row.READY ?? 0), numberAvailable: Number(row.AVAILABLE ?? 0), updatedNumberScheduled: Number(row['UP-TO-DATE'] ?? 0), numberMisscheduled: 0 } };
+    case 'Service':
+      return { ...base, spec: { type: row.TYPE, clusterIP: row['CLUSTER-IP'], ports: (row['PORT(S)'] ?? '').split(',').map((p) => /^(\d+)(?::(\d+))?\/(\w+)/.exec(p.trim())).filter((m): m is RegExpExecArray => m !== null).map((m) => ({ port: Number(m[1]), ...(m[2] ? { nodePort: Number(m[2]) } : {}), protocol: m[3] })) } };
+    case 'Endpoints': {
+      const addresses = (present(row.ENDPOINTS) ?? '').split(',').map((a) => /^([\d.]+):(\d+)/.exec(a.trim())).filter((m): m is RegExpExecArray => m !== null);
+      return { ...base, subsets: addresses.length > 0 ? [{ addresses: addresses.map((m) => ({ ip: m[1] })), ports: [{ port: Number(addresses[0]![2]) }] }] : [] };
+    }
+    case 'PersistentVolumeClaim':
+      return { ...base, spec: { ...(present(row.STORAGECLASS) ? { storageClassName: row.STORAGECLASS } : {}), ...(present(row.VOLUME) ? { volumeName: row.VOLUME } : {}) }, status: { phase: row.STATUS } };
+    case 'PersistentVolume':
+      return { ...base, spec: { ...(present(row.STORAGECLASS) ? { storageClassName: row.STORAGECLASS } : {}) }, status: { phase: row.STATUS } };
+    case 'HorizontalPodAutoscaler': {
+      const [refKind, refName] = (row.REFERENCE ?? '').split('/');
+      return {
+        ...base,
+        metadata: { ...metadata, annotations: { ...(metadata.annotations as Raw), 'syntra.dev/table-targets': row.TARGETS ?? '' } },
+        spec: { scaleTargetRef: { kind: refKind, name: refName }, minReplicas: Number(row.MINPODS ?? 1), maxReplicas: Number(row.MAXPODS ?? 0) },
+        status: { currentReplicas: Number(row.REPLICAS ?? 0), desiredReplicas: Number(row.REPLICAS ?? 0) },
+      };
+    }
+    case 'Job': {
+      const c = fraction(row.COMPLETIONS);
+      return { ...base, spec: { ...(c ? { completions: c[1] } : {}) }, status: { ...(c ? { succeeded: c[0] } : {}) } };
+    }
+    case 'Ingress':
+      return { ...base, spec: { ...(present(row.CLASS) ? { ingressClassName: row.CLASS } : {}), rules: (present(row.HOSTS) ?? '').split(',').filter((h) => h && h !== '*').map((host) => ({ host })) } };
+    default:
+      return base;
+  }
+}
+
+/** A table with its header line; rows that fit no column layout are returned as left over. */
+export function parseGetTable(lines: string[], namespace: string | undefined, command: string | undefined): { objects: Raw[]; kind?: string } {
+  const rows = parseTable(lines);
+  const header = (lines.find((l) => l.trim() !== '') ?? '').trim().split(/\s{2,}|\t+/);
+  // `kubectl get all` prints one table per kind, each with `kind/name` names.
+  const objects: Raw[] = [];
+  let kind: string | undefined;
+  for (const row of rows) {
+    const k = resolveKind(/^([a-z.]+)\//.exec(row.NAME ?? '')?.[1] ?? '') ?? kindOfTable(header, rows, command);
+    kind ??= k;
+    const obj = k ? objectFromRow(k, row, namespace) : undefined;
+    if (obj) objects.push(obj);
+  }
+  return { objects, ...(kind ? { kind } : {}) };
+}
+
+/** Pod rows without a header (a `grep` of `kubectl get pods`). */
+export function parsePodRows(lines: string[], namespace: string | undefined): Raw[] {
+  const out: Raw[] = [];
+  for (const line of lines) {
+    const m = POD_ROW.exec(line);
+    if (!m) continue;
+    out.push(podFromRow({ ...(m[1] ? { NAMESPACE: m[1] } : {}), NAME: m[2]!, READY: m[3]!, STATUS: m[4]!, RESTARTS: m[5]!, AGE: m[6]!, ...(m[7] ? { IP: m[7] } : {}), ...(m[8] ? { NODE: m[8] } : {}) }, namespace));
+  }
+  return out;
+}
