@@ -41,22 +41,22 @@ const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
 export const isIp = (host: string | undefined): boolean => host !== undefined && (IPV4.test(host) || /^[\da-f]*:[\da-f:]+$/i.test(host));
 
 /**
- * One host:port as runtimes print it: `db:5432`, `[::1]:5432`, `"db" port 5432`, and the
- * `name/ip:port` of netty and Kafka (`setest01/127.0.0.1:9092`, `/127.0.0.1:6379`).
+ * One host:port as runtimes print it: `db:5432`, `[::1]:5432`, `"db" port 5432`, netcat's
+ * `db (10.0.0.5) port 5432`, and the `name/ip:port` of netty and Kafka (`setest01/127.0.0.1:9092`).
  */
 export function parseHostPort(raw: string): HostPort {
-  const m = /^(?:([\w.-]*)\/)?"?\[?([\w.:-]+?)\]?"?(?::| port )(\d{1,5})$/.exec(raw.trim());
+  const m = /^(?:([\w.-]*)\/)?"?\[?([\w.:-]+?)\]?"?(?: \(([\da-fA-F.:]+)\))?(?::| port )(\d{1,5})$/.exec(raw.trim());
   if (!m) {
     const bare = raw.trim().replace(/^["'[(]+|["')\]]+$/g, '');
     return bare ? { host: bare } : {};
   }
-  const [, name, host, port] = m;
+  const [, name, host, ip, port] = m;
   if (name && host && name !== host) return { host: name, address: host, port: Number(port) };
-  return { ...(host ? { host } : {}), port: Number(port) };
+  return { ...(host ? { host } : {}), ...(ip && ip !== host ? { address: ip } : {}), port: Number(port) };
 }
 
 /** A regex source for one host:port as clients print it (see parseHostPort), captured as group `hp`. */
-export const HOST_PORT_GROUP = String.raw`(?<hp>(?:[\w.-]*\/)?"?(?:\[[\da-fA-F:]+\]|[\w.-]+)"?(?::| port )\d{1,5})(?!\d)`;
+export const HOST_PORT_GROUP = String.raw`(?<hp>(?:[\w.-]*\/)?"?(?:\[[\da-fA-F:]+\]|[\w.-]+)"?(?: \([\da-fA-F.:]+\))?(?::| port )\d{1,5})(?!\d)`;
 
 const URL_HOST = /\b(?:https?|postgres(?:ql)?|mysql|redis|amqp|mongodb|grpc|tcp|fastcgi|wss?):\/\/(?:[^@\s/]*@)?(\[[\da-f:]+\]|[a-z0-9][\w.-]*)(?::(\d{1,5}))?/i;
 // host:port where the host is a DNS name with a letter or a dotted IPv4; excludes clock times like 10:23:45.
