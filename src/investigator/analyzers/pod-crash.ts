@@ -36,6 +36,8 @@ export function logSummary(match: ContainerLogMatch): string {
   switch (match.type) {
     case 'dependency_unreachable':
       return target ? `cannot connect to ${target}` : 'cannot connect to a dependency';
+    case 'dependency_slow':
+      return `waits on a slow dependency${target ? `, ${target}` : ''}: ${f.detail ?? 'timed out'}`;
     case 'dns_resolution_failure':
       return target ? `cannot resolve host ${f.host}` : 'DNS resolution fails';
     case 'tls_certificate_error':
@@ -82,7 +84,7 @@ export function logFinding(input: CrashInput, match: ContainerLogMatch): Analyze
       ...(sa ? { serviceAccount: sa } : {}),
       ...(view.spec?.image ? { image: view.spec.image } : {}),
     },
-    links: { ...nodeLink(p), ...(f.host && (match.type === 'dependency_unreachable' || match.type === 'dns_resolution_failure') ? { dependency: { host: f.host, ...(f.port ? { port: f.port } : {}) } } : {}) },
+    links: { ...nodeLink(p), ...(f.host && (match.type === 'dependency_unreachable' || match.type === 'dns_resolution_failure' || match.type === 'dependency_slow') ? { dependency: { host: f.host, ...(f.port ? { port: f.port } : {}) } } : {}) },
   });
 }
 

@@ -1,10 +1,18 @@
 import type { ContainerLog } from '../cluster/snapshot.js';
-import { stripTimestamp, type LogFacts } from './extract.js';
+import { isIp, stripTimestamp, type HostPort, type LogFacts } from './extract.js';
 import { LOG_PATTERNS, type LogCauseType, type LogPattern } from './patterns.js';
+import { intentIn, isHarmless, isRetryNotice, sameDependency, successIn } from './signals.js';
 
 /**
- * Log classification: the last failing line decides (the failure right before the exit), so an
- * older failure that was fixed does not mask the newer one that explains the current state.
+ * Log classification. The last failing line decides (the failure right before the exit), so an
+ * older failure that was fixed does not mask the newer one that explains the current state, with
+ * three refinements:
+ * - a connection failure followed by a success for the same dependency was retried and is not a
+ *   cause; one announced retry ("not ready yet, waiting") is a wait, two without success are a failure;
+ * - when the decisive line only says the process crashed (an exception, panic or exit status), a
+ *   specific cause in the same failure, just before it, wins;
+ * - a failure without names takes them from the lines around it (an earlier line of the same
+ *   cause, the host a wait loop announced).
  */
 export interface LogMatch {
   type: LogCauseType;
@@ -14,17 +22,26 @@ export interface LogMatch {
   /** The exact line that matched, as logged (timestamp included). */
   line: string;
   lineIndex: number;
-  /** The line plus the continuation lines that carry its facts (libpq host/port, goroutine header). */
+  /** The line plus the continuation lines that carry its facts (libpq host/port, goroutine header, the crash it caused). */
   evidenceLines: string[];
   facts: LogFacts;
+  /** Lines of the stream that report the same failure (same cause and, when named, the same host, variable or file). */
+  occurrences: number;
 }
 
-// Cheap gate before the pattern table: most log lines (access logs, info) mention none of these.
-const MAY_MATCH =
-  /refused|timed? ?out|ENOTFOUND|EAI_AGAIN|no such|not found|error|exception|panic|fatal|denied|forbidden|x509|certif|PKIX|SSL|memory|not set|must be set|required|missing|KeyError|placeholder|secret_key_base|Unhandled|Uncaught|EACCES|ECONN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|resol|host|exec|not known|CRITICAL|level|Parameter/i;
+// Each family's keywords together: a line none of them admits is skipped by the whole family.
+const FAMILY_KEYWORDS = new Map<LogCauseType, RegExp>(
+  [...new Set(LOG_PATTERNS.map((p) => p.type))].map((t) => [t, new RegExp(LOG_PATTERNS.filter((p) => p.type === t).map((p) => `(?:${p.keywords.source})`).join('|'), 'i')]),
+);
 
 const STACK_FRAME = /^\s+(?:at |File "|\.\.\. \d+ more|[\w./-]+\.go:\d+)/;
+// Lines inside one failure that do not count towards its extent: frames, indented detail, chain markers.
+const PART_OF_TRACE = /^(?:\s|Traceback \(most recent call last\)|The above exception|During handling of the above|Caused by:\s*$|goroutine \d+ \[|$)/;
 const CONTEXT_WINDOW = 8;
+/** How many lines before a crash line still belong to the same failure. */
+const FAILURE_WINDOW = 6;
+const CONNECTION: ReadonlySet<LogCauseType> = new Set(['dependency_unreachable', 'dns_resolution_failure', 'dependency_slow', 'tls_certificate_error']);
+const DEPENDENCY: ReadonlySet<LogCauseType> = new Set(['dependency_unreachable', 'dns_resolution_failure', 'dependency_slow']);
 
 interface LineMatch {
   pattern: LogPattern;
@@ -32,11 +49,20 @@ interface LineMatch {
 }
 
 export function matchLine(line: string): LineMatch | undefined {
-  if (!MAY_MATCH.test(line)) return undefined;
   const text = stripTimestamp(line);
+  // Each family's keywords once, then the keywords of its patterns: a line rarely concerns more than two families.
+  const admitted = new Map<LogCauseType, boolean>();
   for (const pattern of LOG_PATTERNS) {
-    const m = pattern.regex.exec(text);
-    if (m) return { pattern, m };
+    let family = admitted.get(pattern.type);
+    if (family === undefined) {
+      family = FAMILY_KEYWORDS.get(pattern.type)!.test(text);
+      admitted.set(pattern.type, family);
+    }
+    if (!family || !pattern.keywords.test(text)) continue;
+    for (const regex of pattern.regexes) {
+      const m = regex.exec(text);
+      if (m) return isHarmless(text) ? undefined : { pattern, m };
+    }
   }
   return undefined;
 }
@@ -59,6 +85,7 @@ function continuation(lines: readonly string[], i: number): string[] {
 }
 
 const hasNames = (f: LogFacts): boolean => Boolean(f.host || f.envVar || f.file || f.user);
+const needsNames = (m: LogMatch): boolean => !hasNames(m.facts) || (DEPENDENCY.has(m.type) && isIp(m.facts.host));
 
 function toMatch(lines: readonly string[], i: number, lm: LineMatch): LogMatch {
   const line = lines[i]!;
@@ -73,16 +100,85 @@ function toMatch(lines: readonly string[], i: number, lm: LineMatch): LogMatch {
     lineIndex: i,
     evidenceLines: [line, ...next],
     facts,
+    occurrences: 1,
   };
 }
 
-/** Classifies one stream of log lines (oldest first) by its last failing line. */
+/**
+ * A stream of lines, matched lazily: the decisive failure is usually near the end, so most lines
+ * of a long log are never run through the table.
+ */
+class Stream {
+  private readonly memo: (LineMatch | null | undefined)[];
+  constructor(readonly lines: readonly string[]) {
+    this.memo = new Array<LineMatch | null | undefined>(lines.length);
+  }
+
+  at(i: number): LineMatch | undefined {
+    let m = this.memo[i];
+    if (m === undefined) {
+      m = matchLine(this.lines[i]!) ?? null;
+      this.memo[i] = m;
+    }
+    return m ?? undefined;
+  }
+
+  text(i: number): string {
+    return stripTimestamp(this.lines[i]!);
+  }
+
+  /** The dependency a success line names ({} when none); undefined when the line is no success. */
+  success(i: number): HostPort | undefined {
+    const success = successIn(this.text(i));
+    return success && !this.at(i) ? success : undefined;
+  }
+}
+
+/** Classifies one stream of log lines (oldest first) by its decisive failure. */
 export function classifyLines(lines: readonly string[]): LogMatch | undefined {
+  const s = new Stream(lines);
+  const successes: HostPort[] = [];
   for (let i = lines.length - 1; i >= 0; i -= 1) {
-    const lm = matchLine(lines[i]!);
-    if (!lm) continue;
+    const lm = s.at(i);
+    if (!lm) {
+      const success = s.success(i);
+      if (success) successes.push(success);
+      continue;
+    }
     const match = toMatch(lines, i, lm);
-    return hasNames(match.facts) && !(match.type === 'dependency_unreachable' && isIp(match.facts.host)) ? match : enrichFromNearby(lines, match);
+    if (CONNECTION.has(match.type)) {
+      if (successes.some((x) => sameDependency(x, match.facts))) continue;
+      if (isRetryNotice(lines[i]!) && retryNotices(s, i, match.type) < 2) continue;
+    }
+    const decided = match.tier === 'exception' ? (causeBefore(s, match) ?? match) : match;
+    const named = needsNames(decided) ? enrichFromNearby(s, decided) : decided;
+    return { ...named, occurrences: occurrencesOf(s, named) };
+  }
+  return undefined;
+}
+
+/** Announced retries of this cause since the last success, up to and including line `i`. */
+function retryNotices(s: Stream, i: number, type: LogCauseType): number {
+  let count = 0;
+  for (let k = i; k >= 0; k -= 1) {
+    if (isRetryNotice(s.lines[k]!)) {
+      if (s.at(k)?.pattern.type === type) count += 1;
+    } else if (s.success(k)) break;
+  }
+  return count;
+}
+
+/** The specific cause just before a crash line, within the same failure (stack frames do not count). */
+function causeBefore(s: Stream, crash: LogMatch): LogMatch | undefined {
+  let seen = 0;
+  for (let j = crash.lineIndex - 1; j >= 0 && seen < FAILURE_WINDOW; j -= 1) {
+    if (s.success(j)) return undefined;
+    if (!PART_OF_TRACE.test(s.text(j))) seen += 1;
+    const f = s.at(j);
+    if (f?.pattern.tier === 'specific') {
+      const cause = toMatch(s.lines, j, f);
+      return { ...cause, evidenceLines: [...cause.evidenceLines, crash.line] };
+    }
   }
   return undefined;
 }
@@ -90,30 +186,51 @@ export function classifyLines(lines: readonly string[]): LogMatch | undefined {
 /**
  * A failure line without names (Node's `code: 'ECONNREFUSED'` after `Error: connect ECONNREFUSED
  * 10.96.1.2:5432`) takes them from a line of the same cause just before it; a connection refused
- * to a bare IP also picks up the service name an earlier line gave for the same port.
+ * to a bare IP also picks up the service name an earlier line or a wait loop gave for the same port.
  */
-function enrichFromNearby(lines: readonly string[], match: LogMatch): LogMatch {
+function enrichFromNearby(s: Stream, match: LogMatch): LogMatch {
   let result = match;
   for (let i = match.lineIndex - 1; i >= 0 && i >= match.lineIndex - CONTEXT_WINDOW; i -= 1) {
-    const lm = matchLine(lines[i]!);
-    if (!lm || lm.pattern.type !== match.type) continue;
-    const earlier = toMatch(lines, i, lm);
-    if (!hasNames(result.facts)) {
-      if (hasNames(earlier.facts)) result = { ...earlier, confidence: Math.max(earlier.confidence, match.confidence) };
-      continue;
+    const lm = s.at(i);
+    if (lm && lm.pattern.type === result.type) {
+      const earlier = toMatch(s.lines, i, lm);
+      if (!hasNames(result.facts)) {
+        if (hasNames(earlier.facts)) result = { ...earlier, confidence: Math.max(earlier.confidence, result.confidence) };
+        continue;
+      }
+      result = withServiceName(result, earlier.facts, earlier.line);
+    } else if (!lm && DEPENDENCY.has(result.type)) {
+      const intent = intentIn(s.text(i));
+      if (intent) result = hasNames(result.facts) ? withServiceName(result, intent, s.lines[i]!) : { ...result, facts: { ...result.facts, ...intent }, evidenceLines: [s.lines[i]!, ...result.evidenceLines] };
     }
-    const f = result.facts;
-    const e = earlier.facts;
-    if (result.type === 'dependency_unreachable' && isIp(f.host) && e.host && !isIp(e.host) && (!f.port || !e.port || e.port === f.port)) {
-      return { ...result, facts: { ...f, host: e.host, address: f.host, ...(f.port ?? e.port ? { port: f.port ?? e.port } : {}) }, evidenceLines: [earlier.line, ...result.evidenceLines] };
-    }
+    if (!needsNames(result)) return result;
   }
   return result;
 }
 
-const isIp = (host: string | undefined): boolean => host !== undefined && /^(?:\d{1,3}\.){3}\d{1,3}$/.test(host);
+/** A failure to a bare IP named after the service an earlier line gave for the same port. */
+function withServiceName(result: LogMatch, e: LogFacts, line: string): LogMatch {
+  const f = result.facts;
+  if (!DEPENDENCY.has(result.type) || !isIp(f.host) || !e.host || isIp(e.host)) return result;
+  if (f.port && e.port && e.port !== f.port) return result;
+  const port = f.port ?? e.port;
+  return { ...result, facts: { ...f, host: e.host, address: f.host, ...(port ? { port } : {}) }, evidenceLines: [line, ...result.evidenceLines] };
+}
 
-const pickNames = (f: LogFacts): LogFacts => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== '')) as LogFacts;
+/** Lines reporting the same failure: the same cause and the same first name (host, variable, file, user). */
+function occurrencesOf(s: Stream, match: LogMatch): number {
+  const key = (f: LogFacts): string | undefined => f.host ?? f.envVar ?? f.file ?? f.user;
+  const wanted = new Set([key(match.facts), match.facts.address].filter((k): k is string => k !== undefined));
+  const family = FAMILY_KEYWORDS.get(match.type)!;
+  let count = 0;
+  for (let i = 0; i < s.lines.length; i += 1) {
+    if (i !== match.lineIndex && !family.test(s.lines[i]!)) continue;
+    const f = s.at(i);
+    if (f?.pattern.type !== match.type) continue;
+    if (wanted.size === 0 || i === match.lineIndex || wanted.has(key(toMatch(s.lines, i, f).facts) ?? '')) count += 1;
+  }
+  return Math.max(count, 1);
+}
 
 export interface ContainerLogMatch extends LogMatch {
   previous: boolean;

@@ -25,6 +25,7 @@ const ROWS: Row[] = [
   { name: 'ruby redis', lines: ['Error connecting to Redis on redis:6379 (Errno::ECONNREFUSED) (Redis::CannotConnectError)'], type: 'dependency_unreachable', facts: { host: 'redis', port: 6379 } },
   { name: 'python requests', lines: ["requests.exceptions.ConnectionError: HTTPConnectionPool(host='inventory', port=8080): Max retries exceeded with url: /stock (Caused by NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] Connection refused'))"], type: 'dependency_unreachable', facts: { host: 'inventory', port: 8080 } },
   { name: '.NET Npgsql', lines: ['Npgsql.NpgsqlException (0x80004005): Failed to connect to 10.96.1.2:5432'], type: 'dependency_unreachable', facts: { host: '10.96.1.2', port: 5432 } },
+  { name: 'OpenBSD netcat with the address it resolved', lines: ['nc: connect to rabbitmq.shop.svc (10.100.44.4) port 5672 (tcp) failed: Connection refused'], type: 'dependency_unreachable', facts: { host: 'rabbitmq.shop.svc', address: '10.100.44.4', port: 5672 } },
   { name: 'IP enriched with the service name of an earlier line', lines: ['ERROR Connection refused: postgres.production.svc:5432 - giving up', 'Error: connect ECONNREFUSED 10.96.1.2:5432', "  code: 'ECONNREFUSED',"], type: 'dependency_unreachable', facts: { host: 'postgres.production.svc', port: 5432, address: '10.96.1.2' } },
   // DNS
   { name: 'node ENOTFOUND', lines: ['Error: getaddrinfo ENOTFOUND redis-master'], type: 'dns_resolution_failure', facts: { host: 'redis-master' } },

@@ -1,0 +1,56 @@
+import { firstGroup, type LogFacts } from './extract.js';
+import { specific, type LogPattern } from './pattern-kit.js';
+
+/**
+ * Configuration the program needs is missing: an environment variable, a config key, a config
+ * file. Names are extracted so the remediation can say which one to provide.
+ */
+const path = (m: RegExpExecArray): LogFacts => {
+  const file = firstGroup(m);
+  return file ? { file: file.trim() } : {};
+};
+
+const envVar = (m: RegExpExecArray): LogFacts => {
+  const v = firstGroup(m);
+  return v ? { envVar: v } : {};
+};
+
+export const CONFIG_PATTERNS: readonly LogPattern[] = [
+  // An environment variable the program needs is not set, in the ways runtimes and libraries say it.
+  specific('env-var-unset', 'missing_configuration', /variable|env|required key|required value|unbound/i, [
+    // "<name> is not set / not defined / required": Node apps, Apache's `Config variable ${X} is not defined`, VAR_NAME is missing.
+    /(?:[Ee]nvironment variable|[Cc]onfig variable|\benv var(?:iable)?) [`'"]?\$?\{?([A-Za-z_][\w.-]*)\}?[`'"]? (?:is )?(?:not set|not defined|undefined|missing|required|must be set|empty)|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+) (?:env(?:ironment)? var(?:iable)? )?(?:is )?(?:not set|must be set|required|missing|undefined|not defined)\b/,
+    // "set / missing / required <name>": django-environ, go-envconfig, envconfig, `Missing required environment variable: X`.
+    /\b(?:[Ss]et|[Dd]efine|[Pp]rovide) (?:the )?[`'"]?([A-Z][A-Z0-9_]+)[`'"]? env(?:ironment)? var(?:iable)?|(?:[Mm]issing|[Rr]equired) (?:required )?(?:env|ENV|[Ee]nvironment)(?: var(?:iable)?)?s?:? [`'"]?([A-Z][A-Z0-9_]+)\b|missing required value: ([A-Z][A-Z0-9_]+)|required key ([A-Z][A-Z0-9_]+) missing value/,
+    // bash `set -u`
+    /(?:^|: )([A-Za-z_]\w*): unbound variable/,
+  ], 0.92, (m, line) => {
+    const script = /unbound variable/.test(m[0]) ? /^(\S+): line \d+:/.exec(line)?.[1] : undefined;
+    return { ...envVar(m), ...(script ? { file: script } : {}) };
+  }),
+  // Python's os.environ['X'] and Ruby's ENV.fetch('X') on an unset variable.
+  specific('env-key-error', 'missing_configuration', /key not found|KeyError/, [
+    /KeyError: (?:key not found: )?['"]([A-Z][A-Z0-9_]+)['"]|`fetch': key not found: "([A-Z][A-Z0-9_]+)"/,
+  ], 0.9, envVar),
+  specific('spring-placeholder', 'missing_configuration', /placeholder/, [/Could not resolve placeholder '([^']+)'/], 0.9, envVar),
+  // Rails: `secret_key_base` in backticks, or straight quotes on Ruby 3.4; SECRET_KEY_BASE is the variable that sets it.
+  specific('rails-secret-key-base', 'missing_configuration', /secret_key_base/, [
+    /Missing [`'"]secret_key_base[`'"] for '\w+' environment(?:.*? set this value in [`'"](?<file>[^`'"]+)[`'"])?/,
+  ], 0.9, (m) => ({ envVar: 'SECRET_KEY_BASE', ...(m.groups?.file ? { file: m.groups.file } : {}) })),
+  // .NET: a connection string read from configuration that is not there.
+  specific('dotnet-null-connection-string', 'missing_configuration', /connection ?string/i, [
+    /Value cannot be null\. \(Parameter '(\w*[Cc]onnection[Ss]tring\w*)'\)|^Parameter name: (\w*[Cc]onnection[Ss]tring\w*)/,
+  ], 0.85, envVar),
+  // A configuration file or source that is missing or unreadable.
+  specific('config-file-unreadable', 'missing_configuration', /config|property source|loading failed|Syntax error on line/i, [
+    /\bconfig(?:uration)? file (?:not found|does not exist|is missing|missing)(?: at| in)?:? ['"]?([^\s'"]+?)['"]?(?:[\s,]|\.?$)/i,
+    /(?:Can't|Cannot|Could not|Unable to|Failed to) (?:open|read|load|find|parse) (?:the )?config(?:uration)? file:? (?:read |open )?['"]?([^\s'":]+)/i,
+    /Invalid \S*config\S* path: (\S+)|Failed to load property source from location '([^']+)'|[Ss]yntax error on line \d+ of (\S+?):|failed to initialize using configuration from '([^']+)'|files? loading failed: .* in "([^"]+)" dir/,
+  ], 0.88, path),
+  specific('node-enoent', 'missing_configuration', /ENOENT/, [/ENOENT: no such file or directory, (?:open|stat|scandir|lstat|access|readdir) '([^']+)'/], 0.88, path),
+  specific('python-file-not-found', 'missing_configuration', /No such file|FileNotFoundError/, [
+    /(?:FileNotFoundError|IOError|OSError): \[Errno 2\] No such file or directory: '([^']+)'|FileNotFoundError: .*?(\/[^\s'"]+)\s*$/,
+  ], 0.88, path),
+  specific('java-file-not-found', 'missing_configuration', /FileNotFoundException/, [/FileNotFoundException: (\S+) \((?:No such file or directory|The system cannot find the (?:file|path) specified)\)/], 0.88, path),
+  specific('go-open-missing', 'missing_configuration', /no such file/, [/\bopen ([^\s:]+): no such file or directory/], 0.88, path),
+];

@@ -1,0 +1,89 @@
+import { HOST_PORT_GROUP, hostPortIn, parseHostPort, type LogFacts } from './extract.js';
+import { hostPort, hostPortOrLibpq, merge, quoted, specific, type LogPattern } from './pattern-kit.js';
+
+/**
+ * A dependency answers slowly (dependency_slow) or cannot be reached at all
+ * (dependency_unreachable). Slow comes first: a read timeout also says "timed out", and
+ * nginx's upstream read timeout even says "Connection timed out".
+ */
+
+const HP = HOST_PORT_GROUP;
+const re = (source: string): RegExp => new RegExp(source);
+
+const upstream = (_m: RegExpExecArray, line: string): LogFacts => {
+  const u = /upstream: "(?:\w+:\/\/)?([^"/]+)/.exec(line)?.[1];
+  return u ? parseHostPort(u) : {};
+};
+const duration = (m: RegExpExecArray): LogFacts => (m.groups?.dur ? { duration: m.groups.dur } : {});
+const peer = (_m: RegExpExecArray, line: string): LogFacts => hostPortIn(line) ?? {};
+
+export const SLOW_PATTERNS: readonly LogPattern[] = [
+  // nginx: the upstream accepted the connection and then did not answer in time.
+  specific('upstream-timeout', 'dependency_slow', /upstream timed out/, [/upstream timed out \(110: (?:Connection|Operation) timed out\) while (?:reading|sending)/], 0.88, merge(quoted, upstream)),
+  // The request went out and the answer did not come back in time: requests/urllib3, Go's net/http.
+  specific('http-read-timeout', 'dependency_slow', /Read ?time|ESOCKETTIMEDOUT|awaiting (?:response )?headers/i, [
+    /\bRead timed out\b|\bReadTimeout(?:Error)?\b|\bESOCKETTIMEDOUT\b/,
+    /Client\.Timeout exceeded while awaiting headers|timeout awaiting response headers/,
+  ], 0.85, merge((m, line) => ({ detail: /Read timed out\.?(?: \(read timeout=[\d.]+\))?/.exec(line)?.[0] ?? m[0] }), peer)),
+  // Every pooled connection is busy with slow work: HikariCP, Knex.
+  specific('pool-timeout', 'dependency_slow', /timed out after|Timeout acquiring/, [
+    /Connection is not available, request timed out after (?<dur>\d+ ?ms)/,
+    /Timeout acquiring a connection\. The pool is probably full/,
+  ], 0.85, merge(quoted, duration)),
+  specific('statement-timeout', 'dependency_slow', /statement timeout|statement execution time|Lock wait timeout/, [/canceling statement due to statement timeout|maximum statement execution time exceeded|Lock wait timeout exceeded/], 0.85, quoted),
+  // StackExchange.Redis: `Timeout performing GET (5000ms)`.
+  specific('command-timeout', 'dependency_slow', /Timeout performing/, [/Timeout performing \w+(?: \((?<dur>\d+ ?ms)\))?/], 0.85, merge(quoted, duration)),
+  // A server's slow-statement log (log_min_duration_statement, auto_explain): one second or more.
+  specific('slow-query', 'dependency_slow', /duration: \d/, [/\bduration: (?<dur>\d{4,}(?:\.\d+)? ms)/], 0.7, merge(quoted, duration)),
+  // Drivers that give up after a deadline: Mongo server selection, Mongoose buffering. A *connect* timeout is unreachable.
+  specific('timed-out-after', 'dependency_slow', /timed out after/, [/(?<![Cc]onnect(?:ion)? )\btimed out after (?<dur>\d+(?:\.\d+)? ?(?:ms|s|seconds|milliseconds))\b/], 0.8, merge(quoted, duration, peer)),
+];
+
+export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
+  // libpq (psql, psycopg2, ruby-pg): the old message spreads host and port over the next lines.
+  specific('libpq-connect', 'dependency_unreachable', /to server/, [
+    /connection to server at "(?<host>[^"]+)"(?: \([\da-f.:]+\))?, port (?<port>\d+) failed: (?:Connection refused|timeout expired|Operation timed out|Connection timed out|No route to host)/i,
+    /could not connect to server: (?:Connection refused|Connection timed out|No route to host|Operation timed out)/,
+  ], 0.93, hostPortOrLibpq),
+  // Node and most C clients: `connect ECONNREFUSED 10.0.0.5:6379`.
+  specific('errno-host-port', 'dependency_unreachable', /E(?:CONN|TIMEDOUT|HOSTUNREACH|NETUNREACH)/, [re(String.raw`\b(?:ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET)\s+${HP}`)], 0.93, hostPort),
+  specific('go-dial', 'dependency_unreachable', /dial tcp/, [
+    re(String.raw`dial tcp ${HP}: (?:connect: )?(?:connection refused|i/o timeout|connection timed out|no route to host|connection reset by peer|network is unreachable)`),
+  ], 0.93, hostPort),
+  // "<failed|unable|could not|can't|error> connect(ing) to <host:port>": Npgsql, curl, lettuce, redis-py,
+  // redis-rb, redis-cli, the mysql client, netcat (OpenBSD `connect to x port n`, busybox `remote host (ip)`).
+  specific('could-not-connect', 'dependency_unreachable', /connect/i, [
+    re(String.raw`\b(?:(?:[Ff]ailed|[Uu]nable|[Cc]ould not|[Cc]annot|[Cc]an't|[Ee]rror(?: \d+)?) (?:to )?connect(?:ing)?|nc: connect) to (?:(?:Redis|MySQL server|remote host|server|database) (?:at |on )?)?(?:${HP}|['(](?<qhost>[\w.:-]+)[')])`),
+  ], 0.9, (m, line, next) => (m.groups?.qhost ? { host: m.groups.qhost } : hostPort(m, line, next))),
+  // "connection to <host:port> refused / could not be established": pgjdbc, kubectl, Kafka, netty, node-redis.
+  specific('connection-to-refused', 'dependency_unreachable', /refused|could not be established|Redis connection/, [
+    re(String.raw`\b[Cc]onnection to (?:the server )?${HP} (?:was )?refused`),
+    re(String.raw`\bConnection to node -?\d+(?: \(${HP}\))? could not be established`),
+    re(String.raw`\bConnection refused: ${HP}`),
+    re(String.raw`\bRedis connection to ${HP} failed`),
+  ], 0.92, hostPort),
+  // Ruby's Errno messages: `Cannot assign requested address - connect(2) for [::1]:6379`.
+  specific('ruby-connect', 'dependency_unreachable', /connect\(2\)/, [
+    re(String.raw`(?:Connection refused|Cannot assign requested address|Connection timed out|No route to host|Network is unreachable) - connect\(2\) for ${HP}`),
+  ], 0.9, hostPort),
+  specific('python-urllib3', 'dependency_unreachable', /ConnectionPool/, [
+    /HTTPS?ConnectionPool\(host='(?<host>[^']+)', port=(?<port>\d+)\).*(?:Connection refused|timed out|Failed to establish a new connection|Connection reset|No route to host|Connection aborted)/,
+  ], 0.9, hostPort),
+  specific('nginx-upstream-connect', 'dependency_unreachable', /while connecting to upstream/, [
+    /connect\(\) failed \((?:111: Connection refused|113: No route to host|110: Connection timed out|101: Network is unreachable)\) while connecting to upstream/,
+  ], 0.9, upstream),
+  // Mongo drivers that found no server to talk to (mgo, pymongo).
+  specific('mongo-no-servers', 'dependency_unreachable', /reachable servers|No servers found/, [/no reachable servers|No servers found yet/], 0.85, peer),
+  // MySQL Connector/J's wording for a connection it could not open.
+  specific('mysql-communications', 'dependency_unreachable', /Communications link/, [/Communications link failure/], 0.85),
+  specific('java-connect-exception', 'dependency_unreachable', /ConnectException|NoRouteToHost|SocketTimeout/, [
+    /(?:ConnectException|NoRouteToHostException|SocketTimeoutException): (?:Connection refused|connect timed out|Connection timed out|No route to host)/,
+  ], 0.88, hostPortOrLibpq),
+  specific('dotnet-socket', 'dependency_unreachable', /SocketException/, [
+    re(String.raw`SocketException(?: \(\d+\))?: (?:Connection refused|Connection timed out|No route to host|Network is unreachable|Address not available|Cannot assign requested address)(?: ${HP})?`),
+  ], 0.88, hostPort),
+  // The errno text alone; host and port come from the line, libpq's next lines, or an earlier line.
+  specific('connection-refused', 'dependency_unreachable', /refused|timed out|no route|unreachable|reset by peer|ECONN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/i, [
+    /\b(?:[Cc]onnection refused|ECONNREFUSED|[Cc]onnection timed out|ETIMEDOUT|[Nn]o route to host|EHOSTUNREACH|Network is unreachable|ENETUNREACH|Connection reset by peer|ECONNRESET)\b/,
+  ], 0.75, hostPortOrLibpq),
+];

@@ -1,0 +1,53 @@
+import { type LogFacts } from './extract.js';
+import { specific, type LogPattern } from './pattern-kit.js';
+
+/**
+ * The process could not start (bad_command) or ran out of memory inside its runtime (the kernel
+ * OOM killer is also read from the container state; these are the lines that say it in a log).
+ */
+const file = (m: RegExpExecArray): LogFacts => (m.groups?.file ? { file: m.groups.file } : {});
+
+export const COMMAND_PATTERNS: readonly LogPattern[] = [
+  // The runtime could not exec the entrypoint: runc/docker (`exec: "x": ...`, escaped when nested in
+  // JSON or a daemon error), runc's own `exec /x: ...`, tini, and the older `exec user process caused`.
+  specific('runtime-exec', 'bad_command', /exec/, [
+    /exec: \\*"(?<file>[^"\\]+)\\*": (?:executable file not found in \$PATH|stat [^:]+: no such file or directory|no such file or directory|permission denied)/,
+    /\bexec (?<file>[^\s:"]+?)(?: failed)?: (?:exec format error|[Nn]o such file or directory|[Pp]ermission denied)/,
+    /exec user process caused:? \\*"?(?:exec format error|no such file or directory|permission denied)/,
+  ], 0.93, file),
+  // A shell could not find (or execute) the command it was given: dash `sh: 1: x: not found`, bash
+  // `x: command not found`, busybox, and scripts (`entrypoint.sh: line 2: $'\r': command not found`).
+  specific('shell-command-not-found', 'bad_command', /not found|Permission denied/, [
+    // a bare shell may omit the line number; a script path always prints it (so `GET /x: item: not found` is no shell)
+    /(?:^|[\s\]])(?:(?:\S*\/)?(?:sh|bash|ash|dash|zsh|ksh): (?:(?:line )?\d+: )?|(?:\S*\/[\w.-]+|[\w.-]+\.sh): (?:line )?\d+: )(?:[^\s:]+: )?(?<file>\$'\\r'|[^\s:'"]+): (?:command )?not found\s*$/,
+    /^(?:\S*\/)?(?:sh|bash|ash|dash): (?:line )?\d+: (?<file>\S+): [Pp]ermission denied\s*$/,
+  ], 0.88, (m) => (m.groups?.file && m.groups.file !== "$'\\r'" ? { file: m.groups.file } : {})),
+  // The interpreter a script or shebang names does not exist (CRLF shebangs print `bash\r`).
+  specific('interpreter-not-found', 'bad_command', /No such file|can't open file/, [
+    /(?:^|\s)(?:\S*\/)?env: (?:can't execute )?[‘'`"](?<file>[^’'`"]+)[’'`"]: No such file or directory/,
+    /(?:^|: )(?<file>\S+): bad interpreter: No such file or directory/,
+    /^\S*(?:python[\d.]*|node|ruby|perl|php)\S*: can't open file [‘'"](?<file>[^’'"]+)[’'"]/,
+  ], 0.9, file),
+];
+
+export const MEMORY_PATTERNS: readonly LogPattern[] = [
+  // V8 prints its GC trace header, then the fatal line.
+  specific('node-heap-oom', 'oom_killed', /heap out of memory|Last few GCs/, [/JavaScript heap out of memory/, /<--- Last few GCs --->/], 0.9, () => ({ detail: 'JavaScript heap out of memory' })),
+  specific('java-oom', 'oom_killed', /OutOfMemoryError|Java heap space/, [
+    /(?<![\w+])(?:java\.lang\.)?OutOfMemoryError\b(?:: (?<what>[^\]\n]+?))?\s*(?:\]|$)/,
+    /\bJava heap space\b/,
+  ], 0.9, (m) => ({ detail: m.groups?.what !== undefined || /OutOfMemoryError/.test(m[0]) ? `java.lang.OutOfMemoryError${m.groups?.what ? `: ${m.groups.what}` : ''}` : 'Java heap space' })),
+  specific('go-oom', 'oom_killed', /out of memory/, [/fatal error: runtime: out of memory/], 0.9, () => ({ detail: 'runtime: out of memory' })),
+  specific('dotnet-oom', 'oom_killed', /OutOfMemoryException/, [/System\.OutOfMemoryException/], 0.88, () => ({ detail: 'System.OutOfMemoryException' })),
+  // Python's MemoryError and numpy's subclasses (`_ArrayMemoryError: Unable to allocate 94.9 MiB`), Ruby's NoMemoryError.
+  specific('python-oom', 'oom_killed', /MemoryError/, [/(?:^|[\s.])(?:_Array)?MemoryError\b.*|failed to allocate memory \(NoMemoryError\)/], 0.85, (m) => ({ detail: m[0].trim() })),
+  // PHP's memory_limit: the fix is the same (more memory, or less use), the limit is PHP's own.
+  specific('php-memory-exhausted', 'oom_killed', /Allowed memory size/, [
+    /Allowed memory size of \d+ bytes exhausted(?: \(tried to allocate \d+ bytes\))?(?: in (?<file>\S+) on line \d+)?/,
+  ], 0.85, (m) => ({ detail: m[0].replace(/ in \S+ on line \d+$/, ''), ...(m.groups?.file && !m.groups.file.startsWith('phar:') ? { file: m.groups.file } : {}) })),
+  // The kernel's OOM killer, as the node prints it or as the container state names it.
+  specific('oom-killer', 'oom_killed', /oom-killer|Out of memory|OOMKilled/i, [/\binvoked oom-killer\b|\bOut of memory: Kill(?:ed)? process\b|\bMemory cgroup out of memory\b/, /\bOOMKilled\b/], 0.9, () => ({ detail: 'killed by the kernel OOM killer' })),
+  // A worker the parent saw die of SIGKILL: inside a running container that is the cgroup OOM killer
+  // taking the largest process (the kubelet stops whole containers, never one child).
+  specific('worker-sigkill', 'oom_killed', /SIGKILL/, [/\bsignal 9 \(SIGKILL\)/], 0.7, () => ({ detail: 'a worker process was killed by SIGKILL (signal 9), the kernel OOM killer' })),
+];

@@ -1,0 +1,69 @@
+import { hostPortIn, ipIn, type LogFacts } from './extract.js';
+import { hostPort, specific, type LogPattern } from './pattern-kit.js';
+
+/**
+ * TLS verification and name resolution: both fail before a connection carries any request, and
+ * both are read before connection failures (an x509 or lookup error also names a host:port).
+ */
+const tlsFacts = (m: RegExpExecArray, line: string): LogFacts => {
+  const wanted = m.groups?.host;
+  const peer = hostPortIn(line) ?? (ipIn(line) ? { host: ipIn(line)! } : undefined);
+  return { ...(wanted ? { host: wanted } : peer ?? {}), detail: m[0].trim() };
+};
+
+export const TLS_PATTERNS: readonly LogPattern[] = [
+  specific('tls-expired', 'tls_certificate_error', /expired/i, [
+    /x509: certificate has expired or is not yet valid(?:: current time \S+ is after \S+)?/,
+    /\bcertificate has expired\b|\bCERT_HAS_EXPIRED\b|CertificateExpiredException|\bcertificate expired\b/i,
+  ], 0.93, tlsFacts),
+  specific('tls-name-mismatch', 'tls_certificate_error', /x509|NameMismatch|ALTNAME|altnames|subject alternative/i, [
+    /x509: certificate is valid for .+?, not (?<host>[\w.*-]+)/,
+    /x509: certificate is not valid for any names, but wanted to match (?<host>[\w.*-]+)/,
+    /x509: certificate relies on legacy Common Name field/,
+    /RemoteCertificateNameMismatch|ERR_TLS_CERT_ALTNAME_INVALID|Hostname\/IP does not match certificate's altnames|No subject alternative (?:DNS )?names? matching/,
+  ], 0.92, tlsFacts),
+  // The issuer is not trusted: Go, Java (PKIX), OpenSSL/Python, Node's error codes and messages, .NET chain errors.
+  specific('tls-unknown-authority', 'tls_certificate_error', /x509|PKIX|cert|self.signed|issuer|verify/i, [
+    /x509: certificate signed by unknown authority/,
+    /PKIX path (?:building|validation) failed|unable to find valid certification path/,
+    /CERTIFICATE_VERIFY_FAILED|certificate verify failed|self[- ]signed certificate|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|unable to verify the first certificate|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|unable to get local issuer certificate/,
+    /remote certificate is invalid|RemoteCertificateChainErrors/,
+  ], 0.9, tlsFacts),
+  // A handshake that failed without a verification reason in the line (the inner exception usually has it).
+  specific('tls-handshake', 'tls_certificate_error', /SSL|TLS|handshake/i, [
+    /The SSL connection could not be established|SSLHandshakeException|SSLPeerUnverifiedException|tls: handshake failure|remote error: tls: [\w ]+|ssl\.SSLError|SSL routines:/,
+  ], 0.8, tlsFacts),
+  // ingress-nginx serves its fake certificate when the TLS secret of an Ingress is missing.
+  specific('tls-secret-missing', 'tls_certificate_error', /SSL certificate/, [/local SSL certificate (?<secret>\S+) was not found/], 0.75, (m) => ({ detail: `TLS secret ${m.groups?.secret ?? ''} not found` })),
+];
+
+/** The host a resolver error names, in the places runtimes put it. */
+const resolverHost = (m: RegExpExecArray, line: string): LogFacts => {
+  const g = m.groups ?? {};
+  if (g.hp || g.host) return hostPort(m, line, []);
+  if (g.port) return { port: Number(g.port) };
+  const host = /host='([^']+)'/.exec(line)?.[1] ?? /([\w.-]+): forward host lookup failed/.exec(line)?.[1];
+  if (host) return { host };
+  const paren = /\(([\w.-]+):(\d{1,5})\)/.exec(line);
+  return paren?.[1] ? { host: paren[1], port: Number(paren[2]) } : {};
+};
+
+export const DNS_PATTERNS: readonly LogPattern[] = [
+  specific('libpq-translate', 'dns_resolution_failure', /translate host name/, [/could not translate host name "(?<host>[^"]+)" to address/], 0.93, hostPort),
+  // Go's resolver: `lookup db on 10.96.0.10:53: no such host`, musl's `Try again`, and a DNS server that does not answer.
+  specific('go-lookup', 'dns_resolution_failure', /lookup|read udp/, [
+    /\blookup (?<host>[\w.-]+)(?: on [\w.:[\]]+)?: (?:no such host|server misbehaving|Try again|no answer from DNS server|(?:read udp [\d.:[\]]+(?:->[\d.:[\]]+)?: )?i\/o timeout)/,
+    /read udp [\d.:]+->[\d.]+:53: i\/o timeout/,
+  ], 0.92, (m) => (m.groups?.host ? { host: m.groups.host } : {})),
+  specific('node-getaddrinfo', 'dns_resolution_failure', /getaddrinfo/, [/getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?<host>[\w.-]+)(?: \k<host>:(?<port>\d{1,5}))?/], 0.93, hostPort),
+  specific('java-unknown-host', 'dns_resolution_failure', /UnknownHost/, [/UnknownHostException: (?<host>[\w.-]+)/], 0.92, hostPort),
+  // getaddrinfo's messages as libc, musl, macOS and .NET print them, netcat's, and the clients that say "resolve".
+  specific('resolver-failed', 'dns_resolution_failure', /not known|name resolution|servname|No such host|does not resolve|No address associated|host lookup|getaddrinfo|resolve|unresolved|temporarily unavailable/i, [
+    /Name or service not known|Temporary failure in name resolution|nodename nor servname provided|No such host is known|Name does not resolve|No address associated with hostname|forward host lookup failed|getaddrinfo failed/,
+    /Failed to resolve (?:server address: )?'?(?<hp>[\w.-]+(?::\d{1,5})?)'?/,
+    // lettuce marks an address it could not resolve
+    /\/<unresolved>:(?<port>\d{1,5})/,
+    // EAI_AGAIN as .NET reports it
+    /SocketException[^:]*: Resource temporarily unavailable/,
+  ], 0.85, resolverHost),
+];
