@@ -1,7 +1,8 @@
 import type { ResourceRef } from '../../domain/diagnosis.js';
 import { refKey } from '../cluster/query.js';
 import { UNNAMED, type ContainerLog } from '../cluster/snapshot.js';
-import { classifyContainerLogs, matchLine } from '../logs/classify.js';
+import { classifyContainerLogs, classifyLines, matchLine, type ContainerLogMatch } from '../logs/classify.js';
+import { matchMessage } from '../messages/catalogue.js';
 import type { AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { logEvidence } from './evidence.js';
@@ -39,6 +40,36 @@ function streamsBySubject(ctx: AnalysisContext): Map<string, { subject: Resource
   return out;
 }
 
+/**
+ * A connection or name lookup that fails on a host written `${DB_HOST}`: the variable was never
+ * substituted (not set in the container), which is the cause; the failed lookup is its effect.
+ */
+function unexpandedVariable(match: ContainerLogMatch, lines: readonly string[]): ContainerLogMatch | undefined {
+  if (match.type !== 'dns_resolution_failure' && match.type !== 'dependency_unreachable') return undefined;
+  const near = lines.slice(Math.max(0, match.lineIndex - 3), match.lineIndex + 8);
+  const found = near.map((l) => /(\$\{[A-Za-z_]*[A-Za-z0-9_.]*\}?|\$\([A-Za-z_][A-Za-z0-9_]*\))/.exec(l)).find((m) => m !== null);
+  if (!found) return undefined;
+  const line = near.find((l) => l.includes(found[1]!))!;
+  const name = /^\$[{(]([A-Za-z_][A-Za-z0-9_]*)/.exec(found[1]!)?.[1];
+  return { ...match, type: 'missing_configuration', tier: 'specific', confidence: 0.82, line, evidenceLines: [match.line, line],
+    facts: { ...(name ? { envVar: name } : {}), detail: `the address holds the literal ${found[1]}: an environment variable reference was never substituted` } };
+}
+
+/** Of several slow calls, the slowest names the bottleneck (etcd's fdatasync, not the client timeout it caused). */
+function worstSlow(match: ContainerLogMatch, lines: readonly string[]): ContainerLogMatch {
+  if (match.type !== 'dependency_slow') return match;
+  const seconds = (d: string | undefined) => {
+    const m = /([\d.]+)\s*(ms|s|m)\b/.exec(d ?? '');
+    return m ? Number(m[1]) * (m[2] === 'ms' ? 0.001 : m[2] === 'm' ? 60 : 1) : 0;
+  };
+  let best = match;
+  for (const [i, l] of lines.entries()) {
+    const m = classifyLines([l]);
+    if (m?.type === 'dependency_slow' && seconds(m.facts.duration) > seconds(best.facts.duration)) best = { ...match, ...m, lineIndex: i, line: l, evidenceLines: [l, ...match.evidenceLines.filter((x) => x !== l)] };
+  }
+  return best;
+}
+
 export function analyzeLogs(ctx: AnalysisContext, already: readonly AnalyzerFinding[]): AnalyzerFinding[] {
   const explained = new Set(already.filter((f) => !f.symptom && !WEAK.has(f.type)).flatMap((f) => [refKey(f.subject), ...f.affected_resources.map(refKey)]));
   const findings: AnalyzerFinding[] = [];
@@ -51,13 +82,18 @@ export function analyzeLogs(ctx: AnalysisContext, already: readonly AnalyzerFind
       else e.current = l;
       byContainer.set(l.container, e);
     }
-    for (const [container, { current, previous }] of byContainer) {
-      const match = classifyContainerLogs(current, previous);
-      if (!match) continue;
-      const lines = (match.previous ? previous : current)?.lines ?? [];
+    for (const [container, streams] of byContainer) {
+      // Kubernetes' own words (probe results, events pasted as text) are the message catalogue's to read.
+      const own = (l?: ContainerLog) => (l ? { ...l, lines: l.lines.filter((x) => !matchMessage(x)) } : undefined);
+      const current = own(streams.current);
+      const previous = own(streams.previous);
+      const classified = classifyContainerLogs(current, previous);
+      if (!classified) continue;
+      const lines = (classified.previous ? previous : current)?.lines ?? [];
+      const match = unexpandedVariable(classified, lines) ?? worstSlow(classified, lines);
       const count = lines.filter((l) => matchLine(l)?.pattern.id === match.patternId).length;
       const repeated = count > 1 ? ` (${count} times in the logs)` : '';
-      const who = subject.name === UNNAMED ? subjectText(subject) : `Container ${container} of ${subjectText(subject).replace(/^Pod /, 'pod ')}`;
+      const who = subject.name === UNNAMED ? `${subjectText(subject)}:` : `Container ${container} of ${subjectText(subject).replace(/^Pod /, 'pod ')}`;
       findings.push(makeFinding({
         type: match.type,
         subject,

@@ -7,8 +7,10 @@ import { specific, type LogPattern } from './pattern-kit.js';
  */
 export const RBAC_PATTERNS: readonly LogPattern[] = [
   // The API server's message, also logrus-escaped (`User \"x\"`) and in the pre-1.11 wording without `resource "…"`.
-  specific('rbac-forbidden', 'rbac_forbidden', /forbidden/i, [
+  specific('rbac-forbidden', 'rbac_forbidden', /forbidden|cannot/i, [
     /forbidden: User \\*"(?<user>[^"\\]+)\\*" cannot (?<verb>[\w-]+) (?:resource \\*"(?<resource>[^"\\]+)\\*"|(?<resource2>[\w.-]+))/,
+    // The same message without its `… is forbidden:` head, as client libraries pass it on.
+    /\bUser \\*"(?<user>system:serviceaccount:[^"\\]+)\\*" cannot (?<verb>[\w-]+) (?:resource \\*"(?<resource>[^"\\]+)\\*"|(?<resource2>[\w.-]+)) (?:in (?:the )?namespace|at the cluster scope)/,
   ], 0.95, (m) => {
     const g = m.groups ?? {};
     return { user: g.user ?? '', verb: g.verb ?? '', resource: g.resource ?? g.resource2 ?? '' };

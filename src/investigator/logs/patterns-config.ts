@@ -17,13 +17,15 @@ const envVar = (m: RegExpExecArray): LogFacts => {
 
 export const CONFIG_PATTERNS: readonly LogPattern[] = [
   // An environment variable the program needs is not set, in the ways runtimes and libraries say it.
-  specific('env-var-unset', 'missing_configuration', /variable|env|required key|required value|unbound/i, [
+  specific('env-var-unset', 'missing_configuration', /variable|env|required key|required value|unbound|must specify/i, [
     // "<name> is not set / not defined / required": Node apps, Apache's `Config variable ${X} is not defined`, VAR_NAME is missing.
     /(?:[Ee]nvironment variable|[Cc]onfig variable|\benv var(?:iable)?) [`'"]?\$?\{?([A-Za-z_][\w.-]*)\}?[`'"]? (?:is )?(?:not set|not defined|undefined|missing|required|must be set|empty)|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+) (?:env(?:ironment)? var(?:iable)? )?(?:is )?(?:not set|must be set|required|missing|undefined|not defined)\b/,
     // "set / missing / required <name>": django-environ, go-envconfig, envconfig, `Missing required environment variable: X`.
     /\b(?:[Ss]et|[Dd]efine|[Pp]rovide) (?:the )?[`'"]?([A-Z][A-Z0-9_]+)[`'"]? env(?:ironment)? var(?:iable)?|(?:[Mm]issing|[Rr]equired) (?:required )?(?:env|ENV|[Ee]nvironment)(?: var(?:iable)?)?s?:? [`'"]?([A-Z][A-Z0-9_]+)\b|missing required value: ([A-Z][A-Z0-9_]+)|required key ([A-Z][A-Z0-9_]+) missing value/,
     // bash `set -u`
     /(?:^|: )([A-Za-z_]\w*): unbound variable/,
+    // Official images' entrypoints: postgres, mysql, mariadb (`You must specify POSTGRES_PASSWORD to a non-empty value`).
+    /\b[Yy]ou (?:must|need to) specify (?:one of )?([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b/,
   ], 0.92, (m, line) => {
     const script = /unbound variable/.test(m[0]) ? /^(\S+): line \d+:/.exec(line)?.[1] : undefined;
     return { ...envVar(m), ...(script ? { file: script } : {}) };
@@ -41,6 +43,10 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
   specific('dotnet-null-connection-string', 'missing_configuration', /connection ?string/i, [
     /Value cannot be null\. \(Parameter '(\w*[Cc]onnection[Ss]tring\w*)'\)|^Parameter name: (\w*[Cc]onnection[Ss]tring\w*)/,
   ], 0.85, envVar),
+  // .NET: any setting read from configuration that is not there reaches a constructor as null.
+  specific('dotnet-null-setting', 'missing_configuration', /Parameter/, [
+    /^\s*Parameter name: (\w+)\s*$|Value cannot be null\. \(Parameter '(\w+)'\)/,
+  ], 0.7, envVar),
   // A configuration file or source that is missing or unreadable.
   specific('config-file-unreadable', 'missing_configuration', /config|property source|loading failed|Syntax error on line/i, [
     /\bconfig(?:uration)? file (?:not found|does not exist|is missing|missing)(?: at| in)?:? ['"]?([^\s'"]+?)['"]?(?:[\s,]|\.?$)/i,

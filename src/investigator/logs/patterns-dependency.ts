@@ -35,6 +35,10 @@ export const SLOW_PATTERNS: readonly LogPattern[] = [
   specific('command-timeout', 'dependency_slow', /Timeout performing/, [/Timeout performing \w+(?: \((?<dur>\d+ ?ms)\))?/], 0.85, merge(quoted, duration)),
   // A server's slow-statement log (log_min_duration_statement, auto_explain): one second or more.
   specific('slow-query', 'dependency_slow', /duration: \d/, [/\bduration: (?<dur>\d{4,}(?:\.\d+)? ms)/], 0.7, merge(quoted, duration)),
+  // etcd (and k3s/kine over it) warning that the disk or a request is slow: `"msg":"slow fdatasync","took":"7.45s"`.
+  specific('etcd-slow', 'dependency_slow', /took too long|slow fdatasync|slow disk/, [
+    /"msg":"(?<what>slow fdatasync|apply request took too long|[\w -]*took too long)"(?:,"took":"(?<dur>[\d.]+m?s)")?/,
+  ], 0.82, (m) => ({ detail: `etcd: ${m.groups?.what ?? 'slow'}${m.groups?.dur ? ` (${m.groups.dur})` : ''}`, ...(m.groups?.dur ? { duration: m.groups.dur } : {}) })),
   // Drivers that give up after a deadline: Mongo server selection, Mongoose buffering. A *connect* timeout is unreachable.
   specific('timed-out-after', 'dependency_slow', /timed out after/, [/(?<![Cc]onnect(?:ion)? )\btimed out after (?<dur>\d+(?:\.\d+)? ?(?:ms|s|seconds|milliseconds))\b/], 0.8, merge(quoted, duration, peer)),
 ];
