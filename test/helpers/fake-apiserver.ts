@@ -24,6 +24,8 @@ type Raw = Record<string, any>;
 
 export interface ForbiddenRule {
   resource: string;
+  /** Only in this API group (`''` is core; any when absent). */
+  group?: string;
   /** Only in this namespace (any when absent). */
   namespace?: string;
 }
@@ -192,7 +194,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     // `/api/v1/namespaces/{name}` is a get of a Namespace, not a namespaced list.
     const resource = served.find((r) => r.name === resourceName && r.group === group && r.version === version);
     if (!resource) return status(res, 404, 'NotFound', 'the server could not find the requested resource');
-    const forbidden = (options.forbidden ?? []).find((f) => f.resource === resourceName && (f.namespace === undefined || f.namespace === ns));
+    const forbidden = (options.forbidden ?? []).find((f) => f.resource === resourceName && (f.group === undefined || f.group === group) && (f.namespace === undefined || f.namespace === ns));
     if (forbidden) {
       const verb = name ? 'get' : 'list';
       const subresource = sub ? `/${sub}` : '';

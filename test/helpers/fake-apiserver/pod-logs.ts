@@ -8,9 +8,9 @@ import type { ContainerLog } from '../../../src/investigator/cluster/snapshot.js
  * (CrashLoopBackOff) reads the LAST TERMINATED instance — the same log as `previous=true`. A
  * container that never ran is a 400 "is waiting to start".
  *
- * The dump keeps at most two logs per container: `previous` (the instance in lastState) and
- * current. For a waiting container both describe the last terminated instance (what
- * `kubectl cluster-info dump` captured is the kubelet's answer above), the previous one wins.
+ * The dump keeps at most two logs per container: current and `previous`. For a waiting container
+ * the current one is what `kubectl cluster-info dump` captured, i.e. the kubelet's answer above:
+ * the last terminated instance. It wins; the previous file stands in when it is missing.
  */
 type Raw = Record<string, any>;
 
@@ -29,7 +29,7 @@ export function podLog(pod: Raw, container: string, previous: boolean, logs: rea
   if (!status) return { ok: false, message: `container "${container}" in pod "${podName}" is not available` };
   const last = status.lastState?.terminated;
   const { waiting, running, terminated } = status.state ?? {};
-  const lastInstance = (): LogAnswer => ({ ok: true, lines: (find(true) ?? find(false))?.lines ?? [], startedAt: last?.startedAt });
+  const lastInstance = (): LogAnswer => ({ ok: true, lines: (find(false) ?? find(true))?.lines ?? [], startedAt: last?.startedAt });
 
   if (previous) {
     if (!last) return { ok: false, message: `previous terminated container "${container}" in pod "${podName}" not found` };
