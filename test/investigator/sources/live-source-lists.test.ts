@@ -107,8 +107,11 @@ describe('pagination', () => {
   });
 
   it('the per-request timeout holds on a later page', async () => {
-    await withServer({ intercept: (url) => (url.pathname.endsWith('/pods') && url.searchParams.has('continue') ? 'stall' : undefined) }, async (_api, kubeconfig) => {
-      await expect(createLiveSource({ kubeconfig, pageSize: 5, requestTimeoutMs: 300 }).collect({ namespace: 'production' })).rejects.toMatchObject({ code: 'timeout' });
+    await withServer({ intercept: (url) => (url.pathname.endsWith('/pods') && url.searchParams.has('continue') ? 'stall' : undefined) }, async (api, kubeconfig) => {
+      await expect(createLiveSource({ kubeconfig, pageSize: 5, requestTimeoutMs: 2000 }).collect({ namespace: 'production' })).rejects.toMatchObject({ code: 'timeout' });
+      const pages = listsOf(api, 'pods');
+      expect(pages.map((r) => r.status)).toEqual([200, undefined]);
+      expect(pages[1]!.url).toContain('continue=');
     });
   });
 });
