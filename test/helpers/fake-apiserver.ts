@@ -47,6 +47,8 @@ export interface RecordedApiRequest {
   /** Path with query. */
   url: string;
   startedAt: number;
+  /** Client connections open when it arrived: how many requests the client had in flight at most. */
+  connections: number;
   /** Set when the answer was sent. */
   status?: number;
   bytes?: number;
@@ -208,8 +210,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     return servePodLog(res, url, obj, store.logs);
   };
 
+  const sockets = new Set<unknown>();
   const server = await listenOnLoopback((req, res) => {
-    const record: RecordedApiRequest = { method: req.method ?? 'GET', url: req.url ?? '/', startedAt: performance.now() };
+    if (!sockets.has(req.socket)) {
+      sockets.add(req.socket);
+      req.socket.once('close', () => sockets.delete(req.socket));
+    }
+    const record: RecordedApiRequest = { method: req.method ?? 'GET', url: req.url ?? '/', startedAt: performance.now(), connections: sockets.size };
     requests.push(record);
     records.set(res, record);
     if (options.intercept?.(new URL(record.url, 'http://localhost')) === 'stall') return;
