@@ -4,53 +4,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPodLogDir } from '../../src/investigator/sources/dump-logs.js';
 import type { ContainerLog } from '../../src/investigator/cluster/snapshot.js';
+import { podLog, withTimestamps } from './fake-apiserver/pod-logs.js';
+import type { ServedResource } from './fake-apiserver/resources.js';
+import { SERVED, coreEventToEventsV1, fieldPathOf, groupList, groupVersionOf, resourceList, selectableFields } from './fake-apiserver/resources.js';
+import { SelectorError, parseFieldSelector, parseLabelSelector } from './fake-apiserver/selectors.js';
 import { listenOnLoopback } from './loopback-http.js';
 
 /**
  * A small Kubernetes API server on 127.0.0.1 serving a cluster dump folder (the layout the dump
- * source reads), for testing the live source through the real @kubernetes/client-node. It speaks
- * the REST API as kube-apiserver does: List objects whose items carry no kind, Status objects for
- * 401/403/404/400, field and label selectors, pod logs with container/previous/tailLines/timestamps.
- * Secrets are served with their data, so tests can prove the client side strips the values.
+ * source reads), for testing the live source through the real @kubernetes/client-node and the
+ * real kubectl. It answers as kube-apiserver does where a client can tell: discovery documents,
+ * List objects whose items carry no kind, items in key order, `limit` + `continue` paging,
+ * label and field selectors (a selector it does not understand is a 400, not a match-all),
+ * Status objects for 400/401/403/404, events.k8s.io/v1 Events, and pod logs as the kubelet
+ * serves them (fake-apiserver/pod-logs.ts). Secrets are served with their data, so tests can
+ * prove the client side strips the values.
  */
 type Raw = Record<string, any>;
 
-interface ResourceType {
-  kind: string;
-  group: string;
-  version: string;
-  namespaced: boolean;
-}
-
-const RESOURCES: Record<string, ResourceType> = {
-  pods: { kind: 'Pod', group: '', version: 'v1', namespaced: true },
-  services: { kind: 'Service', group: '', version: 'v1', namespaced: true },
-  endpoints: { kind: 'Endpoints', group: '', version: 'v1', namespaced: true },
-  configmaps: { kind: 'ConfigMap', group: '', version: 'v1', namespaced: true },
-  secrets: { kind: 'Secret', group: '', version: 'v1', namespaced: true },
-  persistentvolumeclaims: { kind: 'PersistentVolumeClaim', group: '', version: 'v1', namespaced: true },
-  resourcequotas: { kind: 'ResourceQuota', group: '', version: 'v1', namespaced: true },
-  limitranges: { kind: 'LimitRange', group: '', version: 'v1', namespaced: true },
-  events: { kind: 'Event', group: '', version: 'v1', namespaced: true },
-  replicationcontrollers: { kind: 'ReplicationController', group: '', version: 'v1', namespaced: true },
-  nodes: { kind: 'Node', group: '', version: 'v1', namespaced: false },
-  persistentvolumes: { kind: 'PersistentVolume', group: '', version: 'v1', namespaced: false },
-  namespaces: { kind: 'Namespace', group: '', version: 'v1', namespaced: false },
-  deployments: { kind: 'Deployment', group: 'apps', version: 'v1', namespaced: true },
-  replicasets: { kind: 'ReplicaSet', group: 'apps', version: 'v1', namespaced: true },
-  statefulsets: { kind: 'StatefulSet', group: 'apps', version: 'v1', namespaced: true },
-  daemonsets: { kind: 'DaemonSet', group: 'apps', version: 'v1', namespaced: true },
-  jobs: { kind: 'Job', group: 'batch', version: 'v1', namespaced: true },
-  cronjobs: { kind: 'CronJob', group: 'batch', version: 'v1', namespaced: true },
-  ingresses: { kind: 'Ingress', group: 'networking.k8s.io', version: 'v1', namespaced: true },
-  storageclasses: { kind: 'StorageClass', group: 'storage.k8s.io', version: 'v1', namespaced: false },
-  horizontalpodautoscalers: { kind: 'HorizontalPodAutoscaler', group: 'autoscaling', version: 'v2', namespaced: true },
-};
-
-const apiVersionOf = (r: ResourceType) => (r.group ? `${r.group}/${r.version}` : r.version);
-
 export interface ForbiddenRule {
   resource: string;
+  /** Only in this API group (`''` is core; any when absent). */
+  group?: string;
   /** Only in this namespace (any when absent). */
   namespace?: string;
 }
@@ -61,20 +36,41 @@ export interface FakeApiServerOptions {
   /** When set, requests without `Authorization: Bearer <token>` get 401. */
   token?: string;
   forbidden?: ForbiddenRule[];
+  /** Group versions this cluster does not serve (an older cluster), e.g. `events.k8s.io/v1`. */
+  unserved?: string[];
+  /** Fault injection, called for every request before it is answered: `stall` never answers it. */
+  intercept?: (url: URL) => 'stall' | undefined;
+}
+
+export interface RecordedApiRequest {
+  method: string;
+  /** Path with query. */
+  url: string;
+  startedAt: number;
+  /** Client connections open when it arrived: how many requests the client had in flight at most. */
+  connections: number;
+  /** Set when the answer was sent. */
+  status?: number;
+  bytes?: number;
+  finishedAt?: number;
 }
 
 export interface FakeApiServer {
   url: string;
-  /** Every request received, in order (method and path with query). */
-  requests: { method: string; url: string }[];
+  /** Every request received, in order. */
+  requests: RecordedApiRequest[];
   close(): Promise<void>;
 }
 
 interface Store {
+  /** By kind, in key order (namespace/name) as etcd lists them. */
   objects: Map<string, Raw[]>;
   namespaces: string[];
   logs: ContainerLog[];
 }
+
+const RESOURCE_VERSION = '4813000';
+const keyOf = (o: Raw) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 async function loadStore(dir: string): Promise<Store> {
   const objects = new Map<string, Raw[]>();
@@ -87,8 +83,9 @@ async function loadStore(dir: string): Promise<Store> {
     for (const item of items) {
       const kind = item.kind ?? listKind;
       if (!kind) continue;
-      const stored = { ...item, kind, apiVersion: item.apiVersion ?? doc.apiVersion };
-      objects.set(kind, [...(objects.get(kind) ?? []), stored]);
+      const list = objects.get(kind) ?? [];
+      list.push({ ...item, kind, apiVersion: item.apiVersion ?? doc.apiVersion });
+      objects.set(kind, list);
     }
   };
   const top = await readdir(dir, { withFileTypes: true });
@@ -97,54 +94,87 @@ async function loadStore(dir: string): Promise<Store> {
     namespaces.push(e.name);
     const inner = await readdir(join(dir, e.name), { withFileTypes: true });
     for (const f of inner) if (f.isFile() && f.name.endsWith('.json')) await addFile(join(dir, e.name, f.name));
+    const pods = new Map((objects.get('Pod') ?? []).map((p) => [keyOf(p), p]));
     for (const podDir of inner.filter((x) => x.isDirectory())) {
-      const pod = (objects.get('Pod') ?? []).find((p) => p.metadata?.name === podDir.name && p.metadata?.namespace === e.name);
+      const pod = pods.get(`${e.name}/${podDir.name}`);
       logs.push(...(await readPodLogDir({ namespace: e.name, pod: podDir.name, dir: join(dir, e.name, podDir.name), defaultContainer: pod?.spec?.containers?.[0]?.name ?? podDir.name })));
     }
   }
+  for (const list of objects.values()) list.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  namespaces.sort();
   return { objects, namespaces, logs };
 }
 
+/** The record of each request in flight, completed when its answer is sent (benchmarks read sizes and times). */
+const records = new WeakMap<ServerResponse, RecordedApiRequest>();
+
+function send(res: ServerResponse, code: number, contentType: string, body: string): void {
+  const record = records.get(res);
+  if (record) Object.assign(record, { status: code, bytes: Buffer.byteLength(body), finishedAt: performance.now() });
+  res.writeHead(code, { 'content-type': contentType });
+  res.end(body);
+}
+
 function status(res: ServerResponse, code: number, reason: string, message: string, details?: Raw): void {
-  res.writeHead(code, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code }));
+  send(res, code, 'application/json', JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code }));
 }
 
-const json = (res: ServerResponse, body: unknown) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-};
+const json = (res: ServerResponse, body: unknown) => send(res, 200, 'application/json', JSON.stringify(body));
 
-/** `a.b=x,c!=y` field selectors and `app=x` label selectors (equality only, as most callers use). */
-function selectorMatches(obj: Raw, selector: string | null, lookup: (obj: Raw, key: string) => unknown): boolean {
-  if (!selector) return true;
-  return selector.split(',').every((term) => {
-    const m = /^([^!=]+)(!=|==|=)(.*)$/.exec(term.trim());
-    if (!m) return true;
-    const actual = lookup(obj, m[1]!.trim());
-    const equal = String(actual ?? '') === m[3]!.trim();
-    return m[2] === '!=' ? !equal : equal;
-  });
-}
-
-const fieldPath = (obj: Raw, key: string): unknown => key.split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), obj);
-const labelValue = (obj: Raw, key: string): unknown => obj.metadata?.labels?.[key];
-
-/** The kubelet prefixes each line with RFC 3339 nano time under `timestamps=true`. */
-function withTimestamps(lines: string[], pod: Raw | undefined, container: string, previous: boolean): string[] {
-  const s = (pod?.status?.containerStatuses ?? []).find((c: Raw) => c.name === container);
-  const state = previous ? s?.lastState : s?.state ?? s?.lastState;
-  const start = Date.parse(state?.running?.startedAt ?? state?.terminated?.startedAt ?? s?.lastState?.terminated?.startedAt ?? '2025-01-01T00:00:00Z');
-  return lines.map((l, i) => `${new Date(start + i).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ${l}`);
+/** Continue tokens look like kube-apiserver's: base64 JSON naming the key to start after. */
+const encodeContinue = (startKey: string) => Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: Number(RESOURCE_VERSION), start: `${startKey}\u0000` })).toString('base64url');
+function decodeContinue(token: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; start?: string };
+    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.start !== 'string') throw new Error('bad token');
+    return parsed.start;
+  } catch {
+    throw new SelectorError(`continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)`);
+  }
 }
 
 export async function startFakeApiServer(options: FakeApiServerOptions): Promise<FakeApiServer> {
   const store = await loadStore(options.dir);
-  const requests: FakeApiServer['requests'] = [];
+  const requests: RecordedApiRequest[] = [];
+  const served = SERVED.filter((r) => !(options.unserved ?? []).includes(groupVersionOf(r)));
+
+  const storedObjects = (resource: ServedResource): Raw[] => {
+    if (resource.kind === 'Namespace') {
+      return store.namespaces.map((n) => ({ kind: 'Namespace', apiVersion: 'v1', metadata: { name: n }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }));
+    }
+    const stored = store.objects.get(resource.storedKind ?? resource.kind) ?? [];
+    return resource.group === 'events.k8s.io' ? stored.map(coreEventToEventsV1) : stored;
+  };
+
+  const list = (res: ServerResponse, url: URL, resource: ServedResource, ns: string | undefined) => {
+    const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
+    const fieldSelector = url.searchParams.get('fieldSelector');
+    const fields = parseFieldSelector(fieldSelector, selectableFields(resource), fieldPathOf);
+    if (fields.unsupported !== undefined) {
+      throw new SelectorError(`field label not supported: ${fields.unsupported}`);
+    }
+    // Keys relative to the listed prefix, as etcd compares them: `name` in one namespace, `ns/name` across.
+    const relKey = (o: Raw) => (resource.namespaced && ns === undefined ? keyOf(o) : (o.metadata?.name ?? ''));
+    const token = url.searchParams.get('continue');
+    const start = token ? decodeContinue(token) : undefined;
+    const matching = storedObjects(resource)
+      .filter((o) => !resource.namespaced || ns === undefined || o.metadata?.namespace === ns)
+      .filter((o) => start === undefined || relKey(o) >= start)
+      .filter((o) => labels(o) && fields.matcher(o));
+    const limit = Number(url.searchParams.get('limit') ?? 0);
+    const page = limit > 0 ? matching.slice(0, limit) : matching;
+    const more = page.length < matching.length;
+    const selected = Boolean(url.searchParams.get('labelSelector') || fieldSelector);
+    const metadata = {
+      resourceVersion: RESOURCE_VERSION,
+      ...(more ? { continue: encodeContinue(relKey(page.at(-1)!)) } : {}),
+      ...(more && !selected ? { remainingItemCount: matching.length - page.length } : {}),
+    };
+    json(res, { kind: `${resource.kind}List`, apiVersion: groupVersionOf(resource), metadata, items: page.map(({ kind: _k, apiVersion: _a, ...rest }) => rest) });
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    requests.push({ method: req.method ?? 'GET', url: `${url.pathname}${url.search}` });
     if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
       return status(res, 401, 'Unauthorized', 'Unauthorized');
     }
@@ -152,12 +182,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const path = url.pathname;
     if (path === '/version') return json(res, { major: '1', minor: '29', gitVersion: 'v1.29.3', gitCommit: '6813625b7cd706db5bc7388921be03071e1a492d', gitTreeState: 'clean', buildDate: '2024-03-14T23:58:36Z', goVersion: 'go1.21.8', compiler: 'gc', platform: 'linux/amd64' });
     if (path === '/api') return json(res, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }] });
-    if (path === '/apis') {
-      const groups = [...new Set(Object.values(RESOURCES).filter((r) => r.group).map((r) => `${r.group}/${r.version}`))].map((gv) => {
-        const [name, version] = gv.split('/');
-        return { name, versions: [{ groupVersion: gv, version }], preferredVersion: { groupVersion: gv, version } };
-      });
-      return json(res, { kind: 'APIGroupList', apiVersion: 'v1', groups });
+    if (path === '/apis') return json(res, groupList(served));
+    const discovery = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/?$/.exec(path);
+    if (discovery) {
+      const doc = resourceList(served, discovery[1] ?? discovery[2]!);
+      return doc ? json(res, doc) : status(res, 404, 'NotFound', 'the server could not find the requested resource');
     }
     // /api/v1/... or /apis/{group}/{version}/...
     const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/(log))?$/.exec(path);
@@ -165,40 +194,37 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const [, coreVersion, group = '', groupVersion, ns, resourceName, name, sub] = m;
     const version = coreVersion ?? groupVersion;
     // `/api/v1/namespaces/{name}` is a get of a Namespace, not a namespaced list.
-    const resource = RESOURCES[resourceName!];
-    if (!resource || resource.group !== group || resource.version !== version) {
-      return status(res, 404, 'NotFound', 'the server could not find the requested resource');
-    }
-    const forbidden = (options.forbidden ?? []).find((f) => f.resource === resourceName && (f.namespace === undefined || f.namespace === ns));
+    const resource = served.find((r) => r.name === resourceName && r.group === group && r.version === version);
+    if (!resource) return status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    const forbidden = (options.forbidden ?? []).find((f) => f.resource === resourceName && (f.group === undefined || f.group === group) && (f.namespace === undefined || f.namespace === ns));
     if (forbidden) {
-      const verb = sub ? 'get' : name ? 'get' : 'list';
+      const verb = name ? 'get' : 'list';
       const subresource = sub ? `/${sub}` : '';
       return status(res, 403, 'Forbidden', `${resourceName}${subresource}${name ? ` "${name}"` : ''} is forbidden: User "system:serviceaccount:syntra:reader" cannot ${verb} resource "${resourceName}"${subresource ? ` subresource "${sub}"` : ''} in API group "${group}"${ns ? ` in the namespace "${ns}"` : ' at the cluster scope'}`, { ...(name ? { name } : {}), kind: resourceName });
     }
-    const all = resource.kind === 'Namespace'
-      ? store.namespaces.map((n) => ({ kind: 'Namespace', apiVersion: 'v1', metadata: { name: n }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }))
-      : store.objects.get(resource.kind) ?? [];
-    const inScope = all.filter((o) => !resource.namespaced || ns === undefined || o.metadata?.namespace === ns);
-    if (name === undefined) {
-      const items = inScope
-        .filter((o) => selectorMatches(o, url.searchParams.get('fieldSelector'), fieldPath))
-        .filter((o) => selectorMatches(o, url.searchParams.get('labelSelector'), labelValue))
-        .map(({ kind: _k, apiVersion: _a, ...rest }) => rest);
-      const limit = Number(url.searchParams.get('limit') ?? 0);
-      return json(res, { kind: `${resource.kind}List`, apiVersion: apiVersionOf(resource), metadata: { resourceVersion: '4813000' }, items: limit > 0 ? items.slice(0, limit) : items });
-    }
-    const obj = inScope.find((o) => o.metadata?.name === name);
+    if (name === undefined) return list(res, url, resource, ns);
+    const obj = storedObjects(resource).find((o) => o.metadata?.name === name && (!resource.namespaced || o.metadata?.namespace === ns));
     if (!obj) return status(res, 404, 'NotFound', `${resourceName} "${name}" not found`, { name, kind: resourceName });
-    if (sub !== 'log') return json(res, obj);
-    if (resource.kind !== 'Pod') return status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    if (sub === undefined) return json(res, obj);
+    if (sub !== 'log' || resource.kind !== 'Pod') return status(res, 404, 'NotFound', 'the server could not find the requested resource');
     return servePodLog(res, url, obj, store.logs);
   };
 
+  const sockets = new Set<unknown>();
   const server = await listenOnLoopback((req, res) => {
+    if (!sockets.has(req.socket)) {
+      sockets.add(req.socket);
+      req.socket.once('close', () => sockets.delete(req.socket));
+    }
+    const record: RecordedApiRequest = { method: req.method ?? 'GET', url: req.url ?? '/', startedAt: performance.now(), connections: sockets.size };
+    requests.push(record);
+    records.set(res, record);
+    if (options.intercept?.(new URL(record.url, 'http://localhost')) === 'stall') return;
     try {
       handle(req, res);
     } catch (e) {
-      status(res, 500, 'InternalError', `fake apiserver: ${(e as Error).message}`);
+      if (e instanceof SelectorError) status(res, 400, 'BadRequest', e.message);
+      else status(res, 500, 'InternalError', `fake apiserver: ${(e as Error).message}`);
     }
   });
   return { url: server.url, requests, close: server.close };
@@ -207,24 +233,16 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
 function servePodLog(res: ServerResponse, url: URL, pod: Raw, logs: ContainerLog[]): void {
   const podName: string = pod.metadata.name;
   const names: string[] = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c: Raw) => c.name);
-  const container = url.searchParams.get('container') ?? (names.length === 1 ? names[0] : undefined);
-  if (!container) return status(res, 400, 'BadRequest', `a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`);
+  const container = url.searchParams.get('container') ?? (pod.spec?.containers?.length === 1 ? pod.spec.containers[0].name : undefined);
+  if (!container) return status(res, 400, 'BadRequest', `a container name must be specified for pod ${podName}, choose one of: [${(pod.spec?.containers ?? []).map((c: Raw) => c.name).join(' ')}]`);
   if (!names.includes(container)) return status(res, 400, 'BadRequest', `container ${container} is not valid for pod ${podName}`);
-  const previous = url.searchParams.get('previous') === 'true';
-  const log = logs.find((l) => l.namespace === pod.metadata.namespace && l.pod === podName && l.container === container && l.previous === previous);
-  if (!log) {
-    const waiting = (pod.status?.containerStatuses ?? []).find((c: Raw) => c.name === container)?.state?.waiting?.reason;
-    const message = previous
-      ? `previous terminated container "${container}" in pod "${podName}" not found`
-      : `container "${container}" in pod "${podName}" is waiting to start: ${waiting ?? 'ContainerCreating'}`;
-    return status(res, 400, 'BadRequest', message);
-  }
-  let lines = log.lines;
+  const answer = podLog(pod, container, url.searchParams.get('previous') === 'true', logs);
+  if (!answer.ok) return status(res, 400, 'BadRequest', answer.message);
+  let lines = answer.lines;
   const tail = url.searchParams.get('tailLines');
   if (tail !== null) lines = lines.slice(-Number(tail));
-  if (url.searchParams.get('timestamps') === 'true') lines = withTimestamps(lines, pod, container, previous);
-  res.writeHead(200, { 'content-type': 'text/plain' });
-  res.end(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  if (url.searchParams.get('timestamps') === 'true') lines = withTimestamps(lines, answer.startedAt);
+  send(res, 200, 'text/plain', lines.length > 0 ? `${lines.join('\n')}\n` : '');
 }
 
 /**

@@ -26,6 +26,12 @@ export interface KindSpec {
   workload?: boolean;
   /** Read live for every collection (false: only when a caller asks for it). */
   listLive?: boolean;
+  /**
+   * The API versions to read it from live, most preferred first; the first one the cluster
+   * serves is used (default: `apiVersion`). Objects of another version are converted to
+   * `apiVersion` on the way in (api-versions.ts).
+   */
+  liveVersions?: readonly string[];
   /** `kubectl rollout restart|undo|status` supports it. */
   rollout?: boolean;
   /** `kubectl scale` supports it. */
@@ -57,7 +63,7 @@ export const KINDS: readonly KindSpec[] = Object.freeze([
   row({ kind: 'LimitRange', collection: 'limitRanges', apiVersion: 'v1', resource: 'limitranges', namespaced: true, aliases: ['limitrange', 'limits'], model: 'V1LimitRange' }),
   row({ kind: 'ConfigMap', collection: 'configMaps', apiVersion: 'v1', resource: 'configmaps', namespaced: true, aliases: ['configmap', 'cm'], model: 'summary' }),
   row({ kind: 'Secret', collection: 'secrets', apiVersion: 'v1', resource: 'secrets', namespaced: true, aliases: ['secret'], model: 'summary' }),
-  row({ kind: 'Event', collection: 'events', apiVersion: 'v1', resource: 'events', namespaced: true, aliases: ['event', 'ev'], model: 'CoreV1Event' }),
+  row({ kind: 'Event', collection: 'events', apiVersion: 'v1', resource: 'events', namespaced: true, aliases: ['event', 'ev'], model: 'CoreV1Event', liveVersions: ['events.k8s.io/v1', 'v1'] }),
 ]);
 
 const BY_KIND = new Map(KINDS.map((k) => [k.kind, k]));

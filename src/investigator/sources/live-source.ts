@@ -1,89 +1,81 @@
-import {
-  AppsV1Api, AutoscalingV2Api, BatchV1Api, CoreV1Api, NetworkingV1Api, StorageV1Api, VersionApi,
-} from '@kubernetes/client-node';
-import type { ConfigurationOptions, RequestContext, ResponseContext, V1Pod } from '@kubernetes/client-node';
-import { Observable } from '@kubernetes/client-node';
-// The per-call options of the object-parameter APIs take Observable middleware (the top-level
-// `Middleware` export is the Promise flavour).
-import type { Middleware } from '@kubernetes/client-node/dist/gen/middleware.js';
-import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
+import { CoreV1Api, VersionApi } from '@kubernetes/client-node';
+import type { ConfigurationOptions } from '@kubernetes/client-node';
 import { SyntraError, errorMessage } from '../../domain/errors.js';
 import { redactSnapshot } from '../redact.js';
 import { mapWithConcurrency } from './bounded-concurrency.js';
 import { addDocument } from '../cluster/objects.js';
+import { KINDS } from '../cluster/kinds.js';
+import type { KindSpec } from '../cluster/kinds.js';
 import type { KubeConfigLocation, LoadedKubeConfig } from './live-kubeconfig.js';
 import { loadKubeConfig } from './live-kubeconfig.js';
 import type { RequestDescription } from './live-errors.js';
 import { classifyRequestError } from './live-errors.js';
-import { containersToRead, isPodUnhealthy } from './pod-health.js';
+import { DEFAULT_TARGET_POD_LOGS, logsToRead, readLogs } from './live-logs.js';
+import { DEFAULT_PAGE_SIZE, LiveObjectApi, requestSignalMiddleware } from './live-objects.js';
 import { DEFAULT_TAIL_LINES } from './scope.js';
 import type { ClusterSnapshot, ConnectivityReport, EvidenceScope, EvidenceSource } from '../cluster/snapshot.js';
 import { emptySnapshot } from '../cluster/snapshot.js';
 
 /**
  * The live cluster through @kubernetes/client-node, read-only: only list, get and read-log calls
- * exist here. Every request has a timeout and follows the caller's AbortSignal. Logs are read
- * only for pods in trouble, a few at a time, so a namespace of hundreds of pods stays fast.
+ * exist here. What is listed is the kind table's rows marked `listLive`, each from the first of
+ * its API versions the cluster serves (events.k8s.io/v1 Events where there are, core/v1 where
+ * not), in pages of `pageSize`. Every request has its own timeout and follows the caller's
+ * AbortSignal, on every page. Logs are read for pods in trouble and a few of the pods the
+ * question is about, a few at a time, so a namespace of thousands of pods stays within what an
+ * API server expects of one client.
  */
 export interface LiveSourceOptions extends KubeConfigLocation {
   /** Per request (default 10 s). */
   requestTimeoutMs?: number;
+  /** Objects per list request (default 500, kubectl's chunk size). */
+  pageSize?: number;
+  /** Lists in flight at once (default 4); the pages of one list are always one after the other. */
+  listConcurrency?: number;
   /** Log reads in flight at once (default 4). */
   logConcurrency?: number;
+  /** Ready pods of the target whose logs are read too (default 3). */
+  targetPodLogs?: number;
   /** Mask secret-looking values (default true). */
   redact?: boolean;
 }
 
-interface Apis {
-  core: CoreV1Api;
-  apps: AppsV1Api;
-  batch: BatchV1Api;
-  networking: NetworkingV1Api;
-  storage: StorageV1Api;
-  autoscaling: AutoscalingV2Api;
-  version: VersionApi;
-}
+const versionsOf = (k: KindSpec): readonly string[] => k.liveVersions ?? [k.apiVersion];
 
-/** Sets the request's AbortSignal: the caller's, bounded by the per-request timeout. */
-function signalOptions(timeoutMs: number, signal?: AbortSignal): ConfigurationOptions {
-  const middleware: Middleware = {
-    pre: (ctx: RequestContext) => {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      ctx.setSignal(signal ? AbortSignal.any([signal, timeout]) : timeout);
-      return new Observable(Promise.resolve(ctx));
-    },
-    post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
-  };
-  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+/** Only the events of a target pod, in the field selector of the events API that is served. */
+function eventsSelector(scope: EvidenceScope, apiVersion: string): string | undefined {
+  if (!scope.target || scope.target.kind.toLowerCase() !== 'pod') return undefined;
+  return `${apiVersion === 'v1' ? 'involvedObject' : 'regarding'}.name=${scope.target.name}`;
 }
-
-/** A typed client-node result back to wire JSON, so every source shares one normalization path. */
-const toWire = (value: unknown, type: string): unknown => ObjectSerializer.serialize(value, type, '');
 
 export function createLiveSource(options: LiveSourceOptions = {}): EvidenceSource {
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
-  let loaded: { config: LoadedKubeConfig; apis: Apis } | undefined;
+  let loaded: { config: LoadedKubeConfig; core: CoreV1Api; version: VersionApi } | undefined;
   const connect = () => {
     if (!loaded) {
       const config = loadKubeConfig(options);
-      const kc = config.kc;
-      loaded = {
-        config,
-        apis: {
-          core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), batch: kc.makeApiClient(BatchV1Api),
-          networking: kc.makeApiClient(NetworkingV1Api), storage: kc.makeApiClient(StorageV1Api),
-          autoscaling: kc.makeApiClient(AutoscalingV2Api), version: kc.makeApiClient(VersionApi),
-        },
-      };
+      loaded = { config, core: config.kc.makeApiClient(CoreV1Api), version: config.kc.makeApiClient(VersionApi) };
     }
     return loaded;
   };
   const defaultNamespace = () => connect().config.kc.getContextObject(connect().config.context)?.namespace ?? 'default';
+  const objectsFor = (signal?: AbortSignal) => LiveObjectApi.connect(connect().config.kc, requestSignalMiddleware(timeoutMs, signal));
 
+  /** One call of the typed APIs (version, a pod probe, a log) with its timeout and the caller's signal. */
   async function call<T>(request: RequestDescription, fn: (o: ConfigurationOptions) => Promise<T>, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
     try {
-      return await fn(signalOptions(timeoutMs, signal));
+      return await fn({ middleware: [requestSignalMiddleware(timeoutMs, signal)], middlewareMergeStrategy: 'append' });
+    } catch (e) {
+      throw classifyRequestError(e, connect().config.server, request, signal);
+    }
+  }
+
+  /** Any other request (discovery, every page of a list), its errors said the same way. */
+  async function classified<T>(request: RequestDescription, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    try {
+      return await fn();
     } catch (e) {
       throw classifyRequestError(e, connect().config.server, request, signal);
     }
@@ -94,11 +86,11 @@ export function createLiveSource(options: LiveSourceOptions = {}): EvidenceSourc
     async check(signal?: AbortSignal): Promise<ConnectivityReport> {
       let description = 'live cluster';
       try {
-        const { config, apis } = connect();
+        const { config, core, version } = connect();
         description = `live cluster ${config.server} (${config.origin})`;
-        await call({ verb: 'get', resource: 'version' }, (o) => apis.version.getCode(o), signal);
+        await call({ verb: 'get', resource: 'version' }, (o) => version.getCode(o), signal);
         const ns = defaultNamespace();
-        await call({ verb: 'list', resource: 'pods', namespace: ns }, (o) => apis.core.listNamespacedPod({ namespace: ns, limit: 1 }, o), signal);
+        await call({ verb: 'list', resource: 'pods', namespace: ns }, (o) => core.listNamespacedPod({ namespace: ns, limit: 1 }, o), signal);
         return { ok: true, description };
       } catch (e) {
         const err = e instanceof SyntraError ? e : new SyntraError('cluster_unreachable', errorMessage(e), { cause: e });
@@ -108,10 +100,14 @@ export function createLiveSource(options: LiveSourceOptions = {}): EvidenceSourc
     },
 
     async listNamespaces(signal?: AbortSignal): Promise<string[]> {
-      const { apis } = connect();
+      connect();
+      const names: string[] = [];
       try {
-        const list = await call({ verb: 'list', resource: 'namespaces' }, (o) => apis.core.listNamespace({}, o), signal);
-        return list.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort();
+        await classified({ verb: 'list', resource: 'namespaces' }, () =>
+          objectsFor(signal).listPages({ apiVersion: 'v1', kind: 'Namespace', pageSize: options.pageSize }, (page) => {
+            for (const n of page.items as { metadata?: { name?: string } }[]) if (n.metadata?.name) names.push(n.metadata.name);
+          }, signal), signal);
+        return names.sort();
       } catch (e) {
         // Namespace-scoped credentials cannot list namespaces: their own namespace is what they see.
         if (e instanceof SyntraError && e.code === 'cluster_forbidden') return [defaultNamespace()];
@@ -120,82 +116,59 @@ export function createLiveSource(options: LiveSourceOptions = {}): EvidenceSourc
     },
 
     async collect(scope: EvidenceScope, signal?: AbortSignal): Promise<ClusterSnapshot> {
-      const { config, apis } = connect();
+      const { config, core } = connect();
       const ns = scope.namespace;
       const snapshot = emptySnapshot({ kind: 'live', description: `live cluster ${config.server} (${config.origin})`, collectedAt: new Date().toISOString() });
       const warnings: string[] = [];
+      const objects = objectsFor(signal);
+      const rows = KINDS.filter((k) => k.listLive);
+      await classified({ verb: 'get', resource: 'API discovery' }, () => objects.discover(rows.flatMap(versionsOf)), signal);
 
-      /** One list call; `required` lists fail the collection, the others only add a warning. */
-      const list = async (resource: string, type: string, required: boolean, namespaced: boolean, fn: (o: ConfigurationOptions) => Promise<unknown>) => {
-        try {
-          const result = await call({ verb: 'list', resource, namespace: namespaced ? ns : undefined }, fn, signal);
-          addDocument(snapshot, toWire(result, type));
-        } catch (e) {
-          if (required || !(e instanceof SyntraError)) throw e;
-          // Forbidden, or an API this cluster does not serve (404): note it and go on. Network failures stop.
-          if (e.code !== 'cluster_forbidden' && (e.details as { status?: number } | undefined)?.status !== 404) throw e;
-          warnings.push(`${resource} not collected: ${e.message}`);
+      /**
+       * Every page of one kind, from the first served version the credentials may list (a role
+       * may grant core/v1 events and not events.k8s.io). Only pods are required; the other kinds
+       * add a warning when refused or not served.
+       */
+      const list = async (row: KindSpec) => {
+        const namespace = row.namespaced ? ns : undefined;
+        const served = objects.servedVersions(versionsOf(row), row.kind);
+        if (served.length === 0) {
+          if (row.kind === 'Pod') throw new SyntraError('cluster_unreachable', `${config.server} serves no pods (API discovery of v1 lists no Pod)`);
+          warnings.push(`${row.resource} not collected: ${config.server} does not serve ${versionsOf(row).join(' or ')} ${row.kind}`);
+          return;
         }
+        let refused: SyntraError | undefined;
+        for (const apiVersion of served) {
+          try {
+            await classified({ verb: 'list', resource: row.resource, namespace }, () => objects.listPages(
+              { apiVersion, kind: row.kind, namespace, fieldSelector: row.kind === 'Event' ? eventsSelector(scope, apiVersion) : undefined, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE },
+              (page) => addDocument(snapshot, page),
+              signal,
+            ), signal);
+            return;
+          } catch (e) {
+            // Forbidden, or gone since discovery (404): try the next version, then note it and go on. Network failures stop.
+            if (!(e instanceof SyntraError) || (e.code !== 'cluster_forbidden' && (e.details as { status?: number } | undefined)?.status !== 404)) throw e;
+            refused ??= e;
+          }
+        }
+        if (row.kind === 'Pod') throw refused!;
+        warnings.push(`${row.resource} not collected: ${refused!.message}`);
       };
-      const eventsSelector = scope.target && scope.target.kind.toLowerCase() === 'pod' ? `involvedObject.name=${scope.target.name}` : undefined;
-      const n = { namespace: ns ?? '' };
-      const c = apis.core;
       // Pods first: they are required, and a 403 here should stop before twenty more calls.
-      await list('pods', 'V1PodList', true, true, (o) => (ns ? c.listNamespacedPod(n, o) : c.listPodForAllNamespaces({}, o)));
-      await Promise.all([
-        list('events', 'CoreV1EventList', false, true, (o) =>
-          ns ? c.listNamespacedEvent({ ...n, fieldSelector: eventsSelector }, o) : c.listEventForAllNamespaces({ fieldSelector: eventsSelector }, o)),
-        list('services', 'V1ServiceList', false, true, (o) => (ns ? c.listNamespacedService(n, o) : c.listServiceForAllNamespaces({}, o))),
-        list('endpoints', 'V1EndpointsList', false, true, (o) => (ns ? c.listNamespacedEndpoints(n, o) : c.listEndpointsForAllNamespaces({}, o))),
-        list('configmaps', 'V1ConfigMapList', false, true, (o) => (ns ? c.listNamespacedConfigMap(n, o) : c.listConfigMapForAllNamespaces({}, o))),
-        list('secrets', 'V1SecretList', false, true, (o) => (ns ? c.listNamespacedSecret(n, o) : c.listSecretForAllNamespaces({}, o))),
-        list('persistentvolumeclaims', 'V1PersistentVolumeClaimList', false, true, (o) =>
-          ns ? c.listNamespacedPersistentVolumeClaim(n, o) : c.listPersistentVolumeClaimForAllNamespaces({}, o)),
-        list('resourcequotas', 'V1ResourceQuotaList', false, true, (o) => (ns ? c.listNamespacedResourceQuota(n, o) : c.listResourceQuotaForAllNamespaces({}, o))),
-        list('limitranges', 'V1LimitRangeList', false, true, (o) => (ns ? c.listNamespacedLimitRange(n, o) : c.listLimitRangeForAllNamespaces({}, o))),
-        list('nodes', 'V1NodeList', false, false, (o) => c.listNode({}, o)),
-        list('persistentvolumes', 'V1PersistentVolumeList', false, false, (o) => c.listPersistentVolume({}, o)),
-        list('storageclasses', 'V1StorageClassList', false, false, (o) => apis.storage.listStorageClass({}, o)),
-        list('deployments', 'V1DeploymentList', false, true, (o) => (ns ? apis.apps.listNamespacedDeployment(n, o) : apis.apps.listDeploymentForAllNamespaces({}, o))),
-        list('replicasets', 'V1ReplicaSetList', false, true, (o) => (ns ? apis.apps.listNamespacedReplicaSet(n, o) : apis.apps.listReplicaSetForAllNamespaces({}, o))),
-        list('statefulsets', 'V1StatefulSetList', false, true, (o) => (ns ? apis.apps.listNamespacedStatefulSet(n, o) : apis.apps.listStatefulSetForAllNamespaces({}, o))),
-        list('daemonsets', 'V1DaemonSetList', false, true, (o) => (ns ? apis.apps.listNamespacedDaemonSet(n, o) : apis.apps.listDaemonSetForAllNamespaces({}, o))),
-        list('jobs', 'V1JobList', false, true, (o) => (ns ? apis.batch.listNamespacedJob(n, o) : apis.batch.listJobForAllNamespaces({}, o))),
-        list('cronjobs', 'V1CronJobList', false, true, (o) => (ns ? apis.batch.listNamespacedCronJob(n, o) : apis.batch.listCronJobForAllNamespaces({}, o))),
-        list('ingresses', 'V1IngressList', false, true, (o) => (ns ? apis.networking.listNamespacedIngress(n, o) : apis.networking.listIngressForAllNamespaces({}, o))),
-        list('horizontalpodautoscalers', 'V2HorizontalPodAutoscalerList', false, true, (o) =>
-          ns ? apis.autoscaling.listNamespacedHorizontalPodAutoscaler(n, o) : apis.autoscaling.listHorizontalPodAutoscalerForAllNamespaces({}, o)),
-      ]);
+      await list(rows.find((k) => k.kind === 'Pod')!);
+      await mapWithConcurrency(rows.filter((k) => k.kind !== 'Pod'), options.listConcurrency ?? 4, list);
       snapshot.namespaces = ns ? [ns] : [...new Set(snapshot.pods.map((p) => p.metadata?.namespace ?? ''))].filter((x) => x !== '').sort();
-      await readLogs(snapshot, scope, warnings, signal);
+
+      const tailLines = scope.tailLines ?? DEFAULT_TAIL_LINES;
+      const reads = logsToRead(snapshot, scope, options.targetPodLogs ?? DEFAULT_TARGET_POD_LOGS);
+      snapshot.logs.push(...(await readLogs(reads, (r) => call(
+        { verb: 'read log of', resource: `pods/${r.pod} container ${r.container}`, namespace: r.namespace },
+        (o) => core.readNamespacedPodLog({ name: r.pod, namespace: r.namespace, container: r.container, previous: r.previous, tailLines, timestamps: true }, o),
+        signal,
+      ), { concurrency: options.logConcurrency ?? 4, warnings, ...(signal ? { signal } : {}) })));
       if (warnings.length > 0) snapshot.source.warnings = warnings;
       return options.redact === false ? snapshot : redactSnapshot(snapshot).value;
     },
   };
-
-  /** Current and previous logs of the containers in trouble; a log that cannot be read is skipped. */
-  async function readLogs(snapshot: ClusterSnapshot, scope: EvidenceScope, warnings: string[], signal?: AbortSignal): Promise<void> {
-    const { apis } = connect();
-    const tailLines = scope.tailLines ?? DEFAULT_TAIL_LINES;
-    const reads = snapshot.pods.filter(isPodUnhealthy).flatMap((pod: V1Pod) =>
-      containersToRead(pod).map((r) => ({ pod: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', ...r })));
-    const logs = await mapWithConcurrency(reads, options.logConcurrency ?? 4, async (r) => {
-      try {
-        const text = await call(
-          { verb: 'read log of', resource: `pods/${r.pod} container ${r.container}`, namespace: r.namespace },
-          (o) => apis.core.readNamespacedPodLog({ name: r.pod, namespace: r.namespace, container: r.container, previous: r.previous, tailLines, timestamps: true }, o),
-          signal,
-        );
-        const lines = text.split('\n');
-        if (lines.at(-1) === '') lines.pop();
-        return { namespace: r.namespace, pod: r.pod, container: r.container, previous: r.previous, lines };
-      } catch (e) {
-        if (signal?.aborted) throw e;
-        // 400 "previous terminated container not found" and similar: no such log, not a failure.
-        if (!(e instanceof SyntraError && (e.details as { status?: number } | undefined)?.status === 400)) warnings.push(errorMessage(e));
-        return undefined;
-      }
-    });
-    snapshot.logs.push(...logs.filter((l) => l !== undefined));
-  }
 }

@@ -28,17 +28,26 @@ export function isPodUnhealthy(pod: V1Pod): boolean {
   return (pod.status?.containerStatuses ?? []).some((s) => !s.ready && s.state?.running !== undefined);
 }
 
-/** Containers whose logs are worth reading: the ones in trouble, current and previous instance. */
-export function containersToRead(pod: V1Pod): { container: string; previous: boolean }[] {
+/**
+ * Containers whose logs are worth reading, current and previous instance: the ones in trouble,
+ * or with `everyContainer` every container that runs (a pod the question is about; containers
+ * that ran to completion, such as init containers, are left out unless they failed).
+ * A container waiting to restart (CrashLoopBackOff) is read once, as `previous`: the kubelet
+ * answers the last terminated instance whether or not `previous` is asked for.
+ */
+export function containersToRead(pod: V1Pod, options: { everyContainer?: boolean } = {}): { container: string; previous: boolean }[] {
   const out: { container: string; previous: boolean }[] = [];
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   for (const s of statuses) {
-    if (!containerNeedsAttention(s) && s.ready) continue;
+    const wanted = containerNeedsAttention(s) || !s.ready || (options.everyContainer === true && s.state?.running !== undefined);
+    if (!wanted) continue;
+    const lastInstance = s.lastState?.terminated !== undefined;
+    const waitingToRestart = s.state?.waiting !== undefined && lastInstance;
     // A container that never started has no logs to read.
-    const started = s.state?.running !== undefined || s.state?.terminated !== undefined || s.lastState?.terminated !== undefined;
+    const started = s.state?.running !== undefined || s.state?.terminated !== undefined || lastInstance;
     if (!started) continue;
-    out.push({ container: s.name, previous: false });
-    if (s.restartCount > 0 || s.lastState?.terminated !== undefined) out.push({ container: s.name, previous: true });
+    if (!waitingToRestart) out.push({ container: s.name, previous: false });
+    if (s.restartCount > 0 || lastInstance) out.push({ container: s.name, previous: true });
   }
   return out;
 }

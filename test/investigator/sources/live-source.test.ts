@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CoreV1Event } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, DEMO_DIR, demoSource } from '../../../src/investigator/sources/demo-cluster/index.js';
 import { createLiveSource } from '../../../src/investigator/sources/live-source.js';
@@ -66,7 +67,7 @@ describe('live source against the fake API server', () => {
     const live = await createLiveSource({ kubeconfig }).collect({ namespace: 'production', target: { kind: 'Pod', name: target } });
     expect(live.events.length).toBeGreaterThan(0);
     expect(live.events.every((e) => e.involvedObject.name === target)).toBe(true);
-    expect(api.requests.some((r) => r.url.startsWith('/api/v1/namespaces/production/events?') && decodeURIComponent(r.url).includes(`fieldSelector=involvedObject.name=${target}`))).toBe(true);
+    expect(api.requests.some((r) => r.url.startsWith('/apis/events.k8s.io/v1/namespaces/production/events?') && decodeURIComponent(r.url).includes(`fieldSelector=regarding.name=${target}`))).toBe(true);
   });
 
   it('receives secrets with data but keeps only their keys, and masks env secrets', async () => {
@@ -85,6 +86,88 @@ describe('live source against the fake API server', () => {
 
   it('lists namespaces', async () => {
     expect(await createLiveSource({ kubeconfig }).listNamespaces()).toEqual(['production', 'staging']);
+  });
+});
+
+describe('events', () => {
+  /** What a diagnosis reads of an event, whichever API version it came from. */
+  const seen = (events: CoreV1Event[]) => events
+    .map((e) => ({ name: e.metadata?.name, object: e.involvedObject, reason: e.reason, message: e.message, type: e.type, count: e.count, first: e.firstTimestamp, last: e.lastTimestamp, component: e.source?.component }))
+    .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+
+  it('come from events.k8s.io/v1 where the cluster serves it, in the core shape', async () => {
+    const before = api.requests.length;
+    const live = await createLiveSource({ kubeconfig }).collect({ namespace: 'production' });
+    const dump = await demoSource().collect({ namespace: 'production' });
+    const urls = api.requests.slice(before).map((r) => r.url.split('?')[0]);
+    expect(urls).toContain('/apis/events.k8s.io/v1/namespaces/production/events');
+    expect(urls).not.toContain('/api/v1/namespaces/production/events');
+    expect(seen(live.events)).toEqual(seen(dump.events));
+    expect(live.events.every((e) => e.involvedObject.kind !== undefined && e.source?.component)).toBe(true);
+  });
+
+  it('come from core/v1 where events.k8s.io/v1 is not served, without a warning', async () => {
+    const old = await startFakeApiServer({ dir: DEMO_DIR, unserved: ['events.k8s.io/v1'] });
+    try {
+      const config = await writeKubeconfig(old.url);
+      temps.push(join(config, '..'));
+      const target = DEMO.missingSecretPod;
+      const live = await createLiveSource({ kubeconfig: config }).collect({ namespace: 'production', target: { kind: 'Pod', name: target } });
+      expect(live.source.warnings).toBeUndefined();
+      expect(live.events.length).toBeGreaterThan(0);
+      expect(live.events.every((e) => e.involvedObject.name === target)).toBe(true);
+      expect(old.requests.some((r) => r.url.startsWith('/api/v1/namespaces/production/events?') && decodeURIComponent(r.url).includes(`fieldSelector=involvedObject.name=${target}`))).toBe(true);
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('come from core/v1 where the credentials may not list events.k8s.io', async () => {
+    const server = await startFakeApiServer({ dir: DEMO_DIR, forbidden: [{ resource: 'events', group: 'events.k8s.io' }] });
+    try {
+      const config = await writeKubeconfig(server.url);
+      temps.push(join(config, '..'));
+      const live = await createLiveSource({ kubeconfig: config }).collect({ namespace: 'production' });
+      expect(live.source.warnings).toBeUndefined();
+      expect(live.events).toHaveLength(40);
+      expect(server.requests.map((r) => r.status)).toContain(403);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('logs', () => {
+  const logReads = (since: number) => api.requests.slice(since).filter((r) => r.url.includes('/log?')).map((r) => decodeURIComponent(r.url));
+
+  it('a container in CrashLoopBackOff is read once: the kubelet serves the same instance with and without previous', async () => {
+    const before = api.requests.length;
+    const live = await createLiveSource({ kubeconfig }).collect({ namespace: 'production' });
+    const crashing = live.logs.filter((l) => l.pod === DEMO.authPods[0]);
+    expect(crashing).toHaveLength(1);
+    expect(crashing[0]).toMatchObject({ container: 'auth-service', previous: true });
+    expect(logReads(before).filter((u) => u.includes(`/pods/${DEMO.authPods[0]}/log`))).toHaveLength(1);
+    // A running container that restarted still has two instances worth reading.
+    expect(live.logs.filter((l) => l.pod === 'payment-worker-6c8b9d7f5-q9w4e').map((l) => l.previous).sort()).toEqual([false, true]);
+  });
+
+  it('reads the logs of the pods the question is about even when they are Ready', async () => {
+    const gateway = await createLiveSource({ kubeconfig }).collect({ namespace: 'production', target: { kind: 'Deployment', name: 'api-gateway' } });
+    const gatewayLogs = gateway.logs.filter((l) => l.pod.startsWith('api-gateway-'));
+    expect(gatewayLogs.map((l) => l.pod).sort()).toEqual(['api-gateway-84b6f9c7d8-5vnxk', 'api-gateway-84b6f9c7d8-wq2zt']);
+    expect(gatewayLogs.every((l) => !l.previous && l.lines.length > 0)).toBe(true);
+    // Unhealthy pods elsewhere are read as before.
+    expect(gateway.logs.some((l) => l.pod === DEMO.oomPod)).toBe(true);
+
+    const redis = await createLiveSource({ kubeconfig }).collect({ namespace: 'production', target: { kind: 'Pod', name: 'redis-0' } });
+    expect(redis.logs.filter((l) => l.pod === 'redis-0')).toHaveLength(1);
+  });
+
+  it('reads a few of the target workload\'s Ready pods, not all of them', async () => {
+    const before = api.requests.length;
+    const live = await createLiveSource({ kubeconfig, targetPodLogs: 2 }).collect({ namespace: 'production', target: { kind: 'DaemonSet', name: 'log-shipper' } });
+    expect(new Set(live.logs.filter((l) => l.pod.startsWith('log-shipper-')).map((l) => l.pod)).size).toBe(2);
+    expect(logReads(before).filter((u) => u.includes('/pods/log-shipper-'))).toHaveLength(2);
   });
 });
 
