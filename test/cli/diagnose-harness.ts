@@ -106,6 +106,19 @@ export const DIAGNOSIS_SCHEMA = {
     },
     remediation,
     affected_resources: { type: 'array', minItems: 1, items: ref },
+    // `syntra diagnose --from …`: what each input was read as (absent for --live, --demo and dump folders).
+    inputs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['source', 'recognized_as', 'objects'],
+        properties: {
+          source: { type: 'string', minLength: 1 }, recognized_as: strings, objects: { type: 'integer', minimum: 0 }, log_lines: { type: 'integer', minimum: 0 },
+          skipped: { type: 'array', items: { type: 'object', required: ['lines', 'reason'], properties: { lines: { type: 'string' }, reason: { type: 'string', minLength: 1 } }, additionalProperties: false } },
+        },
+        additionalProperties: false,
+      },
+    },
   },
 };
 

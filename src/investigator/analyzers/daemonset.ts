@@ -11,12 +11,11 @@ import { failedCreate, replicaShortfall } from './workload-status.js';
  * cover: a DaemonSet without a node selector that wants fewer pods than another one covering
  * every node is kept off the rest by taints it does not tolerate (or node affinity).
  */
-function uncoveredNodes(ctx: AnalysisContext, ds: V1DaemonSet): AnalyzerFinding | undefined {
+function uncoveredNodes(ctx: AnalysisContext, ds: V1DaemonSet, widest: number): AnalyzerFinding | undefined {
   if (Object.keys(ds.spec?.template?.spec?.nodeSelector ?? {}).length > 0) return undefined;
   const desired = ds.status?.desiredNumberScheduled;
   if (desired === undefined) return undefined;
   const nodes = ctx.snapshot.nodes.length;
-  const widest = ctx.snapshot.daemonSets.filter((o) => o !== ds).reduce((max, o) => Math.max(max, o.status?.desiredNumberScheduled ?? 0), 0);
   const total = Math.max(nodes, widest);
   if (total <= desired) return undefined;
   const ref = refOf(ds, 'DaemonSet');
@@ -33,16 +32,21 @@ function uncoveredNodes(ctx: AnalysisContext, ds: V1DaemonSet): AnalyzerFinding 
 
 export const daemonSetAnalyzer: Analyzer = {
   kind: 'DaemonSet',
-  analyze: (ctx) =>
-    ctx.scope.daemonSets.flatMap((ds) => {
+  analyze: (ctx) => {
+    // The DaemonSet that covers the most nodes (another one than the one judged, when it is the widest).
+    const desired = ctx.snapshot.daemonSets.map((o) => o.status?.desiredNumberScheduled ?? 0).sort((a, b) => b - a);
+    return ctx.scope.daemonSets.flatMap((ds) => {
       const ref = refOf(ds, 'DaemonSet');
       const out: AnalyzerFinding[] = [];
       const created = failedCreate(ref, ctx.cluster.eventsFor('DaemonSet', ref.namespace, ref.name), `daemonset/${ref.name}`);
       if (created) out.push(created);
       const short = replicaShortfall(ref, ds.status?.desiredNumberScheduled ?? 0, ds.status?.numberReady ?? 0, 'status.numberReady/status.desiredNumberScheduled');
       if (short) out.push(short);
-      const uncovered = out.length === 0 ? uncoveredNodes(ctx, ds) : undefined;
+      const mine = ds.status?.desiredNumberScheduled ?? 0;
+      const widest = desired[0] === mine ? (desired[1] ?? 0) : (desired[0] ?? 0);
+      const uncovered = out.length === 0 ? uncoveredNodes(ctx, ds, widest) : undefined;
       if (uncovered) out.push(uncovered);
       return out;
-    }),
+    });
+  },
 };

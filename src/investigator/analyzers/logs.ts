@@ -1,7 +1,7 @@
 import type { ResourceRef } from '../../domain/diagnosis.js';
 import { refKey } from '../cluster/query.js';
 import { UNNAMED, type ContainerLog } from '../cluster/snapshot.js';
-import { classifyContainerLogs, classifyLines, matchLine, type ContainerLogMatch } from '../logs/classify.js';
+import { classifyContainerLogs, classifyLines, type ContainerLogMatch } from '../logs/classify.js';
 import { matchMessage } from '../messages/catalogue.js';
 import type { AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
@@ -91,7 +91,7 @@ export function analyzeLogs(ctx: AnalysisContext, already: readonly AnalyzerFind
       if (!classified) continue;
       const lines = (classified.previous ? previous : current)?.lines ?? [];
       const match = unexpandedVariable(classified, lines) ?? worstSlow(classified, lines);
-      const count = lines.filter((l) => matchLine(l)?.pattern.id === match.patternId).length;
+      const count = match.occurrences ?? 1;
       const repeated = count > 1 ? ` (${count} times in the logs)` : '';
       const who = subject.name === UNNAMED ? `${subjectText(subject)}:` : `Container ${container} of ${subjectText(subject).replace(/^Pod /, 'pod ')}`;
       findings.push(makeFinding({

@@ -14,18 +14,33 @@ const splitImage = (image: string): { repo: string; tag?: string } => {
   return at > image.lastIndexOf('/') ? { repo: image.slice(0, at), tag: image.slice(at + 1) } : { repo: image };
 };
 
+/** Images running in a namespace, gathered once per analysis (every failing pull asks). */
+const runningImages = new WeakMap<object, Map<string, Set<string>>>();
+
+function imagesRunningIn(p: PodFacts): Set<string> {
+  let byNamespace = runningImages.get(p.ctx.cluster);
+  if (!byNamespace) runningImages.set(p.ctx.cluster, (byNamespace = new Map()));
+  const ns = p.namespace ?? '';
+  let images = byNamespace.get(ns);
+  if (!images) {
+    images = new Set<string>();
+    for (const pod of p.ctx.cluster.podsIn(p.namespace)) {
+      for (const s of pod.status?.containerStatuses ?? []) if (s.state?.running) images.add(s.image);
+    }
+    byNamespace.set(ns, images);
+  }
+  return images;
+}
+
 /** Another revision or pod using the same repository with a tag that works: a likely tag typo. */
 function workingTag(p: PodFacts, image: string): string | undefined {
   const { repo, tag } = splitImage(image);
-  const images = new Set<string>();
+  const images = new Set<string>(imagesRunningIn(p));
   const [kind, name] = p.workload.split('/');
   if (kind === 'deployment' && name) {
     for (const rs of p.ctx.cluster.ownedBy<V1ReplicaSet>('Deployment', p.namespace, name)) {
       for (const c of rs.spec?.template?.spec?.containers ?? []) images.add(c.image ?? '');
     }
-  }
-  for (const pod of p.ctx.cluster.podsIn(p.namespace)) {
-    for (const s of pod.status?.containerStatuses ?? []) if (s.state?.running) images.add(s.image);
   }
   for (const other of images) {
     const o = splitImage(other);

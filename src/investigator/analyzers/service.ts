@@ -36,8 +36,9 @@ export function analyzeService(ctx: AnalysisContext, svc: V1Service): AnalyzerFi
 function endpointsWithoutService(ctx: AnalysisContext): AnalyzerFinding[] {
   const wanted = ctx.target?.kind === 'Service' ? ctx.target : undefined;
   if (ctx.target && !wanted) return [];
+  const withService = new Set(ctx.scope.services.map((s) => `${s.metadata?.namespace ?? ''}/${s.metadata?.name ?? ''}`));
   return ctx.cluster.list<V1Endpoints>('Endpoints', ctx.namespace)
-    .filter((ep) => (!wanted || ep.metadata?.name === wanted.name) && !ctx.scope.services.some((s) => s.metadata?.name === ep.metadata?.name))
+    .filter((ep) => (!wanted || ep.metadata?.name === wanted.name) && !withService.has(`${ep.metadata?.namespace ?? ''}/${ep.metadata?.name ?? ''}`))
     .filter((ep) => (ep.subsets ?? []).every((s) => (s.addresses?.length ?? 0) === 0))
     .map((ep) => {
       const ref = { ...refOf(ep, 'Service') };

@@ -308,11 +308,23 @@ export class ClusterQuery {
     return this.podsByNode.get(node) ?? [];
   }
 
-  /** Pods a service sends traffic to: its selector over its namespace's pods. */
+  private podsByLabel: Map<string, V1Pod[]> | undefined;
+
+  /** Pods a service sends traffic to: its selector over its namespace's pods (through a label index). */
   podsSelectedBy(svc: V1Service): V1Pod[] {
     const sel = svc.spec?.selector;
     if (!sel || Object.keys(sel).length === 0) return [];
-    return this.podsIn(svc.metadata?.namespace).filter((p) => selectorMatches(sel, p.metadata?.labels));
+    if (!this.podsByLabel) {
+      this.podsByLabel = new Map();
+      for (const pod of this.snapshot.pods) {
+        for (const [k, v] of Object.entries(pod.metadata?.labels ?? {})) push(this.podsByLabel, `${pod.metadata?.namespace ?? ''}\u0000${k}=${v}`, pod);
+      }
+    }
+    const ns = svc.metadata?.namespace ?? '';
+    // Start from the rarest label of the selector, then check the rest.
+    const lists = Object.entries(sel).map(([k, v]) => [...(this.podsByLabel!.get(`${ns}\u0000${k}=${v}`) ?? []), ...(ns ? (this.podsByLabel!.get(`\u0000${k}=${v}`) ?? []) : [])]);
+    const rarest = lists.reduce((a, b) => (b.length < a.length ? b : a));
+    return rarest.filter((p) => selectorMatches(sel, p.metadata?.labels));
   }
 
   servicesSelecting(pod: V1Pod): V1Service[] {
