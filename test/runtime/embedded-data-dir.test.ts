@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,14 +7,15 @@ import { loadConfig, type SyntraConfig } from '../../src/config.js';
 import { LOCK_FILE } from '../../src/runtime/data-dir-lock.js';
 import { startEmbedded } from '../../src/runtime/embedded.js';
 import type { RunningProcess } from '../../src/runtime/lifecycle.js';
-import { killAll, runCli } from '../api/spawn-cli.js';
+import { killAll, runCli, startCli } from '../api/spawn-cli.js';
 
 /**
  * `syntra up`'s data directory: owner-only on a new install and on one from before that rule
  * (files 0600, directories 0700: the signing secrets, hashes and runs are in there), one writer
  * at a time (a second `syntra up` is refused at once, exit 2, naming the process that holds it),
- * and a busy port reported before a new directory is created. The stack runs in this process on
- * a real on-disk PGlite; the second writer is a real `syntra up` child process.
+ * a lock left by a writer killed with SIGKILL taken over, and a busy port reported before a new
+ * directory is created. Writers are real `syntra up` processes and the stack in this process, on
+ * a real on-disk PGlite.
  */
 let root: string;
 beforeAll(() => {
@@ -59,27 +60,34 @@ describe('the embedded data directory', () => {
     proc = undefined;
   });
 
-  it('is owner-only on a new install, has one writer, and is owner-only again after an upgrade', async () => {
-    proc = await startEmbedded(configFor(dataDir()));
+  it('is owner-only, has one writer, survives its writer being killed, and is owner-only again after an upgrade', async () => {
+    // The first writer: a real `syntra up` on a new data directory.
+    const first = startCli(['up', '--data-dir', dataDir(), '--port', '0'], { SYNTRA_CONFIG_DIR: path.join(root, 'config-1') });
+    await first.waitForLine(/API:\s+(http:\/\/\S+)/, 90_000);
     expect(exposed(dataDir())).toEqual([]);
-    expect(existsSync(path.join(dataDir(), LOCK_FILE))).toBe(true);
 
+    // A second one is refused at once, naming the first.
     const second = await runCli(['up', '--data-dir', dataDir(), '--port', '0'], { SYNTRA_CONFIG_DIR: path.join(root, 'config-2') });
     expect(second.code).toBe(2);
-    expect(second.stderr).toContain(`data directory ${dataDir()} is in use by process ${process.pid} (syntra up`);
+    expect(second.stderr).toContain(`data directory ${dataDir()} is in use by process ${first.child.pid} (syntra up`);
     expect(second.stdout).not.toContain('Syntra is up');
+
+    // kill -9 leaves its lock behind; the next start finds the process gone and takes over. Meanwhile the
+    // directory is opened up as an install from before the rule was: the start makes it owner-only again.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(existsSync(path.join(dataDir(), LOCK_FILE))).toBe(true);
+    openUp(dataDir());
+    expect(exposed(dataDir()).length).toBeGreaterThan(900);
+    proc = await startEmbedded(configFor(dataDir()));
+    expect(exposed(dataDir())).toEqual([]);
+    expect(readFileSync(path.join(dataDir(), LOCK_FILE), 'utf8')).toContain(`"pid":${process.pid}`);
 
     await proc.stop();
     proc = undefined;
     expect(existsSync(path.join(dataDir(), LOCK_FILE))).toBe(false);
     expect(exposed(dataDir())).toEqual([]);
-
-    // An install from before the rule: everything readable and writable by everyone.
-    openUp(dataDir());
-    expect(exposed(dataDir()).length).toBeGreaterThan(900);
-    proc = await startEmbedded(configFor(dataDir()));
-    expect(exposed(dataDir())).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it('reports a busy port before creating a new data directory', async () => {
     const busy: Server = createServer();
