@@ -230,6 +230,9 @@ function looksLikeCommand(span: string): boolean {
   return /[|;&<>]|\$\(/.test(span) && /\s/.test(span.trim());
 }
 
+/** A line that is not itself a command (it does not start with a program or hold shell operators). */
+export const isProse = (line: string): boolean => !looksLikeCommand(bareCommand(line));
+
 /**
  * The commands inside a line of prose: every `…` span that reads as a command, else the line
  * itself when it is a command (`(write) kubectl …`, `kubectl …`, or `…: kubectl …`).

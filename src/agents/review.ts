@@ -2,7 +2,7 @@ import type { Diagnosis, Remediation } from '../domain/diagnosis.js';
 import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
 import { redactDeep } from '../investigator/redact.js';
 import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
-import { bareCommand, commandVerdict, commandsIn } from './command-safety.js';
+import { bareCommand, commandVerdict, commandsIn, isProse } from './command-safety.js';
 import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';
 import { loadEvidence } from './evidence-artifact.js';
 import { nextTask, readState, type PipelineState, type ReviewOutcome, type WriteCommand } from './pipeline-state.js';
@@ -58,7 +58,9 @@ export function reviewCommands(r: Remediation, writesRequireApproval: boolean): 
     if (!verification.includes(cmd)) verification.push(cmd);
   };
   for (const line of r.verification) {
-    const cmd = bareCommand(line);
+    // A command is judged whole; a line of prose ("Check the logs: kubectl logs x") by its one command.
+    const found = isProse(line) ? commandsIn(line) : [];
+    const cmd = found.length === 1 ? found[0]! : bareCommand(line);
     const v = commandVerdict(cmd);
     if (v.kind === 'read') addRead(cmd);
     else if (v.kind === 'write') {

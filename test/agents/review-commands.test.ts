@@ -39,6 +39,12 @@ describe('reviewCommands', () => {
     for (const bad of ['rm -rf', 'curl', '.bashrc', 'delete ns prod', 'authorized_keys', 'base64']) expect(shown).not.toContain(bad);
   });
 
+  it('keeps the one command of a verification line written as prose, and drops a line with two', () => {
+    const r = reviewCommands({ immediate: [], verification: ['Check the crash: `kubectl -n shop logs billing-0 --previous`', 'Run `kubectl get pods` then `rm -rf /tmp/x`', 'Look at the dashboard'], prevention: [] }, true);
+    expect(r.remediation.verification).toEqual(['kubectl -n shop logs billing-0 --previous']);
+    expect(r.dropped.map((d) => d.command)).toEqual(['Run `kubectl get pods` then `rm -rf /tmp/x`', 'Look at the dashboard']);
+  });
+
   it('leaves a clean remediation as it was', () => {
     const clean = { immediate: ['Bring deployment/postgres back.', '(write) kubectl -n production scale deployment/postgres --replicas=1'], verification: ['kubectl -n production get endpoints postgres'], prevention: ['Alert on services with zero ready endpoints.'], writes: ['kubectl -n production scale deployment/postgres --replicas=1'] };
     const r = reviewCommands(clean, true);
