@@ -131,6 +131,8 @@ const notSecrets = [
   'token: <none>',
   'primary_key=id sort_key=created_at public_key_path=/etc/keys/pub.pem',
   'keycloak_realm=master monkey=banana',
+  '                - key: node-role.kubernetes.io/worker',
+  "MountVolume.SetUp failed for volume 'secret-volume' : secret 'compcrdwebhook-secret' not found",
   'find / -perm -4000 -print',
   'docker run -p8080:80 nginx',
   'ssh -p2222 deploy@bastion',

@@ -68,7 +68,9 @@ function redactLine(line: string, context: string): RedactedText {
     });
   }
   out = out.replace(KEY_VALUE, (m, key: string, sep: string, q1: string | undefined, dq: string | undefined, q2: string | undefined, sq: string | undefined, bare: string | undefined) => {
-    const kind = HANDLED_ABOVE.test(key) ? undefined : secretKind(key);
+    // A bare `key: …` is YAML structure (affinity, tolerations, key refs); only `key=…` holds a value.
+    const bareKeyInYaml = key.toLowerCase() === 'key' && !sep.includes('=');
+    const kind = HANDLED_ABOVE.test(key) || bareKeyInYaml ? undefined : secretKind(key);
     const value = dq ?? sq ?? bare ?? '';
     if (!kind || value === '' || isMasked(value) || PLACEHOLDER_VALUE.test(value.trim()) || isCountValue(key, value)) return m;
     const masked = mask(kind);
