@@ -91,7 +91,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new SyntraError('config_invalid', `SYNTRA_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
-  const dataDir = path.resolve(env.SYNTRA_DATA_DIR || path.join('.syntra', 'data'));
+  // Settings derived from the data directory (local artifacts) follow an overridden one (`up --data-dir`).
+  const dataDir = overrides.dataDir ?? path.resolve(env.SYNTRA_DATA_DIR || path.join('.syntra', 'data'));
   const config: SyntraConfig = {
     mode: databaseUrl ? 'distributed' : 'embedded',
     databaseUrl,

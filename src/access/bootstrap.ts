@@ -76,7 +76,10 @@ export async function bootstrapAccess(db: Database, options: BootstrapOptions): 
       () => false,
     );
     if (stillValid) {
-      if (existing.endpoint !== options.endpoint) writeCliConfig(file, { endpoint: options.endpoint });
+      // The key authenticated against this very database: it belongs to this server, wherever it now listens.
+      if (existing.endpoint !== options.endpoint || existing.apiKeyEndpoint !== options.endpoint) {
+        writeCliConfig(file, { endpoint: options.endpoint, apiKeyEndpoint: options.endpoint });
+      }
       return { admin, cliConfig: { path: file, keyCreated: false } };
     }
   }
@@ -86,7 +89,7 @@ export async function bootstrapAccess(db: Database, options: BootstrapOptions): 
   if (!owner.rows[0]) return { admin };
   const { key, secret } = await createApiKey(db, { ownerId: owner.rows[0].id, name: 'local CLI (syntra up)', type: 'admin', createdBy: 'system' });
   await appendAudit(db, { actorType: 'system', action: 'key.create', target: key.id, result: 'ok', details: { name: key.name, type: key.type, prefix: key.prefix } });
-  writeCliConfig(file, { endpoint: options.endpoint, apiKey: secret });
+  writeCliConfig(file, { endpoint: options.endpoint, apiKey: secret, apiKeyEndpoint: options.endpoint });
   return { admin, cliConfig: { path: file, keyCreated: true } };
 }
 
@@ -104,7 +107,8 @@ export function bootstrapNotice(result: BootstrapResult): string {
   if (result.cliConfig) {
     lines.push(
       `${result.cliConfig.keyCreated ? 'Stored a new' : 'Using the'} admin API key for the CLI in ${result.cliConfig.path} (mode 0600).`,
-      `  For curl, add: -H "X-API-Key: $(node -p 'require(process.argv[1]).apiKey' ${result.cliConfig.path})"`,
+      // printf is a shell builtin: the key reaches curl on stdin, never in a process's arguments.
+      `  For curl: printf 'X-API-Key: %s\\n' "$(node -p 'require(process.argv[1]).apiKey' ${result.cliConfig.path})" | curl -H @- …`,
     );
   }
   return lines.length ? `${lines.join('\n')}\n` : '';

@@ -10,6 +10,8 @@ import path from 'node:path';
 export interface CliConfig {
   endpoint?: string;
   apiKey?: string;
+  /** The endpoint the stored key belongs to; the CLI never sends it to another one. */
+  apiKeyEndpoint?: string;
   [other: string]: unknown;
 }
 

@@ -2,7 +2,7 @@ import type { Diagnosis, Remediation } from '../domain/diagnosis.js';
 import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
 import { redactDeep } from '../investigator/redact.js';
 import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
-import { classifyCommand, commandText } from './command-safety.js';
+import { bareCommand, commandVerdict, commandsIn, isProse } from './command-safety.js';
 import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';
 import { loadEvidence } from './evidence-artifact.js';
 import { nextTask, readState, type PipelineState, type ReviewOutcome, type WriteCommand } from './pipeline-state.js';
@@ -13,7 +13,8 @@ import { runStep, StepRecorder } from './step-recorder.js';
  * 1. the root cause is backed by at least one evidence item (and, when a model wrote it, by
  *    evidence that really is in what the run collected);
  * 2. verification commands are read-only; write commands are listed as writes that need
- *    approval (the arbiter's writesRequireApproval);
+ *    approval (the arbiter's writesRequireApproval); any other command, anywhere in the
+ *    remediation, is dropped (command-safety.ts);
  * 3. the whole result goes through the redactor: anything secret-looking is masked.
  * A root cause that is unknown or below the threshold is sent back for one wider evidence
  * pass while the arbiter's reviewPasses allow; otherwise it is accepted (flagged low confidence).
@@ -24,23 +25,70 @@ function isGrounded(value: string, haystack: string): boolean {
   return haystack.includes(v) || haystack.includes(JSON.stringify(v).slice(1, -1));
 }
 
-function checkCommands(r: Remediation, writesRequireApproval: boolean): { remediation: Remediation; writes: WriteCommand[]; moved: string[] } {
+export interface DroppedCommand {
+  command: string;
+  from: 'immediate' | 'verification' | 'writes' | 'prevention';
+  reason: string;
+}
+
+export interface CommandReview {
+  remediation: Remediation;
+  writes: WriteCommand[];
+  /** Kubectl writes found among the verification commands (now listed as writes). */
+  moved: string[];
+  /** Lines dropped because a command in them is neither a kubectl read nor a kubectl write. */
+  dropped: DroppedCommand[];
+}
+
+/**
+ * Every command of the remediation, wherever it stands: verification keeps only kubectl reads
+ * (writes move to the approval list), the write list keeps only kubectl writes, and a line of
+ * prose naming any other command (a pipe into curl, `rm -rf`, a redirect) is dropped — a model
+ * that read an injected log line must not get its text shown as something to run or approve.
+ */
+export function reviewCommands(r: Remediation, writesRequireApproval: boolean): CommandReview {
   const writes: WriteCommand[] = [];
   const moved: string[] = [];
-  const seen = new Set<string>();
+  const dropped: DroppedCommand[] = [];
+  const verification: string[] = [];
   const addWrite = (cmd: string) => {
-    if (seen.has(cmd)) return;
-    seen.add(cmd);
-    writes.push({ command: cmd, requiresApproval: writesRequireApproval });
+    if (!writes.some((w) => w.command === cmd)) writes.push({ command: cmd, requiresApproval: writesRequireApproval });
   };
-  const verification = r.verification.filter((line) => {
-    if (classifyCommand(line) !== 'write') return true;
-    moved.push(line);
-    addWrite(commandText(line));
-    return false;
-  });
-  for (const line of [...r.immediate, ...(r.writes ?? [])]) if (classifyCommand(line) === 'write') addWrite(commandText(line));
-  return { remediation: { ...r, verification, writes: writes.map((w) => w.command) }, writes, moved };
+  const addRead = (cmd: string) => {
+    if (!verification.includes(cmd)) verification.push(cmd);
+  };
+  for (const line of r.verification) {
+    // A command is judged whole; a line of prose ("Check the logs: kubectl logs x") by its one command.
+    const found = isProse(line) ? commandsIn(line) : [];
+    const cmd = found.length === 1 ? found[0]! : bareCommand(line);
+    const v = commandVerdict(cmd);
+    if (v.kind === 'read') addRead(cmd);
+    else if (v.kind === 'write') {
+      moved.push(cmd);
+      addWrite(cmd);
+    }
+    else dropped.push({ command: line, from: 'verification', reason: v.reason });
+  }
+  for (const line of r.writes ?? []) {
+    const cmd = bareCommand(line);
+    const v = commandVerdict(cmd);
+    if (v.kind === 'write') addWrite(cmd);
+    else if (v.kind === 'read') addRead(cmd);
+    else dropped.push({ command: line, from: 'writes', reason: v.reason });
+  }
+  const prose = (from: 'immediate' | 'prevention') => (line: string): boolean => {
+    const verdicts = commandsIn(line).map((c) => ({ c, v: commandVerdict(c) }));
+    const bad = verdicts.find(({ v }) => v.kind === 'unsafe');
+    if (bad) {
+      dropped.push({ command: line, from, reason: `${bad.c}: ${bad.v.reason}` });
+      return false;
+    }
+    if (from === 'immediate') for (const { c, v } of verdicts) if (v.kind === 'write') addWrite(c);
+    return true;
+  };
+  const immediate = r.immediate.filter(prose('immediate'));
+  const prevention = r.prevention.filter(prose('prevention'));
+  return { remediation: { immediate, verification, prevention, writes: writes.map((w) => w.command) }, writes, moved, dropped };
 }
 
 export function reviewHandler(deps: AgentDeps): TaskHandler {
@@ -68,7 +116,7 @@ export function reviewHandler(deps: AgentDeps): TaskHandler {
       checks.push({ name: 'root_cause_backed_by_evidence', ok: backed, detail });
 
       // 2. Commands.
-      const { remediation, writes, moved } = checkCommands(d.remediation, arbiter.writesRequireApproval);
+      const { remediation, writes, moved, dropped } = reviewCommands(d.remediation, arbiter.writesRequireApproval);
       checks.push({
         name: 'verification_commands_read_only',
         ok: moved.length === 0,
@@ -79,7 +127,13 @@ export function reviewHandler(deps: AgentDeps): TaskHandler {
         ok: true,
         detail: writes.length ? `${writes.length} write command(s), ${arbiter.writesRequireApproval ? 'each needs explicit approval' : 'approval not required by the arbiter policy'}` : 'no write commands',
       });
+      checks.push({
+        name: 'no_unsafe_commands',
+        ok: dropped.length === 0,
+        detail: dropped.length ? `dropped ${dropped.length} line(s) with a command that is neither a kubectl read nor a kubectl write` : 'every command is a kubectl read or a kubectl write',
+      });
       for (const w of writes) rec.record('review.write_command', { command: w.command, requiresApproval: w.requiresApproval });
+      for (const x of dropped) rec.record('review.unsafe_command', redactDeep({ ...x }).value);
 
       // 3. Secrets.
       const candidate: Diagnosis = { ...d, remediation, findings: d.findings.map((f, i) => (i === 0 ? { ...f, remediation } : f)) };

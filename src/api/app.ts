@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { Registry } from 'prom-client';
 import type { Bus } from '../bus/bus.js';
 import type { SyntraConfig } from '../config.js';
 import { controlPlaneMetrics } from '../control-plane/metrics.js';
+import { errorForLog } from '../domain/error-log.js';
+import { redactText } from '../domain/secrets/index.js';
 import type { Database } from '../db/database.js';
 import { accessOptionsFromEnv, createAccess, type Access } from '../access/access.js';
 import { authenticationPlugin } from './plugins/auth.js';
@@ -49,6 +51,24 @@ export interface BuildAppOptions {
   access?: Access;
 }
 
+/**
+ * Every logger of the app writes errors through errorForLog (no SQL parameters, failing rows or
+ * bodies) and request URLs through the redactor (a token in a query string stays out of the log).
+ */
+function withSafeSerializers(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return logger;
+  const base = logger === true ? {} : logger;
+  return {
+    ...base,
+    serializers: {
+      ...base.serializers,
+      err: errorForLog,
+      error: errorForLog,
+      req: (req: FastifyRequest) => ({ method: req.method, url: redactText(req.url).text, remoteAddress: req.ip }),
+    },
+  };
+}
+
 export type SyntraApp = FastifyInstance & { syntraRoutes: () => RouteDeclaration[]; access: Access };
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -61,7 +81,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   const { config, db, bus } = options;
   const app = Fastify({
-    logger: options.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel }),
+    logger: withSafeSerializers(options.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel })),
     bodyLimit: config.bodyLimitBytes,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ArtifactStore, assertSafeKey } from './store.js';
 
@@ -11,10 +11,12 @@ export function localArtifactStore(root: string): ArtifactStore {
     kind: 'local',
     async put(key, body) {
       const target = file(key);
-      await mkdir(path.dirname(target), { recursive: true });
+      // Reports and evidence are for the owner only, whatever the umask.
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       // Write-then-rename: a reader never sees half an artifact.
       const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-      await writeFile(tmp, body);
+      await writeFile(tmp, body, { mode: 0o600 });
+      await chmod(tmp, 0o600);
       await rename(tmp, target);
     },
     async get(key) {
@@ -26,7 +28,7 @@ export function localArtifactStore(root: string): ArtifactStore {
       }
     },
     async check() {
-      await mkdir(root, { recursive: true });
+      await mkdir(root, { recursive: true, mode: 0o700 });
     },
   };
 }

@@ -17,7 +17,8 @@ export interface CliContext {
 export function withClientOptions(cmd: Command): Command {
   return cmd
     .option('--endpoint <url>', 'Syntra API URL (env SYNTRA_ENDPOINT, default http://127.0.0.1:7070)')
-    .option('--api-key <key>', 'API key for this command only (env SYNTRA_API_KEY)')
+    .option('--api-key <key>', 'API key for this command only; prefer env SYNTRA_API_KEY (a key typed here lands in shell history)')
+    .option('--trust-project-endpoint', 'use the endpoint a project .syntra/config.json sets without confirming it on a terminal')
     .option('--json', 'print JSON for scripts (same as --output json)')
     .addOption(new Option('-o, --output <format>', 'text or json (env SYNTRA_OUTPUT)').choices(['text', 'json']))
     .addOption(new Option('--color <when>', 'colours: auto, always or never (env SYNTRA_COLOR; NO_COLOR honoured)').choices(['auto', 'always', 'never']))
@@ -30,8 +31,14 @@ export function withNamespaceOption(cmd: Command): Command {
 
 const warned = new Set<string>();
 
+/** Said when a secret is typed as an argument: it stays in shell history and shows in process listings. */
+export const KEY_ON_COMMAND_LINE =
+  'an API key given on the command line stays in your shell history and shows in process listings: prefer SYNTRA_API_KEY, `syntra login --api-key-stdin` or `syntra config set api-key --stdin`';
+
 export function settingsOf(cmd: Command): Settings {
-  const settings = resolveSettings(cmd.optsWithGlobals<SettingFlags>());
+  const flags = cmd.optsWithGlobals<SettingFlags>();
+  const settings = resolveSettings(flags);
+  if (flags.apiKey !== undefined) settings.warnings.push(KEY_ON_COMMAND_LINE);
   for (const w of settings.warnings) {
     if (warned.has(w)) continue;
     warned.add(w);

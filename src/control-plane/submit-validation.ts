@@ -1,8 +1,14 @@
 import { SyntraError } from '../domain/errors.js';
+import { redactDeep } from '../domain/secrets/index.js';
 import { TASK_TYPE_PATTERN } from '../bus/subjects.js';
 import type { SubmitInput } from './types.js';
 
-/** A submission with every default filled in: what is stored and what idempotency compares. */
+/**
+ * A submission with every default filled in: what is stored and what idempotency compares.
+ * Input and metadata are masked here, before anything is stored: a secret pasted into a
+ * question (`password=…`, a token) would otherwise be copied into the command, the run, its
+ * tasks, the ledger and the event stream. The unmasked text is kept nowhere.
+ */
 export interface CompiledSubmit {
   kind: string;
   input: Record<string, unknown>;
@@ -41,11 +47,11 @@ export function compileSubmit(raw: SubmitInput): CompiledSubmit {
   }
   return {
     kind: raw.kind,
-    input: raw.input,
+    input: redactDeep(raw.input).value,
     namespace: raw.namespace ?? null,
     priority: intIn('priority', raw.priority, 0, -1000, 1000),
     maxAttempts: intIn('maxAttempts', raw.maxAttempts, 3, 1, 100),
     timeoutSeconds: intIn('timeoutSeconds', raw.timeoutSeconds, 300, 1, 86_400),
-    metadata: raw.metadata ?? {},
+    metadata: redactDeep(raw.metadata ?? {}).value,
   };
 }

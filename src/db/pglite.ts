@@ -1,16 +1,21 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, QueryResult } from './database.js';
+import { ensurePrivateDir, makeOwnerOnly, restrictNewFiles } from './private-files.js';
 
 /**
  * PGlite: one connection for the whole process. PGlite serialises queries and transactions
  * internally, so callers use it exactly like the pool.
  * `dataDir` undefined → in memory; `loadDataDir` clones a dumped template (tests).
+ * On disk, the data directory and everything in it is owner-only (private-files.ts).
  */
 export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File } = {}): Promise<Database & { pglite: PGlite }> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const dataDir = options.dataDir;
+  if (dataDir) {
+    ensurePrivateDir(dataDir);
+    restrictNewFiles();
+  }
   const db = await PGlite.create({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: { 20: (v: string) => Number(v) },
   });
@@ -20,6 +25,9 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     // PGlite reports affectedRows 0 for SELECT; rows tell the truth there.
     rowCount: res.rows.length > 0 ? res.rows.length : (res.affectedRows ?? 0),
   });
+
+  // PGlite extracts a new database with mode 0666 files: make them private before anything is written.
+  if (dataDir) makeOwnerOnly(dataDir);
 
   return {
     dialect: 'pglite',
@@ -35,6 +43,9 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     async exec(sql) {
       await db.exec(sql);
     },
-    close: () => db.close(),
+    async close() {
+      await db.close();
+      if (dataDir) makeOwnerOnly(dataDir);
+    },
   };
 }

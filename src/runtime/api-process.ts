@@ -3,7 +3,8 @@ import { buildApp } from '../api/app.js';
 import type { SyntraConfig } from '../config.js';
 import { startRelay } from '../control-plane/relay.js';
 import { startAgentWorker } from './agent-worker.js';
-import { listenApi } from './listen.js';
+import { claimDataDir } from './data-dir.js';
+import { assertPortFree, listenApi } from './listen.js';
 import { orderedShutdown, type RunningProcess } from './lifecycle.js';
 import { processLog } from './process-log.js';
 import { openResources } from './resources.js';
@@ -20,7 +21,18 @@ export interface ApiProcessOptions {
 }
 
 export async function startApiProcess(config: SyntraConfig, options: ApiProcessOptions): Promise<RunningProcess> {
-  const resources = await openResources(config);
+  // Embedded PGlite: a busy port is reported before the data directory is touched; then the
+  // directory is claimed (owner-only, one writer) before the database opens it.
+  const embedded = !config.databaseUrl;
+  if (embedded) await assertPortFree(config);
+  const dataDir = embedded ? await claimDataDir(config.dataDir, `syntra ${options.mode === 'embedded' ? 'up' : 'server'}`) : undefined;
+  let resources;
+  try {
+    resources = await openResources(config);
+  } catch (e) {
+    dataDir?.release({ removeIfCreated: true });
+    throw e;
+  }
   const { db, bus } = resources;
   const relay = startRelay({ db, bus, intervalMs: config.worker.pollIntervalMs, log: processLog(config, 'relay').line });
   const workerSteps = options.withWorker ? await startAgentWorker(config, resources) : [];
@@ -32,6 +44,7 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
     ['relay', () => relay.stop()],
     ['bus', () => bus.close()],
     ['database', () => db.close()],
+    ['data directory lock', () => dataDir?.release()],
   ]);
   try {
     // Auth is always on: refuse a non-loopback address before anyone chose admin credentials.
@@ -43,6 +56,7 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
     return { url, ...(access.cliConfig ? { apiKeyFile: access.cliConfig.path } : {}), stop };
   } catch (e) {
     await stop().catch(() => {});
+    dataDir?.release({ removeIfCreated: true });
     throw e;
   }
 }

@@ -1,10 +1,12 @@
 import type { SyntraConfig } from '../config.js';
+import { redactDeep } from '../domain/secrets/index.js';
 import type { WorkerLog } from '../worker/registry.js';
 
 /**
  * Log lines of the background parts of a process (worker, relay, bus) on stderr, filtered by
  * SYNTRA_LOG_LEVEL, as one JSON object per line so they read well in a terminal and in a log
- * collector alike. The API logs through Fastify's own logger at the same level.
+ * collector alike. The API logs through Fastify's own logger at the same level. Messages and
+ * fields pass through the redactor: an error message can quote what a task carried.
  */
 const RANK = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity } as const;
 
@@ -17,7 +19,8 @@ export function processLog(config: Pick<SyntraConfig, 'logLevel'>, component: st
   const threshold = RANK[config.logLevel];
   const write = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
     if (RANK[level] < threshold) return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, component, message, ...fields })}\n`);
+    const safe = redactDeep({ message, ...fields }).value;
+    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, component, ...safe })}\n`);
   };
   return {
     info: (m, f) => write('info', m, f),

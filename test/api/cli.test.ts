@@ -55,6 +55,10 @@ describe('bin/syntra.js', () => {
     const url = await p.waitForLine(/API:\s+(http:\/\/\S+)/, 90_000);
     expect(p.out()).toContain(`curl -s -X POST ${url}/v1/commands/submit`);
     expect(p.out()).toContain(`${url}/v1/runs/$RUN/events`);
+    // The key never stands in curl's arguments (every local user can read those in ps): curl reads it from stdin.
+    const curls = p.out().split(/\||&&|\n|\$\(/).filter((s) => s.trim().startsWith('curl'));
+    expect(curls.length).toBeGreaterThan(0);
+    for (const c of curls) expect(c).not.toMatch(/SYNTRA_KEY|X-API-Key|sk_admin_/);
 
     const { apiKey } = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8')) as { apiKey: string };
     expect(await echoRoundTrip(url, 'from the cli test', { 'x-api-key': apiKey })).toEqual({ message: 'from the cli test' });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
@@ -78,5 +78,21 @@ describe('s3 store against a missing bucket', () => {
       forcePathStyle: true,
     });
     await expect(store.check()).rejects.toThrow();
+  });
+});
+
+describe('local artifacts are owner-only', () => {
+  it('writes files 0600 in directories 0700, whatever the umask', async () => {
+    const root = path.join(await tempDir(), 'artifacts');
+    const previous = process.umask(0o022);
+    try {
+      const store = localArtifactStore(root);
+      await store.put('runs/r1/report.md', new TextEncoder().encode('# report'), 'text/markdown');
+      expect((await stat(path.join(root, 'runs/r1/report.md'))).mode & 0o777).toBe(0o600);
+      expect((await stat(path.join(root, 'runs/r1'))).mode & 0o777).toBe(0o700);
+      expect((await stat(root)).mode & 0o777).toBe(0o700);
+    } finally {
+      process.umask(previous);
+    }
   });
 });

@@ -7,7 +7,6 @@ import { getSnapshot } from '../../control-plane/control-registry/index.js';
 import { getRun, getRunStatus } from '../../control-plane/runs.js';
 import { TERMINAL_RUN_STATUSES, type RunDetail } from '../../control-plane/types.js';
 import { ERROR_CATALOGUE, SyntraError, type ErrorCode } from '../../domain/errors.js';
-import { describeLlmSettings, loadLlmSettings } from '../../llm/settings.js';
 import type { ApiContext } from '../context.js';
 import { errors } from '../schemas.js';
 import { listenForWakeups } from '../wakeup.js';
@@ -162,12 +161,15 @@ export const askRoutes: FastifyPluginAsyncTypebox<AskRouteOptions> = async (app,
     '/api/health',
     {
       config: { public: true },
-      schema: { tags: ['investigations'], summary: 'Liveness of the investigation interface and the model mode', response: { 200: Type.Object({ status: Type.Literal('healthy'), models: Type.String() }) } },
+      schema: {
+        tags: ['investigations'],
+        summary: 'Liveness of the investigation interface, and whether a model provider is configured',
+        response: { 200: Type.Object({ status: Type.Literal('healthy'), models: Type.Union([Type.Literal('configured'), Type.Literal('rules-only')]) }) },
+      },
     },
-    async () => {
-      const settings = loadLlmSettings(process.env);
-      return { status: 'healthy' as const, models: settings ? describeLlmSettings(settings) : 'rules-only: no model provider configured' };
-    },
+    // Public: whether a model is configured, never which one, where, or any part of its key
+    // (the agents check the provider settings themselves and report problems in each run).
+    async () => ({ status: 'healthy' as const, models: process.env.SYNTRA_LLM_PROVIDER?.trim() ? ('configured' as const) : ('rules-only' as const) }),
   );
 
   app.get(

@@ -1,4 +1,5 @@
 import { SyntraError } from '../../domain/errors.js';
+import { confirmProjectEndpoint } from '../config/endpoint-trust.js';
 import type { Credential, Settings } from '../config/resolve.js';
 import { httpError, unreachable, type ErrorContext } from './api-errors.js';
 import { accessTokenExpiring, refreshSession } from './session.js';
@@ -21,18 +22,22 @@ export interface RequestOptions {
 
 export class ApiClient {
   credential: Credential;
+  private gate: Promise<void> | undefined;
 
   constructor(
     readonly endpoint: string,
     credential: Credential,
     private readonly env: Record<string, string | undefined> = process.env,
     private readonly doFetch: typeof fetch = fetch,
+    /** Runs once before the first request: confirming an endpoint a project file chose. */
+    private readonly beforeFirstRequest: () => Promise<void> = async () => {},
   ) {
     this.credential = credential;
   }
 
-  static fromSettings(settings: Settings): ApiClient {
-    return new ApiClient(settings.endpoint, settings.credential, settings.env);
+  /** The client for the effective settings; `credential` replaces the resolved one (login checks a new key). */
+  static fromSettings(settings: Settings, credential: Credential = settings.credential): ApiClient {
+    return new ApiClient(settings.endpoint, credential, settings.env, fetch, () => confirmProjectEndpoint(settings));
   }
 
   url(path: string, query?: Query): string {
@@ -58,6 +63,7 @@ export class ApiClient {
 
   /** Sends a request and returns the response when it is 2xx; throws a CLI-ready SyntraError otherwise. */
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+    await (this.gate ??= this.beforeFirstRequest());
     const attempt = async (): Promise<Response> => {
       const headers: Record<string, string> = { accept: 'application/json', ...(options.auth === false ? {} : await this.authHeaders()), ...options.headers };
       if (options.body !== undefined) headers['content-type'] = 'application/json';

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { resolveSettings } from '../config/resolve.js';
+import { resolveSettings, storedKeyEndpoint, type Settings } from '../config/resolve.js';
 import { SETTING_NAMES, SETTINGS, maskSecret, settingSpec, type SettingName } from '../config/settings.js';
 import { updateProjectConfig } from '../config/project-file.js';
-import { updateUserConfig } from '../config/user-file.js';
-import { settingsOf, withClientOptions, withNamespaceOption } from '../context.js';
+import { updateUserConfig, type UserConfig } from '../config/user-file.js';
+import { KEY_ON_COMMAND_LINE, settingsOf, withClientOptions, withNamespaceOption } from '../context.js';
+import { ask, closePrompts } from '../prompt/prompt.js';
 import { UsageError } from '../exit.js';
 import { renderTable } from '../output/table.js';
 import { createTerminal } from '../output/terminal.js';
@@ -30,26 +31,54 @@ function termFor(cmd: Command) {
   return createTerminal({ color: process.env.NO_COLOR ? 'never' : 'auto', output: opts.json || opts.output === 'json' ? 'json' : 'text' });
 }
 
+async function valueFromStdin(): Promise<string> {
+  try {
+    return (await ask('Value: ', { secret: true, what: 'value' })).trim();
+  } finally {
+    closePrompts();
+  }
+}
+
 function setCommand(): Command {
   return new Command('set')
     .description('store a setting')
     .argument('<name>', SETTING_NAMES.join(' | '))
-    .argument('<value>', 'the value')
+    .argument('[value]', 'the value (or --stdin)')
+    .option('--stdin', 'read the value from stdin (for api-key: keeps the key out of shell history)')
     .option('--project', 'write to the project file .syntra/config.json instead of your user config')
-    .addHelpText('after', '\nExamples:\n  $ syntra config set endpoint https://syntra.example.com\n  $ syntra config set namespace production --project\n  $ syntra config set output json')
-    .action((name: string, value: string, opts: { project?: boolean }, self: Command) => {
+    .addHelpText(
+      'after',
+      '\nA stored api-key is bound to your endpoint (SYNTRA_ENDPOINT or the stored endpoint) and is never sent elsewhere.\n\nExamples:\n  $ syntra config set endpoint https://syntra.example.com\n  $ syntra config set api-key --stdin < ~/secrets/syntra.key\n  $ syntra config set namespace production --project\n  $ syntra config set output json',
+    )
+    .action(async (name: string, value: string | undefined, opts: { project?: boolean; stdin?: boolean }, self: Command) => {
       const spec = settingSpec(name);
-      const checked = spec.check(value);
+      if ((value === undefined) === !opts.stdin) throw new UsageError(`give the value of ${name} either as an argument or on stdin with --stdin`);
+      if (spec.secret && value !== undefined) process.stderr.write(`syntra: warning: ${KEY_ON_COMMAND_LINE}\n`);
+      const checked = spec.check(value ?? (await valueFromStdin()));
       if (opts.project) {
         if (spec.secret) throw new UsageError(`${name} is a secret and does not belong in a project file (it gets committed); set it without --project`);
         const file = updateProjectConfig({ [spec.fileKey]: checked });
         termFor(self).out(`${name} = ${checked}  (${file})`);
         return;
       }
-      updateUserConfig({ [spec.fileKey]: checked });
-      const user = resolveSettings({}).user.path;
-      termFor(self).out(`${name} = ${shown(spec.name, checked, false)}  (${user})`);
+      const current = resolveSettings({});
+      const binding = bindingChange(spec.name, current);
+      updateUserConfig({ [spec.fileKey]: checked, ...binding });
+      termFor(self).out(`${name} = ${shown(spec.name, checked, false)}  (${current.user.path})`);
+      if (spec.name === 'endpoint' && current.user.config.apiKey && storedKeyEndpoint({ ...current.user.config, ...binding }) !== checked) {
+        termFor(self).err(`note: the stored API key stays bound to ${storedKeyEndpoint({ ...current.user.config, ...binding })}; run \`syntra login --endpoint ${checked} --api-key-stdin\` for a key there`);
+      }
     });
+}
+
+/**
+ * A new api-key is bound to the user's own endpoint; a new endpoint leaves the stored key where
+ * it was (a file from before the binding gets the endpoint the key was used with written down).
+ */
+function bindingChange(name: SettingName, current: Settings): Partial<UserConfig> {
+  if (name === 'api-key') return { apiKeyEndpoint: current.ownEndpoint };
+  if (name === 'endpoint' && current.user.config.apiKey && !current.user.config.apiKeyEndpoint) return { apiKeyEndpoint: storedKeyEndpoint(current.user.config) };
+  return {};
 }
 
 function getCommand(): Command {

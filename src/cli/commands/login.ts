@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { SyntraError } from '../../domain/errors.js';
 import { ApiClient } from '../client/http.js';
+import { confirmProjectEndpoint } from '../config/endpoint-trust.js';
 import { sessionFrom, type SessionResponse } from '../client/session.js';
 import { SETTINGS, maskSecret } from '../config/settings.js';
 import { updateUserConfig } from '../config/user-file.js';
@@ -31,27 +32,36 @@ admin API key there, so on a local setup you are logged in from the start.
 Examples:
   $ syntra login                                  # prompts for email and password
   $ syntra login --email me@example.com           # prompts for the password only
-  $ syntra login --api-key sk_live_…              # checks the key, then stores it
-  $ syntra login --endpoint https://syntra.example.com --api-key "$SYNTRA_KEY"
-  $ echo "$PASSWORD" | syntra login --email me@example.com --password-stdin`;
+  $ syntra login --api-key-stdin < ~/secrets/syntra.key          # checks the key, then stores it
+  $ printf '%s\n' "$SYNTRA_KEY" | syntra login --endpoint https://syntra.example.com --api-key-stdin
+  $ printf '%s\n' "$PASSWORD" | syntra login --email me@example.com --password-stdin
+
+A stored key is sent only to the endpoint it was stored for. Keys typed as --api-key sk_… stay
+in your shell history; read them from a file or a variable with --api-key-stdin instead.`;
 
 export function loginCommand(): Command {
   const cmd = new Command('login')
     .description('log in with email and password, or store an API key')
     .option('--email <email>', 'email to log in with (prompted when omitted)')
-    .option('--password-stdin', 'read the password from stdin instead of prompting');
+    .option('--password-stdin', 'read the password from stdin instead of prompting')
+    .option('--api-key-stdin', 'read an API key from stdin, check it and store it (keeps it out of shell history)');
   withClientOptions(cmd);
-  return cmd.addHelpText('after', LOGIN_HELP).action(async (opts: { email?: string; passwordStdin?: boolean; apiKey?: string; endpoint?: string }, self: Command) => {
+  return cmd.addHelpText('after', LOGIN_HELP).action(async (opts: { email?: string; passwordStdin?: boolean; apiKey?: string; apiKeyStdin?: boolean; endpoint?: string }, self: Command) => {
     const { settings, term } = contextOf(self);
     const endpoint = settings.endpoint;
     // Only a flag-given endpoint is remembered: env and project settings stay where they are.
     const rememberEndpoint = settings.values.endpoint.source === 'flag' ? { endpoint } : {};
 
-    if (opts.apiKey) {
-      const apiKey = SETTINGS['api-key'].check(opts.apiKey);
-      const me = await new ApiClient(endpoint, { kind: 'key', apiKey, source: 'flag' }, settings.env).get<Me>('/v1/auth/me');
+    if (opts.apiKey !== undefined && opts.apiKeyStdin) throw new UsageError('give the key either with --api-key or on stdin with --api-key-stdin, not both');
+    // Before anything secret is typed: the endpoint it would go to must be the user's choice.
+    await confirmProjectEndpoint(settings);
+    const givenKey = opts.apiKeyStdin ? await readKeyFromStdin() : opts.apiKey;
+    if (givenKey !== undefined) {
+      const apiKey = SETTINGS['api-key'].check(givenKey);
+      const me = await ApiClient.fromSettings(settings, { kind: 'key', apiKey, source: 'flag' }).get<Me>('/v1/auth/me');
       const file = settings.user.path;
-      updateUserConfig({ ...rememberEndpoint, apiKey, session: undefined }, settings.env);
+      // The key is bound to the endpoint it was just checked against and is never sent elsewhere.
+      updateUserConfig({ ...rememberEndpoint, apiKey, apiKeyEndpoint: endpoint, session: undefined }, settings.env);
       if (term.json) return term.printJson({ endpoint, type: 'key', email: me.email, keyType: me.keyType, config: file });
       term.out(`Logged in to ${endpoint} as ${term.color.bold(me.email)} with ${me.keyType ?? ''} key ${maskSecret(apiKey)}.`);
       term.out(term.color.dim(`Stored in ${file}.`));
@@ -64,7 +74,7 @@ export function loginCommand(): Command {
       if (!email) throw new UsageError('an email is needed to log in (or use --api-key sk_…)');
       const password = await ask('Password: ', { secret: true, what: 'password' });
       if (!password) throw new UsageError('an empty password cannot log in');
-      const client = new ApiClient(endpoint, { kind: 'none' }, settings.env);
+      const client = ApiClient.fromSettings(settings, { kind: 'none' });
       const res = await client.send('POST', '/v1/auth/login', { body: { email, password }, auth: false });
       const session = sessionFrom(endpoint, (await res.json()) as SessionResponse, res.headers);
       updateUserConfig({ ...rememberEndpoint, session }, settings.env);
@@ -80,6 +90,14 @@ export function loginCommand(): Command {
       closePrompts();
     }
   });
+}
+
+async function readKeyFromStdin(): Promise<string> {
+  try {
+    return (await ask('API key: ', { secret: true, what: 'API key' })).trim();
+  } finally {
+    closePrompts();
+  }
 }
 
 export function logoutCommand(): Command {

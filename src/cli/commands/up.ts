@@ -3,18 +3,20 @@ import { configFrom, integerIn, type ProcessFlags } from '../options.js';
 
 /**
  * What `syntra up` prints once it listens: where it is and commands to try it that work as
- * pasted — auth is always on, so they read the admin API key from the local CLI config.
+ * pasted. Auth is always on, so they read the admin API key from the local CLI config into a
+ * shell variable and hand it to curl on stdin (`-H @-`): printf is a shell builtin, so the key
+ * never appears in a process's arguments, where every local user could read it.
  */
 export function upBanner(url: string, where: string, apiKeyFile?: string): string {
-  const auth = apiKeyFile ? ' -H "X-API-Key: $SYNTRA_KEY"' : '';
-  const submit = `curl -s -X POST ${url}/v1/commands/submit${auth} -H 'content-type: application/json' -d '{"kind":"echo","input":{"message":"hello"}}'`;
-  const events = (run: string) => `curl -N${auth} ${url}/v1/runs/${run}/events`;
+  const keyed = (curl: string) => (apiKeyFile ? `printf 'X-API-Key: %s\\n' "$SYNTRA_KEY" | ${curl} -H @-` : curl);
+  const submit = keyed(`curl -s -X POST ${url}/v1/commands/submit -H 'content-type: application/json' -d '{"kind":"echo","input":{"message":"hello"}}'`);
+  const events = (run: string) => keyed(`curl -N ${url}/v1/runs/${run}/events`);
   return [
     `Syntra is up (${where}).`,
     `  API:   ${url}`,
     `  Docs:  ${url}/docs`,
     '',
-    ...(apiKeyFile ? ['The admin API key for the examples:', `  SYNTRA_KEY=$(node -p "require('${apiKeyFile}').apiKey")`] : []),
+    ...(apiKeyFile ? ['The admin API key for the examples (in a shell variable; curl reads it from stdin, never from its arguments):', `  SYNTRA_KEY=$(node -p "require('${apiKeyFile}').apiKey")`] : []),
     'Submit an echo command:',
     `  ${submit}`,
     'Stream its events (the stream ends when the run finishes):',

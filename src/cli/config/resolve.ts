@@ -1,11 +1,15 @@
 import { UsageError } from '../exit.js';
 import { readProjectConfig, type ProjectConfig } from './project-file.js';
-import { SETTING_NAMES, SETTINGS, type SettingName } from './settings.js';
+import { DEFAULT_ENDPOINT, SETTING_NAMES, SETTINGS, type SettingName } from './settings.js';
 import { readUserConfig, type LoadedUserConfig, type StoredSession } from './user-file.js';
 
 /**
  * Effective settings, each with where it came from:
  * flags > SYNTRA_* environment > project .syntra/config.json > user config > defaults.
+ * Two rules keep credentials where they belong (a repository's project file is not trusted):
+ * - a stored API key is bound to the endpoint it was stored for and is never sent to another;
+ * - an endpoint taken from a project file, other than the user's own, must be confirmed once on
+ *   a terminal (remembered per file and endpoint) or allowed with --trust-project-endpoint.
  */
 export type SettingSource = 'flag' | 'env' | 'project' | 'user' | 'default';
 
@@ -23,7 +27,11 @@ export interface SettingFlags {
   output?: string;
   color?: string | boolean;
   json?: boolean;
+  trustProjectEndpoint?: boolean;
 }
+
+/** Whether requests may go to the effective endpoint, or a project file's endpoint needs confirming first. */
+export type EndpointCheck = { kind: 'ok' } | { kind: 'confirm'; file: string; endpoint: string; ownEndpoint: string };
 
 /** How requests authenticate: an API key, a login session, or nothing yet. */
 export type Credential =
@@ -38,6 +46,9 @@ export interface Settings {
   output: 'text' | 'json';
   color: 'auto' | 'always' | 'never';
   credential: Credential;
+  /** The user's own endpoint (flag, environment, user config or default: never a project file's). */
+  ownEndpoint: string;
+  endpointCheck: EndpointCheck;
   user: LoadedUserConfig;
   project: ProjectConfig | undefined;
   /** Things the user should fix, printed once to stderr (insecure file, key in a project file). */
@@ -99,13 +110,19 @@ export function resolveSettings(flags: SettingFlags = {}, env: Env = process.env
   if (env.NO_COLOR && values.color.source !== 'flag') values.color = { value: 'never', source: 'env', origin: 'NO_COLOR' };
 
   const endpoint = values.endpoint.value!;
+  const ownEndpoint = values.endpoint.source === 'project' ? (normalizedEndpoint(user.config.endpoint) ?? DEFAULT_ENDPOINT) : endpoint;
   const key = values['api-key'];
   const session = user.insecure ? undefined : user.config.session;
   let credential: Credential = { kind: 'none' };
-  // A key given for this invocation wins; then a login session for this endpoint; then the stored key.
+  // A key given for this invocation wins; then a login session for this endpoint; then the stored key, for its own endpoint only.
   if (key.value && (key.source === 'flag' || key.source === 'env')) credential = { kind: 'key', apiKey: key.value, source: key.source, ...(key.origin ? { origin: key.origin } : {}) };
   else if (session && typeof session === 'object' && session.endpoint === endpoint && session.accessToken) credential = { kind: 'session', session, origin: user.path };
-  else if (key.value) credential = { kind: 'key', apiKey: key.value, source: key.source, ...(key.origin ? { origin: key.origin } : {}) };
+  else if (key.value) {
+    const boundTo = storedKeyEndpoint(user.config);
+    if (boundTo === endpoint) credential = { kind: 'key', apiKey: key.value, source: key.source, ...(key.origin ? { origin: key.origin } : {}) };
+    else warnings.push(`the API key stored in ${user.path} belongs to ${boundTo} and is not sent to ${endpoint}; run \`syntra login --endpoint ${endpoint}\` to use one there`);
+  }
+  const endpointCheck = checkProjectEndpoint(values.endpoint, ownEndpoint, flags, user, project);
 
   return {
     values,
@@ -114,9 +131,34 @@ export function resolveSettings(flags: SettingFlags = {}, env: Env = process.env
     output: values.output.value as 'text' | 'json',
     color: values.color.value as Settings['color'],
     credential,
+    ownEndpoint,
+    endpointCheck,
     user,
     project,
     warnings,
     env,
   };
+}
+
+function normalizedEndpoint(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    return SETTINGS.endpoint.check(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The endpoint a stored key belongs to; files from before the binding: the endpoint stored beside the key. */
+export function storedKeyEndpoint(config: LoadedUserConfig['config']): string {
+  return normalizedEndpoint(config.apiKeyEndpoint) ?? normalizedEndpoint(config.endpoint) ?? DEFAULT_ENDPOINT;
+}
+
+function checkProjectEndpoint(setting: ResolvedSetting, own: string, flags: SettingFlags, user: LoadedUserConfig, project: ProjectConfig | undefined): EndpointCheck {
+  const endpoint = setting.value!;
+  if (setting.source !== 'project' || !project || endpoint === own || flags.trustProjectEndpoint) return { kind: 'ok' };
+  // Confirmations in a file others can write are not the user's: ignore them like its credentials.
+  const trusted = user.insecure ? undefined : user.config.trustedProjectEndpoints;
+  if (trusted && typeof trusted === 'object' && trusted[project.path] === endpoint) return { kind: 'ok' };
+  return { kind: 'confirm', file: project.path, endpoint, ownEndpoint: own };
 }

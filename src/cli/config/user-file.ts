@@ -26,6 +26,10 @@ export interface StoredSession {
 export interface UserConfig {
   endpoint?: string;
   apiKey?: string;
+  /** The endpoint the stored API key was created or checked for: it is never sent anywhere else. */
+  apiKeyEndpoint?: string;
+  /** Project files whose endpoint the user confirmed, each with the endpoint confirmed. */
+  trustedProjectEndpoints?: Record<string, string>;
   namespace?: string;
   output?: string;
   color?: string;
