@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { EvidenceSetting } from '../config.js';
 import { SyntraError } from '../domain/errors.js';
-import { createDumpSource, createLiveSource, demoSource, type EvidenceSource } from '../investigator/sources/index.js';
+import { createDumpSource, demoSource, type EvidenceSource } from '../investigator/sources/index.js';
+import { createLiveSource } from '../investigator/sources/live-source.js';
 import { candidatePaths, IN_CLUSTER_TOKEN } from '../investigator/sources/live-kubeconfig.js';
 import { clusterIndexFromSnapshot, type ClusterIndex } from '../investigator/planner/cluster-index.js';
 

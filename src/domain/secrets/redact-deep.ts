@@ -36,6 +36,8 @@ export function redactDeep<T>(input: T): RedactedValue<T> {
     return redacted(what);
   };
   const visitString = (s: string): string => {
+    // Short plain words (names, uids, phases, images without credentials) hold nothing to mask.
+    if (s.length < 6) return s;
     if (s.length > 1 && s.length < 1_000_000 && s.trimStart().startsWith('{')) {
       try {
         const inner = redactDeep(JSON.parse(s) as unknown);
@@ -64,18 +66,27 @@ export function redactDeep<T>(input: T): RedactedValue<T> {
       return visitString(arg);
     });
   };
+  // Copy on write: an object or array is copied only when something inside it was masked, so a
+  // snapshot with few secrets costs a walk, not a second copy of itself.
   const visit = (v: unknown): unknown => {
     if (typeof v === 'string') return visitString(v);
     if (v === null || typeof v !== 'object' || v instanceof Date) return v;
-    if (Array.isArray(v)) return v.length > 0 && v.every((x) => typeof x === 'string') ? visitArgs(v as string[]) : v.map(visit);
+    if (Array.isArray(v)) {
+      const next = v.length > 0 && v.every((x) => typeof x === 'string') ? visitArgs(v as string[]) : v.map(visit);
+      return next.every((x, i) => x === v[i]) ? v : next;
+    }
     const obj = v as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
+    let out: Record<string, unknown> | undefined;
     const pairKind = typeof obj.name === 'string' && typeof obj.value === 'string' && obj.value !== '' ? secretKind(obj.name) : undefined;
     for (const [k, val] of Object.entries(obj)) {
       const kind = k === 'value' && pairKind ? pairKind : typeof val === 'string' && val !== '' ? propertyKind(k) : undefined;
-      out[k] = kind && typeof val === 'string' && !val.startsWith('[REDACTED:') ? mask(kind) : visit(val);
+      const next = kind && typeof val === 'string' && !val.startsWith('[REDACTED:') ? mask(kind) : visit(val);
+      if (next !== val) {
+        out ??= Object.setPrototypeOf({ ...obj }, Object.getPrototypeOf(obj) as object | null) as Record<string, unknown>;
+        out[k] = next;
+      }
     }
-    return Object.setPrototypeOf(out, Object.getPrototypeOf(obj) as object | null);
+    return out ?? obj;
   };
   return { value: visit(input) as T, count };
 }

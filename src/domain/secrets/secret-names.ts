@@ -37,8 +37,20 @@ export function nameWords(name: string): string[] {
     .filter(Boolean);
 }
 
+/** Names repeat (every object has `name`, `image`, `value`): judged once each. */
+const judged = new Map<string, string | null>();
+
 /** What a secret name holds, for the mask's label; undefined when the name is not a secret's. */
 export function secretKind(name: string): string | undefined {
+  const known = judged.get(name);
+  if (known !== undefined) return known ?? undefined;
+  const kind = judge(name);
+  if (judged.size > 50_000) judged.clear();
+  judged.set(name, kind ?? null);
+  return kind;
+}
+
+function judge(name: string): string | undefined {
   const words = nameWords(name);
   const last = words[words.length - 1];
   if (!last || DESCRIBING_SUFFIX.has(last)) return undefined;

@@ -5,7 +5,6 @@ import { createDumpSource, isDumpFolder } from './dump-source.js';
 import type { LogInput, TextInput } from './kubectl-source.js';
 import { createKubectlSource } from './kubectl-source.js';
 import { parseLogTarget } from './kubectl-text/container-logs.js';
-import { createLiveSource } from './live-source.js';
 import { mergeSnapshots } from './merge.js';
 import type { ClusterSnapshot, ConnectivityReport, EvidenceScope, EvidenceSource } from '../cluster/snapshot.js';
 
@@ -68,7 +67,8 @@ export async function openEvidenceSource(options: OpenEvidenceOptions): Promise<
   const redact = options.redact ?? true;
   const chosen = [options.live, options.demo, (options.from?.length ?? 0) > 0].filter(Boolean).length;
   if (chosen > 1) throw new SyntraError('bad_request', 'choose one evidence source: --live, --demo or --from');
-  if (options.live) return createLiveSource({ kubeconfig: options.kubeconfig, redact });
+  // @kubernetes/client-node costs a second and a hundred megabytes to load: only --live pays it.
+  if (options.live) return (await import('./live-source.js')).createLiveSource({ kubeconfig: options.kubeconfig, redact });
   if (options.demo) return demoSource({ redact });
   const from = options.from ?? [];
   if (from.length === 0) throw new SyntraError('bad_request', 'no evidence source: use --live, --demo or --from PATH');
@@ -98,6 +98,5 @@ export { mergeSnapshots } from './merge.js';
 export { createDumpSource, readDumpFolder } from './dump-source.js';
 export { createKubectlSource, buildKubectlSnapshot } from './kubectl-source.js';
 export { readKubectlText } from './kubectl-text/read-text.js';
-export { createLiveSource } from './live-source.js';
 export { demoSource, DEMO_DIR, DEMO } from './demo-cluster/index.js';
 export { isPodUnhealthy, containerNeedsAttention } from './pod-health.js';
