@@ -1,6 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
+import { matchMessage } from '../messages/catalogue.js';
 import { fieldEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
 import { isPodOfSettledJob } from './job-state.js';
@@ -17,11 +18,13 @@ import { volumeFinding } from './pod-volumes.js';
  */
 function evictedFinding(p: PodFacts): AnalyzerFinding {
   const message = p.pod.status?.message ?? '';
-  const resource = /low on resource: (\w+)/.exec(message)?.[1];
+  // The kubelet's message says which resource ran low and which container used how much of it.
+  const heard = message ? matchMessage(message) : undefined;
+  const why = heard?.type === 'evicted' ? heard.cause : message.trim();
   return makeFinding({
     type: 'evicted',
     subject: p.ref,
-    summary: `Pod ${p.name} was evicted${p.node ? ` from node ${p.node}` : ''}${resource ? `: the node was low on ${resource}` : message ? `: ${message}` : ''}.`,
+    summary: `Pod ${p.name} was evicted${p.node ? ` from node ${p.node}` : ''}${why ? `: ${why}` : ''}.`,
     confidence: 0.95,
     evidence: [fieldEvidence(p.ref, 'status.reason', 'Evicted'), ...(message ? [fieldEvidence(p.ref, 'status.message', message)] : [])],
     facts: baseFacts(p),

@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { diagnose, diagnoseAll } from '../../../src/investigator/diagnose.js';
+import { buildKubectlSnapshot } from '../../../src/investigator/sources/kubectl-source.js';
+import { readKubectlText } from '../../../src/investigator/sources/kubectl-text/read-text.js';
+import { halfOf } from '../../fixtures/diagnosis/real/split.js';
+
+/**
+ * Every form of kubectl output people paste, read from what they really pasted: files of the
+ * real-world corpus's TUNING half (test/fixtures/diagnosis/real; the frozen half stays unseen),
+ * plus one stream that concatenates a real describe with real log lines. Each form is recognised,
+ * gives the objects it holds, and never aborts the reading of the rest.
+ */
+const CASES = fileURLToPath(new URL('../../fixtures/diagnosis/real/cases/', import.meta.url));
+const NOW = new Date('2025-03-14T10:45:00Z');
+
+function real(caseId: string, file: string): { name: string; text: string } {
+  expect(halfOf(caseId), `${caseId} must be a tuning case`).toBe('tuning');
+  return { name: file, text: readFileSync(join(CASES, caseId, file), 'utf8') };
+}
+
+describe('kubectl get tables', () => {
+  it('a pods table with its header', () => {
+    const { snapshot, account } = readKubectlText(real('a-openshift-release-pr76967-dptp-evicted-memory', 'get-pods.txt'), { now: NOW });
+    expect(account.recognized_as).toEqual(['kubectl get table']);
+    expect(snapshot.pods).toHaveLength(5);
+    const running = snapshot.pods.find((p) => p.metadata?.name === 'dptp-controller-manager-77ffc657cf-bg8d8')!;
+    expect(running.status?.phase).toBe('Running');
+    expect(running.status?.containerStatuses).toHaveLength(2);
+    expect(snapshot.pods.filter((p) => p.status?.phase === 'Failed')).toHaveLength(4);
+  });
+
+  it('-A -o wide rows without their header (a grep), NAMESPACE first and NODE at the end', () => {
+    const { snapshot, account } = readKubectlText(real('c-aks-engine-3495-uninitialized-taint-pending', 'get-pods.txt'), { now: NOW });
+    expect(account.recognized_as).toEqual(['kubectl get pods rows']);
+    expect(snapshot.pods.map((p) => `${p.metadata?.namespace}/${p.metadata?.name} ${p.status?.phase}`)).toEqual([
+      'kube-system/cloud-node-manager-windows-cg9jq Pending', 'kube-system/csi-azuredisk-node-windows-lqkll Pending', 'kube-system/csi-azurefile-node-windows-cmr4v Pending',
+    ]);
+  });
+
+  it('restarts with their "(12h ago)" and a CrashLoopBackOff status', () => {
+    const { snapshot } = readKubectlText(real('b-wso2-apk-614-apiserver-no-route', 'get-pods.txt'), { now: NOW });
+    const s = snapshot.pods[0]!.status!.containerStatuses![0]!;
+    expect(s.restartCount).toBe(68);
+    expect(s.state?.waiting?.reason).toBe('CrashLoopBackOff');
+  });
+
+  it('pvc, endpoints, hpa (kubectl get all naming) and daemonset tables', () => {
+    expect(readKubectlText(real('c-understack-54-missing-storageclass', 'get-pvc.txt')).snapshot.persistentVolumeClaims.map((c) => `${c.metadata?.name} ${c.status?.phase} ${c.spec?.storageClassName}`))
+      .toContain('dnsmasq-ironic Pending standard');
+    expect(readKubectlText(real('d-torus-214-postgres-endpoints-none', 'get-endpoints.txt')).snapshot.endpoints).toMatchObject([{ metadata: { name: 'postgres-torus' }, subsets: [] }]);
+    expect(readKubectlText(real('c-codis-operator-13-hpa-unknown-no-request', 'get-hpa.txt')).snapshot.horizontalPodAutoscalers[0]?.spec?.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'sample-proxy' });
+    expect(readKubectlText(real('d-fluentbit-k8s-41-ds-taints-desired', 'get-ds.txt')).snapshot.daemonSets.map((d) => d.status?.desiredNumberScheduled)).toEqual([15, 18]);
+  });
+});
+
+describe('events in every layout kubectl has printed', () => {
+  it('kubectl get events with its header', () => {
+    const { snapshot } = readKubectlText(real('c-eck-3964-insufficient-memory-upgrade', 'events.txt'), { now: NOW });
+    expect(snapshot.events).toMatchObject([{ reason: 'FailedScheduling', involvedObject: { kind: 'Pod', name: 'quickstart-es-default-2' }, message: '0/3 nodes are available: 3 Insufficient memory.' }]);
+  });
+
+  it('kubectl get events rows without a header', () => {
+    const { snapshot } = readKubectlText(real('b-uptime-kuma-helm-67-liveness-timeout', 'events.txt'), { now: NOW });
+    expect(snapshot.events.filter((e) => e.reason === 'Unhealthy')).toHaveLength(3);
+    expect(snapshot.events[0]?.involvedObject).toMatchObject({ kind: 'Pod', name: 'uptime-kuma-helm-57f9d6fd5c-czdlh' });
+  });
+
+  it('the pre-1.14 layout: LAST SEEN FIRST SEEN COUNT NAME KIND SUBOBJECT TYPE REASON SOURCE MESSAGE', () => {
+    const { snapshot } = readKubectlText(real('c-moj-cloud-platform-590-quota-rolling-update', 'events.txt'), { now: NOW });
+    const created = snapshot.events.find((e) => e.reason === 'FailedCreate')!;
+    expect(created.involvedObject).toMatchObject({ kind: 'ReplicaSet', name: 'allocation-manager-6597bc46dc' });
+    expect(created.count).toBe(124);
+  });
+
+  it('a describe Events section pasted alone, in the FirstSeen/LastSeen layout, about the pod its rows name', () => {
+    const { snapshot } = readKubectlText(real('a-kubernetes-pr42006-glusterfs-no-endpoints', 'events.txt'), { now: NOW });
+    expect(snapshot.events.map((e) => e.reason)).toEqual(['Scheduled', 'FailedMount', 'FailedSync']);
+    expect(snapshot.events.find((e) => e.reason === 'FailedMount')?.count).toBe(5);
+  });
+
+  it('2015 tab-separated rows with dates', () => {
+    const { snapshot } = readKubectlText(real('a-kubernetes-4006-missing-registry-credentials', 'events.txt'), { now: NOW });
+    expect(snapshot.events[0]).toMatchObject({ reason: 'Failed', message: 'Failed to pull image "quay.io/littlebits/cloud-server-api-stream:0.2.13"' });
+    expect(snapshot.events[0]?.lastTimestamp).toEqual(new Date('2015-01-31T03:52:18Z'));
+  });
+
+  it('kubectl describe event NAME', () => {
+    const { snapshot } = readKubectlText(real('c-sapcc-helm-548-insufficient-cpu-event', 'describe-event.txt'), { now: NOW });
+    expect(snapshot.events[0]).toMatchObject({ involvedObject: { kind: 'Pod', name: 'resource-test-bdfcd9f5-g8jq5' }, count: 12 });
+  });
+});
+
+describe('describe output: whole, old, and in fragments', () => {
+  it('a container fragment with only Last State (lines cut with ...) is a pod whose last termination is known', () => {
+    const { snapshot, account } = readKubectlText(real('a-operator-sdk-samples-156-helm-operator-oom-90mi', 'describe-pod-fragment.txt'), { now: NOW });
+    expect(account.recognized_as).toEqual(['kubectl describe (fragment)']);
+    const s = snapshot.pods[0]!.status!.containerStatuses![0]!;
+    expect(s.lastState?.terminated).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
+    expect(snapshot.pods[0]!.spec!.containers[0]!.resources?.limits?.memory).toBe('90Mi');
+  });
+
+  it('a 2015 describe node with tabs', () => {
+    const { snapshot } = readKubectlText(real('c-kubernetes-16601-docker-runtime-down-notready', 'describe-node.txt'), { now: NOW });
+    expect(snapshot.nodes[0]?.metadata?.name).toBe('gce-soak-weekly-minion-1fdd');
+  });
+
+  it('a 1.3-era describe replicaset with tabs and the FirstSeen table', () => {
+    const { snapshot } = readKubectlText(real('c-zalando-k8s-278-limitrange-max-cpu', 'describe-rs.txt'), { now: NOW });
+    expect(snapshot.replicaSets[0]?.metadata?.name).toBe('hjacobs-test-1668339668');
+    expect(snapshot.events[0]?.message).toMatch(/maximum cpu usage per Container is 16, but request is 17/);
+  });
+});
+
+describe('YAML, values and messages', () => {
+  it('status-only YAML is the status of the pod the question names', () => {
+    const { snapshot } = readKubectlText(real('a-hush-house-8-evicted-ephemeral-storage', 'get-status.yaml'), { now: NOW });
+    expect(snapshot.pods[0]?.status).toMatchObject({ phase: 'Failed', reason: 'Evicted' });
+    const d = diagnose(snapshot, { kind: 'Pod', name: 'hush-house-worker-0', namespace: 'hush-house' });
+    expect(d.root_cause.type).toBe('evicted');
+    expect(d.root_cause.summary).toMatch(/ephemeral-storage/);
+  });
+
+  it('values printed by -o jsonpath are read as what they say', () => {
+    const snap = buildKubectlSnapshot([real('a-openshift-release-pr76967-dptp-evicted-memory', 'status-reason.txt'), real('a-openshift-release-pr76967-dptp-evicted-memory', 'status-message.txt')], { now: NOW });
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('evicted');
+    expect(d.root_cause.summary).toMatch(/low on memory; container dptp-controller-manager was using 48458972Ki against a request of 15Gi/);
+  });
+
+  it('kubectl error lines are notes, not container logs', () => {
+    const { snapshot, account } = readKubectlText(real('c-hmcts-2122-exceeded-quota', 'kubectl-error.txt'), { now: NOW });
+    expect(account.recognized_as).toEqual(['kubectl error']);
+    expect(snapshot.notes[0]).toMatchObject({ origin: 'kubectl-error' });
+    expect(diagnoseAll(snapshot)[0]?.root_cause).toMatchObject({ type: 'resource_quota_exceeded', summary: expect.stringMatching(/money-claims-quota/) });
+  });
+
+  it('a prompt line before an output names what printed it', () => {
+    const { snapshot } = readKubectlText(real('d-osb-sdk-30-service-namespace', 'error.txt'), { now: NOW });
+    expect(snapshot.notes.map((n) => n.text)).toEqual(['Error from server (NotFound): services "brokersdk" not found']);
+    expect(() => diagnose(snapshot, { kind: 'Service', name: 'brokersdk' })).toThrow(expect.objectContaining({ code: 'not_found' }));
+  });
+});
+
+describe('logs: alone, and in one stream with a describe', () => {
+  it('logs alone are diagnosed: the subject is the workload that wrote them', () => {
+    const snap = buildKubectlSnapshot([real('b-bitnami-11742-kafka-headless-unknownhost', 'logs.txt')], { now: NOW });
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('dns_resolution_failure');
+    expect(d.root_cause.summary).toMatch(/kafka-0\.kafka-headless\.kafka\.svc\.cluster\.local/);
+  });
+
+  it('describe text followed by log lines in one stream: both are read, the logs go to the pod', () => {
+    const describe = readFileSync(fileURLToPath(new URL('../../fixtures/evidence/describe-pod-job-never.txt', import.meta.url)), 'utf8');
+    const logs = real('b-harbor-helm-944-core-db-timeout', 'logs.txt').text;
+    const { account, snapshot, logs: found } = readKubectlText({ name: '-', text: `${describe}\n${logs}` }, { now: NOW });
+    expect(account.recognized_as).toEqual(['kubectl describe', 'log lines']);
+    expect(snapshot.pods).toHaveLength(1);
+    expect(found[0]?.text).toContain('failed to connect to tcp://harbor-harbor-database:5432');
+    const snap = buildKubectlSnapshot([{ name: '-', text: `${describe}\n${logs}` }], { now: NOW });
+    expect(snap.logs[0]).toMatchObject({ pod: 'db-migrate-29032410-7kq2d' });
+  });
+
+  it('a part that cannot be read is listed as skipped; the parts beside it still count', () => {
+    const broken = 'Name:         ops-role\nLabels:       <none>\nAnnotations:  <none>\nPolicyRule:\n  Resources  Verbs\n';
+    const snap = buildKubectlSnapshot([{ name: 'role.txt', text: broken }, real('c-eck-3964-insufficient-memory-upgrade', 'get-pods.txt'), real('c-eck-3964-insufficient-memory-upgrade', 'events.txt')], { now: NOW });
+    expect(snap.source.inputs?.[0]?.skipped?.[0]?.reason).toMatch(/describe output of a kind Syntra does not read/);
+    expect(diagnoseAll(snap)[0]?.root_cause.type).toBe('unschedulable_insufficient_resources');
+  });
+});
