@@ -48,6 +48,7 @@ export function diagnose(snapshot: ClusterSnapshot, target?: DiagnoseTarget): Di
     const scopeRef: ResourceRef = { kind: 'Namespace', name: snapshot.namespaces.length === 1 ? snapshot.namespaces[0]! : 'all' };
     return assemble(ctx, scopeRef, []);
   }
+  if (!target.name) throw new SyntraError('validation_failed', `a ${target.kind || 'resource'} to diagnose needs a name`);
   const kind = canonicalKind(target.kind);
   let cluster = new ClusterQuery(snapshot);
   const asked: ResourceRef = { kind, name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) };

@@ -101,9 +101,17 @@ export function linkCauses(ctx: AnalysisContext, findings: readonly AnalyzerFind
   return [...out.filter((f) => !replaced(f)), ...explainers.values()];
 }
 
+/** What a failing probe reports when the application's own logs say why: the probe is fine, the dependency is not. */
+const PROBE_EXPLAINED_BY: ReadonlySet<RootCauseType> = new Set(['dependency_unreachable', 'dependency_slow', 'dns_resolution_failure', 'tls_certificate_error', 'missing_configuration', 'application_error', 'oom_killed', 'cpu_throttling', 'network_policy_blocked']);
+
+function probesAsSymptoms(findings: readonly AnalyzerFinding[]): AnalyzerFinding[] {
+  const explained = new Set(findings.filter((f) => PROBE_EXPLAINED_BY.has(f.type)).flatMap((f) => [refKey(f.subject), ...f.affected_resources.map(refKey)]));
+  return findings.map((f) => (f.type === 'probe_failure' && explained.has(refKey(f.subject)) ? { ...f, symptom: true } : f));
+}
+
 /** Ranked findings, root first; the root's `explains` names what the other findings affect. */
 export function rankFindings(ctx: AnalysisContext, findings: readonly AnalyzerFinding[]): AnalyzerFinding[] {
-  const ranked = linkCauses(ctx, mergeSiblings(findings)).sort(byRank);
+  const ranked = linkCauses(ctx, mergeSiblings(probesAsSymptoms(findings))).sort(byRank);
   const root = ranked[0];
   if (!root) return [];
   const rootKeys = new Set(root.affected_resources.map(refKey));

@@ -29,8 +29,9 @@ function streamsBySubject(ctx: AnalysisContext): Map<string, { subject: Resource
     let subject: ResourceRef = pod
       ? { kind: 'Pod', name: log.pod, ...(pod.metadata?.namespace ? { namespace: pod.metadata.namespace } : {}) }
       : { kind: 'Pod', name: log.pod, ...(log.namespace ? { namespace: log.namespace } : {}) };
-    // Logs of nobody in the evidence belong to what the question is about.
-    if (!pod && ctx.target && (log.pod === UNNAMED || !ctx.cluster.find(ctx.target))) subject = ctx.target;
+    // Logs of nobody in the evidence belong to what the question is about: unnamed ones, ones
+    // named like its pods (a Job's pods are gone, their logs were kept), or all when it is not there itself.
+    if (!pod && ctx.target && (log.pod === UNNAMED || log.pod.startsWith(`${ctx.target.name}-`) || !ctx.cluster.find(ctx.target))) subject = ctx.target;
     if (!inScope(ctx, subject)) continue;
     const key = refKey(subject);
     const entry = out.get(key) ?? { subject, logs: [] };

@@ -65,6 +65,13 @@ function findTargets(tokens: string[], index: ClusterIndex, namespace: string | 
   return { targets: [] };
 }
 
+/** A token written as a resource name (`payments-api`), or the word after a kind (`pod web`, `deployment api`). */
+function namedInPrompt(prompt: string, tokens: readonly string[]): string | undefined {
+  const afterKind = /\b(?:pod|deployment|deploy|service|svc|statefulset|daemonset|job|cronjob|workload)\s+["'`]?([a-z0-9][a-z0-9.-]*[a-z0-9])/i.exec(prompt)?.[1]?.toLowerCase();
+  if (afterKind && !STOP_WORDS.has(afterKind) && tokens.includes(afterKind)) return afterKind;
+  return tokens.find((t) => /[a-z0-9]-[a-z0-9]/.test(t));
+}
+
 const list = (items: string[], max = 8) => (items.length > max ? `${items.slice(0, max).join(', ')}, … (${items.length} in all)` : items.join(', '));
 
 export function planRequest(req: PlanRequest, index: ClusterIndex): Plan {
@@ -111,6 +118,15 @@ export function planRequest(req: PlanRequest, index: ClusterIndex): Plan {
   if (targets.length === 0) {
     if (req.podName) {
       return needs('diagnose_pod', ['pod_name'], `no pod or workload named "${req.podName}"${namespace ? ` in ${namespace}` : ''}.`, namespace ? { namespace } : {});
+    }
+    // A name the question gives that the cluster does not have is not found — never answered
+    // with the namespace's other problems.
+    const missing = namedInPrompt(prompt, tokens);
+    if (missing) {
+      const candidates = index.workloads.filter((w) => !namespace || w.namespace === namespace).map((w) => w.name);
+      // Close: a typo, or a name sharing a word (`payments-api` and `payment-worker`, plural or not).
+      const close = bestMatches(missing, candidates)?.names ?? candidates.filter((c) => missing.split('-').some((part) => part.length >= 4 && (c.includes(part) || c.includes(part.replace(/e?s$/, '')))));
+      return needs('diagnose_workload', ['pod_name'], `no workload or pod named "${missing}"${namespace ? ` in namespace ${namespace}` : ''}.${close.length ? ` Closest names: ${list(close)}.` : ` Workloads: ${list(candidates)}.`}`, namespace ? { namespace } : {});
     }
     if (namespace && (worded === 'namespace_overview' || worded === undefined || worded === 'collect_evidence')) {
       const intent = worded === 'collect_evidence' ? 'collect_evidence' : 'namespace_overview';

@@ -111,6 +111,17 @@ describe('rule planner', () => {
     expect(planRequest({ prompt }, index).intent).toBe(intent);
   });
 
+  it('a workload the question names but the cluster lacks is not found, never the namespace\'s other problems', () => {
+    const plan = planRequest({ prompt: 'why is payments-api crashing in production?' }, index);
+    expect(plan.required_info).toEqual(['pod_name']);
+    expect(plan.hint).toMatch(/no workload or pod named "payments-api" in namespace production\. Closest names: .*payment-worker/);
+    expect(plan.intent).not.toBe('namespace_overview');
+    const byKind = planRequest({ prompt: 'what is wrong with deployment billing in production' }, index);
+    expect(byKind.hint).toMatch(/no workload or pod named "billing"/);
+    // Without a name, the question is about the namespace.
+    expect(planRequest({ prompt: "what's wrong in production?" }, index).intent).toBe('namespace_overview');
+  });
+
   it('explain quotes the error text', () => {
     const plan = planRequest({ prompt: 'what does "CrashLoopBackOff" mean?' }, index);
     expect(plan.intent).toBe('explain');

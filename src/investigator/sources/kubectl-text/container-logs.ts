@@ -55,23 +55,33 @@ const troubled = (p: PodLike): boolean =>
  * name, else the pod the text names, else the only pod, else the only pod in trouble; otherwise
  * nobody in the evidence (the logs stand for the workload that wrote them).
  */
+/** A file stem that is a container's name rather than a pod's (several pods share it). */
+const namedContainerOnly = (pods: readonly PodLike[], stem: string | undefined): boolean =>
+  stem !== undefined && pods.some((p) => [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])].some((c) => c.name === stem));
+
 export function resolveLogTarget(snapshot: ClusterSnapshot, target: LogTarget, file?: string, text?: string): Required<Omit<LogTarget, 'namespace'>> & { namespace: string } {
   const byName = fromFileName(file);
   const guess = { ...byName, ...target };
   const pods = snapshot.pods;
   const find = (name: string | undefined) => (name ? pods.find((p) => p.metadata?.name === name) ?? pods.find((p) => p.metadata?.name?.startsWith(name)) : undefined);
-  let pod = find(target.pod) ?? find(byName.pod);
+  // A file named after a container (`migrate.log`) belongs to the one pod that has that container.
+  const byContainer = (name: string | undefined) => {
+    const owners = name ? pods.filter((p) => [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])].some((c) => c.name === name)) : [];
+    return owners.length === 1 ? owners[0] : undefined;
+  };
+  let pod = find(target.pod) ?? find(byName.pod) ?? (target.pod ? undefined : byContainer(byName.pod));
   if (!pod && !target.pod) pod = podNamedIn(pods, text);
   if (!pod && !target.pod && pods.length === 1) pod = pods[0];
   if (!pod && !target.pod) {
     const inTrouble = pods.filter(troubled);
     if (inTrouble.length === 1) pod = inTrouble[0];
   }
-  const podName = pod?.metadata?.name ?? guess.pod ?? UNNAMED;
+  const podName = pod?.metadata?.name ?? (namedContainerOnly(pods, byName.pod) ? UNNAMED : guess.pod) ?? UNNAMED;
   const containers = pod?.spec?.containers ?? [];
   // Without a container name, the logs belong to the container in trouble, else the first.
   const inTroubleContainer = pod?.status?.containerStatuses?.find((s) => s.restartCount > 0 || !s.ready)?.name;
-  const container = guess.container ?? inTroubleContainer ?? containers[0]?.name ?? '(container)';
+  const namedContainer = byName.pod && [...containers, ...(pod?.spec?.initContainers ?? [])].some((c) => c.name === byName.pod) ? byName.pod : undefined;
+  const container = guess.container ?? namedContainer ?? inTroubleContainer ?? containers[0]?.name ?? '(container)';
   return {
     namespace: guess.namespace ?? pod?.metadata?.namespace ?? '',
     pod: podName,
