@@ -1,0 +1,66 @@
+import { loadRealCorpus, runRealCase, scoreRealCase, type RealCase } from '../../test/fixtures/diagnosis/real/corpus.js';
+
+/**
+ * The real-world corpus scored the way docs/benchmarks.md reports it: accuracy on type and on
+ * type plus cause words, a sparse confusion table (label → answered as), the confidently wrong
+ * answers (wrong at ≥ 0.7), and those among questions about something that does not exist.
+ */
+export interface RealScoreSummary {
+  half: string;
+  cases: number;
+  typeOk: number;
+  correct: number;
+  confidentlyWrong: number;
+  notFoundCases: number;
+  notFoundConfidentlyWrong: number;
+  errors: number;
+  matrix: Map<string, Map<string, number>>;
+  misses: { id: string; want: string; got: string; confidence: number; missing: string[] }[];
+}
+
+export async function scoreHalf(half: 'tuning' | 'frozen'): Promise<RealScoreSummary> {
+  const cases: RealCase[] = loadRealCorpus(half);
+  const s: RealScoreSummary = { half, cases: cases.length, typeOk: 0, correct: 0, confidentlyWrong: 0, notFoundCases: 0, notFoundConfidentlyWrong: 0, errors: 0, matrix: new Map(), misses: [] };
+  for (const c of cases) {
+    const a = await runRealCase(c);
+    const r = scoreRealCase(c, a);
+    const label = c.label.types[0]!;
+    const row = s.matrix.get(label) ?? new Map<string, number>();
+    const got = r.typeOk ? label : a.type;
+    row.set(got, (row.get(got) ?? 0) + 1);
+    s.matrix.set(label, row);
+    if (r.typeOk) s.typeOk += 1;
+    if (r.correct) s.correct += 1;
+    if (r.confidentlyWrong) s.confidentlyWrong += 1;
+    if (a.type === 'error') s.errors += 1;
+    if (c.label.types.includes('not_found')) {
+      s.notFoundCases += 1;
+      if (r.confidentlyWrong) s.notFoundConfidentlyWrong += 1;
+    }
+    if (!r.correct) s.misses.push({ id: c.id, want: c.label.types.join('|'), got: a.type, confidence: a.confidence, missing: r.missingWords });
+  }
+  return s;
+}
+
+const pct = (n: number, d: number) => (d === 0 ? '–' : `${((100 * n) / d).toFixed(1)}%`);
+
+export function realScoreMarkdown(s: RealScoreSummary): string {
+  const lines = [
+    `**${s.half} half: ${s.correct}/${s.cases} = ${pct(s.correct, s.cases)}** right (an accepted type and every cause word); type alone ${s.typeOk}/${s.cases} = ${pct(s.typeOk, s.cases)}. ` +
+      `Confidently wrong (wrong at confidence ≥ 0.7): **${s.confidentlyWrong}**; on questions about something not in the evidence: **${s.notFoundConfidentlyWrong}** of ${s.notFoundCases}. Runs that failed: ${s.errors}.`,
+    '',
+    '| label (first accepted type) | cases | right type | answered as (count) |',
+    '|---|---:|---:|---|',
+  ];
+  for (const [label, row] of [...s.matrix.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const total = [...row.values()].reduce((a, b) => a + b, 0);
+    const ok = row.get(label) ?? 0;
+    const answered = [...row.entries()].sort((a, b) => b[1] - a[1]).map(([t, n]) => (t === label ? `${t} ×${n}` : `**${t} ×${n}**`)).join(', ');
+    lines.push(`| ${label} | ${total} | ${ok} | ${answered} |`);
+  }
+  if (s.misses.length) {
+    lines.push('', `Wrong answers (${s.misses.length}):`, '');
+    for (const m of s.misses) lines.push(`- \`${m.id}\`: label ${m.want}, answered ${m.got} at ${m.confidence}${m.missing.length ? `; cause words missing: ${m.missing.join(', ')}` : ''}`);
+  }
+  return lines.join('\n');
+}
