@@ -1,6 +1,6 @@
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import type { ResourceRef } from '../../domain/diagnosis.js';
-import { canonicalKind } from '../cluster/kinds.js';
+import { canonicalKind, kindSpec } from '../cluster/kinds.js';
 import { ClusterQuery } from '../cluster/query.js';
 import type { ClusterSnapshot } from '../cluster/snapshot.js';
 import { isStub } from '../bind.js';
@@ -74,10 +74,10 @@ function namespaceScope(cluster: ClusterQuery, ns: string | undefined): Analysis
   return scope;
 }
 
-const COLLECTION_OF: Partial<Record<string, keyof AnalysisScope>> = {
-  Deployment: 'deployments', ReplicaSet: 'replicaSets', StatefulSet: 'statefulSets', DaemonSet: 'daemonSets', Job: 'jobs',
-  CronJob: 'cronJobs', Service: 'services', Ingress: 'ingresses', PersistentVolumeClaim: 'persistentVolumeClaims', Node: 'nodes',
-  HorizontalPodAutoscaler: 'horizontalPodAutoscalers',
+/** The scope collection that holds a kind, when analyzers look at that kind at all. */
+const scopeCollectionOf = (kind: string): keyof AnalysisScope | undefined => {
+  const c = kindSpec(kind)?.collection;
+  return (SCOPE_COLLECTIONS as readonly string[]).includes(c ?? '') ? (c as keyof AnalysisScope) : undefined;
 };
 
 /** The target and everything that belongs to it down the owner chain. */
@@ -85,8 +85,8 @@ function targetScope(cluster: ClusterQuery, target: ResourceRef): AnalysisScope 
   const scope = emptyScope();
   const ns = target.namespace;
   const self = cluster.find(target);
-  const collection = COLLECTION_OF[target.kind];
-  if (self && collection) (scope[collection] as unknown[]).push(self);
+  const collection = scopeCollectionOf(target.kind);
+  if (self && collection && target.kind !== 'Pod') (scope[collection] as unknown[]).push(self);
   // What the target owns (a Deployment's ReplicaSets, a CronJob's Jobs) are analyzed with it.
   if (target.kind === 'Deployment') scope.replicaSets = cluster.ownedBy('Deployment', ns, target.name);
   if (target.kind === 'CronJob') scope.jobs = cluster.ownedBy('CronJob', ns, target.name);
