@@ -97,7 +97,7 @@ async function loadStore(dir: string): Promise<Store> {
     const pods = new Map((objects.get('Pod') ?? []).map((p) => [keyOf(p), p]));
     for (const podDir of inner.filter((x) => x.isDirectory())) {
       const pod = pods.get(`${e.name}/${podDir.name}`);
-      logs.push(...(await readPodLogDir({ namespace: e.name, pod: podDir.name, dir: join(dir, e.name, podDir.name), defaultContainer: pod?.spec?.containers?.[0]?.name ?? podDir.name })));
+      logs.push(...(readPodLogDir({ namespace: e.name, pod: podDir.name, dir: join(dir, e.name, podDir.name), defaultContainer: pod?.spec?.containers?.[0]?.name ?? podDir.name })));
     }
   }
   for (const list of objects.values()) list.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));

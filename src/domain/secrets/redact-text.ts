@@ -55,11 +55,15 @@ const PASSWORD_FLAG_CONTEXT: ReadonlyArray<{ program: RegExp; flag: RegExp }> = 
  * base64 characters. Most lines of a log (and most strings of an object) have none, and one test
  * spares them twenty expressions: masking a 5,000-pod namespace is the cost that matters.
  */
-const MAY_HOLD_SECRET =
-  /pass|pwd|secret|token|api.?key|credential|creds|dsn|sig|cookie|author|jwt|bearer|private|auth|key|:\/\/[^\s/@]*@|eyJ|hooks\.slack|gh[pousr]_|github_pat|\bgl[a-z]{2,8}-|GR1348941|xox|xapp-|[sr]k_|whsec_|rt_|sk-|AIza|SG\.|\bSK[0-9a-fA-F]{32}|npm_|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|-----BEGIN|mysql|mariadb|redis-cli|sshpass/i;
+const SECRET_WORD = /pass|pwd|secret|token|api.?key|credential|creds|dsn|sig|cookie|author|jwt|bearer|private|auth|key|mysql|mariadb|redis-cli|sshpass/i;
+/** Every rule led by a word also needs a separator after it (`=`, `:`, a space): `auth-service-7d9f` holds no secret. */
+const SEPARATOR = /[\s=:]/;
+const TOKEN_MARK =
+  /:\/\/[^\s/@]*@|eyJ|hooks\.slack|gh[pousr]_|github_pat|\bgl[a-z]{2,8}-|GR1348941|xox|xapp-|[sr]k_|whsec_|rt_|sk-|AIza|SG\.|\bSK[0-9a-fA-F]{32}|npm_|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|-----BEGIN/i;
 /** A bare AWS secret key has no prefix: only its length and alphabet announce it. */
 const BASE64_RUN = /[A-Za-z0-9/+]{40}/;
-const mayHoldSecret = (line: string): boolean => MAY_HOLD_SECRET.test(line) || (line.length >= 40 && BASE64_RUN.test(line));
+const mayHoldSecret = (line: string): boolean =>
+  TOKEN_MARK.test(line) || (SEPARATOR.test(line) && SECRET_WORD.test(line)) || (line.length >= 40 && BASE64_RUN.test(line));
 
 /** One line's masks; `context` is the program a password flag belongs to, if one was seen nearby. */
 function redactLine(line: string, context: string): RedactedText {

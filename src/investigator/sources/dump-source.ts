@@ -3,7 +3,6 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { SyntraError, errorMessage } from '../../domain/errors.js';
 import { addDocument } from '../cluster/objects.js';
-import { mapWithConcurrency } from './bounded-concurrency.js';
 import { readPodLogDir } from './dump-logs.js';
 import { localSnapshotSource } from './local-source.js';
 import type { ClusterSnapshot, EvidenceSource, EvidenceSourceKind } from '../cluster/snapshot.js';
@@ -78,8 +77,7 @@ export async function readDumpFolder(dir: string, kind: EvidenceSourceKind = 'du
     const name = pod.metadata?.name ?? '';
     podsByName.set(name, [...(podsByName.get(name) ?? []), pod]);
   }
-  // Thousands of pod folders: read a few at a time rather than one after another.
-  const logs = await mapWithConcurrency(podDirs, 32, (p) => {
+  const logs = podDirs.map((p) => {
     const pod = podsByName.get(p.pod)?.find((x) => p.namespace === undefined || x.metadata?.namespace === p.namespace);
     // A namespace folder given directly: the namespace comes from its objects, else its name.
     const namespace = p.namespace ?? pod?.metadata?.namespace ?? basename(root);
