@@ -84,10 +84,14 @@ export function analyzeHandler(deps: AgentDeps): TaskHandler {
       } else if (!route || deps.providers.isEmpty()) {
         rec.record('decision', { decision: 'use_rules', reason: `${unsure}; ${route ? 'no model provider configured' : 'no model routed for analyze'}`, controlVersion: control.version });
       } else if (!deps.providers.get(route.provider)) {
-        rec.record('model.failed', { purpose: 'analyze', provider: route.provider, model: route.model, error: `provider ${route.provider} is not configured (${deps.providers.describe()})`, code: 'provider_not_configured' });
-        analysis = { ...analysis, diagnosis: ruleFallback(rules), method: 'rule_based_fallback', model: { provider: route.provider, model: route.model, outcome: 'not_configured', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0 } };
+        const model = route.model ?? '(its configured model)';
+        rec.record('model.failed', { purpose: 'analyze', provider: route.provider, model, error: `provider ${route.provider} is not configured (${deps.providers.describe()})`, code: 'provider_not_configured' });
+        analysis = { ...analysis, diagnosis: ruleFallback(rules), method: 'rule_based_fallback', model: { provider: route.provider, model, outcome: 'not_configured', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0 } };
       } else {
-        rec.record('decision', { decision: 'consult_model', reason: unsure, provider: route.provider, model: route.model, controlVersion: control.version });
+        // The route may name the configured provider ("default") and leave the model to it: record what runs.
+        const resolved = deps.providers.resolve(route);
+        const used = { provider: resolved.provider.name, model: resolved.model };
+        rec.record('decision', { decision: 'consult_model', reason: unsure, ...used, controlVersion: control.version });
         try {
           const m = await analyzeWithModel(deps, control, route, { question: state.question, summary: state.evidence!.summary, rules, evidence, arbiter }, rec, ctx.signal);
           analysis = { ...analysis, diagnosis: m.diagnosis, method: m.method, confidence: m.diagnosis.root_cause.confidence, model: m.use };
@@ -95,12 +99,12 @@ export function analyzeHandler(deps: AgentDeps): TaskHandler {
         } catch (e) {
           if (ctx.signal.aborted) throw e;
           const error = errorMessage(e);
-          rec.record('model.failed', { purpose: 'analyze', provider: route.provider, model: route.model, error, ...(isSyntraError(e) ? { code: e.code } : {}), fallback: 'rule_based_fallback' });
+          rec.record('model.failed', { purpose: 'analyze', ...used, error, ...(isSyntraError(e) ? { code: e.code } : {}), fallback: 'rule_based_fallback' });
           analysis = {
             ...analysis,
             diagnosis: ruleFallback(rules),
             method: 'rule_based_fallback',
-            model: { provider: route.provider, model: route.model, outcome: 'failed', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0, error },
+            model: { ...used, outcome: 'failed', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0, error },
           };
         }
       }

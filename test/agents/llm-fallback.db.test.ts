@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateRoutingRules } from '../../src/control-plane/control-registry/index.js';
 import { completion, startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
 import { freePort } from '../helpers/bus.js';
 import { BILLING_POD, SECRETS, writeFixtureCluster } from './fixture-cluster.js';
@@ -7,7 +6,8 @@ import { cacheReaches, DEMO_QUESTION, eventsOf, outputOf, startAgentHarness, typ
 
 /**
  * The analyst's model path, with the real OpenAI SDK against a loopback server that speaks
- * OpenAI's wire format, routed through the control registry: confident rules never call the
+ * OpenAI's wire format, routed by the registry's built-in rule (analyze → the configured
+ * provider, nothing else): confident rules never call the
  * model; unsure rules ask it with REDACTED evidence and use its validated answer (also through
  * a read-only tool step); a provider that is down leaves the rule result, marked rule_based_fallback.
  */
@@ -38,14 +38,13 @@ describe('incident analyst with a routed model', () => {
   let h: AgentHarness;
   let fake: FakeOpenAI;
   let fixture: ReturnType<typeof writeFixtureCluster>;
-  let version = 0;
+  const version = 0;
 
   beforeAll(async () => {
     fixture = writeFixtureCluster();
     fake = await startFakeOpenAI();
+    // No routing rule is set: SYNTRA_LLM_PROVIDER alone must bring the model in for `analyze`.
     h = await startAgentHarness();
-    const res = await updateRoutingRules(h.db, { rules: [{ match: { taskType: 'analyze' }, target: { provider: 'openai', model: 'gpt-4o-mini', params: { timeoutMs: 5000 } } }] }, { actor: 'test', reason: 'route analysis to the loopback model' });
-    version = res.version;
   });
   afterAll(async () => {
     await h?.close();
@@ -116,6 +115,18 @@ describe('incident analyst with a routed model', () => {
     for (const secret of Object.values(SECRETS)) expect(toolReply).not.toContain(secret);
     expect(eventsOf(run, 'model.tool_step')).toEqual([expect.objectContaining({ tool: 'get_logs', ok: true, step: 1 })]);
     expect(outputOf(run).model?.toolSteps).toBe(1);
+  });
+
+  it('without a provider the built-in route leaves the run rules-only, and the ledger says why', async () => {
+    const w = await h.startWorker({ evidence: { kind: 'dump', dir: fixture.dir } });
+    fake.reset();
+    const run = await h.waitForRun(await h.ask({ prompt: BILLING_QUESTION }));
+    await w.stop();
+    expect(run.run.status).toBe('succeeded');
+    expect(fake.requests).toHaveLength(0);
+    expect(outputOf(run).model).toBeUndefined();
+    expect(eventsOf(run, 'analysis.rules_only')[0]).toMatchObject({ reason: 'no model provider configured: rules-only mode' });
+    expect(eventsOf(run, 'decision').find((d) => d.agent === 'incident_analyst')).toMatchObject({ decision: 'use_rules', reason: expect.stringContaining('no model provider configured') });
   });
 
   it('(c) falls back to the rules when the provider is down, and says so', async () => {

@@ -1,4 +1,5 @@
-import type { ArbiterPolicy, PromptVersion, Skill, ToolDefinition } from './schemas.js';
+import { CONFIGURED_PROVIDER } from '../../llm/provider.js';
+import type { ArbiterPolicy, PromptVersion, RoutingRule, Skill, ToolDefinition } from './schemas.js';
 import { DEFAULT_ARBITER_NAME, type ControlState } from './state.js';
 
 /**
@@ -25,6 +26,14 @@ export const DEFAULT_ARBITER: ArbiterPolicy = Object.freeze({
   writesRequireApproval: true,
   reviewPasses: 1,
 });
+
+/**
+ * The original design: the analyst asks a model only when the rules are below the arbiter's
+ * confidenceThreshold. So `analyze` — and no other step — goes to the provider
+ * SYNTRA_LLM_PROVIDER configures (with its SYNTRA_LLM_MODEL); without one, the run stays
+ * rules-only and says so. Operators change or remove it like any rule (`syntra control routes`).
+ */
+export const DEFAULT_ROUTING_RULES: readonly RoutingRule[] = Object.freeze([{ match: { taskType: 'analyze' }, target: { provider: CONFIGURED_PROVIDER }, priority: 0 }]);
 
 const prompt = (name: string, template: string, variables: string[] = []): PromptVersion => ({
   name,
@@ -165,8 +174,7 @@ export function builtinState(): ControlState {
     ),
     skills: byName(BUILTIN_SKILLS),
     tools: byName(BUILTIN_TOOLS),
-    // No routes by default: rules-only mode until an operator routes a model.
-    routingRules: [],
+    routingRules: [...DEFAULT_ROUTING_RULES],
     arbiters: { [DEFAULT_ARBITER.name]: { ...DEFAULT_ARBITER } },
   });
 }
