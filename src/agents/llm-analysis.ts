@@ -10,7 +10,7 @@ import { usageLedgerPayload } from '../llm/usage.js';
 import type { AgentDeps } from './deps.js';
 import { MODEL_ANSWER_SHAPE, mergeDiagnosis, validateModelDiagnosis, type ModelDiagnosis } from './diagnosis-schema.js';
 import type { EvidenceSummary } from './evidence-summary.js';
-import { evidenceTools } from './evidence-tools.js';
+import { EVIDENCE_TOOL_DEFINITIONS, evidenceTools } from './evidence-tools.js';
 import type { ModelUse, Question } from './pipeline-state.js';
 import type { StepRecorder } from './step-recorder.js';
 
@@ -45,7 +45,7 @@ function ruleFindingsText(rules: Diagnosis): string {
 function allowedTools(snapshot: ControlSnapshot): ToolDefinition[] {
   const skill = snapshot.skills[ANALYST_SKILL];
   if (!skill) return [];
-  const implemented = new Set(Object.keys(evidenceTools({} as ClusterSnapshot)));
+  const implemented = new Set(EVIDENCE_TOOL_DEFINITIONS.map((t) => t.name));
   return skill.tools
     .map((name) => snapshot.tools[name])
     .filter((t): t is NonNullable<typeof t> => t !== undefined && t.readOnly && implemented.has(t.name))

@@ -1,3 +1,4 @@
+import { EVIDENCE_TOOL_DEFINITIONS } from '../../agents/evidence-tools.js';
 import { CONFIGURED_PROVIDER } from '../../llm/provider.js';
 import type { ArbiterPolicy, PromptVersion, RoutingRule, Skill, ToolDefinition } from './schemas.js';
 import { DEFAULT_ARBITER_NAME, type ControlState } from './state.js';
@@ -88,68 +89,8 @@ const BUILTIN_PROMPTS: PromptVersion[] = [
   ),
 ];
 
-const objectSchema = (properties: Record<string, unknown>, required: string[]) => ({
-  type: 'object' as const,
-  properties,
-  required,
-  additionalProperties: false,
-});
-const str = (description: string) => ({ type: 'string', description });
-
-const BUILTIN_TOOLS: ToolDefinition[] = [
-  {
-    name: 'get_resource',
-    description: 'Read one Kubernetes object (spec and status) by kind, name and namespace.',
-    parameters: objectSchema(
-      {
-        kind: str('Object kind, e.g. Pod, Deployment, Service'),
-        name: str('Object name'),
-        namespace: str('Namespace (omit for cluster-scoped kinds)'),
-      },
-      ['kind', 'name'],
-    ),
-    readOnly: true,
-  },
-  {
-    name: 'get_logs',
-    description: 'Read the logs of a pod container, optionally of its previous (crashed) instance.',
-    parameters: objectSchema(
-      {
-        namespace: str('Namespace'),
-        pod: str('Pod name'),
-        container: str('Container name (omit for the only container)'),
-        previous: { type: 'boolean', description: 'Logs of the previous terminated instance' },
-        tailLines: { type: 'integer', minimum: 1, maximum: 5000, description: 'Last N lines' },
-      },
-      ['namespace', 'pod'],
-    ),
-    readOnly: true,
-  },
-  {
-    name: 'get_events',
-    description: 'List the Kubernetes events of a namespace, or of one object in it.',
-    parameters: objectSchema({ namespace: str('Namespace'), kind: str('Involved object kind'), name: str('Involved object name') }, [
-      'namespace',
-    ]),
-    readOnly: true,
-  },
-  {
-    name: 'get_related_resources',
-    description: 'Owners, services, endpoints, config maps, secrets (names only), volumes and the node related to an object.',
-    parameters: objectSchema({ namespace: str('Namespace'), kind: str('Object kind'), name: str('Object name') }, [
-      'namespace',
-      'kind',
-      'name',
-    ]),
-    readOnly: true,
-  },
-  {
-    name: 'list_pods',
-    description: 'List the pods of a namespace with phase, readiness and restart counts.',
-    parameters: objectSchema({ namespace: str('Namespace'), labelSelector: str('Label selector, e.g. app=auth-service') }, ['namespace']),
-    readOnly: true,
-  },
-];
+/** The Kubernetes evidence tools, defined beside their code (src/agents/evidence-tools.ts). */
+const BUILTIN_TOOLS: ToolDefinition[] = EVIDENCE_TOOL_DEFINITIONS;
 
 const BUILTIN_SKILLS: Skill[] = [
   {
