@@ -16,7 +16,8 @@ import { runStep, StepRecorder } from './step-recorder.js';
  * `analyze` — the incident analyst. Rules first (diagnose() over the collected evidence). Only
  * when the best finding is below the arbiter's threshold, or nothing matched, and a model is
  * routed for `analyze`, it consults the model; a provider failure or timeout leaves the rule
- * result, marked `rule_based_fallback`, with the failure in the ledger.
+ * result, marked `rule_based_fallback`, with the failure in the ledger. Only a model makes a
+ * result `llm` or `hybrid` (see mergeDiagnosis).
  */
 function targetOf(state: PipelineState): DiagnoseTarget | undefined {
   const p = state.plan.params;
@@ -94,8 +95,8 @@ export function analyzeHandler(deps: AgentDeps): TaskHandler {
         rec.record('decision', { decision: 'consult_model', reason: unsure, ...used, controlVersion: control.version });
         try {
           const m = await analyzeWithModel(deps, control, route, { question: state.question, summary: state.evidence!.summary, rules, evidence, arbiter }, rec, ctx.signal);
-          analysis = { ...analysis, diagnosis: m.diagnosis, method: m.method, confidence: m.diagnosis.root_cause.confidence, model: m.use };
-          rec.record('model.answer', { type: m.diagnosis.root_cause.type, confidence: m.diagnosis.root_cause.confidence, method: m.method, summary: m.diagnosis.root_cause.summary });
+          analysis = { ...analysis, diagnosis: m.diagnosis, method: m.method, confidence: m.diagnosis.root_cause.confidence, rules, model: { ...m.use, cited: m.cited } };
+          rec.record('model.answer', { type: m.diagnosis.root_cause.type, confidence: m.diagnosis.root_cause.confidence, method: m.method, summary: m.diagnosis.root_cause.summary, cited: m.cited });
         } catch (e) {
           if (ctx.signal.aborted) throw e;
           const error = errorMessage(e);

@@ -10,17 +10,19 @@ import { hostPortIn } from '../investigator/logs/extract.js';
  * The part of the (already redacted) evidence that the question is about, small enough for the
  * ledger, the task input and a model prompt: the target pods and their containers, the owner
  * chain and sibling pods, the services that select them or that their logs try to reach (with
- * endpoint counts), warning events, and log tails (current and previous).
+ * endpoint counts), warning events, and log tails (current and previous). Each pod, event and log
+ * stream keeps its namespace, so the evidence catalogue can name every item exactly as the
+ * analyzers quote it (see evidence-catalogue.ts).
  */
 export interface EvidenceSummary {
   source: string;
   namespace: string | undefined;
   targets: string[];
   owners: ResourceRef[];
-  pods: Array<{ name: string; status: string; ready: boolean; restarts: number; containers: Array<{ name: string; state: string; lastState?: string; exitCode?: number }> }>;
-  services: Array<{ name: string; selector: string; ports: string; readyEndpoints: number | null; notReadyEndpoints: number | null; why: 'selects_target' | 'named_in_logs' }>;
-  events: Array<{ type: string; reason: string; object: string; message: string; count: number }>;
-  logs: Array<{ pod: string; container: string; previous: boolean; lines: string[] }>;
+  pods: Array<{ name: string; namespace?: string; status: string; ready: boolean; restarts: number; containers: Array<{ name: string; state: string; lastState?: string; exitCode?: number }> }>;
+  services: Array<{ name: string; namespace?: string; selector: string; ports: string; readyEndpoints: number | null; notReadyEndpoints: number | null; why: 'selects_target' | 'named_in_logs' }>;
+  events: Array<{ type: string; reason: string; object: string; namespace?: string; message: string; count: number }>;
+  logs: Array<{ pod: string; namespace?: string; container: string; previous: boolean; lines: string[] }>;
   counts: { pods: number; services: number; events: number; logLines: number };
   warnings: string[];
 }
@@ -51,11 +53,14 @@ function servicesNamedInLogs(cluster: ClusterQuery, pods: V1Pod[]): V1Service[] 
   return [...found];
 }
 
+const ns = (namespace: string | undefined) => (namespace ? { namespace } : {});
+
 const eventLine = (e: CoreV1Event) => ({
   type: e.type ?? '',
   reason: e.reason ?? '',
   object: `${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}`,
-  message: (e.message ?? '').slice(0, 400),
+  ...ns(e.involvedObject?.namespace ?? e.metadata?.namespace),
+  message: e.message ?? '',
   count: e.count ?? 1,
 });
 
@@ -82,7 +87,7 @@ export function summarizeEvidence(snapshot: ClusterSnapshot, focus: { namespace?
     .flatMap((p) => cluster.logsOfPod(p.metadata?.namespace, p.metadata?.name ?? ''))
     .sort((a, b) => Number(b.previous) - Number(a.previous))
     .slice(0, MAX_LOG_STREAMS)
-    .map((l) => ({ pod: l.pod, container: l.container, previous: l.previous, lines: l.lines.slice(-LOG_TAIL) }));
+    .map((l) => ({ pod: l.pod, ...ns(l.namespace), container: l.container, previous: l.previous, lines: l.lines.slice(-LOG_TAIL) }));
 
   return {
     source: snapshot.source.description,
@@ -91,6 +96,7 @@ export function summarizeEvidence(snapshot: ClusterSnapshot, focus: { namespace?
     owners,
     pods: pods.slice(0, 20).map((p) => ({
       name: p.metadata?.name ?? '',
+      ...ns(p.metadata?.namespace),
       status: podStatusText(p),
       ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
       restarts: restartCount(p),
@@ -100,6 +106,7 @@ export function summarizeEvidence(snapshot: ClusterSnapshot, focus: { namespace?
       const ep = cluster.endpointAddresses(s);
       return {
         name: s.metadata?.name ?? '',
+        ...ns(s.metadata?.namespace),
         selector: selectorText(s.spec?.selector),
         ports: (s.spec?.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(','),
         readyEndpoints: ep ? ep.ready : null,

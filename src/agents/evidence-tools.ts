@@ -2,12 +2,14 @@ import type { V1ObjectMeta, V1Pod } from '@kubernetes/client-node';
 import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { SyntraError } from '../domain/errors.js';
+import { eventEvidence, logEvidence } from '../investigator/analyzers/evidence.js';
 import { podStatusText, restartCount } from '../investigator/analyzers/pod-status.js';
 import { canonicalKind } from '../investigator/cluster/kinds.js';
 import { ClusterQuery } from '../investigator/cluster/query.js';
 import { selectorMatches } from '../investigator/cluster/selectors.js';
 import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
 import type { ToolHandler } from '../llm/tool-loop.js';
+import type { EvidenceCatalogue } from './evidence-catalogue.js';
 
 /**
  * The read-only evidence tools a routed model may call, each with its argument schema beside
@@ -25,6 +27,8 @@ const SELECTOR = '^\\s*[A-Za-z0-9][-A-Za-z0-9_./]*\\s*==?\\s*[-A-Za-z0-9_.]*\\s*
 interface ToolInput {
   snapshot: ClusterSnapshot;
   cluster: ClusterQuery;
+  /** Log lines and events carry their evidence id, so the model can cite what a tool showed it. */
+  catalogue: EvidenceCatalogue;
 }
 
 interface EvidenceTool<S extends TObject> {
@@ -72,10 +76,14 @@ const getLogs = tool({
     previous: Type.Optional(Type.Boolean({ description: 'Logs of the previous terminated instance' })),
     tailLines: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'Last N lines (default 200)' })),
   }),
-  run(a, { cluster }) {
+  run(a, { cluster, catalogue }) {
     const logs = cluster.logsOfPod(a.namespace, a.pod).filter((l) => (a.container === undefined || l.container === a.container) && (a.previous === undefined || l.previous === a.previous));
     if (logs.length === 0) throw new SyntraError('not_found', `no logs of pod ${a.pod}${a.container ? ` container ${a.container}` : ''} in the collected evidence`);
-    return logs.map((l) => ({ container: l.container, previous: l.previous, lines: l.lines.slice(-(a.tailLines ?? 200)) }));
+    return logs.map((l) => {
+      const pod = { kind: 'Pod', name: l.pod, ...(l.namespace ? { namespace: l.namespace } : {}) };
+      const lines = l.lines.slice(-(a.tailLines ?? 200)).map((text) => ({ id: catalogue.idOf(logEvidence(pod, l.container, l.previous, text)) ?? null, text }));
+      return { container: l.container, previous: l.previous, lines };
+    });
   },
 });
 
@@ -83,10 +91,15 @@ const getEvents = tool({
   name: 'get_events',
   description: 'List the Kubernetes events of a namespace, or of one object in it.',
   parameters: args({ namespace: Name('Namespace'), kind: Type.Optional(Kind), name: Type.Optional(Name('Involved object name')) }),
-  run(a, { snapshot, cluster }) {
+  run(a, { snapshot, cluster, catalogue }) {
     if ((a.kind === undefined) !== (a.name === undefined)) throw new SyntraError('validation_failed', 'give kind and name together (the events of one object), or neither (the whole namespace)');
     const events = a.kind && a.name ? cluster.eventsFor(canonicalKind(a.kind), a.namespace, a.name) : snapshot.events.filter((e) => (e.involvedObject?.namespace ?? e.metadata?.namespace) === a.namespace);
-    return events.slice(-50).map((e) => ({ type: e.type, reason: e.reason, object: `${e.involvedObject?.kind}/${e.involvedObject?.name}`, message: e.message, count: e.count, last: e.lastTimestamp ?? e.eventTime }));
+    return events.slice(-50).map((e) => {
+      const o = e.involvedObject;
+      const namespace = o?.namespace ?? e.metadata?.namespace;
+      const id = catalogue.idOf(eventEvidence({ kind: o?.kind ?? '', name: o?.name ?? '', ...(namespace ? { namespace } : {}) }, e)) ?? null;
+      return { id, type: e.type, reason: e.reason, object: `${o?.kind}/${o?.name}`, message: e.message, count: e.count, last: e.lastTimestamp ?? e.eventTime };
+    });
   },
 });
 
@@ -150,8 +163,8 @@ function checked<S extends TObject>(t: EvidenceTool<S>, raw: unknown): Static<S>
 }
 
 /** The handlers over one run's evidence, by tool name. */
-export function evidenceTools(snapshot: ClusterSnapshot): Record<string, ToolHandler> {
+export function evidenceTools(snapshot: ClusterSnapshot, catalogue: EvidenceCatalogue): Record<string, ToolHandler> {
   let query: ClusterQuery | undefined;
-  const input = (): ToolInput => ({ snapshot, cluster: (query ??= new ClusterQuery(snapshot)) });
+  const input = (): ToolInput => ({ snapshot, catalogue, cluster: (query ??= new ClusterQuery(snapshot)) });
   return Object.fromEntries(EVIDENCE_TOOLS.map((t) => [t.name, async (raw: unknown) => (t.run as (a: unknown, i: ToolInput) => unknown)(checked(t as EvidenceTool<TObject>, raw), input())]));
 }

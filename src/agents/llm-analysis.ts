@@ -9,6 +9,8 @@ import { chatJson, extractJson, runToolLoop } from '../llm/structured.js';
 import { usageLedgerPayload } from '../llm/usage.js';
 import type { AgentDeps } from './deps.js';
 import { MODEL_ANSWER_SHAPE, mergeDiagnosis, validateModelDiagnosis, type ModelDiagnosis } from './diagnosis-schema.js';
+import { evidenceText, hypothesesText } from './analyst-prompt.js';
+import { EvidenceCatalogue } from './evidence-catalogue.js';
 import type { EvidenceSummary } from './evidence-summary.js';
 import { EVIDENCE_TOOL_DEFINITIONS, evidenceTools } from './evidence-tools.js';
 import type { ModelUse, Question } from './pipeline-state.js';
@@ -16,16 +18,19 @@ import type { StepRecorder } from './step-recorder.js';
 
 /**
  * The analyst's model consultation, used only when the rules are unsure. The model sees the
- * REDACTED evidence summary and the rule findings; when the routed skill grants tools it may
- * read more of the run's (redacted) evidence through them, bounded by the arbiter's
- * maxModelSteps. Its answer must match the diagnosis schema (one retry with the error), then
- * merges with the rule findings. Every model call and tool step goes to the ledger.
+ * REDACTED evidence as numbered items and the rules' hypotheses; when the routed skill grants
+ * tools it may read more of the run's (redacted) evidence through them, bounded by the arbiter's
+ * maxModelSteps. Its answer must match the diagnosis schema (one retry with the error) and cite
+ * evidence ids; it then merges with the rule findings. Whether the cited ids name collected
+ * evidence is the reviewer's check. Every model call and tool step goes to the ledger.
  */
 export const ANALYST_SKILL = 'kubernetes-investigation';
 
 export interface ModelAnalysis {
   diagnosis: Diagnosis;
   method: Diagnosis['root_cause']['detection_method'];
+  /** The evidence ids the answer cited. */
+  cited: string[];
   use: ModelUse;
 }
 
@@ -35,11 +40,6 @@ interface Inputs {
   rules: Diagnosis;
   evidence: ClusterSnapshot;
   arbiter: ArbiterPolicy;
-}
-
-function ruleFindingsText(rules: Diagnosis): string {
-  if (rules.findings.length === 0) return '(none)';
-  return JSON.stringify(rules.findings.slice(0, 8).map((f) => ({ type: f.type, confidence: f.confidence, summary: f.summary, evidence: f.evidence.slice(0, 5).map((e) => e.value) })));
 }
 
 function allowedTools(snapshot: ControlSnapshot): ToolDefinition[] {
@@ -73,13 +73,15 @@ export async function analyzeWithModel(
   const system = [snapshot.prompts[PROMPT_NAMES.analyst] ? renderPrompt(snapshot.prompts[PROMPT_NAMES.analyst]!, {}) : '', snapshot.skills[ANALYST_SKILL]?.instructions ?? '']
     .filter(Boolean)
     .join('\n\n');
+  const catalogue = new EvidenceCatalogue(inputs.summary, inputs.rules, inputs.evidence);
   // Belt and braces: the evidence was masked when collected; mask the prompt parts once more.
-  const evidenceText = redactDeep(JSON.stringify(inputs.summary)).value;
+  const evidence = redactDeep(evidenceText(inputs.summary, catalogue)).value;
+  const hypotheses = redactDeep(hypothesesText(inputs.rules, catalogue)).value;
   const question = redactDeep(inputs.question.context ? `${inputs.question.prompt}\n\nContext: ${inputs.question.context}` : inputs.question.prompt).value;
   const requestPrompt = snapshot.prompts[PROMPT_NAMES.analystRequest];
   const body = requestPrompt
-    ? renderPrompt(requestPrompt, { question, rule_findings: redactDeep(ruleFindingsText(inputs.rules)).value, evidence: evidenceText })
-    : `Question: ${question}\n\nRule findings: ${ruleFindingsText(inputs.rules)}\n\nEvidence: ${evidenceText}`;
+    ? renderPrompt(requestPrompt, { question, rule_findings: hypotheses, evidence })
+    : `Question: ${question}\n\nHypotheses of the rules:\n${hypotheses}\n\nEvidence:\n${evidence}`;
   const messages: ChatMessage[] = [{ role: 'user', content: `${body}\n\nAnswer with JSON of this shape: ${MODEL_ANSWER_SHAPE}` }];
   const base = {
     model,
@@ -93,7 +95,7 @@ export async function analyzeWithModel(
   let answer: ModelDiagnosis | undefined;
   let conversation = messages;
   if (tools.length > 0 && inputs.arbiter.maxModelSteps > 0) {
-    const loop = await runToolLoop(provider, { ...base, messages, tools }, evidenceTools(inputs.evidence), {
+    const loop = await runToolLoop(provider, { ...base, messages, tools }, evidenceTools(inputs.evidence, catalogue), {
       ...opts,
       maxSteps: inputs.arbiter.maxModelSteps,
       onModelCall: account,
@@ -114,6 +116,6 @@ export async function analyzeWithModel(
     answer = res.value;
   }
   if (signal.aborted) throw new SyntraError('cancelled', 'analysis aborted');
-  const merged = mergeDiagnosis(inputs.rules, answer);
-  return { diagnosis: merged.diagnosis, method: merged.method, use };
+  const merged = mergeDiagnosis(inputs.rules, answer, (id) => catalogue.get(id));
+  return { diagnosis: merged.diagnosis, method: merged.method, cited: merged.cited, use };
 }

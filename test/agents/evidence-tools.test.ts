@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EvidenceCatalogue } from '../../src/agents/evidence-catalogue.js';
+import { summarizeEvidence } from '../../src/agents/evidence-summary.js';
 import { evidenceTools } from '../../src/agents/evidence-tools.js';
 import { builtinState } from '../../src/control-plane/control-registry/index.js';
 import type { ClusterSnapshot } from '../../src/investigator/cluster/snapshot.js';
+import { diagnose } from '../../src/investigator/diagnose.js';
 import { DEMO, demoSource } from '../../src/investigator/sources/demo-cluster/index.js';
 import { AnthropicProvider } from '../../src/llm/anthropic.js';
 import { OpenAICompatibleProvider } from '../../src/llm/openai-compatible.js';
@@ -19,11 +22,15 @@ import { completion, startFakeOpenAI, type FakeOpenAI, type RecordedRequest } fr
 let openai: FakeOpenAI;
 let anthropic: FakeAnthropic;
 let evidence: ClusterSnapshot;
+let catalogue: EvidenceCatalogue;
 const definitions = Object.values(builtinState().tools).map(({ readOnly: _r, ...t }) => t as ToolDefinition);
 
 beforeAll(async () => {
   [openai, anthropic] = await Promise.all([startFakeOpenAI(), startFakeAnthropic()]);
   evidence = await demoSource().collect({ namespace: DEMO.namespace }, new AbortController().signal);
+  const [pod] = DEMO.authPods;
+  const summary = summarizeEvidence(evidence, { namespace: DEMO.namespace, pods: [pod], wide: false });
+  catalogue = new EvidenceCatalogue(summary, diagnose(evidence, { kind: 'Pod', name: pod, namespace: DEMO.namespace }), evidence);
 });
 afterAll(async () => {
   await Promise.all([openai?.close(), anthropic?.close()]);
@@ -76,15 +83,21 @@ const CALLS: Array<[string, Record<string, unknown>, (result: string) => void]> 
     expect(r).not.toContain('managedFields');
   }],
   ['get_logs', { namespace: 'production', pod: authPod, previous: true, tailLines: 40 }, (r) => {
-    const streams = JSON.parse(r) as Array<{ container: string; previous: boolean; lines: string[] }>;
+    const streams = JSON.parse(r) as Array<{ container: string; previous: boolean; lines: Array<{ id: string | null; text: string }> }>;
     expect(streams).toEqual([expect.objectContaining({ container: 'auth-service', previous: true })]);
-    expect(streams[0]!.lines.length).toBeLessThanOrEqual(40);
-    expect(r).toContain('ECONNREFUSED 10.96.112.45:5432');
+    const lines = streams[0]!.lines;
+    expect(lines.length).toBeLessThanOrEqual(40);
+    // Each line carries the id the model cites it by, and the id names exactly that line.
+    const refused = lines.find((l) => l.text.includes('ECONNREFUSED 10.96.112.45:5432'))!;
+    expect(refused.id).toMatch(/^E\d+$/);
+    expect(catalogue.get(refused.id!)).toEqual({ kind: 'log', resource: { kind: 'Pod', name: authPod, namespace: 'production' }, path: 'auth-service (previous)', value: refused.text });
+    expect(lines.filter((l) => l.text.trim()).every((l) => l.id !== null)).toBe(true);
   }],
   ['get_events', { namespace: 'production', kind: 'Pod', name: authPod }, (r) => {
-    const events = JSON.parse(r) as Array<{ reason: string; object: string }>;
+    const events = JSON.parse(r) as Array<{ id: string; reason: string; object: string; message: string }>;
     expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['Unhealthy', 'BackOff']));
     expect(events.every((e) => e.object === `Pod/${authPod}`)).toBe(true);
+    for (const e of events) expect(catalogue.get(e.id)).toMatchObject({ kind: 'event', resource: { kind: 'Pod', name: authPod }, value: e.message });
   }],
   ['get_related_resources', { namespace: 'production', kind: 'Pod', name: authPod }, (r) => {
     expect(JSON.parse(r)).toMatchObject({
@@ -114,7 +127,7 @@ describe.each(WIRES)('evidence tools called by a model over the $name wire forma
   const ask = async (tool: string, args: Record<string, unknown>) => {
     const before = wire.requests().length;
     wire.script(tool, args);
-    const loop = await runToolLoop(wire.provider(), { model: 'loopback', maxTokens: 1000, messages: [{ role: 'user', content: 'why is auth-service crashing?' }], tools: definitions }, evidenceTools(evidence), { maxSteps: 2 });
+    const loop = await runToolLoop(wire.provider(), { model: 'loopback', maxTokens: 1000, messages: [{ role: 'user', content: 'why is auth-service crashing?' }], tools: definitions }, evidenceTools(evidence, catalogue), { maxSteps: 2 });
     const [first, second] = wire.requests().slice(before);
     expect(second, 'the result went back to the model').toBeDefined();
     return { loop, first: first!, sent: wire.resultSent(second!) };

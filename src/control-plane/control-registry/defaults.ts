@@ -60,7 +60,8 @@ const BUILTIN_PROMPTS: PromptVersion[] = [
     [
       'You are a senior Kubernetes incident analyst.',
       'Find the root cause from the evidence given: pod status, container states, events, logs and related resources.',
-      'Name the concrete cause, quote the exact evidence lines you rely on, and give a confidence between 0 and 1.',
+      'Name the concrete cause, cite the ids (E1, E2, …) of the evidence items that show it, and give a confidence between 0 and 1.',
+      'Cite only ids from the evidence list or from tool results; an answer without them, or with ids that do not exist, is discarded.',
       'Propose remediation as read-only verification commands first; mark every command that changes the cluster as a write.',
       'If the evidence does not support a cause, say so instead of inventing one. Answer with JSON matching the diagnosis schema.',
     ].join('\n'),
@@ -70,10 +71,10 @@ const BUILTIN_PROMPTS: PromptVersion[] = [
     [
       'Question: {{question}}',
       '',
-      'Findings of the rule-based analyzers (may be empty or unsure):',
+      'Hypotheses of the rule-based analyzers, ranked, with the ids of their evidence (may be empty or unsure):',
       '{{rule_findings}}',
       '',
-      'Evidence (secrets masked):',
+      'Evidence, one item per line with its id (secrets masked):',
       '{{evidence}}',
     ].join('\n'),
     ['question', 'rule_findings', 'evidence'],
