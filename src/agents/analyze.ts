@@ -9,7 +9,7 @@ import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';
 import { ruleFallback } from './diagnosis-schema.js';
 import { loadEvidence } from './evidence-artifact.js';
 import { analyzeWithModel } from './llm-analysis.js';
-import { nextTask, readState, type Analysis, type PipelineState } from './pipeline-state.js';
+import { nextTask, readState, type Analysis, type ModelUse, type PipelineState } from './pipeline-state.js';
 import { runStep, StepRecorder } from './step-recorder.js';
 
 /**
@@ -93,9 +93,10 @@ export function analyzeHandler(deps: AgentDeps): TaskHandler {
         const resolved = deps.providers.resolve(route);
         const used = { provider: resolved.provider.name, model: resolved.model };
         rec.record('decision', { decision: 'consult_model', reason: unsure, ...used, controlVersion: control.version });
+        const use: ModelUse = { ...used, outcome: 'used', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0 };
         try {
-          const m = await analyzeWithModel(deps, control, route, { question: state.question, summary: state.evidence!.summary, rules, evidence, arbiter }, rec, ctx.signal);
-          analysis = { ...analysis, diagnosis: m.diagnosis, method: m.method, confidence: m.diagnosis.root_cause.confidence, rules, model: { ...m.use, cited: m.cited } };
+          const m = await analyzeWithModel(deps, control, route, { question: state.question, summary: state.evidence!.summary, rules, evidence, arbiter }, { rec, signal: ctx.signal, use });
+          analysis = { ...analysis, diagnosis: m.diagnosis, method: m.method, confidence: m.diagnosis.root_cause.confidence, rules, model: { ...use, cited: m.cited } };
           rec.record('model.answer', { type: m.diagnosis.root_cause.type, confidence: m.diagnosis.root_cause.confidence, method: m.method, summary: m.diagnosis.root_cause.summary, cited: m.cited });
         } catch (e) {
           if (ctx.signal.aborted) throw e;
@@ -105,7 +106,7 @@ export function analyzeHandler(deps: AgentDeps): TaskHandler {
             ...analysis,
             diagnosis: ruleFallback(rules),
             method: 'rule_based_fallback',
-            model: { ...used, outcome: 'failed', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0, error },
+            model: { ...use, outcome: 'failed', error },
           };
         }
       }

@@ -4,9 +4,9 @@ import type { Diagnosis } from '../domain/diagnosis.js';
 import { SyntraError } from '../domain/errors.js';
 import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
 import { redactDeep } from '../investigator/redact.js';
-import type { ChatMessage, ChatOptions, ChatResponse, ToolDefinition } from '../llm/provider.js';
+import type { ChatMessage, ChatOptions, ToolDefinition } from '../llm/provider.js';
 import { chatJson, extractJson, runToolLoop } from '../llm/structured.js';
-import { usageLedgerPayload } from '../llm/usage.js';
+import { callsOfFailure, usageLedgerPayload, type ModelCallLedgerPayload } from '../llm/usage.js';
 import type { AgentDeps } from './deps.js';
 import { MODEL_ANSWER_SHAPE, mergeDiagnosis, validateModelDiagnosis, type ModelDiagnosis } from './diagnosis-schema.js';
 import { evidenceText, hypothesesText } from './analyst-prompt.js';
@@ -22,7 +22,8 @@ import type { StepRecorder } from './step-recorder.js';
  * tools it may read more of the run's (redacted) evidence through them, bounded by the arbiter's
  * maxModelSteps. Its answer must match the diagnosis schema (one retry with the error) and cite
  * evidence ids; it then merges with the rule findings. Whether the cited ids name collected
- * evidence is the reviewer's check. Every model call and tool step goes to the ledger.
+ * evidence is the reviewer's check. Every model call and tool step goes to the ledger and into
+ * `use` (the caller's: it keeps what was spent when the consultation fails).
  */
 export const ANALYST_SKILL = 'kubernetes-investigation';
 
@@ -31,7 +32,6 @@ export interface ModelAnalysis {
   method: Diagnosis['root_cause']['detection_method'];
   /** The evidence ids the answer cited. */
   cited: string[];
-  use: ModelUse;
 }
 
 interface Inputs {
@@ -57,17 +57,16 @@ export async function analyzeWithModel(
   snapshot: ControlSnapshot,
   route: RouteTarget,
   inputs: Inputs,
-  rec: StepRecorder,
-  signal: AbortSignal,
+  step: { rec: StepRecorder; signal: AbortSignal; use: ModelUse },
 ): Promise<ModelAnalysis> {
+  const { rec, signal, use } = step;
   const { provider, model } = deps.providers.resolve(route);
-  const use: ModelUse = { provider: provider.name, model, outcome: 'used', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0 };
-  const account = (r: ChatResponse) => {
+  const account = (r: ModelCallLedgerPayload) => {
     use.calls += 1;
-    use.inputTokens += r.usage.inputTokens;
-    use.outputTokens += r.usage.outputTokens;
+    use.inputTokens += r.inputTokens;
+    use.outputTokens += r.outputTokens;
     use.latencyMs += r.latencyMs;
-    rec.record('model.call', { purpose: 'analyze', ...usageLedgerPayload(r) });
+    rec.record('model.call', { purpose: 'analyze', ...r });
   };
 
   const system = [snapshot.prompts[PROMPT_NAMES.analyst] ? renderPrompt(snapshot.prompts[PROMPT_NAMES.analyst]!, {}) : '', snapshot.skills[ANALYST_SKILL]?.instructions ?? '']
@@ -98,7 +97,7 @@ export async function analyzeWithModel(
     const loop = await runToolLoop(provider, { ...base, messages, tools }, evidenceTools(inputs.evidence, catalogue), {
       ...opts,
       maxSteps: inputs.arbiter.maxModelSteps,
-      onModelCall: account,
+      onModelCall: (r) => account(usageLedgerPayload(r)),
       onStep: (step) => {
         use.toolSteps += 1;
         rec.record('model.tool_step', { ...step });
@@ -111,11 +110,16 @@ export async function analyzeWithModel(
     else conversation = [...loop.messages, { role: 'user', content: `Now answer with the diagnosis JSON only (${checked.message}).` }];
   }
   if (!answer) {
-    const res = await chatJson(provider, { ...base, messages: conversation }, validateModelDiagnosis, opts);
-    for (const r of res.responses) account(r);
-    answer = res.value;
+    try {
+      const res = await chatJson(provider, { ...base, messages: conversation }, validateModelDiagnosis, opts);
+      for (const r of res.responses) account(usageLedgerPayload(r));
+      answer = res.value;
+    } catch (e) {
+      for (const call of callsOfFailure(e)) account(call);
+      throw e;
+    }
   }
   if (signal.aborted) throw new SyntraError('cancelled', 'analysis aborted');
   const merged = mergeDiagnosis(inputs.rules, answer, (id) => catalogue.get(id));
-  return { diagnosis: merged.diagnosis, method: merged.method, cited: merged.cited, use };
+  return { diagnosis: merged.diagnosis, method: merged.method, cited: merged.cited };
 }

@@ -58,6 +58,28 @@ describe('the reviewer holds a model answer to the evidence it cites', () => {
     expect(eventsOf(run, 'model.answer').map((a) => a.cited)).toEqual([[], ['E4', 'E90210']]);
   });
 
+  it('keeps the rules when the model answers invalidly twice, with every call it made in the ledger', async () => {
+    const w = await h.startWorker({ evidence: { kind: 'dump', dir: fixture.dir }, env: providerEnv(openai.baseURL) });
+    openai.reset();
+    const prose = completion({ content: 'The billing service is broken because of the ledger.', usage: { prompt: 700, completion: 15 } });
+    const quoted = completion({ content: JSON.stringify({ root_cause: { type: 'application_error', summary: 's', confidence: 0.8, evidence: [{ kind: 'log', value: REFUSING }] } }), usage: { prompt: 760, completion: 40 } });
+    // Per evidence pass: prose after the tool-enabled turn, then quoted evidence instead of ids, twice.
+    openai.reply(prose, quoted, quoted, prose, quoted, quoted);
+    const run = await h.waitForRun(await h.ask({ prompt: BILLING_QUESTION }));
+    await w.stop();
+    expect(run.run.status).toBe('succeeded');
+    expect(openai.requests).toHaveLength(6);
+    // Each retry said what was wrong.
+    expect(JSON.stringify(openai.requests[1]!.body)).toContain('Now answer with the diagnosis JSON only');
+    expect(JSON.stringify(openai.requests[2]!.body)).toContain('Your previous reply was invalid: the answer does not match the diagnosis schema (/root_cause/evidence/0');
+    expect(eventsOf(run, 'model.call').map((c) => c.inputTokens)).toEqual([700, 760, 760, 700, 760, 760]);
+    expect(eventsOf(run, 'model.failed').map((f) => [f.code, f.fallback])).toEqual([['provider_invalid_output', 'rule_based_fallback'], ['provider_invalid_output', 'rule_based_fallback']]);
+    const out = outputOf(run);
+    expect(out.method).toBe('rule_based_fallback');
+    expect(out.diagnosis?.root_cause).toMatchObject({ type: 'crash_loop', detection_method: 'rule_based_fallback' });
+    expect(out.model).toMatchObject({ outcome: 'failed', calls: 3, inputTokens: 2220, outputTokens: 95, error: expect.stringContaining('/root_cause/evidence/0') });
+  });
+
   it('merges an answer that agrees with the rules and cites their evidence: hybrid (Anthropic)', async () => {
     const w = await h.startWorker({ evidence: { kind: 'dump', dir: fixture.dir }, env: providerEnv(anthropic.baseURL, 'anthropic') });
     anthropic.reset();
