@@ -28,6 +28,8 @@ export interface EvidenceSummary {
 }
 
 const LOG_TAIL = 15;
+const MAX_PODS = 20;
+const MAX_SERVICES = 20;
 const MAX_EVENTS = 25;
 const MAX_LOG_STREAMS = 8;
 
@@ -64,21 +66,34 @@ const eventLine = (e: CoreV1Event) => ({
   count: e.count ?? 1,
 });
 
+/** Named pods first, then the ones in trouble (not ready, most restarts), then the rest in listing order. */
+function inTroubleFirst(pods: V1Pod[], named: Set<string>): V1Pod[] {
+  const rank = (p: V1Pod) => [named.has(p.metadata?.name ?? '') ? 0 : 1, isReady(p) ? 1 : 0, -restartCount(p)];
+  const keyed = pods.map((p, i) => ({ p, i, k: rank(p) }));
+  keyed.sort((a, b) => a.k[0]! - b.k[0]! || a.k[1]! - b.k[1]! || a.k[2]! - b.k[2]! || a.i - b.i);
+  return keyed.map((x) => x.p);
+}
+
+const isReady = (p: V1Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
 export function summarizeEvidence(snapshot: ClusterSnapshot, focus: { namespace?: string | undefined; pods?: string[] | undefined; wide: boolean }): EvidenceSummary {
   const cluster = new ClusterQuery(snapshot);
   const inNs = snapshot.pods.filter((p) => !focus.namespace || p.metadata?.namespace === focus.namespace);
   const named = new Set(focus.pods ?? []);
-  const targets = focus.wide || named.size === 0 ? inNs : inNs.filter((p) => named.has(p.metadata?.name ?? ''));
+  const targets = named.size === 0 ? inNs : inNs.filter((p) => named.has(p.metadata?.name ?? ''));
   const first = targets[0];
   const owners = first ? cluster.ownerChain(first).map(({ object: _o, ...ref }) => ref) : [];
   const siblings = first ? cluster.siblingsOf(first) : [];
-  const pods = [...new Map([...targets, ...siblings].map((p) => [p.metadata?.name ?? '', p])).values()];
+  // The wide pass looks at the whole namespace; either way only the most telling pods are shown.
+  const considered = focus.wide ? inNs : [...new Map([...targets, ...siblings].map((p) => [p.metadata?.name ?? '', p])).values()];
+  const pods = inTroubleFirst(considered, named).slice(0, MAX_PODS);
 
-  const services = new Map<V1Service, EvidenceSummary['services'][number]['why']>();
-  for (const p of pods) for (const s of cluster.servicesSelecting(p)) services.set(s, 'selects_target');
-  for (const s of servicesNamedInLogs(cluster, pods)) if (!services.has(s)) services.set(s, 'named_in_logs');
+  const found = new Map<V1Service, EvidenceSummary['services'][number]['why']>();
+  for (const p of pods) for (const s of cluster.servicesSelecting(p)) found.set(s, 'selects_target');
+  for (const s of servicesNamedInLogs(cluster, pods)) if (!found.has(s)) found.set(s, 'named_in_logs');
+  const services = [...found.entries()].slice(0, MAX_SERVICES);
 
-  const refs: ResourceRef[] = [...pods.map((p) => refOf(p, 'Pod')), ...owners, ...[...services.keys()].map((s) => refOf(s, 'Service'))];
+  const refs: ResourceRef[] = [...pods.map((p) => refOf(p, 'Pod')), ...owners, ...services.map(([s]) => refOf(s, 'Service'))];
   const events = refs.flatMap((r) => cluster.eventsFor(r.kind, r.namespace, r.name));
   const warnings = events.filter((e) => e.type === 'Warning');
   const shownEvents = [...warnings, ...events.filter((e) => e.type !== 'Warning')].slice(0, MAX_EVENTS);
@@ -92,17 +107,17 @@ export function summarizeEvidence(snapshot: ClusterSnapshot, focus: { namespace?
   return {
     source: snapshot.source.description,
     namespace: focus.namespace,
-    targets: targets.map((p) => p.metadata?.name ?? ''),
+    targets: targets.slice(0, MAX_PODS).map((p) => p.metadata?.name ?? ''),
     owners,
-    pods: pods.slice(0, 20).map((p) => ({
+    pods: pods.map((p) => ({
       name: p.metadata?.name ?? '',
       ...ns(p.metadata?.namespace),
       status: podStatusText(p),
-      ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+      ready: isReady(p),
       restarts: restartCount(p),
       containers: (p.status?.containerStatuses ?? []).map((s) => ({ name: s.name, ...containerState(s) })),
     })),
-    services: [...services.entries()].map(([s, why]) => {
+    services: services.map(([s, why]) => {
       const ep = cluster.endpointAddresses(s);
       return {
         name: s.metadata?.name ?? '',
@@ -117,8 +132,8 @@ export function summarizeEvidence(snapshot: ClusterSnapshot, focus: { namespace?
     events: shownEvents.map(eventLine),
     logs,
     counts: {
-      pods: pods.length,
-      services: services.size,
+      pods: considered.length,
+      services: found.size,
       events: events.length,
       logLines: logs.reduce((n, l) => n + l.lines.length, 0),
     },
