@@ -9,14 +9,15 @@ import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';
 import { ruleFallback } from './diagnosis-schema.js';
 import { loadEvidence } from './evidence-artifact.js';
 import { analyzeWithModel } from './llm-analysis.js';
-import { nextTask, readState, type Analysis, type PipelineState } from './pipeline-state.js';
+import { nextTask, readState, type Analysis, type ModelUse, type PipelineState } from './pipeline-state.js';
 import { runStep, StepRecorder } from './step-recorder.js';
 
 /**
  * `analyze` — the incident analyst. Rules first (diagnose() over the collected evidence). Only
  * when the best finding is below the arbiter's threshold, or nothing matched, and a model is
  * routed for `analyze`, it consults the model; a provider failure or timeout leaves the rule
- * result, marked `rule_based_fallback`, with the failure in the ledger.
+ * result, marked `rule_based_fallback`, with the failure in the ledger. Only a model makes a
+ * result `llm` or `hybrid` (see mergeDiagnosis).
  */
 function targetOf(state: PipelineState): DiagnoseTarget | undefined {
   const p = state.plan.params;
@@ -84,23 +85,28 @@ export function analyzeHandler(deps: AgentDeps): TaskHandler {
       } else if (!route || deps.providers.isEmpty()) {
         rec.record('decision', { decision: 'use_rules', reason: `${unsure}; ${route ? 'no model provider configured' : 'no model routed for analyze'}`, controlVersion: control.version });
       } else if (!deps.providers.get(route.provider)) {
-        rec.record('model.failed', { purpose: 'analyze', provider: route.provider, model: route.model, error: `provider ${route.provider} is not configured (${deps.providers.describe()})`, code: 'provider_not_configured' });
-        analysis = { ...analysis, diagnosis: ruleFallback(rules), method: 'rule_based_fallback', model: { provider: route.provider, model: route.model, outcome: 'not_configured', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0 } };
+        const model = route.model ?? '(its configured model)';
+        rec.record('model.failed', { purpose: 'analyze', provider: route.provider, model, error: `provider ${route.provider} is not configured (${deps.providers.describe()})`, code: 'provider_not_configured' });
+        analysis = { ...analysis, diagnosis: ruleFallback(rules), method: 'rule_based_fallback', model: { provider: route.provider, model, outcome: 'not_configured', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0 } };
       } else {
-        rec.record('decision', { decision: 'consult_model', reason: unsure, provider: route.provider, model: route.model, controlVersion: control.version });
+        // The route may name the configured provider ("default") and leave the model to it: record what runs.
+        const resolved = deps.providers.resolve(route);
+        const used = { provider: resolved.provider.name, model: resolved.model };
+        rec.record('decision', { decision: 'consult_model', reason: unsure, ...used, controlVersion: control.version });
+        const use: ModelUse = { ...used, outcome: 'used', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0 };
         try {
-          const m = await analyzeWithModel(deps, control, route, { question: state.question, summary: state.evidence!.summary, rules, evidence, arbiter }, rec, ctx.signal);
-          analysis = { ...analysis, diagnosis: m.diagnosis, method: m.method, confidence: m.diagnosis.root_cause.confidence, model: m.use };
-          rec.record('model.answer', { type: m.diagnosis.root_cause.type, confidence: m.diagnosis.root_cause.confidence, method: m.method, summary: m.diagnosis.root_cause.summary });
+          const m = await analyzeWithModel(deps, control, route, { question: state.question, summary: state.evidence!.summary, rules, evidence, arbiter }, { rec, signal: ctx.signal, use });
+          analysis = { ...analysis, diagnosis: m.diagnosis, method: m.method, confidence: m.diagnosis.root_cause.confidence, rules, model: { ...use, cited: m.cited } };
+          rec.record('model.answer', { type: m.diagnosis.root_cause.type, confidence: m.diagnosis.root_cause.confidence, method: m.method, summary: m.diagnosis.root_cause.summary, cited: m.cited });
         } catch (e) {
           if (ctx.signal.aborted) throw e;
           const error = errorMessage(e);
-          rec.record('model.failed', { purpose: 'analyze', provider: route.provider, model: route.model, error, ...(isSyntraError(e) ? { code: e.code } : {}), fallback: 'rule_based_fallback' });
+          rec.record('model.failed', { purpose: 'analyze', ...used, error, ...(isSyntraError(e) ? { code: e.code } : {}), fallback: 'rule_based_fallback' });
           analysis = {
             ...analysis,
             diagnosis: ruleFallback(rules),
             method: 'rule_based_fallback',
-            model: { provider: route.provider, model: route.model, outcome: 'failed', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0, error },
+            model: { ...use, outcome: 'failed', error },
           };
         }
       }

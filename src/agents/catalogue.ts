@@ -5,7 +5,8 @@ import type { AgentName } from './step-recorder.js';
 
 /**
  * The agents of the pipeline as clients see them (GET /api/agents): the task type each runs as,
- * what it does, and which model route (if any) it uses under a given control snapshot.
+ * what it does, and which model route (if any) it uses under a given control snapshot — and
+ * whether that route can run here (a route to a provider that is not configured runs rules-only).
  */
 export interface AgentDescription {
   name: AgentName;
@@ -33,7 +34,7 @@ export interface AgentView {
   mode: 'rules-only' | 'model-assisted' | 'no-model';
 }
 
-export function describeAgents(snapshot: ControlSnapshot): AgentView[] {
+export function describeAgents(snapshot: ControlSnapshot, configured: (provider: string) => boolean): AgentView[] {
   return AGENTS.map((a) => {
     const route = a.routeQuery ? (resolveRoute(snapshot, a.routeQuery) ?? null) : null;
     return {
@@ -42,7 +43,7 @@ export function describeAgents(snapshot: ControlSnapshot): AgentView[] {
       step: a.step,
       description: a.description,
       model: route,
-      mode: !a.routeQuery ? 'no-model' : route ? 'model-assisted' : 'rules-only',
+      mode: !a.routeQuery ? 'no-model' : route && configured(route.provider) ? 'model-assisted' : 'rules-only',
     };
   });
 }

@@ -4,17 +4,15 @@ import { ROOT_CAUSE_TYPES, type DetectionMethod, type Diagnosis, type EvidenceIt
 
 /**
  * What a model must answer when the analyst asks it (checked before anything of it is used),
- * and how its answer merges with the rule findings: the same root cause as the rules → `hybrid`
- * (evidence of both, the higher confidence); a different or new one → `llm`, with the rule
- * findings kept after it so nothing the rules saw is lost.
+ * and how its answer merges with the rule findings. The answer names its evidence by the ids of
+ * the evidence catalogue (`E12`), never by quoting it: the diagnosis then carries the collected
+ * items themselves, and the reviewer checks every cited id against what the run collected.
+ * The same root cause as the rules → `hybrid` (evidence of both, the higher confidence); a
+ * different or new one → `llm`, with the rule findings kept after it so nothing the rules saw
+ * is lost.
  */
 const Ref = Type.Object({ kind: Type.String({ minLength: 1, maxLength: 100 }), name: Type.String({ minLength: 1, maxLength: 253 }), namespace: Type.Optional(Type.String({ maxLength: 253 })) });
-const Evidence = Type.Object({
-  kind: Type.Union(['field', 'log', 'event', 'spec', 'metric'].map((k) => Type.Literal(k))),
-  value: Type.String({ minLength: 1, maxLength: 2000 }),
-  path: Type.Optional(Type.String({ maxLength: 500 })),
-  resource: Type.Optional(Ref),
-});
+const EvidenceId = Type.String({ pattern: '^E[1-9][0-9]{0,6}$', description: 'an evidence id such as E12' });
 const Lines = Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 20 });
 
 export const ModelDiagnosis = Type.Object({
@@ -22,7 +20,7 @@ export const ModelDiagnosis = Type.Object({
     type: Type.Union(ROOT_CAUSE_TYPES.map((t) => Type.Literal(t))),
     summary: Type.String({ minLength: 1, maxLength: 2000 }),
     confidence: Type.Number({ minimum: 0, maximum: 1 }),
-    evidence: Type.Array(Evidence, { maxItems: 20 }),
+    evidence: Type.Array(EvidenceId, { maxItems: 20 }),
   }),
   remediation: Type.Optional(Type.Object({ immediate: Lines, verification: Lines, prevention: Lines, writes: Type.Optional(Lines) })),
   affected_resources: Type.Optional(Type.Array(Ref, { maxItems: 50 })),
@@ -31,7 +29,7 @@ export type ModelDiagnosis = Static<typeof ModelDiagnosis>;
 
 /** The shape the model is told to answer with (the prompt carries it verbatim). */
 export const MODEL_ANSWER_SHAPE = JSON.stringify({
-  root_cause: { type: `one of ${ROOT_CAUSE_TYPES.join('|')}`, summary: 'the concrete cause', confidence: '0..1', evidence: [{ kind: 'log|field|event|spec|metric', value: 'exact quoted text', path: 'optional', resource: { kind: '', name: '', namespace: '' } }] },
+  root_cause: { type: `one of ${ROOT_CAUSE_TYPES.join('|')}`, summary: 'the concrete cause', confidence: '0..1', evidence: ['ids of the evidence items that show it, e.g. E3'] },
   remediation: { immediate: ['…'], verification: ['read-only kubectl commands'], prevention: ['…'], writes: ['kubectl commands that change the cluster'] },
   affected_resources: [{ kind: '', name: '', namespace: '' }],
 });
@@ -43,13 +41,23 @@ export function validateModelDiagnosis(value: unknown): ModelDiagnosis | Error {
 }
 
 const EMPTY_REMEDIATION: Remediation = { immediate: [], verification: [], prevention: [] };
-const key = (e: EvidenceItem) => `${e.kind}|${e.value}`;
+const key = (e: EvidenceItem) => JSON.stringify([e.kind, e.resource?.kind, e.resource?.namespace, e.resource?.name, e.path, e.value]);
 
-export function mergeDiagnosis(rules: Diagnosis, model: ModelDiagnosis): { diagnosis: Diagnosis; method: DetectionMethod } {
+export interface MergedDiagnosis {
+  diagnosis: Diagnosis;
+  method: DetectionMethod;
+  /** The ids the model cited, as it cited them (the reviewer checks each one). */
+  cited: string[];
+}
+
+/** Resolves the ids an answer cites; the evidence is the collected items those ids name. */
+export function mergeDiagnosis(rules: Diagnosis, model: ModelDiagnosis, evidenceOf: (id: string) => EvidenceItem | undefined): MergedDiagnosis {
   const rulesKnew = rules.findings.length > 0 && rules.root_cause.type !== 'unknown';
   const agrees = rulesKnew && model.root_cause.type === rules.root_cause.type;
   const method: DetectionMethod = agrees ? 'hybrid' : 'llm';
-  const evidence = [...new Map([...(model.root_cause.evidence as EvidenceItem[]), ...(agrees ? rules.root_cause.evidence : [])].map((e) => [key(e), e])).values()];
+  const cited = [...new Set(model.root_cause.evidence)];
+  const quoted = cited.flatMap((id) => evidenceOf(id) ?? []);
+  const evidence = [...new Map([...quoted, ...(agrees ? rules.root_cause.evidence : [])].map((e) => [key(e), e])).values()];
   const remediation: Remediation = model.remediation ? { ...model.remediation } : agrees ? rules.remediation : EMPTY_REMEDIATION;
   const confidence = agrees ? Math.max(model.root_cause.confidence, rules.root_cause.confidence) : model.root_cause.confidence;
   const affected = model.affected_resources?.length ? model.affected_resources : rules.affected_resources;
@@ -65,6 +73,7 @@ export function mergeDiagnosis(rules: Diagnosis, model: ModelDiagnosis): { diagn
   const rest = rules.findings.filter((f) => !(agrees && f.type === finding.type) && f.type !== 'unknown');
   return {
     method,
+    cited,
     diagnosis: {
       target: rules.target,
       root_cause: { type: finding.type, summary: finding.summary, confidence, detection_method: method, evidence },

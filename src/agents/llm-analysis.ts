@@ -4,29 +4,34 @@ import type { Diagnosis } from '../domain/diagnosis.js';
 import { SyntraError } from '../domain/errors.js';
 import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
 import { redactDeep } from '../investigator/redact.js';
-import type { ChatMessage, ChatOptions, ChatResponse, ToolDefinition } from '../llm/provider.js';
+import type { ChatMessage, ChatOptions, ToolDefinition } from '../llm/provider.js';
 import { chatJson, extractJson, runToolLoop } from '../llm/structured.js';
-import { usageLedgerPayload } from '../llm/usage.js';
+import { callsOfFailure, usageLedgerPayload, type ModelCallLedgerPayload } from '../llm/usage.js';
 import type { AgentDeps } from './deps.js';
 import { MODEL_ANSWER_SHAPE, mergeDiagnosis, validateModelDiagnosis, type ModelDiagnosis } from './diagnosis-schema.js';
+import { evidenceText, hypothesesText } from './analyst-prompt.js';
+import { EvidenceCatalogue } from './evidence-catalogue.js';
 import type { EvidenceSummary } from './evidence-summary.js';
-import { evidenceTools } from './evidence-tools.js';
+import { EVIDENCE_TOOL_DEFINITIONS, evidenceTools } from './evidence-tools.js';
 import type { ModelUse, Question } from './pipeline-state.js';
 import type { StepRecorder } from './step-recorder.js';
 
 /**
  * The analyst's model consultation, used only when the rules are unsure. The model sees the
- * REDACTED evidence summary and the rule findings; when the routed skill grants tools it may
- * read more of the run's (redacted) evidence through them, bounded by the arbiter's
- * maxModelSteps. Its answer must match the diagnosis schema (one retry with the error), then
- * merges with the rule findings. Every model call and tool step goes to the ledger.
+ * REDACTED evidence as numbered items and the rules' hypotheses; when the routed skill grants
+ * tools it may read more of the run's (redacted) evidence through them, bounded by the arbiter's
+ * maxModelSteps. Its answer must match the diagnosis schema (one retry with the error) and cite
+ * evidence ids; it then merges with the rule findings. Whether the cited ids name collected
+ * evidence is the reviewer's check. Every model call and tool step goes to the ledger and into
+ * `use` (the caller's: it keeps what was spent when the consultation fails).
  */
 export const ANALYST_SKILL = 'kubernetes-investigation';
 
 export interface ModelAnalysis {
   diagnosis: Diagnosis;
   method: Diagnosis['root_cause']['detection_method'];
-  use: ModelUse;
+  /** The evidence ids the answer cited. */
+  cited: string[];
 }
 
 interface Inputs {
@@ -37,15 +42,10 @@ interface Inputs {
   arbiter: ArbiterPolicy;
 }
 
-function ruleFindingsText(rules: Diagnosis): string {
-  if (rules.findings.length === 0) return '(none)';
-  return JSON.stringify(rules.findings.slice(0, 8).map((f) => ({ type: f.type, confidence: f.confidence, summary: f.summary, evidence: f.evidence.slice(0, 5).map((e) => e.value) })));
-}
-
 function allowedTools(snapshot: ControlSnapshot): ToolDefinition[] {
   const skill = snapshot.skills[ANALYST_SKILL];
   if (!skill) return [];
-  const implemented = new Set(Object.keys(evidenceTools({} as ClusterSnapshot)));
+  const implemented = new Set(EVIDENCE_TOOL_DEFINITIONS.map((t) => t.name));
   return skill.tools
     .map((name) => snapshot.tools[name])
     .filter((t): t is NonNullable<typeof t> => t !== undefined && t.readOnly && implemented.has(t.name))
@@ -57,29 +57,30 @@ export async function analyzeWithModel(
   snapshot: ControlSnapshot,
   route: RouteTarget,
   inputs: Inputs,
-  rec: StepRecorder,
-  signal: AbortSignal,
+  step: { rec: StepRecorder; signal: AbortSignal; use: ModelUse },
 ): Promise<ModelAnalysis> {
+  const { rec, signal, use } = step;
   const { provider, model } = deps.providers.resolve(route);
-  const use: ModelUse = { provider: provider.name, model, outcome: 'used', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0 };
-  const account = (r: ChatResponse) => {
+  const account = (r: ModelCallLedgerPayload) => {
     use.calls += 1;
-    use.inputTokens += r.usage.inputTokens;
-    use.outputTokens += r.usage.outputTokens;
+    use.inputTokens += r.inputTokens;
+    use.outputTokens += r.outputTokens;
     use.latencyMs += r.latencyMs;
-    rec.record('model.call', { purpose: 'analyze', ...usageLedgerPayload(r) });
+    rec.record('model.call', { purpose: 'analyze', ...r });
   };
 
   const system = [snapshot.prompts[PROMPT_NAMES.analyst] ? renderPrompt(snapshot.prompts[PROMPT_NAMES.analyst]!, {}) : '', snapshot.skills[ANALYST_SKILL]?.instructions ?? '']
     .filter(Boolean)
     .join('\n\n');
+  const catalogue = new EvidenceCatalogue(inputs.summary, inputs.rules, inputs.evidence);
   // Belt and braces: the evidence was masked when collected; mask the prompt parts once more.
-  const evidenceText = redactDeep(JSON.stringify(inputs.summary)).value;
+  const evidence = redactDeep(evidenceText(inputs.summary, catalogue)).value;
+  const hypotheses = redactDeep(hypothesesText(inputs.rules, catalogue)).value;
   const question = redactDeep(inputs.question.context ? `${inputs.question.prompt}\n\nContext: ${inputs.question.context}` : inputs.question.prompt).value;
   const requestPrompt = snapshot.prompts[PROMPT_NAMES.analystRequest];
   const body = requestPrompt
-    ? renderPrompt(requestPrompt, { question, rule_findings: redactDeep(ruleFindingsText(inputs.rules)).value, evidence: evidenceText })
-    : `Question: ${question}\n\nRule findings: ${ruleFindingsText(inputs.rules)}\n\nEvidence: ${evidenceText}`;
+    ? renderPrompt(requestPrompt, { question, rule_findings: hypotheses, evidence })
+    : `Question: ${question}\n\nHypotheses of the rules:\n${hypotheses}\n\nEvidence:\n${evidence}`;
   const messages: ChatMessage[] = [{ role: 'user', content: `${body}\n\nAnswer with JSON of this shape: ${MODEL_ANSWER_SHAPE}` }];
   const base = {
     model,
@@ -93,10 +94,10 @@ export async function analyzeWithModel(
   let answer: ModelDiagnosis | undefined;
   let conversation = messages;
   if (tools.length > 0 && inputs.arbiter.maxModelSteps > 0) {
-    const loop = await runToolLoop(provider, { ...base, messages, tools }, evidenceTools(inputs.evidence), {
+    const loop = await runToolLoop(provider, { ...base, messages, tools }, evidenceTools(inputs.evidence, catalogue), {
       ...opts,
       maxSteps: inputs.arbiter.maxModelSteps,
-      onModelCall: account,
+      onModelCall: (r) => account(usageLedgerPayload(r)),
       onStep: (step) => {
         use.toolSteps += 1;
         rec.record('model.tool_step', { ...step });
@@ -109,11 +110,16 @@ export async function analyzeWithModel(
     else conversation = [...loop.messages, { role: 'user', content: `Now answer with the diagnosis JSON only (${checked.message}).` }];
   }
   if (!answer) {
-    const res = await chatJson(provider, { ...base, messages: conversation }, validateModelDiagnosis, opts);
-    for (const r of res.responses) account(r);
-    answer = res.value;
+    try {
+      const res = await chatJson(provider, { ...base, messages: conversation }, validateModelDiagnosis, opts);
+      for (const r of res.responses) account(usageLedgerPayload(r));
+      answer = res.value;
+    } catch (e) {
+      for (const call of callsOfFailure(e)) account(call);
+      throw e;
+    }
   }
   if (signal.aborted) throw new SyntraError('cancelled', 'analysis aborted');
-  const merged = mergeDiagnosis(inputs.rules, answer);
-  return { diagnosis: merged.diagnosis, method: merged.method, use };
+  const merged = mergeDiagnosis(inputs.rules, answer, (id) => catalogue.get(id));
+  return { diagnosis: merged.diagnosis, method: merged.method, cited: merged.cited };
 }

@@ -3,7 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import { PROMPT_NAMES, renderPrompt, resolveRoute, type ControlSnapshot } from '../control-plane/control-registry/index.js';
 import { errorMessage, isSyntraError } from '../domain/errors.js';
 import { chatJson } from '../llm/structured.js';
-import { usageLedgerPayload } from '../llm/usage.js';
+import { callsOfFailure, usageLedgerPayload } from '../llm/usage.js';
 import type { ClusterIndex } from '../investigator/planner/cluster-index.js';
 import { INTENTS, stepsFor, type Plan } from '../investigator/planner/plan.js';
 import { planRequest } from '../investigator/planner/rule-planner.js';
@@ -94,6 +94,7 @@ export async function makePlan(
     };
   } catch (e) {
     if (signal.aborted) throw e;
+    for (const call of callsOfFailure(e)) rec.record('model.call', { purpose: 'plan', ...call });
     rec.record('model.failed', { purpose: 'plan', provider: provider.name, model, error: errorMessage(e), ...(isSyntraError(e) ? { code: e.code } : {}), fallback: 'rule_planner' });
     return rulePlan();
   }

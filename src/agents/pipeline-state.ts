@@ -36,12 +36,15 @@ export interface EvidenceRef {
 export interface ModelUse {
   provider: string;
   model: string;
-  outcome: 'used' | 'failed' | 'not_configured';
+  /** rejected: it answered, but the reviewer found its answer not grounded in the evidence. */
+  outcome: 'used' | 'failed' | 'not_configured' | 'rejected';
   calls: number;
   inputTokens: number;
   outputTokens: number;
   latencyMs: number;
   toolSteps: number;
+  /** The evidence ids the model's answer cited (checked by the reviewer). */
+  cited?: string[];
   error?: string;
 }
 
@@ -52,6 +55,8 @@ export interface Analysis {
   threshold: number;
   /** What the rules alone said, kept when a model changed the answer. */
   ruleRootCause: Pick<Diagnosis['root_cause'], 'type' | 'confidence' | 'summary'>;
+  /** The rules' whole result when a model answered: what stands if the reviewer rejects the answer. */
+  rules?: Diagnosis;
   model?: ModelUse;
   /** For namespace overviews: the problems by workload. */
   overview?: { namespace: string; pods: Record<string, number>; problems: Array<{ target: string; type: string; summary: string; confidence: number }> };

@@ -1,17 +1,18 @@
 import type { Diagnosis, Remediation } from '../domain/diagnosis.js';
-import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
 import { redactDeep } from '../investigator/redact.js';
 import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
 import { bareCommand, commandVerdict, commandsIn, isProse } from './command-safety.js';
 import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';
 import { loadEvidence } from './evidence-artifact.js';
+import { checkGrounding, withoutModelAnswer } from './grounding.js';
 import { nextTask, readState, type PipelineState, type ReviewOutcome, type WriteCommand } from './pipeline-state.js';
 import { runStep, StepRecorder } from './step-recorder.js';
 
 /**
  * `review` — the reviewer validates the result before it is reported:
- * 1. the root cause is backed by at least one evidence item (and, when a model wrote it, by
- *    evidence that really is in what the run collected);
+ * 1. the root cause is backed by at least one evidence item; a model's answer must cite evidence
+ *    ids that name what the run collected, or it is rejected and the rules' result stands
+ *    (`rule_based_fallback`, the reason in the ledger — see grounding.ts);
  * 2. verification commands are read-only; write commands are listed as writes that need
  *    approval (the arbiter's writesRequireApproval); any other command, anywhere in the
  *    remediation, is dropped (command-safety.ts);
@@ -19,12 +20,6 @@ import { runStep, StepRecorder } from './step-recorder.js';
  * A root cause that is unknown or below the threshold is sent back for one wider evidence
  * pass while the arbiter's reviewPasses allow; otherwise it is accepted (flagged low confidence).
  */
-function isGrounded(value: string, haystack: string): boolean {
-  const v = value.trim();
-  if (v.length < 4) return false;
-  return haystack.includes(v) || haystack.includes(JSON.stringify(v).slice(1, -1));
-}
-
 export interface DroppedCommand {
   command: string;
   from: 'immediate' | 'verification' | 'writes' | 'prevention';
@@ -98,22 +93,22 @@ export function reviewHandler(deps: AgentDeps): TaskHandler {
       const state = readState(ctx.input, ['analysis', 'evidence']);
       const control = await pinnedSnapshot(deps, state.controlVersion);
       const arbiter = arbiterOf(control);
-      const analysis = state.analysis!;
-      const d = analysis.diagnosis;
+      let analysis = state.analysis!;
       const checks: ReviewOutcome['checks'] = [];
 
-      // 1. Evidence behind the root cause.
-      const healthy = d.root_cause.type === 'no_issue_found';
-      let backed = d.root_cause.evidence.length > 0 || healthy;
-      let detail = `${d.root_cause.evidence.length} evidence item(s)`;
-      if (backed && analysis.model?.outcome === 'used' && !healthy) {
-        const evidence: ClusterSnapshot = await loadEvidence(deps, ctx.item.runId, state.evidence!, rec);
-        const haystack = JSON.stringify(evidence);
-        const grounded = d.root_cause.evidence.filter((e) => isGrounded(e.value, haystack)).length;
-        backed = grounded > 0;
-        detail = `${grounded} of ${d.root_cause.evidence.length} evidence item(s) found in the collected evidence`;
+      // 1. Evidence behind the root cause: a model's answer first has to cite collected evidence.
+      if (analysis.model?.outcome === 'used') {
+        const grounding = checkGrounding(analysis, state.evidence!, await loadEvidence(deps, ctx.item.runId, state.evidence!, rec));
+        checks.push({ name: 'model_answer_grounded', ok: grounding.ok, detail: grounding.detail });
+        if (!grounding.ok) {
+          rec.record('decision', { decision: 'reject_model_answer', reason: grounding.detail, cited: grounding.cited, unknown: grounding.unknown, fallback: 'rule_based_fallback' });
+          analysis = withoutModelAnswer(analysis, grounding.detail);
+        }
       }
-      checks.push({ name: 'root_cause_backed_by_evidence', ok: backed, detail });
+      const d = analysis.diagnosis;
+      const healthy = d.root_cause.type === 'no_issue_found';
+      const backed = d.root_cause.evidence.length > 0 || healthy;
+      checks.push({ name: 'root_cause_backed_by_evidence', ok: backed, detail: `${d.root_cause.evidence.length} evidence item(s)` });
 
       // 2. Commands.
       const { remediation, writes, moved, dropped } = reviewCommands(d.remediation, arbiter.writesRequireApproval);

@@ -1,7 +1,7 @@
 import { SyntraError } from '../domain/errors.js';
 import { AnthropicProvider } from './anthropic.js';
 import { OpenAICompatibleProvider } from './openai-compatible.js';
-import type { ModelProvider } from './provider.js';
+import { CONFIGURED_PROVIDER, type ModelProvider } from './provider.js';
 import { describeLlmSettings, loadLlmSettings, type LlmSettings } from './settings.js';
 
 /**
@@ -34,10 +34,12 @@ export class ProviderRegistry {
   }
 
   get(name: string): ModelProvider | undefined {
-    return this.entries.get(name)?.provider;
+    return this.entry(name)?.provider;
   }
 
+  /** By instance name; CONFIGURED_PROVIDER is the first registered one (the env-configured provider). */
   entry(name: string): ProviderEntry | undefined {
+    if (name === CONFIGURED_PROVIDER && !this.entries.has(name)) return this.entries.values().next().value;
     return this.entries.get(name);
   }
 
@@ -57,13 +59,7 @@ export class ProviderRegistry {
   /** Resolves a routing rule's target to an instance and a concrete model name. */
   resolve(target: RouteTarget): { provider: ModelProvider; model: string } {
     const provider = this.require(target.provider);
-    return { provider, model: target.model || this.entries.get(target.provider)!.defaultModel };
-  }
-
-  /** The first registered provider with its default model: what runs when no rule routes. */
-  defaultRoute(): { provider: ModelProvider; model: string } | undefined {
-    const first = this.entries.values().next();
-    return first.done ? undefined : { provider: first.value.provider, model: first.value.defaultModel };
+    return { provider, model: target.model || this.entry(target.provider)!.defaultModel };
   }
 
   names(): string[] {

@@ -70,6 +70,12 @@ export interface ChatResponse {
   provider: string;
 }
 
+/**
+ * The provider name routing rules use for "whichever provider SYNTRA_LLM_PROVIDER configures":
+ * the built-in route for `analyze` names it, since the registry cannot know the kind.
+ */
+export const CONFIGURED_PROVIDER = 'default';
+
 /** Sent with responseFormat 'json' where the API has no native switch (Anthropic) and by chatJson. */
 export const JSON_ONLY_INSTRUCTION = 'Respond with a single JSON object only: no prose, no Markdown fences.';
 

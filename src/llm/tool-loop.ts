@@ -6,7 +6,8 @@ import { sumUsage } from './usage.js';
  * The bounded tool-calling loop: the model asks for tools, we run them and send the results
  * back, until it answers in plain text or the step budget is spent. Tool failures, unknown
  * tools and unparseable arguments go back to the model as error results instead of crashing
- * the run, so it can correct itself within the same budget.
+ * the run, so it can correct itself within the same budget. The conversation it returns is one
+ * the APIs accept for a follow-up turn: calls left when the budget runs out are answered as not run.
  */
 
 export type ToolHandler = (args: unknown, signal: AbortSignal) => Promise<unknown>;
@@ -123,6 +124,10 @@ export async function runToolLoop(
     messages.push({ role: 'assistant', content: res.text, ...(res.toolCalls.length ? { toolCalls: res.toolCalls } : {}) });
     if (res.toolCalls.length === 0) return finish(res.text, true);
     if (round > maxSteps) {
+      // Every API refuses a tool call left unanswered in a later turn: answer each, unrun.
+      for (const call of res.toolCalls) {
+        messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: `not run: the tool step budget (${maxSteps}) is spent; answer with the evidence you have`, isError: true });
+      }
       const partial = res.text.trim() ? ` Last model text: ${res.text.trim()}` : '';
       return finish(`Stopped after ${maxSteps} tool step(s) without a final answer; the model still wanted to call ${res.toolCalls.map((c) => c.name).join(', ')}.${partial}`, false);
     }

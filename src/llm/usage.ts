@@ -31,3 +31,12 @@ export function sumUsage(responses: ReadonlyArray<Pick<ChatResponse, 'usage'>>):
     { inputTokens: 0, outputTokens: 0 },
   );
 }
+
+/**
+ * The calls a failed structured request made (chatJson puts them in its provider_invalid_output
+ * details): they cost tokens too, so they belong in the ledger like any other call.
+ */
+export function callsOfFailure(err: unknown): ModelCallLedgerPayload[] {
+  const calls = (err as { details?: { calls?: unknown } } | null)?.details?.calls;
+  return Array.isArray(calls) ? (calls as ModelCallLedgerPayload[]) : [];
+}

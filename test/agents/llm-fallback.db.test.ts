@@ -1,51 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateRoutingRules } from '../../src/control-plane/control-registry/index.js';
 import { completion, startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
 import { freePort } from '../helpers/bus.js';
 import { BILLING_POD, SECRETS, writeFixtureCluster } from './fixture-cluster.js';
-import { cacheReaches, DEMO_QUESTION, eventsOf, outputOf, startAgentHarness, type AgentHarness } from './harness.js';
+import { DEMO_QUESTION, eventsOf, outputOf, startAgentHarness, type AgentHarness } from './harness.js';
+import { answer, BILLING_QUESTION, idOfLine, providerEnv, REFUSING } from './model-answers.js';
 
 /**
  * The analyst's model path, with the real OpenAI SDK against a loopback server that speaks
- * OpenAI's wire format, routed through the control registry: confident rules never call the
- * model; unsure rules ask it with REDACTED evidence and use its validated answer (also through
- * a read-only tool step); a provider that is down leaves the rule result, marked rule_based_fallback.
+ * OpenAI's wire format, routed by the registry's built-in rule (analyze → the configured
+ * provider, nothing else): confident rules never call the model (and the run is labelled by
+ * the rules, never `hybrid`); unsure rules ask it with the REDACTED evidence as numbered items and
+ * the rules' hypotheses, and use its validated answer, which cites evidence ids (also after a
+ * read-only tool step); a provider that is down leaves the rule result, marked rule_based_fallback.
  */
-const BILLING_QUESTION = 'why is billing crashing in shop?';
-const providerEnv = (baseURL: string) => ({
-  SYNTRA_LLM_PROVIDER: 'openai',
-  SYNTRA_LLM_BASE_URL: baseURL,
-  SYNTRA_LLM_API_KEY: 'sk-test-loopback-0000000000000000',
-  SYNTRA_LLM_MAX_ATTEMPTS: '1',
-  SYNTRA_LLM_TIMEOUT_MS: '5000',
-});
-
-const modelAnswer = JSON.stringify({
-  root_cause: {
-    type: 'application_error',
-    summary: 'billing exits with code 3 after a ledger consistency check fails for invoice 8812-17',
-    confidence: 0.8,
-    evidence: [{ kind: 'log', value: 'invoice 8812-17 totals disagree with ledger snapshot; refusing to continue', resource: { kind: 'Pod', name: BILLING_POD, namespace: 'shop' } }],
-  },
-  remediation: {
-    immediate: ['Reconcile invoice 8812-17 with the ledger', 'kubectl -n shop rollout restart deployment/billing'],
-    verification: [`kubectl -n shop logs ${BILLING_POD} --previous`],
-    prevention: ['Alert on reconciliation mismatches before they crash the service'],
-  },
-});
-
 describe('incident analyst with a routed model', () => {
   let h: AgentHarness;
   let fake: FakeOpenAI;
   let fixture: ReturnType<typeof writeFixtureCluster>;
-  let version = 0;
 
   beforeAll(async () => {
     fixture = writeFixtureCluster();
     fake = await startFakeOpenAI();
+    // No routing rule is set: SYNTRA_LLM_PROVIDER alone must bring the model in for `analyze`.
     h = await startAgentHarness();
-    const res = await updateRoutingRules(h.db, { rules: [{ match: { taskType: 'analyze' }, target: { provider: 'openai', model: 'gpt-4o-mini', params: { timeoutMs: 5000 } } }] }, { actor: 'test', reason: 'route analysis to the loopback model' });
-    version = res.version;
   });
   afterAll(async () => {
     await h?.close();
@@ -55,7 +32,6 @@ describe('incident analyst with a routed model', () => {
 
   it('(a) does not call the model when the rules are confident', async () => {
     const w = await h.startWorker({ evidence: { kind: 'demo' }, env: providerEnv(fake.baseURL) });
-    await cacheReaches(w.controls, version);
     fake.reset();
     const run = await h.waitForRun(await h.ask({ prompt: DEMO_QUESTION }));
     await w.stop();
@@ -63,16 +39,19 @@ describe('incident analyst with a routed model', () => {
     expect(fake.requests).toHaveLength(0);
     const out = outputOf(run);
     expect(out.diagnosis?.root_cause.type).toBe('service_no_endpoints');
-    expect(out.controlVersion).toBe(version);
+    expect(out.controlVersion).toBe(0);
+    // The model did not change this answer: never `hybrid` (nor `llm`), at the top or in any finding.
+    expect(out.method).toBe('rule_based');
+    expect(out.diagnosis?.root_cause.detection_method).toBe('rule_based');
+    expect(out.diagnosis?.findings.map((f) => f.detection_method).filter((m) => m === 'hybrid' || m === 'llm')).toEqual([]);
     expect(eventsOf(run, 'decision').find((d) => d.agent === 'incident_analyst')).toMatchObject({ decision: 'use_rules' });
     expect(eventsOf(run, 'model.call')).toHaveLength(0);
   });
 
-  it('(b) asks the model with redacted evidence below the threshold and uses its validated answer', async () => {
+  it('(b) asks the model with the redacted evidence as numbered items and the hypotheses, and uses its answer, which cites them', async () => {
     const w = await h.startWorker({ evidence: { kind: 'dump', dir: fixture.dir }, env: providerEnv(fake.baseURL) });
-    await cacheReaches(w.controls, version);
     fake.reset();
-    fake.reply(completion({ content: modelAnswer, usage: { prompt: 900, completion: 120 } }));
+    fake.reply((req) => completion({ content: answer({ evidence: [idOfLine(req, REFUSING)] }), usage: { prompt: 900, completion: 120 } }));
     const run = await h.waitForRun(await h.ask({ prompt: BILLING_QUESTION }));
     await w.stop();
     expect(run.run.status).toBe('succeeded');
@@ -81,29 +60,41 @@ describe('incident analyst with a routed model', () => {
     const sent = fake.requests[0]!.rawBody;
     for (const secret of Object.values(SECRETS)) expect(sent).not.toContain(secret);
     expect(sent).toContain('[REDACTED:');
-    expect(sent).toContain('refusing to continue');
+    const prompt = (fake.requests[0]!.body as { messages: Array<{ role: string; content: string }> }).messages.find((m) => m.role === 'user')!.content;
+    expect(prompt).toMatch(new RegExp(`^E\\d+ \\[field\\] Pod shop/${BILLING_POD} status: CrashLoopBackOff$`, 'm'));
+    expect(prompt).toMatch(new RegExp(`^E\\d+ \\[log\\] Pod shop/${BILLING_POD} billing \\(previous\\): .*refusing to continue$`, 'm'));
+    // The rules' view, with the ids of the evidence behind it.
+    expect(prompt).toMatch(/^H1 crash_loop \(confidence 0\.\d+\): .*\n {3}for: E\d+/m);
 
     const out = outputOf(run);
     expect(out.diagnosis?.root_cause.type).toBe('application_error');
     expect(out.method).toBe('llm');
     expect(out.confidence).toBe(0.8);
-    expect(out.model).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', outcome: 'used', calls: 1, inputTokens: 900, outputTokens: 120 });
+    // The cited id became the collected line itself, quoted exactly.
+    expect(out.diagnosis?.root_cause.evidence).toEqual([{ kind: 'log', resource: { kind: 'Pod', name: BILLING_POD, namespace: 'shop' }, path: 'billing (previous)', value: expect.stringContaining(REFUSING) }]);
+    expect(out.model).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', outcome: 'used', calls: 1, inputTokens: 900, outputTokens: 120, cited: [idOfLine(fake.requests[0]!, REFUSING)] });
     // The rules' view is kept after the model's root cause.
     expect(out.diagnosis?.findings.map((f) => f.type)).toContain('crash_loop');
     expect(out.review?.approved).toBe(true);
+    expect(out.review?.checks).toContainEqual({ name: 'model_answer_grounded', ok: true, detail: expect.stringContaining('1 cited evidence id') });
     expect(out.review?.writes.map((x) => x.command)).toEqual(['kubectl -n shop rollout restart deployment/billing']);
-    expect(eventsOf(run, 'decision').find((d) => d.agent === 'incident_analyst')).toMatchObject({ decision: 'consult_model' });
+    expect(eventsOf(run, 'decision').find((d) => d.agent === 'incident_analyst')).toMatchObject({ decision: 'consult_model', provider: 'openai', model: 'gpt-4o-mini' });
     expect(eventsOf(run, 'model.call')[0]).toMatchObject({ purpose: 'analyze', provider: 'openai', inputTokens: 900, outputTokens: 120 });
     expect(JSON.stringify(run.run.output)).not.toContain(SECRETS.apiToken);
   });
 
-  it('(b) lets the model read evidence through a read-only tool, each step in the ledger', async () => {
+  it('(b) lets the model read evidence through a read-only tool and cite a line the tool showed, each step in the ledger', async () => {
     const w = await h.startWorker({ evidence: { kind: 'dump', dir: fixture.dir }, env: providerEnv(fake.baseURL) });
-    await cacheReaches(w.controls, version);
     fake.reset();
+    let cited = '';
     fake.reply(
       completion({ toolCalls: [{ name: 'get_logs', arguments: { namespace: 'shop', pod: BILLING_POD, previous: true } }] }),
-      completion({ content: modelAnswer }),
+      (req) => {
+        const result = (req.body as { messages: Array<{ role: string; content: string }> }).messages.find((m) => m.role === 'tool')!.content;
+        const streams = JSON.parse(result) as Array<{ lines: Array<{ id: string; text: string }> }>;
+        cited = streams[0]!.lines.find((l) => l.text.includes(REFUSING))!.id;
+        return completion({ content: answer({ evidence: [cited] }) });
+      },
     );
     const run = await h.waitForRun(await h.ask({ prompt: BILLING_QUESTION }));
     await w.stop();
@@ -115,13 +106,27 @@ describe('incident analyst with a routed model', () => {
     expect(toolReply).toContain('refusing to continue');
     for (const secret of Object.values(SECRETS)) expect(toolReply).not.toContain(secret);
     expect(eventsOf(run, 'model.tool_step')).toEqual([expect.objectContaining({ tool: 'get_logs', ok: true, step: 1 })]);
-    expect(outputOf(run).model?.toolSteps).toBe(1);
+    const out = outputOf(run);
+    expect(out.model).toMatchObject({ toolSteps: 1, outcome: 'used', cited: [cited] });
+    expect(out.method).toBe('llm');
+    expect(out.diagnosis?.root_cause.evidence[0]?.value).toContain(REFUSING);
+  });
+
+  it('without a provider the built-in route leaves the run rules-only, and the ledger says why', async () => {
+    const w = await h.startWorker({ evidence: { kind: 'dump', dir: fixture.dir } });
+    fake.reset();
+    const run = await h.waitForRun(await h.ask({ prompt: BILLING_QUESTION }));
+    await w.stop();
+    expect(run.run.status).toBe('succeeded');
+    expect(fake.requests).toHaveLength(0);
+    expect(outputOf(run).model).toBeUndefined();
+    expect(eventsOf(run, 'analysis.rules_only')[0]).toMatchObject({ reason: 'no model provider configured: rules-only mode' });
+    expect(eventsOf(run, 'decision').find((d) => d.agent === 'incident_analyst')).toMatchObject({ decision: 'use_rules', reason: expect.stringContaining('no model provider configured') });
   });
 
   it('(c) falls back to the rules when the provider is down, and says so', async () => {
     const closed = await freePort();
     const w = await h.startWorker({ evidence: { kind: 'dump', dir: fixture.dir }, env: providerEnv(`http://127.0.0.1:${closed}/v1`) });
-    await cacheReaches(w.controls, version);
     const run = await h.waitForRun(await h.ask({ prompt: BILLING_QUESTION }), 30_000);
     await w.stop();
     expect(run.run.status).toBe('succeeded');

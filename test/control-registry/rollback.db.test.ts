@@ -7,6 +7,7 @@ import {
   rollback,
   updateArbiter,
   updateRoutingRules,
+  DEFAULT_ROUTING_RULES,
 } from '../../src/control-plane/control-registry/index.js';
 import { useTestDatabase } from '../helpers/db.js';
 
@@ -31,7 +32,7 @@ describe('control registry rollback', () => {
     const atOne = await getSnapshot(t.db, { version: 1 });
     expect({ ...back.snapshot, version: 1 }).toEqual(atOne);
     expect(back.snapshot.arbiters.default?.confidenceThreshold).toBe(0.8);
-    expect(back.snapshot.routingRules).toEqual([]);
+    expect(back.snapshot.routingRules).toEqual(DEFAULT_ROUTING_RULES);
     expect(back.snapshot.prompts['reviewer.system']?.version).toBe('builtin');
 
     // History is never rewritten: every version is still there, and still readable as it was.

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/access/principal.js';
 import { errorHandlingPlugin } from '../../src/api/plugins/errors.js';
 import { controlRoutes } from '../../src/api/routes/control.js';
+import { DEFAULT_ROUTING_RULES } from '../../src/control-plane/control-registry/index.js';
 import { ErrorResponse } from '../../src/api/schemas.js';
 import { validatorCompiler } from '../../src/api/validation.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -127,7 +128,7 @@ describe('control routes', () => {
       ['/v1/control/arbiters/update', { writesRequireApproval: false, reason: 'r' }, /allowUnapprovedWrites/],
       ['/v1/control/skills/register', { name: 'x', description: 'd', instructions: 'i', tools: ['nope'], reason: 'r' }, /nope/],
       ['/v1/control/tools/register', { name: 'x', description: 'd', parameters: { type: 'object' }, readOnly: 'yes', reason: 'r' }, /readOnly/],
-      ['/v1/control/routing-rules/update', { rules: [{ match: {}, target: { provider: 'openai' } }], reason: 'r' }, /model/],
+      ['/v1/control/routing-rules/update', { rules: [{ match: {}, target: { model: 'gpt-x' } }], reason: 'r' }, /provider/],
     ];
     for (const [url, body, message] of cases) {
       const res = await post(url, body, 'u-alice');
@@ -155,7 +156,7 @@ describe('control routes', () => {
     const back = await post('/v1/control/rollback', { toVersion: 1, reason: 'routing made it worse' }, 'u-bob');
     expect(back.statusCode).toBe(200);
     expect(back.json().version).toBe(4);
-    expect(back.json().snapshot.routingRules).toEqual([]);
+    expect(back.json().snapshot.routingRules).toEqual(DEFAULT_ROUTING_RULES);
     expect(back.json().snapshot.prompts['planner.system'].version).toBe('builtin');
 
     const old = await app.inject({ method: 'GET', url: '/v1/control/snapshot?version=3' });

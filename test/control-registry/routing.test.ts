@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   arbiterFor,
   builtinState,
+  DEFAULT_ROUTING_RULES,
   renderPrompt,
   resolveRoute,
   templateVariables,
   toSnapshot,
+  withoutRule,
+  withRule,
   type RoutingRule,
 } from '../../src/control-plane/control-registry/index.js';
 
@@ -46,11 +49,42 @@ describe('resolveRoute precedence', () => {
     expect(resolveRoute({ routingRules: rules }, { intent: 'diagnose_pod', taskType: 'analyze' })?.model).toBe('urgent-catch-all');
   });
 
-  it('no rules (the default) or no match → undefined: rules-only mode', () => {
-    expect(resolveRoute(toSnapshot(0, builtinState()), { intent: 'diagnose_pod' })).toBeUndefined();
+  it('the built-ins route analyze, and nothing else, to the configured provider and its model', () => {
+    const builtins = toSnapshot(0, builtinState());
+    expect(builtins.routingRules).toEqual(DEFAULT_ROUTING_RULES);
+    expect(resolveRoute(builtins, { intent: 'diagnose_pod', taskType: 'analyze' })).toEqual({ provider: 'default' });
+    expect(resolveRoute(builtins, { intent: 'namespace_overview', taskType: 'analyze' })).toEqual({ provider: 'default' });
+    expect(resolveRoute(builtins, { intent: 'plan', taskType: 'plan' })).toBeUndefined();
+    expect(resolveRoute(builtins, { taskType: 'review' })).toBeUndefined();
+    expect(resolveRoute(builtins, { intent: 'diagnose_pod' })).toBeUndefined();
+  });
+
+  it('no rules or no match → undefined: rules-only mode', () => {
+    expect(resolveRoute({ routingRules: [] }, { intent: 'diagnose_pod', taskType: 'analyze' })).toBeUndefined();
     expect(resolveRoute({ routingRules: [rule({ intent: 'explain' }, 'x')] }, { intent: 'diagnose_pod' })).toBeUndefined();
     // a rule that constrains a field the request does not carry does not match
     expect(resolveRoute({ routingRules: [rule({ taskType: 'analyze' }, 'x')] }, { intent: 'diagnose_pod' })).toBeUndefined();
+  });
+});
+
+describe('setting and removing one rule of a set (syntra control routes)', () => {
+  const analyze = rule({ taskType: 'analyze' }, 'a');
+  const plan = rule({ intent: 'plan', taskType: 'plan' }, 'p');
+
+  it('set replaces the rule of the same match in place, or appends a new one', () => {
+    const replaced = withRule([analyze, plan], rule({ taskType: 'analyze' }, 'a2', 5));
+    expect(replaced.map((r) => [r.target.model, r.priority])).toEqual([['a2', 5], ['p', 0]]);
+    expect(withRule([analyze], plan)).toEqual([analyze, plan]);
+    // A match with an intent is a different rule from the same taskType without one.
+    expect(withRule([analyze], rule({ intent: 'explain', taskType: 'analyze' }, 'e'))).toHaveLength(2);
+    // Several rules of one match (different priorities, set through the API) become one.
+    expect(withRule([analyze, plan, rule({ taskType: 'analyze' }, 'a-low', -5)], rule({ taskType: 'analyze' }, 'only'))).toEqual([rule({ taskType: 'analyze' }, 'only'), plan]);
+  });
+
+  it('remove drops every rule of the match and says what it removed', () => {
+    expect(withoutRule([analyze, plan], { taskType: 'analyze' })).toEqual({ rules: [plan], removed: [analyze] });
+    expect(withoutRule([analyze, plan], { taskType: 'plan' })).toEqual({ rules: [analyze, plan], removed: [] });
+    expect(withoutRule([rule({}, 'catch-all'), analyze], {})).toEqual({ rules: [analyze], removed: [rule({}, 'catch-all')] });
   });
 });
 

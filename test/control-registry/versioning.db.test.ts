@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   activatePrompt,
-  builtinState,
   CONTROL_CHANGED_TOPIC,
   getSnapshot,
   history,
@@ -12,6 +11,7 @@ import {
   updateArbiter,
   updateRoutingRules,
   type ControlChange,
+  DEFAULT_ROUTING_RULES,
 } from '../../src/control-plane/control-registry/index.js';
 import { type TestDatabase, useTestDatabase } from '../helpers/db.js';
 
@@ -32,7 +32,7 @@ async function allChanges(t: TestDatabase): Promise<ControlChange[]> {
 describe('control registry versioning', () => {
   const t = useTestDatabase();
 
-  it('starts at version 0 with the built-in defaults and no routes', async () => {
+  it('starts at version 0 with the built-in defaults and the one default route', async () => {
     const snap = await getSnapshot(t.db);
     expect(snap.version).toBe(0);
     expect(snap.arbiters.default).toEqual({
@@ -46,7 +46,7 @@ describe('control registry versioning', () => {
     expect(Object.values(snap.tools).every((tool) => tool.readOnly)).toBe(true);
     expect(snap.skills['kubernetes-investigation']?.tools).toHaveLength(5);
     expect(Object.keys(snap.prompts)).toEqual(expect.arrayContaining(['planner.system', 'analyst.system', 'reviewer.system']));
-    expect(snap.routingRules).toEqual([]);
+    expect(snap.routingRules).toEqual(DEFAULT_ROUTING_RULES);
   });
 
   it('numbers concurrent writers gap-free and records each change with its outbox row', async () => {
@@ -111,6 +111,15 @@ describe('control registry versioning', () => {
     expect(res.change).toMatchObject({ entityType: 'skill', entityName: 'log-reader', action: 'upsert', actor: 'alice', reason: 'a narrower skill' });
   });
 
+  it('a routing update derived from an older version is refused, not silently undoing the newer change', async () => {
+    const read = await getSnapshot(t.db);
+    const first = await updateRoutingRules(t.db, { rules: [], expectedVersion: read.version }, by('rules-only for now'));
+    expect(first.version).toBe(read.version + 1);
+    const stale = updateRoutingRules(t.db, { rules: [...read.routingRules], expectedVersion: read.version }, by('derived from the old set'));
+    await expect(stale).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/moved from version \d+ to \d+/) });
+    expect((await getSnapshot(t.db)).routingRules).toEqual([]);
+  });
+
   it('rebuilds a snapshot from the log when its cached row is gone', async () => {
     const latest = await getSnapshot(t.db);
     await t.db.query('DELETE FROM control_snapshot WHERE version = $1', [latest.version]);
@@ -130,7 +139,6 @@ describe('control registry versioning', () => {
     expect(prompts.items.every((c) => c.entityType === 'prompt')).toBe(true);
     const vs = prompts.items.map((c) => c.version);
     expect([...vs].sort((a, b) => b - a)).toEqual(vs);
-    expect(builtinState().routingRules).toEqual([]);
   });
 
   it('an unknown version is not_found', async () => {

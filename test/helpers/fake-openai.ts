@@ -4,6 +4,9 @@ import { startScriptedApi, type FakeReply, type ScriptedApi } from './loopback-h
  * A loopback server speaking OpenAI's Chat Completions wire format (`POST /v1/chat/completions`),
  * as the real API returns it, so providers are tested through the real `openai` SDK.
  * Replies are scripted in order; every request is recorded (headers, parsed body, arrival time).
+ * Like the real API it refuses, before reading the script, a request without a Bearer key and
+ * a conversation whose tool messages do not answer the assistant's tool calls (the messages and
+ * error shapes are the real ones, as users quote them in public issue threads).
  */
 
 export type { FakeReply, RecordedRequest, ScriptedReply } from './loopback-http.js';
@@ -76,12 +79,50 @@ export function openaiError(status: number, message: string, opts: { type?: stri
   };
 }
 
+const NO_KEY =
+  "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username and password. You can obtain an API key from https://platform.openai.com/account/api-keys.";
+
+interface WireMessage {
+  role?: string;
+  tool_call_id?: string;
+  tool_calls?: Array<{ id?: string }>;
+}
+
+const invalidRequest = (message: string, param: string | null): FakeReply => ({ status: 400, json: { error: { message, type: 'invalid_request_error', param, code: null } } });
+
+/**
+ * What the Chat Completions API checks of a conversation's tool turns: each `tool` message
+ * answers a tool call of the assistant message before it (tool messages may follow each other),
+ * and every such call is answered before the conversation goes on.
+ */
+export function toolTurnError(messages: WireMessage[]): FakeReply | undefined {
+  let open: { at: number; ids: Set<string> } | undefined;
+  for (const [i, m] of messages.entries()) {
+    if (m.role === 'tool') {
+      if (!open || !open.ids.delete(m.tool_call_id ?? '')) {
+        return invalidRequest("Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", `messages.[${i}].role`);
+      }
+      continue;
+    }
+    if (open && open.ids.size > 0) {
+      const ids = [...open.ids].join(', ');
+      return invalidRequest(`An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${ids}`, `messages.[${open.at}].role`);
+    }
+    open = m.role === 'assistant' && m.tool_calls?.length ? { at: i, ids: new Set(m.tool_calls.map((c) => c.id ?? '')) } : undefined;
+  }
+  return open && open.ids.size > 0 ? toolTurnError([...messages, {}]) : undefined;
+}
+
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const api = await startScriptedApi({
-    refuse: (req) =>
-      req.method !== 'POST' || req.path.split('?')[0] !== '/v1/chat/completions'
-        ? openaiError(404, `Invalid URL (${req.method} ${req.path})`, { type: 'invalid_request_error' })
-        : undefined,
+    refuse: (req) => {
+      if (req.method !== 'POST' || req.path.split('?')[0] !== '/v1/chat/completions') {
+        return openaiError(404, `Invalid URL (${req.method} ${req.path})`, { type: 'invalid_request_error' });
+      }
+      if (!/^Bearer \S+/.test(String(req.headers.authorization ?? ''))) return { status: 401, json: { error: { message: NO_KEY, type: 'invalid_request_error', param: null, code: null } } };
+      const messages = (req.body as { messages?: unknown } | undefined)?.messages;
+      return Array.isArray(messages) ? toolTurnError(messages as WireMessage[]) : undefined;
+    },
     exhausted: () => openaiError(500, 'fake-openai: no scripted reply left'),
     requestHeaders: (count) => ({ 'x-request-id': `req_${count}` }),
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntraError } from '../../src/domain/errors.js';
 import { AnthropicProvider } from '../../src/llm/anthropic.js';
 import { createProviderRegistry, RULES_ONLY_DESCRIPTION } from '../../src/llm/factory.js';
+import { CONFIGURED_PROVIDER } from '../../src/llm/provider.js';
 import { OpenAICompatibleProvider } from '../../src/llm/openai-compatible.js';
 import { loadLlmSettings } from '../../src/llm/settings.js';
 import { completion, startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
@@ -25,9 +26,10 @@ describe('provider settings and registry', () => {
     expect(registry.size).toBe(0);
     expect(registry.describe()).toBe(RULES_ONLY_DESCRIPTION);
     expect(registry.describe()).toBe('rules-only: no model provider configured');
-    expect(registry.defaultRoute()).toBeUndefined();
     expect(registry.get('openai')).toBeUndefined();
+    expect(registry.get(CONFIGURED_PROVIDER)).toBeUndefined();
     expect(() => registry.require('openai')).toThrow(/rules-only/);
+    expect(() => registry.resolve({ provider: CONFIGURED_PROVIDER })).toThrow(/rules-only/);
   });
 
   it('builds an OpenAI provider from env, falling back to OPENAI_API_KEY, with the key masked', () => {
@@ -36,6 +38,10 @@ describe('provider settings and registry', () => {
     expect(registry.get('openai')).toBeInstanceOf(OpenAICompatibleProvider);
     expect(registry.resolve({ provider: 'openai' }).model).toBe('gpt-4o-mini');
     expect(registry.resolve({ provider: 'openai', model: 'gpt-4.1' }).model).toBe('gpt-4.1');
+    // The built-in route names the configured provider without knowing its kind or model.
+    expect(registry.get(CONFIGURED_PROVIDER)).toBe(registry.get('openai'));
+    expect(registry.resolve({ provider: CONFIGURED_PROVIDER })).toEqual({ provider: registry.get('openai'), model: 'gpt-4o-mini' });
+    expect(registry.resolve({ provider: CONFIGURED_PROVIDER, model: 'gpt-4.1' }).model).toBe('gpt-4.1');
     const text = registry.describe();
     expect(text).toContain('openai (model gpt-4o-mini, base URL https://api.openai.com/v1, API key ****1234');
     expect(text).not.toContain('SECRET');
@@ -89,7 +95,7 @@ describe('an env-configured provider end to end', () => {
       MOONSHOT_API_KEY: KEY,
       SYNTRA_LLM_MODEL: 'kimi-k2',
     });
-    const route = registry.defaultRoute()!;
+    const route = registry.resolve({ provider: CONFIGURED_PROVIDER });
     fake.reply(completion({ content: 'hello from kimi', model: 'kimi-k2' }));
     const res = await route.provider.chat({ model: route.model, messages: [{ role: 'user', content: 'hi' }], maxTokens: 50 });
     expect(res).toMatchObject({ text: 'hello from kimi', provider: 'moonshot', model: 'kimi-k2' });

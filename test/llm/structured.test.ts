@@ -126,7 +126,7 @@ describe('runToolLoop', () => {
 
   it('stops at maxSteps with a clear result when the model keeps calling tools', async () => {
     const again = () => completion({ toolCalls: [{ name: 'get_events', arguments: { namespace: 'production' } }] });
-    fake.reply(again(), again(), again(), again(), again());
+    fake.reply(again(), again(), again());
     let ran = 0;
     const result = await runToolLoop(
       provider,
@@ -140,6 +140,12 @@ describe('runToolLoop', () => {
     expect(ran).toBe(2);
     expect(result.steps).toHaveLength(2);
     expect(fake.requests).toHaveLength(3);
+    // The calls of the last turn were not run, and say so: the conversation stays one the API
+    // accepts, so a follow-up turn ("now answer") goes through.
+    expect(result.messages.at(-1)).toMatchObject({ role: 'tool', isError: true, content: expect.stringContaining('not run: the tool step budget (2) is spent') });
+    fake.reply(completion({ content: '{"rootCause":"x","confidence":0.5}' }));
+    const followUp = await provider.chat({ model: 'qwen', messages: [...result.messages, { role: 'user', content: 'answer now' }] });
+    expect(followUp.text).toContain('rootCause');
   });
 
   it('feeds unknown tools and failing tools back to the model as errors', async () => {

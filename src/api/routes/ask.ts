@@ -7,6 +7,7 @@ import { getSnapshot } from '../../control-plane/control-registry/index.js';
 import { getRun, getRunStatus } from '../../control-plane/runs.js';
 import { TERMINAL_RUN_STATUSES, type RunDetail } from '../../control-plane/types.js';
 import { ERROR_CATALOGUE, SyntraError, type ErrorCode } from '../../domain/errors.js';
+import { CONFIGURED_PROVIDER } from '../../llm/provider.js';
 import type { ApiContext } from '../context.js';
 import { errors } from '../schemas.js';
 import { listenForWakeups } from '../wakeup.js';
@@ -112,6 +113,10 @@ async function waitForRun(ctx: ApiContext, runId: string, waitMs: number, signal
 
 export const askRoutes: FastifyPluginAsyncTypebox<AskRouteOptions> = async (app, ctx) => {
   const waitMs = ctx.askWaitMs ?? 30_000;
+  // Which provider this installation configures, by name only (the agents hold its settings):
+  // a route to any other runs rules-only.
+  const provider = process.env.SYNTRA_LLM_PROVIDER?.trim().toLowerCase();
+  const configured = (name: string) => provider !== undefined && provider !== '' && (name === provider || name === CONFIGURED_PROVIDER);
 
   app.post(
     '/api/ask',
@@ -180,7 +185,7 @@ export const askRoutes: FastifyPluginAsyncTypebox<AskRouteOptions> = async (app,
     },
     async () => {
       const snapshot = await getSnapshot(ctx.db);
-      return { control_version: snapshot.version, agents: describeAgents(snapshot) };
+      return { control_version: snapshot.version, agents: describeAgents(snapshot, configured) };
     },
   );
 

@@ -2,8 +2,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { contextOf, withClientOptions } from '../context.js';
 import { renderFields, renderTable } from '../output/table.js';
 import { dateTime } from '../render/formatting.js';
+import { routesCommand } from './control-routes.js';
 
-/** `syntra control show|history|rollback` — the live control registry (prompts, skills, tools, routing, arbiters). */
+/** `syntra control show|history|rollback|routes` — the live control registry (prompts, skills, tools, routing, arbiters). */
 interface Snapshot {
   version: number;
   prompts: Record<string, { version?: string; id?: string }>;
@@ -105,9 +106,10 @@ function rollbackCommand(): Command {
 
 export function controlCommand(): Command {
   return new Command('control')
-    .description('the live control registry: show, history, rollback')
+    .description('the live control registry: show, history, rollback, routes')
     .addCommand(showCommand())
     .addCommand(historyCommand())
     .addCommand(rollbackCommand())
-    .addHelpText('after', '\nExamples:\n  $ syntra control show\n  $ syntra control history\n  $ syntra control rollback 3 --reason "revert prompt"');
+    .addCommand(routesCommand())
+    .addHelpText('after', '\nExamples:\n  $ syntra control show\n  $ syntra control history\n  $ syntra control rollback 3 --reason "revert prompt"\n  $ syntra control routes list');
 }

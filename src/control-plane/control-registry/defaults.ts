@@ -1,4 +1,6 @@
-import type { ArbiterPolicy, PromptVersion, Skill, ToolDefinition } from './schemas.js';
+import { EVIDENCE_TOOL_DEFINITIONS } from '../../agents/evidence-tools.js';
+import { CONFIGURED_PROVIDER } from '../../llm/provider.js';
+import type { ArbiterPolicy, PromptVersion, RoutingRule, Skill, ToolDefinition } from './schemas.js';
 import { DEFAULT_ARBITER_NAME, type ControlState } from './state.js';
 
 /**
@@ -26,6 +28,14 @@ export const DEFAULT_ARBITER: ArbiterPolicy = Object.freeze({
   reviewPasses: 1,
 });
 
+/**
+ * The original design: the analyst asks a model only when the rules are below the arbiter's
+ * confidenceThreshold. So `analyze` — and no other step — goes to the provider
+ * SYNTRA_LLM_PROVIDER configures (with its SYNTRA_LLM_MODEL); without one, the run stays
+ * rules-only and says so. Operators change or remove it like any rule (`syntra control routes`).
+ */
+export const DEFAULT_ROUTING_RULES: readonly RoutingRule[] = Object.freeze([{ match: { taskType: 'analyze' }, target: { provider: CONFIGURED_PROVIDER }, priority: 0 }]);
+
 const prompt = (name: string, template: string, variables: string[] = []): PromptVersion => ({
   name,
   version: BUILTIN_PROMPT_VERSION,
@@ -50,7 +60,8 @@ const BUILTIN_PROMPTS: PromptVersion[] = [
     [
       'You are a senior Kubernetes incident analyst.',
       'Find the root cause from the evidence given: pod status, container states, events, logs and related resources.',
-      'Name the concrete cause, quote the exact evidence lines you rely on, and give a confidence between 0 and 1.',
+      'Name the concrete cause, cite the ids (E1, E2, …) of the evidence items that show it, and give a confidence between 0 and 1.',
+      'Cite only ids from the evidence list or from tool results; an answer without them, or with ids that do not exist, is discarded.',
       'Propose remediation as read-only verification commands first; mark every command that changes the cluster as a write.',
       'If the evidence does not support a cause, say so instead of inventing one. Answer with JSON matching the diagnosis schema.',
     ].join('\n'),
@@ -60,10 +71,10 @@ const BUILTIN_PROMPTS: PromptVersion[] = [
     [
       'Question: {{question}}',
       '',
-      'Findings of the rule-based analyzers (may be empty or unsure):',
+      'Hypotheses of the rule-based analyzers, ranked, with the ids of their evidence (may be empty or unsure):',
       '{{rule_findings}}',
       '',
-      'Evidence (secrets masked):',
+      'Evidence, one item per line with its id (secrets masked):',
       '{{evidence}}',
     ].join('\n'),
     ['question', 'rule_findings', 'evidence'],
@@ -79,68 +90,8 @@ const BUILTIN_PROMPTS: PromptVersion[] = [
   ),
 ];
 
-const objectSchema = (properties: Record<string, unknown>, required: string[]) => ({
-  type: 'object' as const,
-  properties,
-  required,
-  additionalProperties: false,
-});
-const str = (description: string) => ({ type: 'string', description });
-
-const BUILTIN_TOOLS: ToolDefinition[] = [
-  {
-    name: 'get_resource',
-    description: 'Read one Kubernetes object (spec and status) by kind, name and namespace.',
-    parameters: objectSchema(
-      {
-        kind: str('Object kind, e.g. Pod, Deployment, Service'),
-        name: str('Object name'),
-        namespace: str('Namespace (omit for cluster-scoped kinds)'),
-      },
-      ['kind', 'name'],
-    ),
-    readOnly: true,
-  },
-  {
-    name: 'get_logs',
-    description: 'Read the logs of a pod container, optionally of its previous (crashed) instance.',
-    parameters: objectSchema(
-      {
-        namespace: str('Namespace'),
-        pod: str('Pod name'),
-        container: str('Container name (omit for the only container)'),
-        previous: { type: 'boolean', description: 'Logs of the previous terminated instance' },
-        tailLines: { type: 'integer', minimum: 1, maximum: 5000, description: 'Last N lines' },
-      },
-      ['namespace', 'pod'],
-    ),
-    readOnly: true,
-  },
-  {
-    name: 'get_events',
-    description: 'List the Kubernetes events of a namespace, or of one object in it.',
-    parameters: objectSchema({ namespace: str('Namespace'), kind: str('Involved object kind'), name: str('Involved object name') }, [
-      'namespace',
-    ]),
-    readOnly: true,
-  },
-  {
-    name: 'get_related_resources',
-    description: 'Owners, services, endpoints, config maps, secrets (names only), volumes and the node related to an object.',
-    parameters: objectSchema({ namespace: str('Namespace'), kind: str('Object kind'), name: str('Object name') }, [
-      'namespace',
-      'kind',
-      'name',
-    ]),
-    readOnly: true,
-  },
-  {
-    name: 'list_pods',
-    description: 'List the pods of a namespace with phase, readiness and restart counts.',
-    parameters: objectSchema({ namespace: str('Namespace'), labelSelector: str('Label selector, e.g. app=auth-service') }, ['namespace']),
-    readOnly: true,
-  },
-];
+/** The Kubernetes evidence tools, defined beside their code (src/agents/evidence-tools.ts). */
+const BUILTIN_TOOLS: ToolDefinition[] = EVIDENCE_TOOL_DEFINITIONS;
 
 const BUILTIN_SKILLS: Skill[] = [
   {
@@ -165,8 +116,7 @@ export function builtinState(): ControlState {
     ),
     skills: byName(BUILTIN_SKILLS),
     tools: byName(BUILTIN_TOOLS),
-    // No routes by default: rules-only mode until an operator routes a model.
-    routingRules: [],
+    routingRules: [...DEFAULT_ROUTING_RULES],
     arbiters: { [DEFAULT_ARBITER.name]: { ...DEFAULT_ARBITER } },
   });
 }

@@ -40,3 +40,23 @@ export function resolveRule(rules: readonly RoutingRule[], query: RouteQuery): R
 export function resolveRoute(snapshot: Pick<ControlSnapshot, 'routingRules'>, query: RouteQuery): RouteTarget | undefined {
   return resolveRule(snapshot.routingRules, query)?.target;
 }
+
+/** Two matches select the same requests (a missing field matches any value). */
+export function sameMatch(a: RoutingRule['match'], b: RoutingRule['match']): boolean {
+  return (a.intent ?? null) === (b.intent ?? null) && (a.taskType ?? null) === (b.taskType ?? null);
+}
+
+/**
+ * The set with `rule` in place of the rule(s) of the same match, or appended when there was
+ * none. One rule per match: of two rules with one match, the lower priority could never apply.
+ */
+export function withRule(rules: readonly RoutingRule[], rule: RoutingRule): RoutingRule[] {
+  const at = rules.findIndex((r) => sameMatch(r.match, rule.match));
+  if (at === -1) return [...rules, rule];
+  return [...rules.slice(0, at), rule, ...rules.slice(at + 1).filter((r) => !sameMatch(r.match, rule.match))];
+}
+
+/** The set without the rules of `match`, and the rules that were removed (none: nothing matched). */
+export function withoutRule(rules: readonly RoutingRule[], match: RoutingRule['match']): { rules: RoutingRule[]; removed: RoutingRule[] } {
+  return { rules: rules.filter((r) => !sameMatch(r.match, match)), removed: rules.filter((r) => sameMatch(r.match, match)) };
+}

@@ -75,9 +75,10 @@ export const RouteParams = Type.Object(
 
 export const RouteTarget = Type.Object(
   {
-    /** Provider id the LLM layer knows (openai, anthropic, ollama, …). */
+    /** Provider id the LLM layer knows (openai, anthropic, ollama, …), or `default`: the one SYNTRA_LLM_PROVIDER configures. */
     provider: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }),
-    model: Text(200),
+    /** Omitted: the provider's configured model (SYNTRA_LLM_MODEL or the kind's default). */
+    model: Type.Optional(Text(200)),
     params: Type.Optional(RouteParams),
   },
   { additionalProperties: false },
@@ -103,7 +104,14 @@ export const RoutingRule = Type.Object(
 export type RoutingRule = Static<typeof RoutingRule>;
 
 export const UpdateRoutingRulesInput = Type.Object(
-  { rules: Type.Array(RoutingRule, { maxItems: 200 }) },
+  {
+    rules: Type.Array(RoutingRule, { maxItems: 200 }),
+    /**
+     * The registry version the new set was derived from: when another change landed since, the
+     * update is refused (409 conflict) rather than silently undoing it. Omitted: no check.
+     */
+    expectedVersion: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
   { additionalProperties: false },
 );
 export type UpdateRoutingRulesInput = Static<typeof UpdateRoutingRulesInput>;

@@ -135,12 +135,12 @@ export const updateRoutingRules: ControlWrite<UpdateRoutingRulesInput> = async (
     }
     seen.set(key, i);
   });
-  return write(db, meta, options, () => ({
-    entityType: 'routing_rule',
-    action: 'upsert',
-    entityName: WHOLE_SET,
-    payload: { rules },
-  }));
+  return write(db, meta, options, (_head, headVersion) => {
+    if (req.expectedVersion !== undefined && req.expectedVersion !== headVersion) {
+      throw new SyntraError('conflict', `the control registry moved from version ${req.expectedVersion} to ${headVersion} meanwhile; read the routing rules again and reapply the change`);
+    }
+    return { entityType: 'routing_rule', action: 'upsert', entityName: WHOLE_SET, payload: { rules } };
+  });
 };
 
 function unapprovedWritesRefused(policies: string[]): SyntraError {
