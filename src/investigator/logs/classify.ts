@@ -34,6 +34,9 @@ const FAMILY_KEYWORDS = new Map<LogCauseType, RegExp>(
   [...new Set(LOG_PATTERNS.map((p) => p.type))].map((t) => [t, new RegExp(LOG_PATTERNS.filter((p) => p.type === t).map((p) => `(?:${p.keywords.source})`).join('|'), 'i')]),
 );
 
+// Every family's keywords in one expression: most log lines concern none, and are let go after one test.
+const ANY_KEYWORD = new RegExp([...FAMILY_KEYWORDS.values()].map((r) => `(?:${r.source})`).join('|'), 'i');
+
 const STACK_FRAME = /^\s+(?:at |File "|\.\.\. \d+ more|[\w./-]+\.go:\d+)/;
 // Lines inside one failure that do not count towards its extent: frames, indented detail, chain markers.
 const PART_OF_TRACE = /^(?:\s|Traceback \(most recent call last\)|The above exception|During handling of the above|Caused by:\s*$|goroutine \d+ \[|$)/;
@@ -50,6 +53,7 @@ interface LineMatch {
 
 export function matchLine(line: string): LineMatch | undefined {
   const text = stripTimestamp(line);
+  if (!ANY_KEYWORD.test(text)) return undefined;
   // Each family's keywords once, then the keywords of its patterns: a line rarely concerns more than two families.
   const admitted = new Map<LogCauseType, boolean>();
   for (const pattern of LOG_PATTERNS) {
