@@ -1,4 +1,5 @@
-import { resolveRoute, type ControlSnapshot } from '../control-plane/control-registry/index.js';
+import { resolveRoute } from '../control-plane/control-registry/routing.js';
+import type { ControlSnapshot } from '../control-plane/control-registry/state.js';
 import type { RouteTarget } from '../control-plane/control-registry/schemas.js';
 import { TASK_TYPES, type AgentTaskType } from './pipeline-state.js';
 import type { AgentName } from './step-recorder.js';

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AGENTS } from '../../agents/catalogue.js';
-import { withoutRule, withRule, type RoutingRule } from '../../control-plane/control-registry/index.js';
+import { withoutRule, withRule } from '../../control-plane/control-registry/routing.js';
+import type { RoutingRule } from '../../control-plane/control-registry/schemas.js';
 import { SyntraError } from '../../domain/errors.js';
 import { INTENTS } from '../../investigator/planner/plan.js';
 import { CONFIGURED_PROVIDER } from '../../llm/provider.js';
