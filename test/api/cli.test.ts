@@ -48,6 +48,15 @@ describe('bin/syntra.js', () => {
     expect(r.stderr).toContain('syntra up');
   });
 
+  it.each([
+    ['SYNTRA_RATE_LIMIT_PER_MINUTE', 'lots'],
+    ['SYNTRA_RATE_LIMIT_PER_HOUR', '0'],
+  ])('an invalid %s (%s) stops the process at start with exit 2 naming the variable', async (name, value) => {
+    const r = await runCli(['up', '--data-dir', path.join(dataDir, 'never-created')], { SYNTRA_PORT: '0', [name]: value });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(name);
+  });
+
   it('up serves the API; an echo command succeeds; SIGTERM stops it with exit 0', async () => {
     // `up` writes its admin key into the CLI config: a temporary one, never the user's real file.
     const configDir = path.join(dataDir, 'config');

@@ -64,5 +64,11 @@ async function errorHandling(app: FastifyInstance): Promise<void> {
   });
 }
 
+/** Fastify's errors from before routing (a URL it cannot decode), in the same shape as every other error. */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const known = toSyntraError(error) ?? new SyntraError('bad_request', 'the request could not be routed');
+  void reply.status(known.status).send(known.toBody());
+}
+
 /** Not encapsulated: the handlers apply to every route of the app. */
 export const errorHandlingPlugin = fp(errorHandling, { name: 'syntra-errors', fastify: '5.x' });
