@@ -14,6 +14,7 @@ export function connectPostgres(connectionString: string, options: { max?: numbe
     return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
   };
 
+  let closing: Promise<void> | undefined;
   return {
     dialect: 'postgres',
     query: (text, params) => run(pool, text, params),
@@ -38,6 +39,7 @@ export function connectPostgres(connectionString: string, options: { max?: numbe
     async exec(sql) {
       await pool.query(sql);
     },
-    close: () => pool.end(),
+    // Idempotent: pool.end() twice throws, and shutdown paths may close twice.
+    close: () => (closing ??= pool.end()),
   };
 }
