@@ -4,8 +4,15 @@ import type { Database, Queryable, QueryResult } from './database.js';
 // int8 (counts, sums) as JS numbers: our counters stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * A server that does not answer (a partition, not a refusal) must not hold requests forever: a
+ * connection attempt — or a wait for a free pooled client — gives up after this long, which the
+ * API answers as 503 unavailable. Keepalive finds connections whose peer vanished.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 export function connectPostgres(connectionString: string, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
 
