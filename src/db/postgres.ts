@@ -27,6 +27,12 @@ export function connectPostgres(connectionString: string, options: { max?: numbe
     query: (text, params) => run(pool, text, params),
     async transaction(fn) {
       const client = await pool.connect();
+      // The pool listens for errors only on idle clients. A lent-out client whose connection the
+      // server drops between two statements emits 'error' with nobody listening, which would
+      // crash the process: listen while it is lent out, and never give it back broken.
+      let lost: Error | undefined;
+      const onError = (e: Error) => void (lost = e);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
@@ -37,10 +43,11 @@ export function connectPostgres(connectionString: string, options: { max?: numbe
         await client.query('COMMIT');
         return result;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (!lost) await client.query('ROLLBACK').catch(() => {});
         throw e;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost);
       }
     },
     async exec(sql) {

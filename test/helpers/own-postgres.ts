@@ -62,7 +62,7 @@ export async function ownPostgres(): Promise<OwnPostgres> {
   };
   run('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'syntra', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`;
   const url = (database = 'postgres') => `postgres://syntra@127.0.0.1:${port}/${database}`;
   const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: url(), connectionTimeoutMillis: 5000 });
