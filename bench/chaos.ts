@@ -17,6 +17,7 @@ import { upsertSection } from './lib/markdown-section.js';
  * load — on `syntra server` + workers as processes, a private PostgreSQL cluster and a private
  * nats-server. Judged against the database (no run lost, one run per key, none completed twice);
  * writes the "Chaos runs" section of docs/reliability.md. Exit code 1 when a verdict fails.
+ * CHAOS_DEBUG=1 prints every drain check (its query time) and the runs still unfinished after 3 s.
  */
 const DOCS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'reliability.md');
 const PREAMBLE = `# Reliability

@@ -28,13 +28,27 @@ export async function verify(db: Database, keyPrefix: string, outcomes: readonly
   const pattern = `%:${keyPrefix}%`;
   const drainStarted = now();
   let unfinished = Number.POSITIVE_INFINITY;
+  let debugged = !process.env.CHAOS_DEBUG;
   while (unfinished > 0 && now() - drainStarted < timeoutMs) {
+    const q0 = now();
     const res = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM runs r JOIN commands c ON c.id = r.command_id
         WHERE c.idempotency_key LIKE $1 AND r.status NOT IN ('succeeded', 'failed', 'cancelled')`,
       [pattern],
     );
     unfinished = res.rows[0]!.n;
+    if (process.env.CHAOS_DEBUG) console.log(`drain check: ${unfinished} unfinished, query ${Math.round(now() - q0)} ms`);
+    if (unfinished > 0 && now() - drainStarted > 3000 && !debugged) {
+      debugged = true;
+      const stuck = await db.query(
+        `SELECT q.state, q.attempts, q.lease_owner, q.available_at - now() AS available_in, q.lease_expires_at - now() AS expires_in, r.status,
+                (SELECT string_agg(type, ',' ORDER BY seq) FROM ledger_events l WHERE l.run_id = r.id) AS events
+           FROM runs r JOIN commands c ON c.id = r.command_id JOIN queue_items q ON q.run_id = r.id
+          WHERE c.idempotency_key LIKE $1 AND r.status NOT IN ('succeeded', 'failed', 'cancelled') LIMIT 20`,
+        [`%:${keyPrefix}%`],
+      );
+      console.log(JSON.stringify(stuck.rows, null, 1));
+    }
     if (unfinished > 0) await sleep(250);
   }
   const drainMs = now() - drainStarted;
