@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
  * Everything else runs once.
  */
 const onServers = Boolean(process.env.TEST_DATABASE_URL);
+/** Fails a test file that leaves a database behind on the server (test/helpers/db.ts). */
+const LEAK_CHECK = 'test/helpers/leak-check.ts';
 
 export default defineConfig({
   test: {
@@ -18,13 +20,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'pglite', include: ['test/**/*.db.test.ts'], env: { SYNTRA_TEST_DB: 'pglite', NATS_URL: '' } },
+        test: { name: 'pglite', include: ['test/**/*.db.test.ts'], setupFiles: [LEAK_CHECK], env: { SYNTRA_TEST_DB: 'pglite', NATS_URL: '' } },
       },
       ...(onServers
         ? [
             {
               extends: true as const,
-              test: { name: 'postgres', include: ['test/**/*.db.test.ts'], env: { SYNTRA_TEST_DB: 'postgres' } },
+              test: { name: 'postgres', include: ['test/**/*.db.test.ts'], setupFiles: [LEAK_CHECK], env: { SYNTRA_TEST_DB: 'postgres' } },
             },
           ]
         : []),

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_RATE_LIMITS } from './access/rate-limit.js';
 import { SyntraError } from './domain/errors.js';
 
 /**
@@ -26,6 +27,8 @@ export interface SyntraConfig {
   /** Where investigations read the cluster from (SYNTRA_EVIDENCE); never taken from request input. */
   readonly evidence: EvidenceSetting;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Request budget of a principal without a role or key policy (SYNTRA_RATE_LIMIT_PER_MINUTE / _PER_HOUR). */
+  readonly rateLimit: { readonly perMinute: number; readonly perHour: number };
 }
 
 export type ArtifactsConfig =
@@ -115,6 +118,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
     kubeconfig: env.KUBECONFIG || undefined,
     evidence: evidenceSetting(env.SYNTRA_EVIDENCE),
     logLevel,
+    rateLimit: {
+      perMinute: intFromEnv(env, 'SYNTRA_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.default.perMinute, 1, 1_000_000),
+      perHour: intFromEnv(env, 'SYNTRA_RATE_LIMIT_PER_HOUR', DEFAULT_RATE_LIMITS.default.perHour, 1, 100_000_000),
+    },
     ...overrides,
   };
   return Object.freeze(config);

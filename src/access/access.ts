@@ -76,21 +76,14 @@ export function createAccess(db: Database, options: AccessOptions = {}): Access 
   };
 }
 
-/** Access options from the environment (SYNTRA_JWT_SECRET, SYNTRA_RATE_LIMIT_*, SYNTRA_INSECURE_COOKIES). */
+/**
+ * Access options from the environment (SYNTRA_JWT_SECRET, SYNTRA_INSECURE_COOKIES). The rate-limit
+ * defaults are settings validated with the rest of the configuration (config.ts: rateLimit).
+ */
 export function accessOptionsFromEnv(env: Record<string, string | undefined> = process.env): AccessOptions {
-  const num = (name: string): number | undefined => {
-    const v = env[name];
-    const n = v === undefined || v === '' ? NaN : Number(v);
-    return Number.isInteger(n) && n > 0 ? n : undefined;
-  };
-  const perMinute = num('SYNTRA_RATE_LIMIT_PER_MINUTE');
-  const perHour = num('SYNTRA_RATE_LIMIT_PER_HOUR');
   return {
     ...(env.SYNTRA_JWT_SECRET ? { jwtSecret: env.SYNTRA_JWT_SECRET } : {}),
     ...(env.SYNTRA_JWT_PREVIOUS_SECRET ? { previousJwtSecret: env.SYNTRA_JWT_PREVIOUS_SECRET } : {}),
-    ...(perMinute || perHour
-      ? { rateLimits: { default: { perMinute: perMinute ?? DEFAULT_RATE_LIMITS.default.perMinute, perHour: perHour ?? DEFAULT_RATE_LIMITS.default.perHour } } }
-      : {}),
     ...(env.SYNTRA_INSECURE_COOKIES === '1' ? { cookie: { secure: false } } : {}),
   };
 }

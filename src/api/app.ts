@@ -19,7 +19,7 @@ import { userRoutes } from './routes/users.js';
 import { DEFAULT_TIMING, type ApiContext, type ApiTiming } from './context.js';
 import { enforceRouteDeclarations, type RouteDeclaration } from './permissions.js';
 import { registerCors } from './plugins/cors.js';
-import { errorHandlingPlugin } from './plugins/errors.js';
+import { answerFrameworkError, errorHandlingPlugin } from './plugins/errors.js';
 import { countHttpRequests } from './plugins/http-metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { askRoutes } from './routes/ask.js';
@@ -45,7 +45,7 @@ export interface BuildAppOptions {
   timing?: Partial<ApiTiming>;
   /**
    * Access control (always on): users, keys, sessions, rate limits, audit. Defaults to one built
-   * from the database and the environment (SYNTRA_JWT_SECRET, SYNTRA_RATE_LIMIT_*); tests pass
+   * from the database, the environment (SYNTRA_JWT_SECRET) and config.rateLimit; tests pass
    * their own to control the clock or the limits.
    */
   access?: Access;
@@ -83,6 +83,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   const app = Fastify({
     logger: withSafeSerializers(options.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel })),
     bodyLimit: config.bodyLimitBytes,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // The API speaks JSON; a text/plain body is a 415, not a string that fails validation later.
@@ -101,7 +102,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   app.addSchema(ErrorResponse);
   await registerOpenApi(app, VERSION);
   // Before every route: authentication, permission checks and rate limits apply app-wide.
-  const access = options.access ?? createAccess(db, accessOptionsFromEnv());
+  const access = options.access ?? createAccess(db, { ...accessOptionsFromEnv(), rateLimits: { default: config.rateLimit } });
   await app.register(authenticationPlugin, { access });
 
   const apiRegistry = new Registry();

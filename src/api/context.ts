@@ -10,9 +10,11 @@ export interface ApiTiming {
   readonly heartbeatMs: number;
   /** Long-poll claim: database poll backstop between wakeups. */
   readonly claimPollMs: number;
+  /** How long POST /api/ask waits for the run before answering 202 with its id. */
+  readonly askWaitMs: number;
 }
 
-export const DEFAULT_TIMING: ApiTiming = { eventsPollMs: 500, heartbeatMs: 15_000, claimPollMs: 1_000 };
+export const DEFAULT_TIMING: ApiTiming = { eventsPollMs: 500, heartbeatMs: 15_000, claimPollMs: 1_000, askWaitMs: 30_000 };
 
 /** What every route plugin receives: the process's resources and a signal that fires on close. */
 export interface ApiContext {

@@ -2,11 +2,14 @@ import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { SyntraError } from '../domain/errors.js';
+import { findUnstorableText, withStorableNumbers } from './storable-input.js';
 
 /**
  * Request validation. Bodies are validated strictly: unknown fields are rejected, not stripped,
  * and types are never coerced ("5" is not 5). Path, query and headers are strings on the wire,
- * so those parts coerce scalars (`?limit=10` → 10) but are otherwise just as strict.
+ * so those parts coerce scalars (`?limit=10` → 10) but are otherwise just as strict. Every part
+ * of every route also has to be storable (storable-input.ts): no NUL, no unpaired surrogate, no
+ * number beyond PostgreSQL's range — a 400 naming the field, never a database error.
  */
 const COMMON: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
 
@@ -19,8 +22,22 @@ function ajvWith(coerceTypes: boolean): Ajv {
 const bodyAjv = ajvWith(false);
 const stringPartsAjv = ajvWith(true);
 
-export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? bodyAjv : stringPartsAjv).compile(schema);
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+  const validate = (httpPart === 'body' ? bodyAjv : stringPartsAjv).compile(withStorableNumbers(schema));
+  const check: Validate = (data) => {
+    if (!validate(data)) {
+      check.errors = validate.errors ?? null;
+      return false;
+    }
+    const bad = findUnstorableText(data);
+    if (!bad) return true;
+    check.errors = [{ instancePath: bad.instancePath, schemaPath: '#', keyword: 'storable', params: {}, message: bad.problem }];
+    return false;
+  };
+  return check;
+};
 
 export interface FieldProblem {
   field: string;

@@ -9,8 +9,10 @@ import type { RunStatus, SubmitInput, SubmitResult } from './types.js';
 export type SubmitStep = 'command' | 'thread' | 'run' | 'task' | 'queue_item' | 'ledger' | 'outbox';
 
 export interface SubmitOptions {
-  /** Same key → same run, also when retries race; a key reused with another body → conflict. */
+  /** Same key → same run, also when retries race; a key reused with another body → conflict. 1–255 characters. */
   idempotencyKey?: string;
+  /** Who the key belongs to (e.g. the submitting principal): equal keys of different scopes never meet. */
+  idempotencyScope?: string;
   createdBy?: string;
   /** Test seam: called for each insert (in order) inside the transaction, before it commits; throwing aborts the submit. */
   hooks?: { afterInsert?: (step: SubmitStep) => Promise<void> | void };
@@ -23,10 +25,12 @@ export interface SubmitOptions {
  */
 export async function submitCommand(db: Database, raw: SubmitInput, opts: SubmitOptions = {}): Promise<SubmitResult> {
   const c = compileSubmit(raw);
-  const key = opts.idempotencyKey;
-  if (key !== undefined && (key.length < 1 || key.length > 255)) {
+  const clientKey = opts.idempotencyKey;
+  if (clientKey !== undefined && (clientKey.length < 1 || clientKey.length > 255)) {
     throw new SyntraError('validation_failed', 'Idempotency-Key must be 1 to 255 characters');
   }
+  // The limit is the client's; the scope prefix is ours and must not eat into it.
+  const key = clientKey === undefined || opts.idempotencyScope === undefined ? clientKey : `${opts.idempotencyScope}:${clientKey}`;
   const params = [
     c.kind,
     jsonParam(c.input),

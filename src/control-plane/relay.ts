@@ -165,6 +165,8 @@ export function startRelay(o: RelayOptions): Relay {
           more = (await drainOnce()) >= batch;
           nextPollAt = performance.now() + o.intervalMs * (0.8 + Math.random() * 0.4);
         }
+        // Working again after failures: back to the normal poll pace, not the rest of the backoff.
+        if (failures > 0) nextPollAt = Math.min(nextPollAt, performance.now() + o.intervalMs);
         failures = 0;
       } catch (e) {
         failures++;

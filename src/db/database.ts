@@ -19,5 +19,6 @@ export interface Database extends Queryable {
   readonly dialect: 'postgres' | 'pglite';
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Idempotent: a second call waits for the first. */
   close(): Promise<void>;
 }

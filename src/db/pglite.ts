@@ -29,6 +29,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
   // PGlite extracts a new database with mode 0666 files: make them private before anything is written.
   if (dataDir) makeOwnerOnly(dataDir);
 
+  let closing: Promise<void> | undefined;
   return {
     dialect: 'pglite',
     pglite: db,
@@ -43,9 +44,11 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     async exec(sql) {
       await db.exec(sql);
     },
-    async close() {
-      await db.close();
-      if (dataDir) makeOwnerOnly(dataDir);
-    },
+    // Idempotent, like the pool: shutdown paths may close twice.
+    close: () =>
+      (closing ??= (async () => {
+        await db.close();
+        if (dataDir) makeOwnerOnly(dataDir);
+      })()),
   };
 }

@@ -25,7 +25,8 @@ export const ERROR_CATALOGUE = {
   rate_limited: { status: 429, retryable: true },
   internal: { status: 500, retryable: true },
   not_ready: { status: 503, retryable: true },
-  database_unavailable: { status: 503, retryable: true },
+  /** A dependency (the database) cannot be reached right now: retry after the Retry-After header. */
+  unavailable: { status: 503, retryable: true },
   bus_unavailable: { status: 503, retryable: true },
   timeout: { status: 504, retryable: true },
   cancelled: { status: 499, retryable: false },

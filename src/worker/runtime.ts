@@ -133,7 +133,12 @@ export function startWorker(o: WorkerOptions): RunningWorker {
     let full = false;
     try {
       const items = await claim(o.db, { workerId, taskTypes, limit, leaseSeconds: o.leaseSeconds });
-      claimFailures = 0;
+      if (claimFailures > 0) {
+        // The database is back: poll at the normal pace again instead of sitting out the backoff
+        // (a lease that expired during the outage is only reclaimed by a claim).
+        claimFailures = 0;
+        schedulePoll();
+      }
       full = items.length >= limit;
       for (const item of items) launch(item);
     } catch (e) {

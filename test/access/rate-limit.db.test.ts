@@ -118,9 +118,8 @@ describe('rate limits across two API instances on one database', () => {
 });
 
 describe('the memory store (embedded mode, one process)', () => {
-  it('is the default on PGlite and enforces the same budgets', async () => {
-    if (testBackend() !== 'pglite') return;
-    const solo = await buildAccessTestApp(tdb.db, { clock: () => clock.now, rateLimits: { default: { perMinute: 2, perHour: 10 } } });
+  const budgetsHoldWithoutSharing = async (options: { rateLimitStore?: 'memory' }) => {
+    const solo = await buildAccessTestApp(tdb.db, { clock: () => clock.now, rateLimits: { default: { perMinute: 2, perHour: 10 } }, ...options });
     try {
       const key = await seedKey(tdb.db, ownerId, 'live');
       const codes: number[] = [];
@@ -131,5 +130,10 @@ describe('the memory store (embedded mode, one process)', () => {
     } finally {
       await solo.app.close();
     }
-  });
+  };
+
+  it('enforces the same budgets when chosen, without sharing them', () => budgetsHoldWithoutSharing({ rateLimitStore: 'memory' }));
+
+  // On a PostgreSQL server the default is the shared database store, tested above.
+  it.skipIf(testBackend() !== 'pglite')('is the default on PGlite', () => budgetsHoldWithoutSharing({}));
 });

@@ -9,6 +9,7 @@ import { loadConfig, type SyntraConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createTestKey } from '../access/admin-key.js';
+import { createAccess, type AccessOptions } from '../../src/access/access.js';
 
 /**
  * The control API over this test file's own fresh database and the real bus of the backend under
@@ -27,7 +28,7 @@ export interface ApiHarness {
 }
 
 export async function startApiHarness(
-  options: { config?: Partial<SyntraConfig>; env?: Record<string, string>; timing?: Partial<ApiTiming>; relay?: boolean } = {},
+  options: { config?: Partial<SyntraConfig>; env?: Record<string, string>; timing?: Partial<ApiTiming>; relay?: boolean; access?: AccessOptions } = {},
 ): Promise<ApiHarness> {
   const testDb = await createTestDatabase();
   const config = loadConfig(
@@ -35,7 +36,14 @@ export async function startApiHarness(
     { host: '127.0.0.1', port: 0, ...options.config },
   );
   const bus = await openBus(config);
-  const app = await buildApp({ config, db: testDb.db, bus, logger: false, ...(options.timing ? { timing: options.timing } : {}) });
+  const app = await buildApp({
+    config,
+    db: testDb.db,
+    bus,
+    logger: false,
+    ...(options.timing ? { timing: options.timing } : {}),
+    ...(options.access ? { access: createAccess(testDb.db, options.access) } : {}),
+  });
   const { headers: authHeaders } = await createTestKey(testDb.db);
   authenticateByDefault(app, authHeaders);
   // The outbox relay turns committed submits into bus wakeups, as in a real server process.
@@ -57,11 +65,12 @@ export async function startApiHarness(
       return `http://127.0.0.1:${address.port}`;
     },
     async close() {
-      // Some tests close the bus or the database on purpose; closing twice must not fail the file.
+      // Some tests close the bus or the database on purpose: bus.close() may throw then, db.close() is idempotent.
       await app.close();
       await relay?.stop();
       await bus.close().catch(() => {});
-      await testDb.drop().catch(() => {});
+      // Not swallowed: a failing drop leaks a database on the server (the leak check reports it too).
+      await testDb.drop();
     },
   };
 }

@@ -80,7 +80,8 @@ export async function startCliServer(options: { taskTypes?: string[]; agents?: b
       await relay.stop();
       await agents?.stop();
       await bus.close().catch(() => {});
-      await testDb.drop().catch(() => {});
+      // Not swallowed: a failing drop leaks a database on the server (the leak check reports it too).
+      await testDb.drop();
       rmSync(root, { recursive: true, force: true });
     },
   };

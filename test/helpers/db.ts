@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import pg from 'pg';
 import type { Database } from '../../src/db/database.js';
-import { listMigrations, migrate } from '../../src/db/migrate.js';
+import { listMigrations, migrate, migrationsApplied, type Migration } from '../../src/db/migrate.js';
 import { openPglite } from '../../src/db/pglite.js';
 import { connectPostgres } from '../../src/db/postgres.js';
 
@@ -25,10 +25,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const migrationsHash = createHash('sha256')
-  .update(listMigrations().map((m) => m.sql).join('\n'))
-  .digest('hex')
-  .slice(0, 12);
+const migrationsHash = templateName(listMigrations()).slice('syntra_tmpl_'.length);
 
 let pgliteTemplate: Promise<Blob> | undefined;
 
@@ -75,29 +72,83 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 let postgresTemplate: Promise<string> | undefined;
+const TEMPLATE_LOCK = 7042031002;
 
-async function ensurePostgresTemplate(adminUrl: string): Promise<string> {
-  const name = `syntra_tmpl_${migrationsHash}`;
+/**
+ * The migrated template database, built once per migrations hash. It is built under a temporary
+ * name and renamed only once every migration succeeded, so a build that crashed half-way never
+ * becomes the template; a template whose migrations are incomplete anyway is rebuilt.
+ */
+export async function ensurePostgresTemplate(adminUrl: string, migrations: Migration[] = listMigrations(), name = templateName(migrations)): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     // Several vitest workers start at once: one builds the template, the others wait on the lock.
-    await client.query('SELECT pg_advisory_lock(7042031002)');
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) {
-      await client.query(`CREATE DATABASE ${name}`);
-      const db = connectPostgres(withDatabase(adminUrl, name), { max: 1 });
+    await client.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
+    const exists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+    if (exists && (await isComplete(withDatabase(adminUrl, name), migrations))) return name;
+    if (exists) await client.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    const building = `${name}_building`;
+    await client.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${building}`);
+    try {
+      const db = connectPostgres(withDatabase(adminUrl, building), { max: 1 });
       try {
-        await migrate(db);
+        await migrate(db, migrations);
       } finally {
         await db.close();
       }
+    } catch (e) {
+      await client.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+      throw e;
     }
-    await client.query('SELECT pg_advisory_unlock(7042031002)');
+    await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    return name;
+  } finally {
+    // Ending the session releases the advisory lock too, also when the build failed.
+    await client.end();
+  }
+}
+
+function templateName(migrations: Migration[]): string {
+  const hash = createHash('sha256').update(migrations.map((m) => m.sql).join('\n')).digest('hex').slice(0, 12);
+  return `syntra_tmpl_${hash}`;
+}
+
+async function isComplete(url: string, migrations: Migration[]): Promise<boolean> {
+  const db = connectPostgres(url, { max: 1 });
+  try {
+    return await migrationsApplied(db, migrations);
+  } catch {
+    return false; // no bookkeeping table at all
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Databases this test file created on the server, so the leak check (leak-check.ts, after every
+ * file) can tell a database that was never dropped — or whose drop failed — and fail the file.
+ */
+const createdOnServer = new Set<string>();
+let serverAdminUrl: string | undefined;
+
+/** Drops and reports every database this file created and left behind; throws when there was one. */
+export async function assertNoLeakedDatabases(): Promise<void> {
+  if (createdOnServer.size === 0 || !serverAdminUrl) return;
+  const names = [...createdOnServer];
+  createdOnServer.clear();
+  const client = new pg.Client({ connectionString: serverAdminUrl });
+  await client.connect();
+  try {
+    const left = (await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = ANY($1)', [names])).rows.map((r) => r.datname);
+    for (const name of left) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (left.length > 0) {
+      throw new Error(`test database(s) left behind on the server: ${left.join(', ')} — a TestDatabase was not dropped, or its drop() failed (now dropped by the leak check)`);
+    }
   } finally {
     await client.end();
   }
-  return name;
 }
 
 async function postgresDb(adminUrl: string): Promise<TestDatabase> {
@@ -114,14 +165,18 @@ async function postgresDb(adminUrl: string): Promise<TestDatabase> {
       await new Promise((r) => setTimeout(r, 50 + attempt * 25));
     }
   }
+  createdOnServer.add(name);
+  serverAdminUrl = adminUrl;
   const url = withDatabase(adminUrl, name);
   const db = connectPostgres(url);
   return {
     db,
     url,
     async drop() {
+      // close() is idempotent: a test that closed the database on purpose still gets it dropped.
       await db.close();
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      createdOnServer.delete(name);
     },
   };
 }

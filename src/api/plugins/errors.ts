@@ -1,13 +1,18 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { SyntraError, isSyntraError, type ErrorCode } from '../../domain/errors.js';
 import { validationFailure } from '../validation.js';
+
+/** What a 503 tells clients to wait before retrying; a database that is back serves at once. */
+export const RETRY_AFTER_SECONDS = 2;
 
 /**
  * The one place where anything thrown in the API becomes `{error: {code, message, details?}}`:
  * SyntraErrors keep their catalogue status; Fastify's own errors (body parsing, size, media type,
- * schema validation) are translated to catalogue codes; everything else is a generic 500 that is
- * logged but never shows its message or stack to the client.
+ * schema validation) are translated to catalogue codes; a database that cannot be reached is a
+ * 503 `unavailable` with Retry-After; everything else is a generic 500 that is logged but never
+ * shows its message or stack to the client.
  */
 const FASTIFY_CODES: Record<string, (e: FastifyError) => SyntraError> = {
   FST_ERR_CTP_INVALID_JSON_BODY: () => new SyntraError('invalid_json', 'the request body is not valid JSON'),
@@ -33,7 +38,9 @@ const BY_STATUS: Partial<Record<number, ErrorCode>> = {
 };
 
 export function toSyntraError(e: unknown): SyntraError | undefined {
+  // A SyntraError is a deliberate answer (not_ready quotes a driver message, and stays not_ready).
   if (isSyntraError(e)) return e;
+  if (isDatabaseUnavailable(e)) return new SyntraError('unavailable', 'the database is unavailable right now; retry shortly', { cause: e });
   const fe = e as Partial<FastifyError>;
   if (Array.isArray(fe.validation)) return validationFailure(fe.validation, fe.validationContext ?? 'request');
   if (typeof fe.code === 'string' && FASTIFY_CODES[fe.code]) return FASTIFY_CODES[fe.code]!(fe as FastifyError);
@@ -51,6 +58,7 @@ async function errorHandling(app: FastifyInstance): Promise<void> {
     if (known) {
       // 503s (not ready, dependency down) are expected states, not bugs; keep probes from flooding the log.
       if (known.status >= 500) request.log[known.status === 503 ? 'warn' : 'error']({ err: error }, known.message);
+      if (known.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
       return reply.status(known.status).send(known.toBody());
     }
     request.log.error({ err: error }, 'unhandled error');
@@ -62,6 +70,12 @@ async function errorHandling(app: FastifyInstance): Promise<void> {
     const e = new SyntraError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
     return reply.status(e.status).send(e.toBody());
   });
+}
+
+/** Fastify's errors from before routing (a URL it cannot decode), in the same shape as every other error. */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const known = toSyntraError(error) ?? new SyntraError('bad_request', 'the request could not be routed');
+  void reply.status(known.status).send(known.toBody());
 }
 
 /** Not encapsulated: the handlers apply to every route of the app. */

@@ -1,7 +1,25 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { markRoutesPublic } from '../permissions.js';
+import { RETRY_AFTER_SECONDS } from './errors.js';
+
+/** Liveness routes touch nothing that can be down, so they never answer 503. */
+const NO_DEPENDENCIES = new Set(['/healthz', '/api/health']);
+
+/** Every other operation may answer 503 (errors.ts): documented once here rather than on each route. */
+const UNAVAILABLE = {
+  $ref: 'ErrorResponse#',
+  description:
+    'Service unavailable: `unavailable` while the database cannot be reached (`not_ready` from /readyz). Retry after Retry-After seconds; a write whose answer was lost may have committed, so retry submits with the same Idempotency-Key.',
+  headers: { 'retry-after': { type: 'integer', description: `seconds to wait before retrying (${RETRY_AFTER_SECONDS})` } },
+};
+
+function documentUnavailable({ schema, url }: { schema: FastifySchema; url: string }): { schema: FastifySchema; url: string } {
+  if (!schema || (schema as { hide?: boolean }).hide || NO_DEPENDENCIES.has(url)) return { schema, url };
+  const response = (schema.response ?? {}) as Record<string, unknown>;
+  return { schema: { ...schema, response: { ...response, 503: UNAVAILABLE } }, url };
+}
 
 /**
  * The OpenAPI 3 document is generated from the route schemas (registered before the routes, so
@@ -33,6 +51,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
       security: [{ apiKey: [] }, { bearer: [] }],
     },
+    transform: documentUnavailable,
   });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());

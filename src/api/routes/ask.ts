@@ -17,11 +17,6 @@ import { listenForWakeups } from '../wakeup.js';
  * (bounded); GET /api/health, /api/agents, /api/tools. The asynchronous path stays
  * POST /v1/commands/submit + GET /v1/runs/{id}/events.
  */
-export interface AskRouteOptions extends ApiContext {
-  /** How long POST /api/ask waits for the run before answering 202 with its id (default 30 s). */
-  askWaitMs?: number;
-}
-
 const AskBody = Type.Object(
   {
     prompt: Type.String({ minLength: 1, maxLength: 4000, description: 'the question, e.g. "why is auth-service crashing in production?"' }),
@@ -111,8 +106,8 @@ async function waitForRun(ctx: ApiContext, runId: string, waitMs: number, signal
   }
 }
 
-export const askRoutes: FastifyPluginAsyncTypebox<AskRouteOptions> = async (app, ctx) => {
-  const waitMs = ctx.askWaitMs ?? 30_000;
+export const askRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
+  const waitMs = ctx.timing.askWaitMs;
   // Which provider this installation configures, by name only (the agents hold its settings):
   // a route to any other runs rules-only.
   const provider = process.env.SYNTRA_LLM_PROVIDER?.trim().toLowerCase();

@@ -48,11 +48,10 @@ export const commandRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
       const principal = request.principal;
       const namespace = namespaceForSubmit(principal, request.body.namespace);
       // Idempotency keys are scoped to the person submitting: nobody can replay into another's run.
-      const header = request.headers['idempotency-key'];
-      const key = header === undefined ? undefined : `${principal ? `u:${principal.userId}` : 'anonymous'}:${header}`;
+      const key = request.headers['idempotency-key'];
       const body = { ...request.body, ...(namespace === undefined ? {} : { namespace }) };
       const result = await submitCommand(ctx.db, body, {
-        ...(key === undefined ? {} : { idempotencyKey: key }),
+        ...(key === undefined ? {} : { idempotencyKey: key, idempotencyScope: principal ? `u:${principal.userId}` : 'anonymous' }),
         ...(principal ? { createdBy: `${principal.type}:${principal.id}` } : {}),
       });
       const { runId, commandId, threadId, status } = result;

@@ -8,8 +8,11 @@ type Check = 'ok' | string;
 
 /**
  * /healthz says the process is alive (no dependencies: a database outage must not get the pod
- * killed). /readyz says it can serve: database reachable, every shipped migration applied, bus
- * connected — 503 not_ready naming the checks that failed otherwise.
+ * killed). /readyz says it can serve: database reachable and every shipped migration applied —
+ * 503 not_ready naming the checks that failed otherwise. The bus is not a readiness condition:
+ * without it wakeups stop but workers poll and the API keeps working, so a lost bus is 200 with
+ * `status: "degraded"` (and `syntra_bus_connected 0` in /metrics), never a reason for a load
+ * balancer to pull every replica at once.
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
   app.get(
@@ -28,9 +31,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
       schema: {
         security: [],
         tags: ['operations'],
-        summary: 'Readiness: database reachable, migrations applied, bus connected',
+        summary: 'Readiness: database reachable and migrations applied; a disconnected bus is reported as degraded, still 200',
         response: {
-          200: Type.Object({ status: Type.Literal('ready'), checks: Type.Record(Type.String(), Type.String()) }),
+          200: Type.Object({
+            status: Type.Union([Type.Literal('ready'), Type.Literal('degraded')], { description: 'degraded: serving, but the bus is disconnected (wakeups fall back to polling)' }),
+            checks: Type.Record(Type.String(), Type.String()),
+          }),
           ...errors(503),
         },
       },
@@ -48,11 +54,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
         database === 'ok' ? await probe(() => migrationsApplied(ctx.db), 'pending') : 'unknown (database unreachable)';
       const bus = ctx.bus.isConnected() ? 'ok' : 'disconnected';
       const checks = { database, migrations, bus };
-      const failed = Object.entries(checks).filter(([, v]) => v !== 'ok');
+      const failed = Object.entries({ database, migrations }).filter(([, v]) => v !== 'ok');
       if (failed.length > 0) {
         throw new SyntraError('not_ready', `not ready: ${failed.map(([k, v]) => `${k} ${v}`).join(', ')}`, { details: { checks } });
       }
-      return { status: 'ready' as const, checks };
+      return { status: bus === 'ok' ? ('ready' as const) : ('degraded' as const), checks };
     },
   );
 };

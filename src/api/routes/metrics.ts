@@ -28,6 +28,15 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<ApiContext & { metrics: Me
     },
   });
 
+  new Gauge({
+    name: 'syntra_bus_connected',
+    help: '1 when this process is connected to the bus (NATS or in-process), 0 while wakeups fall back to polling',
+    registers: [api],
+    collect() {
+      this.set(ctx.bus.isConnected() ? 1 : 0);
+    },
+  });
+
   app.get(
     '/metrics',
     {

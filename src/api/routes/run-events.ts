@@ -15,7 +15,7 @@ const EventsQuery = Type.Object(
   { additionalProperties: false },
 );
 const EventsHeaders = Type.Object({
-  'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$', description: 'resume after this seq (EventSource sends it)' })),
+  'last-event-id': Type.Optional(Type.Integer({ minimum: 0, description: 'resume after this seq (EventSource sends it)' })),
 });
 
 /**
@@ -53,7 +53,7 @@ export const runEventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
       const { runId } = request.params;
       if ((await visibleRunStatus(runId, request.principal)) === undefined) throw new SyntraError('not_found', `run ${runId} does not exist`);
       const header = request.headers['last-event-id'];
-      const afterSeq = header !== undefined ? Number(header) : (request.query.after ?? 0);
+      const afterSeq = header ?? request.query.after ?? 0;
 
       const abort = new AbortController();
       const stop = () => abort.abort();

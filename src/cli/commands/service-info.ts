@@ -22,7 +22,7 @@ export function healthCommand(): Command {
   const cmd = new Command('health').description('is the API up and ready (database, migrations, bus, agents)?');
   withClientOptions(cmd);
   return cmd
-    .addHelpText('after', '\nExit code 0 when ready, 1 when the server answers but is not ready, 1 when unreachable.\n\nExamples:\n  $ syntra health\n  $ syntra health --json')
+    .addHelpText('after', '\nExit code 0 when ready (also when degraded: the bus is away and workers poll), 1 when the server answers but is not ready, 1 when unreachable.\n\nExamples:\n  $ syntra health\n  $ syntra health --json')
     .action(async (_opts: unknown, self: Command) => {
       const { term, client, settings } = contextOf(self);
       const live = await client.request<{ status: string }>('GET', '/healthz', { auth: false });
@@ -37,7 +37,9 @@ export function healthCommand(): Command {
       // Agent health is a bonus: a server without it, or one that wants other credentials for it, is still healthy.
       const agents = await optional(client.request<Record<string, unknown>>('GET', '/api/health'), ['unauthenticated', 'invalid_credentials', 'credentials_expired', 'forbidden']);
       if (term.json) return term.printJson({ endpoint: settings.endpoint, live, ready, agents: agents ?? null });
-      const ok = (s: string) => (s === 'ok' || s === 'ready' || s === 'healthy' ? term.color.green(s) : term.color.red(s));
+      // Degraded (the bus is away, workers poll) still serves: a warning, not a failure.
+      const ok = (s: string) =>
+        s === 'ok' || s === 'ready' || s === 'healthy' ? term.color.green(s) : s === 'degraded' || s === 'disconnected' ? term.color.yellow(s) : term.color.red(s);
       term.out(
         renderFields(term, [
           ['Endpoint', settings.endpoint],

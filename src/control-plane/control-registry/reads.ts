@@ -40,7 +40,8 @@ export async function history(
   }
   let before: number | null = null;
   if (options.cursor !== undefined) {
-    if (!/^[1-9][0-9]{0,9}$/.test(options.cursor)) throw new SyntraError('validation_failed', 'cursor is not a history cursor');
+    // A version is a PostgreSQL integer: ten digits may still be out of its range.
+    if (!/^[1-9][0-9]{0,9}$/.test(options.cursor) || Number(options.cursor) > 2_147_483_647) throw new SyntraError('validation_failed', 'cursor is not a history cursor');
     before = Number(options.cursor);
   }
   const res = await db.query<Parameters<typeof toChange>[0]>(
