@@ -134,7 +134,7 @@ async function run(args: readonly string[]): Promise<number> {
         `| ${label} | ${s.requests} (${s.discovery} / ${s.lists} / ${s.logReads}) | ${s.podPages} | ${f1(s.largestResponseMiB)} MiB | ${f1(s.bytesMiB)} MiB | ${s.maxInFlight} | ${f0(s.longestRequestMs)} ms | ${f0(percentile(c.durationsMs, 0.5))} ms (${f0(percentile(c.durationsMs, 0.95))}) | ${f0(percentile(c.cpuMs, 0.5))} ms | ${f0(c.maxRssMiB)} MiB (${f0(c.startRssMiB)}) | ${f0(c.retainedHeapMiB)} MiB |`),
       '',
       'Median and p95 are wall time per collection (discovery, every list, the log reads, masking); CPU is the reading process\'s own CPU time per collection, which a busy shared machine inflates least. ' +
-        'The unmasked row shows the share of masking secrets in the snapshot (src/investigator/redact.ts); peak RSS is the reading process\'s getrusage maximum, with its size after loading the modules in brackets.',
+        'The unmasked row shows the share of masking secrets in the snapshot (src/investigator/sources/redact-snapshot.ts); peak RSS is the reading process\'s getrusage maximum, with its size after loading the modules in brackets.',
       '',
       'How this sits with what a kube-apiserver expects of one client: every list is asked for in pages of 500 (`limit`, then `continue`), kubectl\'s own chunk size, so no response carries the whole namespace; ' +
         'the discovery documents are read at once (as kubectl does), then at most 4 lists and then at most 4 log reads are in flight (the connections column; a small share of the server\'s default `--max-requests-inflight` of 400 read requests, shared by every client); ' +

@@ -3,7 +3,7 @@ import type { ArbiterPolicy, RouteTarget } from '../control-plane/control-regist
 import type { Diagnosis } from '../domain/diagnosis.js';
 import { SyntraError } from '../domain/errors.js';
 import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
-import { redactDeep } from '../investigator/redact.js';
+import { redactDeep } from '../domain/secrets/index.js';
 import type { ChatMessage, ChatOptions, ToolDefinition } from '../llm/provider.js';
 import { chatJson, extractJson, runToolLoop } from '../llm/structured.js';
 import { callsOfFailure, usageLedgerPayload, type ModelCallLedgerPayload } from '../llm/usage.js';

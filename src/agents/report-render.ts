@@ -1,5 +1,5 @@
 import type { Diagnosis, EvidenceItem } from '../domain/diagnosis.js';
-import { redactText } from '../investigator/redact.js';
+import { redactText } from '../domain/secrets/index.js';
 import type { PipelineState } from './pipeline-state.js';
 
 /**

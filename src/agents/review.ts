@@ -1,5 +1,5 @@
 import type { Diagnosis, Remediation } from '../domain/diagnosis.js';
-import { redactDeep } from '../investigator/redact.js';
+import { redactDeep } from '../domain/secrets/index.js';
 import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
 import { bareCommand, commandVerdict, commandsIn, isProse } from './command-safety.js';
 import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';

@@ -1,7 +1,7 @@
 import { CoreV1Api, VersionApi } from '@kubernetes/client-node';
 import type { ConfigurationOptions } from '@kubernetes/client-node';
 import { SyntraError, errorMessage } from '../../domain/errors.js';
-import { redactSnapshot } from '../redact.js';
+import { redactSnapshot } from './redact-snapshot.js';
 import { mapWithConcurrency } from './bounded-concurrency.js';
 import { addDocument } from '../cluster/objects.js';
 import { KINDS } from '../cluster/kinds.js';

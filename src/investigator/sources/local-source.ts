@@ -1,5 +1,5 @@
 import { errorMessage } from '../../domain/errors.js';
-import { redactSnapshot } from '../redact.js';
+import { redactSnapshot } from './redact-snapshot.js';
 import { applyScope } from './scope.js';
 import type { ClusterSnapshot, ConnectivityReport, EvidenceScope, EvidenceSource, EvidenceSourceKind } from '../cluster/snapshot.js';
 

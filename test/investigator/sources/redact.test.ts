@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redactDeep, redactSnapshot, redactText } from '../../../src/investigator/redact.js';
+import { redactDeep, redactText } from '../../../src/domain/secrets/index.js';
+import { redactSnapshot } from '../../../src/investigator/sources/redact-snapshot.js';
 import { emptySnapshot } from '../../../src/investigator/cluster/snapshot.js';
 
 describe('redactText: secret-looking values are masked, keeping nothing of them', () => {

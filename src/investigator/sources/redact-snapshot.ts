@@ -1,5 +1,5 @@
-import { redactDeep, redactLines, type RedactedValue } from '../domain/secrets/index.js';
-import type { ClusterSnapshot } from './cluster/snapshot.js';
+import { redactDeep, redactLines, type RedactedValue } from '../../domain/secrets/index.js';
+import type { ClusterSnapshot } from '../cluster/snapshot.js';
 
 /**
  * Masks a cluster snapshot before evidence leaves the process or is stored: objects deep (env
@@ -7,7 +7,7 @@ import type { ClusterSnapshot } from './cluster/snapshot.js';
  * log as one sequence of lines (a PEM key split over log lines is one secret). The rules live in
  * src/domain/secrets; they are re-exported here for the investigator's callers.
  */
-export { redactDeep, redactText, redacted } from '../domain/secrets/index.js';
+export { redactDeep, redactText, redacted } from '../../domain/secrets/index.js';
 
 export function redactSnapshot(snapshot: ClusterSnapshot): RedactedValue<ClusterSnapshot> {
   const { source, logs, ...objects } = snapshot;
