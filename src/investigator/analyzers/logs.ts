@@ -7,7 +7,7 @@ import type { AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { logEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
-import { logSummary } from './pod-crash.js';
+import { logSummary, namedInLog } from './pod-crash.js';
 import { inScope, subjectText } from './scope.js';
 
 /**
@@ -105,10 +105,7 @@ export function analyzeLogs(ctx: AnalysisContext, already: readonly AnalyzerFind
         facts: {
           ...(subject.kind === 'Pod' && subject.name !== UNNAMED ? { pod: subject.name, container } : {}),
           workload: `${subject.kind.toLowerCase()}/${subject.name}`,
-          ...(match.facts.host ? { host: match.facts.host } : {}),
-          ...(match.facts.port ? { port: match.facts.port } : {}),
-          ...(match.facts.envVar ? { envVar: match.facts.envVar } : {}),
-          ...(match.facts.file ? { file: match.facts.file } : {}),
+          ...namedInLog(match.facts),
         },
         links: match.facts.host && (match.type === 'dependency_unreachable' || match.type === 'dns_resolution_failure') ? { dependency: { host: match.facts.host, ...(match.facts.port ? { port: match.facts.port } : {}) } } : {},
       }));

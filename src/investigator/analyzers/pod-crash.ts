@@ -1,7 +1,7 @@
 import type { V1ContainerStateTerminated } from '@kubernetes/client-node';
 import type { EvidenceItem } from '../../domain/diagnosis.js';
 import { classifyContainerLogs, type ContainerLogMatch } from '../logs/classify.js';
-import { serviceAccountOf } from '../logs/extract.js';
+import { serviceAccountOf, type LogFacts } from '../logs/extract.js';
 import type { AnalyzerFinding } from './analyzer.js';
 import { eventEvidence, fieldEvidence, logEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
@@ -30,6 +30,17 @@ function exitText(term: V1ContainerStateTerminated): string {
   return `exit code ${term.exitCode}${term.reason ? ` (${term.reason})` : ''}`;
 }
 
+/** What a log line named that a remediation needs: the dependency, the setting, the file. */
+export function namedInLog(f: LogFacts): Pick<LogFacts, 'host' | 'port' | 'envVar' | 'serviceLink' | 'file'> {
+  return {
+    ...(f.host ? { host: f.host } : {}),
+    ...(f.port ? { port: f.port } : {}),
+    ...(f.envVar ? { envVar: f.envVar } : {}),
+    ...(f.serviceLink ? { serviceLink: f.serviceLink } : {}),
+    ...(f.file ? { file: f.file } : {}),
+  };
+}
+
 export function logSummary(match: ContainerLogMatch): string {
   const f = match.facts;
   const target = f.host ? `${f.host}${f.port ? `:${f.port}` : ''}${f.address ? ` (${f.address})` : ''}` : undefined;
@@ -47,6 +58,7 @@ export function logSummary(match: ContainerLogMatch): string {
     case 'rbac_forbidden':
       return `is forbidden by RBAC: ${f.user ?? 'its service account'} cannot ${f.verb ?? '?'} ${f.resource ?? '?'}`;
     case 'missing_configuration':
+      if (f.serviceLink) return `reads ${f.envVar ?? 'a setting'}=${f.serviceLink}, the service-link variable Kubernetes injects for a Service of that name, where it expects a port number`;
       return f.envVar ? `fails because required configuration ${f.envVar} is not set` : f.file ? `fails because configuration file ${f.file} is missing` : 'fails because configuration is missing';
     case 'oom_killed':
       return `runs out of memory (${f.detail ?? 'out of memory'})`;
@@ -76,10 +88,7 @@ export function logFinding(input: CrashInput, match: ContainerLogMatch): Analyze
     evidence,
     facts: {
       ...baseFacts(p, view.name),
-      ...(f.host ? { host: f.host } : {}),
-      ...(f.port ? { port: f.port } : {}),
-      ...(f.envVar ? { envVar: f.envVar } : {}),
-      ...(f.file ? { file: f.file } : {}),
+      ...namedInLog(f),
       ...(f.verb ? { verb: f.verb, resource: f.resource ?? '' } : {}),
       ...(sa ? { serviceAccount: sa } : {}),
       ...(view.spec?.image ? { image: view.spec.image } : {}),

@@ -9,6 +9,8 @@ export interface LogFacts {
   /** The IP a host name resolved to, when a log line gave both. */
   address?: string;
   envVar?: string;
+  /** A service-link value (`tcp://10.43.0.1:8000`) the program read as a setting of its own. */
+  serviceLink?: string;
   file?: string;
   /** RBAC: user, verb and resource from a "forbidden" message. */
   user?: string;

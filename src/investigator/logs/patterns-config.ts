@@ -47,6 +47,15 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
   specific('dotnet-null-setting', 'missing_configuration', /Parameter/, [
     /^\s*Parameter name: (\w+)\s*$|Value cannot be null\. \(Parameter '(\w+)'\)/,
   ], 0.7, envVar),
+  // Kubernetes injects `<SERVICE>_PORT=tcp://<cluster IP>:<port>` for every Service of the
+  // namespace (docker-link style); a program whose own setting has that name reads the URL where it
+  // expects a number. Only a conversion failure on such a URL counts: `Listening on tcp://…` is not one.
+  specific('service-link-port', 'missing_configuration', /(?:tcp|udp|sctp):\/\//, [
+    /^(?=.*(?:not a valid integer|invalid syntax|[Ff]ailed to convert|NumberFormatException|For input string|[Ii]nvalid port|ERR_SOCKET_BAD_PORT|invalid literal for int\(\)|is not a (?:valid )?number)).*?((?:tcp|udp|sctp):\/\/(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:]+\]):\d+)/,
+  ], 0.9, (m, line) => {
+    const name = /\b([A-Z][A-Z0-9_]*_PORT)\b/.exec(line)?.[1];
+    return { serviceLink: m[1]!, ...(name ? { envVar: name } : {}) };
+  }),
   // A configuration file or source that is missing or unreadable.
   specific('config-file-unreadable', 'missing_configuration', /config|property source|loading failed|Syntax error on line/i, [
     /\bconfig(?:uration)? file (?:not found|does not exist|is missing|missing)(?: at| in)?:? ['"]?([^\s'"]+?)['"]?(?:[\s,]|\.?$)/i,

@@ -17,6 +17,8 @@ export interface RemediationFacts {
   configMap?: string;
   key?: string;
   envVar?: string;
+  /** A Kubernetes service-link value (`tcp://10.43.0.1:8000`) read as the program's own setting. */
+  serviceLink?: string;
   file?: string;
   service?: string;
   host?: string;
@@ -65,7 +67,11 @@ const BUILDERS: Record<RootCauseType, Builder> = {
     verification: [...logsCmd(f, k, true), ...describePod(f, k)],
     prevention: ['Log the reason before exiting with a non-zero code; add a startup probe for slow starters.'],
   }),
-  missing_configuration: (f, k) => ({
+  missing_configuration: (f, k) => f.serviceLink ? {
+    immediate: [`Set enableServiceLinks: false in the pod template of ${podOrWorkload(f)}, so Kubernetes stops injecting ${f.envVar ?? '<SERVICE>_PORT'}=${f.serviceLink} for the Service of that name; or rename the Service or the program's setting.`],
+    verification: [k('get svc'), ...logsCmd(f, k, true)],
+    prevention: ['Leave enableServiceLinks off for workloads that read <NAME>_PORT-style settings; services are found by DNS, not these variables.'],
+  } : ({
     immediate: [f.envVar ? `Define environment variable ${f.envVar} for ${podOrWorkload(f)} (env or envFrom a ConfigMap/Secret).` : f.file ? `Provide ${f.file} (mount the ConfigMap/Secret that holds it) in ${podOrWorkload(f)}.` : `Provide the missing configuration for ${podOrWorkload(f)}.`],
     verification: [...(f.workload && !f.workload.startsWith('pod/') ? [k(`get ${f.workload} -o jsonpath='{.spec.template.spec.containers[*].env}'`)] : []), ...logsCmd(f, k, true)],
     prevention: ['Validate required configuration at start-up with one clear message; keep config in versioned manifests.'],
