@@ -31,7 +31,7 @@ const SECRET_FIELD = /pass(word)?|secret|token|api[-_]?key|^key$|authorization|c
 /** Drops fields whose names suggest secrets and any string that looks like one of our credentials. */
 export function scrubDetails(value: unknown, depth = 0): unknown {
   if (depth > 5) return '[deep]';
-  if (typeof value === 'string') return /\b(sk_(live|test|admin)_|rt_)[A-Za-z0-9_-]{8,}|^ey[A-Za-z0-9_-]+\.ey/.test(value) ? '[redacted]' : value;
+  if (typeof value === 'string') return /\b(sk_(live|test|admin|worker)_|rt_)[A-Za-z0-9_-]{8,}|^ey[A-Za-z0-9_-]+\.ey/.test(value) ? '[redacted]' : value;
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => scrubDetails(v, depth + 1));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -8,7 +8,7 @@ import type { ApiTiming } from '../../src/api/context.js';
 import { loadConfig, type SyntraConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { createTestDatabase } from '../helpers/db.js';
-import { createTestKey } from '../access/admin-key.js';
+import { createTestKey, createWorkerKey } from '../access/admin-key.js';
 
 /**
  * The control API over this test file's own fresh database and the real bus of the backend under
@@ -21,6 +21,8 @@ export interface ApiHarness {
   config: SyntraConfig;
   /** Auth is always on: the harness sends this admin key whenever a request carries no credentials. */
   authHeaders: { 'x-api-key': string };
+  /** A worker credential (sk_worker_, every namespace) for the queue routes, which no user key reaches. */
+  workerHeaders: { 'x-api-key': string };
   /** Starts listening on 127.0.0.1 with a free port; returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -36,7 +38,8 @@ export async function startApiHarness(
   );
   const bus = await openBus(config);
   const app = await buildApp({ config, db: testDb.db, bus, logger: false, ...(options.timing ? { timing: options.timing } : {}) });
-  const { headers: authHeaders } = await createTestKey(testDb.db);
+  const { headers: authHeaders, userId } = await createTestKey(testDb.db);
+  const { headers: workerHeaders } = await createWorkerKey(testDb.db, userId);
   authenticateByDefault(app, authHeaders);
   // The outbox relay turns committed submits into bus wakeups, as in a real server process.
   const relay: Relay | undefined = options.relay ? startRelay({ db: testDb.db, bus, intervalMs: 200 }) : undefined;
@@ -46,6 +49,7 @@ export async function startApiHarness(
     bus,
     config,
     authHeaders,
+    workerHeaders,
     async listen() {
       // Plain fetch()/EventSource calls in tests get the admin key too (before Fastify sees them).
       app.server.prependListener('request', (req: IncomingMessage) => {

@@ -12,8 +12,14 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
+// The queue routes take a worker credential; everything else the harness's admin key.
 const post = (url: string, body: unknown) =>
-  h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  h.app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json', ...(url.startsWith('/v1/queue/') ? h.workerHeaders : {}) },
+    payload: JSON.stringify(body),
+  });
 
 describe('POST /v1/queue/claim with waitSeconds', () => {
   it('is woken by the bus when a matching command is submitted', async () => {

@@ -19,7 +19,14 @@ interface Claimed {
   leaseExpiresAt: string;
 }
 
-const post = (url: string, body: unknown) => h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+// The queue routes take a worker credential; everything else the harness's admin key.
+const post = (url: string, body: unknown) =>
+  h.app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json', ...(url.startsWith('/v1/queue/') ? h.workerHeaders : {}) },
+    payload: JSON.stringify(body),
+  });
 
 async function submit(kind: string, input: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await post('/v1/commands/submit', { kind, input, ...extra });

@@ -1,12 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rotateApiKey, type ApiKey } from '../../access/api-keys.js';
-import { PERMISSIONS } from '../../access/permissions.js';
+import { KEY_TYPES, PERMISSIONS } from '../../access/permissions.js';
 import { SyntraError } from '../../domain/errors.js';
 import { auditRequest, requirePrincipal } from '../plugins/auth.js';
 import { Uuid, errors } from '../schemas.js';
 import { Namespaces, type AccessRouteOptions } from './users.js';
 
-const KeyType = Type.Union([Type.Literal('live'), Type.Literal('test'), Type.Literal('admin')]);
+const KeyType = Type.Union(KEY_TYPES.map((t) => Type.Literal(t)), {
+  description: 'live: full access within its permissions; test: read-only; admin: also keys and users; worker: the queue protocol only (remote workers)',
+});
 const PermissionName = Type.Union(PERMISSIONS.map((p) => Type.Literal(p)));
 const Timestamp = Type.String({ format: 'date-time' });
 const MaybeTimestamp = Type.Union([Timestamp, Type.Null()]);

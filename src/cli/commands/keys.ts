@@ -41,7 +41,11 @@ function createCommand(): Command {
   const cmd = new Command('create')
     .description('create an API key; the secret is printed once')
     .requiredOption('--name <name>', 'what the key is for, e.g. "ci pipeline"')
-    .addOption(new Option('--type <type>', 'live (full access within its permissions), test (read-only) or admin').choices(['live', 'test', 'admin']).default('live'))
+    .addOption(
+      new Option('--type <type>', 'live (full access within its permissions), test (read-only), admin, or worker (the queue protocol only, for remote workers)')
+        .choices(['live', 'test', 'admin', 'worker'])
+        .default('live'),
+    )
     .option('--permissions <list>', 'limit to these permissions (comma-separated, repeatable), e.g. runs:read,runs:write', list)
     .option('--namespaces <list>', 'limit to these namespaces (comma-separated, repeatable)', list)
     .option('--expires <date>', 'expiry (ISO 8601), e.g. 2026-01-31T00:00:00Z')
