@@ -91,4 +91,14 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, what: stri
   throw new Error(`gave up waiting for ${what}`);
 }
 
+/** POST a JSON body: the queue routes with the harness's worker credential, the rest with its admin key. */
+export function postJson(h: ApiHarness, url: string, body: unknown): Promise<LightMyRequestResponse> {
+  return h.app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json', ...(url.startsWith('/v1/queue/') ? h.workerHeaders : {}) },
+    payload: JSON.stringify(body),
+  });
+}
+
 export const json = (body: unknown) => ({ 'content-type': 'application/json', payload: JSON.stringify(body) });

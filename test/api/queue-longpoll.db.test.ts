@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, type ApiHarness } from './harness.js';
+import { postJson, startApiHarness, type ApiHarness } from './harness.js';
 
 /**
  * Long-poll claim. The database-poll backstop is set to a minute, longer than any wait here,
@@ -12,14 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-// The queue routes take a worker credential; everything else the harness's admin key.
-const post = (url: string, body: unknown) =>
-  h.app.inject({
-    method: 'POST',
-    url,
-    headers: { 'content-type': 'application/json', ...(url.startsWith('/v1/queue/') ? h.workerHeaders : {}) },
-    payload: JSON.stringify(body),
-  });
+const post = (url: string, body: unknown) => postJson(h, url, body);
 
 describe('POST /v1/queue/claim with waitSeconds', () => {
   it('is woken by the bus when a matching command is submitted', async () => {

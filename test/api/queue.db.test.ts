@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startApiHarness, type ApiHarness } from './harness.js';
+import { eventually, postJson, startApiHarness, type ApiHarness } from './harness.js';
 
 /** The remote-worker wire contract: claim → renew → complete | fail, fenced by the lease token. */
 let h: ApiHarness;
@@ -19,14 +19,7 @@ interface Claimed {
   leaseExpiresAt: string;
 }
 
-// The queue routes take a worker credential; everything else the harness's admin key.
-const post = (url: string, body: unknown) =>
-  h.app.inject({
-    method: 'POST',
-    url,
-    headers: { 'content-type': 'application/json', ...(url.startsWith('/v1/queue/') ? h.workerHeaders : {}) },
-    payload: JSON.stringify(body),
-  });
+const post = (url: string, body: unknown) => postJson(h, url, body);
 
 async function submit(kind: string, input: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await post('/v1/commands/submit', { kind, input, ...extra });
