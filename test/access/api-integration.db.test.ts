@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type SyntraApp } from '../../src/api/app.js';
 import { openBus, type Bus } from '../../src/bus/bus.js';
 import { loadConfig } from '../../src/config.js';
+import { announceWorker } from '../../src/control-plane/workers.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { createTestKey } from './admin-key.js';
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
   bus = await openBus(config);
   app = await buildApp({ config, db: tdb.db, bus, logger: false });
   await app.ready();
+  await announceWorker(tdb.db, { workerId: 'test', transport: 'database', taskTypes: ['echo'] });
   admin = (await createTestKey(tdb.db)).headers;
   teamA = (await createTestKey(tdb.db, { roles: ['developer'], type: 'live', namespaces: ['team-a'] })).headers;
   teamATest = (await createTestKey(tdb.db, { roles: ['developer'], type: 'test', namespaces: ['team-a'] })).headers;

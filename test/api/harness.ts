@@ -4,6 +4,7 @@ import type { Bus } from '../../src/bus/bus.js';
 import { openBus } from '../../src/bus/bus.js';
 import { buildApp, type SyntraApp } from '../../src/api/app.js';
 import { startRelay, type Relay } from '../../src/control-plane/relay.js';
+import { announceWorker } from '../../src/control-plane/workers.js';
 import type { ApiTiming } from '../../src/api/context.js';
 import { loadConfig, type SyntraConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
@@ -28,8 +29,11 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** Task types the harness registers as served (no worker runs them unless a test starts one). */
+export const HARNESS_KINDS = ['echo', 'sleep'];
+
 export async function startApiHarness(
-  options: { config?: Partial<SyntraConfig>; env?: Record<string, string>; timing?: Partial<ApiTiming>; relay?: boolean } = {},
+  options: { config?: Partial<SyntraConfig>; env?: Record<string, string>; timing?: Partial<ApiTiming>; relay?: boolean; kinds?: string[] } = {},
 ): Promise<ApiHarness> {
   const testDb = await createTestDatabase();
   const config = loadConfig(
@@ -40,6 +44,8 @@ export async function startApiHarness(
   const app = await buildApp({ config, db: testDb.db, bus, logger: false, ...(options.timing ? { timing: options.timing } : {}) });
   const { headers: authHeaders, userId } = await createTestKey(testDb.db);
   const { headers: workerHeaders } = await createWorkerKey(testDb.db, userId);
+  // Submits are refused for kinds no worker ever registered: register the ones this file submits.
+  await announceWorker(testDb.db, { workerId: 'api-harness', transport: 'database', taskTypes: [...HARNESS_KINDS, ...(options.kinds ?? [])] });
   authenticateByDefault(app, authHeaders);
   // The outbox relay turns committed submits into bus wakeups, as in a real server process.
   const relay: Relay | undefined = options.relay ? startRelay({ db: testDb.db, bus, intervalMs: 200 }) : undefined;

@@ -15,7 +15,7 @@ let workerA: Record<string, string>;
 let workerAll: Record<string, string>;
 
 beforeAll(async () => {
-  h = await startApiHarness();
+  h = await startApiHarness({ kinds: ['iso.steal', 'iso.ns', 'iso.lease'] });
   const admin = await createTestKey(h.db);
   adminUserId = admin.userId;
   // The reported attack: a live key limited to team-a, owned by an admin, with its default permissions.

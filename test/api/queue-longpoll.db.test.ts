@@ -8,7 +8,7 @@ import { postJson, startApiHarness, type ApiHarness } from './harness.js';
  */
 let h: ApiHarness;
 beforeAll(async () => {
-  h = await startApiHarness({ relay: true, timing: { claimPollMs: 60_000 } });
+  h = await startApiHarness({ relay: true, timing: { claimPollMs: 60_000 }, kinds: ['lp.job'] });
 });
 afterAll(async () => h?.close());
 

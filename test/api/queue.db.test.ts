@@ -4,7 +4,7 @@ import { eventually, postJson, startApiHarness, type ApiHarness } from './harnes
 /** The remote-worker wire contract: claim → renew → complete | fail, fenced by the lease token. */
 let h: ApiHarness;
 beforeAll(async () => {
-  h = await startApiHarness();
+  h = await startApiHarness({ kinds: ['remote.ok', 'remote.fenced', 'remote.expiry', 'remote.fail'] });
 });
 afterAll(async () => h?.close());
 

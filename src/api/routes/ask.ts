@@ -134,6 +134,7 @@ export const askRoutes: FastifyPluginAsyncTypebox<AskRouteOptions> = async (app,
       if (request.principal && !request.principal.permissions.includes('kubernetes:read')) {
         throw new SyntraError('forbidden', 'missing permission kubernetes:read', { details: { permission: 'kubernetes:read' } });
       }
+      await ctx.kinds.assertKnown('ask');
       const { prompt, pod_name, context } = request.body;
       const namespace = scopedNamespace(request, request.body.namespace);
       const input = { prompt, ...(namespace ? { namespace } : {}), ...(pod_name ? { pod_name } : {}), ...(context !== undefined ? { context } : {}) };

@@ -41,11 +41,13 @@ export const commandRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
         summary: 'Submit a command; it becomes a run whose first task has type `kind`',
         body: SubmitBody,
         headers: SubmitHeaders,
+        description: 'A `kind` no worker has ever registered answers 400 unknown_kind with the known kinds (see GET /v1/workers).',
         response: { 201: Submitted, 200: Submitted, ...errors(400, 401, 403, 409, 413, 415) },
       },
     },
     async (request, reply) => {
       const principal = request.principal;
+      await ctx.kinds.assertKnown(request.body.kind);
       const namespace = namespaceForSubmit(principal, request.body.namespace);
       // Idempotency keys are scoped to the person submitting: nobody can replay into another's run.
       const header = request.headers['idempotency-key'];

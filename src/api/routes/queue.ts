@@ -3,6 +3,7 @@ import { TASK_TYPE_PATTERN, taskWakeupSubject } from '../../bus/subjects.js';
 import { assertLeaseHolder, claim, complete, fail, renew } from '../../control-plane/queue.js';
 import type { ApiContext } from '../context.js';
 import { requirePrincipal } from '../plugins/auth.js';
+import { createRemoteWorkerAnnouncer } from '../remote-workers.js';
 import { MaybeTimestamp, RunStatus, Timestamp, Uuid, errors } from '../schemas.js';
 import { listenForWakeups, notifyRunEvents } from '../wakeup.js';
 
@@ -62,6 +63,7 @@ const FailBody = Type.Object(
 
 export const queueRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
   const fenced = errors(400, 404, 409);
+  const workers = createRemoteWorkerAnnouncer(ctx.db);
 
   app.post(
     '/v1/queue/claim',
@@ -70,6 +72,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ct
       schema: {
         tags: ['queue'],
         summary: 'Claim up to `limit` available items of the given task types, each with a lease',
+        description: 'Also registers the worker and its task types (GET /v1/workers): claiming is the remote worker heartbeat.',
         body: ClaimBody,
         response: { 200: Type.Object({ items: Type.Array(ClaimedItem) }), ...errors(400) },
       },
@@ -85,6 +88,8 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ct
         namespaces: worker.namespaces,
         credential: worker.id,
       };
+      // A claim is the remote worker's heartbeat and announces the task types it serves.
+      await workers.seen({ workerId, credential: worker.id, taskTypes, namespaces: worker.namespaces });
       let items = await claim(ctx.db, args);
       if (items.length > 0 || !waitSeconds) return { items };
 
