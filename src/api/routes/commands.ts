@@ -1,8 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TASK_TYPE_PATTERN } from '../../bus/subjects.js';
 import { submitCommand } from '../../control-plane/commands.js';
-import { namespaceForSubmit } from '../../access/principal.js';
 import type { ApiContext } from '../context.js';
+import { assertMayRunKind, submitNamespace } from '../submit-access.js';
 import { JsonObject, RunStatus, Uuid, errors } from '../schemas.js';
 
 const SubmitBody = Type.Object(
@@ -47,8 +47,9 @@ export const commandRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
     },
     async (request, reply) => {
       const principal = request.principal;
+      assertMayRunKind(principal, request.body.kind);
       await ctx.kinds.assertKnown(request.body.kind);
-      const namespace = namespaceForSubmit(principal, request.body.namespace);
+      const namespace = submitNamespace(principal, request.body.namespace, request.body.input);
       // Idempotency keys are scoped to the person submitting: nobody can replay into another's run.
       const header = request.headers['idempotency-key'];
       const key = header === undefined ? undefined : `${principal ? `u:${principal.userId}` : 'anonymous'}:${header}`;
