@@ -50,12 +50,13 @@ export const commandRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
       assertMayRunKind(principal, request.body.kind);
       await ctx.kinds.assertKnown(request.body.kind);
       const namespace = submitNamespace(principal, request.body.namespace, request.body.input);
-      // Idempotency keys are scoped to the person submitting: nobody can replay into another's run.
-      const header = request.headers['idempotency-key'];
-      const key = header === undefined ? undefined : `${principal ? `u:${principal.userId}` : 'anonymous'}:${header}`;
+      // Idempotency keys are scoped per credential and namespace: nobody replays into, or learns
+      // the id of, a run of another key, session or namespace.
+      const key = request.headers['idempotency-key'];
+      const scope = JSON.stringify([principal?.type ?? 'anonymous', principal?.id ?? null, namespace ?? null]);
       const body = { ...request.body, ...(namespace === undefined ? {} : { namespace }) };
       const result = await submitCommand(ctx.db, body, {
-        ...(key === undefined ? {} : { idempotencyKey: key }),
+        ...(key === undefined ? {} : { idempotencyKey: key, idempotencyScope: scope }),
         ...(principal ? { createdBy: `${principal.type}:${principal.id}` } : {}),
       });
       const { runId, commandId, threadId, status } = result;
