@@ -204,6 +204,18 @@ describe('refresh tokens', () => {
     expectDenied(await refreshWith(second), 401, 'credentials_revoked');
   });
 
+  it('reuse also ends every access token minted from the family at once, and only those', async () => {
+    const stolen = await login(dev);
+    const other = await login(dev); // another device: another family
+    const r1 = await refreshWith(stolen.refresh);
+    const minted = r1.json().accessToken as string;
+    for (const token of [stolen.token, minted]) expect((await get('/v1/auth/me', withBearer(token))).statusCode).toBe(200);
+
+    expectDenied(await refreshWith(stolen.refresh), 401, 'token_reused');
+    for (const token of [stolen.token, minted]) expectDenied(await get('/v1/auth/me', withBearer(token)), 401, 'credentials_revoked');
+    expect((await get('/v1/auth/me', withBearer(other.token))).statusCode).toBe(200);
+  });
+
   it('refuses refresh after logout, and the access token too', async () => {
     const s = await login(dev);
     const out = await post('/v1/auth/logout', withBearer(s.token));
