@@ -24,7 +24,7 @@ export interface AccessOptions {
    * Default: 'database' on PostgreSQL, 'memory' on embedded PGlite.
    */
   rateLimitStore?: 'database' | 'memory' | RateLimitStore;
-  loginThrottle?: Partial<LoginThrottleOptions>;
+  loginThrottle?: { [K in keyof Omit<LoginThrottleOptions, 'clock'>]?: Partial<LoginThrottleOptions[K]> };
   /** Refresh cookie flags; `secure` false only for plain-http development. */
   cookie?: { name?: string; secure?: boolean; path?: string };
   /** Default grace for rotated API keys. */
@@ -65,8 +65,9 @@ export function createAccess(db: Database, options: AccessOptions = {}): Access 
     sessions: createSessions(db, keyRing, { accessTtlSeconds, refreshTtlSeconds, clock }),
     limiter: createRateLimiter(store, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits, clock }),
     loginThrottle: createLoginThrottle(db, {
+      accountSource: { ...DEFAULT_LOGIN_THROTTLE.accountSource, ...options.loginThrottle?.accountSource },
+      source: { ...DEFAULT_LOGIN_THROTTLE.source, ...options.loginThrottle?.source },
       account: { ...DEFAULT_LOGIN_THROTTLE.account, ...options.loginThrottle?.account },
-      ip: { ...DEFAULT_LOGIN_THROTTLE.ip, ...options.loginThrottle?.ip },
       clock,
     }),
     cookie: { name: options.cookie?.name ?? 'syntra_refresh', secure: options.cookie?.secure ?? true, path: options.cookie?.path ?? '/v1/auth' },

@@ -90,7 +90,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (
         await auditRequest(access, request, { action: 'auth.login', result: 'failed', target, details: { code: e.code, lockedScopes } });
         throw e;
       }
-      await access.loginThrottle.recordSuccess(email);
+      await access.loginThrottle.recordSuccess(email, request.ip);
       const session = await access.sessions.start(user);
       await auditRequest(access, request, { action: 'auth.login', result: 'ok', target: user.id, principal: { type: 'user', id: user.id } });
       return sendSession(access, reply, session, user);
