@@ -85,6 +85,9 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   const app = Fastify({
     logger: withSafeSerializers(options.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel })),
     bodyLimit: config.bodyLimitBytes,
+    // Off by default: request.ip (rate limits, login throttling, audit) is the TCP peer unless
+    // SYNTRA_TRUST_PROXY names the proxies allowed to report the client in X-Forwarded-For.
+    trustProxy: typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // The API speaks JSON; a text/plain body is a 415, not a string that fails validation later.
