@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import { appendAudit, type AuditEntry } from './audit.js';
 import { systemClock, type Clock } from './clock.js';
+import { processMasterKeys, type MasterKeys } from './master-key.js';
 import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createDatabaseRateLimitStore, createMemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
@@ -17,6 +18,11 @@ export interface AccessOptions {
   refreshTtlSeconds?: number;
   /** SYNTRA_JWT_SECRET / SYNTRA_JWT_PREVIOUS_SECRET; otherwise secrets live in signing_keys. */
   jwtSecret?: string;
+  /**
+   * Seals the signing secrets kept in the database (see master-key.ts). Processes that serve
+   * the API pass the configured keys; without, a key that lives as long as this process (tests).
+   */
+  masterKeys?: MasterKeys;
   previousJwtSecret?: string;
   rateLimits?: Partial<RateLimitOptions>;
   /**
@@ -52,6 +58,7 @@ export function createAccess(db: Database, options: AccessOptions = {}): Access 
   const keyRing = createSigningKeyRing(db, {
     ...(options.jwtSecret ? { envSecret: options.jwtSecret } : {}),
     ...(options.previousJwtSecret ? { previousEnvSecret: options.previousJwtSecret } : {}),
+    masterKeys: options.masterKeys ?? processMasterKeys(),
     verifyGraceSeconds: accessTtlSeconds,
     clock,
   });

@@ -95,8 +95,21 @@ export function createSessions(db: Database, keys: SigningKeyRing, options: Sess
           if (!secret) throw new SyntraError('invalid_credentials', 'access token signed with an unknown key');
           return secret;
         },
-        { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, currentDate: new Date(clock()), requiredClaims: ['sub', 'exp', 'jti', 'fid'] },
+        {
+          algorithms: ['HS256'],
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          currentDate: new Date(clock()),
+          requiredClaims: ['sub', 'iat', 'exp', 'jti', 'fid'],
+          // Issued at most one access-token lifetime ago...
+          maxTokenAge: options.accessTtlSeconds,
+        },
       );
+      // ...and never valid for longer than one: a token minted with a stolen secret cannot outlive a
+      // normal session (the signature alone would accept a year-long one).
+      if (payload.exp! - payload.iat! > options.accessTtlSeconds) {
+        throw new SyntraError('invalid_credentials', 'invalid access token: it is valid for longer than an access token may be');
+      }
       return payload;
     } catch (e) {
       if (e instanceof SyntraError) throw e;

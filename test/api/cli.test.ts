@@ -48,6 +48,13 @@ describe('bin/syntra.js', () => {
     expect(r.stderr).toContain('syntra up');
   });
 
+  it('server without a master key for the signing secrets explains what to set and exits 2, before touching the database', async () => {
+    const r = await runCli(['server'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SYNTRA_MASTER_KEY_FILE .*or SYNTRA_MASTER_KEY is required/);
+    expect(r.stderr).toContain('openssl rand -base64 32');
+  });
+
   it('up serves the API; an echo command succeeds; SIGTERM stops it with exit 0', async () => {
     // `up` writes its admin key into the CLI config: a temporary one, never the user's real file.
     const configDir = path.join(dataDir, 'config');
