@@ -78,7 +78,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
   app.post(
     '/v1/keys',
     {
-      config: { permission: 'keys:manage' },
+      config: { permission: 'keys:manage', tenantWide: true },
       schema: {
         tags: ['access'],
         summary: 'Create an API key (the secret is in this response only)',
@@ -118,7 +118,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
   app.get(
     '/v1/keys',
     {
-      config: { permission: 'keys:manage' },
+      config: { permission: 'keys:manage', tenantWide: true },
       schema: {
         tags: ['access'],
         summary: 'List API keys (never their secrets)',
@@ -141,7 +141,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
   app.post(
     '/v1/keys/:keyId/rotate',
     {
-      config: { permission: 'keys:manage' },
+      config: { permission: 'keys:manage', tenantWide: true },
       schema: {
         tags: ['access'],
         summary: 'Issue a replacement key; the old one keeps working for the grace period',
@@ -171,7 +171,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
   app.post(
     '/v1/keys/:keyId/revoke',
     {
-      config: { permission: 'keys:manage' },
+      config: { permission: 'keys:manage', tenantWide: true },
       schema: { tags: ['access'], summary: 'Revoke an API key at once', params: KeyIdParams, response: { 200: Type.Object({ key: KeyView }), ...errors(400, 401, 403, 404) } },
     },
     async (request) => {
