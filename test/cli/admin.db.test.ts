@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { adminCreateKey, adminResetPassword, ensureFirstAdmin } from '../../src/access/admin-tasks.js';
 import { resolveApiKey } from '../../src/access/api-keys.js';
 import { listAudit } from '../../src/access/audit.js';
+import { masterKeyFrom } from '../../src/access/master-key.js';
+import { createSigningKeyRing } from '../../src/access/signing-keys.js';
 import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE } from '../../src/access/login-throttle.js';
 import { authenticatePassword, createUser, getUser } from '../../src/access/users.js';
 import { announceWorker } from '../../src/control-plane/workers.js';
@@ -88,6 +90,26 @@ describe.skipIf(testBackend() !== 'postgres')('syntra admin (PostgreSQL: DATABAS
     const reset = await runCli(['admin', 'password', 'reset', 'root@example.test'], env());
     expect(reset.code, reset.stderr).toBe(0);
     expect((await authenticatePassword(tdb.db, 'root@example.test', reset.stdout.trim())).email).toBe('root@example.test');
+  }, 60_000);
+
+  it('rotates the signing key, and re-seals every key under a new master key', async () => {
+    const a = 'master key A of the admin test, 32+ characters';
+    const b = 'master key B of the admin test, 32+ characters';
+    const before = await createSigningKeyRing(tdb.db, { masterKeys: { current: masterKeyFrom(a) }, verifyGraceSeconds: 900 }).active();
+    const rotated = await runCli(['admin', 'signing-keys', 'rotate', '--json'], { ...env(), SYNTRA_MASTER_KEY: a });
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(JSON.parse(rotated.stdout).kid).not.toBe(before.kid);
+
+    const resealed = await runCli(['admin', 'signing-keys', 'reseal'], { ...env(), SYNTRA_MASTER_KEY: b, SYNTRA_MASTER_KEY_PREVIOUS: a });
+    expect(resealed.code, resealed.stderr).toBe(0);
+    expect(resealed.stdout).toMatch(/Re-sealed 2 signing key/);
+    const withB = createSigningKeyRing(tdb.db, { masterKeys: { current: masterKeyFrom(b) }, verifyGraceSeconds: 900, cacheMs: 0 });
+    expect((await withB.active()).kid).toBe(JSON.parse(rotated.stdout).kid);
+    expect(await withB.forKid(before.kid)).toEqual(before.secret);
+
+    const noKey = await runCli(['admin', 'signing-keys', 'rotate'], env());
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/SYNTRA_MASTER_KEY/);
   }, 60_000);
 
   it('says what is missing without DATABASE_URL (exit 2)', async () => {

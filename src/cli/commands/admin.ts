@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { SigningKeyRing } from '../../access/signing-keys.js';
 import type { Database } from '../../db/database.js';
 import { UsageError } from '../exit.js';
 import { configFrom, integerIn, requireDatabaseUrl } from '../options.js';
@@ -131,22 +132,47 @@ function workersList(): Command {
     });
 }
 
+/** The signing-key ring as API replicas see it: the master keys from the environment (required here). */
+async function withSigningKeys(self: Command, work: (ring: SigningKeyRing, masterKey: string) => Promise<Record<string, unknown> & { line: string }>, action: string): Promise<void> {
+  await withDatabase(self, async (db, term) => {
+    const { resolveMasterKeys } = await import('../../access/master-key.js');
+    const { createSigningKeyRing } = await import('../../access/signing-keys.js');
+    const { appendAudit } = await import('../../access/audit.js');
+    const { adminActor } = await import('../../access/admin-tasks.js');
+    const { DEFAULT_SESSION_OPTIONS } = await import('../../access/sessions.js');
+    const masterKeys = resolveMasterKeys('distributed', '', { ...process.env, SYNTRA_JWT_SECRET: undefined });
+    const ring = createSigningKeyRing(db, { masterKeys, verifyGraceSeconds: DEFAULT_SESSION_OPTIONS.accessTtlSeconds });
+    const { line, ...details } = await work(ring, masterKeys.current.id);
+    await appendAudit(db, { actorType: 'system', actorId: adminActor(), action, result: 'ok', details });
+    if (term.json) return term.printJson(details);
+    term.out(line);
+  });
+}
+
+function signingKeysRotate(): Command {
+  return new Command('rotate')
+    .description('sign new access tokens with a new key; tokens of the old one keep working for one access-token lifetime (15 minutes)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ SYNTRA_MASTER_KEY_FILE=/run/secrets/syntra-master-key syntra admin signing-keys rotate')
+    .action(async (_o: unknown, self: Command) =>
+      withSigningKeys(self, async (ring) => {
+        const kid = await ring.rotate();
+        return { kid, line: `New signing key ${kid} is active; every API replica picks it up within 30 s.` };
+      }, 'signing_keys.rotate'),
+    );
+}
+
 function signingKeysReseal(): Command {
   return new Command('reseal')
     .description('re-encrypt the JWT signing keys with SYNTRA_MASTER_KEY after a master-key rotation (needs the old one as SYNTRA_MASTER_KEY_PREVIOUS)')
+    .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  $ SYNTRA_MASTER_KEY_FILE=/run/secrets/new SYNTRA_MASTER_KEY_PREVIOUS_FILE=/run/secrets/old syntra admin signing-keys reseal')
-    .action(async (_o: unknown, self: Command) => {
-      await withDatabase(self, async (db, term) => {
-        const { resolveMasterKeys } = await import('../../access/master-key.js');
-        const { createSigningKeyRing } = await import('../../access/signing-keys.js');
-        const { appendAudit } = await import('../../access/audit.js');
-        const { adminActor } = await import('../../access/admin-tasks.js');
-        const masterKeys = resolveMasterKeys('distributed', '', { ...process.env, SYNTRA_JWT_SECRET: undefined });
-        const count = await createSigningKeyRing(db, { masterKeys, verifyGraceSeconds: 15 * 60 }).reseal();
-        await appendAudit(db, { actorType: 'system', actorId: adminActor(), action: 'signing_keys.reseal', result: 'ok', details: { count, masterKey: masterKeys.current.id } });
-        term.out(`Re-sealed ${count} signing key(s) with master key ${masterKeys.current.id}; SYNTRA_MASTER_KEY_PREVIOUS is no longer needed.`);
-      });
-    });
+    .action(async (_o: unknown, self: Command) =>
+      withSigningKeys(self, async (ring, masterKey) => {
+        const count = await ring.reseal();
+        return { count, masterKey, line: `Re-sealed ${count} signing key(s) with master key ${masterKey}; SYNTRA_MASTER_KEY_PREVIOUS is no longer needed.` };
+      }, 'signing_keys.reseal'),
+    );
 }
 
 export function adminCommand(): Command {
@@ -155,7 +181,7 @@ export function adminCommand(): Command {
     .addCommand(new Command('keys').description('API keys, straight in the database').addCommand(keysCreate()))
     .addCommand(new Command('password').description('passwords').addCommand(passwordReset()))
     .addCommand(new Command('workers').description('the worker registry').addCommand(workersList()))
-    .addCommand(new Command('signing-keys').description('the JWT signing keys').addCommand(signingKeysReseal()))
+    .addCommand(new Command('signing-keys').description('the JWT signing keys').addCommand(signingKeysRotate()).addCommand(signingKeysReseal()))
     .addHelpText(
       'after',
       '\nExamples:\n' +
