@@ -44,6 +44,17 @@ describe('signing secrets in the database', () => {
     await expectConfigInvalid(ring(keyA).active(), /sealed with master key/);
   });
 
+  it('a lost master key costs the sessions only: rotating under a new one gives a working key again', async () => {
+    await tdb.db.query('DELETE FROM signing_keys');
+    const lost = masterKeyFrom('a master key nobody has any more, 32+ characters');
+    const old = await ring({ current: lost }).active();
+    const replacement = ring({ current: keyB });
+    await expectConfigInvalid(replacement.active(), /sealed with master key/);
+    const kid = await replacement.rotate();
+    expect((await replacement.active()).kid).toBe(kid);
+    expect(await replacement.forKid(old.kid)).toBeNull();
+  });
+
   it('an earlier version’s secret in the clear is sealed at once and replaced, and its tokens keep verifying for one lifetime', async () => {
     await tdb.db.query('DELETE FROM signing_keys');
     const clear = Buffer.from('a clear secret stored by syntra 0.1, 32+ bytes long');
