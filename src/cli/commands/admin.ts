@@ -175,13 +175,19 @@ function signingKeysReseal(): Command {
     );
 }
 
+function group(name: string, description: string, example: string, ...commands: Command[]): Command {
+  const cmd = new Command(name).description(description).addHelpText('after', `\nExamples:\n  ${example}`);
+  for (const c of commands) cmd.addCommand(c);
+  return cmd;
+}
+
 export function adminCommand(): Command {
   return new Command('admin')
     .description('operator tasks with DATABASE_URL alone: keys, passwords, workers, signing keys (no server or API key needed)')
-    .addCommand(new Command('keys').description('API keys, straight in the database').addCommand(keysCreate()))
-    .addCommand(new Command('password').description('passwords').addCommand(passwordReset()))
-    .addCommand(new Command('workers').description('the worker registry').addCommand(workersList()))
-    .addCommand(new Command('signing-keys').description('the JWT signing keys').addCommand(signingKeysRotate()).addCommand(signingKeysReseal()))
+    .addCommand(group('keys', 'API keys, straight in the database', '$ syntra admin keys create --owner admin@example.com', keysCreate()))
+    .addCommand(group('password', 'passwords', '$ syntra admin password reset admin@example.com', passwordReset()))
+    .addCommand(group('workers', 'the worker registry', '$ syntra admin workers list', workersList()))
+    .addCommand(group('signing-keys', 'the JWT signing keys', '$ syntra admin signing-keys rotate', signingKeysRotate(), signingKeysReseal()))
     .addHelpText(
       'after',
       '\nExamples:\n' +
