@@ -38,7 +38,7 @@ const post = (url: string, headers: Record<string, string>, body: unknown) =>
   h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
 
 async function submit(kind: string, namespace: string): Promise<string> {
-  const res = await post('/v1/commands/submit', h.authHeaders, { kind, input: { secretOf: namespace }, namespace });
+  const res = await post('/v1/commands/submit', h.authHeaders, { kind, input: { tenant: namespace }, namespace });
   expect(res.statusCode).toBe(201);
   return (res.json() as { runId: string }).runId;
 }
@@ -88,7 +88,7 @@ describe('a claim stays inside the namespaces the worker may serve', () => {
     const runB = await submit('iso.ns', 'team-b');
     const mine = await claim(workerA, 'iso.ns');
     expect(mine.map((i) => i.runId)).toEqual([runA]);
-    expect(mine[0]).toMatchObject({ namespace: 'team-a', input: { secretOf: 'team-a' } });
+    expect(mine[0]).toMatchObject({ namespace: 'team-a', input: { tenant: 'team-a' } });
     expect(await claim(workerA, 'iso.ns')).toEqual([]);
     const rest = await claim(workerAll, 'iso.ns');
     expect(rest.map((i) => [i.runId, i.namespace])).toEqual([[runB, 'team-b']]);
