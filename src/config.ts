@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_RATE_LIMITS } from './access/rate-limit.js';
 import { SyntraError } from './domain/errors.js';
@@ -29,7 +30,16 @@ export interface SyntraConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Request budget of a principal without a role or key policy (SYNTRA_RATE_LIMIT_PER_MINUTE / _PER_HOUR). */
   readonly rateLimit: { readonly perMinute: number; readonly perHour: number };
+  /**
+   * Which peers may tell the client's address in X-Forwarded-For (SYNTRA_TRUST_PROXY): false
+   * (default: the TCP peer is the client), true (every peer: only when nothing reaches Syntra
+   * except through the proxy), or the proxies' addresses and CIDR ranges. (No hop count: it
+   * cannot tell a proxy from a client that sends the header itself.)
+   */
+  readonly trustProxy: TrustProxy;
 }
+
+export type TrustProxy = boolean | readonly string[];
 
 export type ArtifactsConfig =
   | { readonly kind: 'local'; readonly dir: string }
@@ -86,6 +96,34 @@ export function intFromEnv(env: Env, name: string, fallback: number, min: number
   return n;
 }
 
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(entry: string): boolean {
+  if (PROXY_PRESETS.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
+/** SYNTRA_TRUST_PROXY → the trusted proxies; anything unclear stops the process (exit 2). */
+export function trustProxySetting(raw: string | undefined): TrustProxy {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const bad = entries.filter((e) => !isAddressOrRange(e));
+  if (entries.length === 0 || bad.length > 0) {
+    throw new SyntraError(
+      'config_invalid',
+      `SYNTRA_TRUST_PROXY must be false, true, or comma-separated proxy addresses/CIDR ranges (or loopback, linklocal, uniquelocal); not understood: ${bad.join(', ') || value}`,
+    );
+  }
+  return entries;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConfig> = {}): SyntraConfig {
@@ -122,6 +160,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
       perMinute: intFromEnv(env, 'SYNTRA_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.default.perMinute, 1, 1_000_000),
       perHour: intFromEnv(env, 'SYNTRA_RATE_LIMIT_PER_HOUR', DEFAULT_RATE_LIMITS.default.perHour, 1, 100_000_000),
     },
+    trustProxy: trustProxySetting(env.SYNTRA_TRUST_PROXY),
     ...overrides,
   };
   return Object.freeze(config);

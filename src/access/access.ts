@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import { appendAudit, type AuditEntry } from './audit.js';
 import { systemClock, type Clock } from './clock.js';
+import { processMasterKeys, type MasterKeys } from './master-key.js';
 import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createDatabaseRateLimitStore, createMemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
@@ -17,6 +18,11 @@ export interface AccessOptions {
   refreshTtlSeconds?: number;
   /** SYNTRA_JWT_SECRET / SYNTRA_JWT_PREVIOUS_SECRET; otherwise secrets live in signing_keys. */
   jwtSecret?: string;
+  /**
+   * Seals the signing secrets kept in the database (see master-key.ts). Processes that serve
+   * the API pass the configured keys; without, a key that lives as long as this process (tests).
+   */
+  masterKeys?: MasterKeys;
   previousJwtSecret?: string;
   rateLimits?: Partial<RateLimitOptions>;
   /**
@@ -24,7 +30,7 @@ export interface AccessOptions {
    * Default: 'database' on PostgreSQL, 'memory' on embedded PGlite.
    */
   rateLimitStore?: 'database' | 'memory' | RateLimitStore;
-  loginThrottle?: Partial<LoginThrottleOptions>;
+  loginThrottle?: { [K in keyof Omit<LoginThrottleOptions, 'clock'>]?: Partial<LoginThrottleOptions[K]> };
   /** Refresh cookie flags; `secure` false only for plain-http development. */
   cookie?: { name?: string; secure?: boolean; path?: string };
   /** Default grace for rotated API keys. */
@@ -52,6 +58,7 @@ export function createAccess(db: Database, options: AccessOptions = {}): Access 
   const keyRing = createSigningKeyRing(db, {
     ...(options.jwtSecret ? { envSecret: options.jwtSecret } : {}),
     ...(options.previousJwtSecret ? { previousEnvSecret: options.previousJwtSecret } : {}),
+    masterKeys: options.masterKeys ?? processMasterKeys(),
     verifyGraceSeconds: accessTtlSeconds,
     clock,
   });
@@ -65,8 +72,9 @@ export function createAccess(db: Database, options: AccessOptions = {}): Access 
     sessions: createSessions(db, keyRing, { accessTtlSeconds, refreshTtlSeconds, clock }),
     limiter: createRateLimiter(store, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits, clock }),
     loginThrottle: createLoginThrottle(db, {
+      accountSource: { ...DEFAULT_LOGIN_THROTTLE.accountSource, ...options.loginThrottle?.accountSource },
+      source: { ...DEFAULT_LOGIN_THROTTLE.source, ...options.loginThrottle?.source },
       account: { ...DEFAULT_LOGIN_THROTTLE.account, ...options.loginThrottle?.account },
-      ip: { ...DEFAULT_LOGIN_THROTTLE.ip, ...options.loginThrottle?.ip },
       clock,
     }),
     cookie: { name: options.cookie?.name ?? 'syntra_refresh', secure: options.cookie?.secure ?? true, path: options.cookie?.path ?? '/v1/auth' },

@@ -2,23 +2,16 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.js';
 import { SyntraError } from '../domain/errors.js';
 import { systemClock, type Clock } from './clock.js';
-import {
-  intersectNamespaces,
-  isPermission,
-  keyTypeCeiling,
-  permissionsForRoles,
-  type KeyType,
-  type Permission,
-} from './permissions.js';
+import { intersectNamespaces, isPermission, keyTypeCeiling, ownerGrantFor, type KeyType, type Permission } from './permissions.js';
 import type { Principal } from './principal.js';
 
 /**
- * API keys: `sk_live_|sk_test_|sk_admin_` + 43 base62 characters (256 random bits).
+ * API keys: `sk_live_|sk_test_|sk_admin_|sk_worker_` + 43 base62 characters (256 random bits).
  * Only SHA-256 of the whole key is stored; a key is found by that hash, never by its prefix.
  */
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const SECRET_LENGTH = 43; // ceil(256 / log2(62))
-const KEY_PATTERN = /^sk_(live|test|admin)_[0-9A-Za-z]{43}$/;
+const KEY_PATTERN = /^sk_(live|test|admin|worker)_[0-9A-Za-z]{43}$/;
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export interface ApiKey {
@@ -128,14 +121,19 @@ export async function createApiKey(db: Queryable, input: CreateKeyInput, grantor
   if (!owner) throw new SyntraError('not_found', 'owner user not found');
   if (owner.status !== 'active') throw new SyntraError('conflict', 'owner user is suspended');
   const ceiling = keyTypeCeiling(input.type);
-  const ownerPerms = permissionsForRoles(owner.roles);
-  const allowed = ceiling.filter((p) => ownerPerms.includes(p) && (!grantor || grantor.permissions.includes(p)));
+  const ownerPerms = ownerGrantFor(input.type, owner.roles);
+  // Worker keys carry a permission no person holds: enrolling one is key management.
+  const grantorAllows = (p: Permission) => !grantor || (input.type === 'worker' ? grantor.permissions.includes('keys:manage') : grantor.permissions.includes(p));
+  const allowed = ceiling.filter((p) => ownerPerms.includes(p) && grantorAllows(p));
   const unknown = (input.permissions ?? []).filter((p) => !isPermission(p));
   if (unknown.length) throw new SyntraError('validation_failed', `unknown permission(s): ${unknown.join(', ')}`);
   const permissions = input.permissions ? [...new Set(input.permissions as Permission[])] : allowed;
   const beyond = permissions.filter((p) => !allowed.includes(p));
   if (beyond.length) {
     throw new SyntraError('forbidden', `a ${input.type} key for this owner cannot hold: ${beyond.join(', ')}`, { details: { permissions: beyond } });
+  }
+  if (input.type === 'worker' && allowed.length === 0) {
+    throw new SyntraError('forbidden', 'worker keys are enrolled by someone who manages keys, for an owner who manages keys');
   }
   if (input.type === 'admin' && ceiling.some((p) => !allowed.includes(p))) {
     throw new SyntraError('forbidden', 'admin keys need an owner and creator holding every permission');
@@ -182,7 +180,7 @@ interface ResolvedRow extends KeyRow {
  */
 export async function resolveApiKey(db: Queryable, presented: string, clock: Clock = systemClock): Promise<Principal> {
   if (!isWellFormedKey(presented)) {
-    throw new SyntraError('invalid_credentials', 'malformed API key: expected sk_live_…, sk_test_… or sk_admin_… as issued');
+    throw new SyntraError('invalid_credentials', 'malformed API key: expected sk_live_…, sk_test_…, sk_admin_… or sk_worker_… as issued');
   }
   const digest = hashKey(presented);
   const res = await db.query<ResolvedRow>(
@@ -209,7 +207,7 @@ export async function resolveApiKey(db: Queryable, presented: string, clock: Clo
     await db.query('UPDATE api_keys SET last_used_at = $2 WHERE id = $1', [row.id, new Date(now)]);
   }
   const key = toKey(row);
-  const ownerPerms = permissionsForRoles(row.owner_roles);
+  const ownerPerms = ownerGrantFor(key.type, row.owner_roles);
   const ceiling = keyTypeCeiling(key.type);
   return {
     type: 'key',

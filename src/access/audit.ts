@@ -31,7 +31,7 @@ const SECRET_FIELD = /pass(word)?|secret|token|api[-_]?key|^key$|authorization|c
 /** Drops fields whose names suggest secrets and any string that looks like one of our credentials. */
 export function scrubDetails(value: unknown, depth = 0): unknown {
   if (depth > 5) return '[deep]';
-  if (typeof value === 'string') return /\b(sk_(live|test|admin)_|rt_)[A-Za-z0-9_-]{8,}|^ey[A-Za-z0-9_-]+\.ey/.test(value) ? '[redacted]' : value;
+  if (typeof value === 'string') return /\b(sk_(live|test|admin|worker)_|rt_)[A-Za-z0-9_-]{8,}|^ey[A-Za-z0-9_-]+\.ey/.test(value) ? '[redacted]' : value;
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => scrubDetails(v, depth + 1));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -73,6 +73,12 @@ export interface AuditQuery {
   until?: Date;
   limit?: number;
   cursor?: string;
+  /**
+   * For a namespace-limited reader: only events in these namespaces, plus the reader's own
+   * actions (`ownActorIds`). Tenant-wide events — logins, key and user changes, control-registry
+   * changes of others — stay with callers that may see every namespace.
+   */
+  visibleTo?: { namespaces: readonly string[]; ownActorIds: readonly string[] };
 }
 
 interface AuditRow {
@@ -107,6 +113,7 @@ export async function listAudit(db: Queryable, q: AuditQuery = {}): Promise<{ ev
        AND ($5::text IS NULL OR result = $5) AND ($6::text IS NULL OR target = $6)
        AND ($7::timestamptz IS NULL OR at >= $7) AND ($8::timestamptz IS NULL OR at < $8)
        AND ($9::uuid IS NULL OR id < $9::uuid)
+       AND ($11::text[] IS NULL OR namespace = ANY($11::text[]) OR actor_id = ANY($12::text[]))
      ORDER BY id DESC LIMIT $10`,
     [
       q.actorId ?? null,
@@ -119,6 +126,8 @@ export async function listAudit(db: Queryable, q: AuditQuery = {}): Promise<{ ev
       q.until ?? null,
       q.cursor ? decodeCursor(q.cursor) : null,
       limit + 1,
+      q.visibleTo ? [...q.visibleTo.namespaces] : null,
+      q.visibleTo ? [...q.visibleTo.ownActorIds] : [],
     ],
   );
   const rows = res.rows.slice(0, limit);

@@ -14,7 +14,8 @@ export const PERMISSIONS = [
   'keys:manage',
   'users:manage',
   'audit:read',
-  // Remote workers claiming, renewing, completing and failing queue items.
+  // Remote workers claiming, renewing, completing and failing queue items. Held only by worker
+  // credentials (sk_worker_ keys): no role grants it, so no person or user key ever has it.
   'queue:work',
 ] as const;
 
@@ -32,8 +33,11 @@ export type Role = (typeof ROLES)[number];
 
 const READS: Permission[] = PERMISSIONS.filter((p) => p.endsWith(':read'));
 
+/** What worker credentials carry; never part of a role. */
+export const WORKER_PERMISSIONS: readonly Permission[] = ['queue:work'];
+
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
-  admin: PERMISSIONS,
+  admin: PERMISSIONS.filter((p) => !WORKER_PERMISSIONS.includes(p)),
   operator: [
     'runs:read',
     'runs:write',
@@ -63,18 +67,36 @@ export function permissionsForRoles(roles: readonly string[]): Permission[] {
   return PERMISSIONS.filter((p) => out.has(p));
 }
 
-export type KeyType = 'live' | 'test' | 'admin';
+export const KEY_TYPES = ['live', 'test', 'admin', 'worker'] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
 
-/** The most a key of each type may ever carry, whatever its owner holds. */
+/**
+ * The most a key of each type may ever carry, whatever its owner holds. Worker keys carry the
+ * queue protocol and nothing else; no other key type can carry it.
+ */
 export function keyTypeCeiling(type: KeyType): Permission[] {
+  const userKey = PERMISSIONS.filter((p) => !WORKER_PERMISSIONS.includes(p));
   switch (type) {
     case 'admin':
-      return [...PERMISSIONS];
+      return userKey;
     case 'live':
-      return PERMISSIONS.filter((p) => p !== 'keys:manage' && p !== 'users:manage');
+      return userKey.filter((p) => p !== 'keys:manage' && p !== 'users:manage');
     case 'test':
-      return PERMISSIONS.filter((p) => !isWritePermission(p));
+      return userKey.filter((p) => !isWritePermission(p));
+    case 'worker':
+      return [...WORKER_PERMISSIONS];
   }
+}
+
+/**
+ * What the owner's roles contribute to a key of this type. A worker key stands for a machine
+ * an administrator enrolled, not for its owner: it needs an owner who may manage keys, and then
+ * carries the queue permission (its reach is still bounded by the owner's namespaces).
+ */
+export function ownerGrantFor(type: KeyType, ownerRoles: readonly string[]): Permission[] {
+  const owner = permissionsForRoles(ownerRoles);
+  if (type !== 'worker') return owner;
+  return owner.includes('keys:manage') ? [...WORKER_PERMISSIONS] : [];
 }
 
 /** Intersection of namespace scopes; null means "every namespace". */

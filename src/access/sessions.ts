@@ -11,7 +11,8 @@ import { bumpSessionVersion, getUser, type User } from './users.js';
 /**
  * JWT sessions for people (the admin panel): a 15-minute HS256 access token and a 7-day
  * opaque refresh token, rotated on every use. Presenting an already-rotated refresh token
- * means it was stolen (or replayed): the whole family is revoked.
+ * means it was stolen (or replayed): the whole family is revoked, and with it every access
+ * token minted from it (tokens carry their family id, `fid`).
  */
 export const ISSUER = 'syntra';
 export const AUDIENCE = 'syntra-api';
@@ -32,6 +33,8 @@ export interface AccessClaims extends JWTPayload {
   namespaces: string[] | null;
   /** The user's session version when issued; a bump (logout, password change) ends the token. */
   sv: number;
+  /** The refresh-token family it was minted from; revoking the family (reuse) ends the token. */
+  fid: string;
 }
 
 export interface IssuedSession {
@@ -45,7 +48,6 @@ const hashToken = (token: string): Buffer => createHash('sha256').update(token, 
 const REFRESH_PATTERN = /^rt_[A-Za-z0-9_-]{43}$/;
 
 export interface Sessions {
-  issueAccessToken(user: User): Promise<{ token: string; expiresAt: Date }>;
   /** Verifies signature, algorithm, issuer, audience and expiry; then the user's current state. */
   resolveAccessToken(token: string): Promise<Principal>;
   /** A new session (new refresh-token family) for a user who just proved their password. */
@@ -60,7 +62,7 @@ export interface Sessions {
 export function createSessions(db: Database, keys: SigningKeyRing, options: SessionOptions = DEFAULT_SESSION_OPTIONS): Sessions {
   const clock = options.clock ?? systemClock;
 
-  async function issueAccessToken(user: User): Promise<{ token: string; expiresAt: Date }> {
+  async function issueAccessToken(user: User, familyId: string): Promise<{ token: string; expiresAt: Date }> {
     const { kid, secret } = await keys.active();
     const nowS = Math.floor(clock() / 1000);
     const exp = nowS + options.accessTtlSeconds;
@@ -70,6 +72,7 @@ export function createSessions(db: Database, keys: SigningKeyRing, options: Sess
       permissions: permissionsForRoles(user.roles),
       namespaces: user.namespaces,
       sv: user.sessionVersion,
+      fid: familyId,
     };
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', kid, typ: 'JWT' })
@@ -92,8 +95,21 @@ export function createSessions(db: Database, keys: SigningKeyRing, options: Sess
           if (!secret) throw new SyntraError('invalid_credentials', 'access token signed with an unknown key');
           return secret;
         },
-        { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, currentDate: new Date(clock()), requiredClaims: ['sub', 'exp', 'jti'] },
+        {
+          algorithms: ['HS256'],
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          currentDate: new Date(clock()),
+          requiredClaims: ['sub', 'iat', 'exp', 'jti', 'fid'],
+          // Issued at most one access-token lifetime ago...
+          maxTokenAge: options.accessTtlSeconds,
+        },
       );
+      // ...and never valid for longer than one: a token minted with a stolen secret cannot outlive a
+      // normal session (the signature alone would accept a year-long one).
+      if (payload.exp! - payload.iat! > options.accessTtlSeconds) {
+        throw new SyntraError('invalid_credentials', 'invalid access token: it is valid for longer than an access token may be');
+      }
       return payload;
     } catch (e) {
       if (e instanceof SyntraError) throw e;
@@ -105,9 +121,10 @@ export function createSessions(db: Database, keys: SigningKeyRing, options: Sess
   async function resolveAccessToken(token: string): Promise<Principal> {
     const claims = await verify(token);
     // Rights come from the user's current row, not the token: role changes and suspension act at once.
-    const user = await getUser(db, claims.sub);
+    const [user, familyRevoked] = await Promise.all([getUser(db, claims.sub), isFamilyRevoked(claims.fid)]);
     if (!user || user.status !== 'active') throw new SyntraError('credentials_revoked', 'this account is suspended or gone');
     if (user.sessionVersion !== claims.sv) throw new SyntraError('credentials_revoked', 'this session has ended (signed out or password changed); log in again');
+    if (familyRevoked) throw new SyntraError('credentials_revoked', 'this session was revoked (its refresh token was reused); log in again');
     return {
       type: 'user',
       id: user.id,
@@ -118,6 +135,12 @@ export function createSessions(db: Database, keys: SigningKeyRing, options: Sess
       namespaces: user.namespaces,
       keyType: null,
     };
+  }
+
+  async function isFamilyRevoked(familyId: string): Promise<boolean> {
+    if (!/^[0-9a-f-]{36}$/i.test(familyId)) return true;
+    const res = await db.query('SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NOT NULL LIMIT 1', [familyId]);
+    return res.rowCount > 0;
   }
 
   async function insertRefresh(tx: Queryable, userId: string, familyId: string): Promise<{ id: string; token: string; expiresAt: Date }> {
@@ -131,12 +154,13 @@ export function createSessions(db: Database, keys: SigningKeyRing, options: Sess
   }
 
   async function start(user: User): Promise<IssuedSession> {
-    const refresh = await insertRefresh(db, user.id, randomUUID());
-    const access = await issueAccessToken(user);
+    const familyId = randomUUID();
+    const refresh = await insertRefresh(db, user.id, familyId);
+    const access = await issueAccessToken(user, familyId);
     return { accessToken: access.token, accessExpiresAt: access.expiresAt, refreshToken: refresh.token, refreshExpiresAt: refresh.expiresAt };
   }
 
-  type Outcome = { ok: true; userId: string; refresh: { token: string; expiresAt: Date } } | { ok: false; error: SyntraError };
+  type Outcome = { ok: true; userId: string; familyId: string; refresh: { token: string; expiresAt: Date } } | { ok: false; error: SyntraError };
 
   async function refresh(presented: string): Promise<IssuedSession & { user: User }> {
     if (!REFRESH_PATTERN.test(presented)) throw new SyntraError('invalid_credentials', 'invalid refresh token');
@@ -164,7 +188,7 @@ export function createSessions(db: Database, keys: SigningKeyRing, options: Sess
       }
       const next = await insertRefresh(tx, row.user_id, row.family_id);
       await tx.query('UPDATE refresh_tokens SET rotated_at = $2, replaced_by = $3 WHERE id = $1', [row.id, now, next.id]);
-      return { ok: true, userId: row.user_id, refresh: next };
+      return { ok: true, userId: row.user_id, familyId: row.family_id, refresh: next };
     });
     if (!outcome.ok) throw outcome.error;
     const user = await getUser(db, outcome.userId);
@@ -172,7 +196,7 @@ export function createSessions(db: Database, keys: SigningKeyRing, options: Sess
       await endAll(outcome.userId);
       throw new SyntraError('credentials_revoked', 'this account is suspended or gone');
     }
-    const access = await issueAccessToken(user);
+    const access = await issueAccessToken(user, outcome.familyId);
     return {
       user,
       accessToken: access.token,
@@ -193,5 +217,5 @@ export function createSessions(db: Database, keys: SigningKeyRing, options: Sess
     return res.rows[0]?.user_id ?? null;
   }
 
-  return { issueAccessToken, resolveAccessToken, start, refresh, endAll, ownerOfRefreshToken };
+  return { resolveAccessToken, start, refresh, endAll, ownerOfRefreshToken };
 }

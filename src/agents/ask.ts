@@ -3,6 +3,7 @@ import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry
 import { checkCluster } from './cluster-check.js';
 import type { AgentDeps } from './deps.js';
 import { makePlan } from './llm-planner.js';
+import { assertPlanInBound, boundIndex, boundQuestion } from './namespace-bound.js';
 import { nextTask, type PipelineState, type Question } from './pipeline-state.js';
 import { requiredInfoOutput } from './run-output.js';
 import { runStep, StepRecorder } from './step-recorder.js';
@@ -42,7 +43,9 @@ export function askHandler(deps: AgentDeps): TaskHandler {
       await checkCluster(deps, rec, ctx.signal);
 
       const started = performance.now();
-      const index = await deps.evidence.index(ctx.signal);
+      // A run with a namespace reads that namespace only (see namespace-bound.ts).
+      const bound = ctx.item.namespace ?? null;
+      const index = boundIndex(question, await deps.evidence.index(ctx.signal), bound);
       rec.record('tool.call', {
         tool: 'cluster_index',
         arguments: { source: deps.evidence.kind },
@@ -52,7 +55,8 @@ export function askHandler(deps: AgentDeps): TaskHandler {
       });
       ctx.signal.throwIfAborted();
 
-      const plan = await makePlan(deps, snapshot, question, index, rec, ctx.signal);
+      const plan = await makePlan(deps, snapshot, boundQuestion(question, bound), index, rec, ctx.signal);
+      assertPlanInBound(plan, bound);
       rec.record('plan.created', {
         intent: plan.intent,
         params: plan.params,

@@ -4,6 +4,7 @@ import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry
 import { checkCluster } from './cluster-check.js';
 import type { AgentDeps } from './deps.js';
 import { storeEvidence } from './evidence-artifact.js';
+import { assertScopeInBound } from './namespace-bound.js';
 import { summarizeEvidence } from './evidence-summary.js';
 import { nextTask, readState, type PipelineState } from './pipeline-state.js';
 import { runStep, StepRecorder } from './step-recorder.js';
@@ -32,8 +33,9 @@ export function collectEvidenceHandler(deps: AgentDeps): TaskHandler {
     const state = readState(ctx.input);
     const wide = state.pass >= 1;
     return runStep(rec, { pass: state.pass + 1, wide }, async () => {
-      await checkCluster(deps, rec, ctx.signal);
       const scope = scopeOf(state, wide);
+      assertScopeInBound(scope.namespace, ctx.item.namespace ?? null);
+      await checkCluster(deps, rec, ctx.signal);
       const started = performance.now();
       const snapshot = await deps.evidence.source.collect(scope, ctx.signal);
       rec.record('tool.call', {

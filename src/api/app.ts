@@ -17,6 +17,7 @@ import { keyRoutes } from './routes/keys.js';
 import { rateLimitRoutes } from './routes/rate-limit.js';
 import { userRoutes } from './routes/users.js';
 import { DEFAULT_TIMING, type ApiContext, type ApiTiming } from './context.js';
+import { createKnownKinds } from './known-kinds.js';
 import { enforceRouteDeclarations, type RouteDeclaration } from './permissions.js';
 import { registerCors } from './plugins/cors.js';
 import { answerFrameworkError, errorHandlingPlugin } from './plugins/errors.js';
@@ -29,6 +30,7 @@ import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { queueRoutes } from './routes/queue.js';
+import { workerRoutes } from './routes/workers.js';
 import { runEventRoutes } from './routes/run-events.js';
 import { runRoutes } from './routes/runs.js';
 import { ErrorResponse } from './schemas.js';
@@ -84,6 +86,9 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
     logger: withSafeSerializers(options.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel })),
     bodyLimit: config.bodyLimitBytes,
     frameworkErrors: answerFrameworkError,
+    // Off by default: request.ip (rate limits, login throttling, audit) is the TCP peer unless
+    // SYNTRA_TRUST_PROXY names the proxies allowed to report the client in X-Forwarded-For.
+    trustProxy: typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // The API speaks JSON; a text/plain body is a 415, not a string that fails validation later.
@@ -108,7 +113,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   const apiRegistry = new Registry();
   countHttpRequests(app, apiRegistry);
 
-  const ctx: ApiContext = { config, db, bus, timing: { ...DEFAULT_TIMING, ...options.timing }, closing: closing.signal };
+  const ctx: ApiContext = { config, db, bus, timing: { ...DEFAULT_TIMING, ...options.timing }, closing: closing.signal, kinds: createKnownKinds(db) };
   await app.register(healthRoutes, ctx);
   await app.register(metricsRoutes, {
     ...ctx,
@@ -118,6 +123,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   await app.register(runRoutes, ctx);
   await app.register(runEventRoutes, ctx);
   await app.register(queueRoutes, ctx);
+  await app.register(workerRoutes, ctx);
   await app.register(askRoutes, ctx);
   await app.register(incidentRoutes, ctx);
   await app.register(controlRoutes, ctx);

@@ -1,6 +1,7 @@
 import type { SyntraConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Bus } from '../bus/bus.js';
+import type { KnownKinds } from './known-kinds.js';
 
 /** How often long-lived requests look at the database when the bus stays quiet. */
 export interface ApiTiming {
@@ -24,4 +25,6 @@ export interface ApiContext {
   readonly timing: ApiTiming;
   /** Aborts when the app starts closing, so streams and long polls end instead of holding shutdown. */
   readonly closing: AbortSignal;
+  /** The task types workers have registered; a submit of any other kind is refused. */
+  readonly kinds: KnownKinds;
 }

@@ -17,6 +17,11 @@ declare module 'fastify' {
     permission?: RoutePermission;
     /** Open to anyone (probes, metrics, API documents). */
     public?: boolean;
+    /**
+     * The route acts on every namespace at once (the control registry, users, credentials):
+     * only a principal not limited to namespaces may call it, whatever its permissions.
+     */
+    tenantWide?: boolean;
   }
 }
 

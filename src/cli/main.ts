@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../domain/errors.js';
+import { adminCommand } from './commands/admin.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { demoCommand } from './commands/demo.js';
 import { serverCommand } from './commands/server.js';
@@ -17,6 +18,7 @@ const COMMANDS: Array<() => Command> = [
   upCommand,
   serverCommand,
   workerCommand,
+  adminCommand,
   diagnoseCommand,
   ...CLIENT_COMMANDS,
 ];
@@ -27,6 +29,7 @@ Examples:
   $ SYNTRA_PORT=8080 syntra up --data-dir /tmp/syntra
   $ DATABASE_URL=postgres://localhost/syntra NATS_URL=nats://localhost:4222 syntra server
   $ DATABASE_URL=postgres://localhost/syntra NATS_URL=nats://localhost:4222 syntra worker --concurrency 8
+  $ DATABASE_URL=postgres://localhost/syntra syntra admin keys create --owner admin@example.com
 
   $ syntra ask "why is auth-service crashing in production"   # in another terminal
   $ syntra                                     # interactive session (REPL)

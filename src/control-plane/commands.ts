@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.js';
 import { SyntraError } from '../domain/errors.js';
 import { taskWakeupSubject } from '../bus/subjects.js';
@@ -11,7 +12,10 @@ export type SubmitStep = 'command' | 'thread' | 'run' | 'task' | 'queue_item' | 
 export interface SubmitOptions {
   /** Same key → same run, also when retries race; a key reused with another body → conflict. 1–255 characters. */
   idempotencyKey?: string;
-  /** Who the key belongs to (e.g. the submitting principal): equal keys of different scopes never meet. */
+  /**
+   * Who the key belongs to (e.g. the credential and the namespace): keys of different scopes
+   * never meet, so nobody replays into — or learns the id of — another scope's run.
+   */
   idempotencyScope?: string;
   createdBy?: string;
   /** Test seam: called for each insert (in order) inside the transaction, before it commits; throwing aborts the submit. */
@@ -25,12 +29,11 @@ export interface SubmitOptions {
  */
 export async function submitCommand(db: Database, raw: SubmitInput, opts: SubmitOptions = {}): Promise<SubmitResult> {
   const c = compileSubmit(raw);
-  const clientKey = opts.idempotencyKey;
-  if (clientKey !== undefined && (clientKey.length < 1 || clientKey.length > 255)) {
+  const given = opts.idempotencyKey;
+  if (given !== undefined && (given.length < 1 || given.length > 255)) {
     throw new SyntraError('validation_failed', 'Idempotency-Key must be 1 to 255 characters');
   }
-  // The limit is the client's; the scope prefix is ours and must not eat into it.
-  const key = clientKey === undefined || opts.idempotencyScope === undefined ? clientKey : `${opts.idempotencyScope}:${clientKey}`;
+  const key = given === undefined ? undefined : scopedKey(opts.idempotencyScope, given);
   const params = [
     c.kind,
     jsonParam(c.input),
@@ -58,6 +61,11 @@ export async function submitCommand(db: Database, raw: SubmitInput, opts: Submit
     { id: Number(row.outbox_id), topic: taskWakeupSubject(c.kind), payload: { runId: row.run_id, taskId: row.task_id, queueItemId: row.queue_item_id } },
   ]);
   return { runId: row.run_id, commandId: row.command_id, threadId: row.thread_id, status: row.status, created: true };
+}
+
+/** The stored key: a digest of the scope (fixed length, unambiguous whatever the scope holds), then the key. */
+function scopedKey(scope: string | undefined, key: string): string {
+  return scope === undefined ? key : `${createHash('sha256').update(scope).digest('base64url').slice(0, 22)}:${key}`;
 }
 
 /** The inserts of a submit, in order (also the values of syntra_submit_command's p_fault_after). */

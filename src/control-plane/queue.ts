@@ -14,6 +14,10 @@ export interface ClaimArgs {
   taskTypes: readonly string[];
   limit: number;
   leaseSeconds: number;
+  /** Only items of runs in these namespaces (undefined/null: every namespace). */
+  namespaces?: readonly string[] | null;
+  /** The remote worker's credential (API key id); renew/complete/fail over HTTP must present the same. */
+  credential?: string;
 }
 
 interface ClaimRow {
@@ -30,15 +34,18 @@ interface ClaimRow {
   wait_seconds: number | null;
   run_status: RunStatus | null;
   run_duration_seconds: number | null;
+  namespace: string | null;
 }
 
 export async function claim(db: Queryable, a: ClaimArgs): Promise<ClaimedItem[]> {
   if (a.taskTypes.length === 0 || a.limit < 1) return [];
-  const res = await db.query<ClaimRow>(`SELECT * FROM claim_queue_items($1, $2::text[], $3, $4)`, [
+  const res = await db.query<ClaimRow>(`SELECT * FROM claim_queue_items($1, $2::text[], $3, $4, $5::text[], $6)`, [
     a.workerId,
     [...a.taskTypes],
     Math.trunc(a.limit),
     Math.max(1, Math.trunc(a.leaseSeconds)),
+    a.namespaces ? [...a.namespaces] : null,
+    a.credential ?? null,
   ]);
   const items: ClaimedItem[] = [];
   for (const r of res.rows) {
@@ -59,9 +66,26 @@ export async function claim(db: Queryable, a: ClaimArgs): Promise<ClaimedItem[]>
       leaseToken: r.lease_token,
       leaseExpiresAt: toDate(r.lease_expires_at),
       timeoutSeconds: Number(r.timeout_seconds),
+      namespace: r.namespace,
     });
   }
   return items;
+}
+
+/**
+ * For remote workers: the lease this token names must have been handed to `credential`. A
+ * token identifies one lease and the credential is written with it, so this check cannot race
+ * with a reclaim (a reclaim changes the token, and the fenced call then fails on the token).
+ * Another credential's lease answers exactly like a wrong token: nothing about it is revealed.
+ */
+export async function assertLeaseHolder(db: Queryable, a: { queueItemId: string; leaseToken: string; credential: string }): Promise<void> {
+  checkIds(a.queueItemId, a.leaseToken);
+  const res = await db.query<{ lease_credential: string | null }>('SELECT lease_credential FROM queue_items WHERE id = $1 AND lease_token = $2', [
+    a.queueItemId,
+    a.leaseToken,
+  ]);
+  const row = res.rows[0];
+  if (row && row.lease_credential !== a.credential) throw fencingError('lease_lost', a.queueItemId);
 }
 
 function fencingError(outcome: string, queueItemId: string): SyntraError {

@@ -105,6 +105,8 @@ export interface ClaimedItem {
   leaseExpiresAt: Date;
   /** Start-to-close budget of one attempt. */
   timeoutSeconds: number;
+  /** The run's namespace (null: not limited to one); work stays inside it. */
+  namespace: string | null;
 }
 
 export interface FollowUp {

@@ -31,7 +31,7 @@ export const ERROR_CATALOGUE = {
   timeout: { status: 504, retryable: true },
   cancelled: { status: 499, retryable: false },
   handler_failed: { status: 500, retryable: true },
-  unknown_task_type: { status: 400, retryable: false },
+  unknown_kind: { status: 400, retryable: false },
   cluster_unreachable: { status: 502, retryable: true },
   cluster_forbidden: { status: 403, retryable: false },
   no_kubeconfig: { status: 400, retryable: false },

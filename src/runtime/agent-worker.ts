@@ -13,6 +13,14 @@ import type { Resources } from './resources.js';
 export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resources): Promise<ShutdownStep[]> {
   const agents = await startAgents(config, { db, bus }, { log: processLog(config, 'agents') });
   const worker = startWorker({ db, bus, registry: registerAgents(createRegistry(), agents.deps), ...config.worker, log: processLog(config, 'worker') });
+  // Before the API of this process listens: its own task types must never be refused as unknown.
+  try {
+    await worker.registered;
+  } catch (e) {
+    await worker.stop().catch(() => {});
+    await agents.stop().catch(() => {});
+    throw e;
+  }
   return [
     ['worker', () => worker.stop()],
     ['agents', () => agents.stop()],

@@ -1,4 +1,6 @@
+import { accessOptionsFromEnv, createAccess } from '../access/access.js';
 import { assertSafeToBind, bootstrapAccess, bootstrapNotice } from '../access/bootstrap.js';
+import { resolveMasterKeys, type MasterKeys } from '../access/master-key.js';
 import { buildApp } from '../api/app.js';
 import type { SyntraConfig } from '../config.js';
 import { startRelay } from '../control-plane/relay.js';
@@ -24,10 +26,15 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
   // Embedded PGlite: a busy port is reported before the data directory is touched; then the
   // directory is claimed (owner-only, one writer) before the database opens it.
   const embedded = !config.databaseUrl;
+  // On a PostgreSQL server every API replica must be given the master key: fail before anything opens.
+  const serverMasterKeys = embedded ? undefined : resolveMasterKeys('distributed', config.dataDir);
   if (embedded) await assertPortFree(config);
   const dataDir = embedded ? await claimDataDir(config.dataDir, `syntra ${options.mode === 'embedded' ? 'up' : 'server'}`) : undefined;
   let resources;
+  let masterKeys: MasterKeys;
   try {
+    // Embedded: the key generated in the (now claimed) data directory unless one is configured.
+    masterKeys = serverMasterKeys ?? resolveMasterKeys('embedded', config.dataDir);
     resources = await openResources(config);
   } catch (e) {
     dataDir?.release({ removeIfCreated: true });
@@ -36,7 +43,7 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
   const { db, bus } = resources;
   const relay = startRelay({ db, bus, intervalMs: config.worker.pollIntervalMs, log: processLog(config, 'relay').line });
   const workerSteps = options.withWorker ? await startAgentWorker(config, resources) : [];
-  const app = await buildApp({ config, db, bus });
+  const app = await buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), masterKeys }) });
 
   const stop = orderedShutdown([
     ['api', () => app.close()],

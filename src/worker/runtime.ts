@@ -5,6 +5,7 @@ import { RUN_CANCEL_ALL, runEventsSubject, runIdOf, taskWakeupSubject } from '..
 import type { Database } from '../db/database.js';
 import { errorMessage } from '../domain/errors.js';
 import { claim, type FailArgs } from '../control-plane/queue.js';
+import { announceWorker, markWorkerStopped } from '../control-plane/workers.js';
 import { createCompletionBatcher } from './completion-batcher.js';
 import { startExecution, type Execution } from './execution.js';
 import { Slots, type SlotTicket } from './slots.js';
@@ -39,10 +40,18 @@ export interface WorkerOptions {
    * localQueue idea). Leave it off for long tasks: a waiting item is one another worker could run.
    */
   prefetch?: number;
+  /** How often the worker tells the registry it is alive and which task types it serves (default 15 s). */
+  heartbeatMs?: number;
 }
 
 export interface RunningWorker {
   readonly workerId: string;
+  /**
+   * Resolves once the registry knows this worker and its task types (rejects if the first
+   * announcement failed; heartbeats keep trying). A process that serves the API awaits it
+   * before listening, so its own task types are never refused as unknown.
+   */
+  readonly registered: Promise<void>;
   /** Handlers running right now (not counting claimed items waiting for a slot). */
   readonly running: number;
   stop(): Promise<void>;
@@ -184,9 +193,21 @@ export function startWorker(o: WorkerOptions): RunningWorker {
     schedulePoll();
   }
 
+  const announcement = { workerId, transport: 'database' as const, taskTypes, host: hostname() };
+  let heartbeat: Promise<void> | undefined;
+  const registered = announceWorker(o.db, announcement, { started: true });
+  registered.catch((e: unknown) => log.warn('worker registration failed; the heartbeat retries', { error: errorMessage(e) }));
+  const heartbeatTimer = setInterval(() => {
+    heartbeat ??= announceWorker(o.db, announcement)
+      .catch((e: unknown) => log.warn('worker heartbeat failed', { error: errorMessage(e) }))
+      .finally(() => (heartbeat = undefined));
+  }, o.heartbeatMs ?? 15_000);
+  heartbeatTimer.unref();
+
   let stopped: Promise<void> | undefined;
   return {
     workerId,
+    registered,
     get running() {
       return slots.busy;
     },
@@ -211,6 +232,10 @@ export function startWorker(o: WorkerOptions): RunningWorker {
         for (const ex of inflight.values()) ex.abort('shutdown');
         await all();
         cancelSub();
+        clearInterval(heartbeatTimer);
+        await heartbeat;
+        await registered.catch(() => {});
+        await markWorkerStopped(o.db, announcement).catch((e: unknown) => log.warn('could not mark the worker stopped', { error: errorMessage(e) }));
       })());
     },
   };

@@ -20,3 +20,13 @@ export async function createTestKey(
   const { key, secret } = await createApiKey(db, { ownerId: user.id, name: 'test', type: options.type ?? 'admin', namespaces: options.namespaces ?? null });
   return { userId: user.id, keyId: key.id, apiKey: secret, headers: { 'x-api-key': secret } };
 }
+
+/** A worker credential (sk_worker_) enrolled by `ownerId`, an admin; limited to `namespaces` when given. */
+export async function createWorkerKey(
+  db: Database,
+  ownerId: string,
+  namespaces: string[] | null = null,
+): Promise<{ keyId: string; apiKey: string; headers: { 'x-api-key': string } }> {
+  const { key, secret } = await createApiKey(db, { ownerId, name: `worker ${namespaces?.join(',') ?? 'all'}`, type: 'worker', namespaces });
+  return { keyId: key.id, apiKey: secret, headers: { 'x-api-key': secret } };
+}

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type SyntraApp } from '../../src/api/app.js';
 import { openBus, type Bus } from '../../src/bus/bus.js';
 import { loadConfig } from '../../src/config.js';
+import { announceWorker } from '../../src/control-plane/workers.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { createApiKey } from '../../src/access/api-keys.js';
 import { createTestKey } from './admin-key.js';
 
 /**
@@ -26,6 +28,7 @@ beforeAll(async () => {
   bus = await openBus(config);
   app = await buildApp({ config, db: tdb.db, bus, logger: false });
   await app.ready();
+  await announceWorker(tdb.db, { workerId: 'test', transport: 'database', taskTypes: ['echo'] });
   admin = (await createTestKey(tdb.db)).headers;
   teamA = (await createTestKey(tdb.db, { roles: ['developer'], type: 'live', namespaces: ['team-a'] })).headers;
   teamATest = (await createTestKey(tdb.db, { roles: ['developer'], type: 'test', namespaces: ['team-a'] })).headers;
@@ -129,6 +132,34 @@ describe('namespace isolation on the runs routes', () => {
     expect(mine.statusCode).toBe(201);
     expect(theirs.statusCode).toBe(201);
     expect(theirs.json().runId).not.toBe(mine.json().runId);
+  });
+
+  it('scopes idempotency keys per credential and namespace, and a 409 never names another scope’s run', async () => {
+    // One person, two keys: one for team-a, one for team-b (the reported leak: per user, not per credential).
+    const owner = await createTestKey(tdb.db, { roles: ['developer'], type: 'live', namespaces: ['team-a', 'team-b'] });
+    const keyA = { 'x-api-key': (await createApiKey(tdb.db, { ownerId: owner.userId, name: 'a', type: 'live', namespaces: ['team-a'] })).secret };
+    const keyB = { 'x-api-key': (await createApiKey(tdb.db, { ownerId: owner.userId, name: 'b', type: 'live', namespaces: ['team-b'] })).secret };
+    const first = await submit({ ...keyA, 'idempotency-key': 'shared' }, { kind: 'echo', input: { n: 1 } });
+    expect(first.statusCode).toBe(201);
+    const other = await submit({ ...keyB, 'idempotency-key': 'shared' }, { kind: 'echo', input: { n: 2 } });
+    expect(other.statusCode).toBe(201);
+    expect(JSON.stringify(other.json())).not.toContain(first.json().runId);
+
+    // One unscoped credential, the same key in two namespaces: two runs, no conflict naming the first.
+    const inA = await submit({ ...admin, 'idempotency-key': 'per-namespace' }, { kind: 'echo', input: {}, namespace: 'team-a' });
+    const inB = await submit({ ...admin, 'idempotency-key': 'per-namespace' }, { kind: 'echo', input: { other: true }, namespace: 'team-b' });
+    expect([inA.statusCode, inB.statusCode]).toEqual([201, 201]);
+    expect(JSON.stringify(inB.json())).not.toContain(inA.json().runId);
+
+    // Within one scope the contract is unchanged: a replay is 200 with the same run, another body 409.
+    const replay = await submit({ ...keyA, 'idempotency-key': 'shared' }, { kind: 'echo', input: { n: 1 } });
+    expect({ status: replay.statusCode, runId: replay.json().runId }).toEqual({ status: 200, runId: first.json().runId });
+    expect((await submit({ ...keyA, 'idempotency-key': 'shared' }, { kind: 'echo', input: { n: 3 } })).statusCode).toBe(409);
+  });
+
+  it('accepts an Idempotency-Key of the declared maximum, 255 characters', async () => {
+    const res = await submit({ ...teamA, 'idempotency-key': 'k'.repeat(255) }, { kind: 'echo', input: {} });
+    expect(res.statusCode).toBe(201);
   });
 
   it('audits mutating requests and denials with who, what and where', async () => {

@@ -204,6 +204,18 @@ describe('refresh tokens', () => {
     expectDenied(await refreshWith(second), 401, 'credentials_revoked');
   });
 
+  it('reuse also ends every access token minted from the family at once, and only those', async () => {
+    const stolen = await login(dev);
+    const other = await login(dev); // another device: another family
+    const r1 = await refreshWith(stolen.refresh);
+    const minted = r1.json().accessToken as string;
+    for (const token of [stolen.token, minted]) expect((await get('/v1/auth/me', withBearer(token))).statusCode).toBe(200);
+
+    expectDenied(await refreshWith(stolen.refresh), 401, 'token_reused');
+    for (const token of [stolen.token, minted]) expectDenied(await get('/v1/auth/me', withBearer(token)), 401, 'credentials_revoked');
+    expect((await get('/v1/auth/me', withBearer(other.token))).statusCode).toBe(200);
+  });
+
   it('refuses refresh after logout, and the access token too', async () => {
     const s = await login(dev);
     const out = await post('/v1/auth/logout', withBearer(s.token));
@@ -226,38 +238,92 @@ describe('refresh tokens', () => {
 });
 
 describe('brute-force login', () => {
-  it('slows down, then locks the account — even for the right password — until the lock lifts', async () => {
-    const victim = await seedUser(tdb.db, 'victim@example.com', ['viewer']);
-    const attempt = (password: string) => post('/v1/auth/login', {}, { email: 'Victim@Example.com', password });
+  const attempt = (email: string, password: string, from: string) =>
+    t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password }, remoteAddress: from });
+
+  /** Wrong passwords from one address until it is locked out; waits out each slowdown on the fake clock. */
+  async function guessUntilLocked(email: string, from: string): Promise<string[]> {
     const outcomes: string[] = [];
-    for (let i = 0; i < 12; i++) {
-      const res = await attempt(`guess-${i}`);
+    for (let i = 0; outcomes.length < 60; i++) {
+      const res = await attempt(email, `guess-${i}`, from);
       const code = res.json().error.code as string;
       outcomes.push(`${res.statusCode} ${code}`);
       if (code === 'login_throttled') {
         expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
         clock.advance(Number(res.headers['retry-after']) * 1000);
-        i--; // a throttled attempt did not try a password
-        if (outcomes.length > 40) break;
       }
       if (code === 'account_locked') break;
     }
-    expect(outcomes.slice(0, 3)).toEqual(['401 invalid_credentials', '401 invalid_credentials', '401 invalid_credentials']);
+    return outcomes;
+  }
+
+  it('slows down, then locks the attacking address out of the account — never the account itself', async () => {
+    const victim = await seedUser(tdb.db, 'victim@example.com', ['admin']);
+    const outcomes = await guessUntilLocked('Victim@Example.com', '203.0.113.7');
+    expect(outcomes.slice(0, 5)).toEqual(Array(5).fill('401 invalid_credentials'));
     expect(outcomes).toContain('429 login_throttled');
     expect(outcomes.filter((o) => o === '401 invalid_credentials')).toHaveLength(10);
     expect(outcomes.at(-1)).toBe('423 account_locked');
 
-    const locked = await attempt(victim.password);
+    // The attacker's address stays locked out of this account, even with the right password...
+    const locked = await attempt(victim.user.email, victim.password, '203.0.113.7');
     expectDenied(locked, 423, 'account_locked');
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    // ...while the owner, from their own address, gets in: at most a short slowdown, never a lock.
+    let owner = await attempt(victim.user.email, victim.password, '198.51.100.20');
+    if (owner.statusCode === 429) {
+      expect(Number(owner.headers['retry-after'])).toBeLessThanOrEqual(2);
+      clock.advance(Number(owner.headers['retry-after']) * 1000);
+      owner = await attempt(victim.user.email, victim.password, '198.51.100.20');
+    }
+    expect(owner.statusCode).toBe(200);
+
     clock.advance(15 * 60_000 + 1000);
-    expect((await attempt(victim.password)).statusCode).toBe(200);
+    expect((await attempt(victim.user.email, victim.password, '203.0.113.7')).statusCode).toBe(200);
+  });
+
+  it('never locks an account attacked from many addresses; each slowdown is at most 2 s', async () => {
+    const victim = await seedUser(tdb.db, 'admin-under-spray@example.com', ['admin']);
+    const waits: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const res = await attempt(victim.user.email, `guess-${i}`, `192.0.2.${i + 1}`);
+      if (res.statusCode === 429) waits.push(Number(res.headers['retry-after']));
+      else expectDenied(res, 401, 'invalid_credentials');
+      clock.advance(100);
+    }
+    expect(waits.length).toBeGreaterThan(0);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(2);
+    clock.advance(2000);
+    expect((await attempt(victim.user.email, victim.password, '192.0.2.200')).statusCode).toBe(200);
+  });
+
+  it('locks out an address that sprays guesses across many accounts', async () => {
+    // Same mechanism as the default (20 free, locked after 100), with small figures to keep the test short.
+    const spray = await buildAccessTestApp(tdb.db, { clock: () => clock.now, loginThrottle: { source: { freeFailures: 3, lockAfter: 6 } } });
+    const from = (email: string, password: string, address: string) =>
+      spray.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password }, remoteAddress: address });
+    try {
+      const codes: string[] = [];
+      for (let i = 0; i < 40 && !codes.includes('account_locked'); i++) {
+        const res = await from(`sprayed-${i}@example.com`, 'Summer2024!', '203.0.113.99');
+        const code = res.json().error.code as string;
+        if (code === 'login_throttled') clock.advance(Number(res.headers['retry-after']) * 1000);
+        codes.push(code);
+      }
+      expect(codes.filter((c) => c === 'invalid_credentials')).toHaveLength(6);
+      expect(codes.at(-1)).toBe('account_locked');
+      const next = await from(dev.user.email, dev.password, '203.0.113.99');
+      expect({ status: next.statusCode, scope: next.json().error.details?.scope }).toEqual({ status: 423, scope: 'ip' });
+      expect((await from(dev.user.email, dev.password, '198.51.100.21')).statusCode).toBe(200);
+    } finally {
+      await spray.app.close();
+    }
   });
 
   it('throttles unknown accounts the same way, revealing nothing', async () => {
     const codes: string[] = [];
-    for (let i = 0; i < 4; i++) codes.push((await post('/v1/auth/login', {}, { email: 'nobody@example.com', password: `guess-${i}` })).json().error.code);
-    expect(codes).toEqual(['invalid_credentials', 'invalid_credentials', 'invalid_credentials', 'login_throttled']);
+    for (let i = 0; i < 7; i++) codes.push((await attempt('nobody@example.com', `guess-${i}`, '203.0.113.50')).json().error.code);
+    expect(codes).toEqual([...Array(5).fill('invalid_credentials'), 'login_throttled', 'login_throttled']);
   });
 });
 

@@ -64,7 +64,7 @@ describe('POST /api/ask and the incident routes', () => {
     const hidden = await api.app.inject({ method: 'GET', url: `/v1/incidents/${all.items[0]!.id}`, headers: staging.headers });
     expect(hidden.statusCode).toBe(404);
     const asked = await api.app.inject({ method: 'POST', url: '/api/ask', headers: staging.headers, payload: { prompt: DEMO_QUESTION, namespace: 'production' } });
-    expect(asked.statusCode).toBe(404);
+    expect(asked.statusCode).toBe(403);
   });
 
   it('describes health, agents and tools', async () => {

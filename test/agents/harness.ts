@@ -68,6 +68,7 @@ export async function startAgentWorker(r: { db: Database; bus: Bus; store: Artif
   };
   const registry = registerAgents(createRegistry(), deps, o.only);
   const worker = startWorker({ db: r.db, bus: r.bus, registry, concurrency: 4, pollIntervalMs: 100, leaseSeconds: o.leaseSeconds ?? 30, shutdownGraceMs: 2000, backoff: { baseMs: 50, capMs: 200 } });
+  await worker.registered;
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {

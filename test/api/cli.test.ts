@@ -48,6 +48,13 @@ describe('bin/syntra.js', () => {
     expect(r.stderr).toContain('syntra up');
   });
 
+  it('server without a master key for the signing secrets explains what to set and exits 2, before touching the database', async () => {
+    const r = await runCli(['server'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SYNTRA_MASTER_KEY_FILE .*or SYNTRA_MASTER_KEY is required/);
+    expect(r.stderr).toContain('openssl rand -base64 32');
+  });
+
   it.each([
     ['SYNTRA_RATE_LIMIT_PER_MINUTE', 'lots'],
     ['SYNTRA_RATE_LIMIT_PER_HOUR', '0'],

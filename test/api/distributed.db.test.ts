@@ -20,7 +20,13 @@ afterAll(async () => {
 
 describe.skipIf(!onPostgres)('syntra server + syntra worker', () => {
   it('an echo command submitted to the server is run by the separate worker; both stop cleanly on SIGTERM', async () => {
-    const env = { DATABASE_URL: testDb!.url!, NATS_URL: process.env.NATS_URL ?? '', SYNTRA_PORT: '0', SYNTRA_POLL_INTERVAL_MS: '200' };
+    const env = {
+      DATABASE_URL: testDb!.url!,
+      NATS_URL: process.env.NATS_URL ?? '',
+      SYNTRA_PORT: '0',
+      SYNTRA_POLL_INTERVAL_MS: '200',
+      SYNTRA_MASTER_KEY: 'the distributed test master key, 32+ characters',
+    };
     const server = startCli(['server'], env);
     const worker = startCli(['worker', '--concurrency', '2'], env);
     const url = await server.waitForLine(/listening: (http:\/\/\S+)/, 60_000);

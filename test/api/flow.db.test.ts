@@ -13,7 +13,7 @@ let worker: RunningWorker;
 let base: string;
 
 beforeAll(async () => {
-  h = await startApiHarness({ relay: true, timing: { heartbeatMs: 200 } });
+  h = await startApiHarness({ relay: true, timing: { heartbeatMs: 200 }, kinds: ['idem.none', 'list.kind'] });
   worker = startWorker({ db: h.db, bus: h.bus, registry: createRegistry(), concurrency: 2, pollIntervalMs: 200, leaseSeconds: 30, shutdownGraceMs: 2000 });
   base = await h.listen();
 });

@@ -4,11 +4,12 @@ import type { Bus } from '../../src/bus/bus.js';
 import { openBus } from '../../src/bus/bus.js';
 import { buildApp, type SyntraApp } from '../../src/api/app.js';
 import { startRelay, type Relay } from '../../src/control-plane/relay.js';
+import { announceWorker } from '../../src/control-plane/workers.js';
 import type { ApiTiming } from '../../src/api/context.js';
 import { loadConfig, type SyntraConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { createTestDatabase } from '../helpers/db.js';
-import { createTestKey } from '../access/admin-key.js';
+import { createTestKey, createWorkerKey } from '../access/admin-key.js';
 import { createAccess, type AccessOptions } from '../../src/access/access.js';
 
 /**
@@ -22,13 +23,18 @@ export interface ApiHarness {
   config: SyntraConfig;
   /** Auth is always on: the harness sends this admin key whenever a request carries no credentials. */
   authHeaders: { 'x-api-key': string };
+  /** A worker credential (sk_worker_, every namespace) for the queue routes, which no user key reaches. */
+  workerHeaders: { 'x-api-key': string };
   /** Starts listening on 127.0.0.1 with a free port; returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
 
+/** Task types the harness registers as served (no worker runs them unless a test starts one). */
+export const HARNESS_KINDS = ['echo', 'sleep'];
+
 export async function startApiHarness(
-  options: { config?: Partial<SyntraConfig>; env?: Record<string, string>; timing?: Partial<ApiTiming>; relay?: boolean; access?: AccessOptions } = {},
+  options: { config?: Partial<SyntraConfig>; env?: Record<string, string>; timing?: Partial<ApiTiming>; relay?: boolean; access?: AccessOptions; kinds?: string[] } = {},
 ): Promise<ApiHarness> {
   const testDb = await createTestDatabase();
   const config = loadConfig(
@@ -44,7 +50,10 @@ export async function startApiHarness(
     ...(options.timing ? { timing: options.timing } : {}),
     ...(options.access ? { access: createAccess(testDb.db, options.access) } : {}),
   });
-  const { headers: authHeaders } = await createTestKey(testDb.db);
+  const { headers: authHeaders, userId } = await createTestKey(testDb.db);
+  const { headers: workerHeaders } = await createWorkerKey(testDb.db, userId);
+  // Submits are refused for kinds no worker ever registered: register the ones this file submits.
+  await announceWorker(testDb.db, { workerId: 'api-harness', transport: 'database', taskTypes: [...HARNESS_KINDS, ...(options.kinds ?? [])] });
   authenticateByDefault(app, authHeaders);
   // The outbox relay turns committed submits into bus wakeups, as in a real server process.
   const relay: Relay | undefined = options.relay ? startRelay({ db: testDb.db, bus, intervalMs: 200 }) : undefined;
@@ -54,6 +63,7 @@ export async function startApiHarness(
     bus,
     config,
     authHeaders,
+    workerHeaders,
     async listen() {
       // Plain fetch()/EventSource calls in tests get the admin key too (before Fastify sees them).
       app.server.prependListener('request', (req: IncomingMessage) => {
@@ -94,6 +104,16 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, what: stri
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`gave up waiting for ${what}`);
+}
+
+/** POST a JSON body: the queue routes with the harness's worker credential, the rest with its admin key. */
+export function postJson(h: ApiHarness, url: string, body: unknown): Promise<LightMyRequestResponse> {
+  return h.app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json', ...(url.startsWith('/v1/queue/') ? h.workerHeaders : {}) },
+    payload: JSON.stringify(body),
+  });
 }
 
 export const json = (body: unknown) => ({ 'content-type': 'application/json', payload: JSON.stringify(body) });

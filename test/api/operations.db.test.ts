@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, type ApiHarness } from './harness.js';
+import { postJson, startApiHarness, type ApiHarness } from './harness.js';
 
 /** Probes, metrics, the OpenAPI document and CORS. */
 let h: ApiHarness;
 beforeAll(async () => {
-  h = await startApiHarness({ config: { corsOrigins: ['https://admin.example.test'] } });
+  h = await startApiHarness({ config: { corsOrigins: ['https://admin.example.test'] }, kinds: ['metrics.job'] });
 });
 afterAll(async () => h?.close());
 
-const post = (url: string, body: unknown) =>
-  h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+const post = (url: string, body: unknown) => postJson(h, url, body);
 
 describe('operations endpoints', () => {
   it('/healthz is ok', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, type ApiHarness } from './harness.js';
+import { postJson, startApiHarness, type ApiHarness } from './harness.js';
 
 /**
  * Long-poll claim. The database-poll backstop is set to a minute, longer than any wait here,
@@ -8,12 +8,11 @@ import { startApiHarness, type ApiHarness } from './harness.js';
  */
 let h: ApiHarness;
 beforeAll(async () => {
-  h = await startApiHarness({ relay: true, timing: { claimPollMs: 60_000 } });
+  h = await startApiHarness({ relay: true, timing: { claimPollMs: 60_000 }, kinds: ['lp.job'] });
 });
 afterAll(async () => h?.close());
 
-const post = (url: string, body: unknown) =>
-  h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+const post = (url: string, body: unknown) => postJson(h, url, body);
 
 describe('POST /v1/queue/claim with waitSeconds', () => {
   it('is woken by the bus when a matching command is submitted', async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startApiHarness, type ApiHarness } from './harness.js';
+import { eventually, postJson, startApiHarness, type ApiHarness } from './harness.js';
 
 /** The remote-worker wire contract: claim → renew → complete | fail, fenced by the lease token. */
 let h: ApiHarness;
 beforeAll(async () => {
-  h = await startApiHarness();
+  h = await startApiHarness({ kinds: ['remote.ok', 'remote.fenced', 'remote.expiry', 'remote.fail'] });
 });
 afterAll(async () => h?.close());
 
@@ -19,7 +19,7 @@ interface Claimed {
   leaseExpiresAt: string;
 }
 
-const post = (url: string, body: unknown) => h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+const post = (url: string, body: unknown) => postJson(h, url, body);
 
 async function submit(kind: string, input: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await post('/v1/commands/submit', { kind, input, ...extra });

@@ -32,7 +32,7 @@ function countingBus(bus: Bus): Bus {
 }
 
 beforeAll(async () => {
-  h = await startApiHarness();
+  h = await startApiHarness({ kinds: ['never.handled'] });
   app = await buildApp({ config: h.config, db: h.db, bus: countingBus(h.bus), logger: false, timing: { eventsPollMs: 100 } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -7,6 +7,7 @@ import { buildApp } from '../../src/api/app.js';
 import { openBus } from '../../src/bus/bus.js';
 import { loadConfig } from '../../src/config.js';
 import { startRelay } from '../../src/control-plane/relay.js';
+import { announceWorker } from '../../src/control-plane/workers.js';
 import type { Database } from '../../src/db/database.js';
 import { createRegistry, TaskHandlerRegistry } from '../../src/worker/registry.js';
 import { startWorker } from '../../src/worker/runtime.js';
@@ -54,6 +55,9 @@ export async function startCliServer(options: { taskTypes?: string[]; agents?: b
   const agents = options.agents ? await startAgents(config, { db: testDb.db, bus }, { env: {} }) : undefined;
   if (agents) registerAgents(registry, agents.deps);
   const worker = startWorker({ db: testDb.db, bus, registry, ...config.worker, pollIntervalMs: 200 });
+  await worker.registered;
+  // A kind left out still counts as served (by a worker that is busy elsewhere): submits are accepted and stay queued.
+  if (!options.agents) await announceWorker(testDb.db, { workerId: 'cli-test-absent-agents', transport: 'database', taskTypes: ['ask'] });
   const relay = startRelay({ db: testDb.db, bus, intervalMs: 200 });
   const app = await buildApp({ config, db: testDb.db, bus, logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });

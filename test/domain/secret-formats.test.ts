@@ -15,6 +15,7 @@ const b62 = (n: number, seed = 7): string => {
 const hex = (n: number): string => Array.from({ length: n }, (_, i) => '0123456789abcdef'[(i * 7 + 3) % 16]).join('');
 
 const SYNTRA_ADMIN_KEY = `sk_admin_${b62(43)}`;
+const SYNTRA_WORKER_KEY = `sk_worker_${b62(43)}`;
 const GITHUB_PAT_CLASSIC = `ghp_${b62(36)}`;
 const GITHUB_PAT_FINE = `github_pat_${b62(22)}_${b62(59, 5)}`;
 const GITHUB_OAUTH = `gho_${b62(36, 3)}`;
@@ -44,6 +45,7 @@ const AZURE_ACCOUNT_KEY = `${b62(86)}==`;
 const secrets: Array<[what: string, line: string, secret: string]> = [
   ['Syntra admin key', `X-API-Key: ${SYNTRA_ADMIN_KEY}`, SYNTRA_ADMIN_KEY],
   ['Syntra admin key, bare', `using ${SYNTRA_ADMIN_KEY} for the CLI`, SYNTRA_ADMIN_KEY],
+  ['Syntra worker key, bare', `remote pool started with ${SYNTRA_WORKER_KEY}`, SYNTRA_WORKER_KEY],
   ['Syntra refresh token', `refresh ${REFRESH} rotated`, REFRESH],
   ['GitHub classic PAT', `cloning with ${GITHUB_PAT_CLASSIC}`, GITHUB_PAT_CLASSIC],
   ['GitHub fine-grained PAT', `GH=${GITHUB_PAT_FINE}`, GITHUB_PAT_FINE],

@@ -49,6 +49,12 @@ async function loadOrBuildPgliteTemplate(): Promise<Blob> {
   }
 }
 
+/** The migrated PGlite template, e.g. to open it on disk: openPglite({ dataDir, loadDataDir }). */
+export function pgliteTemplateDump(): Promise<Blob> {
+  pgliteTemplate ??= loadOrBuildPgliteTemplate();
+  return pgliteTemplate;
+}
+
 async function pgliteDb(): Promise<TestDatabase> {
   pgliteTemplate ??= loadOrBuildPgliteTemplate();
   const db = await openPglite({ loadDataDir: await pgliteTemplate });

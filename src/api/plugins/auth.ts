@@ -15,7 +15,8 @@ import { SyntraError, isSyntraError } from '../../domain/errors.js';
  * 1. credentials: `X-API-Key: sk_…`, or `Authorization: Bearer <access token | sk_…>`;
  * 2. rate limit: per principal when credentials are valid, else per client IP;
  * 3. the route's declaration: `config.public`, or `config.permission` (a catalogue permission
- *    or `self` = any authenticated principal). `sk_test_` keys never reach a writing route.
+ *    or `self` = any authenticated principal). `sk_test_` keys never reach a writing route;
+ *    `config.tenantWide` routes (control registry writes, users, keys) refuse namespace-limited callers.
  * A route that declares nothing is refused (fail closed). Denials are audited; so is every
  * mutating request a route did not audit itself (queue:work traffic excepted: its effects are
  * in the run ledger and it would drown the trail).
@@ -37,6 +38,7 @@ export interface AuthPluginOptions {
 interface RouteAccess {
   permission?: string;
   public?: boolean;
+  tenantWide?: boolean;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -178,6 +180,13 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
     }
     if (permission !== SELF && !principal.permissions.includes(permission as Principal['permissions'][number])) {
       return deny(request, new SyntraError('forbidden', `missing permission ${permission}`, { details: { permission } }), principal, permission);
+    }
+    if (config.tenantWide && principal.namespaces !== null) {
+      const scope = principal.namespaces.join(', ') || 'no namespaces';
+      const error = new SyntraError('forbidden', `this changes or shows settings of every namespace; a caller limited to namespaces (${scope}) may not use it`, {
+        details: { permission, namespaces: [...principal.namespaces] },
+      });
+      return deny(request, error, principal, permission);
     }
     request.principal = principal;
   });

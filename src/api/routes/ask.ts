@@ -1,5 +1,4 @@
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { describeAgents, type AskRunOutput } from '../../agents/index.js';
 import { runEventsSubject } from '../../bus/subjects.js';
 import { submitCommand } from '../../control-plane/commands.js';
@@ -9,6 +8,7 @@ import { TERMINAL_RUN_STATUSES, type RunDetail } from '../../control-plane/types
 import { ERROR_CATALOGUE, SyntraError, type ErrorCode } from '../../domain/errors.js';
 import { CONFIGURED_PROVIDER } from '../../llm/provider.js';
 import type { ApiContext } from '../context.js';
+import { assertMayRunKind, submitNamespace } from '../submit-access.js';
 import { errors } from '../schemas.js';
 import { listenForWakeups } from '../wakeup.js';
 
@@ -48,18 +48,6 @@ const AskAnswer = Type.Object(
   },
   { additionalProperties: true },
 );
-
-/** The namespace the run is scoped to; a namespace-limited caller may only ask about its own. */
-function scopedNamespace(request: FastifyRequest, asked: string | undefined): string | undefined {
-  const allowed = request.principal?.namespaces ?? null;
-  if (allowed === null) return asked;
-  if (asked !== undefined) {
-    if (!allowed.includes(asked)) throw new SyntraError('not_found', `namespace ${asked} not found`);
-    return asked;
-  }
-  if (allowed.length === 1) return allowed[0];
-  throw new SyntraError('validation_failed', `name the namespace to investigate (you may use: ${allowed.join(', ')})`, { details: { field: 'namespace' } });
-}
 
 function agentOf(out: AskRunOutput): string {
   if (out.required_info?.length || out.intent === 'general_help' || out.intent === 'explain') return 'planner';
@@ -117,21 +105,24 @@ export const askRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx)
     '/api/ask',
     {
       // The strongest of the two it needs (runs:write, kubernetes:read); the other is checked below.
+      // A question about a namespace the caller may not read is 403 with the reason.
       config: { permission: 'runs:write' },
       schema: {
         tags: ['investigations'],
         summary: 'Ask a question; waits (bounded) for the investigation and answers with the diagnosis',
         body: AskBody,
-        response: { 200: AskAnswer, 202: AskAnswer, ...errors(400, 403, 404, 502, 504) },
+        response: { 200: AskAnswer, 202: AskAnswer, ...errors(400, 403, 502, 504) },
       },
     },
     async (request, reply) => {
-      if (request.principal && !request.principal.permissions.includes('kubernetes:read')) {
-        throw new SyntraError('forbidden', 'missing permission kubernetes:read', { details: { permission: 'kubernetes:read' } });
-      }
+      assertMayRunKind(request.principal, 'ask');
+      await ctx.kinds.assertKnown('ask');
       const { prompt, pod_name, context } = request.body;
-      const namespace = scopedNamespace(request, request.body.namespace);
-      const input = { prompt, ...(namespace ? { namespace } : {}), ...(pod_name ? { pod_name } : {}), ...(context !== undefined ? { context } : {}) };
+      // The namespace asked about goes into the question only when the caller named it: the run's
+      // own namespace bounds the investigation, and a question about another one is refused there.
+      const asked = request.body.namespace;
+      const namespace = submitNamespace(request.principal, asked, {});
+      const input = { prompt, ...(asked ? { namespace: asked } : {}), ...(pod_name ? { pod_name } : {}), ...(context !== undefined ? { context } : {}) };
       const { runId } = await submitCommand(ctx.db, { kind: 'ask', input, ...(namespace ? { namespace } : {}), metadata: { via: 'api/ask' } }, {
         ...(request.principal ? { createdBy: `${request.principal.type}:${request.principal.id}` } : {}),
       });

@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listAudit } from '../../access/audit.js';
+import { requirePrincipal } from '../plugins/auth.js';
 import { errors } from '../schemas.js';
 import type { AccessRouteOptions } from './users.js';
 
@@ -44,13 +45,16 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async 
       schema: {
         tags: ['access'],
         summary: 'Audit events: who did what, to which target, from where, with what result',
+        description: "A caller limited to namespaces sees the events of its namespaces and its own actions only.",
         querystring: AuditQuery,
         response: { 200: Type.Object({ events: Type.Array(AuditEventView), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403) },
       },
     },
     async (request) => {
       const q = request.query;
+      const principal = requirePrincipal(request);
       const page = await listAudit(access.db, {
+        ...(principal.namespaces === null ? {} : { visibleTo: { namespaces: principal.namespaces, ownActorIds: [principal.id, principal.userId] } }),
         ...(q.actor ? { actorId: q.actor } : {}),
         ...(q.actorType ? { actorType: q.actorType } : {}),
         ...(q.action ? { action: q.action } : {}),

@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { Access } from '../../access/access.js';
+import { KEY_TYPES } from '../../access/permissions.js';
 import type { IssuedSession } from '../../access/sessions.js';
 import { authenticatePassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, setPassword, verifyPassword, type User } from '../../access/users.js';
 import { SyntraError, isSyntraError } from '../../domain/errors.js';
@@ -33,7 +34,7 @@ const Me = Type.Object({
   roles: Type.Array(Type.String()),
   permissions: Type.Array(Type.String()),
   namespaces: Namespaces,
-  keyType: Type.Union([Type.Literal('live'), Type.Literal('test'), Type.Literal('admin'), Type.Null()]),
+  keyType: Type.Union([...KEY_TYPES.map((t) => Type.Literal(t)), Type.Null()]),
 });
 
 function retryAfter(reply: FastifyReply, e: unknown): void {
@@ -89,7 +90,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (
         await auditRequest(access, request, { action: 'auth.login', result: 'failed', target, details: { code: e.code, lockedScopes } });
         throw e;
       }
-      await access.loginThrottle.recordSuccess(email);
+      await access.loginThrottle.recordSuccess(email, request.ip);
       const session = await access.sessions.start(user);
       await auditRequest(access, request, { action: 'auth.login', result: 'ok', target: user.id, principal: { type: 'user', id: user.id } });
       return sendSession(access, reply, session, user);

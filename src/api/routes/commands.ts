@@ -1,8 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TASK_TYPE_PATTERN } from '../../bus/subjects.js';
 import { submitCommand } from '../../control-plane/commands.js';
-import { namespaceForSubmit } from '../../access/principal.js';
 import type { ApiContext } from '../context.js';
+import { assertMayRunKind, submitNamespace } from '../submit-access.js';
 import { JsonObject, RunStatus, Uuid, errors } from '../schemas.js';
 
 const SubmitBody = Type.Object(
@@ -41,17 +41,22 @@ export const commandRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
         summary: 'Submit a command; it becomes a run whose first task has type `kind`',
         body: SubmitBody,
         headers: SubmitHeaders,
+        description: 'A `kind` no worker has ever registered answers 400 unknown_kind with the known kinds (see GET /v1/workers).',
         response: { 201: Submitted, 200: Submitted, ...errors(400, 401, 403, 409, 413, 415) },
       },
     },
     async (request, reply) => {
       const principal = request.principal;
-      const namespace = namespaceForSubmit(principal, request.body.namespace);
-      // Idempotency keys are scoped to the person submitting: nobody can replay into another's run.
+      assertMayRunKind(principal, request.body.kind);
+      await ctx.kinds.assertKnown(request.body.kind);
+      const namespace = submitNamespace(principal, request.body.namespace, request.body.input);
+      // Idempotency keys are scoped per credential and namespace: nobody replays into, or learns
+      // the id of, a run of another key, session or namespace.
       const key = request.headers['idempotency-key'];
+      const scope = JSON.stringify([principal?.type ?? 'anonymous', principal?.id ?? null, namespace ?? null]);
       const body = { ...request.body, ...(namespace === undefined ? {} : { namespace }) };
       const result = await submitCommand(ctx.db, body, {
-        ...(key === undefined ? {} : { idempotencyKey: key, idempotencyScope: principal ? `u:${principal.userId}` : 'anonymous' }),
+        ...(key === undefined ? {} : { idempotencyKey: key, idempotencyScope: scope }),
         ...(principal ? { createdBy: `${principal.type}:${principal.id}` } : {}),
       });
       const { runId, commandId, threadId, status } = result;

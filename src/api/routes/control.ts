@@ -134,8 +134,9 @@ export const controlRoutes: FastifyPluginAsyncTypebox<ControlRoutesOptions> = as
     app.post(
       url,
       {
-        config: { permission: 'control:write' },
-        schema: { tags: ['control'], summary, body: withReason(input), response: { 200: WriteResult, ...errors(400, 404, 409) } },
+        // One registry serves every tenant: changing it needs a caller not limited to namespaces.
+        config: { permission: 'control:write', tenantWide: true },
+        schema: { tags: ['control'], summary, body: withReason(input), response: { 200: WriteResult, ...errors(400, 403, 404, 409) } },
       },
       async (request) => changeAndAudit(request, write, request.body as I & { reason: string }),
     );

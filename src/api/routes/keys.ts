@@ -1,12 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rotateApiKey, type ApiKey } from '../../access/api-keys.js';
-import { PERMISSIONS } from '../../access/permissions.js';
+import { KEY_TYPES, PERMISSIONS } from '../../access/permissions.js';
 import { SyntraError } from '../../domain/errors.js';
 import { auditRequest, requirePrincipal } from '../plugins/auth.js';
 import { Uuid, errors } from '../schemas.js';
 import { Namespaces, type AccessRouteOptions } from './users.js';
 
-const KeyType = Type.Union([Type.Literal('live'), Type.Literal('test'), Type.Literal('admin')]);
+const KeyType = Type.Union(KEY_TYPES.map((t) => Type.Literal(t)), {
+  description: 'live: full access within its permissions; test: read-only; admin: also keys and users; worker: the queue protocol only (remote workers)',
+});
 const PermissionName = Type.Union(PERMISSIONS.map((p) => Type.Literal(p)));
 const Timestamp = Type.String({ format: 'date-time' });
 const MaybeTimestamp = Type.Union([Timestamp, Type.Null()]);
@@ -76,7 +78,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
   app.post(
     '/v1/keys',
     {
-      config: { permission: 'keys:manage' },
+      config: { permission: 'keys:manage', tenantWide: true },
       schema: {
         tags: ['access'],
         summary: 'Create an API key (the secret is in this response only)',
@@ -116,7 +118,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
   app.get(
     '/v1/keys',
     {
-      config: { permission: 'keys:manage' },
+      config: { permission: 'keys:manage', tenantWide: true },
       schema: {
         tags: ['access'],
         summary: 'List API keys (never their secrets)',
@@ -139,7 +141,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
   app.post(
     '/v1/keys/:keyId/rotate',
     {
-      config: { permission: 'keys:manage' },
+      config: { permission: 'keys:manage', tenantWide: true },
       schema: {
         tags: ['access'],
         summary: 'Issue a replacement key; the old one keeps working for the grace period',
@@ -169,7 +171,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
   app.post(
     '/v1/keys/:keyId/revoke',
     {
-      config: { permission: 'keys:manage' },
+      config: { permission: 'keys:manage', tenantWide: true },
       schema: { tags: ['access'], summary: 'Revoke an API key at once', params: KeyIdParams, response: { 200: Type.Object({ key: KeyView }), ...errors(400, 401, 403, 404) } },
     },
     async (request) => {

@@ -1,13 +1,18 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TASK_TYPE_PATTERN, taskWakeupSubject } from '../../bus/subjects.js';
-import { claim, complete, fail, renew } from '../../control-plane/queue.js';
+import { assertLeaseHolder, claim, complete, fail, renew } from '../../control-plane/queue.js';
 import type { ApiContext } from '../context.js';
+import { requirePrincipal } from '../plugins/auth.js';
+import { createRemoteWorkerAnnouncer } from '../remote-workers.js';
 import { MaybeTimestamp, RunStatus, Timestamp, Uuid, errors } from '../schemas.js';
 import { listenForWakeups, notifyRunEvents } from '../wakeup.js';
 
 /**
  * Remote workers (any language) use the same lease semantics as the in-process worker:
  * claim → renew while running → complete or fail, each fenced by the lease token.
+ * Only worker credentials (sk_worker_ keys, the only holders of queue:work) get here. A claim
+ * hands out only items of runs in the namespaces the credential may serve; renew, complete and
+ * fail also check that the lease was handed to this credential, not only that the token fits.
  */
 const TaskType = Type.String({ minLength: 1, maxLength: 200, pattern: TASK_TYPE_PATTERN.source });
 const LeaseToken = Type.String({ format: 'uuid', description: 'fencing token returned by claim' });
@@ -36,6 +41,7 @@ const ClaimedItem = Type.Object({
   leaseToken: Type.String(),
   leaseExpiresAt: Timestamp,
   timeoutSeconds: Type.Integer({ description: 'start-to-close budget of this attempt' }),
+  namespace: Type.Union([Type.String(), Type.Null()], { description: "the run's namespace; the work stays inside it" }),
 });
 
 const RenewBody = Type.Object({ queueItemId: Uuid, leaseToken: LeaseToken, leaseSeconds: Type.Optional(LeaseSeconds) }, { additionalProperties: false });
@@ -57,6 +63,7 @@ const FailBody = Type.Object(
 
 export const queueRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
   const fenced = errors(400, 404, 409);
+  const workers = createRemoteWorkerAnnouncer(ctx.db);
 
   app.post(
     '/v1/queue/claim',
@@ -65,18 +72,24 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ct
       schema: {
         tags: ['queue'],
         summary: 'Claim up to `limit` available items of the given task types, each with a lease',
+        description: 'Also registers the worker and its task types (GET /v1/workers): claiming is the remote worker heartbeat.',
         body: ClaimBody,
         response: { 200: Type.Object({ items: Type.Array(ClaimedItem) }), ...errors(400) },
       },
     },
     async (request, reply) => {
+      const worker = requirePrincipal(request);
       const { workerId, taskTypes, waitSeconds } = request.body;
       const args = {
         workerId,
         taskTypes,
         limit: request.body.limit ?? 1,
         leaseSeconds: request.body.leaseSeconds ?? ctx.config.worker.leaseSeconds,
+        namespaces: worker.namespaces,
+        credential: worker.id,
       };
+      // A claim is the remote worker's heartbeat and announces the task types it serves.
+      await workers.seen({ workerId, credential: worker.id, taskTypes, namespaces: worker.namespaces });
       let items = await claim(ctx.db, args);
       if (items.length > 0 || !waitSeconds) return { items };
 
@@ -117,6 +130,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ct
     },
     async (request) => {
       const { queueItemId, leaseToken } = request.body;
+      await assertLeaseHolder(ctx.db, { queueItemId, leaseToken, credential: requirePrincipal(request).id });
       const leaseSeconds = request.body.leaseSeconds ?? ctx.config.worker.leaseSeconds;
       return renew(ctx.db, { queueItemId, leaseToken, leaseSeconds });
     },
@@ -142,6 +156,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ct
     },
     async (request) => {
       const { queueItemId, leaseToken, output } = request.body;
+      await assertLeaseHolder(ctx.db, { queueItemId, leaseToken, credential: requirePrincipal(request).id });
       const done = await complete(ctx.db, { queueItemId, leaseToken, output: output ?? null });
       notifyRunEvents(ctx.bus, done.runId);
       return { outcome: done.outcome, runId: done.runId, runStatus: done.runStatus };
@@ -164,6 +179,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ct
     },
     async (request) => {
       const { queueItemId, leaseToken, error } = request.body;
+      await assertLeaseHolder(ctx.db, { queueItemId, leaseToken, credential: requirePrincipal(request).id });
       return fail(ctx.db, { queueItemId, leaseToken, error });
     },
   );

@@ -69,7 +69,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (
   app.post(
     '/v1/users',
     {
-      config: { permission: 'users:manage' },
+      config: { permission: 'users:manage', tenantWide: true },
       schema: { tags: ['access'], summary: 'Create a user', body: CreateBody, response: { 201: Type.Object({ user: UserView }), ...errors(400, 401, 403, 409) } },
     },
     async (request, reply) => {
@@ -82,7 +82,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (
   app.get(
     '/v1/users',
     {
-      config: { permission: 'users:manage' },
+      config: { permission: 'users:manage', tenantWide: true },
       schema: {
         tags: ['access'],
         summary: 'List users',
@@ -101,7 +101,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (
   app.patch(
     '/v1/users/:userId',
     {
-      config: { permission: 'users:manage' },
+      config: { permission: 'users:manage', tenantWide: true },
       schema: {
         tags: ['access'],
         summary: 'Change roles, namespaces or status (suspend / reactivate)',

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { contextOf, withClientOptions } from '../context.js';
+import { integerIn } from '../options.js';
 import { renderTable } from '../output/table.js';
 import { dateTime, relative } from '../render/formatting.js';
 
@@ -41,15 +42,21 @@ function createCommand(): Command {
   const cmd = new Command('create')
     .description('create an API key; the secret is printed once')
     .requiredOption('--name <name>', 'what the key is for, e.g. "ci pipeline"')
-    .addOption(new Option('--type <type>', 'live (full access within its permissions), test (read-only) or admin').choices(['live', 'test', 'admin']).default('live'))
+    .addOption(
+      new Option('--type <type>', 'live (full access within its permissions), test (read-only), admin, or worker (the queue protocol only, for remote workers)')
+        .choices(['live', 'test', 'admin', 'worker'])
+        .default('live'),
+    )
     .option('--permissions <list>', 'limit to these permissions (comma-separated, repeatable), e.g. runs:read,runs:write', list)
     .option('--namespaces <list>', 'limit to these namespaces (comma-separated, repeatable)', list)
     .option('--expires <date>', 'expiry (ISO 8601), e.g. 2026-01-31T00:00:00Z')
+    .option('--rate-limit-per-minute <n>', "requests per minute for this key (default: its role's)", integerIn(1, 1_000_000))
+    .option('--rate-limit-per-hour <n>', "requests per hour for this key (default: its role's)", integerIn(1, 100_000_000))
     .option('--owner <userId>', 'owner (default: you)');
   withClientOptions(cmd);
   return cmd
-    .addHelpText('after', '\nExamples:\n  $ syntra keys create --name ci --type live --permissions runs:read,runs:write --namespaces staging\n  $ syntra keys create --name dashboards --type test --expires 2026-01-01T00:00:00Z')
-    .action(async (opts: { name: string; type: string; permissions?: string[]; namespaces?: string[]; expires?: string; owner?: string }, self: Command) => {
+    .addHelpText('after', '\nExamples:\n  $ syntra keys create --name ci --type live --permissions runs:read,runs:write --namespaces staging --rate-limit-per-minute 600\n  $ syntra keys create --name dashboards --type test --expires 2026-01-01T00:00:00Z')
+    .action(async (opts: { name: string; type: string; permissions?: string[]; namespaces?: string[]; expires?: string; owner?: string; rateLimitPerMinute?: number; rateLimitPerHour?: number }, self: Command) => {
       const { term, client } = contextOf(self);
       let expiresAt: string | undefined;
       if (opts.expires) {
@@ -64,6 +71,9 @@ function createCommand(): Command {
         ...(opts.namespaces ? { namespaces: opts.namespaces } : {}),
         ...(expiresAt ? { expiresAt } : {}),
         ...(opts.owner ? { ownerId: opts.owner } : {}),
+        ...(opts.rateLimitPerMinute || opts.rateLimitPerHour
+          ? { rateLimit: { ...(opts.rateLimitPerMinute ? { perMinute: opts.rateLimitPerMinute } : {}), ...(opts.rateLimitPerHour ? { perHour: opts.rateLimitPerHour } : {}) } }
+          : {}),
       });
       if (term.json) return term.printJson(res);
       secretNotice(term, res.secret, res.key);

@@ -31,7 +31,7 @@ export const TOKEN_RULES: readonly TokenRule[] = [
   { what: 'slack_token', pattern: /\b(?:xox[abposre](?:\.xox[a-z])?-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})/g },
   // Stripe secret/restricted keys and webhook signing secrets; Syntra's own API keys; Syntra refresh tokens.
   { what: 'api_key', pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
-  { what: 'api_key', pattern: /\bsk_admin_[A-Za-z0-9]{16,}/g },
+  { what: 'api_key', pattern: /\bsk_(?:admin|worker)_[A-Za-z0-9]{16,}/g },
   { what: 'webhook_secret', pattern: /\bwhsec_[A-Za-z0-9+/=]{24,}/g },
   { what: 'refresh_token', pattern: /\brt_[A-Za-z0-9_-]{40,}/g },
   // OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), Google (AIza…).

@@ -72,6 +72,15 @@ function namedInPrompt(prompt: string, tokens: readonly string[]): string | unde
   return tokens.find((t) => /[a-z0-9]-[a-z0-9]/.test(t));
 }
 
+/**
+ * What a prompt names as a namespace, as typed: "in X", "namespace X", "-n X", and bare words
+ * that are a namespace or its alias ("production", "prod"); typos count only when introduced by
+ * "in …". Resolve each against the namespaces with bestMatches.
+ */
+export function namespacesTypedIn(prompt: string, namespaces: readonly string[]): string[] {
+  return [...namespaceMentions(prompt), ...nameTokens(prompt).filter((t) => ['exact', 'alias'].includes(bestMatches(t, namespaces)?.tier ?? ''))];
+}
+
 const list = (items: string[], max = 8) => (items.length > max ? `${items.slice(0, max).join(', ')}, … (${items.length} in all)` : items.join(', '));
 
 export function planRequest(req: PlanRequest, index: ClusterIndex): Plan {
@@ -83,11 +92,7 @@ export function planRequest(req: PlanRequest, index: ClusterIndex): Plan {
 
   // 1. Namespace: explicit parameter, then what the prompt says — only names that resolve count.
   let namespace: string | undefined;
-  const typedNamespaces = req.namespace ? [req.namespace.toLowerCase()] : namespaceMentions(prompt);
-  if (!req.namespace) {
-    // A bare word that IS a namespace ("production", "prod") counts too; typos only when introduced by "in …".
-    typedNamespaces.push(...nameTokens(prompt).filter((t) => ['exact', 'alias'].includes(bestMatches(t, index.namespaces)?.tier ?? '')));
-  }
+  const typedNamespaces = req.namespace ? [req.namespace.toLowerCase()] : namespacesTypedIn(prompt, index.namespaces);
   for (const typed of typedNamespaces) {
     const hit = bestMatches(typed, index.namespaces);
     if (!hit) continue;
