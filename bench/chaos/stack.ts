@@ -42,6 +42,8 @@ export async function startStack(options: { workers: number; concurrency: number
     SYNTRA_RATE_LIMIT_PER_MINUTE: '1000000',
     SYNTRA_RATE_LIMIT_PER_HOUR: '100000000',
     SYNTRA_LOG_LEVEL: 'error',
+    // syntra server on PostgreSQL seals its signing keys with a master key from outside the database.
+    SYNTRA_MASTER_KEY: 'the chaos runs\' master key, 32 characters or more',
   };
   const server = startCli(['server'], env);
   const workers = Array.from({ length: options.workers }, () => startCli(['worker'], env));

@@ -4,6 +4,7 @@ import { createInProcessBus } from '../../src/bus/in-process.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { connectPostgres } from '../../src/db/postgres.js';
+import { announceWorker } from '../../src/control-plane/workers.js';
 import { createTestKey } from '../access/admin-key.js';
 import { testBackend, useTestDatabase } from '../helpers/db.js';
 import { startTcpProxy, viaProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -47,6 +48,8 @@ describe.skipIf(testBackend() !== 'postgres')('the database is unreachable', () 
     db = connectPostgres(viaProxy(t.url!, proxy));
     app = await buildApp({ config: loadConfig({ SYNTRA_LOG_LEVEL: 'silent' }), db, bus: createInProcessBus(), logger: false });
     headers = (await createTestKey(t.db)).headers;
+    // A submit of a kind no worker ever served is refused: this file's echo is announced as served.
+    await announceWorker(t.db, { workerId: 'outage-test', transport: 'database', taskTypes: ['echo'] });
   });
   afterAll(async () => {
     await app?.close();

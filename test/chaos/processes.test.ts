@@ -39,6 +39,8 @@ describe.skipIf(skipReason !== undefined)(`chaos: server and workers as processe
       SYNTRA_LEASE_SECONDS: String(LEASE_SECONDS),
       SYNTRA_RATE_LIMIT_PER_MINUTE: '1000000',
       SYNTRA_RATE_LIMIT_PER_HOUR: '100000000',
+      // syntra server on PostgreSQL seals its signing keys with a master key from outside the database.
+      SYNTRA_MASTER_KEY: 'the chaos runs\' master key, 32 characters or more',
     };
     server = startCli(['server'], env);
     workers = [startCli(['worker', '--concurrency', '2'], env), startCli(['worker', '--concurrency', '2'], env)];

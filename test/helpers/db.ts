@@ -117,7 +117,9 @@ export async function ensurePostgresTemplate(adminUrl: string, migrations: Migra
 }
 
 function templateName(migrations: Migration[]): string {
-  const hash = createHash('sha256').update(migrations.map((m) => m.sql).join('\n')).digest('hex').slice(0, 12);
+  // Ids and names too: a renumbered migration is recorded under its new id, so a template migrated
+  // under the old one is stale although no SQL changed.
+  const hash = createHash('sha256').update(migrations.map((m) => `${m.id} ${m.name}\n${m.sql}`).join('\n')).digest('hex').slice(0, 12);
   return `syntra_tmpl_${hash}`;
 }
 
