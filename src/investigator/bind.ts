@@ -28,11 +28,21 @@ function allLines(s: ClusterSnapshot): string[] {
   return [...s.notes.map((n) => n.text), ...s.logs.flatMap((l) => l.lines)];
 }
 
-/** kubectl (or a tool printing its errors) said the target does not exist. */
-function reportedMissing(snapshot: ClusterSnapshot, target: ResourceRef): string | undefined {
-  for (const line of allLines(snapshot)) {
-    const nf = notFoundIn(line);
-    if (nf && nf.kind === target.kind && nf.name === target.name) return line.trim();
+/**
+ * kubectl (or a tool printing its errors) said the target does not exist: in what was pasted
+ * (notes, logs of no pod in the evidence), not in a pod's own log, where a program that runs kubectl
+ * speaks about its own lookups.
+ */
+function reportedMissing(snapshot: ClusterSnapshot, cluster: ClusterQuery, target: ResourceRef): string | undefined {
+  const pasted = [
+    ...snapshot.notes.map((n) => [n.text]),
+    ...snapshot.logs.filter((l) => l.pod === UNNAMED || !cluster.get('Pod', l.namespace || undefined, l.pod)).map((l) => l.lines),
+  ];
+  for (const lines of pasted) {
+    for (const line of lines) {
+      const nf = notFoundIn(line);
+      if (nf && nf.kind === target.kind && nf.name === target.name) return line.trim();
+    }
   }
   return undefined;
 }
@@ -74,11 +84,11 @@ function mergeFragments(snapshot: ClusterSnapshot, target: ResourceRef): Cluster
   return { ...snapshot, [spec.collection]: [...list.filter((o) => o !== self && !fragments.includes(o)), merged] };
 }
 
-export function bindTarget(snapshot: ClusterSnapshot, target: ResourceRef): Binding {
+/** `cluster` is the snapshot's own query, when the caller has one (indexing a large namespace is the cost of a call). */
+export function bindTarget(snapshot: ClusterSnapshot, target: ResourceRef, cluster = new ClusterQuery(snapshot)): Binding {
   // A quota is diagnosed by what it blocks, whether or not the quota object itself was collected.
   if (target.kind === 'ResourceQuota') return { kind: 'found' };
-  const cluster = new ClusterQuery(snapshot);
-  const said = reportedMissing(snapshot, target);
+  const said = reportedMissing(snapshot, cluster, target);
   if (said) {
     const namespaces = cluster.namespacesHolding(target.kind, target.name).filter((n) => n !== target.namespace);
     return { kind: 'not_found', reason: `kubectl said: ${said}`, namespaces };

@@ -53,10 +53,10 @@ export function diagnose(snapshot: ClusterSnapshot, target?: DiagnoseTarget): Di
   let cluster = new ClusterQuery(snapshot);
   const asked: ResourceRef = { kind, name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) };
   // What kubectl said is not there is not there, even when the same name exists elsewhere.
-  const early = bindTarget(snapshot, asked);
+  const early = bindTarget(snapshot, asked, cluster);
   const namespace = target.namespace ?? (early.kind === 'not_found' && early.reason.startsWith('kubectl') ? undefined : namespaceHolding(cluster, kind, target.name));
   const ref: ResourceRef = { kind, name: target.name, ...(namespace ? { namespace } : {}) };
-  const binding = namespace === target.namespace ? early : bindTarget(snapshot, ref);
+  const binding = namespace === target.namespace ? early : bindTarget(snapshot, ref, cluster);
   if (binding.kind === 'not_found') throw notFound(cluster, ref, binding, snapshot);
   if (binding.kind === 'bound') {
     snapshot = binding.snapshot;
