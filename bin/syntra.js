@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (no build step): tsx's ESM loader is registered first,
-// then the CLI is imported. Exits with the code the command returns (0 ok, 1 failure, 2 usage).
-import { register } from 'tsx/esm/api';
+// Runs the built CLI (dist/, JavaScript made by `npm run build`, which `npm install` runs in a
+// clone through `prepare`; a packed tarball ships it). No TypeScript loader at run time.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-const code = await main(process.argv);
-process.exit(code);
+const built = new URL('../dist/cli/bin.js', import.meta.url);
+if (!existsSync(built)) {
+  process.stderr.write('syntra: the CLI is not built (no dist/cli/bin.js); run `npm run build` in the Syntra checkout (npm install does it too)\n');
+  process.exit(1);
+}
+await import(built.href);

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { echoRoundTrip, killAll, runCli, startCli, within, type CliProcess } from './spawn-cli.js';
 
 /**
- * The real entrypoint, as a user runs it: `node bin/syntra.js …` in a child process (no build
- * step). `up` gets its own temporary PGlite data directory and a free port, so this file does not
+ * The CLI entrypoint, as a user runs it, in a child process (the sources, through
+ * test/helpers/syntra-bin.ts; the built bin/syntra.js is tested from a packed tarball in test/ship). `up` gets its own temporary PGlite data directory and a free port, so this file does not
  * use the per-file test database and runs once, not per backend.
  */
 const hasCurl = spawnSync('curl', ['--version']).status === 0;

@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SYNTRA_ARGV } from '../helpers/syntra-bin.js';
 
-/** Runs `node bin/syntra.js …` as a child process, the way a user does, with bounded waits. */
-const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'syntra.js');
+/** Runs the CLI as a child process (the sources: test/helpers/syntra-bin.ts), the way a user does, with bounded waits. */
 
 export interface CliProcess {
   child: ChildProcess;
@@ -31,7 +29,7 @@ export async function within<T>(p: Promise<T>, ms: number, what: string): Promis
 }
 
 export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...SYNTRA_ARGV, ...args], {
     env: { ...process.env, DATABASE_URL: '', NATS_URL: '', SYNTRA_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

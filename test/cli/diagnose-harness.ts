@@ -5,14 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { ROOT_CAUSE_TYPES } from '../../src/domain/diagnosis.js';
+import { SYNTRA_ARGV } from '../helpers/syntra-bin.js';
 
 /**
- * Runs `node bin/syntra.js diagnose …` as a user types it (optionally with text piped to stdin),
+ * Runs `syntra diagnose …` (the sources: test/helpers/syntra-bin.ts) as a user types it (optionally with text piped to stdin),
  * with a bounded wait, in a clean environment: no colour forcing, no user config, no kubeconfig.
  * Also the JSON Schema of the documented `--json` document (docs/diagnosis.md), to check every entry.
  */
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.join(ROOT, 'bin', 'syntra.js');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'evidence');
 
 const HOME = mkdtempSync(path.join(tmpdir(), 'syntra-diagnose-home-'));
@@ -25,7 +25,7 @@ export interface CliResult {
 
 export function runDiagnose(args: string[], options: { stdin?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME, KUBECONFIG: path.join(HOME, 'no-kubeconfig'), ...options.env };
-  const child = spawn(process.execPath, [BIN, 'diagnose', ...args], { env, cwd: HOME, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SYNTRA_ARGV, 'diagnose', ...args], { env, cwd: HOME, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SYNTRA_ARGV } from '../helpers/syntra-bin.js';
 
 /**
- * Runs `node bin/syntra.js …` as a child process, the way a user types it, with its own config
+ * Runs the CLI (`node --import tsx src/cli/bin.ts …`, test/helpers/syntra-bin.ts) as a child process, the way a user types it, with its own config
  * dir, working directory and environment (nothing leaks in from the developer's machine), stdin
  * from the test, and every wait bounded.
  */
-export const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'syntra.js');
+/** The CLI's arguments after `node`, as one shell word list (for `script -c`). */
+export const BIN = SYNTRA_ARGV.join(' ');
 
 export interface CliRun {
   code: number | null;
@@ -61,7 +62,7 @@ function cleanEnv(o: CliEnv): NodeJS.ProcessEnv {
 }
 
 export function startCli(args: string[], o: CliEnv & { command?: string[] }): CliChild {
-  const [file, ...pre] = o.command ?? [process.execPath, BIN];
+  const [file, ...pre] = o.command ?? [process.execPath, ...SYNTRA_ARGV];
   const child = spawn(file!, [...pre, ...args], { cwd: o.cwd, env: cleanEnv(o), stdio: ['pipe', 'pipe', 'pipe'] });
   live.add(child);
   let stdout = '';
