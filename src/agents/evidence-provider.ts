@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import type { EvidenceSetting } from '../config.js';
 import { SyntraError } from '../domain/errors.js';
 import { createDumpSource, demoSource, type EvidenceSource } from '../investigator/sources/index.js';
-import { createLiveSource } from '../investigator/sources/live-source.js';
-import { candidatePaths, IN_CLUSTER_TOKEN } from '../investigator/sources/live-kubeconfig.js';
+import { candidatePaths, IN_CLUSTER_TOKEN } from '../investigator/sources/kubeconfig-paths.js';
+import type { LiveSourceOptions } from '../investigator/sources/live-source.js';
 import { clusterIndexFromSnapshot, type ClusterIndex } from '../investigator/planner/cluster-index.js';
 
 /**
@@ -52,6 +52,21 @@ function memoized(source: EvidenceSource, ttlMs: number): EvidenceSource {
   };
 }
 
+/**
+ * The live source, with @kubernetes/client-node (~800 modules) imported on first use: a demo or
+ * dump investigation, and a process that never reaches the cluster, never load it.
+ */
+function lazyLiveSource(options: LiveSourceOptions): EvidenceSource {
+  let live: Promise<EvidenceSource> | undefined;
+  const source = () => (live ??= import('../investigator/sources/live-source.js').then((m) => m.createLiveSource(options)));
+  return {
+    kind: 'live',
+    check: async (signal) => (await source()).check(signal),
+    listNamespaces: async (signal) => (await source()).listNamespaces(signal),
+    collect: async (scope, signal) => (await source()).collect(scope, signal),
+  };
+}
+
 /** `auto` → live when a kubeconfig (or an in-cluster service account) is there, else the demo cluster. */
 export function resolveEvidenceKind(setting: EvidenceSetting, o: EvidenceProviderOptions = {}): 'demo' | 'live' | 'dump' {
   if (setting.kind !== 'auto') return setting.kind;
@@ -69,7 +84,7 @@ export function createEvidenceProvider(setting: EvidenceSetting, o: EvidenceProv
   let description: string;
   if (kind === 'live') {
     const location = o.kubeconfig ? { kubeconfig: o.kubeconfig } : {};
-    source = createLiveSource(location);
+    source = lazyLiveSource(location);
     names = source;
     description = 'live cluster (kubeconfig)';
   } else if (kind === 'dump') {

@@ -29,16 +29,5 @@ export const CLIENT_COMMANDS: Array<() => Command> = [
   completionCommand,
 ];
 
-/** Bare `syntra` on a terminal opens the REPL; elsewhere it prints help (usage, exit 2). */
-export function withDefaultCommand(argv: readonly string[], isTTY = Boolean(process.stdin.isTTY && process.stdout.isTTY)): string[] {
-  return argv.length <= 2 && isTTY ? [...argv, 'repl'] : [...argv];
-}
-
-/** Resolves once everything written to stdout and stderr so far has been handed to the OS. */
-export async function flushOutput(): Promise<void> {
-  await Promise.all(
-    [process.stdout, process.stderr].map(
-      (stream) => new Promise<void>((resolve) => (stream.writableLength === 0 || stream.destroyed ? resolve() : stream.write('', () => resolve()))),
-    ),
-  );
-}
+// Kept importable from here; they live apart so main.ts can use them without loading every command.
+export { flushOutput, withDefaultCommand } from './process-output.js';

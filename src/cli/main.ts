@@ -1,27 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { errorMessage } from '../domain/errors.js';
-import { adminCommand } from './commands/admin.js';
-import { diagnoseCommand } from './commands/diagnose.js';
-import { demoCommand } from './commands/demo.js';
-import { serverCommand } from './commands/server.js';
-import { upCommand } from './commands/up.js';
-import { workerCommand } from './commands/worker.js';
-import { CLIENT_COMMANDS, flushOutput, withDefaultCommand } from './client-commands.js';
+import { COMMAND_INDEX, invokedCommand } from './command-index.js';
+import { flushOutput, withDefaultCommand } from './process-output.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** Every subcommand, one line each; a new verb is a file in commands/ plus one line here. */
-const COMMANDS: Array<() => Command> = [
-  demoCommand,
-  upCommand,
-  serverCommand,
-  workerCommand,
-  adminCommand,
-  diagnoseCommand,
-  ...CLIENT_COMMANDS,
-];
 
 const EXAMPLES = `
 Examples:
@@ -37,12 +21,13 @@ Examples:
 
 ${EXIT_CODES_HELP}`;
 
-export function buildProgram(): Command {
+/** The program around the given top-level commands (each fully defined, or a stub for --help). */
+function assemble(commands: Command[]): Command {
   const program = new Command('syntra')
     .description('Syntra — an AI DevOps teammate for Kubernetes incidents, on a durable agent control plane')
     .version(VERSION, '-v, --version')
     .addHelpText('after', EXAMPLES);
-  for (const make of COMMANDS) program.addCommand(make());
+  for (const cmd of commands) program.addCommand(cmd);
   // addCommand does not pass settings down, so apply them to the whole tree here.
   const configure = (cmd: Command) => {
     cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
@@ -52,11 +37,43 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Every command loaded (completion walks the whole tree; tests inspect it). */
+export async function fullProgram(): Promise<Command> {
+  const { COMMANDS } = await import('./all-commands.js');
+  return assemble(COMMANDS.map((make) => make()));
+}
+
+/**
+ * The program for one command line: the command it runs loaded, every other one a stub that
+ * --help lists with the term and description from the index. A name the index does not know
+ * (a typo, or a command added without an entry) gets the full program, so commander's own
+ * "unknown command" and suggestions stay exact.
+ */
+export async function programFor(args: readonly string[]): Promise<Command> {
+  const name = invokedCommand(args);
+  const wanted = COMMAND_INDEX.find((e) => e.name === name);
+  if (name !== undefined && (!wanted || name === 'completion')) return fullProgram();
+  const terms = new Map<Command, string>();
+  const commands = await Promise.all(
+    COMMAND_INDEX.map(async (entry) => {
+      if (entry === wanted) return entry.load();
+      const stub = new Command(entry.name).description(entry.description);
+      terms.set(stub, entry.term);
+      return stub;
+    }),
+  );
+  const program = assemble(commands);
+  const help = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? help.subcommandTerm(cmd) });
+  return program;
+}
+
 /** Parses argv, runs the command to completion, and returns the process exit code. */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
-  const program = buildProgram();
   try {
-    await program.parseAsync(withDefaultCommand(argv));
+    const args = withDefaultCommand(argv);
+    const program = await programFor(args.slice(2));
+    await program.parseAsync(args);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     // Commander has already printed its own message (unknown option, help, version).

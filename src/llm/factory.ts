@@ -1,6 +1,4 @@
 import { SyntraError } from '../domain/errors.js';
-import { AnthropicProvider } from './anthropic.js';
-import { OpenAICompatibleProvider } from './openai-compatible.js';
 import { CONFIGURED_PROVIDER, type ModelProvider } from './provider.js';
 import { describeLlmSettings, loadLlmSettings, type LlmSettings } from './settings.js';
 
@@ -80,11 +78,25 @@ export class ProviderRegistry {
   }
 }
 
+/**
+ * The provider for the settings; its SDK (openai or @anthropic-ai/sdk, a few hundred modules
+ * each) is imported on the first call, so a rules-only process never loads either.
+ */
 export function createModelProvider(settings: LlmSettings): ModelProvider {
+  let loaded: Promise<ModelProvider> | undefined;
+  return {
+    name: settings.name,
+    chat: async (req, opts) => (await (loaded ??= loadModelProvider(settings))).chat(req, opts),
+  };
+}
+
+export async function loadModelProvider(settings: LlmSettings): Promise<ModelProvider> {
   const retry = { maxAttempts: settings.maxAttempts };
   if (settings.kind === 'anthropic') {
+    const { AnthropicProvider } = await import('./anthropic.js');
     return new AnthropicProvider({ name: settings.name, baseURL: settings.baseURL, apiKey: settings.apiKey ?? '', timeoutMs: settings.timeoutMs, retry });
   }
+  const { OpenAICompatibleProvider } = await import('./openai-compatible.js');
   return new OpenAICompatibleProvider({
     name: settings.name,
     baseURL: settings.baseURL,

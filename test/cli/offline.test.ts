@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/main.js';
+import { fullProgram } from '../../src/cli/main.js';
 import { killAll, runCli, type CliEnv } from './run-cli.js';
 
 /**
@@ -127,7 +127,7 @@ describe('errors and exit codes without a server', () => {
 });
 
 describe('help and completion', () => {
-  it('every command has --help with examples', () => {
+  it('every command has --help with examples', async () => {
     const missing: string[] = [];
     const visit = (cmd: Command, trail: string[]) => {
       let text = '';
@@ -136,7 +136,7 @@ describe('help and completion', () => {
       if (!text.includes('Examples:')) missing.push(trail.join(' ') || 'syntra');
       for (const sub of cmd.commands) visit(sub, [...trail, sub.name()]);
     };
-    visit(buildProgram(), []);
+    visit(await fullProgram(), []);
     expect(missing).toEqual([]);
   });
 

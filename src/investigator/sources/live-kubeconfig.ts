@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { SyntraError, errorMessage } from '../../domain/errors.js';
+import { candidatePaths, IN_CLUSTER_TOKEN, type KubeConfigLocation } from './kubeconfig-paths.js';
 
 /**
  * Finds the cluster credentials the way kubectl does, but says where it looked: an explicit
@@ -10,15 +10,7 @@ import { SyntraError, errorMessage } from '../../domain/errors.js';
  * account. client-node's loadFromDefault silently falls back to http://localhost:8080; here a
  * missing kubeconfig is a clear `no_kubeconfig` error listing the paths tried.
  */
-export const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-
-export interface KubeConfigLocation {
-  /** An explicit kubeconfig file (`--kubeconfig`); nothing else is tried when given. */
-  kubeconfig?: string;
-  /** For tests: the environment and home directory to look in. */
-  env?: NodeJS.ProcessEnv;
-  home?: string;
-}
+export { candidatePaths, IN_CLUSTER_TOKEN, type KubeConfigLocation } from './kubeconfig-paths.js';
 
 export interface LoadedKubeConfig {
   kc: KubeConfig;
@@ -26,13 +18,6 @@ export interface LoadedKubeConfig {
   origin: string;
   server: string;
   context: string;
-}
-
-export function candidatePaths(loc: KubeConfigLocation): string[] {
-  if (loc.kubeconfig) return [loc.kubeconfig];
-  const env = loc.env ?? process.env;
-  const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p !== '');
-  return fromEnv.length > 0 ? fromEnv : [join(loc.home ?? homedir(), '.kube', 'config')];
 }
 
 export function loadKubeConfig(loc: KubeConfigLocation = {}): LoadedKubeConfig {
