@@ -2,11 +2,11 @@
 // Builds the server and CLI: every src/**/*.ts transpiled to dist/**/*.js one file for one file
 // (no bundling, so `import.meta.url` paths, lazy `import()`s and the data files next to the code
 // keep working unchanged), plus the non-TypeScript files the code reads at run time (migrations,
-// the demo cluster). Plain JavaScript on purpose: it runs in `npm install`'s `prepare`, before
+// the demo cluster), and the pre-migrated embedded database snapshot. Plain JavaScript on purpose: it runs in `npm install`'s `prepare`, before
 // anything else is built. Type checking stays `npm run typecheck` (esbuild only strips types).
-import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,4 +30,9 @@ await build({
   logLevel: 'warning',
 });
 for (const file of assets) cpSync(file, path.join(OUT, path.relative(SRC, file)));
-process.stdout.write(`build:server: ${sources.length} modules and ${assets.length} data files → dist/ in ${Math.round(performance.now() - started)} ms\n`);
+// The pre-migrated embedded database (dist/db/snapshot.js says why), from the code just built.
+const { writeSnapshot, SNAPSHOT_FILE } = await import(pathToFileURL(path.join(OUT, 'db', 'snapshot.js')).href);
+await writeSnapshot();
+process.stdout.write(
+  `build:server: ${sources.length} modules and ${assets.length} data files → dist/, ${path.relative(ROOT, SNAPSHOT_FILE)} ${Math.round(statSync(SNAPSHOT_FILE).size / 1024)} KiB, in ${Math.round(performance.now() - started)} ms\n`,
+);

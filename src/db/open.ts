@@ -4,12 +4,20 @@ import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 import { openPglite } from './pglite.js';
 import { connectPostgres } from './postgres.js';
+import { snapshotFor } from './snapshot.js';
 
-/** Opens the database the config names (PostgreSQL server or embedded PGlite) and migrates it. */
+/**
+ * Opens the database the config names (PostgreSQL server or embedded PGlite) and migrates it.
+ * A new PGlite data directory starts from the build's pre-migrated snapshot (snapshot.ts).
+ */
 export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
-  const db = config.databaseUrl
-    ? connectPostgres(config.databaseUrl)
-    : await openPglite({ dataDir: path.join(config.dataDir, 'pg') });
+  let db: Database;
+  if (config.databaseUrl) db = connectPostgres(config.databaseUrl);
+  else {
+    const dataDir = path.join(config.dataDir, 'pg');
+    const snapshot = await snapshotFor(dataDir);
+    db = await openPglite({ dataDir, ...(snapshot ? { loadDataDir: snapshot } : {}) });
+  }
   await migrate(db);
   return db;
 }
