@@ -4,6 +4,7 @@ import { resolveMasterKeys, type MasterKeys } from '../access/master-key.js';
 import { buildApp } from '../api/app.js';
 import type { SyntraConfig } from '../config.js';
 import { startRelay } from '../control-plane/relay.js';
+import { startAlertFollowUp } from '../integrations/alerts/index.js';
 import { startAgentWorker } from './agent-worker.js';
 import { claimDataDir } from './data-dir.js';
 import { assertPortFree, listenApi } from './listen.js';
@@ -42,6 +43,7 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
   }
   const { db, bus } = resources;
   const relay = startRelay({ db, bus, intervalMs: config.worker.pollIntervalMs, log: processLog(config, 'relay').line });
+  const alertFollowUp = startAlertFollowUp({ db, intervalMs: config.alerts.followUpMs, log: processLog(config, 'alerts').line });
   const workerSteps = options.withWorker ? await startAgentWorker(config, resources) : [];
   const app = await buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), masterKeys }) });
 
@@ -49,6 +51,7 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
     ['api', () => app.close()],
     ...workerSteps,
     ['relay', () => relay.stop()],
+    ['alert follow-up', () => alertFollowUp.stop()],
     ['bus', () => bus.close()],
     ['database', () => db.close()],
     ['data directory lock', () => dataDir?.release()],
