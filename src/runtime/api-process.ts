@@ -5,6 +5,7 @@ import { buildApp } from '../api/app.js';
 import type { SyntraConfig } from '../config.js';
 import { startRelay } from '../control-plane/relay.js';
 import { startAlertFollowUp } from '../integrations/alerts/index.js';
+import { notifyOnFinish } from '../integrations/notify/index.js';
 import { startAgentWorker } from './agent-worker.js';
 import { claimDataDir } from './data-dir.js';
 import { assertPortFree, listenApi } from './listen.js';
@@ -43,7 +44,7 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
   }
   const { db, bus } = resources;
   const relay = startRelay({ db, bus, intervalMs: config.worker.pollIntervalMs, log: processLog(config, 'relay').line });
-  const alertFollowUp = startAlertFollowUp({ db, intervalMs: config.alerts.followUpMs, log: processLog(config, 'alerts').line });
+  const alertFollowUp = startAlertFollowUp({ db, intervalMs: config.alerts.followUpMs, listeners: [notifyOnFinish], log: processLog(config, 'alerts').line });
   const workerSteps = options.withWorker ? await startAgentWorker(config, resources) : [];
   const app = await buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), masterKeys }) });
 
