@@ -70,6 +70,11 @@ describe('POST /v1/alerts/*', () => {
     const resolved = (await post('/v1/alerts/alertmanager', amPayload([amAlert(crashLoopLabels(), 'resolved', alert.fingerprint)], 'resolved'))).json() as Answer;
     expect(resolved.results).toEqual([expect.objectContaining({ outcome: 'resolved', runId, incidentId, reason: 'incident resolved' })]);
     expect(await getIncident(api.db, incidentId)).toMatchObject({ status: 'resolved' });
+
+    // It fires again within the window: attached to the same run, and its incident reopens.
+    const refired = (await post('/v1/alerts/alertmanager', amPayload([alert]))).json() as Answer;
+    expect(refired).toMatchObject({ runsStarted: 0, results: [{ outcome: 'attached', runId, incidentId }] });
+    expect(await getIncident(api.db, incidentId)).toMatchObject({ status: 'open', resolvedAt: null });
   });
 
   it('groups replicas of one workload into one run and bounds the runs per notification', async () => {
@@ -89,7 +94,7 @@ describe('POST /v1/alerts/*', () => {
     await updateAlertRules(api.db, { rules: [{ match: { alertname: ['CPUThrottlingHigh'] }, action: 'ignore' }] }, { actor: 'test', reason: 'noisy' });
     const noisy = (await post('/v1/alerts/alertmanager', amPayload([amAlert({ alertname: 'CPUThrottlingHigh', namespace: 'production', pod: CRASHING_POD })]))).json() as Answer;
     expect(noisy).toMatchObject({ runsStarted: 0, results: [{ outcome: 'ignored', runId: null, reason: 'alert rule 0 ignores it' }] });
-    // Built-in rules are replaced by an update: Watchdog is investigated unless a rule says not. Put it back.
+    // An update replaces the whole list, built-in rules included: Watchdog is no longer ignored.
     const watchdog = (await post('/v1/alerts/alertmanager', amPayload([amAlert({ alertname: 'Watchdog', severity: 'none' })]))).json() as Answer;
     expect(watchdog.results[0]!.outcome).not.toBe('ignored');
 

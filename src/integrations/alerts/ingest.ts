@@ -95,6 +95,10 @@ async function fireOne(db: Database, alert: NormalizedAlert, o: IngestOptions): 
     const seen = await latestInWindow(tx, alert.fingerprint, o.dedupeWindowSeconds);
     if (seen) {
       const row = await refire(tx, seen.id);
+      // Re-firing after it resolved, within the window: the same problem is back — reopen its incident.
+      if (seen.status === 'resolved' && row.incidentId) {
+        await tx.query(`UPDATE incidents SET status = 'open', resolved_at = NULL, last_seen = now() WHERE id = $1 AND status = 'resolved'`, [row.incidentId]);
+      }
       const base = { fingerprint: alert.fingerprint, alertname: alert.alertname, alertId: row.id, runId: row.runId, incidentId: row.incidentId };
       if (row.decision !== 'investigate') return { result: { ...base, outcome: row.decision, reason: row.reason } };
       // An earlier receipt recorded the alert but never got its run (a crash in between): start it now.
