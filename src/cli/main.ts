@@ -5,6 +5,7 @@ import { adminCommand } from './commands/admin.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { demoCommand } from './commands/demo.js';
 import { mcpCommand } from './commands/mcp.js';
+import { watchCommand } from './commands/watch.js';
 import { serverCommand } from './commands/server.js';
 import { upCommand } from './commands/up.js';
 import { workerCommand } from './commands/worker.js';
@@ -22,6 +23,7 @@ const COMMANDS: Array<() => Command> = [
   adminCommand,
   diagnoseCommand,
   mcpCommand,
+  watchCommand,
   ...CLIENT_COMMANDS,
 ];
 
