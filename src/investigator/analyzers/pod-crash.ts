@@ -59,6 +59,8 @@ export function logSummary(match: ContainerLogMatch): string {
       return `is forbidden by RBAC: ${f.user ?? 'its service account'} cannot ${f.verb ?? '?'} ${f.resource ?? '?'}`;
     case 'missing_configuration':
       if (f.serviceLink) return `reads ${f.envVar ?? 'a setting'}=${f.serviceLink}, the service-link variable Kubernetes injects for a Service of that name, where it expects a port number`;
+      if (match.patternId === 'env-var-invalid' && f.envVar) return `rejects the value of its configuration ${f.envVar} (set, but not to a value it accepts)`;
+      if (f.detail && !f.envVar && !f.file) return `refuses to start: ${f.detail}`;
       return f.envVar ? `fails because required configuration ${f.envVar} is not set` : f.file ? `fails because configuration file ${f.file} is missing` : 'fails because configuration is missing';
     case 'oom_killed':
       return `runs out of memory (${f.detail ?? 'out of memory'})`;

@@ -170,3 +170,60 @@ describe('logs: alone, and in one stream with a describe', () => {
     expect(diagnoseAll(snap)[0]?.root_cause.type).toBe('unschedulable_insufficient_resources');
   });
 });
+
+/** Files of the second batch's tuning half (ids g-): forms the first batch did not show. */
+const files = (caseId: string, ...names: string[]) => names.map((n) => real(caseId, n));
+
+describe('forms the second batch showed', () => {
+  it('a get table whose rows do not line up with the header is read by its cells', () => {
+    const { snapshot } = readKubectlText(real('g-kubernetes-nagios-pr11-node-notready', 'get-nodes.txt'), { now: NOW });
+    expect(snapshot.nodes.map((n) => `${n.metadata?.name} ${n.status?.conditions?.[0]?.status}`)).toEqual(['docker01 True', 'docker02 False', 'docker03 True']);
+  });
+
+  it('a pre-1.8 get nodes table (no ROLES) and a pod whose STATUS is Unknown: the pod is on a lost node', () => {
+    const snap = buildKubectlSnapshot(files('g-kubernetes-50127-node-reboot-notready-pod-unknown', 'get-nodes.txt', 'get-pods-wide.txt'), { now: NOW });
+    expect(snap.nodes.map((n) => n.metadata?.name)).toEqual(['10.6.0.187', '10.6.0.188']);
+    const lost = snap.pods.find((p) => p.metadata?.name === 'nginx-dm-2214564181-677db')!;
+    expect(lost.status?.phase).toBe('Unknown');
+    const d = diagnose(snap, { kind: 'Pod', name: 'nginx-dm-2214564181-677db' });
+    expect(d.root_cause.type).toBe('node_not_ready');
+    expect(d.root_cause.summary).toContain('10.6.0.188');
+  });
+
+  it('a pod row cut after RESTARTS, and a jq extract of its container state: the secret the state names', () => {
+    const snap = buildKubectlSnapshot(files('g-cloud-on-k8s-545-kibana-secret-deleted', 'get-pod-row.txt', 'state.json'), { now: NOW });
+    expect(snap.pods.map((p) => p.metadata?.name)).toEqual(['kibana-sample-kibana-65f544dbbd-lcx2r']);
+    expect(snap.logs).toHaveLength(0);
+    const d = diagnose(snap, { kind: 'Pod', name: 'kibana-sample-kibana-65f544dbbd-lcx2r' });
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toContain('kibana-es-sample-elastic-internal-kibana');
+  });
+
+  it('event rows pasted without their describe header belong to the one pod in trouble', () => {
+    const snap = buildKubectlSnapshot(files('g-aegis-293-secret-key-value-missing', 'get-pods.txt', 'events-fragment.txt'), { now: NOW });
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toMatch(/key VALUE of secret aegis-secret-aegis-workload-demo/);
+  });
+
+  it('Init:CrashLoopBackOff in a get table and the init container\'s log: the dependency it waits for', () => {
+    const snap = buildKubectlSnapshot(files('g-flagsmith-charts-32-wait-for-db-local-postgres', 'get-pods.txt', 'wait-for-db.log'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'flagsmith-api-6c9959c65c-4n49k' });
+    expect(d.root_cause.type).toBe('init_container_failure');
+    expect(d.root_cause.summary).toContain('flagsmith-flagsmith-postgresql.flagsmith.svc.cluster.local:5432');
+  });
+
+  it('a message copied as a JSON value, escaped quotes and all, is read as the message', () => {
+    const line = real('g-cloud-on-k8s-545-kibana-secret-deleted', 'state.json').text.split('\n').find((l) => l.includes('"message"'))!;
+    const d = diagnoseAll(buildKubectlSnapshot([{ name: 'paste.txt', text: line }], { now: NOW }))[0]!;
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toContain('secret kibana-es-sample-elastic-internal-kibana does not exist');
+  });
+
+  it('a status-only YAML with a pre-1.10 scheduler message names the predicate', () => {
+    const snap = buildKubectlSnapshot(files('g-kubernetes-52166-node-memory-pressure-status', 'status.yaml'), { now: NOW });
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('node_pressure');
+    expect(d.root_cause.summary).toContain('MemoryPressure');
+  });
+});
