@@ -1,3 +1,4 @@
+import { shortNameHint } from './dns-hint.js';
 import type { V1ContainerStateTerminated } from '@kubernetes/client-node';
 import type { EvidenceItem } from '../../domain/diagnosis.js';
 import { classifyContainerLogs, type ContainerLogMatch } from '../logs/classify.js';
@@ -71,6 +72,11 @@ export function logSummary(match: ContainerLogMatch): string {
   }
 }
 
+const dnsHint = (p: CrashInput['p'], match: ContainerLogMatch): string => {
+  const hint = match.type === 'dns_resolution_failure' ? shortNameHint(p.ctx, match.facts.host, p.namespace) : undefined;
+  return hint ? `. ${hint}` : '';
+};
+
 /** Summary and finding for a log-derived cause; exported for init containers, which wrap it. */
 export function logFinding(input: CrashInput, match: ContainerLogMatch): AnalyzerFinding {
   const { p, view, term } = input;
@@ -84,7 +90,7 @@ export function logFinding(input: CrashInput, match: ContainerLogMatch): Analyze
   return makeFinding({
     type: match.type,
     subject: p.ref,
-    summary: `Container ${view.name} of pod ${p.name} ${logSummary(match)} (${input.looping ? 'crash loop, ' : ''}${exitText(term)}).`,
+    summary: `Container ${view.name} of pod ${p.name} ${logSummary(match)} (${input.looping ? 'crash loop, ' : ''}${exitText(term)})${dnsHint(p, match)}.`,
     confidence: match.confidence,
     method: 'log_pattern',
     evidence,

@@ -19,7 +19,7 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
   // An environment variable the program needs is not set, in the ways runtimes and libraries say it.
   specific('env-var-unset', 'missing_configuration', /variable|env|required key|required value|unbound|must specify/i, [
     // "<name> is not set / not defined / required": Node apps, Apache's `Config variable ${X} is not defined`, VAR_NAME is missing.
-    /(?:[Ee]nvironment variable|[Cc]onfig variable|\benv var(?:iable)?) [`'"]?\$?\{?([A-Za-z_][\w.-]*)\}?[`'"]? (?:is )?(?:not set|not defined|undefined|missing|required|must be set|empty)|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+) (?:env(?:ironment)? var(?:iable)? )?(?:is )?(?:not set|must be set|required|missing|undefined|not defined)\b/,
+    /(?:[Ee]nvironment variable|[Cc]onfig variable|\benv var(?:iable)?) [`'"]?\$?\{?([A-Za-z_][\w.-]*)\}?[`'"]? (?:is )?(?:not set|not defined|undefined|missing|required|must be set|empty)|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+) (?:env(?:ironment)? var(?:iable)? )?(?:is |IS )?(?:not set|must be set|required|missing|undefined|not defined|NOT SET|REQUIRED|MISSING|UNDEFINED|NOT DEFINED)\b/,
     // "set / missing / required <name>": django-environ, go-envconfig, envconfig, `Missing required environment variable: X`.
     /\b(?:[Ss]et|[Dd]efine|[Pp]rovide) (?:the )?[`'"]?([A-Z][A-Z0-9_]+)[`'"]? env(?:ironment)? var(?:iable)?|(?:[Mm]issing|[Rr]equired) (?:required )?(?:env|ENV|[Ee]nvironment)(?: var(?:iable)?)?s?:? [`'"]?([A-Z][A-Z0-9_]+)\b|missing required value: ([A-Z][A-Z0-9_]+)|required key ([A-Z][A-Z0-9_]+) missing value/,
     // bash `set -u`

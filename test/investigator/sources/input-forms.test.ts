@@ -192,7 +192,9 @@ describe('forms the second batch showed', () => {
 
   it('a pod row cut after RESTARTS, and a jq extract of its container state: the secret the state names', () => {
     const snap = buildKubectlSnapshot(files('g-cloud-on-k8s-545-kibana-secret-deleted', 'get-pod-row.txt', 'state.json'), { now: NOW });
-    expect(snap.pods.map((p) => p.metadata?.name)).toEqual(['kibana-sample-kibana-65f544dbbd-lcx2r']);
+    // The row is a pod; the extract, which names no pod, is a container state of the pod the question is about.
+    expect(snap.pods.map((p) => p.metadata?.name)).toEqual(['kibana-sample-kibana-65f544dbbd-lcx2r', '(unnamed)']);
+    expect(snap.pods[1]!.status?.containerStatuses?.[0]?.state?.waiting).toMatchObject({ reason: 'CreateContainerConfigError', message: 'secrets "kibana-es-sample-elastic-internal-kibana" not found' });
     expect(snap.logs).toHaveLength(0);
     const d = diagnose(snap, { kind: 'Pod', name: 'kibana-sample-kibana-65f544dbbd-lcx2r' });
     expect(d.root_cause.type).toBe('container_config_error');
@@ -225,5 +227,26 @@ describe('forms the second batch showed', () => {
     const d = diagnoseAll(snap)[0]!;
     expect(d.root_cause.type).toBe('node_pressure');
     expect(d.root_cause.summary).toContain('MemoryPressure');
+  });
+
+  it('a describe cut to its Limits, beside a describe of the container: one container, its limit named', () => {
+    const snap = buildKubectlSnapshot(files('h-gittux-k8s-ts-oom-25mi', 'describe-pod.txt', 'describe-pod-limits.txt'), { now: NOW });
+    expect(snap.pods).toHaveLength(1);
+    expect(snap.pods[0]!.spec?.containers.map((c) => `${c.name} ${c.resources?.limits?.memory}`)).toEqual(['crashlooplearning 25Mi']);
+    expect(diagnoseAll(snap)[0]!.root_cause.summary).toContain('memory limit of 25Mi');
+  });
+
+  it('a jsonpath print of lastState.terminated is the last termination of the pod asked about', () => {
+    const snap = buildKubectlSnapshot(files('h-pranay-s14-gauntlet-oom-jsonpath', 'last-state.json'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'fail-5-oomkilled-pod', namespace: 'default' });
+    expect(d.root_cause.type).toBe('oom_killed');
+  });
+
+  it('two log texts for the same container are one stream; a short name that fails while the Service lives elsewhere says where', () => {
+    const snap = buildKubectlSnapshot(files('h-pranay-s14-dns-short-name-other-namespace', 'nslookup.txt', 'resolv-conf.txt', 'get-svc-grep.txt', 'get-coredns.txt'), { now: NOW });
+    expect(snap.logs).toHaveLength(1);
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('dns_resolution_failure');
+    expect(d.root_cause.summary).toContain('Service api exists in namespace backend');
   });
 });

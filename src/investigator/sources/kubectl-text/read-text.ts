@@ -81,6 +81,16 @@ function wrapYamlFragment(value: unknown, hint: CommandHint | undefined): Raw | 
   const kind = hint?.kind ?? 'Pod';
   const metadata = { name: hint?.name ?? UNNAMED, ...(hint?.namespace ? { namespace: hint.namespace } : {}), ...((v.metadata as Raw | undefined) ?? {}) };
   if ('status' in v || 'spec' in v) return { kind, apiVersion: kindOf(kind)?.apiVersion ?? 'v1', ...v, metadata };
+  // One container's state as `-o jsonpath` / jq print it: `{.state}` ({waiting|running|terminated: …})
+  // or a termination itself (`{.lastState.terminated}`: exitCode, reason, finishedAt).
+  if (kind === 'Pod') {
+    const container = hint?.container ?? '(container)';
+    const isState = Object.keys(v).length > 0 && Object.keys(v).every((k) => k === 'waiting' || k === 'running' || k === 'terminated');
+    if (isState) return { kind, apiVersion: 'v1', metadata, status: { containerStatuses: [{ name: container, ready: false, restartCount: 0, image: '', imageID: '', state: v }] } };
+    if ('exitCode' in v && ('reason' in v || 'finishedAt' in v || 'containerID' in v)) {
+      return { kind, apiVersion: 'v1', metadata, status: { containerStatuses: [{ name: container, ready: false, restartCount: 0, image: '', imageID: '', lastState: { terminated: v } }] } };
+    }
+  }
   if (['phase', 'conditions', 'containerStatuses', 'reason', 'message'].some((k) => k in v)) return { kind, apiVersion: kindOf(kind)?.apiVersion ?? 'v1', metadata, status: v };
   if (['containers', 'nodeSelector', 'affinity', 'tolerations'].some((k) => k in v)) return { kind, apiVersion: kindOf(kind)?.apiVersion ?? 'v1', metadata, spec: v };
   return undefined;
