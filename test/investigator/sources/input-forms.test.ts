@@ -250,3 +250,28 @@ describe('forms the second batch showed', () => {
     expect(d.root_cause.summary).toContain('Service api exists in namespace backend');
   });
 });
+
+describe('no issue found, honestly', () => {
+  it('a healthy control stays healthy: a pod Completed with exit code 0', () => {
+    const snap = buildKubectlSnapshot(files('g-kubernetes-63195-completed-exit-0-healthy', 'get-pods.txt', 'describe-pod-fragment.txt'), { now: NOW });
+    expect(diagnose(snap, { kind: 'Pod', name: 'single-ee7f20b3bcb047f893481e1999decba9-single-0' }).root_cause.type).toBe('no_issue_found');
+  });
+
+  it('healthy by a get table row alone is said with less confidence than by the object (a row is a summary)', () => {
+    const snap = buildKubectlSnapshot(files('h-pranay-s14-gauntlet-database-url-missing', 'get-pods.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'fail-4-dns-failure-pod' });
+    expect(d.root_cause.type).toBe('no_issue_found');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
+
+  it('a pod that is not ready with nothing explaining it is unknown, not "no issue"', () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: 'default' },
+      spec: { nodeName: 'node-1', containers: [{ name: 'web', image: 'nginx' }] },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'web', ready: false, restartCount: 0, image: 'nginx', imageID: '', state: { waiting: { reason: 'ContainerCreating' } } }] },
+    };
+    const d = diagnose(buildKubectlSnapshot([{ name: 'pod.json', text: JSON.stringify(pod) }], { now: NOW }), { kind: 'Pod', name: 'web-0', namespace: 'default' });
+    expect(d.root_cause.type).toBe('unknown');
+    expect(d.root_cause.summary).toMatch(/web-0 is not ready \(ContainerCreating\)/);
+  });
+});
