@@ -3,6 +3,8 @@ import { CLIENT_COMMANDS } from './client-commands.js';
 import { adminCommand } from './commands/admin.js';
 import { demoCommand } from './commands/demo.js';
 import { diagnoseCommand } from './commands/diagnose.js';
+import { mcpCommand } from './commands/mcp.js';
+import { watchCommand } from './commands/watch.js';
 import { serverCommand } from './commands/server.js';
 import { upCommand } from './commands/up.js';
 import { workerCommand } from './commands/worker.js';
@@ -20,5 +22,7 @@ export const COMMANDS: Array<() => Command> = [
   workerCommand,
   adminCommand,
   diagnoseCommand,
+  mcpCommand,
+  watchCommand,
   ...CLIENT_COMMANDS,
 ];

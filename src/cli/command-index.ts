@@ -53,6 +53,18 @@ export const COMMAND_INDEX: readonly CommandEntry[] = [
     load: async () => (await import('./commands/diagnose.js')).diagnoseCommand(),
   },
   {
+    name: 'mcp',
+    term: 'mcp [options]',
+    description: 'serve Syntra to MCP clients over stdio: ask, diagnose, get_run, list_runs, list_incidents, get_incident',
+    load: async () => (await import('./commands/mcp.js')).mcpCommand(),
+  },
+  {
+    name: 'watch',
+    term: 'watch [options]',
+    description: 'scan the cluster every --interval seconds and raise alerts (investigated by the server) for what became unhealthy',
+    load: async () => (await import('./commands/watch.js')).watchCommand(),
+  },
+  {
     name: 'ask',
     term: 'ask [options] <question...>',
     description: 'ask Syntra about your cluster and watch the investigation happen',

@@ -1,5 +1,6 @@
 import type { SyntraConfig } from '../config.js';
 import { registerAgents, startAgents } from '../agents/index.js';
+import { NOTIFY_TASK, notifyHandler } from '../integrations/notify/index.js';
 import { createRegistry } from '../worker/registry.js';
 import { startWorker } from '../worker/runtime.js';
 import type { ShutdownStep } from './lifecycle.js';
@@ -12,7 +13,7 @@ import type { Resources } from './resources.js';
  */
 export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resources): Promise<ShutdownStep[]> {
   const agents = await startAgents(config, { db, bus }, { log: processLog(config, 'agents') });
-  const worker = startWorker({ db, bus, registry: registerAgents(createRegistry(), agents.deps), ...config.worker, log: processLog(config, 'worker') });
+  const worker = startWorker({ db, bus, registry: registerAgents(createRegistry(), agents.deps).register(NOTIFY_TASK, notifyHandler({ db, env: process.env, publicUrl: process.env.SYNTRA_PUBLIC_URL?.trim() || null })), ...config.worker, log: processLog(config, 'worker') });
   // Before the API of this process listens: its own task types must never be refused as unknown.
   try {
     await worker.registered;

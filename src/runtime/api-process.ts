@@ -4,6 +4,8 @@ import { resolveMasterKeys, type MasterKeys } from '../access/master-key.js';
 import { buildApp } from '../api/app.js';
 import type { SyntraConfig } from '../config.js';
 import { startRelay } from '../control-plane/relay.js';
+import { startAlertFollowUp } from '../integrations/alerts/index.js';
+import { notifyOnFinish } from '../integrations/notify/index.js';
 import { startAgentWorker } from './agent-worker.js';
 import { claimDataDir } from './data-dir.js';
 import { assertPortFree, listenApi } from './listen.js';
@@ -52,6 +54,9 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
   try {
     const relay = startRelay({ db, bus, intervalMs: config.worker.pollIntervalMs, log: processLog(config, 'relay').line });
     steps.unshift(['relay', () => relay.stop()]);
+    // Finished alert runs → incident link, resolve, notifications (docs/alerts.md).
+    const alertFollowUp = startAlertFollowUp({ db, intervalMs: config.alerts.followUpMs, listeners: [notifyOnFinish], log: processLog(config, 'alerts').line });
+    steps.unshift(['alert follow-up', () => alertFollowUp.stop()]);
     steps.unshift(...(options.withWorker ? await startAgentWorker(config, resources) : []));
     const app = await buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), masterKeys }) });
     steps.unshift(['api', () => app.close()]);

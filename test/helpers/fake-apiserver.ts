@@ -59,6 +59,8 @@ export interface FakeApiServer {
   url: string;
   /** Every request received, in order. */
   requests: RecordedApiRequest[];
+  /** Changes the objects of one kind between requests (a pod breaking, a workload recovering). */
+  update(kind: string, change: (objects: Raw[]) => Raw[]): void;
   close(): Promise<void>;
 }
 
@@ -227,7 +229,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       else status(res, 500, 'InternalError', `fake apiserver: ${(e as Error).message}`);
     }
   });
-  return { url: server.url, requests, close: server.close };
+  const update = (kind: string, change: (objects: Raw[]) => Raw[]) => void store.objects.set(kind, change(store.objects.get(kind) ?? []));
+  return { url: server.url, requests, update, close: server.close };
 }
 
 function servePodLog(res: ServerResponse, url: URL, pod: Raw, logs: ContainerLog[]): void {

@@ -1,7 +1,7 @@
 import { EVIDENCE_TOOL_DEFINITIONS } from '../../agents/evidence-tools.js';
 import { CONFIGURED_PROVIDER } from '../../llm/provider.js';
 import type { ArbiterPolicy, PromptVersion, RoutingRule, Skill, ToolDefinition } from './schemas.js';
-import { DEFAULT_ARBITER_NAME, type ControlState } from './state.js';
+import { DEFAULT_ALERT_RULES, DEFAULT_ARBITER_NAME, type ControlState } from './state.js';
 
 /**
  * Version 0: the built-in registry every installation starts from. It has no row in
@@ -118,5 +118,7 @@ export function builtinState(): ControlState {
     tools: byName(BUILTIN_TOOLS),
     routingRules: [...DEFAULT_ROUTING_RULES],
     arbiters: { [DEFAULT_ARBITER.name]: { ...DEFAULT_ARBITER } },
+    alertRules: structuredClone([...DEFAULT_ALERT_RULES]),
+    notificationChannels: {},
   });
 }

@@ -121,7 +121,7 @@ export function createLiveSource(options: LiveSourceOptions = {}): EvidenceSourc
       const snapshot = emptySnapshot({ kind: 'live', description: `live cluster ${config.server} (${config.origin})`, collectedAt: new Date().toISOString() });
       const warnings: string[] = [];
       const objects = objectsFor(signal);
-      const rows = KINDS.filter((k) => k.listLive);
+      const rows = KINDS.filter((k) => k.listLive && (!scope.namesOnly || k.workload || k.kind === 'Pod'));
       await classified({ verb: 'get', resource: 'API discovery' }, () => objects.discover(rows.flatMap(versionsOf)), signal);
 
       /**
@@ -161,6 +161,7 @@ export function createLiveSource(options: LiveSourceOptions = {}): EvidenceSourc
       snapshot.namespaces = ns ? [ns] : [...new Set(snapshot.pods.map((p) => p.metadata?.namespace ?? ''))].filter((x) => x !== '').sort();
 
       const tailLines = scope.tailLines ?? DEFAULT_TAIL_LINES;
+      if (scope.namesOnly) return options.redact === false ? snapshot : redactSnapshot(snapshot).value;
       const limits = { ...DEFAULT_LOG_READ_LIMITS, ...options.logLimits };
       const plan = logsToRead(snapshot, scope, limits);
       const unread = skippedLogsWarning(plan, limits);

@@ -181,6 +181,18 @@ describe('logs', () => {
     expect(asked.logs.some((l) => l.pod === named)).toBe(true);
   });
 
+  it('a names-only collection (the planner\'s index) lists workloads and pods only: no events, logs or other kinds', async () => {
+    const before = api.requests.length;
+    const names = await createLiveSource({ kubeconfig }).collect({ namesOnly: true });
+    const paths = api.requests.slice(before).map((r) => r.url.split('?')[0]!).filter((u) => !/^\/(api|apis)(\/[^/]+(\/v[^/]+)?)?$/.test(u));
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.filter((u) => !/\/(pods|deployments|statefulsets|daemonsets|replicasets|jobs|cronjobs)$/.test(u))).toEqual([]);
+    expect(names.pods.map((p) => p.metadata?.name)).toContain(DEMO.authPods[0]);
+    expect(names.deployments.length).toBeGreaterThan(0);
+    expect(names.events).toEqual([]);
+    expect(names.logs).toEqual([]);
+  });
+
   it('reads a few of the target workload\'s Ready pods, not all of them', async () => {
     const before = api.requests.length;
     const live = await createLiveSource({ kubeconfig, logLimits: { targetPodLogs: 2 } }).collect({ namespace: 'production', target: { kind: 'DaemonSet', name: 'log-shipper' } });
