@@ -1,0 +1,85 @@
+import type { Queryable } from '../../db/database.js';
+import { SyntraError } from '../../domain/errors.js';
+
+import { cosine, type Embedder } from './embedder.js';
+import { toSimilar, type SimilarIncident } from './similar.js';
+import { termsOf } from './text.js';
+
+/**
+ * Search: words and similarity together. Candidates are the incidents sharing at least one
+ * word with the query (GIN-indexed terms), within the caller's namespaces and the filters,
+ * most recently seen first, at most MAX_SEARCH_CANDIDATES; each is scored
+ * 0.7 · cosine(query, incident) + 0.3 · share of the query's words it contains.
+ * Without a usable vector (the embeddings endpoint failed) the word share alone ranks.
+ */
+export const MAX_SEARCH_CANDIDATES = 2000;
+const MIN_SCORE = 0.15;
+
+export interface SearchQuery {
+  q: string;
+  namespaces: readonly string[] | null;
+  namespace?: string;
+  rootCauseType?: string;
+  status?: 'open' | 'resolved';
+  tag?: string;
+  since?: Date;
+  limit?: number;
+}
+
+export interface SearchHit extends SimilarIncident {
+  tags: string[];
+  /** Share of the query's words the incident contains, 0..1. */
+  textMatch: number;
+}
+
+export async function searchIncidents(db: Queryable, embedder: Embedder, query: SearchQuery): Promise<{ items: SearchHit[]; method: 'hybrid' | 'text' }> {
+  const qTerms = termsOf(query.q);
+  if (!qTerms.length) {
+    throw new SyntraError('validation_failed', `"${query.q.slice(0, 100)}" has no searchable words: describe the symptom, e.g. "connection refused postgres"`, { details: { field: 'q' } });
+  }
+  let vector: number[] | null = null;
+  try {
+    vector = (await embedder.embed([query.q]))[0] ?? null;
+  } catch {
+    vector = null;
+  }
+  const params: unknown[] = [qTerms, MAX_SEARCH_CANDIDATES];
+  const where = ['terms && $1::text[]'];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (query.namespaces) add((p) => `namespace = ANY(${p}::text[])`, [...query.namespaces]);
+  if (query.namespace) add((p) => `namespace = ${p}`, query.namespace);
+  if (query.rootCauseType) add((p) => `root_cause_type = ${p}`, query.rootCauseType);
+  if (query.status) add((p) => `status = ${p}`, query.status);
+  if (query.tag) add((p) => `${p} = ANY(tags)`, query.tag);
+  if (query.since) add((p) => `last_seen >= ${p}::timestamptz`, query.since.toISOString());
+  const res = await db.query<Record<string, unknown>>(
+    `SELECT id::text AS id, fingerprint, title, namespace, status, root_cause_type, summary, confidence, affected_resources, remediation,
+            occurrences, first_seen, last_seen, embedding, embedding_model, remediation_verified, root_cause_correct, last_fix, terms, tags
+       FROM incidents WHERE ${where.join(' AND ')} ORDER BY last_seen DESC, id DESC LIMIT $2`,
+    params,
+  );
+  const wanted = new Set(qTerms);
+  const hits = res.rows.map((row) => {
+    const terms = (row.terms as string[]) ?? [];
+    const textMatch = terms.filter((t) => wanted.has(t)).length / wanted.size;
+    const sameModel = vector !== null && row.embedding_model === embedder.model;
+    const sim = sameModel ? Math.max(0, cosine(vector, row.embedding as number[] | null)) : 0;
+    let score = vector ? 0.7 * sim + 0.3 * textMatch : textMatch;
+    if (row.root_cause_correct === false) score *= 0.5;
+    return { row, score, textMatch };
+  });
+  const items = hits
+    .filter((h) => h.score >= MIN_SCORE)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, query.limit ?? 10)
+    .map(({ row, score, textMatch }) => ({
+      ...toSimilar(row as unknown as Parameters<typeof toSimilar>[0], score),
+      tags: (row.tags as string[]) ?? [],
+      textMatch: Math.round(textMatch * 100) / 100,
+    }));
+  return { items, method: vector ? 'hybrid' : 'text' };
+}
+
