@@ -19,6 +19,7 @@ import {
   termsOf,
   upsertIncident,
 } from '../src/incidents/index.js';
+import { decodeVector, encodeVector } from '../src/incidents/memory/vector-codec.js';
 import type { Benchmark } from './lib/benchmark.js';
 import { DEFAULT_SERVER_URL, dropDatabase, recreateDatabase, serverVersion } from './lib/databases.js';
 import { upsertSection } from './lib/markdown-section.js';
@@ -48,7 +49,7 @@ async function recallAt3(incidents: CorpusIncident[]): Promise<{ queries: number
     const { incident } = await upsertIncident(db, { runId, namespace: 'bench', subject: { kind: 'Deployment', name: c.id }, diagnosis: c.diagnosis }, { embedder });
     ids.set(incident.id, c);
   }
-  const vectors = new Map((await db.query<{ id: string; embedding: number[] }>(`SELECT id::text AS id, embedding FROM incidents`)).rows.map((r) => [r.id, r.embedding]));
+  const vectors = new Map((await db.query<{ id: string; embedding: unknown }>(`SELECT id::text AS id, embedding FROM incidents`)).rows.map((r) => [r.id, decodeVector(r.embedding)]));
   let queries = 0, full = 0, text = 0, pairs = 0;
   for (const [id, c] of ids) {
     const others = [...ids].filter(([o, x]) => o !== id && sameCause(c, x));
@@ -83,8 +84,8 @@ async function load(db: Database, incidents: CorpusIncident[], n: number): Promi
       const o = { namespace, subject, diagnosis: p.c.diagnosis };
       const d = p.c.diagnosis;
       const base = rows.length;
-      rows.push(incidentFingerprint(o), namespace, incidentTitle(o), d.root_cause.type, d.root_cause.summary, 0.8, JSON.stringify(d.affected_resources), JSON.stringify(d.remediation), p.text, p.terms, vectors[k], embedder.model, p.tags, `${(i * 7919) % (90 * 24 * 60)} minutes`);
-      values.push(`(${Array.from({ length: 14 }, (_, j) => `$${base + j + 1}`).map((ph, j) => (j === 6 || j === 7 ? `${ph}::jsonb` : j === 9 || j === 12 ? `${ph}::text[]` : j === 10 ? `${ph}::real[]` : j === 13 ? `now() - ${ph}::interval` : ph)).join(', ')})`);
+      rows.push(incidentFingerprint(o), namespace, incidentTitle(o), d.root_cause.type, d.root_cause.summary, 0.8, JSON.stringify(d.affected_resources), JSON.stringify(d.remediation), p.text, p.terms, encodeVector(vectors[k]!), embedder.model, p.tags, `${(i * 7919) % (90 * 24 * 60)} minutes`);
+      values.push(`(${Array.from({ length: 14 }, (_, j) => `$${base + j + 1}`).map((ph, j) => (j === 6 || j === 7 ? `${ph}::jsonb` : j === 9 || j === 12 ? `${ph}::text[]` : j === 13 ? `now() - ${ph}::interval` : ph)).join(', ')})`);
     }
     await db.query(
       `INSERT INTO incidents (fingerprint, namespace, title, root_cause_type, summary, confidence, affected_resources, remediation, memory_text, terms, embedding, embedding_model, tags, last_seen) VALUES ${values.join(', ')}`,
@@ -149,7 +150,7 @@ export const benchmark: Benchmark = {
       'Command: `npm run bench -- memory` (options: `--sizes 1000,10000`, `--no-postgres`)',
       '',
       `- Date: ${new Date().toISOString().slice(0, 10)}; Node ${process.version}; the machine is shared, compare rows of one run`,
-      `- Embedder: offline hashed word/bigram/character-trigram features, ${embedder.model}; vectors stored as \`real[]\` (no pgvector on either path)`,
+      `- Embedder: offline hashed word/bigram/character-trigram features, ${embedder.model}; vectors stored as float32 bytes in a \`bytea\` column (no pgvector on either path)`,
       '',
       '### Recall@3 on the real-world corpus',
       '',

@@ -29,7 +29,7 @@ export type IncidentDetail = Incident & { runIds: string[]; feedback: Feedback[]
 export async function getIncident(db: Queryable, id: string): Promise<IncidentDetail | null> {
   if (!isUuid(id)) return null;
   const res = await db.query(
-    `SELECT ${INCIDENT_COLUMNS}, embedding_model, coalesce(array_length(embedding, 1), 0) AS dimensions FROM incidents WHERE id = $1`,
+    `SELECT ${INCIDENT_COLUMNS}, embedding_model, coalesce(octet_length(embedding) / 4, 0) AS dimensions FROM incidents WHERE id = $1`,
     [id],
   );
   const row = res.rows[0] as Record<string, unknown> | undefined;

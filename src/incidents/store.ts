@@ -7,6 +7,7 @@ import type { Embedder } from './memory/embedder.js';
 import { HashEmbedder } from './memory/embedder.js';
 import { memoryText } from './memory/document.js';
 import { maskText, termsOf } from './memory/text.js';
+import { encodeVector } from './memory/vector-codec.js';
 import {
   diagnosisTags,
   incidentFingerprint,
@@ -91,7 +92,7 @@ export async function upsertIncident(db: Database, o: IncidentObservation, optio
     jsonParam(redactDeep(d.remediation).value),
     text,
     termsOf(text),
-    vector,
+    vector ? encodeVector(vector) : null,
     model,
     diagnosisTags(d),
   ];
@@ -100,7 +101,7 @@ export async function upsertIncident(db: Database, o: IncidentObservation, optio
     const inserted = await tx.query(
       `INSERT INTO incidents (fingerprint, namespace, title, root_cause_type, summary, confidence, symptoms, affected_resources, remediation,
                              memory_text, terms, embedding, embedding_model, tags, last_run_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11::text[], $12::real[], $13, $14::text[], $15)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11::text[], $12, $13, $14::text[], $15)
        ON CONFLICT (fingerprint) DO NOTHING RETURNING id::text AS id`,
       [fingerprint, o.namespace, ...fields, o.runId],
     );
@@ -117,7 +118,7 @@ export async function upsertIncident(db: Database, o: IncidentObservation, optio
     await tx.query(
       `UPDATE incidents SET title = $2, root_cause_type = $3, summary = $4, confidence = $5, symptoms = $6::jsonb,
               affected_resources = $7::jsonb, remediation = $8::jsonb, memory_text = $9, terms = $10::text[],
-              embedding = $11::real[], embedding_model = $12,
+              embedding = $11, embedding_model = $12,
               tags = ARRAY(SELECT DISTINCT t FROM unnest(tags || $13::text[]) AS t ORDER BY t),
               last_run_id = $14, status = 'open', resolved_at = NULL,
               occurrences = occurrences + CASE WHEN $15 THEN 1 ELSE 0 END,

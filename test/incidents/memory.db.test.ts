@@ -17,12 +17,13 @@ import {
   type Incident,
   type IncidentActor,
 } from '../../src/incidents/index.js';
+import { decodeVector } from '../../src/incidents/memory/vector-codec.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { CASES, dx, type CaseKey } from './memory-fixtures.js';
 
 /**
  * The incident memory on the database under test (PGlite, and PostgreSQL without pgvector):
- * vectors stored as real[] and read back unchanged, similar incidents on realistic pairs,
+ * vectors stored as float32 bytes and read back unchanged, similar incidents on realistic pairs,
  * feedback changing the ranking, recurrence, search with filters, namespace isolation,
  * tags, resolve/reopen, and nothing unmasked in the memory.
  */
@@ -51,12 +52,13 @@ describe('incident memory', () => {
   });
   afterAll(async () => t?.drop());
 
-  it('stores the vector as real[] and reads it back as embedded, with its model', async () => {
-    const row = (await db.query<{ embedding: number[]; embedding_model: string; memory_text: string }>(`SELECT embedding, embedding_model, memory_text FROM incidents WHERE id = $1`, [ids.pgProd])).rows[0]!;
+  it('stores the vector as float32 bytes and reads it back as embedded, with its model', async () => {
+    const row = (await db.query<{ embedding: unknown; embedding_model: string; memory_text: string }>(`SELECT embedding, embedding_model, memory_text FROM incidents WHERE id = $1`, [ids.pgProd])).rows[0]!;
     expect(row.embedding_model).toBe('hash-ngram-v1/384');
     const expected = hashEmbedding(row.memory_text);
-    expect(row.embedding).toHaveLength(384);
-    row.embedding.forEach((x, i) => expect(Number(x)).toBeCloseTo(expected[i]!, 6));
+    const vector = decodeVector(row.embedding)!;
+    expect(vector).toHaveLength(384);
+    vector.forEach((x, i) => expect(x).toBeCloseTo(expected[i]!, 6));
     const detail = (await getIncident(db, ids.pgProd))!;
     expect(detail.memory).toMatchObject({
       incident_id: ids.pgProd,

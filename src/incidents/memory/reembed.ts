@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.js';
 import type { Embedder } from './embedder.js';
+import { encodeVector } from './vector-codec.js';
 
 /**
  * Incidents whose vector was made by another model (the embeddings setting changed) or not
@@ -15,7 +16,7 @@ export async function reembedStale(db: Queryable, embedder: Embedder, batch = 32
   if (!res.rows.length) return 0;
   const vectors = await embedder.embed(res.rows.map((r) => r.memory_text), signal);
   for (const [i, r] of res.rows.entries()) {
-    await db.query(`UPDATE incidents SET embedding = $2::real[], embedding_model = $3 WHERE id = $1`, [r.id, vectors[i], embedder.model]);
+    await db.query(`UPDATE incidents SET embedding = $2, embedding_model = $3 WHERE id = $1`, [r.id, encodeVector(vectors[i]!), embedder.model]);
   }
   return res.rows.length;
 }

@@ -2,7 +2,8 @@ import type { Queryable } from '../../db/database.js';
 import { SyntraError } from '../../domain/errors.js';
 
 import { cosine, type Embedder } from './embedder.js';
-import { toSimilar, type SimilarIncident } from './similar.js';
+import { detailsOf, type SimilarIncident } from './similar.js';
+import { decodeVector } from './vector-codec.js';
 import { termsOf } from './text.js';
 
 /**
@@ -55,31 +56,24 @@ export async function searchIncidents(db: Queryable, embedder: Embedder, query: 
   if (query.status) add((p) => `status = ${p}`, query.status);
   if (query.tag) add((p) => `${p} = ANY(tags)`, query.tag);
   if (query.since) add((p) => `last_seen >= ${p}::timestamptz`, query.since.toISOString());
-  const res = await db.query<Record<string, unknown>>(
-    `SELECT id::text AS id, fingerprint, title, namespace, status, root_cause_type, summary, confidence, affected_resources, remediation,
-            occurrences, first_seen, last_seen, embedding, embedding_model, remediation_verified, root_cause_correct, last_fix, terms, tags
+  const res = await db.query<{ id: string; embedding: unknown; embedding_model: string | null; root_cause_correct: boolean | null; terms: string[] | null; tags: string[] | null }>(
+    `SELECT id::text AS id, embedding, embedding_model, root_cause_correct, terms, tags
        FROM incidents WHERE ${where.join(' AND ')} ORDER BY last_seen DESC, id DESC LIMIT $2`,
     params,
   );
   const wanted = new Set(qTerms);
-  const hits = res.rows.map((row) => {
-    const terms = (row.terms as string[]) ?? [];
-    const textMatch = terms.filter((t) => wanted.has(t)).length / wanted.size;
+  const scored = res.rows.map((row) => {
+    const textMatch = (row.terms ?? []).filter((t) => wanted.has(t)).length / wanted.size;
     const sameModel = vector !== null && row.embedding_model === embedder.model;
-    const sim = sameModel ? Math.max(0, cosine(vector, row.embedding as number[] | null)) : 0;
+    const sim = sameModel ? Math.max(0, cosine(vector, decodeVector(row.embedding))) : 0;
     let score = vector ? 0.7 * sim + 0.3 * textMatch : textMatch;
     if (row.root_cause_correct === false) score *= 0.5;
-    return { row, score, textMatch };
+    return { id: row.id, score, textMatch, tags: row.tags ?? [] };
   });
-  const items = hits
+  const chosen = scored
     .filter((h) => h.score >= MIN_SCORE)
     .sort((a, b) => b.score - a.score)
-    .slice(0, query.limit ?? 10)
-    .map(({ row, score, textMatch }) => ({
-      ...toSimilar(row as unknown as Parameters<typeof toSimilar>[0], score),
-      tags: (row.tags as string[]) ?? [],
-      textMatch: Math.round(textMatch * 100) / 100,
-    }));
+    .slice(0, query.limit ?? 10);
+  const items = (await detailsOf(db, chosen)).map(({ chosen: c, similar }) => ({ ...similar, tags: c.tags, textMatch: Math.round(c.textMatch * 100) / 100 }));
   return { items, method: vector ? 'hybrid' : 'text' };
 }
-
