@@ -150,7 +150,7 @@ export const benchmark: Benchmark = {
       'Command: `npm run bench -- memory` (options: `--sizes 1000,10000`, `--no-postgres`)',
       '',
       `- Date: ${new Date().toISOString().slice(0, 10)}; Node ${process.version}; the machine is shared, compare rows of one run`,
-      `- Embedder: offline hashed word/bigram/character-trigram features, ${embedder.model}; vectors stored as float32 bytes in a \`bytea\` column (no pgvector on either path)`,
+      `- Embedder: offline hashed word/bigram/character-trigram features, ${embedder.model}; vectors int8-quantised in a base64 \`text\` column (no pgvector on either path)`,
       '',
       '### Recall@3 on the real-world corpus',
       '',

@@ -4,6 +4,7 @@ import { isUuid } from '../db/sql-values.js';
 import { RECURRENCE_WINDOW_DAYS, type Incident, type IncidentStatus } from './incident.js';
 import { listFeedback, type Feedback } from './lifecycle.js';
 import { recurrenceOf, type Recurrence } from './memory/recurrence.js';
+import { decodeVector } from './memory/vector-codec.js';
 import { INCIDENT_COLUMNS, toIncident } from './store.js';
 
 /** Reading incidents: one by id, or a filtered, keyset-paginated listing (most recent first). */
@@ -29,7 +30,7 @@ export type IncidentDetail = Incident & { runIds: string[]; feedback: Feedback[]
 export async function getIncident(db: Queryable, id: string): Promise<IncidentDetail | null> {
   if (!isUuid(id)) return null;
   const res = await db.query(
-    `SELECT ${INCIDENT_COLUMNS}, embedding_model, coalesce(octet_length(embedding) / 4, 0) AS dimensions FROM incidents WHERE id = $1`,
+    `SELECT ${INCIDENT_COLUMNS}, embedding_model, embedding FROM incidents WHERE id = $1`,
     [id],
   );
   const row = res.rows[0] as Record<string, unknown> | undefined;
@@ -48,7 +49,7 @@ export async function getIncident(db: Queryable, id: string): Promise<IncidentDe
     root_cause: { type: incident.rootCauseType, confidence: incident.confidence, correct: incident.rootCauseCorrect },
     remediation: { action: incident.lastFix ?? incident.remediation.immediate?.[0] ?? null, verified: incident.remediationVerified },
     tags: incident.tags,
-    embedding: row.embedding_model ? { model: String(row.embedding_model), dimensions: Number(row.dimensions) } : null,
+    embedding: row.embedding_model ? { model: String(row.embedding_model), dimensions: decodeVector(row.embedding)?.length ?? 0 } : null,
   };
   return { ...incident, runIds: runs.rows.map((r) => r.run_id), feedback: await listFeedback(db, id), recurrence: recurrenceOf(incident), memory };
 }

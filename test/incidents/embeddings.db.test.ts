@@ -23,7 +23,7 @@ describe('embedders', () => {
     return (await upsertIncident(db, { runId, namespace, subject: { kind: 'Deployment', name: workload, namespace }, diagnosis }, { embedder })).incident;
   };
   const stored = async (id: string) =>
-    (await db.query<{ model: string | null; dims: number | null }>(`SELECT embedding_model AS model, octet_length(embedding) / 4 AS dims FROM incidents WHERE id = $1`, [id])).rows[0]!;
+    (await db.query<{ model: string | null; dims: number | null }>(`SELECT embedding_model AS model, length(decode(embedding, 'base64')) - 4 AS dims FROM incidents WHERE id = $1`, [id])).rows[0]!;
 
   beforeAll(async () => {
     t = await createTestDatabase();

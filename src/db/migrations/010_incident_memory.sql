@@ -1,13 +1,13 @@
 -- Incident memory (issue 13): what each incident taught. The record keeps its masked searchable
--- text, prefilter terms (a GIN-indexed text[]), its embedding as portable float32 little-endian
--- bytes (no pgvector on the CI PostgreSQL) with the model that made it, tags, and what feedback said about its
+-- text, prefilter terms (a GIN-indexed text[]), its embedding as portable int8-quantised base64
+-- text (src/incidents/memory/vector-codec.ts; no pgvector on the CI PostgreSQL) with the model that made it, tags, and what feedback said about its
 -- root cause and fix. incident_feedback keeps every feedback, masked, with who gave it.
 
 ALTER TABLE incidents
   ADD COLUMN tags text[] NOT NULL DEFAULT '{}',
   ADD COLUMN terms text[] NOT NULL DEFAULT '{}',
   ADD COLUMN memory_text text NOT NULL DEFAULT '',
-  ADD COLUMN embedding bytea,
+  ADD COLUMN embedding text,
   ADD COLUMN embedding_model text,
   ADD COLUMN remediation_verified boolean,
   ADD COLUMN root_cause_correct boolean,
