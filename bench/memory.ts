@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -121,6 +122,7 @@ export const benchmark: Benchmark = {
   async run(args) {
     const { values } = parseArgs({ args: [...args], options: { sizes: { type: 'string', default: '1000,10000' }, 'no-postgres': { type: 'boolean', default: false } } });
     const sizes = values.sizes!.split(',').map(Number);
+    const loadAtStart = os.loadavg()[0]!.toFixed(1);
     console.log('diagnosing the real-world corpus…');
     const incidents = await corpusIncidents();
     const r = await recallAt3(incidents);
@@ -149,7 +151,7 @@ export const benchmark: Benchmark = {
     const body = [
       'Command: `npm run bench -- memory` (options: `--sizes 1000,10000`, `--no-postgres`)',
       '',
-      `- Date: ${new Date().toISOString().slice(0, 10)}; Node ${process.version}; the machine is shared, compare rows of one run`,
+      `- Date: ${new Date().toISOString().slice(0, 10)}; Node ${process.version}; ${os.cpus().length} cores, 1-min load average at start ${loadAtStart} (the machine is shared: compare rows of one run)`,
       `- Embedder: offline hashed word/bigram/character-trigram features, ${embedder.model}; vectors int8-quantised in a base64 \`text\` column (no pgvector on either path)`,
       '',
       '### Recall@3 on the real-world corpus',

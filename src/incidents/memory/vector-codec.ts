@@ -19,7 +19,9 @@ export function decodeVector(raw: unknown): Float32Array | null {
   const b = Buffer.from(raw, 'base64');
   if (b.length < 5) return null;
   const k = b.readFloatLE(0) / 127;
-  const out = new Float32Array(b.length - 4);
-  for (let i = 0; i < out.length; i++) out[i] = b.readInt8(4 + i) * k;
+  // A view, not a copy per element: this runs for every candidate of every lookup.
+  const q = new Int8Array(b.buffer, b.byteOffset + 4, b.length - 4);
+  const out = new Float32Array(q.length);
+  for (let i = 0; i < q.length; i++) out[i] = q[i]! * k;
   return out;
 }
