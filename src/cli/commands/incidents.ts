@@ -165,7 +165,7 @@ function searchCommand(): Command {
 function similarCommand(): Command {
   const cmd = new Command('similar').description('past incidents similar to one, verified fixes first').argument('<incidentId>', 'incident id (see `syntra incidents list`)');
   withClientOptions(cmd);
-  return cmd.action(async (id: string, _opts: unknown, self: Command) => {
+  return cmd.addHelpText('after', '\nExamples:\n  $ syntra incidents similar <incidentId>\n  $ syntra incidents similar <incidentId> --json').action(async (id: string, _opts: unknown, self: Command) => {
     const { term, client } = contextOf(self);
     const res = await client.get<{ items: SimilarIncident[] }>(`/v1/incidents/${encodeURIComponent(id)}/similar`);
     if (term.json) return term.printJson(res);
@@ -212,7 +212,7 @@ function statusCommand(name: 'resolve' | 'reopen'): Command {
     .argument('<incidentId>', 'incident id (see `syntra incidents list`)')
     .option('--note <text>', 'why');
   withClientOptions(cmd);
-  return cmd.action(async (id: string, opts: { note?: string }, self: Command) => {
+  return cmd.addHelpText('after', `\nExamples:\n  $ syntra incidents ${name} <incidentId>\n  $ syntra incidents ${name} <incidentId> --note "${name === 'resolve' ? 'postgres scaled back up' : 'it came back'}"`).action(async (id: string, opts: { note?: string }, self: Command) => {
     const { term, client } = contextOf(self);
     const i = await client.post<Incident>(`/v1/incidents/${encodeURIComponent(id)}/${name}`, opts.note ? { note: opts.note } : {});
     if (term.json) return term.printJson(i);
