@@ -2,6 +2,7 @@ import type { ArtifactStore } from '../artifacts/store.js';
 import { arbiterFor, getSnapshot, type ControlSnapshot } from '../control-plane/control-registry/index.js';
 import type { ArbiterPolicy } from '../control-plane/control-registry/schemas.js';
 import type { Database } from '../db/database.js';
+import type { Embedder } from '../incidents/memory/embedder.js';
 import type { ProviderRegistry } from '../llm/factory.js';
 import type { EvidenceProvider } from './evidence-provider.js';
 
@@ -17,6 +18,8 @@ export interface AgentDeps {
   controls: { current(): ControlSnapshot };
   providers: ProviderRegistry;
   evidence: EvidenceProvider;
+  /** The incident memory's embedder (SYNTRA_EMBEDDINGS_URL or the offline hashed n-grams); absent = offline. */
+  embedder?: Embedder;
 }
 
 /**

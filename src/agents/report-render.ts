@@ -1,5 +1,6 @@
 import type { Diagnosis, EvidenceItem } from '../domain/diagnosis.js';
 import { redactText } from '../domain/secrets/index.js';
+import type { Recall, SimilarIncident } from '../incidents/index.js';
 import type { PipelineState } from './pipeline-state.js';
 
 /**
@@ -9,6 +10,26 @@ import type { PipelineState } from './pipeline-state.js';
  */
 const ref = (e: EvidenceItem) => (e.resource ? `${e.resource.kind}/${e.resource.name}${e.path ? ` ${e.path}` : ''}` : (e.path ?? e.kind));
 const pct = (c: number) => `${Math.round(c * 100)}%`;
+
+const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
+const verdict = (v: boolean | null) => (v === true ? 'verified' : v === false ? 'did not hold' : 'not verified');
+
+/** One similar incident in a line: how similar, when, its root cause, what fixed it and whether that held. */
+export function similarLine(s: SimilarIncident): string {
+  const wrong = s.rootCause.correct === false ? ' (root cause marked wrong)' : '';
+  const fix = s.fix.action ? `fix: ${s.fix.action} — ${verdict(s.fix.verified)}` : 'no fix recorded';
+  return `${pct(s.similarity)} similar · ${day(s.lastSeen)} · ${s.title} · ${s.rootCause.type}: ${s.rootCause.summary}${wrong} · ${fix}`;
+}
+
+/** The answer with what the memory adds: the recurrence, and the closest past incident. */
+export function memoryAnswer(answer: string, recall: Recall | null): string {
+  if (!recall) return answer;
+  const parts = [answer];
+  if (recall.recurrence) parts.push(`Recurring: ${recall.recurrence.text}.`);
+  const top = recall.similar[0];
+  if (top) parts.push(`Similar past incident: ${similarLine(top)}.`);
+  return parts.join(' ');
+}
 
 export function shortAnswer(state: PipelineState): string {
   const a = state.analysis;
@@ -50,7 +71,7 @@ function diagnosisMarkdown(d: Diagnosis, state: PipelineState): string[] {
   return lines;
 }
 
-export function renderMarkdown(state: PipelineState, answer: string, runId: string): string {
+export function renderMarkdown(state: PipelineState, answer: string, runId: string, recall: Recall | null = null): string {
   const { question, plan } = state;
   const lines = [
     `# Incident report`,
@@ -69,6 +90,8 @@ export function renderMarkdown(state: PipelineState, answer: string, runId: stri
     lines.push(...a.overview.problems.map((p) => `- **${p.target}** ${p.type} (${pct(p.confidence)}): ${p.summary}`), '');
   }
   if (a) lines.push(...diagnosisMarkdown(a.diagnosis, state), '');
+  if (recall?.recurrence) lines.push('## Recurrence', '', recall.recurrence.text, '');
+  if (recall?.similar.length) lines.push('## Similar past incidents', '', ...recall.similar.map((s) => `- \`${s.id}\` ${similarLine(s)}`), '');
   const s = state.evidence?.summary;
   if (s) {
     lines.push('## Evidence collected', '', `Source: ${s.source}. ${s.counts.pods} pod(s), ${s.counts.services} service(s), ${s.counts.events} event(s), ${s.counts.logLines} log line(s) in the summary.`, '');
@@ -81,7 +104,7 @@ export function renderMarkdown(state: PipelineState, answer: string, runId: stri
   return redactText(lines.join('\n')).text;
 }
 
-export function renderJson(state: PipelineState, answer: string, runId: string): Record<string, unknown> {
+export function renderJson(state: PipelineState, answer: string, runId: string, recall: Recall | null = null): Record<string, unknown> {
   return {
     runId,
     question: state.question.prompt,
@@ -95,6 +118,8 @@ export function renderJson(state: PipelineState, answer: string, runId: string):
     model: state.analysis?.model ?? null,
     overview: state.analysis?.overview ?? null,
     review: state.review ?? null,
+    similarIncidents: recall?.similar ?? [],
+    recurrence: recall?.recurrence ?? null,
     evidence: state.evidence ? { artifact: state.evidence.artifact, summary: state.evidence.summary } : null,
   };
 }

@@ -1,18 +1,19 @@
 import { putArtifactVersion } from '../artifacts/artifact-versions.js';
 import type { ResourceRef } from '../domain/diagnosis.js';
-import { resolveIncidentsOf, upsertIncident } from '../incidents/index.js';
+import { HashEmbedder, recallFor, reembedStale, resolveIncidentsOf, upsertIncident, type Recall } from '../incidents/index.js';
 import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
 import type { AgentDeps } from './deps.js';
 import { explainText, HELP_TEXT } from './explain.js';
 import { readState, type PipelineState } from './pipeline-state.js';
-import { renderJson, renderMarkdown, shortAnswer } from './report-render.js';
+import { memoryAnswer, renderJson, renderMarkdown, shortAnswer } from './report-render.js';
 import type { ArtifactRef, AskRunOutput } from './run-output.js';
 import { runStep, StepRecorder } from './step-recorder.js';
 
 /**
  * `report` — the last step. Writes the Markdown and JSON incident report as artifact versions,
  * creates or updates the incident record (a healthy verdict resolves the subject's open
- * incidents), and sets the run's output (AskRunOutput).
+ * incidents), recalls similar past incidents and the recurrence from the incident memory, and
+ * sets the run's output (AskRunOutput).
  */
 function answerOf(state: PipelineState): string {
   switch (state.plan.intent) {
@@ -42,18 +43,10 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
     return runStep(rec, {}, async () => {
       const state = readState(ctx.input);
       const runId = ctx.item.runId;
-      const answer = answerOf(state);
 
-      const put = async (name: string, contentType: string, body: string): Promise<ArtifactRef> => {
-        const v = await putArtifactVersion(deps.db, deps.store, { runId, name, kind: 'report', contentType, body });
-        rec.record('artifact.stored', { name: v.name, version: v.version, sha256: v.sha256, bytes: v.sizeBytes });
-        return { name: v.name, version: v.version, sha256: v.sha256 };
-      };
-      const markdown = await put('report.md', 'text/markdown; charset=utf-8', renderMarkdown(state, answer, runId));
-      const json = await put('report.json', 'application/json', JSON.stringify(renderJson(state, answer, runId), null, 2));
-      ctx.signal.throwIfAborted();
-
+      // The incident first: the report and the answer show what the memory says about it.
       let incidentId: string | null = null;
+      let recall: Recall | null = null;
       const d = state.analysis?.diagnosis;
       const subject = subjectOf(state);
       if (d && subject && !state.analysis?.overview) {
@@ -62,11 +55,32 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
           const resolved = await resolveIncidentsOf(deps.db, { namespace, subject, runId });
           if (resolved.length) rec.record('incident.resolved', { incidentIds: resolved });
         } else {
-          const { incident, created } = await upsertIncident(deps.db, { runId, namespace, subject, diagnosis: d });
+          const embedder = deps.embedder ?? new HashEmbedder();
+          const { incident, created } = await upsertIncident(deps.db, { runId, namespace, subject, diagnosis: d }, { embedder });
           incidentId = incident.id;
           rec.record(created ? 'incident.created' : 'incident.updated', { incidentId, fingerprint: incident.fingerprint, occurrences: incident.occurrences, title: incident.title });
+          // A run bound to a namespace recalls from that namespace only (namespace isolation).
+          recall = await recallFor(deps.db, incident, ctx.item.namespace ? [ctx.item.namespace] : null);
+          rec.record('incident.recalled', {
+            incidentId,
+            similar: recall.similar.map((s) => ({ id: s.id, similarity: s.similarity, verified: s.fix.verified })),
+            ...(recall.recurrence ? { recurrence: recall.recurrence.text } : {}),
+          });
+          // Vectors made by another embeddings model are brought up to date a few at a time.
+          await reembedStale(deps.db, embedder, 8, ctx.signal).catch(() => 0);
         }
       }
+      ctx.signal.throwIfAborted();
+      const answer = memoryAnswer(answerOf(state), recall);
+
+      const put = async (name: string, contentType: string, body: string): Promise<ArtifactRef> => {
+        const v = await putArtifactVersion(deps.db, deps.store, { runId, name, kind: 'report', contentType, body });
+        rec.record('artifact.stored', { name: v.name, version: v.version, sha256: v.sha256, bytes: v.sizeBytes });
+        return { name: v.name, version: v.version, sha256: v.sha256 };
+      };
+      const markdown = await put('report.md', 'text/markdown; charset=utf-8', renderMarkdown(state, answer, runId, recall));
+      const json = await put('report.json', 'application/json', JSON.stringify(renderJson(state, answer, runId, recall), null, 2));
+      ctx.signal.throwIfAborted();
 
       const output: AskRunOutput = {
         answer,
@@ -75,6 +89,8 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
         diagnosis: d ?? null,
         report: { markdown, json },
         incidentId,
+        similarIncidents: recall?.similar ?? [],
+        recurrence: recall?.recurrence ?? null,
         controlVersion: state.controlVersion,
         method: state.analysis?.method ?? state.plan.method,
         confidence: state.analysis?.confidence ?? null,

@@ -1,5 +1,6 @@
 import type { DetectionMethod, Diagnosis } from '../domain/diagnosis.js';
 import type { Intent, Plan } from '../investigator/planner/plan.js';
+import type { Recurrence, SimilarIncident } from '../incidents/index.js';
 import type { Analysis, PipelineState, ReviewOutcome } from './pipeline-state.js';
 
 /**
@@ -22,6 +23,10 @@ export interface AskRunOutput {
   /** Markdown and JSON incident report artifacts of this run. */
   report: { markdown: ArtifactRef; json: ArtifactRef } | null;
   incidentId: string | null;
+  /** Up to three similar past incidents from the memory, verified fixes first (absent before the memory existed). */
+  similarIncidents?: SimilarIncident[];
+  /** "3rd time in 7 days; last fixed by …" when the same incident recurs within the window. */
+  recurrence?: Recurrence | null;
   /** The control registry version the run used, start to finish. */
   controlVersion: number;
   /** How the answer was reached: a detection method, or the planner's method for answers without a diagnosis. */

@@ -5,6 +5,7 @@ import { ControlSnapshotCache } from '../control-plane/control-registry/index.js
 import type { Database } from '../db/database.js';
 import { createProviderRegistry } from '../llm/factory.js';
 import type { WorkerLog } from '../worker/registry.js';
+import { embedderFromEnv } from '../incidents/memory/openai-embedder.js';
 import type { AgentDeps } from './deps.js';
 import { createEvidenceProvider } from './evidence-provider.js';
 
@@ -32,7 +33,7 @@ export async function startAgents(
   const evidence = createEvidenceProvider(config.evidence, { kubeconfig: config.kubeconfig, ...(options.env ? { env: options.env } : {}) });
   options.log?.info('agents ready', { evidence: evidence.description, models: providers.describe(), controlVersion: controls.current().version });
   return {
-    deps: { db: resources.db, store: openArtifactStore(config.artifacts), controls, providers, evidence },
+    deps: { db: resources.db, store: openArtifactStore(config.artifacts), controls, providers, evidence, embedder: embedderFromEnv(options.env ?? process.env) },
     stop: () => controls.stop(),
   };
 }

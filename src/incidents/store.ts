@@ -2,8 +2,16 @@ import type { Database, Queryable } from '../db/database.js';
 import { SyntraError } from '../domain/errors.js';
 import { isUuid, jsonParam, toDate, toDateOrNull } from '../db/sql-values.js';
 import type { RootCauseType } from '../domain/diagnosis.js';
+import { redactDeep } from '../domain/secrets/index.js';
+import type { Embedder } from './memory/embedder.js';
+import { HashEmbedder } from './memory/embedder.js';
+import { memoryText } from './memory/document.js';
+import { maskText, termsOf } from './memory/text.js';
+import { encodeVector } from './memory/vector-codec.js';
 import {
+  diagnosisTags,
   incidentFingerprint,
+  RECURRENCE_WINDOW_DAYS,
   incidentTitle,
   symptomsOf,
   type Incident,
@@ -17,7 +25,10 @@ import {
  * fields but never counts the occurrence twice.
  */
 export const INCIDENT_COLUMNS = `id::text AS id, fingerprint, namespace, title, status, root_cause_type, summary, confidence,
-  symptoms, affected_resources, remediation, occurrences, first_seen, last_seen, resolved_at, last_run_id::text AS last_run_id`;
+  symptoms, affected_resources, remediation, occurrences, first_seen, last_seen, resolved_at, last_run_id::text AS last_run_id,
+  tags, remediation_verified, root_cause_correct, last_fix, last_fix_at,
+  (SELECT count(*)::int FROM incident_runs ir WHERE ir.incident_id = incidents.id
+     AND ir.created_at > now() - make_interval(days => ${RECURRENCE_WINDOW_DAYS})) AS recent_occurrences`;
 
 export function toIncident(r: Record<string, unknown>): Incident {
   return {
@@ -37,6 +48,12 @@ export function toIncident(r: Record<string, unknown>): Incident {
     lastSeen: toDate(r.last_seen),
     resolvedAt: toDateOrNull(r.resolved_at),
     lastRunId: (r.last_run_id as string | null) ?? null,
+    tags: (r.tags as string[] | null) ?? [],
+    remediationVerified: (r.remediation_verified as boolean | null) ?? null,
+    rootCauseCorrect: (r.root_cause_correct as boolean | null) ?? null,
+    lastFix: (r.last_fix as string | null) ?? null,
+    lastFixAt: toDateOrNull(r.last_fix_at),
+    recentOccurrences: Number(r.recent_occurrences ?? 0),
   };
 }
 
@@ -46,43 +63,71 @@ export interface UpsertResult {
   created: boolean;
 }
 
-export async function upsertIncident(db: Database, o: IncidentObservation): Promise<UpsertResult> {
+/**
+ * The embedding of a memory text, or none when the embedder fails (an unreachable embeddings
+ * endpoint never fails the run: the incident is stored, and re-embedded later, see reembedStale).
+ */
+async function embedOrNull(embedder: Embedder, text: string): Promise<{ vector: number[] | null; model: string | null }> {
+  try {
+    const [vector] = await embedder.embed([text]);
+    return { vector: vector ?? null, model: vector ? embedder.model : null };
+  } catch {
+    return { vector: null, model: null };
+  }
+}
+
+export async function upsertIncident(db: Database, o: IncidentObservation, options: { embedder?: Embedder } = {}): Promise<UpsertResult> {
   if (!isUuid(o.runId)) throw new SyntraError('validation_failed', `run id ${o.runId} is not a uuid`);
   const d = o.diagnosis;
+  // Nothing unmasked enters the memory: summary, symptoms, resources and remediation are masked here.
+  const text = memoryText(d);
+  const { vector, model } = await embedOrNull(options.embedder ?? new HashEmbedder(), text);
   const fields = [
-    incidentTitle(o),
+    maskText(incidentTitle(o)),
     d.root_cause.type,
-    d.root_cause.summary,
+    maskText(d.root_cause.summary),
     Math.min(1, Math.max(0, d.root_cause.confidence)),
-    jsonParam(symptomsOf(d)),
-    jsonParam(d.affected_resources),
-    jsonParam(d.remediation),
+    jsonParam(symptomsOf(d).map(maskText)),
+    jsonParam(redactDeep(d.affected_resources).value),
+    jsonParam(redactDeep(d.remediation).value),
+    text,
+    termsOf(text),
+    vector ? encodeVector(vector) : null,
+    model,
+    diagnosisTags(d),
   ];
   const fingerprint = incidentFingerprint(o);
   return db.transaction(async (tx) => {
     const inserted = await tx.query(
-      `INSERT INTO incidents (fingerprint, namespace, title, root_cause_type, summary, confidence, symptoms, affected_resources, remediation, last_run_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10)
-       ON CONFLICT (fingerprint) DO NOTHING RETURNING ${INCIDENT_COLUMNS}`,
+      `INSERT INTO incidents (fingerprint, namespace, title, root_cause_type, summary, confidence, symptoms, affected_resources, remediation,
+                             memory_text, terms, embedding, embedding_model, tags, last_run_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11::text[], $12, $13, $14::text[], $15)
+       ON CONFLICT (fingerprint) DO NOTHING RETURNING id::text AS id`,
       [fingerprint, o.namespace, ...fields, o.runId],
     );
     if (inserted.rows[0]) {
-      const incident = toIncident(inserted.rows[0]);
-      await linkRun(tx, incident.id, o.runId);
-      return { incident, created: true };
+      const id = String((inserted.rows[0] as { id: string }).id);
+      await linkRun(tx, id, o.runId);
+      const row = await tx.query(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = $1`, [id]);
+      return { incident: toIncident(row.rows[0]!), created: true };
     }
     const existing = await tx.query<{ id: string }>(`SELECT id::text AS id FROM incidents WHERE fingerprint = $1 FOR UPDATE`, [fingerprint]);
     const id = existing.rows[0]!.id;
     const newRun = await linkRun(tx, id, o.runId);
-    const updated = await tx.query(
+    // Hand-made tags stay; the diagnosis's are added.
+    await tx.query(
       `UPDATE incidents SET title = $2, root_cause_type = $3, summary = $4, confidence = $5, symptoms = $6::jsonb,
-              affected_resources = $7::jsonb, remediation = $8::jsonb, last_run_id = $9, status = 'open', resolved_at = NULL,
-              occurrences = occurrences + CASE WHEN $10 THEN 1 ELSE 0 END,
-              last_seen = CASE WHEN $10 THEN now() ELSE last_seen END
-        WHERE id = $1 RETURNING ${INCIDENT_COLUMNS}`,
+              affected_resources = $7::jsonb, remediation = $8::jsonb, memory_text = $9, terms = $10::text[],
+              embedding = $11, embedding_model = $12,
+              tags = ARRAY(SELECT DISTINCT t FROM unnest(tags || $13::text[]) AS t ORDER BY t),
+              last_run_id = $14, status = 'open', resolved_at = NULL,
+              occurrences = occurrences + CASE WHEN $15 THEN 1 ELSE 0 END,
+              last_seen = CASE WHEN $15 THEN now() ELSE last_seen END
+        WHERE id = $1`,
       [id, ...fields, o.runId, newRun],
     );
-    return { incident: toIncident(updated.rows[0]!), created: false };
+    const row = await tx.query(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = $1`, [id]);
+    return { incident: toIncident(row.rows[0]!), created: false };
   });
 }
 

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { embedderFromEnv } from '../../src/incidents/memory/openai-embedder.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createEvidenceProvider } from '../../src/agents/evidence-provider.js';
@@ -65,6 +66,7 @@ export async function startAgentWorker(r: { db: Database; bus: Bus; store: Artif
     controls,
     providers: createProviderRegistry(o.env ?? {}),
     evidence: createEvidenceProvider(o.evidence ?? { kind: 'demo' }, { env: {} }),
+    embedder: embedderFromEnv(o.env ?? {}),
   };
   const registry = registerAgents(createRegistry(), deps, o.only);
   const worker = startWorker({ db: r.db, bus: r.bus, registry, concurrency: 4, pollIntervalMs: 100, leaseSeconds: o.leaseSeconds ?? 30, shutdownGraceMs: 2000, backoff: { baseMs: 50, capMs: 200 } });

@@ -69,6 +69,8 @@ function answerOf(detail: RunDetail): Static<typeof AskAnswer> {
       diagnosis: out.diagnosis,
       report: out.report,
       incident_id: out.incidentId,
+      similar_incidents: out.similarIncidents ?? [],
+      recurrence: out.recurrence ?? null,
       ...(out.review ? { review: out.review } : {}),
       ...(out.overview ? { overview: out.overview } : {}),
       ...(out.model ? { model: out.model } : {}),

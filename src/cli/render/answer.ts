@@ -7,16 +7,27 @@ import { dateTime, percent, shortId } from './formatting.js';
  * copyable commands — writes marked as needing approval), similar past incidents, or, when the
  * question lacked something, what is missing and the candidates.
  */
+/** A similar past incident as the API sends it (GET /v1/incidents/search, the ask answer). */
 export interface SimilarIncident {
-  id?: string;
-  summary?: string;
-  title?: string;
-  root_cause?: string;
-  rootCause?: string;
-  similarity?: number;
-  score?: number;
-  createdAt?: string;
-  created_at?: string;
+  id: string;
+  title: string;
+  namespace?: string | null;
+  similarity: number;
+  lastSeen: string;
+  rootCause: { type: string; summary: string; correct?: boolean | null };
+  fix: { action: string | null; verified: boolean | null };
+}
+
+/** One line each: how similar, when, the root cause, what fixed it and whether that held (verified in green). */
+export function similarLines(term: Terminal, items: SimilarIncident[]): string[] {
+  const c = term.color;
+  return items.map((s) => {
+    const fix = s.fix.action
+      ? `${s.fix.action}${s.fix.verified === true ? c.green(' — verified') : s.fix.verified === false ? c.red(' — did not hold') : c.dim(' — not verified')}`
+      : c.dim('no fix recorded');
+    const wrong = s.rootCause.correct === false ? c.red(' (root cause marked wrong)') : '';
+    return `  • ${c.cyan(term.tty ? shortId(s.id) : s.id)} ${c.dim(`${percent(s.similarity)} similar · ${dateTime(s.lastSeen)}`)} ${s.title}\n      ${s.rootCause.type}: ${s.rootCause.summary}${wrong}\n      fix: ${fix}`;
+  });
 }
 
 export interface AskAnswer {
@@ -27,8 +38,8 @@ export interface AskAnswer {
   required_info?: string[];
   hint?: string | { message?: string; candidates?: unknown } | Record<string, unknown>;
   incidentId?: string;
-  similar_incidents?: SimilarIncident[];
   similarIncidents?: SimilarIncident[];
+  recurrence?: { count: number; text: string } | null;
   [other: string]: unknown;
 }
 
@@ -143,15 +154,9 @@ export function renderAnswer(term: Terminal, answer: AskAnswer, runId?: string, 
     }
     if (d.affected_resources?.length) lines.push('', `${c.dim('Affected')}    ${d.affected_resources.map(ref).join(', ')}`);
   }
-  const similar = answer.similar_incidents ?? answer.similarIncidents;
-  if (Array.isArray(similar) && similar.length) {
-    lines.push('', c.bold('Similar past incidents'));
-    for (const s of similar.slice(0, 5)) {
-      const score = s.similarity ?? s.score;
-      const when = dateTime(s.createdAt ?? s.created_at);
-      lines.push(`  • ${s.id ? c.cyan(shortId(s.id)) : ''} ${s.summary ?? s.title ?? s.root_cause ?? s.rootCause ?? ''}${score !== undefined ? c.dim(` (${percent(score)} similar)`) : ''}${when ? c.dim(` ${when}`) : ''}`);
-    }
-  }
+  if (answer.recurrence) lines.push('', `${c.yellow.bold('Recurring')}   ${answer.recurrence.text}`);
+  const similar = answer.similarIncidents;
+  if (Array.isArray(similar) && similar.length) lines.push('', c.bold('Similar past incidents'), ...similarLines(term, similar.slice(0, 3)));
   const refs = [answer.incidentId ? `incident ${answer.incidentId}` : '', runId ? `run ${runId}` : ''].filter(Boolean);
   if (refs.length) lines.push('', c.dim(refs.join(' · ')));
   return `${lines.join('\n')}\n`;

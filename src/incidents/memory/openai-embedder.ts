@@ -1,0 +1,48 @@
+import OpenAI from 'openai';
+import type { Env } from '../../config.js';
+import { SyntraError } from '../../domain/errors.js';
+import { HashEmbedder, normalise, type Embedder } from './embedder.js';
+import { maskText } from './text.js';
+
+/**
+ * An OpenAI-compatible embeddings endpoint (OpenAI, vLLM, Ollama, LocalAI…) through the
+ * `openai` client. Text is masked once more before it leaves the process.
+ */
+export class OpenAIEmbedder implements Embedder {
+  readonly model: string;
+  private readonly client: OpenAI;
+  constructor(private readonly options: { baseURL: string; apiKey?: string; model: string; timeoutMs?: number }) {
+    this.model = `openai:${options.model}`;
+    this.client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey || 'not-needed', maxRetries: 1, timeout: options.timeoutMs ?? 10_000 });
+  }
+
+  async embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
+    if (texts.length === 0) return [];
+    const res = await this.client.embeddings.create(
+      { model: this.options.model, input: texts.map((t) => maskText(t).slice(0, 8000)), encoding_format: 'float' },
+      signal ? { signal } : {},
+    );
+    const byIndex = [...res.data].sort((a, b) => a.index - b.index);
+    if (byIndex.length !== texts.length) {
+      throw new SyntraError('provider_invalid_output', `embeddings endpoint returned ${byIndex.length} vectors for ${texts.length} inputs`);
+    }
+    return byIndex.map((d) => normalise(d.embedding));
+  }
+}
+
+/**
+ * SYNTRA_EMBEDDINGS_URL (an OpenAI-compatible base URL ending in /v1) switches the memory to
+ * that endpoint, with SYNTRA_EMBEDDINGS_MODEL (default text-embedding-3-small) and
+ * SYNTRA_EMBEDDINGS_API_KEY; without it the offline hashed n-gram embedder is used.
+ */
+export function embedderFromEnv(env: Env = process.env): Embedder {
+  const url = env.SYNTRA_EMBEDDINGS_URL?.trim();
+  if (!url) return new HashEmbedder();
+  try {
+    new URL(url);
+  } catch {
+    throw new SyntraError('config_invalid', `SYNTRA_EMBEDDINGS_URL is not a URL: "${url}" (e.g. https://api.openai.com/v1)`);
+  }
+  const apiKey = env.SYNTRA_EMBEDDINGS_API_KEY?.trim();
+  return new OpenAIEmbedder({ baseURL: url, model: env.SYNTRA_EMBEDDINGS_MODEL?.trim() || 'text-embedding-3-small', ...(apiKey ? { apiKey } : {}) });
+}
