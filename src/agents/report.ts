@@ -1,13 +1,14 @@
 import { putArtifactVersion } from '../artifacts/artifact-versions.js';
 import type { ResourceRef } from '../domain/diagnosis.js';
 import { resolveIncidentsOf, upsertIncident } from '../incidents/index.js';
-import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
+import type { TaskHandler } from '../worker/registry.js';
 import type { AgentDeps } from './deps.js';
 import { explainText, HELP_TEXT } from './explain.js';
-import { readState, type PipelineState } from './pipeline-state.js';
+import type { PipelineState } from './pipeline-state.js';
 import { renderJson, renderMarkdown, shortAnswer } from './report-render.js';
 import type { ArtifactRef, AskRunOutput } from './run-output.js';
-import { runStep, StepRecorder } from './step-recorder.js';
+import { pipelineStep } from './step-runner.js';
+import { stepsFor } from './steps.js';
 
 /**
  * `report` — the last step. Writes the Markdown and JSON incident report as artifact versions,
@@ -37,10 +38,7 @@ function subjectOf(state: PipelineState): ResourceRef | undefined {
 }
 
 export function reportHandler(deps: AgentDeps): TaskHandler {
-  return async (ctx: TaskContext): Promise<HandlerResult> => {
-    const rec = new StepRecorder(ctx, 'reporter', 'report');
-    return runStep(rec, {}, async () => {
-      const state = readState(ctx.input);
+  return pipelineStep('report', async (ctx, state, rec) => {
       const runId = ctx.item.runId;
       const answer = answerOf(state);
 
@@ -72,6 +70,7 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
         answer,
         intent: state.plan.intent,
         plan: state.plan,
+        steps: stepsFor(state.plan.intent),
         diagnosis: d ?? null,
         report: { markdown, json },
         incidentId,
@@ -89,6 +88,5 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
         finishRun: true,
         events: rec.finish({ controlVersion: state.controlVersion, outcome: d ? d.root_cause.type : state.plan.intent }),
       };
-    });
-  };
+  });
 }

@@ -1,12 +1,12 @@
 import type { Diagnosis, Remediation } from '../domain/diagnosis.js';
 import { redactDeep } from '../domain/secrets/index.js';
-import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
+import type { TaskHandler } from '../worker/registry.js';
 import { bareCommand, commandVerdict, commandsIn, isProse } from './command-safety.js';
 import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';
 import { loadEvidence } from './evidence-artifact.js';
 import { checkGrounding, withoutModelAnswer } from './grounding.js';
-import { nextTask, readState, type PipelineState, type ReviewOutcome, type WriteCommand } from './pipeline-state.js';
-import { runStep, StepRecorder } from './step-recorder.js';
+import type { PipelineState, ReviewOutcome, WriteCommand } from './pipeline-state.js';
+import { handOff, pipelineStep, requireNext } from './step-runner.js';
 
 /**
  * `review` — the reviewer validates the result before it is reported:
@@ -87,18 +87,15 @@ export function reviewCommands(r: Remediation, writesRequireApproval: boolean): 
 }
 
 export function reviewHandler(deps: AgentDeps): TaskHandler {
-  return async (ctx: TaskContext): Promise<HandlerResult> => {
-    const rec = new StepRecorder(ctx, 'reviewer', 'review');
-    return runStep(rec, {}, async () => {
-      const state = readState(ctx.input, ['analysis', 'evidence']);
+  return pipelineStep('review', async (ctx, state, rec) => {
       const control = await pinnedSnapshot(deps, state.controlVersion);
       const arbiter = arbiterOf(control);
-      let analysis = state.analysis!;
+      let analysis = state.analysis;
       const checks: ReviewOutcome['checks'] = [];
 
       // 1. Evidence behind the root cause: a model's answer first has to cite collected evidence.
       if (analysis.model?.outcome === 'used') {
-        const grounding = checkGrounding(analysis, state.evidence!, await loadEvidence(deps, ctx.item.runId, state.evidence!, rec));
+        const grounding = checkGrounding(analysis, state.evidence, await loadEvidence(deps, ctx.item.runId, state.evidence, rec));
         checks.push({ name: 'model_answer_grounded', ok: grounding.ok, detail: grounding.detail });
         if (!grounding.ok) {
           rec.record('decision', { decision: 'reject_model_answer', reason: grounding.detail, cited: grounding.cited, unknown: grounding.unknown, fallback: 'rule_based_fallback' });
@@ -139,26 +136,24 @@ export function reviewHandler(deps: AgentDeps): TaskHandler {
 
       const lowConfidence = d.root_cause.type === 'unknown' || (!healthy && analysis.confidence < analysis.threshold) || !backed;
       const extraPasses = Math.max(0, state.pass - 1);
-      if (lowConfidence && extraPasses < arbiter.reviewPasses && !state.evidence!.wide) {
+      if (lowConfidence && extraPasses < arbiter.reviewPasses && !state.evidence.wide) {
         const reason = !backed ? 'the root cause is not backed by evidence' : `root cause ${d.root_cause.type} at confidence ${analysis.confidence} (threshold ${analysis.threshold})`;
         rec.record('decision', { decision: 'collect_more_evidence', reason, pass: state.pass, reviewPasses: arbiter.reviewPasses });
-        const back: PipelineState = { ...state };
-        delete back.analysis;
+        const { analysis: _discarded, ...back }: PipelineState = state;
         return {
           output: { decision: 'collect_more_evidence', reason },
-          followUps: [{ taskType: 'collect_evidence', input: back as unknown as Record<string, unknown> }],
+          followUps: [handOff('collect_evidence', back)],
           events: rec.finish({ controlVersion: control.version, outcome: 'sent back for more evidence' }),
         };
       }
 
       const review: ReviewOutcome = { approved: !lowConfidence, checks, writes, maskedSecrets: masked.count };
       rec.record('decision', { decision: lowConfidence ? 'accept_low_confidence' : 'approve', rootCause: d.root_cause.type, confidence: analysis.confidence });
-      const next = nextTask(state.plan, 'review') ?? 'report';
+      const next = requireNext(state.plan.intent, 'review');
       return {
         output: { decision: review.approved ? 'approved' : 'accepted_low_confidence', writes: writes.length },
-        followUps: [{ taskType: next, input: { ...state, analysis: { ...analysis, diagnosis: masked.value }, review } as unknown as Record<string, unknown> }],
+        followUps: [handOff(next, { ...state, analysis: { ...analysis, diagnosis: masked.value }, review })],
         events: rec.finish({ controlVersion: control.version, outcome: review.approved ? 'approved' : 'accepted with low confidence' }),
       };
-    });
-  };
+  });
 }

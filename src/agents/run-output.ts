@@ -1,6 +1,7 @@
 import type { DetectionMethod, Diagnosis } from '../domain/diagnosis.js';
 import type { Intent, Plan } from '../investigator/planner/plan.js';
 import type { Analysis, PipelineState, ReviewOutcome } from './pipeline-state.js';
+import { stepsFor, type PlannedStep } from './steps.js';
 
 /**
  * The output of an `ask` run — the contract clients (POST /api/ask, the CLI, the admin panel)
@@ -17,6 +18,8 @@ export interface AskRunOutput {
   answer: string;
   intent: Intent;
   plan: Plan;
+  /** The steps the intent ran through (from the step table). */
+  steps: PlannedStep[];
   /** The reviewed diagnosis; null for help, explain, evidence-only and required_info answers. */
   diagnosis: Diagnosis | null;
   /** Markdown and JSON incident report artifacts of this run. */
@@ -42,6 +45,7 @@ export function requiredInfoOutput(state: PipelineState): AskRunOutput {
     answer: `I need more information before I can investigate: ${missing.join(', ')}.${plan.hint ? ` ${plan.hint}` : ''}`,
     intent: plan.intent,
     plan,
+    steps: stepsFor(plan.intent),
     diagnosis: null,
     report: null,
     incidentId: null,
