@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AGENTS } from '../../src/agents/catalogue.js';
 import type { AgentDeps } from '../../src/agents/deps.js';
 import { KUBERNETES_CONTROL_CONTENT } from '../../src/agents/kubernetes/index.js';
-import type { PipelineState } from '../../src/agents/pipeline-state.js';
+import type { StateWith } from '../../src/agents/hand-off.js';
 import { registerAgents } from '../../src/agents/register.js';
 import { handOff, readStateFor } from '../../src/agents/step-runner.js';
 import { AGENT_TASK_TYPES, nextStep, STEPS, stepsFor } from '../../src/agents/steps.js';
@@ -10,7 +10,7 @@ import { builtinState } from '../../src/control-plane/control-registry/index.js'
 import { TaskHandlerRegistry } from '../../src/worker/registry.js';
 
 /** The pipeline as one table: what derives from it, and the checked hand-off between steps. */
-const state: PipelineState = {
+const state: StateWith<'evidence'> = {
   question: { prompt: 'why is auth-service crashing in production', namespace: 'production' },
   plan: { intent: 'diagnose_workload', params: { namespace: 'production', workload: { kind: 'Deployment', name: 'auth-service' } }, method: 'rule_based', notes: [] },
   controlVersion: 0,
