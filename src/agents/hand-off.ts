@@ -88,6 +88,11 @@ const ReviewSchema = Type.Unsafe<ReviewOutcome>(
     approved: Type.Boolean(),
     checks: Type.Array(Type.Object({ name: Type.String(), ok: Type.Boolean(), detail: Type.String() }, { additionalProperties: false })),
     writes: Type.Array(Type.Object({ command: Type.String(), requiresApproval: Type.Boolean() }, { additionalProperties: false })),
+    actions: Type.Optional(
+      Type.Array(
+        Type.Object({ action: Type.String(), target: Type.Object({ kind: Type.String(), name: Type.String(), namespace: Type.String() }), params: Type.Object({}), expectedEffect: Type.String(), verification: Type.String(), command: Type.String() }),
+      ),
+    ),
     maskedSecrets: Int,
   }),
 );

@@ -1,5 +1,6 @@
 import type { DetectionMethod, Diagnosis } from '../domain/diagnosis.js';
 import type { Plan } from '../investigator/planner/plan.js';
+import type { ProposedAction } from './actions/from-command.js';
 import type { EvidenceSummary } from './evidence-summary.js';
 
 /**
@@ -62,6 +63,8 @@ export interface ReviewOutcome {
   /** Each check and whether it passed, for the report. */
   checks: Array<{ name: string; ok: boolean; detail: string }>;
   writes: WriteCommand[];
+  /** The writes that are catalogue actions, typed, for approval (absent in states of older builds). */
+  actions?: ProposedAction[];
   maskedSecrets: number;
 }
 

@@ -7,6 +7,7 @@ import { explainText, HELP_TEXT } from './explain.js';
 import type { PipelineState } from './pipeline-state.js';
 import { renderJson, renderMarkdown, shortAnswer } from './report-render.js';
 import type { ArtifactRef, AskRunOutput } from './run-output.js';
+import { proposeFromRun } from './actions/propose-from-run.js';
 import { pipelineStep } from './step-runner.js';
 import { stepsFor } from './steps.js';
 
@@ -66,6 +67,9 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
         }
       }
 
+      const actions = state.review?.actions ?? [];
+      const proposed = d ? await proposeFromRun(deps.db, { id: runId, namespace: ctx.item.namespace ?? null }, actions, `${d.root_cause.type}: ${d.root_cause.summary}`.slice(0, 2000), rec) : [];
+
       const output: AskRunOutput = {
         answer,
         intent: state.plan.intent,
@@ -78,6 +82,7 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
         method: state.analysis?.method ?? state.plan.method,
         confidence: state.analysis?.confidence ?? null,
         ...(state.review ? { review: { approved: state.review.approved, writes: state.review.writes, checks: state.review.checks } } : {}),
+        ...(proposed.length ? { proposedActions: proposed } : {}),
         ...(state.analysis?.model ? { model: state.analysis.model } : {}),
         ...(state.analysis?.overview ? { overview: state.analysis.overview } : {}),
       };

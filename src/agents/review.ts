@@ -1,6 +1,7 @@
 import type { Diagnosis, Remediation } from '../domain/diagnosis.js';
 import { redactDeep } from '../domain/secrets/index.js';
 import type { TaskHandler } from '../worker/registry.js';
+import { proposedActionOf, type ProposedAction } from './actions/from-command.js';
 import { bareCommand, commandVerdict, commandsIn, isProse } from './command-safety.js';
 import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';
 import { loadEvidence } from './evidence-artifact.js';
@@ -125,6 +126,9 @@ export function reviewHandler(deps: AgentDeps): TaskHandler {
         detail: dropped.length ? `dropped ${dropped.length} line(s) with a command that is neither a kubectl read nor a kubectl write` : 'every command is a kubectl read or a kubectl write',
       });
       for (const w of writes) rec.record('review.write_command', { command: w.command, requiresApproval: w.requiresApproval });
+      // Writes the action catalogue knows become typed proposals (never approved here: a person does).
+      const actions = writes.map((w) => proposedActionOf(w.command, state.plan.params.namespace)).filter((a): a is ProposedAction => a !== undefined);
+      for (const a of actions) rec.record('review.proposed_action', { action: a.action, target: a.target, params: a.params, expectedEffect: a.expectedEffect, verification: a.verification });
       for (const x of dropped) rec.record('review.unsafe_command', redactDeep({ ...x }).value);
 
       // 3. Secrets.
@@ -147,7 +151,7 @@ export function reviewHandler(deps: AgentDeps): TaskHandler {
         };
       }
 
-      const review: ReviewOutcome = { approved: !lowConfidence, checks, writes, maskedSecrets: masked.count };
+      const review: ReviewOutcome = { approved: !lowConfidence, checks, writes, actions, maskedSecrets: masked.count };
       rec.record('decision', { decision: lowConfidence ? 'accept_low_confidence' : 'approve', rootCause: d.root_cause.type, confidence: analysis.confidence });
       const next = requireNext(state.plan.intent, 'review');
       return {

@@ -2,6 +2,7 @@ import type { DetectionMethod, Diagnosis } from '../domain/diagnosis.js';
 import type { Intent, Plan } from '../investigator/planner/plan.js';
 import type { Analysis, PipelineState, ReviewOutcome } from './pipeline-state.js';
 import { stepsFor, type PlannedStep } from './steps.js';
+import type { ProposedOutcome } from './actions/propose-from-run.js';
 
 /**
  * The output of an `ask` run — the contract clients (POST /api/ask, the CLI, the admin panel)
@@ -34,6 +35,8 @@ export interface AskRunOutput {
   required_info?: string[];
   hint?: string;
   review?: Pick<ReviewOutcome, 'approved' | 'writes' | 'checks'>;
+  /** Typed actions the reviewed remediation proposes; with an id when an approval request was created. */
+  proposedActions?: ProposedOutcome[];
   model?: Analysis['model'];
   overview?: Analysis['overview'];
 }

@@ -132,3 +132,8 @@ export async function updateAction(
   );
   return res.rows[0] ? toAction(res.rows[0]) : undefined;
 }
+
+export async function actionsOfRun(db: Queryable, runId: string): Promise<ActionRequest[]> {
+  const res = await db.query(`SELECT ${COLUMNS} FROM action_requests WHERE source_run_id = $1 ORDER BY created_at`, [runId]);
+  return res.rows.map(toAction);
+}
