@@ -9,7 +9,10 @@ import { SyntraError } from '../../domain/errors.js';
  * how the Reviewer verifies that effect afterwards. Every action needs `kubernetes:write` in the
  * target's namespace and an approval (see approvals.ts); nothing here runs by itself.
  */
-export type KubeObject = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; generation?: number; [k: string]: unknown }; spec?: Record<string, any>; status?: Record<string, any> };
+export type KubeObject = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; generation?: number; [k: string]: unknown }; spec?: Record<string, unknown>; status?: Record<string, unknown> };
+
+/** A count field of a spec or status (absent or not a number → undefined). */
+const count = (o: Record<string, unknown> | undefined, key: string): number | undefined => (typeof o?.[key] === 'number' ? o[key] : undefined);
 
 export const ACTION_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Pod'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
@@ -43,12 +46,14 @@ const noParams = Type.Object({}, { additionalProperties: false });
 /** Rollout done: the controller saw the new generation and every replica is updated and ready. */
 function rolloutDone(after: KubeObject | undefined, afterGeneration: number): Verification {
   if (!after) return { state: 'failed', detail: 'the workload is gone' };
-  const s = after.status ?? {};
-  const want = after.kind === 'DaemonSet' ? (s.desiredNumberScheduled ?? 0) : (after.spec?.replicas ?? 1);
-  const updated = after.kind === 'DaemonSet' ? (s.updatedNumberScheduled ?? 0) : (s.updatedReplicas ?? 0);
-  const ready = after.kind === 'DaemonSet' ? (s.numberReady ?? 0) : (s.readyReplicas ?? 0);
-  const detail = `generation ${after.metadata?.generation}, observed ${s.observedGeneration ?? 'none'}; ${updated}/${want} updated, ${ready}/${want} ready`;
-  if ((s.observedGeneration ?? 0) < afterGeneration) return { state: 'pending', detail };
+  const s = after.status;
+  const ds = after.kind === 'DaemonSet';
+  const want = ds ? (count(s, 'desiredNumberScheduled') ?? 0) : (count(after.spec, 'replicas') ?? 1);
+  const updated = count(s, ds ? 'updatedNumberScheduled' : 'updatedReplicas') ?? 0;
+  const ready = count(s, ds ? 'numberReady' : 'readyReplicas') ?? 0;
+  const observed = count(s, 'observedGeneration');
+  const detail = `generation ${after.metadata?.generation}, observed ${observed ?? 'none'}; ${updated}/${want} updated, ${ready}/${want} ready`;
+  if ((observed ?? 0) < afterGeneration) return { state: 'pending', detail };
   return { state: updated >= want && ready >= want ? 'ok' : 'pending', detail };
 }
 
@@ -72,7 +77,7 @@ const scale = action({
   kinds: ['Deployment', 'StatefulSet'],
   params: Type.Object({ replicas: Type.Integer({ minimum: 0, maximum: 1000, description: 'the new replica count' }) }, { additionalProperties: false }),
   destructive: (p, current) => {
-    const now = current.spec?.replicas ?? 1;
+    const now = count(current.spec, 'replicas') ?? 1;
     if (p.replicas === 0) return `scales to zero (now ${now})`;
     if (p.replicas < now) return `scales down from ${now} to ${p.replicas}`;
     return undefined;
@@ -82,9 +87,10 @@ const scale = action({
   verification: 'status.readyReplicas reaches the new replica count',
   verify: (p, _before, after) => {
     if (!after) return { state: 'failed', detail: 'the workload is gone' };
-    const ready = after.status?.readyReplicas ?? 0;
-    const detail = `${ready}/${p.replicas} ready (spec.replicas ${after.spec?.replicas})`;
-    if (after.spec?.replicas !== p.replicas) return { state: 'failed', detail: `${detail}: spec.replicas changed since` };
+    const ready = count(after.status, 'readyReplicas') ?? 0;
+    const replicas = count(after.spec, 'replicas');
+    const detail = `${ready}/${p.replicas} ready (spec.replicas ${replicas})`;
+    if (replicas !== p.replicas) return { state: 'failed', detail: `${detail}: spec.replicas changed since` };
     return { state: ready === p.replicas ? 'ok' : 'pending', detail };
   },
 });
