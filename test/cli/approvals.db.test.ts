@@ -32,11 +32,12 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 describe('syntra approvals', () => {
-  it('lists, shows the dry-run diff and approves with a reason', async () => {
-    const a = await proposeAction(server.db, { principal: proposer }, { action: 'scale', target: { kind: 'Deployment', name: 'postgres', namespace: 'production' }, params: { replicas: 1 }, reason: 'auth-service cannot reach postgres' });
+  let a: ActionRequest;
+  it('lists and shows the dry-run diff (also as `syntra actions`)', async () => {
+    a = await proposeAction(server.db, { principal: proposer }, { action: 'scale', target: { kind: 'Deployment', name: 'postgres', namespace: 'production' }, params: { replicas: 1 }, reason: 'auth-service cannot reach postgres' });
     await dryRun(a, [{ path: 'spec.replicas', before: 0, after: 1 }]);
 
-    const list = await runCli(['approvals', 'list', '--status', 'pending_approval'], admin);
+    const list = await runCli(['actions', 'list', '--status', 'pending_approval'], admin);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain(a.id);
     expect(list.stdout).toMatch(/scale replicas=1/);
@@ -45,7 +46,9 @@ describe('syntra approvals', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/spec\.replicas: 0 → 1/);
     expect(show.stdout).toMatch(/deployment\/postgres -n production/);
+  });
 
+  it('approves with a reason, and only with one', async () => {
     const noReason = await runCli(['approvals', 'approve', a.id], admin);
     expect(noReason.code).toBe(2);
     expect(noReason.stderr).toMatch(/--reason/);

@@ -108,6 +108,7 @@ function decideCommand(verb: 'approve' | 'reject'): Command {
 
 export function approvalsCommand(): Command {
   return new Command('approvals')
+    .alias('actions')
     .description('actions Syntra proposes, and their approval (read-only unless approved)')
     .addCommand(listCommand())
     .addCommand(showCommand())
