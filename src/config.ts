@@ -39,6 +39,15 @@ export interface SyntraConfig {
    * cannot tell a proxy from a client that sends the header itself.)
    */
   readonly trustProxy: TrustProxy;
+  /** Alert webhooks (docs/alerts.md). */
+  readonly alerts: {
+    /** A re-sent or re-firing alert within this many seconds of its last receipt attaches (SYNTRA_ALERT_DEDUPE_SECONDS). */
+    readonly dedupeWindowSeconds: number;
+    /** Investigations one notification may start, one per distinct target (SYNTRA_ALERT_MAX_RUNS_PER_NOTIFICATION). */
+    readonly maxRunsPerNotification: number;
+    /** How often finished alert runs are followed up: incident link, notifications (SYNTRA_ALERT_FOLLOW_UP_MS). */
+    readonly followUpMs: number;
+  };
 }
 
 export type TrustProxy = boolean | readonly string[];
@@ -164,6 +173,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
       perHour: intFromEnv(env, 'SYNTRA_RATE_LIMIT_PER_HOUR', DEFAULT_RATE_LIMITS.default.perHour, 1, 100_000_000),
     },
     trustProxy: trustProxySetting(env.SYNTRA_TRUST_PROXY),
+    alerts: {
+      // Alertmanager re-sends a firing group every repeat_interval (4 h by default): 6 h spans it.
+      dedupeWindowSeconds: intFromEnv(env, 'SYNTRA_ALERT_DEDUPE_SECONDS', 6 * 3600, 1, 30 * 86_400),
+      maxRunsPerNotification: intFromEnv(env, 'SYNTRA_ALERT_MAX_RUNS_PER_NOTIFICATION', 5, 1, 100),
+      followUpMs: intFromEnv(env, 'SYNTRA_ALERT_FOLLOW_UP_MS', 2000, 50, 600_000),
+    },
     ...overrides,
   };
   return Object.freeze(config);

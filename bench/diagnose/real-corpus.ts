@@ -1,4 +1,4 @@
-import { loadRealCorpus, runRealCase, scoreRealCase, type RealCase } from '../../test/fixtures/diagnosis/real/corpus.js';
+import { loadRealCorpus, runRealCase, scoreRealCase, type Batch, type RealCase } from '../../test/fixtures/diagnosis/real/corpus.js';
 
 /**
  * The real-world corpus scored the way docs/benchmarks.md reports it: accuracy on type and on
@@ -6,7 +6,10 @@ import { loadRealCorpus, runRealCase, scoreRealCase, type RealCase } from '../..
  * answers (wrong at ≥ 0.7), and those among questions about something that does not exist.
  */
 export interface RealScoreSummary {
+  /** What was scored, e.g. "first batch, tuning half". */
   half: string;
+  /** Per-case results are listed only for tuning halves: nobody tunes against a frozen half's cases. */
+  listMisses: boolean;
   cases: number;
   typeOk: number;
   correct: number;
@@ -18,9 +21,15 @@ export interface RealScoreSummary {
   misses: { id: string; want: string; got: string; confidence: number; missing: string[] }[];
 }
 
-export async function scoreHalf(half: 'tuning' | 'frozen'): Promise<RealScoreSummary> {
-  const cases: RealCase[] = loadRealCorpus(half);
-  const s: RealScoreSummary = { half, cases: cases.length, typeOk: 0, correct: 0, confidentlyWrong: 0, notFoundCases: 0, notFoundConfidentlyWrong: 0, errors: 0, matrix: new Map(), misses: [] };
+const BATCH_NAME: Record<Batch, string> = { first: 'first batch', second: 'second batch' };
+
+export async function scoreHalf(half: 'tuning' | 'frozen' | 'all', batch: Batch): Promise<RealScoreSummary> {
+  const cases = loadRealCorpus(half === 'all' ? undefined : half, batch);
+  return scoreCases(`${BATCH_NAME[batch]}, ${half === 'all' ? 'both halves' : `${half} half`}`, cases, half === 'tuning');
+}
+
+export async function scoreCases(what: string, cases: RealCase[], listMisses: boolean): Promise<RealScoreSummary> {
+  const s: RealScoreSummary = { half: what, listMisses, cases: cases.length, typeOk: 0, correct: 0, confidentlyWrong: 0, notFoundCases: 0, notFoundConfidentlyWrong: 0, errors: 0, matrix: new Map(), misses: [] };
   for (const c of cases) {
     const a = await runRealCase(c);
     const r = scoreRealCase(c, a);
@@ -37,7 +46,7 @@ export async function scoreHalf(half: 'tuning' | 'frozen'): Promise<RealScoreSum
       s.notFoundCases += 1;
       if (r.confidentlyWrong) s.notFoundConfidentlyWrong += 1;
     }
-    if (!r.correct) s.misses.push({ id: c.id, want: c.label.types.join('|'), got: a.type, confidence: a.confidence, missing: r.missingWords });
+    if (!r.correct && listMisses) s.misses.push({ id: c.id, want: c.label.types.join('|'), got: a.type, confidence: a.confidence, missing: r.missingWords });
   }
   return s;
 }
@@ -46,7 +55,7 @@ const pct = (n: number, d: number) => (d === 0 ? '–' : `${((100 * n) / d).toFi
 
 export function realScoreMarkdown(s: RealScoreSummary): string {
   const lines = [
-    `**${s.half} half: ${s.correct}/${s.cases} = ${pct(s.correct, s.cases)}** right (an accepted type and every cause word); type alone ${s.typeOk}/${s.cases} = ${pct(s.typeOk, s.cases)}. ` +
+    `**${s.half}: ${s.correct}/${s.cases} = ${pct(s.correct, s.cases)}** right (an accepted type and every cause word); type alone ${s.typeOk}/${s.cases} = ${pct(s.typeOk, s.cases)}. ` +
       `Confidently wrong (wrong at confidence ≥ 0.7): **${s.confidentlyWrong}**; on questions about something not in the evidence: **${s.notFoundConfidentlyWrong}** of ${s.notFoundCases}. Runs that failed: ${s.errors}.`,
     '',
     '| label (first accepted type) | cases | right type | answered as (count) |',
@@ -58,9 +67,19 @@ export function realScoreMarkdown(s: RealScoreSummary): string {
     const answered = [...row.entries()].sort((a, b) => b[1] - a[1]).map(([t, n]) => (t === label ? `${t} ×${n}` : `**${t} ×${n}**`)).join(', ');
     lines.push(`| ${label} | ${total} | ${ok} | ${answered} |`);
   }
-  if (s.misses.length) {
+  if (s.listMisses && s.misses.length) {
     lines.push('', `Wrong answers (${s.misses.length}):`, '');
     for (const m of s.misses) lines.push(`- \`${m.id}\`: label ${m.want}, answered ${m.got} at ${m.confidence}${m.missing.length ? `; cause words missing: ${m.missing.join(', ')}` : ''}`);
   }
   return lines.join('\n');
+}
+
+/** One line per scored set, for the console. */
+export const realScoreLine = (s: RealScoreSummary): string =>
+  `  ${s.half.padEnd(32)} ${String(s.correct).padStart(3)}/${String(s.cases).padEnd(3)} right (${pct(s.correct, s.cases)}), type ${s.typeOk}/${s.cases}, confidently wrong ${s.confidentlyWrong} (not-found questions: ${s.notFoundConfidentlyWrong}/${s.notFoundCases}), failed runs ${s.errors}`;
+
+/** The wrong answers of a tuning half, for whoever improves the rules; frozen halves are never listed. */
+export function realMissLines(s: RealScoreSummary): string[] {
+  if (!s.listMisses) return [];
+  return s.misses.map((m) => `    ${m.id}: label ${m.want}, answered ${m.got} at ${m.confidence}${m.missing.length ? `; cause words missing: ${m.missing.join(', ')}` : ''}`);
 }

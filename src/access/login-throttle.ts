@@ -33,6 +33,7 @@ export interface LoginThrottleOptions {
 }
 
 const MINUTE = 60_000;
+const PRUNE_BATCH = 50;
 
 export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
   accountSource: { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: MINUTE, lockAfter: 10, lockMs: 15 * MINUTE, windowMs: 15 * MINUTE },
@@ -85,6 +86,7 @@ function subjects(email: string, ip: string): Array<[Scope, string]> {
 export function createLoginThrottle(db: Queryable, options: LoginThrottleOptions = DEFAULT_LOGIN_THROTTLE): LoginThrottle {
   const clock = options.clock ?? systemClock;
   const policy = (scope: Scope): ThrottlePolicy => options[POLICY_OF[scope]];
+  const longestWindow = Math.max(...Object.values(POLICY_OF).map((k) => options[k].windowMs));
 
   return {
     async check(email, ip) {
@@ -118,6 +120,13 @@ export function createLoginThrottle(db: Queryable, options: LoginThrottleOptions
     async recordFailure(email, ip) {
       const now = clock();
       const lockedScopes: Scope[] = [];
+      // A spray of made-up emails adds rows nobody will read again: each failure adds at most three
+      // and removes up to PRUNE_BATCH expired ones, so the table stays the size of what is active.
+      await db.query(
+        `DELETE FROM login_attempts WHERE ctid = ANY (ARRAY(
+           SELECT ctid FROM login_attempts WHERE last_failure_at < $1 AND (locked_until IS NULL OR locked_until < $2) LIMIT ${PRUNE_BATCH}))`,
+        [new Date(now - longestWindow), new Date(now)],
+      );
       for (const [scope, subject] of subjects(email, ip)) {
         const p = policy(scope);
         const res = await db.query<{ failures: number }>(

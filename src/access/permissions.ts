@@ -14,6 +14,9 @@ export const PERMISSIONS = [
   'keys:manage',
   'users:manage',
   'audit:read',
+  // Alert webhooks (Alertmanager, generic): record alerts and start their investigations. A
+  // webhook credential is a key holding only this (see docs/alerts.md).
+  'alerts:write',
   // Remote workers claiming, renewing, completing and failing queue items. Held only by worker
   // credentials (sk_worker_ keys): no role grants it, so no person or user key ever has it.
   'queue:work',
@@ -48,6 +51,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
     'control:read',
     'control:write',
     'audit:read',
+    'alerts:write',
   ],
   developer: ['runs:read', 'runs:write', 'incident:read', 'incident:create', 'kubernetes:read', 'control:read'],
   viewer: READS.filter((p) => p !== 'audit:read'),

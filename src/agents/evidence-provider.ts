@@ -70,7 +70,8 @@ export function createEvidenceProvider(setting: EvidenceSetting, o: EvidenceProv
   if (kind === 'live') {
     const location = o.kubeconfig ? { kubeconfig: o.kubeconfig } : {};
     source = createLiveSource(location);
-    names = source;
+    // Names only, and only in this process (the index keeps names, never specs): unmasked is safe and cheap.
+    names = createLiveSource({ ...location, redact: false });
     description = 'live cluster (kubeconfig)';
   } else if (kind === 'dump') {
     if (setting.kind !== 'dump') throw new SyntraError('config_invalid', 'dump evidence needs a directory');
@@ -91,8 +92,8 @@ export function createEvidenceProvider(setting: EvidenceSetting, o: EvidenceProv
     index(signal) {
       const now = Date.now();
       if (!cached || now - cached.at > ttl) {
-        // Logs are not needed for names: one line per container keeps a live read cheap.
-        const index = names.collect({ tailLines: 1 }, signal).then(clusterIndexFromSnapshot);
+        // A live cluster is asked for workloads and pods only: no events, logs or other kinds every ttl.
+        const index = names.collect({ tailLines: 1, namesOnly: true }, signal).then(clusterIndexFromSnapshot);
         cached = { at: now, index };
         index.catch(() => {
           if (cached?.index === index) cached = undefined;

@@ -24,6 +24,7 @@ import { answerFrameworkError, errorHandlingPlugin } from './plugins/errors.js';
 import { countHttpRequests } from './plugins/http-metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { actionRoutes } from './routes/actions.js';
+import { alertRoutes } from './routes/alerts.js';
 import { askRoutes } from './routes/ask.js';
 import { commandRoutes } from './routes/commands.js';
 import { controlRoutes } from './routes/control.js';
@@ -129,6 +130,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   await app.register(incidentRoutes, ctx);
   await app.register(controlRoutes, ctx);
   await app.register(actionRoutes, ctx);
+  await app.register(alertRoutes, ctx);
   for (const routes of [authRoutes, keyRoutes, userRoutes, auditRoutes, rateLimitRoutes]) await app.register(routes, { access });
 
   return Object.assign(app as unknown as FastifyInstance, { syntraRoutes: declarations.routes, access });

@@ -4,6 +4,8 @@ import { errorMessage } from '../domain/errors.js';
 import { adminCommand } from './commands/admin.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { demoCommand } from './commands/demo.js';
+import { mcpCommand } from './commands/mcp.js';
+import { watchCommand } from './commands/watch.js';
 import { serverCommand } from './commands/server.js';
 import { upCommand } from './commands/up.js';
 import { workerCommand } from './commands/worker.js';
@@ -20,6 +22,8 @@ const COMMANDS: Array<() => Command> = [
   workerCommand,
   adminCommand,
   diagnoseCommand,
+  mcpCommand,
+  watchCommand,
   ...CLIENT_COMMANDS,
 ];
 

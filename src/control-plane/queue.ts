@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { SyntraError } from '../domain/errors.js';
+import { redactDeep, redactText } from '../domain/secrets/index.js';
 import { controlPlaneMetrics as m, observeRunFinished } from './metrics.js';
 import { signalOutbox } from './outbox-signal.js';
 import { isUuid, jsonParam, toDate, toDateOrNull } from '../db/sql-values.js';
@@ -226,11 +227,13 @@ export const DEFAULT_BACKOFF = { baseMs: 1000, capMs: 5 * 60_000 } as const;
 export async function fail(db: Queryable, a: FailArgs): Promise<{ dead: boolean; retryAt: Date | null }> {
   checkIds(a.queueItemId, a.leaseToken);
   const retryable = a.error.retryable ?? true;
+  // A handler's error may quote what it was handling (a connection string, a pasted token): it is
+  // stored and shown to every reader of the run, so it is masked here, where every worker's error lands.
   const error = {
-    message: String(a.error.message).slice(0, 10_000),
+    message: redactText(String(a.error.message).slice(0, 10_000)).text,
     retryable,
     ...(a.error.code === undefined ? {} : { code: a.error.code }),
-    ...(a.error.details === undefined ? {} : { details: a.error.details }),
+    ...(a.error.details === undefined ? {} : { details: redactDeep(a.error.details).value }),
   };
   const res = await db.query<{
     outcome: string;

@@ -4,7 +4,9 @@ import type { AnalysisContext } from './analyzers/context.js';
 import { fieldEvidence, logEvidence } from './analyzers/evidence.js';
 import { makeFinding } from './analyzers/finding.js';
 import { isPodReady, podStatusText } from './analyzers/pod-status.js';
+import { isPodOfSettledJob } from './analyzers/job-state.js';
 import { refOf } from './cluster/query.js';
+import { TABLE_ANNOTATION } from './sources/kubectl-text/get-table.js';
 
 /**
  * The answer when no rule found a problem. `no_issue_found` only when there was state to check
@@ -42,7 +44,22 @@ export function noIssueFinding(ctx: AnalysisContext, target: ResourceRef): Analy
   const eventsKnown = ctx.snapshot.events.length > 0;
   const logsKnown = pods.some((p) => ctx.cluster.logsOfPod(p.metadata?.namespace, p.metadata?.name ?? '').length > 0);
   const allReady = pods.every((p) => p.status?.phase === 'Succeeded' || isPodReady(p));
-  const confidence = 0.55 + (hasStatus ? 0.1 : 0) + (eventsKnown ? 0.1 : 0) + (allReady ? 0.1 : 0) + (logsKnown ? 0.05 : 0);
+  // A pod that is not ready, or not running, with nothing that explains it is not "no issue".
+  // (A failed pod of a Job that later succeeded is history, not a problem.)
+  const stuck = pods.filter((p) => p.status?.phase !== 'Succeeded' && !isPodReady(p) && !(p.status?.phase === 'Failed' && isPodOfSettledJob(ctx.cluster, p)));
+  if (stuck.length > 0) {
+    return makeFinding({
+      type: 'unknown',
+      subject: target,
+      summary: `Pod ${stuck.map((p) => p.metadata?.name).join(', ')} ${stuck.length > 1 ? 'are' : 'is'} not ready (${stuck.map((p) => podStatusText(p)).join(', ')}) and the evidence does not say why${eventsKnown ? '' : ' (no events were given)'}${logsKnown ? '' : ' (no logs were given)'}.`,
+      confidence: 0.4,
+      evidence,
+      facts: { workload: `${target.kind.toLowerCase()}/${target.name}` },
+    });
+  }
+  // A `kubectl get` row is a summary (READY, STATUS, RESTARTS): healthy by it is weaker than healthy by the object.
+  const fromTables = pods.length > 0 && pods.every((p) => p.metadata?.annotations?.[TABLE_ANNOTATION] !== undefined);
+  const confidence = 0.55 + (hasStatus ? 0.1 : 0) + (eventsKnown ? 0.1 : 0) + (allReady ? 0.1 : 0) + (logsKnown ? 0.05 : 0) - (fromTables ? 0.1 : 0);
   const checked = [`${pods.length} pod(s)`, eventsKnown ? 'events' : undefined, logsKnown ? 'logs' : undefined].filter(Boolean).join(', ');
   const missing = [eventsKnown ? undefined : 'no events were given', logsKnown || pods.length === 0 ? undefined : 'no logs were given'].filter(Boolean).join('; ');
   return makeFinding({

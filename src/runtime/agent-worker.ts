@@ -3,6 +3,7 @@ import { registerAgents, startAgents } from '../agents/index.js';
 import { registerExecutor } from '../agents/actions/executor.js';
 import { createKubeWriter } from '../agents/actions/kube-writer.js';
 import { SyntraError } from '../domain/errors.js';
+import { NOTIFY_TASK, notifyHandler } from '../integrations/notify/index.js';
 import { createRegistry } from '../worker/registry.js';
 import { startWorker } from '../worker/runtime.js';
 import type { ShutdownStep } from './lifecycle.js';
@@ -15,7 +16,7 @@ import type { Resources } from './resources.js';
  */
 export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resources): Promise<ShutdownStep[]> {
   const agents = await startAgents(config, { db, bus }, { log: processLog(config, 'agents') });
-  const registry = registerAgents(createRegistry(), agents.deps);
+  const registry = registerAgents(createRegistry(), agents.deps).register(NOTIFY_TASK, notifyHandler({ db, env: process.env, publicUrl: process.env.SYNTRA_PUBLIC_URL?.trim() || null }));
   // The executor writes with its own identity, never the evidence workers' read-only one.
   if (config.executorKubeconfig) {
     if (config.executorKubeconfig === config.kubeconfig) {

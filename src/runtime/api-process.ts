@@ -4,10 +4,12 @@ import { resolveMasterKeys, type MasterKeys } from '../access/master-key.js';
 import { buildApp } from '../api/app.js';
 import type { SyntraConfig } from '../config.js';
 import { startRelay } from '../control-plane/relay.js';
+import { startAlertFollowUp } from '../integrations/alerts/index.js';
+import { notifyOnFinish } from '../integrations/notify/index.js';
 import { startAgentWorker } from './agent-worker.js';
 import { claimDataDir } from './data-dir.js';
 import { assertPortFree, listenApi } from './listen.js';
-import { orderedShutdown, type RunningProcess } from './lifecycle.js';
+import { orderedShutdown, type RunningProcess, type ShutdownStep } from './lifecycle.js';
 import { processLog } from './process-log.js';
 import { openResources } from './resources.js';
 
@@ -41,19 +43,23 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
     throw e;
   }
   const { db, bus } = resources;
-  const relay = startRelay({ db, bus, intervalMs: config.worker.pollIntervalMs, log: processLog(config, 'relay').line });
-  const workerSteps = options.withWorker ? await startAgentWorker(config, resources) : [];
-  const app = await buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), masterKeys }) });
-
-  const stop = orderedShutdown([
-    ['api', () => app.close()],
-    ...workerSteps,
-    ['relay', () => relay.stop()],
+  // Shut down in reverse order of start-up, whatever step start-up failed at.
+  const steps: ShutdownStep[] = [
     ['bus', () => bus.close()],
     ['database', () => db.close()],
     ['data directory lock', () => dataDir?.release()],
-  ]);
+  ];
+  let shutdown: (() => Promise<void>) | undefined;
+  const stop = () => (shutdown ??= orderedShutdown(steps))();
   try {
+    const relay = startRelay({ db, bus, intervalMs: config.worker.pollIntervalMs, log: processLog(config, 'relay').line });
+    steps.unshift(['relay', () => relay.stop()]);
+    // Finished alert runs → incident link, resolve, notifications (docs/alerts.md).
+    const alertFollowUp = startAlertFollowUp({ db, intervalMs: config.alerts.followUpMs, listeners: [notifyOnFinish], log: processLog(config, 'alerts').line });
+    steps.unshift(['alert follow-up', () => alertFollowUp.stop()]);
+    steps.unshift(...(options.withWorker ? await startAgentWorker(config, resources) : []));
+    const app = await buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), masterKeys }) });
+    steps.unshift(['api', () => app.close()]);
     // Auth is always on: refuse a non-loopback address before anyone chose admin credentials.
     await assertSafeToBind(db, config.host);
     const url = await listenApi(app, config);

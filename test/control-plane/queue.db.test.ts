@@ -150,6 +150,17 @@ describe('leased queue', () => {
     expect((await getRun(t.db, runId))!.tasks[0]!.attempts).toBe(1);
   });
 
+  it('a stored error is masked: a handler that quotes a connection string or a token does not publish it', async () => {
+    const { runId } = await submitCommand(t.db, { kind: 'leaky', input: {}, maxAttempts: 1 });
+    const [item] = await claim(t.db, { workerId: 'w', taskTypes: ['leaky'], limit: 1, leaseSeconds: 30 });
+    const message = 'connect failed: postgres://app:Hunter2Secret@db:5432/app (token ghp_abcdefghijklmnopqrstuvwxyz0123456789)';
+    await fail(t.db, { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, error: { message, retryable: false, details: { password: 'Hunter2Secret' } } });
+    const stored = JSON.stringify(await getRun(t.db, runId));
+    expect(stored).toContain('connect failed');
+    expect(stored).not.toContain('Hunter2Secret');
+    expect(stored).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
+  });
+
   it('release gives the item back at once without using an attempt', async () => {
     await submitCommand(t.db, { kind: 'rel', input: {}, maxAttempts: 1 });
     const [item] = await claim(t.db, { workerId: 'w', taskTypes: ['rel'], limit: 1, leaseSeconds: 30 });

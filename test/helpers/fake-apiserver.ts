@@ -68,6 +68,8 @@ export interface FakeApiServer {
   writes: RecordedWrite[];
   /** The stored object (live reference), to inspect or change between calls. */
   object(kind: string, namespace: string | undefined, name: string): Raw | undefined;
+  /** Changes the objects of one kind between requests (a pod breaking, a workload recovering). */
+  update(kind: string, change: (objects: Raw[]) => Raw[]): void;
   close(): Promise<void>;
 }
 
@@ -317,7 +319,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       fail(e);
     }
   });
-  return { url: server.url, requests, writes, object: findObject, close: server.close };
+  const update = (kind: string, change: (objects: Raw[]) => Raw[]) => void store.objects.set(kind, change(store.objects.get(kind) ?? []));
+  return { url: server.url, requests, update, writes, object: findObject, close: server.close };
 }
 
 function servePodLog(res: ServerResponse, url: URL, pod: Raw, logs: ContainerLog[]): void {

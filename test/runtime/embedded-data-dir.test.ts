@@ -101,4 +101,16 @@ describe('the embedded data directory', () => {
       await new Promise((r) => busy.close(r));
     }
   });
+
+  it('a start-up that fails after the database opened closes it and frees the directory', async () => {
+    const dir = path.join(root, 'failing-start', 'data');
+    vi.stubEnv('SYNTRA_LLM_PROVIDER', 'no-such-provider'); // the agents' worker refuses it, after the database opened
+    try {
+      await expect(startEmbedded(configFor(dir))).rejects.toMatchObject({ code: 'config_invalid' });
+    } finally {
+      vi.stubEnv('SYNTRA_LLM_PROVIDER', '');
+    }
+    proc = await startEmbedded(configFor(dir));
+    expect(proc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  }, 120_000);
 });

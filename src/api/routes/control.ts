@@ -16,6 +16,9 @@ import {
   ToolDefinition,
   UpdateArbiterInput,
   UpdateRoutingRulesInput,
+  AlertRule,
+  NotificationChannel,
+  UpdateAlertRulesInput,
   MAX_HISTORY_LIMIT,
   type ControlWrite,
   type WriteOptions,
@@ -38,6 +41,8 @@ const Snapshot = Type.Object(
     tools: Type.Record(Type.String(), ToolDefinition),
     routingRules: Type.Array(RoutingRule),
     arbiters: Type.Record(Type.String(), ArbiterPolicy),
+    alertRules: Type.Array(AlertRule),
+    notificationChannels: Type.Record(Type.String(), NotificationChannel),
   },
   { description: 'The effective control configuration at one version' },
 );
@@ -149,5 +154,8 @@ export const controlRoutes: FastifyPluginAsyncTypebox<ControlRoutesOptions> = as
   writeRoute('/v1/control/tools/remove', 'Remove a tool no skill uses', RemoveEntityInput, control.removeTool);
   writeRoute('/v1/control/routing-rules/update', 'Replace the routing rules', UpdateRoutingRulesInput, control.updateRoutingRules);
   writeRoute('/v1/control/arbiters/update', 'Update an arbiter policy', UpdateArbiterInput, control.updateArbiter);
+  writeRoute('/v1/control/alert-rules/update', 'Replace the alert rules (which alerts are investigated)', UpdateAlertRulesInput, control.updateAlertRules);
+  writeRoute('/v1/control/notification-channels/register', 'Register or replace a notification channel (Slack, Discord)', NotificationChannel, control.upsertNotificationChannel);
+  writeRoute('/v1/control/notification-channels/remove', 'Remove a notification channel', RemoveEntityInput, control.removeNotificationChannel);
   writeRoute('/v1/control/rollback', 'Make an older version effective again, as a new version', RollbackInput, control.rollback);
 };

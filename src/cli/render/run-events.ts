@@ -79,7 +79,13 @@ export class RunEventPrinter {
         return say(c.dim('  ↳'), `plan: ${String(data.intent ?? '?')}${params}${steps}`);
       }
       case 'decision': {
-        const extra = Array.isArray(data.required_info) ? `: needs ${(data.required_info as unknown[]).join(', ')}` : str(data.next) ? ` → ${String(data.next)}` : '';
+        const extra = Array.isArray(data.required_info)
+          ? `: needs ${(data.required_info as unknown[]).join(', ')}`
+          : str(data.reason)
+            ? `: ${String(data.reason)}${str(data.fallback) ? ` → ${String(data.fallback)}` : ''}`
+            : str(data.next)
+              ? ` → ${String(data.next)}`
+              : '';
         return say(c.dim('  ↳'), `decision: ${String(data.decision ?? '?')}${extra}`);
       }
       case 'control.snapshot':

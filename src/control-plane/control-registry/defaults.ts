@@ -1,6 +1,6 @@
 import { CONFIGURED_PROVIDER } from '../../llm/provider.js';
 import type { ArbiterPolicy, PromptVersion, RoutingRule, Skill, ToolDefinition } from './schemas.js';
-import { DEFAULT_ARBITER_NAME, type ControlState } from './state.js';
+import { DEFAULT_ALERT_RULES, DEFAULT_ARBITER_NAME, type ControlState } from './state.js';
 import { INSTALLED_CONTENT } from './builtin-content.js';
 
 /**
@@ -43,5 +43,7 @@ export function builtinState(content: BuiltinContent = INSTALLED_CONTENT): Contr
     tools: byName(content.tools),
     routingRules: [...DEFAULT_ROUTING_RULES],
     arbiters: { [DEFAULT_ARBITER.name]: { ...DEFAULT_ARBITER } },
+    alertRules: structuredClone([...DEFAULT_ALERT_RULES]),
+    notificationChannels: {},
   });
 }

@@ -1,5 +1,5 @@
 import { builtinState } from './defaults.js';
-import type { ArbiterPolicy, ChangeAction, EntityType, PromptVersion, RoutingRule, Skill, ToolDefinition } from './schemas.js';
+import type { AlertRule, ArbiterPolicy, ChangeAction, EntityType, NotificationChannel, PromptVersion, RoutingRule, Skill, ToolDefinition } from './schemas.js';
 import type { ControlState } from './state.js';
 
 /**
@@ -17,7 +17,10 @@ export type ChangePayload =
   | { entityType: 'tool'; action: 'delete'; payload: Record<string, never> }
   | { entityType: 'routing_rule'; action: 'upsert'; payload: { rules: RoutingRule[] } }
   | { entityType: 'arbiter_policy'; action: 'upsert'; payload: { policy: ArbiterPolicy; allowUnapprovedWrites?: boolean } }
-  | { entityType: 'rollback'; action: 'rollback'; payload: { toVersion: number; allowUnapprovedWrites?: boolean } };
+  | { entityType: 'rollback'; action: 'rollback'; payload: { toVersion: number; allowUnapprovedWrites?: boolean } }
+  | { entityType: 'alert_rule'; action: 'upsert'; payload: { rules: AlertRule[] } }
+  | { entityType: 'notification_channel'; action: 'upsert'; payload: { channel: NotificationChannel } }
+  | { entityType: 'notification_channel'; action: 'delete'; payload: Record<string, never> };
 
 export type ChangeSpec = ChangePayload & { entityName: string };
 
@@ -64,6 +67,16 @@ export function applyChange(state: ControlState, change: ChangeSpec, stateAt: (v
       return next;
     case 'rollback':
       return structuredClone(stateAt(change.payload.toVersion));
+    case 'alert_rule':
+      next.alertRules = change.payload.rules;
+      return next;
+    case 'notification_channel': {
+      const channels = { ...(next.notificationChannels ?? {}) };
+      if (change.action === 'delete') delete channels[change.entityName];
+      else channels[change.payload.channel.name] = change.payload.channel;
+      next.notificationChannels = channels;
+      return next;
+    }
   }
 }
 

@@ -20,6 +20,7 @@ export {
   type ControlWriteResult,
   type WriteOptions,
 } from './writes.js';
+export { updateAlertRules, upsertNotificationChannel, removeNotificationChannel } from './integration-writes.js';
 export { resolveRoute, resolveRule, sameMatch, withRule, withoutRule, type RouteQuery } from './routing.js';
 export { renderPrompt, templateVariables } from './prompts.js';
 export {
@@ -28,7 +29,7 @@ export {
   type ControlChangeListener,
   type ControlSnapshotCacheOptions,
 } from './cache.js';
-export { arbiterFor, toSnapshot, DEFAULT_ARBITER_NAME, type ControlSnapshot, type ControlState } from './state.js';
+export { arbiterFor, toSnapshot, DEFAULT_ARBITER_NAME, DEFAULT_ALERT_RULES, type ControlSnapshot, type ControlState } from './state.js';
 export { builtinState, DEFAULT_ARBITER, DEFAULT_ROUTING_RULES, type BuiltinContent } from './defaults.js';
 export { replay, applyChange, type ControlChange, type ChangeSpec } from './fold.js';
 export { CONTROL_CHANGED_SUBJECT, CONTROL_CHANGED_TOPIC } from './store.js';

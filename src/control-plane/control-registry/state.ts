@@ -1,4 +1,4 @@
-import type { ArbiterPolicy, PromptVersion, RoutingRule, Skill, ToolDefinition } from './schemas.js';
+import type { AlertRule, ArbiterPolicy, NotificationChannel, PromptVersion, RoutingRule, Skill, ToolDefinition } from './schemas.js';
 
 /**
  * The full registry state at one version — what the fold of `control_change` produces and what
@@ -12,6 +12,9 @@ export interface ControlState {
   /** In the order the operator gave them; precedence is decided by resolveRoute. */
   routingRules: RoutingRule[];
   arbiters: Record<string, ArbiterPolicy>;
+  /** Absent in states stored before the integrations existed: read through alertRulesOf. */
+  alertRules?: AlertRule[];
+  notificationChannels?: Record<string, NotificationChannel>;
 }
 
 /** The effective configuration at one version, as workers and the API see it. */
@@ -25,9 +28,20 @@ export interface ControlSnapshot {
   tools: Record<string, ToolDefinition>;
   routingRules: RoutingRule[];
   arbiters: Record<string, ArbiterPolicy>;
+  alertRules: AlertRule[];
+  notificationChannels: Record<string, NotificationChannel>;
 }
 
 export const DEFAULT_ARBITER_NAME = 'default';
+
+/**
+ * Alerts that fire all the time by design (kube-prometheus' Watchdog and InfoInhibitor, severity
+ * none) are recorded, never investigated; any other alert is investigated unless a rule says not.
+ */
+export const DEFAULT_ALERT_RULES: readonly AlertRule[] = Object.freeze([
+  { match: { alertname: ['Watchdog', 'InfoInhibitor'] }, action: 'ignore' as const },
+  { match: { severity: ['none'] }, action: 'ignore' as const },
+]);
 
 export function toSnapshot(version: number, state: ControlState): ControlSnapshot {
   const prompts: Record<string, PromptVersion> = {};
@@ -45,6 +59,8 @@ export function toSnapshot(version: number, state: ControlState): ControlSnapsho
     tools: state.tools,
     routingRules: state.routingRules,
     arbiters: state.arbiters,
+    alertRules: state.alertRules ?? [...DEFAULT_ALERT_RULES],
+    notificationChannels: state.notificationChannels ?? {},
   };
 }
 

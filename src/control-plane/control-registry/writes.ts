@@ -42,7 +42,8 @@ export interface ControlWriteResult {
   snapshot: ControlSnapshot;
 }
 
-async function write(
+/** Shared by every write operation (also those in integration-writes.ts). */
+export async function write(
   db: Database,
   rawMeta: ChangeMeta,
   options: WriteOptions,

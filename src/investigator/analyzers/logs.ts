@@ -9,6 +9,7 @@ import { logEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
 import { logSummary, namedInLog } from './pod-crash.js';
 import { inScope, subjectText } from './scope.js';
+import { shortNameHint } from './dns-hint.js';
 
 /**
  * Logs as findings where no object state explains them: a pod that runs and is Ready but keeps
@@ -95,10 +96,11 @@ export function analyzeLogs(ctx: AnalysisContext, already: readonly AnalyzerFind
       const count = match.occurrences ?? 1;
       const repeated = count > 1 ? ` (${count} times in the logs)` : '';
       const who = subject.name === UNNAMED ? `${subjectText(subject)}:` : `Container ${container} of ${subjectText(subject).replace(/^Pod /, 'pod ')}`;
+      const hint = match.type === 'dns_resolution_failure' ? shortNameHint(ctx, match.facts.host, subject.namespace) : undefined;
       findings.push(makeFinding({
         type: match.type,
         subject,
-        summary: `${who} ${logSummary(match)}${repeated}.`,
+        summary: `${who} ${logSummary(match)}${repeated}${hint ? `. ${hint}` : ''}.`,
         confidence: match.tier === 'specific' ? (count > 1 ? 0.8 : 0.72) : 0.6,
         method: 'log_pattern',
         evidence: match.evidenceLines.map((l) => logEvidence(subject, container, match.previous, l)),

@@ -105,12 +105,18 @@ export function heardMessages(ctx: AnalysisContext): Heard[] {
 const CONSEQUENCES: ReadonlySet<string> = new Set(['crash_loop', 'probe_failure', 'unknown', 'rollout_stuck', 'job_failed']);
 
 export function analyzeMessages(ctx: AnalysisContext, already: readonly AnalyzerFinding[]): AnalyzerFinding[] {
-  const found = new Set(already.map((f) => `${refKey(f.subject)}|${f.type}`));
+  // An object analyzer's finding stands unless the message is more specific (it names what the
+  // object's own state could not: the secret behind a CreateContainerConfigError in a table row).
+  const found = new Map<string, number>();
+  for (const f of already) {
+    const key = `${refKey(f.subject)}|${f.type}`;
+    found.set(key, Math.max(found.get(key) ?? 0, f.confidence));
+  }
   const explained = new Set(already.filter((f) => !f.symptom && !CONSEQUENCES.has(f.type)).map((f) => refKey(f.subject)));
   const groups = new Map<string, Heard[]>();
   for (const h of heardMessages(ctx)) {
     const key = `${refKey(h.subject)}|${h.match.type}`;
-    if (found.has(key) || (CONSEQUENCES.has(h.match.type) && explained.has(refKey(h.subject)))) continue;
+    if ((found.get(key) ?? -1) >= h.match.confidence || (CONSEQUENCES.has(h.match.type) && explained.has(refKey(h.subject)))) continue;
     const g = groups.get(key) ?? [];
     g.push(h);
     groups.set(key, g);

@@ -85,7 +85,7 @@ export function initContainerFinding(p: PodFacts, view: ContainerView): Analyzer
   const s = view.status;
   if (!inner && s?.state?.running && p.pod.status?.phase === 'Pending') return blockedInit(p, view);
   if (!inner) return undefined;
-  const cause = inner.summary.replace(/^Container \S+ of pod \S+ /, '').replace(/\.$/, '');
+  const cause = inner.summary.replace(/^Container .+? of pod \S+ /, '').replace(/\.$/, '');
   return {
     ...inner,
     type: 'init_container_failure',
@@ -99,7 +99,7 @@ function blockedInit(p: PodFacts, view: ContainerView): AnalyzerFinding | undefi
   const match = classifyContainerLogs(p.ctx.cluster.logsFor(p.namespace, p.name, view.name, false), undefined);
   if (!match || match.tier !== 'specific') return undefined;
   const inner = logFinding({ p, view, term: { exitCode: 0 }, termPath: 'state', looping: false, evidence: [fieldEvidence(p.ref, `${view.statusPath}.state`, 'running')] }, match);
-  const cause = inner.summary.replace(/^Container \S+ of pod \S+ /, '').replace(/ \(exit code 0\)\.$/, '');
+  const cause = inner.summary.replace(/^Container .+? of pod \S+ /, '').replace(/ \(exit code 0\)\.$/, '');
   return {
     ...inner,
     type: 'init_container_failure',

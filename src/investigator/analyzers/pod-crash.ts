@@ -1,3 +1,4 @@
+import { shortNameHint } from './dns-hint.js';
 import type { V1ContainerStateTerminated } from '@kubernetes/client-node';
 import type { EvidenceItem } from '../../domain/diagnosis.js';
 import { classifyContainerLogs, type ContainerLogMatch } from '../logs/classify.js';
@@ -59,6 +60,8 @@ export function logSummary(match: ContainerLogMatch): string {
       return `is forbidden by RBAC: ${f.user ?? 'its service account'} cannot ${f.verb ?? '?'} ${f.resource ?? '?'}`;
     case 'missing_configuration':
       if (f.serviceLink) return `reads ${f.envVar ?? 'a setting'}=${f.serviceLink}, the service-link variable Kubernetes injects for a Service of that name, where it expects a port number`;
+      if (match.patternId === 'env-var-invalid' && f.envVar) return `rejects the value of its configuration ${f.envVar} (set, but not to a value it accepts)`;
+      if (f.detail && !f.envVar && !f.file) return `refuses to start: ${f.detail}`;
       return f.envVar ? `fails because required configuration ${f.envVar} is not set` : f.file ? `fails because configuration file ${f.file} is missing` : 'fails because configuration is missing';
     case 'oom_killed':
       return `runs out of memory (${f.detail ?? 'out of memory'})`;
@@ -68,6 +71,11 @@ export function logSummary(match: ContainerLogMatch): string {
       return `crashes with ${f.detail ?? match.line.trim()}`;
   }
 }
+
+const dnsHint = (p: CrashInput['p'], match: ContainerLogMatch): string => {
+  const hint = match.type === 'dns_resolution_failure' ? shortNameHint(p.ctx, match.facts.host, p.namespace) : undefined;
+  return hint ? `. ${hint}` : '';
+};
 
 /** Summary and finding for a log-derived cause; exported for init containers, which wrap it. */
 export function logFinding(input: CrashInput, match: ContainerLogMatch): AnalyzerFinding {
@@ -82,7 +90,7 @@ export function logFinding(input: CrashInput, match: ContainerLogMatch): Analyze
   return makeFinding({
     type: match.type,
     subject: p.ref,
-    summary: `Container ${view.name} of pod ${p.name} ${logSummary(match)} (${input.looping ? 'crash loop, ' : ''}${exitText(term)}).`,
+    summary: `Container ${view.name} of pod ${p.name} ${logSummary(match)} (${input.looping ? 'crash loop, ' : ''}${exitText(term)})${dnsHint(p, match)}.`,
     confidence: match.confidence,
     method: 'log_pattern',
     evidence,

@@ -21,6 +21,12 @@ interface Clause {
 const CONTROL_PLANE_TAINT = /node-role\.kubernetes\.io\/(?:control-plane|master)/;
 
 function classifyClause(text: string): Pick<Clause, 'type' | 'rank'> | undefined {
+  // Before 1.10 the scheduler named its predicates: `NodeUnderMemoryPressure (1)`, `MatchNodeSelector (18)`.
+  if (/NodeUnder(?:Memory|Disk|PID)Pressure|CheckNode(?:Memory|Disk|PID)Pressure/.test(text)) return { type: 'node_pressure', rank: 6 };
+  if (/^MatchNodeSelector\b/.test(text)) return { type: 'unschedulable_node_selector', rank: 3 };
+  if (/^PodToleratesNodeTaints\b/.test(text)) return { type: 'unschedulable_taint', rank: 1 };
+  if (/^(?:NoVolumeZoneConflict|NoVolumeNodeConflict|VolumeNodeAffinityConflict|VolumeBindingNoMatch)\b/.test(text)) return { type: 'unschedulable_pvc', rank: 5 };
+  if (/^MatchInterPodAffinity\b/.test(text)) return { type: 'unschedulable_affinity', rank: 2 };
   if (/unbound immediate PersistentVolumeClaims|persistentvolumeclaim "[^"]+" not found|volume node affinity conflict/i.test(text)) return { type: 'unschedulable_pvc', rank: 5 };
   if (/Insufficient |Too many pods/i.test(text)) return { type: 'unschedulable_insufficient_resources', rank: 4 };
   if (/didn't match Pod's node affinity\/selector|node\(s\) didn't match node selector/i.test(text)) return { type: 'unschedulable_node_selector', rank: 3 };
@@ -30,6 +36,17 @@ function classifyClause(text: string): Pick<Clause, 'type' | 'rank'> | undefined
 }
 
 export function parseSchedulingMessage(message: string): Clause[] {
+  // The pre-1.10 layout: `No nodes are available that match all of the following predicates::
+  // Insufficient cpu (9), MatchNodeSelector (18).` — the count follows each clause.
+  const predicates = /predicates::?\s*(.*)$/s.exec(message)?.[1];
+  if (predicates) {
+    const old: Clause[] = [];
+    for (const m of predicates.matchAll(/([A-Za-z][\w ./-]*?)\s*\((\d+)\)/g)) {
+      const kind = classifyClause(m[1]!.trim());
+      if (kind) old.push({ count: Number(m[2]), text: m[1]!.trim(), ...kind });
+    }
+    if (old.length > 0) return old;
+  }
   const body = message.split(/\.\s*preemption:/)[0] ?? message;
   const list = body.includes('available:') ? body.slice(body.indexOf('available:') + 'available:'.length) : body;
   const clauses: Clause[] = [];
@@ -121,6 +138,12 @@ export function schedulingFinding(p: PodFacts): AnalyzerFinding | undefined {
     case 'unschedulable_affinity':
       summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) ${clause.text.replace(/^node\(s\)\s+/, '')}.`;
       break;
+    case 'node_pressure': {
+      const pressure = /(Memory|Disk|PID)Pressure/.exec(clause.text)?.[1] ?? '';
+      summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) are under ${pressure}Pressure (${clause.text}); the scheduler keeps pods off them.`;
+      extra = { pressure: `${pressure}Pressure` };
+      break;
+    }
     default: {
       const taint = taintOf(clause.text);
       summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) have taint ${taint} that the pod does not tolerate.`;

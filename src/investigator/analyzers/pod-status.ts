@@ -25,6 +25,10 @@ export function containerViews(pod: V1Pod): ContainerView[] {
     const status = initStatuses.get(spec.name);
     views.push({ name: spec.name, role: isSidecar(spec) ? 'sidecar' : 'init', spec, ...(status ? { status } : {}), statusPath: `status.initContainerStatuses[${spec.name}]` });
   }
+  // Objects parsed from text (a get table's `Init:CrashLoopBackOff`) may have init statuses without specs.
+  for (const [name, status] of initStatuses) {
+    if (!views.some((v) => v.name === name)) views.push({ name, role: 'init', status, statusPath: `status.initContainerStatuses[${name}]` });
+  }
   const statuses = new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
   for (const spec of pod.spec?.containers ?? []) {
     const status = statuses.get(spec.name);

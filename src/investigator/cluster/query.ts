@@ -3,6 +3,7 @@ import type { ResourceRef } from '../../domain/diagnosis.js';
 import { KINDS, SEARCHABLE_KINDS, canonicalKind, kindOf, kindSpec } from './kinds.js';
 import { bestMatches } from './name-match.js';
 import { selectorMatches } from './selectors.js';
+import { UNNAMED } from './snapshot.js';
 import type { ClusterSnapshot, ContainerLog, KindName, ObjectOf } from './snapshot.js';
 
 /**
@@ -280,6 +281,14 @@ export class ClusterQuery {
   }
 
   // ---- events and logs -----------------------------------------------------------------------
+
+  /** Events that name no object (rows of a pasted Events section whose describe header was cut), oldest first. */
+  orphanEvents(): CoreV1Event[] {
+    this.orphans ??= this.snapshot.events.filter((e) => !e.involvedObject?.name || e.involvedObject.name === UNNAMED).sort((a, b) => eventTime(a) - eventTime(b));
+    return this.orphans;
+  }
+
+  private orphans: CoreV1Event[] | undefined;
 
   /** Events about one object, oldest first. */
   eventsFor(kind: string, namespace: string | undefined, name: string): CoreV1Event[] {

@@ -161,6 +161,8 @@ export interface EvidenceScope {
   target?: { kind: string; name: string };
   /** Log lines per container to keep (tail). Default 200. */
   tailLines?: number;
+  /** Only what a name index needs: the workloads and pods, no other kinds, no events, no logs. */
+  namesOnly?: boolean;
 }
 
 export interface ConnectivityReport {

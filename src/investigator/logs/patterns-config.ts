@@ -19,7 +19,7 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
   // An environment variable the program needs is not set, in the ways runtimes and libraries say it.
   specific('env-var-unset', 'missing_configuration', /variable|env|required key|required value|unbound|must specify/i, [
     // "<name> is not set / not defined / required": Node apps, Apache's `Config variable ${X} is not defined`, VAR_NAME is missing.
-    /(?:[Ee]nvironment variable|[Cc]onfig variable|\benv var(?:iable)?) [`'"]?\$?\{?([A-Za-z_][\w.-]*)\}?[`'"]? (?:is )?(?:not set|not defined|undefined|missing|required|must be set|empty)|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+) (?:env(?:ironment)? var(?:iable)? )?(?:is )?(?:not set|must be set|required|missing|undefined|not defined)\b/,
+    /(?:[Ee]nvironment variable|[Cc]onfig variable|\benv var(?:iable)?) [`'"]?\$?\{?([A-Za-z_][\w.-]*)\}?[`'"]? (?:is )?(?:not set|not defined|undefined|missing|required|must be set|empty)|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+) (?:env(?:ironment)? var(?:iable)? )?(?:is |IS )?(?:not set|must be set|required|missing|undefined|not defined|NOT SET|REQUIRED|MISSING|UNDEFINED|NOT DEFINED)\b/,
     // "set / missing / required <name>": django-environ, go-envconfig, envconfig, `Missing required environment variable: X`.
     /\b(?:[Ss]et|[Dd]efine|[Pp]rovide) (?:the )?[`'"]?([A-Z][A-Z0-9_]+)[`'"]? env(?:ironment)? var(?:iable)?|(?:[Mm]issing|[Rr]equired) (?:required )?(?:env|ENV|[Ee]nvironment)(?: var(?:iable)?)?s?:? [`'"]?([A-Z][A-Z0-9_]+)\b|missing required value: ([A-Z][A-Z0-9_]+)|required key ([A-Z][A-Z0-9_]+) missing value/,
     // bash `set -u`
@@ -30,6 +30,16 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
     const script = /unbound variable/.test(m[0]) ? /^(\S+): line \d+:/.exec(line)?.[1] : undefined;
     return { ...envVar(m), ...(script ? { file: script } : {}) };
   }),
+  // A variable that is set but to a value the program rejects: kured's `Invalid value for env var
+  // named KURED_METRICS_PORT`, `invalid value for environment variable X`.
+  specific('env-var-invalid', 'missing_configuration', /[Ii]nvalid/, [
+    /[Ii]nvalid (?:value|format|setting) (?:for|of|in) (?:the )?(?:env(?:ironment)?(?: var(?:iable)?)?|config(?:uration)? (?:variable|key|option|setting)) (?:named )?[`'"]?\$?([A-Za-z_][\w.-]*)/,
+  ], 0.88, envVar),
+  // A commercial image whose evaluation or licence ran out refuses to start (SQL Server's
+  // `The evaluation period has expired.`, `License expired`, `trial period has expired`).
+  specific('license-expired', 'missing_configuration', /expired/i, [
+    /\b(?:[Ee]valuation|[Tt]rial)(?: period| version| edition| licen[cs]e)? (?:has )?expired\b|\b[Ll]icen[cs]e(?: key)? (?:has )?(?:expired|is expired)\b/,
+  ], 0.8, (m) => ({ detail: m[0] })),
   // Python's os.environ['X'] and Ruby's ENV.fetch('X') on an unset variable.
   specific('env-key-error', 'missing_configuration', /key not found|KeyError/, [
     /KeyError: (?:key not found: )?['"]([A-Z][A-Z0-9_]+)['"]|`fetch': key not found: "([A-Z][A-Z0-9_]+)"/,

@@ -76,6 +76,13 @@ export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
   specific('nginx-upstream-connect', 'dependency_unreachable', /while connecting to upstream/, [
     /connect\(\) failed \((?:111: Connection refused|113: No route to host|110: Connection timed out|101: Network is unreachable)\) while connecting to upstream/,
   ], 0.9, upstream),
+  // Wait scripts that gave up on a dependency: wait-for-it (`timeout occurred after waiting 30
+  // seconds for db:5432`), dockerize (`Timeout after 1m0s waiting on dependencies to become
+  // available: [tcp://db:5432]`), wait-for (`Operation timed out` after `waiting for db:5432`).
+  specific('wait-script-timeout', 'dependency_unreachable', /waiting/, [
+    re(String.raw`timeout occurred after waiting \d+ seconds for ${HP}`),
+    re(String.raw`Timeout after \S+ waiting on dependencies to become available: \[(?:tcp|https?|unix)://${HP}`),
+  ], 0.88, hostPort),
   // Mongo drivers that found no server to talk to (mgo, pymongo).
   specific('mongo-no-servers', 'dependency_unreachable', /reachable servers|No servers found/, [/no reachable servers|No servers found yet/], 0.85, peer),
   // MySQL Connector/J's wording for a connection it could not open.

@@ -57,6 +57,13 @@ export const DNS_PATTERNS: readonly LogPattern[] = [
   ], 0.92, (m) => (m.groups?.host ? { host: m.groups.host } : {})),
   specific('node-getaddrinfo', 'dns_resolution_failure', /getaddrinfo/, [/getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?<host>[\w.-]+)(?: \k<host>:(?<port>\d{1,5}))?/], 0.93, hostPort),
   specific('java-unknown-host', 'dns_resolution_failure', /UnknownHost/, [/UnknownHostException: (?<host>[\w.-]+)/], 0.92, hostPort),
+  // nslookup and dig as wait loops run them: busybox `nslookup: can't resolve 'db'`, bind's
+  // `** server can't find db: NXDOMAIN`, `;; connection timed out; no servers could be reached`.
+  specific('nslookup-failed', 'dns_resolution_failure', /can't (?:resolve|find)|no servers could be reached/, [
+    /nslookup: can't resolve '?(?<host>[\w.-]+)'?/,
+    /\*\* server can't find (?<host>[\w.-]+?)\.?: (?:NXDOMAIN|SERVFAIL|REFUSED)/,
+    /;; connection timed out; no servers could be reached/,
+  ], 0.88, (m) => (m.groups?.host ? { host: m.groups.host } : {})),
   // getaddrinfo's messages as libc, musl, macOS and .NET print them, netcat's, and the clients that say "resolve".
   specific('resolver-failed', 'dns_resolution_failure', /not known|name resolution|servname|No such host|does not resolve|No address associated|host lookup|getaddrinfo|resolve|unresolved|temporarily unavailable/i, [
     /Name or service not known|Temporary failure in name resolution|nodename nor servname provided|No such host is known|Name does not resolve|No address associated with hostname|forward host lookup failed|getaddrinfo failed/,

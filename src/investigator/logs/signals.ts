@@ -36,7 +36,10 @@ export function sameDependency(success: HostPort, failure: HostPort): boolean {
 const RETRY = /\b(?:retrying|will retry|retry(?:ing)? in \d|retries left|not ready yet|[Ww]aiting\b|trying again|attempt \d+ ?(?:of|\/) ?\d+|sleeping \d+)/i;
 
 /** The program says it will try again: one such line is a wait, not yet a failure. */
-export const isRetryNotice = (text: string): boolean => RETRY.test(text);
+// A wait that ran out (`timeout occurred after waiting 30 seconds for db:5432`) is the failure itself.
+const GAVE_UP = /\b(?:timeout occurred|[Tt]imeout after|gave up|giving up)\b/;
+
+export const isRetryNotice = (text: string): boolean => RETRY.test(text) && !GAVE_UP.test(text);
 
 const INTENT = new RegExp(String.raw`\b(?:[Cc]onnecting|[Tt]rying to connect|[Ww]aiting for|[Ww]ait for|[Rr]econnecting) (?:to )?(?:\w+ (?:at|on) )?${HOST_PORT_GROUP}`);
 

@@ -250,8 +250,19 @@ export function namedPodIn(text: string): MessageMatch['names'] {
  */
 const MAY_MATCH = /forbidden|quota|LimitRange|usage per|available|Insufficient|Too many pods|unbound|PersistentVolumeClaim|persistentvolumeclaim|affinity|topology|taint|Taint|selector|MatchNodeSelector|runAsNonRoot|image|Image|pull|couldn't find key|not found|exec|Mount|mount|Attach|storageclass|storage class|provision|low on resource|had condition|ephemeral|EmptyDir|Pressure|pressure|image filesystem|EvictionThresholdMet|reclaim|garbage collect|FreeDiskSpace|NotReady|not ready|stopped posting|PLEG|runtime|network plugin|NetworkPlugin|backoff limit|Backoff|Deadline|deadline|missed start|needs to be started|timed out progressing|missing request|metrics|IngressClass|ingress class|ingressClassName|cross[- ]namespace|allowCrossNamespace|parent resource|[Ss]ervice|[Ee]ndpoint|probe failed|OOM|oom|Back-off|back-off|CrashLoopBackOff|service account|serviceaccount|PodSecurity|pod security policy|PodSecurityPolicy|admission webhook|SecurityContext|securityContext/;
 
-export function matchMessage(text: string): MessageMatch | undefined {
-  if (!MAY_MATCH.test(text)) return undefined;
+/**
+ * The message itself when it arrives as a JSON or YAML value: `"message": "secrets \"x\" not
+ * found",` from `-o json` or a jq extract, `message: 'pod has unbound …'` from `-o yaml`.
+ */
+export function unquotedMessage(text: string): string {
+  const unescaped = text.includes('\\"') ? text.replace(/\\"/g, '"') : text;
+  const kv = /^\s*"?(?:message|msg|reason)"?\s*:\s*["']?(.*?)["']?,?\s*$/.exec(unescaped);
+  return kv?.[1] ?? unescaped;
+}
+
+export function matchMessage(raw: string): MessageMatch | undefined {
+  if (!MAY_MATCH.test(raw)) return undefined;
+  const text = unquotedMessage(raw);
   for (const rule of RULES) {
     const m = rule.re.exec(text);
     if (!m) continue;

@@ -25,6 +25,18 @@ export interface KubectlSourceOptions extends FileSourceOptions, ReadOptions {
   logs?: LogInput[];
 }
 
+/**
+ * Two log texts for the same container (two files, or output pasted in two blocks) are one stream,
+ * in the order given: neither hides the other. The same text given twice counts once.
+ */
+function addStreams(into: ClusterSnapshot['logs'], streams: ClusterSnapshot['logs']): void {
+  for (const s of streams) {
+    const same = into.find((l) => l.namespace === s.namespace && l.pod === s.pod && l.container === s.container && l.previous === s.previous);
+    if (!same) into.push(s);
+    else if (same.lines.join('\n') !== s.lines.join('\n')) same.lines = [...same.lines, ...s.lines];
+  }
+}
+
 /** Every input parsed and merged; log text (given as logs, or found inside an input) assigned to pods. */
 export function buildKubectlSnapshot(inputs: TextInput[], options: KubectlSourceOptions = {}): ClusterSnapshot {
   const read = inputs.map((input) => ({ input, ...readKubectlText(input, options) }));
@@ -40,13 +52,13 @@ export function buildKubectlSnapshot(inputs: TextInput[], options: KubectlSource
         ? { ...(hint.name && hint.kind === 'Pod' ? { pod: hint.name } : {}), ...(hint.container ? { container: hint.container } : {}), ...(hint.namespace ? { namespace: hint.namespace } : {}), ...(hint.previous ? { previous: true } : {}) }
         : {};
       const streams = containerLogsFromText(log.text, resolveLogTarget(objects, target, r.input.name, log.text));
-      objects.logs.push(...streams);
+      addStreams(objects.logs, streams);
       r.account.log_lines = (r.account.log_lines ?? 0) + streams.reduce((n, s) => n + s.lines.length, 0);
     }
   }
   for (const log of options.logs ?? []) {
     const streams = containerLogsFromText(log.text, resolveLogTarget(objects, log.target ?? {}, log.name, log.text));
-    objects.logs.push(...streams);
+    addStreams(objects.logs, streams);
     accounts.push({ source: log.name === '-' ? 'stdin' : log.name, recognized_as: ['log lines (--logs)'], objects: 0, log_lines: streams.reduce((n, s) => n + s.lines.length, 0) });
   }
   objects.source = { ...objects.source, inputs: accounts };

@@ -10,7 +10,7 @@ import type { KubeConfigLocation, LoadedKubeConfig } from './live-kubeconfig.js'
 import { loadKubeConfig } from './live-kubeconfig.js';
 import type { RequestDescription } from './live-errors.js';
 import { classifyRequestError } from './live-errors.js';
-import { DEFAULT_TARGET_POD_LOGS, logsToRead, readLogs } from './live-logs.js';
+import { DEFAULT_LOG_READ_LIMITS, logsToRead, readLogs, skippedLogsWarning, type LogReadLimits } from './live-logs.js';
 import { DEFAULT_PAGE_SIZE, LiveObjectApi, requestSignalMiddleware } from './live-objects.js';
 import { DEFAULT_TAIL_LINES } from './scope.js';
 import type { ClusterSnapshot, ConnectivityReport, EvidenceScope, EvidenceSource } from '../cluster/snapshot.js';
@@ -34,8 +34,8 @@ export interface LiveSourceOptions extends KubeConfigLocation {
   listConcurrency?: number;
   /** Log reads in flight at once (default 4). */
   logConcurrency?: number;
-  /** Ready pods of the target whose logs are read too (default 3). */
-  targetPodLogs?: number;
+  /** Which logs are read: Ready target pods, unhealthy pods per owner, pods in all (DEFAULT_LOG_READ_LIMITS). */
+  logLimits?: Partial<LogReadLimits>;
   /** Mask secret-looking values (default true). */
   redact?: boolean;
 }
@@ -121,7 +121,7 @@ export function createLiveSource(options: LiveSourceOptions = {}): EvidenceSourc
       const snapshot = emptySnapshot({ kind: 'live', description: `live cluster ${config.server} (${config.origin})`, collectedAt: new Date().toISOString() });
       const warnings: string[] = [];
       const objects = objectsFor(signal);
-      const rows = KINDS.filter((k) => k.listLive);
+      const rows = KINDS.filter((k) => k.listLive && (!scope.namesOnly || k.workload || k.kind === 'Pod'));
       await classified({ verb: 'get', resource: 'API discovery' }, () => objects.discover(rows.flatMap(versionsOf)), signal);
 
       /**
@@ -161,8 +161,12 @@ export function createLiveSource(options: LiveSourceOptions = {}): EvidenceSourc
       snapshot.namespaces = ns ? [ns] : [...new Set(snapshot.pods.map((p) => p.metadata?.namespace ?? ''))].filter((x) => x !== '').sort();
 
       const tailLines = scope.tailLines ?? DEFAULT_TAIL_LINES;
-      const reads = logsToRead(snapshot, scope, options.targetPodLogs ?? DEFAULT_TARGET_POD_LOGS);
-      snapshot.logs.push(...(await readLogs(reads, (r) => call(
+      if (scope.namesOnly) return options.redact === false ? snapshot : redactSnapshot(snapshot).value;
+      const limits = { ...DEFAULT_LOG_READ_LIMITS, ...options.logLimits };
+      const plan = logsToRead(snapshot, scope, limits);
+      const unread = skippedLogsWarning(plan, limits);
+      if (unread) warnings.push(unread);
+      snapshot.logs.push(...(await readLogs(plan.reads, (r) => call(
         { verb: 'read log of', resource: `pods/${r.pod} container ${r.container}`, namespace: r.namespace },
         (o) => core.readNamespacedPodLog({ name: r.pod, namespace: r.namespace, container: r.container, previous: r.previous, tailLines, timestamps: true }, o),
         signal,

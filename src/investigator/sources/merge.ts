@@ -12,6 +12,9 @@ type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 
+/** The name given to a container a text did not name. */
+const UNNAMED_CONTAINER = '(container)';
+
 const namedItems = (v: unknown[]): boolean => v.length > 0 && v.every((x) => isPlain(x) && typeof x.name === 'string');
 
 function mergeArrays(a: unknown[], b: unknown[]): unknown[] {
@@ -20,9 +23,14 @@ function mergeArrays(a: unknown[], b: unknown[]): unknown[] {
   // Containers, container statuses, env, ports: merge entries of the same name.
   const out = [...a] as Plain[];
   for (const item of b as Plain[]) {
-    const i = out.findIndex((x) => x.name === item.name);
-    if (i >= 0) out[i] = deepMerge(out[i], item) as Plain;
-    else out.push(item);
+    let i = out.findIndex((x) => x.name === item.name);
+    // A fragment that could not name its container (`(container)`: a grep'd describe, a jsonpath
+    // value) is about the pod's only container when the other input names exactly one.
+    if (i < 0 && out.length === 1 && (item.name === UNNAMED_CONTAINER || out[0]!.name === UNNAMED_CONTAINER) && (b as Plain[]).length === 1) i = 0;
+    if (i >= 0) {
+      const named = out[i]!.name !== UNNAMED_CONTAINER ? out[i]!.name : item.name;
+      out[i] = { ...(deepMerge(out[i], item) as Plain), name: named };
+    } else out.push(item);
   }
   return out;
 }

@@ -16,6 +16,15 @@ describe('a failure followed by success is not the decisive failure', () => {
     expect(classifyLines(['INFO:server.app.connect:Trying to connect to db:5432 as bookdbadmin...', WAIT, WAIT_DETAIL])).toBeUndefined();
   });
 
+  it('a wait that ran out is the failure, not one more retry', () => {
+    // Flagsmith/flagsmith-charts#32: wait-for-it announces the wait, then gives up.
+    const m = classifyLines([
+      'wait-for-it.sh: waiting 30 seconds for flagsmith-flagsmith-postgresql.flagsmith.svc.cluster.local:5432',
+      'wait-for-it.sh: timeout occurred after waiting 30 seconds for flagsmith-flagsmith-postgresql.flagsmith.svc.cluster.local:5432',
+    ]);
+    expect(m).toMatchObject({ type: 'dependency_unreachable', patternId: 'wait-script-timeout', facts: { host: 'flagsmith-flagsmith-postgresql.flagsmith.svc.cluster.local', port: 5432 } });
+  });
+
   it('retries that never succeed are a failure, counted', () => {
     const m = classifyLines([WAIT, WAIT_DETAIL, WAIT, WAIT_DETAIL]);
     expect(m).toMatchObject({ type: 'dependency_unreachable', facts: { host: 'db', port: 5432 }, occurrences: 2 });

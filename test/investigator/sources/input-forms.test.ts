@@ -170,3 +170,108 @@ describe('logs: alone, and in one stream with a describe', () => {
     expect(diagnoseAll(snap)[0]?.root_cause.type).toBe('unschedulable_insufficient_resources');
   });
 });
+
+/** Files of the second batch's tuning half (ids g-): forms the first batch did not show. */
+const files = (caseId: string, ...names: string[]) => names.map((n) => real(caseId, n));
+
+describe('forms the second batch showed', () => {
+  it('a get table whose rows do not line up with the header is read by its cells', () => {
+    const { snapshot } = readKubectlText(real('g-kubernetes-nagios-pr11-node-notready', 'get-nodes.txt'), { now: NOW });
+    expect(snapshot.nodes.map((n) => `${n.metadata?.name} ${n.status?.conditions?.[0]?.status}`)).toEqual(['docker01 True', 'docker02 False', 'docker03 True']);
+  });
+
+  it('a pre-1.8 get nodes table (no ROLES) and a pod whose STATUS is Unknown: the pod is on a lost node', () => {
+    const snap = buildKubectlSnapshot(files('g-kubernetes-50127-node-reboot-notready-pod-unknown', 'get-nodes.txt', 'get-pods-wide.txt'), { now: NOW });
+    expect(snap.nodes.map((n) => n.metadata?.name)).toEqual(['10.6.0.187', '10.6.0.188']);
+    const lost = snap.pods.find((p) => p.metadata?.name === 'nginx-dm-2214564181-677db')!;
+    expect(lost.status?.phase).toBe('Unknown');
+    const d = diagnose(snap, { kind: 'Pod', name: 'nginx-dm-2214564181-677db' });
+    expect(d.root_cause.type).toBe('node_not_ready');
+    expect(d.root_cause.summary).toContain('10.6.0.188');
+  });
+
+  it('a pod row cut after RESTARTS, and a jq extract of its container state: the secret the state names', () => {
+    const snap = buildKubectlSnapshot(files('g-cloud-on-k8s-545-kibana-secret-deleted', 'get-pod-row.txt', 'state.json'), { now: NOW });
+    // The row is a pod; the extract, which names no pod, is a container state of the pod the question is about.
+    expect(snap.pods.map((p) => p.metadata?.name)).toEqual(['kibana-sample-kibana-65f544dbbd-lcx2r', '(unnamed)']);
+    expect(snap.pods[1]!.status?.containerStatuses?.[0]?.state?.waiting).toMatchObject({ reason: 'CreateContainerConfigError', message: 'secrets "kibana-es-sample-elastic-internal-kibana" not found' });
+    expect(snap.logs).toHaveLength(0);
+    const d = diagnose(snap, { kind: 'Pod', name: 'kibana-sample-kibana-65f544dbbd-lcx2r' });
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toContain('kibana-es-sample-elastic-internal-kibana');
+  });
+
+  it('event rows pasted without their describe header belong to the one pod in trouble', () => {
+    const snap = buildKubectlSnapshot(files('g-aegis-293-secret-key-value-missing', 'get-pods.txt', 'events-fragment.txt'), { now: NOW });
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toMatch(/key VALUE of secret aegis-secret-aegis-workload-demo/);
+  });
+
+  it('Init:CrashLoopBackOff in a get table and the init container\'s log: the dependency it waits for', () => {
+    const snap = buildKubectlSnapshot(files('g-flagsmith-charts-32-wait-for-db-local-postgres', 'get-pods.txt', 'wait-for-db.log'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'flagsmith-api-6c9959c65c-4n49k' });
+    expect(d.root_cause.type).toBe('init_container_failure');
+    expect(d.root_cause.summary).toContain('flagsmith-flagsmith-postgresql.flagsmith.svc.cluster.local:5432');
+  });
+
+  it('a message copied as a JSON value, escaped quotes and all, is read as the message', () => {
+    const line = real('g-cloud-on-k8s-545-kibana-secret-deleted', 'state.json').text.split('\n').find((l) => l.includes('"message"'))!;
+    const d = diagnoseAll(buildKubectlSnapshot([{ name: 'paste.txt', text: line }], { now: NOW }))[0]!;
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toContain('secret kibana-es-sample-elastic-internal-kibana does not exist');
+  });
+
+  it('a status-only YAML with a pre-1.10 scheduler message names the predicate', () => {
+    const snap = buildKubectlSnapshot(files('g-kubernetes-52166-node-memory-pressure-status', 'status.yaml'), { now: NOW });
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('node_pressure');
+    expect(d.root_cause.summary).toContain('MemoryPressure');
+  });
+
+  it('a describe cut to its Limits, beside a describe of the container: one container, its limit named', () => {
+    const snap = buildKubectlSnapshot(files('h-gittux-k8s-ts-oom-25mi', 'describe-pod.txt', 'describe-pod-limits.txt'), { now: NOW });
+    expect(snap.pods).toHaveLength(1);
+    expect(snap.pods[0]!.spec?.containers.map((c) => `${c.name} ${c.resources?.limits?.memory}`)).toEqual(['crashlooplearning 25Mi']);
+    expect(diagnoseAll(snap)[0]!.root_cause.summary).toContain('memory limit of 25Mi');
+  });
+
+  it('a jsonpath print of lastState.terminated is the last termination of the pod asked about', () => {
+    const snap = buildKubectlSnapshot(files('h-pranay-s14-gauntlet-oom-jsonpath', 'last-state.json'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'fail-5-oomkilled-pod', namespace: 'default' });
+    expect(d.root_cause.type).toBe('oom_killed');
+  });
+
+  it('two log texts for the same container are one stream; a short name that fails while the Service lives elsewhere says where', () => {
+    const snap = buildKubectlSnapshot(files('h-pranay-s14-dns-short-name-other-namespace', 'nslookup.txt', 'resolv-conf.txt', 'get-svc-grep.txt', 'get-coredns.txt'), { now: NOW });
+    expect(snap.logs).toHaveLength(1);
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('dns_resolution_failure');
+    expect(d.root_cause.summary).toContain('Service api exists in namespace backend');
+  });
+});
+
+describe('no issue found, honestly', () => {
+  it('a healthy control stays healthy: a pod Completed with exit code 0', () => {
+    const snap = buildKubectlSnapshot(files('g-kubernetes-63195-completed-exit-0-healthy', 'get-pods.txt', 'describe-pod-fragment.txt'), { now: NOW });
+    expect(diagnose(snap, { kind: 'Pod', name: 'single-ee7f20b3bcb047f893481e1999decba9-single-0' }).root_cause.type).toBe('no_issue_found');
+  });
+
+  it('healthy by a get table row alone is said with less confidence than by the object (a row is a summary)', () => {
+    const snap = buildKubectlSnapshot(files('h-pranay-s14-gauntlet-database-url-missing', 'get-pods.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'fail-4-dns-failure-pod' });
+    expect(d.root_cause.type).toBe('no_issue_found');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
+
+  it('a pod that is not ready with nothing explaining it is unknown, not "no issue"', () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: 'default' },
+      spec: { nodeName: 'node-1', containers: [{ name: 'web', image: 'nginx' }] },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'web', ready: false, restartCount: 0, image: 'nginx', imageID: '', state: { waiting: { reason: 'ContainerCreating' } } }] },
+    };
+    const d = diagnose(buildKubectlSnapshot([{ name: 'pod.json', text: JSON.stringify(pod) }], { now: NOW }), { kind: 'Pod', name: 'web-0', namespace: 'default' });
+    expect(d.root_cause.type).toBe('unknown');
+    expect(d.root_cause.summary).toMatch(/web-0 is not ready \(ContainerCreating\)/);
+  });
+});

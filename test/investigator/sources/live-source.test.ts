@@ -163,9 +163,39 @@ describe('logs', () => {
     expect(redis.logs.filter((l) => l.pod === 'redis-0')).toHaveLength(1);
   });
 
+  it('samples the unhealthy pods of one owner instead of reading every crash-looping replica, and says what it left unread', async () => {
+    const before = api.requests.length;
+    const authPods: readonly string[] = DEMO.authPods;
+    const live = await createLiveSource({ kubeconfig, logLimits: { perOwner: 1 } }).collect({ namespace: 'production' });
+    const authRead = new Set(live.logs.filter((l) => authPods.includes(l.pod)).map((l) => l.pod));
+    expect(authRead.size).toBe(1);
+    expect(logReads(before).filter((u) => DEMO.authPods.some((p) => u.includes(`/pods/${p}/`)))).toHaveLength(live.logs.filter((l) => authRead.has(l.pod)).length);
+    expect(live.logs.some((l) => l.pod === DEMO.oomPod)).toBe(true); // another owner, read as before
+    const [unread] = live.source.warnings ?? [];
+    expect(unread).toMatch(/^logs of \d+ more unhealthy pods not read \(1 per owner, 40 in all; /);
+    expect(unread).toMatch(new RegExp(`ReplicaSet production/auth-service-[a-z0-9]+: ${DEMO.authPods.length - 1}[,)]`));
+    expect(live.source.warnings).toHaveLength(1);
+    // The pod the question names is read even past the per-owner sample.
+    const named = DEMO.authPods.find((p) => !authRead.has(p))!;
+    const asked = await createLiveSource({ kubeconfig, logLimits: { perOwner: 1 } }).collect({ namespace: 'production', target: { kind: 'Pod', name: named } });
+    expect(asked.logs.some((l) => l.pod === named)).toBe(true);
+  });
+
+  it('a names-only collection (the planner\'s index) lists workloads and pods only: no events, logs or other kinds', async () => {
+    const before = api.requests.length;
+    const names = await createLiveSource({ kubeconfig }).collect({ namesOnly: true });
+    const paths = api.requests.slice(before).map((r) => r.url.split('?')[0]!).filter((u) => !/^\/(api|apis)(\/[^/]+(\/v[^/]+)?)?$/.test(u));
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.filter((u) => !/\/(pods|deployments|statefulsets|daemonsets|replicasets|jobs|cronjobs)$/.test(u))).toEqual([]);
+    expect(names.pods.map((p) => p.metadata?.name)).toContain(DEMO.authPods[0]);
+    expect(names.deployments.length).toBeGreaterThan(0);
+    expect(names.events).toEqual([]);
+    expect(names.logs).toEqual([]);
+  });
+
   it('reads a few of the target workload\'s Ready pods, not all of them', async () => {
     const before = api.requests.length;
-    const live = await createLiveSource({ kubeconfig, targetPodLogs: 2 }).collect({ namespace: 'production', target: { kind: 'DaemonSet', name: 'log-shipper' } });
+    const live = await createLiveSource({ kubeconfig, logLimits: { targetPodLogs: 2 } }).collect({ namespace: 'production', target: { kind: 'DaemonSet', name: 'log-shipper' } });
     expect(new Set(live.logs.filter((l) => l.pod.startsWith('log-shipper-')).map((l) => l.pod)).size).toBe(2);
     expect(logReads(before).filter((u) => u.includes('/pods/log-shipper-'))).toHaveLength(2);
   });

@@ -79,7 +79,9 @@ export function resolveLogTarget(snapshot: ClusterSnapshot, target: LogTarget, f
   const podName = pod?.metadata?.name ?? (namedContainerOnly(pods, byName.pod) ? UNNAMED : guess.pod) ?? UNNAMED;
   const containers = pod?.spec?.containers ?? [];
   // Without a container name, the logs belong to the container in trouble, else the first.
-  const inTroubleContainer = pod?.status?.containerStatuses?.find((s) => s.restartCount > 0 || !s.ready)?.name;
+  // An init container in trouble comes first: while it fails, the main containers have not started.
+  const initInTrouble = pod?.status?.initContainerStatuses?.find((s) => s.restartCount > 0 || (s.state?.terminated?.exitCode ?? 0) !== 0 || (s.state?.waiting !== undefined && s.state.waiting.reason !== 'PodInitializing'))?.name;
+  const inTroubleContainer = initInTrouble ?? pod?.status?.containerStatuses?.find((s) => s.restartCount > 0 || !s.ready)?.name;
   const namedContainer = byName.pod && [...containers, ...(pod?.spec?.initContainers ?? [])].some((c) => c.name === byName.pod) ? byName.pod : undefined;
   const container = guess.container ?? namedContainer ?? inTroubleContainer ?? containers[0]?.name ?? '(container)';
   return {

@@ -68,9 +68,14 @@ export function parseTable(lines: string[]): Record<string, string>[] {
   for (const line of nonEmpty.slice(1)) {
     if (/^\s*-+(\s+-+)*\s*$/.test(line)) continue;
     const row: Record<string, string> = {};
+    // A row whose columns do not line up with the header (re-typed, or aligned for another font):
+    // a column start cuts through a word. When its cells, split on runs of spaces, are exactly as
+    // many as the columns, they are the columns.
+    const cells = line.trim().split(/\s{2,}|\t+/);
+    const misaligned = starts.slice(1).some((c) => /\S/.test(line[c.at - 1] ?? ' ') && /\S/.test(line[c.at] ?? ' '));
     starts.forEach((col, i) => {
       const end = i + 1 < starts.length ? starts[i + 1]!.at : undefined;
-      row[col.name] = line.slice(col.at, end).trim();
+      row[col.name] = misaligned && cells.length === starts.length ? cells[i]! : line.slice(col.at, end).trim();
     });
     rows.push(row);
   }

@@ -14,7 +14,8 @@ type Raw = Record<string, unknown>;
 export const TABLE_ANNOTATION = 'syntra.dev/evidence';
 
 /** NAME READY STATUS RESTARTS AGE — the columns that make a row a pod row, header or not. */
-const POD_ROW = /^\s*(?:([a-z0-9][a-z0-9.-]*)\s+)?((?:pod\/)?[a-z0-9][a-z0-9.-]*)\s+(\d+\/\d+)\s+([A-Za-z][\w:/-]*)\s+(\d+(?:\s+\([^)]*\))?)\s+(\S+)(?:\s+(\S+)\s+(\S+))?/;
+// AGE may be missing: a row copied up to its RESTARTS column ends there.
+const POD_ROW = /^\s*(?:([a-z0-9][a-z0-9.-]*)\s+)?((?:pod\/)?[a-z0-9][a-z0-9.-]*)\s+(\d+\/\d+)\s+([A-Za-z][\w:/-]*)\s+(\d+(?:\s+\([^)]*\))?)(?:\s+(\S+)(?:\s+(\S+)\s+(\S+))?|\s*$)/;
 
 export const isPodRow = (line: string): boolean => POD_ROW.test(line) && !/^\s*NAME\s/.test(line);
 
@@ -28,6 +29,8 @@ function kindOfTable(header: string[], rows: Row[], command: string | undefined)
   if (fromCommand && kindOf(fromCommand) && fromCommand !== 'all') return resolveKind(fromCommand);
   if (has('READY', 'STATUS', 'RESTARTS')) return 'Pod';
   if (has('STATUS', 'ROLES', 'VERSION')) return 'Node';
+  // Before 1.8 `kubectl get nodes` had no ROLES column (NAME STATUS AGE [VERSION]).
+  if (has('STATUS', 'AGE') && header.length <= 4 && rows.length > 0 && rows.every((r) => /^(?:Not)?Ready(?:,|$)|^Unknown$/.test(r.STATUS ?? ''))) return 'Node';
   if (has('UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR')) return 'DaemonSet';
   if (has('READY', 'UP-TO-DATE', 'AVAILABLE')) return 'Deployment';
   if (has('DESIRED', 'CURRENT', 'UP-TO-DATE', 'AVAILABLE')) return 'Deployment';
@@ -66,9 +69,12 @@ function podFromRow(row: Row, namespace: string | undefined): Raw {
   const init = status.startsWith('Init:');
   const waiting = WAITING.exec(status)?.[1];
   const terminated = TERMINATED.exec(status)?.[1];
-  const phase = status === 'Running' || (ready[0] > 0 && !waiting) ? 'Running' : status === 'Completed' ? 'Succeeded'
+  // Unknown / NodeLost: the node stopped reporting, and READY is the last thing it said.
+  const lost = status === 'Unknown' || status === 'NodeLost';
+  if (lost) ready[0] = 0;
+  const phase = lost ? 'Unknown' : status === 'Running' || (ready[0] > 0 && !waiting) ? 'Running' : status === 'Completed' ? 'Succeeded'
     : ['Pending', 'ContainerCreating', 'PodInitializing'].includes(status) || init || waiting === 'ImagePullBackOff' || waiting === 'ErrImagePull' || waiting === 'CreateContainerConfigError' ? 'Pending'
-      : ['Failed', 'Evicted', 'Error', 'OOMKilled', 'ContainerStatusUnknown'].includes(status) ? 'Failed' : status === 'Unknown' ? 'Unknown' : waiting ? 'Running' : undefined;
+      : ['Failed', 'Evicted', 'Error', 'OOMKilled', 'ContainerStatusUnknown'].includes(status) ? 'Failed' : waiting ? 'Running' : undefined;
   const containers = Array.from({ length: Math.max(1, ready[1]) }, (_, i) => ({
     name: ready[1] > 1 ? `container-${i + 1}` : '(container)',
     ready: i < ready[0],
@@ -173,7 +179,7 @@ export function parsePodRows(lines: string[], namespace: string | undefined): Ra
   for (const line of lines) {
     const m = POD_ROW.exec(line);
     if (!m) continue;
-    out.push(podFromRow({ ...(m[1] ? { NAMESPACE: m[1] } : {}), NAME: m[2]!, READY: m[3]!, STATUS: m[4]!, RESTARTS: m[5]!, AGE: m[6]!, ...(m[7] ? { IP: m[7] } : {}), ...(m[8] ? { NODE: m[8] } : {}) }, namespace));
+    out.push(podFromRow({ ...(m[1] ? { NAMESPACE: m[1] } : {}), NAME: m[2]!, READY: m[3]!, STATUS: m[4]!, RESTARTS: m[5]!, ...(m[6] ? { AGE: m[6] } : {}), ...(m[7] ? { IP: m[7] } : {}), ...(m[8] ? { NODE: m[8] } : {}) }, namespace));
   }
   return out;
 }

@@ -81,6 +81,16 @@ function wrapYamlFragment(value: unknown, hint: CommandHint | undefined): Raw | 
   const kind = hint?.kind ?? 'Pod';
   const metadata = { name: hint?.name ?? UNNAMED, ...(hint?.namespace ? { namespace: hint.namespace } : {}), ...((v.metadata as Raw | undefined) ?? {}) };
   if ('status' in v || 'spec' in v) return { kind, apiVersion: kindOf(kind)?.apiVersion ?? 'v1', ...v, metadata };
+  // One container's state as `-o jsonpath` / jq print it: `{.state}` ({waiting|running|terminated: …})
+  // or a termination itself (`{.lastState.terminated}`: exitCode, reason, finishedAt).
+  if (kind === 'Pod') {
+    const container = hint?.container ?? '(container)';
+    const isState = Object.keys(v).length > 0 && Object.keys(v).every((k) => k === 'waiting' || k === 'running' || k === 'terminated');
+    if (isState) return { kind, apiVersion: 'v1', metadata, status: { containerStatuses: [{ name: container, ready: false, restartCount: 0, image: '', imageID: '', state: v }] } };
+    if ('exitCode' in v && ('reason' in v || 'finishedAt' in v || 'containerID' in v)) {
+      return { kind, apiVersion: 'v1', metadata, status: { containerStatuses: [{ name: container, ready: false, restartCount: 0, image: '', imageID: '', lastState: { terminated: v } }] } };
+    }
+  }
   if (['phase', 'conditions', 'containerStatuses', 'reason', 'message'].some((k) => k in v)) return { kind, apiVersion: kindOf(kind)?.apiVersion ?? 'v1', metadata, status: v };
   if (['containers', 'nodeSelector', 'affinity', 'tolerations'].some((k) => k in v)) return { kind, apiVersion: kindOf(kind)?.apiVersion ?? 'v1', metadata, spec: v };
   return undefined;
@@ -132,10 +142,22 @@ export function readKubectlText(input: TextInput, options: ReadOptions = {}): Re
     const hint = parseCommand(part.command);
     const text = part.lines.join('\n');
     const before = account.objects;
+    let jsonNoted = false;
     try {
       switch (part.form) {
         case 'json':
-          add(parseJsonDocuments(text.slice(text.search(/[{[]/)), input.name));
+          for (const doc of parseJsonDocuments(text.slice(text.search(/[{[]/)), input.name)) {
+            if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || typeof (doc as Raw).kind === 'string') {
+              add([doc]);
+              continue;
+            }
+            // A jq or jsonpath extract (`.status`, one container's `.state`): the hinted object's
+            // status when it has that shape, else its sentences are notes like a YAML fragment's.
+            const wrapped = wrapYamlFragment(doc, hint);
+            if (wrapped && addObject(snapshot, wrapped)) account.objects += 1;
+            else for (const s of stringsOf(doc)) note(s, 'text');
+            jsonNoted = true;
+          }
           break;
         case 'yaml': {
           const docs = text.split(/^---\s*$/m).map((d) => parseYaml(dedent(d.split('\n')), { maxAliasCount: 100 }) as unknown).filter((d) => d !== null && d !== undefined);
@@ -205,7 +227,7 @@ export function readKubectlText(input: TextInput, options: ReadOptions = {}): Re
       continue;
     }
     const label = FORM_LABEL[part.form];
-    if (account.objects > before || part.form === 'logs' || part.form === 'kubectl-error' || part.form === 'yaml') {
+    if (account.objects > before || part.form === 'logs' || part.form === 'kubectl-error' || part.form === 'yaml' || jsonNoted) {
       if (!account.recognized_as.includes(label)) account.recognized_as.push(label);
     } else if (!account.skipped?.some((s) => s.lines.startsWith(`${part.start}-`))) {
       // Recognised by its shape but nothing came out of it: keep its words as notes.
