@@ -25,6 +25,8 @@ export interface SyntraConfig {
   };
   readonly artifacts: ArtifactsConfig;
   readonly kubeconfig: string | undefined;
+  /** The executor's own, writing kubeconfig (SYNTRA_EXECUTOR_KUBECONFIG); unset: no write path at all. */
+  readonly executorKubeconfig?: string | undefined;
   /** Where investigations read the cluster from (SYNTRA_EVIDENCE); never taken from request input. */
   readonly evidence: EvidenceSetting;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
     },
     artifacts: artifactsConfig(env, dataDir),
     kubeconfig: env.KUBECONFIG || undefined,
+    executorKubeconfig: env.SYNTRA_EXECUTOR_KUBECONFIG || undefined,
     evidence: evidenceSetting(env.SYNTRA_EVIDENCE),
     logLevel,
     rateLimit: {

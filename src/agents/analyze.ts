@@ -4,13 +4,14 @@ import { errorMessage, isSyntraError } from '../domain/errors.js';
 import { diagnose, type DiagnoseTarget } from '../investigator/diagnose.js';
 import type { ClusterSnapshot } from '../investigator/cluster/snapshot.js';
 import { overview } from '../investigator/overview.js';
-import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
+import type { TaskHandler } from '../worker/registry.js';
 import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';
 import { ruleFallback } from './diagnosis-schema.js';
 import { loadEvidence } from './evidence-artifact.js';
 import { analyzeWithModel } from './llm-analysis.js';
-import { nextTask, readState, type Analysis, type ModelUse, type PipelineState } from './pipeline-state.js';
-import { runStep, StepRecorder } from './step-recorder.js';
+import type { Analysis, ModelUse, PipelineState } from './pipeline-state.js';
+import { handOff, pipelineStep, requireNext } from './step-runner.js';
+import { routeOf } from './steps.js';
 
 /**
  * `analyze` — the incident analyst. Rules first (diagnose() over the collected evidence). Only
@@ -49,13 +50,10 @@ function unsureBecause(d: Diagnosis, threshold: number): string | undefined {
 }
 
 export function analyzeHandler(deps: AgentDeps): TaskHandler {
-  return async (ctx: TaskContext): Promise<HandlerResult> => {
-    const rec = new StepRecorder(ctx, 'incident_analyst', 'analyze');
-    return runStep(rec, {}, async () => {
-      const state = readState(ctx.input, ['evidence']);
+  return pipelineStep('analyze', async (ctx, state, rec) => {
       const control: ControlSnapshot = await pinnedSnapshot(deps, state.controlVersion);
       const arbiter = arbiterOf(control);
-      const evidence = await loadEvidence(deps, ctx.item.runId, state.evidence!, rec);
+      const evidence = await loadEvidence(deps, ctx.item.runId, state.evidence, rec);
       ctx.signal.throwIfAborted();
 
       const started = performance.now();
@@ -69,7 +67,7 @@ export function analyzeHandler(deps: AgentDeps): TaskHandler {
 
       const threshold = arbiter.confidenceThreshold;
       const unsure = unsureBecause(rules, threshold);
-      const route = resolveRoute(control, { intent: state.plan.intent, taskType: 'analyze' });
+      const route = resolveRoute(control, { ...routeOf('analyze'), intent: state.plan.intent });
       let analysis: Analysis = {
         diagnosis: rules,
         method: rules.root_cause.detection_method,
@@ -95,7 +93,7 @@ export function analyzeHandler(deps: AgentDeps): TaskHandler {
         rec.record('decision', { decision: 'consult_model', reason: unsure, ...used, controlVersion: control.version });
         const use: ModelUse = { ...used, outcome: 'used', calls: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0, toolSteps: 0 };
         try {
-          const m = await analyzeWithModel(deps, control, route, { question: state.question, summary: state.evidence!.summary, rules, evidence, arbiter }, { rec, signal: ctx.signal, use });
+          const m = await analyzeWithModel(deps, control, route, { question: state.question, summary: state.evidence.summary, rules, evidence, arbiter }, { rec, signal: ctx.signal, use });
           analysis = { ...analysis, diagnosis: m.diagnosis, method: m.method, confidence: m.diagnosis.root_cause.confidence, rules, model: { ...use, cited: m.cited } };
           rec.record('model.answer', { type: m.diagnosis.root_cause.type, confidence: m.diagnosis.root_cause.confidence, method: m.method, summary: m.diagnosis.root_cause.summary, cited: m.cited });
         } catch (e) {
@@ -111,12 +109,11 @@ export function analyzeHandler(deps: AgentDeps): TaskHandler {
         }
       }
 
-      const next = nextTask(state.plan, 'analyze') ?? 'report';
+      const next = requireNext(state.plan.intent, 'analyze');
       return {
         output: { rootCause: analysis.diagnosis.root_cause.type, confidence: analysis.confidence, method: analysis.method, next },
-        followUps: [{ taskType: next, input: { ...state, analysis } as unknown as Record<string, unknown> }],
+        followUps: [handOff(next, { ...state, analysis })],
         events: rec.finish({ controlVersion: control.version, outcome: analysis.diagnosis.root_cause.type, method: analysis.method, confidence: analysis.confidence }),
       };
-    });
-  };
+  });
 }

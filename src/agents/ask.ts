@@ -4,9 +4,11 @@ import { checkCluster } from './cluster-check.js';
 import type { AgentDeps } from './deps.js';
 import { makePlan } from './llm-planner.js';
 import { assertPlanInBound, boundIndex, boundQuestion } from './namespace-bound.js';
-import { nextTask, type PipelineState, type Question } from './pipeline-state.js';
+import type { PipelineState, Question } from './pipeline-state.js';
 import { requiredInfoOutput } from './run-output.js';
-import { runStep, StepRecorder } from './step-recorder.js';
+import { runStep } from './step-recorder.js';
+import { handOff, recorderFor, requireNext } from './step-runner.js';
+import { stepsFor } from './steps.js';
 
 /**
  * `ask` — the run kind and the planner step (the incident commander). Pins the control snapshot
@@ -35,7 +37,7 @@ export function readQuestion(input: unknown): Question {
 
 export function askHandler(deps: AgentDeps): TaskHandler {
   return async (ctx: TaskContext): Promise<HandlerResult> => {
-    const rec = new StepRecorder(ctx, 'planner', 'plan');
+    const rec = recorderFor(ctx, 'ask');
     return runStep(rec, {}, async () => {
       const question = readQuestion(ctx.input);
       const snapshot = deps.controls.current();
@@ -60,7 +62,7 @@ export function askHandler(deps: AgentDeps): TaskHandler {
       rec.record('plan.created', {
         intent: plan.intent,
         params: plan.params,
-        steps: plan.steps.map((s) => s.task),
+        steps: stepsFor(plan.intent).map((s) => s.task),
         method: plan.method,
         notes: plan.notes,
         ...(plan.required_info?.length ? { required_info: plan.required_info, hint: plan.hint } : {}),
@@ -72,12 +74,11 @@ export function askHandler(deps: AgentDeps): TaskHandler {
         const output = requiredInfoOutput(state);
         return { output: { intent: plan.intent, required_info: plan.required_info }, runOutput: output, events: rec.finish({ controlVersion: snapshot.version, outcome: 'required_info' }) };
       }
-      const next = nextTask(plan, 'plan');
-      if (!next) throw new SyntraError('internal', `plan for ${plan.intent} has no step after planning`);
+      const next = requireNext(plan.intent, 'ask');
       rec.record('decision', { decision: 'proceed', next });
       return {
         output: { intent: plan.intent, params: plan.params, next },
-        followUps: [{ taskType: next, input: state as unknown as Record<string, unknown> }],
+        followUps: [handOff(next, state)],
         events: rec.finish({ controlVersion: snapshot.version, outcome: plan.intent, next }),
       };
     });

@@ -1,8 +1,7 @@
 import { resolveRoute } from '../control-plane/control-registry/routing.js';
 import type { ControlSnapshot } from '../control-plane/control-registry/state.js';
 import type { RouteTarget } from '../control-plane/control-registry/schemas.js';
-import { TASK_TYPES, type AgentTaskType } from './pipeline-state.js';
-import type { AgentName } from './step-recorder.js';
+import { STEPS, type AgentName, type AgentTaskType, type StepRoute } from './steps.js';
 
 /**
  * The agents of the pipeline as clients see them (GET /api/agents): the task type each runs as,
@@ -15,16 +14,17 @@ export interface AgentDescription {
   step: string;
   description: string;
   /** The routing query the agent asks the registry with; none → the agent never calls a model. */
-  routeQuery?: { intent?: string; taskType: string };
+  routeQuery?: StepRoute;
 }
 
-export const AGENTS: readonly AgentDescription[] = [
-  { name: 'planner', taskType: TASK_TYPES.ask, step: 'plan', description: 'understands the request, resolves names against the cluster, plans the steps; asks for missing information', routeQuery: { intent: 'plan', taskType: 'plan' } },
-  { name: 'evidence_collector', taskType: TASK_TYPES.collect, step: 'collect_evidence', description: 'checks connectivity, collects pod state, logs (current and previous), events and related resources, masks secrets, stores evidence.json' },
-  { name: 'incident_analyst', taskType: TASK_TYPES.analyze, step: 'analyze', description: 'rule-based analyzers first; consults the routed model (with read-only evidence tools) only when the rules are unsure', routeQuery: { taskType: 'analyze' } },
-  { name: 'reviewer', taskType: TASK_TYPES.review, step: 'review', description: 'checks the root cause is backed by evidence, commands are read-only or marked as writes needing approval, and no secret leaks; may ask for one more evidence pass' },
-  { name: 'reporter', taskType: TASK_TYPES.report, step: 'report', description: 'writes the Markdown and JSON report artifacts, creates or updates the incident record, sets the answer' },
-];
+/** Derived from the step table (steps.ts): one agent per step. */
+export const AGENTS: readonly AgentDescription[] = STEPS.map((s) => ({
+  name: s.agent,
+  taskType: s.task,
+  step: s.step,
+  description: s.description,
+  ...('route' in s ? { routeQuery: s.route } : {}),
+}));
 
 export interface AgentView {
   name: AgentName;

@@ -1,13 +1,12 @@
-import { SyntraError } from '../domain/errors.js';
 import type { EvidenceScope } from '../investigator/cluster/snapshot.js';
-import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
+import type { TaskHandler } from '../worker/registry.js';
 import { checkCluster } from './cluster-check.js';
 import type { AgentDeps } from './deps.js';
 import { storeEvidence } from './evidence-artifact.js';
 import { assertScopeInBound } from './namespace-bound.js';
 import { summarizeEvidence } from './evidence-summary.js';
-import { nextTask, readState, type PipelineState } from './pipeline-state.js';
-import { runStep, StepRecorder } from './step-recorder.js';
+import type { PipelineState } from './pipeline-state.js';
+import { handOff, pipelineStep, requireNext } from './step-runner.js';
 
 /**
  * `collect_evidence` — the evidence collector. Collects the scope the plan names: the namespace
@@ -28,11 +27,10 @@ function scopeOf(state: PipelineState, wide: boolean): EvidenceScope {
 }
 
 export function collectEvidenceHandler(deps: AgentDeps): TaskHandler {
-  return async (ctx: TaskContext): Promise<HandlerResult> => {
-    const rec = new StepRecorder(ctx, 'evidence_collector', 'collect_evidence');
-    const state = readState(ctx.input);
-    const wide = state.pass >= 1;
-    return runStep(rec, { pass: state.pass + 1, wide }, async () => {
+  return pipelineStep(
+    'collect_evidence',
+    async (ctx, state, rec) => {
+      const wide = state.pass >= 1;
       const scope = scopeOf(state, wide);
       assertScopeInBound(scope.namespace, ctx.item.namespace ?? null);
       await checkCluster(deps, rec, ctx.signal);
@@ -62,16 +60,16 @@ export function collectEvidenceHandler(deps: AgentDeps): TaskHandler {
         ...(summary.warnings.length ? { warnings: summary.warnings } : {}),
       });
 
-      const next = nextTask(state.plan, 'collect_evidence');
-      if (!next) throw new SyntraError('internal', `plan for ${state.plan.intent} has no step after collect_evidence`, { retryable: false });
+      const next = requireNext(state.plan.intent, 'collect_evidence');
       const passed: PipelineState = { ...state, pass: state.pass + 1, evidence: { artifact, summary, wide } };
       delete passed.analysis;
       delete passed.review;
       return {
         output: { artifact, counts: summary.counts, next },
-        followUps: [{ taskType: next, input: passed as unknown as Record<string, unknown> }],
+        followUps: [handOff(next, passed)],
         events: rec.finish({ controlVersion: state.controlVersion, pass: passed.pass, outcome: `${summary.counts.pods} pods, ${summary.counts.services} services, ${summary.counts.logLines} log lines` }),
       };
-    });
-  };
+    },
+    (state) => ({ pass: state.pass + 1, wide: state.pass >= 1 }),
+  );
 }

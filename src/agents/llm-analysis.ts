@@ -1,4 +1,6 @@
-import { PROMPT_NAMES, renderPrompt, type ControlSnapshot } from '../control-plane/control-registry/index.js';
+import { renderPrompt, type ControlSnapshot } from '../control-plane/control-registry/index.js';
+import { PROMPT_NAMES } from './kubernetes/prompts.js';
+import { ANALYST_SKILL } from './kubernetes/skill.js';
 import type { ArbiterPolicy, RouteTarget } from '../control-plane/control-registry/schemas.js';
 import type { Diagnosis } from '../domain/diagnosis.js';
 import { SyntraError } from '../domain/errors.js';
@@ -25,7 +27,6 @@ import type { StepRecorder } from './step-recorder.js';
  * evidence is the reviewer's check. Every model call and tool step goes to the ledger and into
  * `use` (the caller's: it keeps what was spent when the consultation fails).
  */
-export const ANALYST_SKILL = 'kubernetes-investigation';
 
 export interface ModelAnalysis {
   diagnosis: Diagnosis;

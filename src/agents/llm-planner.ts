@@ -1,15 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { PROMPT_NAMES, renderPrompt, resolveRoute, type ControlSnapshot } from '../control-plane/control-registry/index.js';
+import { renderPrompt, resolveRoute, type ControlSnapshot } from '../control-plane/control-registry/index.js';
+import { PROMPT_NAMES } from './kubernetes/prompts.js';
 import { errorMessage, isSyntraError } from '../domain/errors.js';
 import { chatJson } from '../llm/structured.js';
 import { callsOfFailure, usageLedgerPayload } from '../llm/usage.js';
 import type { ClusterIndex } from '../investigator/planner/cluster-index.js';
-import { INTENTS, stepsFor, type Plan } from '../investigator/planner/plan.js';
+import { INTENTS, type Plan } from '../investigator/planner/plan.js';
 import { planRequest } from '../investigator/planner/rule-planner.js';
 import type { AgentDeps } from './deps.js';
 import type { Question } from './pipeline-state.js';
 import type { StepRecorder } from './step-recorder.js';
+import { routeOf } from './steps.js';
 
 /**
  * Planning. The rule planner by default (offline, explains every resolution); when a model is
@@ -41,7 +43,8 @@ export async function makePlan(
   signal: AbortSignal,
 ): Promise<Plan> {
   const rulePlan = () => planRequest({ prompt: question.prompt, ...(question.namespace ? { namespace: question.namespace } : {}), ...(question.podName ? { podName: question.podName } : {}) }, index);
-  const route = resolveRoute(snapshot, { intent: 'plan', taskType: 'plan' });
+  const query = routeOf('ask');
+  const route = query ? resolveRoute(snapshot, query) : undefined;
   if (!route) return rulePlan();
   if (!deps.providers.get(route.provider)) {
     rec.record('model.unavailable', { purpose: 'plan', provider: route.provider, reason: deps.providers.describe() });
@@ -87,7 +90,6 @@ export async function makePlan(
     return {
       ...resolved,
       intent,
-      steps: stepsFor(intent),
       ...(NEEDS_NO_TARGET.has(proposal.intent) ? { required_info: [] } : {}),
       method: 'llm',
       notes: [...resolved.notes, `model ${provider.name}/${model} proposed intent ${proposal.intent}`],

@@ -1,6 +1,6 @@
 import type { DetectionMethod, Diagnosis } from '../domain/diagnosis.js';
-import { SyntraError } from '../domain/errors.js';
-import type { Plan, PlanStep } from '../investigator/planner/plan.js';
+import type { Plan } from '../investigator/planner/plan.js';
+import type { ProposedAction } from './actions/from-command.js';
 import type { EvidenceSummary } from './evidence-summary.js';
 
 /**
@@ -9,15 +9,6 @@ import type { EvidenceSummary } from './evidence-summary.js';
  * completion of the step that produced it), so any worker can pick the next step up.
  * Evidence itself is too big for a task input: it is the `evidence.json` artifact, referenced here.
  */
-export const TASK_TYPES = {
-  ask: 'ask',
-  collect: 'collect_evidence',
-  analyze: 'analyze',
-  review: 'review',
-  report: 'report',
-} as const;
-export type AgentTaskType = (typeof TASK_TYPES)[keyof typeof TASK_TYPES];
-
 export interface Question {
   prompt: string;
   namespace?: string;
@@ -72,10 +63,13 @@ export interface ReviewOutcome {
   /** Each check and whether it passed, for the report. */
   checks: Array<{ name: string; ok: boolean; detail: string }>;
   writes: WriteCommand[];
+  /** The writes that are catalogue actions, typed, for approval (absent in states of older builds). */
+  actions?: ProposedAction[];
   maskedSecrets: number;
 }
 
-export interface PipelineState {
+/** A type (not an interface) so it is a JSON object for the queue without a cast; checked by hand-off.ts. */
+export type PipelineState = {
   question: Question;
   plan: Plan;
   controlVersion: number;
@@ -84,22 +78,5 @@ export interface PipelineState {
   evidence?: EvidenceRef;
   analysis?: Analysis;
   review?: ReviewOutcome;
-}
+};
 
-/** The task after `task` in the plan (undefined when `task` is the last step). */
-export function nextTask(plan: Plan, task: PlanStep['task']): PlanStep['task'] | undefined {
-  const i = plan.steps.findIndex((s) => s.task === task);
-  return i >= 0 ? plan.steps[i + 1]?.task : undefined;
-}
-
-/** Follow-up inputs are written by the previous step; a malformed one is a bug, not worth retrying. */
-export function readState(input: unknown, needs: ReadonlyArray<'evidence' | 'analysis' | 'review'> = []): PipelineState {
-  const s = input as Partial<PipelineState> | null;
-  if (!s || typeof s !== 'object' || !s.plan || !s.question || typeof s.controlVersion !== 'number') {
-    throw new SyntraError('validation_failed', 'agent task input is not a pipeline state (question, plan, controlVersion)', { retryable: false });
-  }
-  for (const n of needs) {
-    if (!s[n]) throw new SyntraError('validation_failed', `agent task input has no ${n}`, { retryable: false });
-  }
-  return { pass: 0, ...s } as PipelineState;
-}

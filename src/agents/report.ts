@@ -1,13 +1,15 @@
 import { putArtifactVersion } from '../artifacts/artifact-versions.js';
 import type { ResourceRef } from '../domain/diagnosis.js';
 import { HashEmbedder, recallFor, reembedStale, resolveIncidentsOf, upsertIncident, type Recall } from '../incidents/index.js';
-import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
+import type { TaskHandler } from '../worker/registry.js';
 import type { AgentDeps } from './deps.js';
 import { explainText, HELP_TEXT } from './explain.js';
-import { readState, type PipelineState } from './pipeline-state.js';
+import type { PipelineState } from './pipeline-state.js';
 import { memoryAnswer, renderJson, renderMarkdown, shortAnswer } from './report-render.js';
 import type { ArtifactRef, AskRunOutput } from './run-output.js';
-import { runStep, StepRecorder } from './step-recorder.js';
+import { proposeFromRun } from './actions/propose-from-run.js';
+import { pipelineStep } from './step-runner.js';
+import { stepsFor } from './steps.js';
 
 /**
  * `report` — the last step. Writes the Markdown and JSON incident report as artifact versions,
@@ -38,73 +40,74 @@ function subjectOf(state: PipelineState): ResourceRef | undefined {
 }
 
 export function reportHandler(deps: AgentDeps): TaskHandler {
-  return async (ctx: TaskContext): Promise<HandlerResult> => {
-    const rec = new StepRecorder(ctx, 'reporter', 'report');
-    return runStep(rec, {}, async () => {
-      const state = readState(ctx.input);
-      const runId = ctx.item.runId;
+  return pipelineStep('report', async (ctx, state, rec) => {
+    const runId = ctx.item.runId;
 
-      // The incident first: the report and the answer show what the memory says about it.
-      let incidentId: string | null = null;
-      let recall: Recall | null = null;
-      const d = state.analysis?.diagnosis;
-      const subject = subjectOf(state);
-      if (d && subject && !state.analysis?.overview) {
-        const namespace = state.plan.params.namespace ?? subject.namespace ?? null;
-        if (d.root_cause.type === 'no_issue_found') {
-          const resolved = await resolveIncidentsOf(deps.db, { namespace, subject, runId });
-          if (resolved.length) rec.record('incident.resolved', { incidentIds: resolved });
-        } else {
-          const embedder = deps.embedder ?? new HashEmbedder();
-          const { incident, created } = await upsertIncident(deps.db, { runId, namespace, subject, diagnosis: d }, { embedder });
-          incidentId = incident.id;
-          rec.record(created ? 'incident.created' : 'incident.updated', { incidentId, fingerprint: incident.fingerprint, occurrences: incident.occurrences, title: incident.title });
-          // A run bound to a namespace recalls from that namespace only (namespace isolation).
-          recall = await recallFor(deps.db, incident, ctx.item.namespace ? [ctx.item.namespace] : null);
-          rec.record('incident.recalled', {
-            incidentId,
-            similar: recall.similar.map((s) => ({ id: s.id, similarity: s.similarity, verified: s.fix.verified })),
-            ...(recall.recurrence ? { recurrence: recall.recurrence.text } : {}),
-          });
-          // Vectors made by another embeddings model are brought up to date a few at a time.
-          await reembedStale(deps.db, embedder, 8, ctx.signal).catch(() => 0);
-        }
+    // The incident first: the report and the answer show what the memory says about it.
+    let incidentId: string | null = null;
+    let recall: Recall | null = null;
+    const d = state.analysis?.diagnosis;
+    const subject = subjectOf(state);
+    if (d && subject && !state.analysis?.overview) {
+      const namespace = state.plan.params.namespace ?? subject.namespace ?? null;
+      if (d.root_cause.type === 'no_issue_found') {
+        const resolved = await resolveIncidentsOf(deps.db, { namespace, subject, runId });
+        if (resolved.length) rec.record('incident.resolved', { incidentIds: resolved });
+      } else {
+        const embedder = deps.embedder ?? new HashEmbedder();
+        const { incident, created } = await upsertIncident(deps.db, { runId, namespace, subject, diagnosis: d }, { embedder });
+        incidentId = incident.id;
+        rec.record(created ? 'incident.created' : 'incident.updated', { incidentId, fingerprint: incident.fingerprint, occurrences: incident.occurrences, title: incident.title });
+        // A run bound to a namespace recalls from that namespace only (namespace isolation).
+        recall = await recallFor(deps.db, incident, ctx.item.namespace ? [ctx.item.namespace] : null);
+        rec.record('incident.recalled', {
+          incidentId,
+          similar: recall.similar.map((s) => ({ id: s.id, similarity: s.similarity, verified: s.fix.verified })),
+          ...(recall.recurrence ? { recurrence: recall.recurrence.text } : {}),
+        });
+        // Vectors made by another embeddings model are brought up to date a few at a time.
+        await reembedStale(deps.db, embedder, 8, ctx.signal).catch(() => 0);
       }
-      ctx.signal.throwIfAborted();
-      const answer = memoryAnswer(answerOf(state), recall);
+    }
+    ctx.signal.throwIfAborted();
+    const answer = memoryAnswer(answerOf(state), recall);
 
-      const put = async (name: string, contentType: string, body: string): Promise<ArtifactRef> => {
-        const v = await putArtifactVersion(deps.db, deps.store, { runId, name, kind: 'report', contentType, body });
-        rec.record('artifact.stored', { name: v.name, version: v.version, sha256: v.sha256, bytes: v.sizeBytes });
-        return { name: v.name, version: v.version, sha256: v.sha256 };
-      };
-      const markdown = await put('report.md', 'text/markdown; charset=utf-8', renderMarkdown(state, answer, runId, recall));
-      const json = await put('report.json', 'application/json', JSON.stringify(renderJson(state, answer, runId, recall), null, 2));
-      ctx.signal.throwIfAborted();
+    const put = async (name: string, contentType: string, body: string): Promise<ArtifactRef> => {
+      const v = await putArtifactVersion(deps.db, deps.store, { runId, name, kind: 'report', contentType, body });
+      rec.record('artifact.stored', { name: v.name, version: v.version, sha256: v.sha256, bytes: v.sizeBytes });
+      return { name: v.name, version: v.version, sha256: v.sha256 };
+    };
+    const markdown = await put('report.md', 'text/markdown; charset=utf-8', renderMarkdown(state, answer, runId, recall));
+    const json = await put('report.json', 'application/json', JSON.stringify(renderJson(state, answer, runId, recall), null, 2));
+    ctx.signal.throwIfAborted();
 
-      const output: AskRunOutput = {
-        answer,
-        intent: state.plan.intent,
-        plan: state.plan,
-        diagnosis: d ?? null,
-        report: { markdown, json },
-        incidentId,
-        similarIncidents: recall?.similar ?? [],
-        recurrence: recall?.recurrence ?? null,
-        controlVersion: state.controlVersion,
-        method: state.analysis?.method ?? state.plan.method,
-        confidence: state.analysis?.confidence ?? null,
-        ...(state.review ? { review: { approved: state.review.approved, writes: state.review.writes, checks: state.review.checks } } : {}),
-        ...(state.analysis?.model ? { model: state.analysis.model } : {}),
-        ...(state.analysis?.overview ? { overview: state.analysis.overview } : {}),
-      };
-      rec.record('report.answer', { answer: answer.slice(0, 1000) });
-      return {
-        output: { report: { markdown, json }, incidentId },
-        runOutput: output,
-        finishRun: true,
-        events: rec.finish({ controlVersion: state.controlVersion, outcome: d ? d.root_cause.type : state.plan.intent }),
-      };
-    });
-  };
+    const actions = state.review?.actions ?? [];
+    const proposed = d ? await proposeFromRun(deps.db, { id: runId, namespace: ctx.item.namespace ?? null }, actions, `${d.root_cause.type}: ${d.root_cause.summary}`.slice(0, 2000), rec) : [];
+
+    const output: AskRunOutput = {
+      answer,
+      intent: state.plan.intent,
+      plan: state.plan,
+      steps: stepsFor(state.plan.intent),
+      diagnosis: d ?? null,
+      report: { markdown, json },
+      incidentId,
+      similarIncidents: recall?.similar ?? [],
+      recurrence: recall?.recurrence ?? null,
+      controlVersion: state.controlVersion,
+      method: state.analysis?.method ?? state.plan.method,
+      confidence: state.analysis?.confidence ?? null,
+      ...(state.review ? { review: { approved: state.review.approved, writes: state.review.writes, checks: state.review.checks } } : {}),
+      ...(proposed.length ? { proposedActions: proposed } : {}),
+      ...(state.analysis?.model ? { model: state.analysis.model } : {}),
+      ...(state.analysis?.overview ? { overview: state.analysis.overview } : {}),
+    };
+    rec.record('report.answer', { answer: answer.slice(0, 1000) });
+    return {
+      output: { report: { markdown, json }, incidentId },
+      runOutput: output,
+      finishRun: true,
+      events: rec.finish({ controlVersion: state.controlVersion, outcome: d ? d.root_cause.type : state.plan.intent }),
+    };
+  });
 }

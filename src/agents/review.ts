@@ -1,12 +1,13 @@
 import type { Diagnosis, Remediation } from '../domain/diagnosis.js';
 import { redactDeep } from '../domain/secrets/index.js';
-import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
+import type { TaskHandler } from '../worker/registry.js';
+import { proposedActionOf, type ProposedAction } from './actions/from-command.js';
 import { bareCommand, commandVerdict, commandsIn, isProse } from './command-safety.js';
 import { arbiterOf, pinnedSnapshot, type AgentDeps } from './deps.js';
 import { loadEvidence } from './evidence-artifact.js';
 import { checkGrounding, withoutModelAnswer } from './grounding.js';
-import { nextTask, readState, type PipelineState, type ReviewOutcome, type WriteCommand } from './pipeline-state.js';
-import { runStep, StepRecorder } from './step-recorder.js';
+import type { PipelineState, ReviewOutcome, WriteCommand } from './pipeline-state.js';
+import { handOff, pipelineStep, requireNext } from './step-runner.js';
 
 /**
  * `review` — the reviewer validates the result before it is reported:
@@ -87,18 +88,15 @@ export function reviewCommands(r: Remediation, writesRequireApproval: boolean): 
 }
 
 export function reviewHandler(deps: AgentDeps): TaskHandler {
-  return async (ctx: TaskContext): Promise<HandlerResult> => {
-    const rec = new StepRecorder(ctx, 'reviewer', 'review');
-    return runStep(rec, {}, async () => {
-      const state = readState(ctx.input, ['analysis', 'evidence']);
+  return pipelineStep('review', async (ctx, state, rec) => {
       const control = await pinnedSnapshot(deps, state.controlVersion);
       const arbiter = arbiterOf(control);
-      let analysis = state.analysis!;
+      let analysis = state.analysis;
       const checks: ReviewOutcome['checks'] = [];
 
       // 1. Evidence behind the root cause: a model's answer first has to cite collected evidence.
       if (analysis.model?.outcome === 'used') {
-        const grounding = checkGrounding(analysis, state.evidence!, await loadEvidence(deps, ctx.item.runId, state.evidence!, rec));
+        const grounding = checkGrounding(analysis, state.evidence, await loadEvidence(deps, ctx.item.runId, state.evidence, rec));
         checks.push({ name: 'model_answer_grounded', ok: grounding.ok, detail: grounding.detail });
         if (!grounding.ok) {
           rec.record('decision', { decision: 'reject_model_answer', reason: grounding.detail, cited: grounding.cited, unknown: grounding.unknown, fallback: 'rule_based_fallback' });
@@ -128,6 +126,9 @@ export function reviewHandler(deps: AgentDeps): TaskHandler {
         detail: dropped.length ? `dropped ${dropped.length} line(s) with a command that is neither a kubectl read nor a kubectl write` : 'every command is a kubectl read or a kubectl write',
       });
       for (const w of writes) rec.record('review.write_command', { command: w.command, requiresApproval: w.requiresApproval });
+      // Writes the action catalogue knows become typed proposals (never approved here: a person does).
+      const actions = writes.map((w) => proposedActionOf(w.command, state.plan.params.namespace)).filter((a): a is ProposedAction => a !== undefined);
+      for (const a of actions) rec.record('review.proposed_action', { action: a.action, target: a.target, params: a.params, expectedEffect: a.expectedEffect, verification: a.verification });
       for (const x of dropped) rec.record('review.unsafe_command', redactDeep({ ...x }).value);
 
       // 3. Secrets.
@@ -139,26 +140,24 @@ export function reviewHandler(deps: AgentDeps): TaskHandler {
 
       const lowConfidence = d.root_cause.type === 'unknown' || (!healthy && analysis.confidence < analysis.threshold) || !backed;
       const extraPasses = Math.max(0, state.pass - 1);
-      if (lowConfidence && extraPasses < arbiter.reviewPasses && !state.evidence!.wide) {
+      if (lowConfidence && extraPasses < arbiter.reviewPasses && !state.evidence.wide) {
         const reason = !backed ? 'the root cause is not backed by evidence' : `root cause ${d.root_cause.type} at confidence ${analysis.confidence} (threshold ${analysis.threshold})`;
         rec.record('decision', { decision: 'collect_more_evidence', reason, pass: state.pass, reviewPasses: arbiter.reviewPasses });
-        const back: PipelineState = { ...state };
-        delete back.analysis;
+        const { analysis: _discarded, ...back }: PipelineState = state;
         return {
           output: { decision: 'collect_more_evidence', reason },
-          followUps: [{ taskType: 'collect_evidence', input: back as unknown as Record<string, unknown> }],
+          followUps: [handOff('collect_evidence', back)],
           events: rec.finish({ controlVersion: control.version, outcome: 'sent back for more evidence' }),
         };
       }
 
-      const review: ReviewOutcome = { approved: !lowConfidence, checks, writes, maskedSecrets: masked.count };
+      const review: ReviewOutcome = { approved: !lowConfidence, checks, writes, actions, maskedSecrets: masked.count };
       rec.record('decision', { decision: lowConfidence ? 'accept_low_confidence' : 'approve', rootCause: d.root_cause.type, confidence: analysis.confidence });
-      const next = nextTask(state.plan, 'review') ?? 'report';
+      const next = requireNext(state.plan.intent, 'review');
       return {
         output: { decision: review.approved ? 'approved' : 'accepted_low_confidence', writes: writes.length },
-        followUps: [{ taskType: next, input: { ...state, analysis: { ...analysis, diagnosis: masked.value }, review } as unknown as Record<string, unknown> }],
+        followUps: [handOff(next, { ...state, analysis: { ...analysis, diagnosis: masked.value }, review })],
         events: rec.finish({ controlVersion: control.version, outcome: review.approved ? 'approved' : 'accepted with low confidence' }),
       };
-    });
-  };
+  });
 }

@@ -2,6 +2,8 @@ import type { DetectionMethod, Diagnosis } from '../domain/diagnosis.js';
 import type { Intent, Plan } from '../investigator/planner/plan.js';
 import type { Recurrence, SimilarIncident } from '../incidents/index.js';
 import type { Analysis, PipelineState, ReviewOutcome } from './pipeline-state.js';
+import { stepsFor, type PlannedStep } from './steps.js';
+import type { ProposedOutcome } from './actions/propose-from-run.js';
 
 /**
  * The output of an `ask` run — the contract clients (POST /api/ask, the CLI, the admin panel)
@@ -18,6 +20,8 @@ export interface AskRunOutput {
   answer: string;
   intent: Intent;
   plan: Plan;
+  /** The steps the intent ran through (from the step table). */
+  steps: PlannedStep[];
   /** The reviewed diagnosis; null for help, explain, evidence-only and required_info answers. */
   diagnosis: Diagnosis | null;
   /** Markdown and JSON incident report artifacts of this run. */
@@ -36,6 +40,8 @@ export interface AskRunOutput {
   required_info?: string[];
   hint?: string;
   review?: Pick<ReviewOutcome, 'approved' | 'writes' | 'checks'>;
+  /** Typed actions the reviewed remediation proposes; with an id when an approval request was created. */
+  proposedActions?: ProposedOutcome[];
   model?: Analysis['model'];
   overview?: Analysis['overview'];
 }
@@ -47,6 +53,7 @@ export function requiredInfoOutput(state: PipelineState): AskRunOutput {
     answer: `I need more information before I can investigate: ${missing.join(', ')}.${plan.hint ? ` ${plan.hint}` : ''}`,
     intent: plan.intent,
     plan,
+    steps: stepsFor(plan.intent),
     diagnosis: null,
     report: null,
     incidentId: null,

@@ -1,5 +1,6 @@
 import type { TaskEvent } from '../control-plane/types.js';
 import type { TaskContext } from '../worker/registry.js';
+import type { AgentName } from './steps.js';
 
 /**
  * The ledger trail of one agent step, written so a person can follow it: `agent.step.started`
@@ -9,7 +10,6 @@ import type { TaskContext } from '../worker/registry.js';
  * closes the step with its duration. When the step fails, the buffered events are still
  * appended, so the ledger says how far it got.
  */
-export type AgentName = 'planner' | 'evidence_collector' | 'incident_analyst' | 'reviewer' | 'reporter';
 
 export class StepRecorder {
   private readonly events: TaskEvent[] = [];

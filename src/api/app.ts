@@ -23,6 +23,7 @@ import { registerCors } from './plugins/cors.js';
 import { answerFrameworkError, errorHandlingPlugin } from './plugins/errors.js';
 import { countHttpRequests } from './plugins/http-metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { actionRoutes } from './routes/actions.js';
 import { alertRoutes } from './routes/alerts.js';
 import { askRoutes } from './routes/ask.js';
 import { commandRoutes } from './routes/commands.js';
@@ -128,6 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   await app.register(askRoutes, ctx);
   await app.register(incidentRoutes, ctx);
   await app.register(controlRoutes, ctx);
+  await app.register(actionRoutes, ctx);
   await app.register(alertRoutes, ctx);
   for (const routes of [authRoutes, keyRoutes, userRoutes, auditRoutes, rateLimitRoutes]) await app.register(routes, { access });
 

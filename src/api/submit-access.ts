@@ -1,4 +1,4 @@
-import { TASK_TYPES } from '../agents/index.js';
+import { AGENT_TASK_TYPES } from '../agents/index.js';
 import { hasPermission, namespaceForSubmit, type Principal } from '../access/principal.js';
 import { SyntraError } from '../domain/errors.js';
 
@@ -7,7 +7,7 @@ import { SyntraError } from '../domain/errors.js';
  * POST /api/ask. A run reads only its own namespace (the agents enforce that), so the namespace
  * it gets here is the boundary of everything it will read.
  */
-const INVESTIGATION_KINDS: ReadonlySet<string> = new Set(Object.values(TASK_TYPES));
+const INVESTIGATION_KINDS: ReadonlySet<string> = new Set(AGENT_TASK_TYPES);
 
 /** Any run of the investigation pipeline reads the cluster: it needs kubernetes:read too. */
 export function assertMayRunKind(principal: Principal | null, kind: string): void {

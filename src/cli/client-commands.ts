@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { approvalsCommand } from './commands/approvals.js';
 import { askCommand } from './commands/ask.js';
 import { completionCommand } from './commands/completion.js';
 import { configCommand } from './commands/config.js';
@@ -17,6 +18,7 @@ export const CLIENT_COMMANDS: Array<() => Command> = [
   replCommand,
   runsCommand,
   incidentsCommand,
+  approvalsCommand,
   loginCommand,
   logoutCommand,
   statusCommand,

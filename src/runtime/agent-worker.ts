@@ -1,5 +1,8 @@
 import type { SyntraConfig } from '../config.js';
 import { registerAgents, startAgents } from '../agents/index.js';
+import { registerExecutor } from '../agents/actions/executor.js';
+import { createKubeWriter } from '../agents/actions/kube-writer.js';
+import { SyntraError } from '../domain/errors.js';
 import { NOTIFY_TASK, notifyHandler } from '../integrations/notify/index.js';
 import { createRegistry } from '../worker/registry.js';
 import { startWorker } from '../worker/runtime.js';
@@ -13,7 +16,18 @@ import type { Resources } from './resources.js';
  */
 export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resources): Promise<ShutdownStep[]> {
   const agents = await startAgents(config, { db, bus }, { log: processLog(config, 'agents') });
-  const worker = startWorker({ db, bus, registry: registerAgents(createRegistry(), agents.deps).register(NOTIFY_TASK, notifyHandler({ db, env: process.env, publicUrl: process.env.SYNTRA_PUBLIC_URL?.trim() || null })), ...config.worker, log: processLog(config, 'worker') });
+  const registry = registerAgents(createRegistry(), agents.deps).register(NOTIFY_TASK, notifyHandler({ db, env: process.env, publicUrl: process.env.SYNTRA_PUBLIC_URL?.trim() || null }));
+  // The executor writes with its own identity, never the evidence workers' read-only one.
+  if (config.executorKubeconfig) {
+    if (config.executorKubeconfig === config.kubeconfig) {
+      await agents.stop().catch(() => {});
+      throw new SyntraError('config_invalid', 'SYNTRA_EXECUTOR_KUBECONFIG must be the executor\'s own (writing) identity, not the read-only KUBECONFIG of the evidence workers');
+    }
+    const writer = createKubeWriter(config.executorKubeconfig);
+    registerExecutor(registry, { db, writer });
+    processLog(config, 'executor').info('executor ready: approved actions can be applied', { identity: writer.description });
+  }
+  const worker = startWorker({ db, bus, registry, ...config.worker, log: processLog(config, 'worker') });
   // Before the API of this process listens: its own task types must never be refused as unknown.
   try {
     await worker.registered;

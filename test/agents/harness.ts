@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createEvidenceProvider } from '../../src/agents/evidence-provider.js';
 import type { AgentDeps } from '../../src/agents/deps.js';
 import { registerAgents } from '../../src/agents/register.js';
-import type { AgentTaskType } from '../../src/agents/pipeline-state.js';
+import type { AgentTaskType } from '../../src/agents/steps.js';
 import type { AskRunOutput } from '../../src/agents/run-output.js';
 import { localArtifactStore } from '../../src/artifacts/local-store.js';
 import type { ArtifactStore } from '../../src/artifacts/store.js';

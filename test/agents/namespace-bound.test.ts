@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertPlanInBound, assertScopeInBound, boundIndex, boundQuestion } from '../../src/agents/namespace-bound.js';
 import type { ClusterIndex } from '../../src/investigator/planner/cluster-index.js';
-import { stepsFor, type Plan } from '../../src/investigator/planner/plan.js';
+import type { Plan } from '../../src/investigator/planner/plan.js';
 
 /** The namespace bound of a run, on its own: what the planner may see and what a plan may name. */
 const index: ClusterIndex = {
@@ -17,7 +17,7 @@ const index: ClusterIndex = {
   ],
 };
 
-const plan = (namespace?: string): Plan => ({ intent: 'namespace_overview', params: namespace ? { namespace } : {}, steps: stepsFor('namespace_overview'), method: 'llm', notes: [] });
+const plan = (namespace?: string): Plan => ({ intent: 'namespace_overview', params: namespace ? { namespace } : {}, method: 'llm', notes: [] });
 
 describe('boundIndex', () => {
   it.each([

@@ -8,6 +8,7 @@ import { podLog, withTimestamps } from './fake-apiserver/pod-logs.js';
 import type { ServedResource } from './fake-apiserver/resources.js';
 import { SERVED, coreEventToEventsV1, fieldPathOf, groupList, groupVersionOf, resourceList, selectableFields } from './fake-apiserver/resources.js';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './fake-apiserver/selectors.js';
+import { WRITE_CONTENT_TYPES, bumpGeneration, mergePatch, nextResourceVersion, settle, type RecordedWrite, type Settle } from './fake-apiserver/writes.js';
 import { listenOnLoopback } from './loopback-http.js';
 
 /**
@@ -40,6 +41,10 @@ export interface FakeApiServerOptions {
   unserved?: string[];
   /** Fault injection, called for every request before it is answered: `stall` never answers it. */
   intercept?: (url: URL) => 'stall' | undefined;
+  /** Accept PATCH and DELETE (see fake-apiserver/writes.ts); read-only (405) when absent. */
+  writable?: { settle: Settle; writerToken?: string };
+  /** Called before a stored write: a test changes the object under an approval here. */
+  beforeWrite?: (write: { method: string; path: string }) => void;
 }
 
 export interface RecordedApiRequest {
@@ -59,6 +64,10 @@ export interface FakeApiServer {
   url: string;
   /** Every request received, in order. */
   requests: RecordedApiRequest[];
+  /** Every PATCH and DELETE, with its body, content type and query. */
+  writes: RecordedWrite[];
+  /** The stored object (live reference), to inspect or change between calls. */
+  object(kind: string, namespace: string | undefined, name: string): Raw | undefined;
   /** Changes the objects of one kind between requests (a pod breaking, a workload recovering). */
   update(kind: string, change: (objects: Raw[]) => Raw[]): void;
   close(): Promise<void>;
@@ -175,6 +184,72 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     json(res, { kind: `${resource.kind}List`, apiVersion: groupVersionOf(resource), metadata, items: page.map(({ kind: _k, apiVersion: _a, ...rest }) => rest) });
   };
 
+  const writes: RecordedWrite[] = [];
+  const findObject = (kind: string, ns: string | undefined, name: string) => (store.objects.get(kind) ?? []).find((o) => o.metadata?.name === name && (ns === undefined || o.metadata?.namespace === ns));
+
+  const handleWrite = (req: IncomingMessage, res: ServerResponse, url: URL, text: string) => {
+    const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    const resource = m ? served.find((r) => r.name === m[5] && r.group === (m[2] ?? '') && r.version === (m[1] ?? m[3])) : undefined;
+    const contentType = req.headers['content-type']?.split(';')[0]?.trim();
+    const dryRun = url.searchParams.getAll('dryRun');
+    const record: RecordedWrite = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), contentType, body: undefined, status: 0, dryRun: dryRun.includes('All') };
+    writes.push(record);
+    const answer = (code: number, body: Raw | undefined, reason?: string, message?: string) => {
+      record.status = code;
+      if (body) json(res, body);
+      else status(res, code, reason!, message!);
+    };
+    if (!m || !resource) return answer(404, undefined, 'NotFound', 'the server could not find the requested resource');
+    // RBAC as a cluster would have it: only the executor's identity may write.
+    const writer = options.writable!.writerToken;
+    if (writer !== undefined && req.headers.authorization !== `Bearer ${writer}`) {
+      const verb = req.method === 'DELETE' ? 'delete' : 'patch';
+      return answer(403, undefined, 'Forbidden', `${m[5]} "${m[6]}" is forbidden: User "system:serviceaccount:syntra:reader" cannot ${verb} resource "${m[5]}" in API group "${m[2] ?? ''}" in the namespace "${m[4] ?? ''}"`);
+    }
+    if (dryRun.some((d) => d !== 'All')) return answer(400, undefined, 'BadRequest', `Invalid dry run value: ${dryRun.join(',')}`);
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      return answer(400, undefined, 'BadRequest', 'the body of the request was in an unknown format');
+    }
+    record.body = body;
+    const ns = m[4];
+    const name = m[6]!;
+    const obj = findObject(resource.kind, resource.namespaced ? ns : undefined, name);
+    if (!obj) return answer(404, undefined, 'NotFound', `${resource.name}${resource.group ? `.${resource.group}` : ''} "${name}" not found`);
+    const conflict = () => answer(409, undefined, 'Conflict', `Operation cannot be fulfilled on ${resource.name}${resource.group ? `.${resource.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+    if (req.method === 'PATCH') {
+      if (!contentType || !WRITE_CONTENT_TYPES.includes(contentType)) return answer(415, undefined, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${WRITE_CONTENT_TYPES.join(', ')}`);
+      const wanted = (body as Raw | undefined)?.metadata?.resourceVersion;
+      if (wanted !== undefined && wanted !== obj.metadata.resourceVersion) return conflict();
+      const next = mergePatch(obj, body) as Raw;
+      next.metadata = { ...next.metadata, resourceVersion: record.dryRun ? obj.metadata.resourceVersion : nextResourceVersion() };
+      bumpGeneration(obj, next);
+      if (record.dryRun) return answer(200, next);
+      options.beforeWrite?.({ method: 'PATCH', path: url.pathname });
+      const stored = findObject(resource.kind, resource.namespaced ? ns : undefined, name)!;
+      if (stored.metadata.resourceVersion !== obj.metadata.resourceVersion) return conflict();
+      for (const k of Object.keys(stored)) delete stored[k];
+      Object.assign(stored, next);
+      settle(stored, options.writable!.settle);
+      return answer(200, stored);
+    }
+    if (req.method === 'DELETE') {
+      if (resource.kind !== 'Pod') return answer(405, undefined, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      const pre = (body as Raw | undefined)?.preconditions;
+      if (pre?.resourceVersion !== undefined && pre.resourceVersion !== obj.metadata.resourceVersion) return conflict();
+      if (pre?.uid !== undefined && pre.uid !== obj.metadata.uid) return conflict();
+      const gone = { ...obj, metadata: { ...obj.metadata, deletionTimestamp: '2025-03-14T11:00:00Z', deletionGracePeriodSeconds: 30 } };
+      if (record.dryRun) return answer(200, gone);
+      options.beforeWrite?.({ method: 'DELETE', path: url.pathname });
+      const list = store.objects.get('Pod') ?? [];
+      list.splice(list.indexOf(obj), 1);
+      return answer(200, gone);
+    }
+    return answer(405, undefined, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
@@ -222,15 +297,30 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     requests.push(record);
     records.set(res, record);
     if (options.intercept?.(new URL(record.url, 'http://localhost')) === 'stall') return;
+    const fail = (e: unknown) => {
+      if (e instanceof SelectorError) status(res, 400, 'BadRequest', e.message);
+      else status(res, 500, 'InternalError', `fake apiserver: ${(e as Error).message}`);
+    };
+    if (options.writable && (req.method === 'PATCH' || req.method === 'DELETE')) {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        try {
+          handleWrite(req, res, new URL(req.url ?? '/', 'http://localhost'), Buffer.concat(chunks).toString('utf8'));
+        } catch (e) {
+          fail(e);
+        }
+      });
+      return;
+    }
     try {
       handle(req, res);
     } catch (e) {
-      if (e instanceof SelectorError) status(res, 400, 'BadRequest', e.message);
-      else status(res, 500, 'InternalError', `fake apiserver: ${(e as Error).message}`);
+      fail(e);
     }
   });
   const update = (kind: string, change: (objects: Raw[]) => Raw[]) => void store.objects.set(kind, change(store.objects.get(kind) ?? []));
-  return { url: server.url, requests, update, close: server.close };
+  return { url: server.url, requests, update, writes, object: findObject, close: server.close };
 }
 
 function servePodLog(res: ServerResponse, url: URL, pod: Raw, logs: ContainerLog[]): void {

@@ -30,7 +30,7 @@ export {
   type ControlSnapshotCacheOptions,
 } from './cache.js';
 export { arbiterFor, toSnapshot, DEFAULT_ARBITER_NAME, DEFAULT_ALERT_RULES, type ControlSnapshot, type ControlState } from './state.js';
-export { builtinState, DEFAULT_ARBITER, DEFAULT_ROUTING_RULES, BUILTIN_PROMPT_VERSION, PROMPT_NAMES } from './defaults.js';
+export { builtinState, DEFAULT_ARBITER, DEFAULT_ROUTING_RULES, type BuiltinContent } from './defaults.js';
 export { replay, applyChange, type ControlChange, type ChangeSpec } from './fold.js';
 export { CONTROL_CHANGED_SUBJECT, CONTROL_CHANGED_TOPIC } from './store.js';
 export * from './schemas.js';

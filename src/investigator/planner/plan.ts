@@ -1,4 +1,7 @@
-/** What the planner (the incident commander) answers: an intent, its parameters and the steps. */
+/**
+ * What the planner (the incident commander) answers: an intent and its parameters. Which steps
+ * run for an intent is the pipeline's business (src/agents/steps.ts), not the planner's.
+ */
 export const INTENTS = ['diagnose_pod', 'diagnose_workload', 'namespace_overview', 'collect_evidence', 'explain', 'general_help'] as const;
 export type Intent = (typeof INTENTS)[number];
 
@@ -10,12 +13,6 @@ export interface PlanRequest {
   /** Explicit parameters win over what the prompt says. */
   namespace?: string;
   podName?: string;
-}
-
-export interface PlanStep {
-  agent: 'planner' | 'evidence_collector' | 'incident_analyst' | 'reviewer' | 'reporter';
-  task: 'plan' | 'collect_evidence' | 'analyze' | 'review' | 'report';
-  description: string;
 }
 
 export interface PlanParams {
@@ -31,7 +28,6 @@ export interface PlanParams {
 export interface Plan {
   intent: Intent;
   params: PlanParams;
-  steps: PlanStep[];
   /** What is missing before the plan can run, e.g. ["namespace"]; never guessed silently. */
   required_info?: string[];
   /** Lists the candidates when information is missing or ambiguous. */
@@ -39,25 +35,4 @@ export interface Plan {
   method: 'rule_based' | 'llm';
   /** Every resolution the planner made, so a person can see why ("prod" → "production"). */
   notes: string[];
-}
-
-const STEP_DESCRIPTIONS: Record<PlanStep['task'], [PlanStep['agent'], string]> = {
-  plan: ['planner', 'understand the request and resolve names against the cluster'],
-  collect_evidence: ['evidence_collector', 'read pod state, logs (current and previous), events and related resources'],
-  analyze: ['incident_analyst', 'run the rule-based analyzers; ask the routed model only when the rules are unsure'],
-  review: ['reviewer', 'check the root cause is backed by evidence, remediation is safe and no secret leaks'],
-  report: ['reporter', 'write the Markdown and JSON incident report and update the incident record'],
-};
-
-export function stepsFor(intent: Intent): PlanStep[] {
-  const tasks: PlanStep['task'][] =
-    intent === 'general_help' || intent === 'explain'
-      ? ['plan', 'report']
-      : intent === 'collect_evidence'
-        ? ['plan', 'collect_evidence', 'report']
-        : ['plan', 'collect_evidence', 'analyze', 'review', 'report'];
-  return tasks.map((task) => {
-    const [agent, description] = STEP_DESCRIPTIONS[task];
-    return { agent, task, description };
-  });
 }

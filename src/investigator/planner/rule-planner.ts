@@ -1,6 +1,6 @@
 import type { ClusterIndex } from './cluster-index.js';
 import { bestMatches } from '../cluster/name-match.js';
-import { type Intent, type Plan, type PlanParams, type PlanRequest, stepsFor, type WorkloadKind } from './plan.js';
+import { type Intent, type Plan, type PlanParams, type PlanRequest, type WorkloadKind } from './plan.js';
 
 /**
  * The rule-based planner: works offline, explains every resolution it makes, and never
@@ -87,7 +87,7 @@ export function planRequest(req: PlanRequest, index: ClusterIndex): Plan {
   const notes: string[] = [];
   const prompt = req.prompt.trim();
   const needs = (intent: Intent, missing: string[], hint: string, params: PlanParams = {}): Plan => ({
-    intent, params, steps: stepsFor(intent), required_info: missing, hint, method: 'rule_based', notes,
+    intent, params, required_info: missing, hint, method: 'rule_based', notes,
   });
 
   // 1. Namespace: explicit parameter, then what the prompt says — only names that resolve count.
@@ -112,9 +112,9 @@ export function planRequest(req: PlanRequest, index: ClusterIndex): Plan {
   if (worded === 'explain') {
     const quoted = prompt.match(/["'`“]([^"'`”]+)["'`”]/)?.[1];
     const errorText = quoted ?? prompt.replace(INTENT_PATTERNS[0]![1], '').replace(/\bmean\??\s*$/i, '').trim();
-    return { intent: 'explain', params: { errorText }, steps: stepsFor('explain'), method: 'rule_based', notes };
+    return { intent: 'explain', params: { errorText }, method: 'rule_based', notes };
   }
-  if (worded === 'general_help') return { intent: 'general_help', params: {}, steps: stepsFor('general_help'), method: 'rule_based', notes };
+  if (worded === 'general_help') return { intent: 'general_help', params: {}, method: 'rule_based', notes };
 
   // 3. Target: explicit pod name, else names in the prompt resolved against the cluster.
   const tokens = req.podName ? [req.podName.toLowerCase()] : nameTokens(prompt).filter((t) => t !== namespace && !typedNamespaces.includes(t));
@@ -136,7 +136,7 @@ export function planRequest(req: PlanRequest, index: ClusterIndex): Plan {
     if (namespace && (worded === 'namespace_overview' || worded === undefined || worded === 'collect_evidence')) {
       const intent = worded === 'collect_evidence' ? 'collect_evidence' : 'namespace_overview';
       if (worded === undefined) notes.push(`no resource named in the question: overview of namespace ${namespace}`);
-      return { intent, params: { namespace }, steps: stepsFor(intent), method: 'rule_based', notes };
+      return { intent, params: { namespace }, method: 'rule_based', notes };
     }
     if (!namespace) {
       return needs(worded ?? 'diagnose_workload', ['namespace'], `which namespace? Namespaces: ${list(index.namespaces)}`);
@@ -170,9 +170,9 @@ export function planRequest(req: PlanRequest, index: ClusterIndex): Plan {
     if (typed !== first.workload.name) notes.push(`"${typed}" → ${first.workload.kind.toLowerCase()} ${first.workload.name}`);
     notes.push(`${first.workload.kind.toLowerCase()} ${first.workload.name} has ${pods.length} pod(s)`);
     const intent: Intent = worded === 'collect_evidence' ? 'collect_evidence' : /\bpods?\b/i.test(prompt) ? 'diagnose_pod' : 'diagnose_workload';
-    return { intent, params: { namespace, workload: { kind: first.workload.kind, name: first.workload.name }, pods }, steps: stepsFor(intent), method: 'rule_based', notes };
+    return { intent, params: { namespace, workload: { kind: first.workload.kind, name: first.workload.name }, pods }, method: 'rule_based', notes };
   }
   const intent: Intent = worded === 'collect_evidence' ? 'collect_evidence' : 'diagnose_pod';
   if (typed !== first.pod!.name) notes.push(`"${typed}" → pod ${first.pod!.name}`);
-  return { intent, params: { namespace, pods: [first.pod!.name], ...(workload ? { workload } : {}) }, steps: stepsFor(intent), method: 'rule_based', notes };
+  return { intent, params: { namespace, pods: [first.pod!.name], ...(workload ? { workload } : {}) }, method: 'rule_based', notes };
 }

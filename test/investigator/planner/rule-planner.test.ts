@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterIndex } from '../../../src/investigator/planner/cluster-index.js';
 import { bestMatches, editDistance } from '../../../src/investigator/cluster/name-match.js';
 import { planRequest } from '../../../src/investigator/planner/rule-planner.js';
+import { stepsFor } from '../../../src/agents/steps.js';
 
 const deployment = (name: string, namespace: string) => ({ kind: 'Deployment' as const, name, namespace });
 const pod = (name: string, namespace: string, wl?: string) => ({
@@ -37,7 +38,8 @@ describe('rule planner', () => {
     expect(plan.required_info).toBeUndefined();
     expect(plan.params).toMatchObject({ namespace: 'production', workload: { kind: 'Deployment', name: 'auth-service' } });
     expect(plan.params.pods).toHaveLength(3);
-    expect(plan.steps.map((s) => s.task)).toEqual(['plan', 'collect_evidence', 'analyze', 'review', 'report']);
+    expect(plan).not.toHaveProperty('steps');
+    expect(stepsFor(plan.intent).map((s) => s.task)).toEqual(['plan', 'collect_evidence', 'analyze', 'review', 'report']);
     expect(plan.method).toBe('rule_based');
   });
 
@@ -126,7 +128,7 @@ describe('rule planner', () => {
     const plan = planRequest({ prompt: 'what does "CrashLoopBackOff" mean?' }, index);
     expect(plan.intent).toBe('explain');
     expect(plan.params.errorText).toBe('CrashLoopBackOff');
-    expect(plan.steps.map((s) => s.task)).toEqual(['plan', 'report']);
+    expect(stepsFor(plan.intent).map((s) => s.task)).toEqual(['plan', 'report']);
   });
 });
 
