@@ -37,6 +37,8 @@ export interface SyntraConfig {
    * cannot tell a proxy from a client that sends the header itself.)
    */
   readonly trustProxy: TrustProxy;
+  /** GraphQL introspection and the GraphiQL page (SYNTRA_GRAPHQL_INTROSPECTION=1); off by default. */
+  readonly graphqlIntrospection: boolean;
 }
 
 export type TrustProxy = boolean | readonly string[];
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
       perHour: intFromEnv(env, 'SYNTRA_RATE_LIMIT_PER_HOUR', DEFAULT_RATE_LIMITS.default.perHour, 1, 100_000_000),
     },
     trustProxy: trustProxySetting(env.SYNTRA_TRUST_PROXY),
+    graphqlIntrospection: env.SYNTRA_GRAPHQL_INTROSPECTION === '1' || env.SYNTRA_GRAPHQL_INTROSPECTION === 'true',
     ...overrides,
   };
   return Object.freeze(config);

@@ -33,6 +33,7 @@ import { queueRoutes } from './routes/queue.js';
 import { workerRoutes } from './routes/workers.js';
 import { runEventRoutes } from './routes/run-events.js';
 import { runRoutes } from './routes/runs.js';
+import { graphqlRoutes } from './graphql/plugin.js';
 import { ErrorResponse } from './schemas.js';
 import { validatorCompiler } from './validation.js';
 
@@ -128,6 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   await app.register(incidentRoutes, ctx);
   await app.register(controlRoutes, ctx);
   for (const routes of [authRoutes, keyRoutes, userRoutes, auditRoutes, rateLimitRoutes]) await app.register(routes, { access });
+  await app.register(graphqlRoutes, { api: ctx, access, introspection: config.graphqlIntrospection });
 
   return Object.assign(app as unknown as FastifyInstance, { syntraRoutes: declarations.routes, access });
 }

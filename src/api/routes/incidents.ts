@@ -10,7 +10,7 @@ import { errors, Timestamp, Uuid } from '../schemas.js';
  * A namespace-limited caller sees only its namespaces; another namespace's incident answers
  * exactly like a missing one (404), so ids cannot be probed.
  */
-const Incident = Type.Object(
+export const Incident = Type.Object(
   {
     id: Uuid,
     fingerprint: Type.String(),
@@ -32,7 +32,7 @@ const Incident = Type.Object(
   { additionalProperties: true },
 );
 
-const ListQuery = Type.Object(
+export const IncidentListQuery = Type.Object(
   {
     status: Type.Optional(Type.Union(INCIDENT_STATUSES.map((s) => Type.Literal(s)))),
     namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
@@ -56,7 +56,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
       schema: {
         tags: ['incidents'],
         summary: 'Incidents, most recently seen first, filtered and paginated by cursor',
-        querystring: ListQuery,
+        querystring: IncidentListQuery,
         response: { 200: Type.Object({ items: Type.Array(Incident), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
       },
     },

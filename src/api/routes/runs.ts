@@ -9,6 +9,7 @@ export const Run = Type.Object(
     id: Uuid,
     kind: Type.String(),
     status: RunStatus,
+    namespace: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     input: Type.Unknown(),
     output: Type.Unknown(),
     error: Type.Unknown(),
@@ -42,6 +43,8 @@ export const CancelBody = Type.Object(
   { reason: Type.Optional(Type.String({ maxLength: 2000 })) },
   { additionalProperties: false },
 );
+
+export const Cancelled = Type.Object({ runId: Uuid, status: RunStatus });
 
 export const runRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
   app.get(
@@ -86,7 +89,7 @@ export const runRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx)
         summary: 'Cancel a run: pending items are cancelled, a running handler is aborted',
         params: RunIdParams,
         body: CancelBody,
-        response: { 200: Type.Object({ runId: Uuid, status: RunStatus }), ...errors(400, 404, 409) },
+        response: { 200: Cancelled, ...errors(400, 404, 409) },
       },
     },
     async (request) => cancelVisibleRun(ctx, request, request.params.runId, request.body.reason),
