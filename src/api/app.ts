@@ -34,6 +34,7 @@ import { workerRoutes } from './routes/workers.js';
 import { runEventRoutes } from './routes/run-events.js';
 import { runRoutes } from './routes/runs.js';
 import { graphqlRoutes } from './graphql/plugin.js';
+import { panelRoutes } from './panel.js';
 import { ErrorResponse } from './schemas.js';
 import { validatorCompiler } from './validation.js';
 
@@ -130,6 +131,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   await app.register(controlRoutes, ctx);
   for (const routes of [authRoutes, keyRoutes, userRoutes, auditRoutes, rateLimitRoutes]) await app.register(routes, { access });
   await app.register(graphqlRoutes, { api: ctx, access, introspection: config.graphqlIntrospection });
+  await app.register(panelRoutes);
 
   return Object.assign(app as unknown as FastifyInstance, { syntraRoutes: declarations.routes, access });
 }

@@ -14,7 +14,7 @@ let teamA: Record<string, string>;
 let readOnly: Record<string, string>;
 
 const SUBMIT = 'mutation($i: SubmitInput!) { submit(input: $i) { runId status created } }';
-const RUN = 'query($id: String!) { run(id: $id) { run { id status namespace } events } }';
+const RUN = 'query($id: String!) { run(id: $id) { run { id status namespace output error } events } }';
 
 async function submit(namespace: string, headers = admin): Promise<string> {
   const r = await gql(s.url, SUBMIT, { i: { kind: 'echo', input: { n: 1 }, namespace } }, headers);
@@ -35,7 +35,7 @@ describe('queries and mutations over HTTP', () => {
     const runId = await submit('team-a');
     const viaGraphQL = await gql(s.url, RUN, { id: runId }, admin);
     const viaRest = (await (await fetch(s.url.replace('/graphql', `/v1/runs/${runId}`), { headers: admin })).json()) as { run: { id: string; status: string }; events: unknown[] };
-    expect(viaGraphQL.data!.run.run).toEqual({ id: runId, status: viaRest.run.status, namespace: 'team-a' });
+    expect(viaGraphQL.data!.run.run).toEqual({ id: runId, status: viaRest.run.status, namespace: 'team-a', output: null, error: null });
     expect(viaGraphQL.data!.run.events).toEqual(JSON.parse(JSON.stringify(viaRest.events)));
     const list = await gql(s.url, '{ runs(limit: 1) { items { id } nextCursor } }', {}, admin);
     expect(list.data!.runs.items).toEqual([{ id: runId }]);

@@ -121,7 +121,9 @@ export class TypeBoxTypes {
   private field(s: Json, name: string, required: boolean, mode: Mode): GraphQLOutputType | GraphQLInputType {
     const { inner, nullable } = splitNull(s);
     const t = this.base(merged(inner), name, mode) as GraphQLObjectType;
-    return required && !nullable ? new GraphQLNonNull(t) : t;
+    // Type.Unknown() (no type at all) accepts null too.
+    const untyped = inner.type === undefined && !inner.anyOf && !inner.allOf && inner.const === undefined && !inner.properties;
+    return required && !nullable && !untyped ? new GraphQLNonNull(t) : t;
   }
 
   private convert(s: Json, name: string, mode: Mode): GraphQLOutputType | GraphQLInputType {

@@ -46,7 +46,11 @@ interface Walk {
   variables: Record<string, unknown>;
 }
 
-function measure(w: Walk, set: SelectionSetNode, parent: GraphQLNamedType | undefined, depth: number, seen: Set<string>): { depth: number; cost: number } {
+/**
+ * `page`: the page size a parent field asked for (runs(limit: 50) pages its `items` list); a
+ * list without one counts DEFAULT_PAGE items.
+ */
+function measure(w: Walk, set: SelectionSetNode, parent: GraphQLNamedType | undefined, depth: number, seen: Set<string>, page?: number): { depth: number; cost: number } {
   let maxDepth = depth;
   let cost = 0;
   const fields = parent && isObjectType(parent) ? parent.getFields() : {};
@@ -57,14 +61,16 @@ function measure(w: Walk, set: SelectionSetNode, parent: GraphQLNamedType | unde
         continue;
       }
       const type = fields[sel.name.value]?.type;
-      const inner = measure(w, sel.selectionSet, type ? getNamedType(type) : undefined, depth + 1, seen);
-      const page = pageSize(sel, w.variables);
+      const asked = pageSize(sel, w.variables);
       const isList = type !== undefined && isListType(getNullableType(type));
-      cost += 1 + inner.cost * (isList || page > 0 ? Math.max(page, isList && page === 0 ? DEFAULT_PAGE : 1) : 1);
+      // A page size on a list multiplies that list; on an object (a page), the list inside it.
+      const inner = measure(w, sel.selectionSet, type ? getNamedType(type) : undefined, depth + 1, seen, !isList && asked > 0 ? asked : undefined);
+      const times = isList ? (asked > 0 ? asked : (page ?? DEFAULT_PAGE)) : 1;
+      cost += 1 + inner.cost * times;
       maxDepth = Math.max(maxDepth, inner.depth);
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
       const on = sel.typeCondition ? w.schema.getType(sel.typeCondition.name.value) : parent;
-      const inner = measure(w, sel.selectionSet, on ?? undefined, depth, seen);
+      const inner = measure(w, sel.selectionSet, on ?? undefined, depth, seen, page);
       cost += inner.cost;
       maxDepth = Math.max(maxDepth, inner.depth);
     } else {
@@ -72,7 +78,7 @@ function measure(w: Walk, set: SelectionSetNode, parent: GraphQLNamedType | unde
       const fragment = w.fragments[name];
       if (!fragment || seen.has(name)) continue; // a fragment cycle is reported by graphql's own rule
       const on = w.schema.getType(fragment.typeCondition.name.value) ?? undefined;
-      const inner = measure(w, fragment.selectionSet, on, depth, new Set([...seen, name]));
+      const inner = measure(w, fragment.selectionSet, on, depth, new Set([...seen, name]), page);
       cost += inner.cost;
       maxDepth = Math.max(maxDepth, inner.depth);
     }

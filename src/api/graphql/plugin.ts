@@ -30,6 +30,10 @@ export async function graphqlRoutes(app: FastifyInstance, options: GraphQLOption
   const { api, access } = options;
   const limits = options.limits ?? DEFAULT_QUERY_LIMITS;
   markRoutesPublic(app);
+  // GraphQL documents itself (introspection, docs/graphql.md); the OpenAPI document is for REST.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...(route.schema ?? {}), hide: true };
+  });
 
   const contextOf = (request: FastifyRequest): GraphQLContext => ({
     api,
