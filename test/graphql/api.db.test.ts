@@ -39,6 +39,8 @@ describe('queries and mutations over HTTP', () => {
     expect(viaGraphQL.data!.run.events).toEqual(JSON.parse(JSON.stringify(viaRest.events)));
     const list = await gql(s.url, '{ runs(limit: 1) { items { id } nextCursor } }', {}, admin);
     expect(list.data!.runs.items).toEqual([{ id: runId }]);
+    const usage = await gql(s.url, '{ rateLimit { subject windows { window limit used remaining } } }', {}, admin);
+    expect((usage.data!.rateLimit.windows as { window: string }[]).map((w) => w.window)).toEqual(['minute', 'hour']);
   });
 
   it('keeps namespaces apart: another namespace’s run is null plus not_found, never data', async () => {
