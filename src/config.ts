@@ -48,6 +48,8 @@ export interface SyntraConfig {
     /** How often finished alert runs are followed up: incident link, notifications (SYNTRA_ALERT_FOLLOW_UP_MS). */
     readonly followUpMs: number;
   };
+  /** GraphQL introspection and the GraphiQL page (SYNTRA_GRAPHQL_INTROSPECTION=1); off by default. */
+  readonly graphqlIntrospection: boolean;
 }
 
 export type TrustProxy = boolean | readonly string[];
@@ -179,6 +181,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
       maxRunsPerNotification: intFromEnv(env, 'SYNTRA_ALERT_MAX_RUNS_PER_NOTIFICATION', 5, 1, 100),
       followUpMs: intFromEnv(env, 'SYNTRA_ALERT_FOLLOW_UP_MS', 2000, 50, 600_000),
     },
+    graphqlIntrospection: env.SYNTRA_GRAPHQL_INTROSPECTION === '1' || env.SYNTRA_GRAPHQL_INTROSPECTION === 'true',
     ...overrides,
   };
   return Object.freeze(config);

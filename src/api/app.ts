@@ -35,6 +35,8 @@ import { queueRoutes } from './routes/queue.js';
 import { workerRoutes } from './routes/workers.js';
 import { runEventRoutes } from './routes/run-events.js';
 import { runRoutes } from './routes/runs.js';
+import { graphqlRoutes } from './graphql/plugin.js';
+import { panelRoutes } from './panel.js';
 import { ErrorResponse } from './schemas.js';
 import { validatorCompiler } from './validation.js';
 
@@ -132,6 +134,8 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   await app.register(actionRoutes, ctx);
   await app.register(alertRoutes, ctx);
   for (const routes of [authRoutes, keyRoutes, userRoutes, auditRoutes, rateLimitRoutes]) await app.register(routes, { access });
+  await app.register(graphqlRoutes, { api: ctx, access, introspection: config.graphqlIntrospection });
+  await app.register(panelRoutes);
 
   return Object.assign(app as unknown as FastifyInstance, { syntraRoutes: declarations.routes, access });
 }

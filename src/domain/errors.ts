@@ -23,6 +23,8 @@ export const ERROR_CATALOGUE = {
   payload_too_large: { status: 413, retryable: false },
   unsupported_media_type: { status: 415, retryable: false },
   rate_limited: { status: 429, retryable: true },
+  /** A GraphQL operation deeper or costlier than the server's limits. */
+  query_too_complex: { status: 400, retryable: false },
   internal: { status: 500, retryable: true },
   not_ready: { status: 503, retryable: true },
   /** A dependency (the database) cannot be reached right now: retry after the Retry-After header. */

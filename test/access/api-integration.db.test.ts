@@ -65,10 +65,12 @@ describe('every route in the OpenAPI document', () => {
     expect(documentedPublic).toEqual(expect.arrayContaining(['GET /healthz', 'GET /readyz', 'POST /v1/auth/login', 'POST /v1/auth/refresh']));
   });
 
-  it('declares public only the probes, login/refresh and the API documents', () => {
+  it('declares public only the probes, login/refresh, the API documents, the panel files and /graphql (authorized per field)', () => {
     const open = app.syntraRoutes().filter((r) => r.public).map((r) => `${r.method} ${r.url}`);
     for (const route of open) {
-      expect(route, route).toMatch(/^((HEAD,)?GET|HEAD) \/(healthz|readyz|api\/health|openapi\.json|docs.*)$|^POST \/v1\/auth\/(login|refresh)$|^OPTIONS \*$/);
+      expect(route, route).toMatch(
+        /^((HEAD,)?GET|HEAD) \/(healthz|readyz|api\/health|openapi\.json|docs.*|index\.html|assets\/[\w.-]+)?$|^POST \/v1\/auth\/(login|refresh)$|^OPTIONS \*$|^(GET|HEAD|POST) \/graphql$/,
+      );
     }
   });
 });

@@ -28,6 +28,11 @@ declare module 'fastify' {
     rateLimitDecision: RateLimitDecision | null;
     /** Set when a route appended its own audit event, so the generic one is skipped. */
     auditRecorded: boolean;
+    /**
+     * Why the credentials sent to a public route were refused (null when none were sent or they
+     * were fine): routes that authorize per operation (GraphQL) report it.
+     */
+    authError: SyntraError | null;
   }
 }
 
@@ -45,9 +50,10 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const HOW_TO_AUTHENTICATE =
   'authentication required: send "X-API-Key: sk_…" (an API key) or "Authorization: Bearer <access token>" (from POST /v1/auth/login)';
 
-type Credential = { kind: 'key' | 'bearer'; value: string };
+export type Credential = { kind: 'key' | 'bearer'; value: string };
 
-function readCredential(request: FastifyRequest): Credential | null {
+/** The credential in a set of headers (HTTP request, or a WebSocket's connection_init payload). */
+export function readCredential(request: { headers: Record<string, string | string[] | undefined> }): Credential | null {
   const apiKey = request.headers['x-api-key'];
   const authorization = request.headers.authorization;
   if (Array.isArray(apiKey)) throw new SyntraError('invalid_credentials', 'send exactly one X-API-Key header');
@@ -56,10 +62,15 @@ function readCredential(request: FastifyRequest): Credential | null {
   }
   if (apiKey !== undefined) return { kind: 'key', value: apiKey };
   if (authorization === undefined) return null;
-  const match = /^Bearer ([^\s]+)$/i.exec(authorization);
+  const match = typeof authorization === 'string' ? /^Bearer ([^\s]+)$/i.exec(authorization) : null;
   if (!match) throw new SyntraError('invalid_credentials', 'the Authorization header must be "Bearer <token>"');
   const value = match[1]!;
   return value.startsWith('sk_') ? { kind: 'key', value } : { kind: 'bearer', value };
+}
+
+/** The principal a credential stands for; throws the catalogue error when it is not valid. */
+export async function principalOf(access: Access, credential: Credential): Promise<Principal> {
+  return credential.kind === 'key' ? resolveApiKey(access.db, credential.value, access.clock) : access.sessions.resolveAccessToken(credential.value);
 }
 
 function routeTarget(request: FastifyRequest): string | null {
@@ -73,10 +84,16 @@ export function auditOutcome(status: number): AuditResult {
   return status === 401 || status === 403 || status === 404 || status === 423 || status === 429 ? 'denied' : 'failed';
 }
 
-/** Appends an audit event for this request and marks it audited. Audit failures are logged, never fatal. */
+/**
+ * Who an operation acts for, whatever the transport: a Fastify request is one (REST), and the
+ * GraphQL layer builds one per operation. Services audit through it.
+ */
+export type Caller = Pick<FastifyRequest, 'principal' | 'ip' | 'log' | 'auditRecorded'>;
+
+/** Appends an audit event for this request (or caller) and marks it audited. Audit failures are logged, never fatal. */
 export async function auditRequest(
   access: Access,
-  request: FastifyRequest,
+  request: Caller,
   entry: { action: string; result: AuditResult; target?: string | null; namespace?: string | null; details?: Record<string, unknown>; principal?: Pick<Principal, 'type' | 'id'> | null },
 ): Promise<void> {
   request.auditRecorded = true;
@@ -87,7 +104,7 @@ export async function auditRequest(
 }
 
 /** The authenticated principal of a non-public route (always set there by the hook). */
-export function requirePrincipal(request: FastifyRequest): Principal {
+export function requirePrincipal(request: Pick<FastifyRequest, 'principal'>): Principal {
   if (!request.principal) throw new SyntraError('unauthenticated', HOW_TO_AUTHENTICATE);
   return request.principal;
 }
@@ -105,6 +122,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
   app.decorateRequest('principal', null);
   app.decorateRequest('rateLimitDecision', null);
   app.decorateRequest('auditRecorded', false);
+  app.decorateRequest('authError', null);
 
   // Fail early on typos: a declared permission must exist in the catalogue.
   app.addHook('onRoute', (route) => {
@@ -135,8 +153,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
     let authError: SyntraError | null = null;
     try {
       const credential = readCredential(request);
-      if (credential?.kind === 'key') principal = await resolveApiKey(access.db, credential.value, access.clock);
-      else if (credential?.kind === 'bearer') principal = await access.sessions.resolveAccessToken(credential.value);
+      if (credential) principal = await principalOf(access, credential);
     } catch (e) {
       // Probes must answer while the database is down: on public routes, a failing lookup is anonymous.
       if (!isSyntraError(e) && !isPublic) throw e;
@@ -166,6 +183,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
 
     if (isPublic) {
       request.principal = principal;
+      request.authError = authError;
       return;
     }
     if (authError) return deny(request, authError, null);

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listAudit } from '../../access/audit.js';
 import { requirePrincipal } from '../plugins/auth.js';
+import { visibleAudit } from '../operations/users.js';
 import { errors } from '../schemas.js';
 import type { AccessRouteOptions } from './users.js';
 
@@ -8,7 +8,7 @@ const Timestamp = Type.String({ format: 'date-time' });
 const Result = Type.Union([Type.Literal('ok'), Type.Literal('denied'), Type.Literal('failed')]);
 const ActorType = Type.Union([Type.Literal('user'), Type.Literal('key'), Type.Literal('anonymous'), Type.Literal('system')]);
 
-const AuditQuery = Type.Object(
+export const AuditQuery = Type.Object(
   {
     actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'user or key id' })),
     actorType: Type.Optional(ActorType),
@@ -23,7 +23,7 @@ const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const AuditEventView = Type.Object({
+export const AuditEventView = Type.Object({
   id: Type.String(),
   at: Timestamp,
   actorType: ActorType,
@@ -51,20 +51,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async 
       },
     },
     async (request) => {
-      const q = request.query;
-      const principal = requirePrincipal(request);
-      const page = await listAudit(access.db, {
-        ...(principal.namespaces === null ? {} : { visibleTo: { namespaces: principal.namespaces, ownActorIds: [principal.id, principal.userId] } }),
-        ...(q.actor ? { actorId: q.actor } : {}),
-        ...(q.actorType ? { actorType: q.actorType } : {}),
-        ...(q.action ? { action: q.action } : {}),
-        ...(q.result ? { result: q.result } : {}),
-        ...(q.target ? { target: q.target } : {}),
-        ...(q.since ? { since: new Date(q.since) } : {}),
-        ...(q.until ? { until: new Date(q.until) } : {}),
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-        limit: q.limit ?? 50,
-      });
+      const page = await visibleAudit(access, requirePrincipal(request), request.query);
       return { events: page.events.map((e) => ({ ...e, at: e.at.toISOString() })), nextCursor: page.nextCursor };
     },
   );

@@ -26,7 +26,7 @@ const SessionResponse = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
   user: UserView,
 });
-const Me = Type.Object({
+export const Me = Type.Object({
   type: Type.Union([Type.Literal('user'), Type.Literal('key')]),
   id: Type.String(),
   userId: Type.String(),

@@ -1,11 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TASK_TYPE_PATTERN } from '../../bus/subjects.js';
-import { submitCommand } from '../../control-plane/commands.js';
 import type { ApiContext } from '../context.js';
-import { assertMayRunKind, submitNamespace } from '../submit-access.js';
+import { submitRun } from '../operations/runs.js';
 import { JsonObject, RunStatus, Uuid, errors } from '../schemas.js';
 
-const SubmitBody = Type.Object(
+export const SubmitBody = Type.Object(
   {
     kind: Type.String({ minLength: 1, maxLength: 200, pattern: TASK_TYPE_PATTERN.source, description: 'task type of the run’s first task, e.g. "echo"' }),
     input: JsonObject,
@@ -24,7 +23,7 @@ const SubmitHeaders = Type.Object({
   ),
 });
 
-const Submitted = Type.Object({ runId: Uuid, commandId: Uuid, threadId: Uuid, status: RunStatus });
+export const Submitted = Type.Object({ runId: Uuid, commandId: Uuid, threadId: Uuid, status: RunStatus });
 
 /**
  * POST /v1/commands/submit. A new command answers 201; a retry with the same Idempotency-Key
@@ -46,19 +45,8 @@ export const commandRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
       },
     },
     async (request, reply) => {
-      const principal = request.principal;
-      assertMayRunKind(principal, request.body.kind);
-      await ctx.kinds.assertKnown(request.body.kind);
-      const namespace = submitNamespace(principal, request.body.namespace, request.body.input);
-      // Idempotency keys are scoped per credential and namespace: nobody replays into, or learns
-      // the id of, a run of another key, session or namespace.
       const key = request.headers['idempotency-key'];
-      const scope = JSON.stringify([principal?.type ?? 'anonymous', principal?.id ?? null, namespace ?? null]);
-      const body = { ...request.body, ...(namespace === undefined ? {} : { namespace }) };
-      const result = await submitCommand(ctx.db, body, {
-        ...(key === undefined ? {} : { idempotencyKey: key, idempotencyScope: scope }),
-        ...(principal ? { createdBy: `${principal.type}:${principal.id}` } : {}),
-      });
+      const result = await submitRun(ctx, request, request.body, key);
       const { runId, commandId, threadId, status } = result;
       return reply.status(result.created ? 201 : 200).send({ runId, commandId, threadId, status });
     },

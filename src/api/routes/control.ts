@@ -1,7 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { TObject, TProperties } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { actorOf, appendAudit } from '../../access/audit.js';
 import * as control from '../../control-plane/control-registry/index.js';
 import {
   ActivatePromptInput,
@@ -21,9 +19,9 @@ import {
   UpdateAlertRulesInput,
   MAX_HISTORY_LIMIT,
   type ControlWrite,
-  type WriteOptions,
 } from '../../control-plane/control-registry/index.js';
 import type { Database } from '../../db/database.js';
+import { changeControl } from '../operations/control.js';
 import { errors } from '../schemas.js';
 
 /**
@@ -32,7 +30,7 @@ import { errors } from '../schemas.js';
  * the actor is the authenticated principal; each change is audited in its own transaction.
  */
 
-const Snapshot = Type.Object(
+export const Snapshot = Type.Object(
   {
     version: Type.Integer(),
     prompts: Type.Record(Type.String(), PromptVersion),
@@ -47,7 +45,7 @@ const Snapshot = Type.Object(
   { description: 'The effective control configuration at one version' },
 );
 
-const Change = Type.Object({
+export const Change = Type.Object({
   id: Type.String(),
   version: Type.Integer(),
   entityType: Type.Union(ENTITY_TYPES.map((t) => Type.Literal(t))),
@@ -59,14 +57,14 @@ const Change = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-const WriteResult = Type.Object({ version: Type.Integer(), change: Change, snapshot: Snapshot });
+export const WriteResult = Type.Object({ version: Type.Integer(), change: Change, snapshot: Snapshot });
 
 const SnapshotQuery = Type.Object(
   { version: Type.Optional(Type.Integer({ minimum: 0, description: 'a past version; latest when omitted' })) },
   { additionalProperties: false },
 );
 
-const HistoryQuery = Type.Object(
+export const HistoryQuery = Type.Object(
   {
     entityType: Type.Optional(Type.Union(ENTITY_TYPES.map((t) => Type.Literal(t)))),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_HISTORY_LIMIT, default: 50 })),
@@ -74,10 +72,10 @@ const HistoryQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-const HistoryPage = Type.Object({ items: Type.Array(Change), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const HistoryPage = Type.Object({ items: Type.Array(Change), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 /** A module input plus the reason every change must give, still closed to unknown fields. */
-function withReason<P extends TProperties>(input: TObject<P>) {
+export function withReason<P extends TProperties>(input: TObject<P>) {
   return Type.Object({ ...input.properties, reason: ChangeMeta.properties.reason }, { additionalProperties: false });
 }
 
@@ -86,24 +84,6 @@ export interface ControlRoutesOptions {
 }
 
 export const controlRoutes: FastifyPluginAsyncTypebox<ControlRoutesOptions> = async (app, ctx) => {
-  const changeAndAudit = async <I>(request: FastifyRequest, write: ControlWrite<I>, body: I & { reason: string }) => {
-    const { reason, ...input } = body;
-    const principal = request.principal ?? null;
-    const audit: WriteOptions['audit'] = (tx, change) =>
-      appendAudit(tx, {
-        ...actorOf(principal),
-        action: `control.${change.entityType}.${change.action}`,
-        target: change.entityName,
-        ip: request.ip,
-        result: 'ok',
-        details: { version: change.version, reason: change.reason },
-      });
-    const result = await write(ctx.db, input as I, { actor: principal?.id ?? 'anonymous', reason }, { audit });
-    // Audited in the change's own transaction: the generic after-the-fact audit is not needed.
-    request.auditRecorded = true;
-    return result;
-  };
-
   app.get(
     '/v1/control/snapshot',
     {
@@ -143,7 +123,7 @@ export const controlRoutes: FastifyPluginAsyncTypebox<ControlRoutesOptions> = as
         config: { permission: 'control:write', tenantWide: true },
         schema: { tags: ['control'], summary, body: withReason(input), response: { 200: WriteResult, ...errors(400, 403, 404, 409) } },
       },
-      async (request) => changeAndAudit(request, write, request.body as I & { reason: string }),
+      async (request) => changeControl(ctx.db, request, write, request.body as I & { reason: string }),
     );
 
   const activateSummary = 'Activate a prompt version (registering it when a template is given)';

@@ -58,7 +58,7 @@ const Feedback = Type.Object({
   rootCauseCorrect: Type.Union([Type.Boolean(), Type.Null()]),
   note: Type.Union([Type.String(), Type.Null()]),
 });
-const Incident = Type.Object(
+export const Incident = Type.Object(
   {
     id: Uuid,
     fingerprint: Type.String(),
@@ -87,7 +87,7 @@ const Incident = Type.Object(
   { additionalProperties: true },
 );
 
-const ListQuery = Type.Object(
+export const IncidentListQuery = Type.Object(
   {
     status: Type.Optional(Type.Union(INCIDENT_STATUSES.map((s) => Type.Literal(s)))),
     namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
@@ -175,7 +175,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
       schema: {
         tags: ['incidents'],
         summary: 'Incidents, most recently seen first, filtered and paginated by cursor',
-        querystring: ListQuery,
+        querystring: IncidentListQuery,
         response: { 200: Type.Object({ items: Type.Array(Incident), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
       },
     },

@@ -1,8 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rotateApiKey, type ApiKey } from '../../access/api-keys.js';
+import type { ApiKey } from '../../access/api-keys.js';
 import { KEY_TYPES, PERMISSIONS } from '../../access/permissions.js';
-import { SyntraError } from '../../domain/errors.js';
-import { auditRequest, requirePrincipal } from '../plugins/auth.js';
+import { createKey, listKeys, revokeKey, rotateKey } from '../operations/keys.js';
 import { Uuid, errors } from '../schemas.js';
 import { Namespaces, type AccessRouteOptions } from './users.js';
 
@@ -17,7 +16,7 @@ const RateLimitOverride = Type.Object(
   { additionalProperties: false },
 );
 
-const KeyView = Type.Object({
+export const KeyView = Type.Object({
   id: Uuid,
   ownerId: Uuid,
   name: Type.String(),
@@ -35,7 +34,7 @@ const KeyView = Type.Object({
 });
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-const keyView = (k: ApiKey) => ({
+export const keyView = (k: ApiKey) => ({
   id: k.id,
   ownerId: k.ownerId,
   name: k.name,
@@ -54,7 +53,7 @@ const keyView = (k: ApiKey) => ({
 
 const Secret = Type.String({ description: 'the whole key — shown once, store it now' });
 
-const CreateBody = Type.Object(
+export const CreateBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     type: KeyType,
@@ -68,7 +67,7 @@ const CreateBody = Type.Object(
 );
 
 const KeyIdParams = Type.Object({ keyId: Uuid }, { additionalProperties: false });
-const RotateBody = Type.Object(
+export const RotateBody = Type.Object(
   { graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 24 * 3600, description: 'how long the old key keeps working' })) },
   { additionalProperties: false },
 );
@@ -87,30 +86,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
       },
     },
     async (request, reply) => {
-      const principal = requirePrincipal(request);
-      const { body } = request;
-      const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
-      if (expiresAt && expiresAt.getTime() <= access.clock()) throw new SyntraError('validation_failed', 'expiresAt must be in the future');
-      const { key, secret } = await createApiKey(
-        access.db,
-        {
-          ownerId: body.ownerId ?? principal.userId,
-          name: body.name,
-          type: body.type,
-          ...(body.permissions ? { permissions: body.permissions } : {}),
-          ...(body.namespaces !== undefined ? { namespaces: body.namespaces } : {}),
-          expiresAt,
-          ...(body.rateLimit ? { rateLimit: body.rateLimit } : {}),
-          createdBy: `${principal.type}:${principal.id}`,
-        },
-        principal,
-      );
-      await auditRequest(access, request, {
-        action: 'key.create',
-        result: 'ok',
-        target: key.id,
-        details: { name: key.name, type: key.type, prefix: key.prefix, ownerId: key.ownerId, permissions: key.permissions },
-      });
+      const { key, secret } = await createKey(access, request, request.body);
       return reply.status(201).send({ secret, key: keyView(key) });
     },
   );
@@ -129,13 +105,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
         response: { 200: Type.Object({ items: Type.Array(KeyView) }), ...errors(400, 401, 403) },
       },
     },
-    async (request) => {
-      const keys = await listApiKeys(access.db, {
-        ...(request.query.ownerId ? { ownerId: request.query.ownerId } : {}),
-        includeRevoked: request.query.includeRevoked ?? false,
-      });
-      return { items: keys.map(keyView) };
-    },
+    async (request) => ({ items: (await listKeys(access, request.query)).map(keyView) }),
   );
 
   app.post(
@@ -151,19 +121,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
       },
     },
     async (request, reply) => {
-      const principal = requirePrincipal(request);
-      const graceSeconds = request.body?.graceSeconds ?? access.keyRotationGraceSeconds;
-      const rotated = await rotateApiKey(access.db, request.params.keyId, {
-        graceSeconds,
-        createdBy: `${principal.type}:${principal.id}`,
-        clock: access.clock,
-      });
-      await auditRequest(access, request, {
-        action: 'key.rotate',
-        result: 'ok',
-        target: rotated.previous.id,
-        details: { newKeyId: rotated.key.id, prefix: rotated.key.prefix, graceSeconds },
-      });
+      const rotated = await rotateKey(access, request, request.params.keyId, request.body?.graceSeconds);
       return reply.status(201).send({ secret: rotated.secret, key: keyView(rotated.key), previous: keyView(rotated.previous) });
     },
   );
@@ -174,11 +132,6 @@ export const keyRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (a
       config: { permission: 'keys:manage', tenantWide: true },
       schema: { tags: ['access'], summary: 'Revoke an API key at once', params: KeyIdParams, response: { 200: Type.Object({ key: KeyView }), ...errors(400, 401, 403, 404) } },
     },
-    async (request) => {
-      if (!(await getApiKey(access.db, request.params.keyId))) throw new SyntraError('not_found', 'API key not found');
-      const key = await revokeApiKey(access.db, request.params.keyId, access.clock);
-      await auditRequest(access, request, { action: 'key.revoke', result: 'ok', target: key.id, details: { prefix: key.prefix, name: key.name } });
-      return { key: keyView(key) };
-    },
+    async (request) => ({ key: keyView(await revokeKey(access, request, request.params.keyId)) }),
   );
 };

@@ -4,7 +4,7 @@ import { requirePrincipal } from '../plugins/auth.js';
 import { errors } from '../schemas.js';
 import type { AccessRouteOptions } from './users.js';
 
-const Window = Type.Object({
+export const Window = Type.Object({
   window: Type.Union([Type.Literal('minute'), Type.Literal('hour')]),
   limit: Type.Integer(),
   used: Type.Integer(),

@@ -1,17 +1,15 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { cancelRun, getRun, listRuns } from '../../control-plane/runs.js';
-import { SyntraError } from '../../domain/errors.js';
-import { canAccessNamespace, namespaceFilter } from '../../access/principal.js';
 import type { ApiContext } from '../context.js';
-import { notifyRunEvents } from '../wakeup.js';
+import { cancelVisibleRun, visibleRun, visibleRuns } from '../operations/runs.js';
 import { MaybeTimestamp, RunIdParams, RunStatus, Timestamp, Uuid, errors } from '../schemas.js';
 
 
-const Run = Type.Object(
+export const Run = Type.Object(
   {
     id: Uuid,
     kind: Type.String(),
     status: RunStatus,
+    namespace: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     input: Type.Unknown(),
     output: Type.Unknown(),
     error: Type.Unknown(),
@@ -23,12 +21,12 @@ const Run = Type.Object(
 );
 const Open = Type.Object({}, { additionalProperties: true });
 
-const RunDetail = Type.Object({ run: Run, tasks: Type.Array(Open), artifacts: Type.Array(Open), events: Type.Array(Open) });
+export const RunDetail = Type.Object({ run: Run, tasks: Type.Array(Open), artifacts: Type.Array(Open), events: Type.Array(Open) });
 
 // "2024-05-01" or a full ISO 8601 timestamp; the handler also rejects impossible dates.
 const ISO_DATE = '^\\d{4}-\\d{2}-\\d{2}([Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?([Zz]|[+-]\\d{2}:?\\d{2})?)?$';
 
-const ListQuery = Type.Object(
+export const ListQuery = Type.Object(
   {
     status: Type.Optional(RunStatus),
     kind: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -39,23 +37,14 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const RunPage = Type.Object({ items: Type.Array(Run), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const RunPage = Type.Object({ items: Type.Array(Run), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
-const CancelBody = Type.Object(
+export const CancelBody = Type.Object(
   { reason: Type.Optional(Type.String({ maxLength: 2000 })) },
   { additionalProperties: false },
 );
 
-function parseSince(since: string | undefined): Date | undefined {
-  if (since === undefined) return undefined;
-  const at = new Date(since);
-  if (Number.isNaN(at.getTime())) {
-    throw new SyntraError('validation_failed', `querystring.since "${since}" is not a valid date`, {
-      details: { fields: [{ field: 'querystring.since', problem: 'is not a valid date' }] },
-    });
-  }
-  return at;
-}
+export const Cancelled = Type.Object({ runId: Uuid, status: RunStatus });
 
 export const runRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
   app.get(
@@ -69,14 +58,8 @@ export const runRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx)
         response: { 200: RunDetail, ...errors(400, 404) },
       },
     },
-    async (request) => {
-      const found = await getRun(ctx.db, request.params.runId);
-      // Another namespace's run answers exactly like a missing one: ids cannot be probed.
-      if (!found || !canAccessNamespace(request.principal, found.run.namespace)) {
-        throw new SyntraError('not_found', `run ${request.params.runId} does not exist`);
-      }
-      return found;
-    },
+    // Another namespace's run answers exactly like a missing one: ids cannot be probed.
+    async (request) => visibleRun(ctx.db, request.principal, request.params.runId),
   );
 
   app.get(
@@ -90,19 +73,7 @@ export const runRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx)
         response: { 200: RunPage, ...errors(400) },
       },
     },
-    async (request) => {
-      const { status, kind, since, cursor, limit } = request.query;
-      const sinceDate = parseSince(since);
-      const namespaces = namespaceFilter(request.principal);
-      return listRuns(ctx.db, {
-        limit: limit ?? 20,
-        ...(namespaces === undefined ? {} : { namespaces }),
-        ...(status === undefined ? {} : { status }),
-        ...(kind === undefined ? {} : { kind }),
-        ...(sinceDate === undefined ? {} : { since: sinceDate }),
-        ...(cursor === undefined ? {} : { cursor }),
-      });
-    },
+    async (request) => visibleRuns(ctx.db, request.principal, request.query),
   );
 
   app.post(
@@ -118,17 +89,9 @@ export const runRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx)
         summary: 'Cancel a run: pending items are cancelled, a running handler is aborted',
         params: RunIdParams,
         body: CancelBody,
-        response: { 200: Type.Object({ runId: Uuid, status: RunStatus }), ...errors(400, 404, 409) },
+        response: { 200: Cancelled, ...errors(400, 404, 409) },
       },
     },
-    async (request) => {
-      const { runId } = request.params;
-      const reason = request.body.reason;
-      const found = await getRun(ctx.db, runId);
-      if (!found || !canAccessNamespace(request.principal, found.run.namespace)) throw new SyntraError('not_found', `run ${runId} does not exist`);
-      const run = await cancelRun(ctx.db, runId, { actor: 'api', ...(reason === undefined ? {} : { reason }) });
-      notifyRunEvents(ctx.bus, runId);
-      return { runId, status: run.status };
-    },
+    async (request) => cancelVisibleRun(ctx, request, request.params.runId, request.body.reason),
   );
 };

@@ -1,9 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Access } from '../../access/access.js';
 import { ROLES } from '../../access/permissions.js';
-import { createUser, listUsers, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, updateUser, type User } from '../../access/users.js';
-import { SyntraError } from '../../domain/errors.js';
-import { auditRequest, requirePrincipal } from '../plugins/auth.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type User } from '../../access/users.js';
+import { changeUser, inviteUser, usersPage } from '../operations/users.js';
 import { Uuid, errors } from '../schemas.js';
 
 export interface AccessRouteOptions {
@@ -35,7 +34,7 @@ export const userView = (u: User) => ({
   passwordChangedAt: u.passwordChangedAt.toISOString(),
 });
 
-const CreateBody = Type.Object(
+export const CreateBody = Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 320 }),
     password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH }),
@@ -45,7 +44,7 @@ const CreateBody = Type.Object(
   { additionalProperties: false },
 );
 
-const UpdateBody = Type.Object(
+export const UpdateBody = Type.Object(
   {
     roles: Type.Optional(Type.Array(RoleName, { minItems: 1, maxItems: 4 })),
     namespaces: Type.Optional(Namespaces),
@@ -54,7 +53,7 @@ const UpdateBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const ListQuery = Type.Object(
+export const ListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     cursor: Type.Optional(Uuid),
@@ -72,11 +71,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (
       config: { permission: 'users:manage', tenantWide: true },
       schema: { tags: ['access'], summary: 'Create a user', body: CreateBody, response: { 201: Type.Object({ user: UserView }), ...errors(400, 401, 403, 409) } },
     },
-    async (request, reply) => {
-      const user = await createUser(access.db, request.body);
-      await auditRequest(access, request, { action: 'user.create', result: 'ok', target: user.id, details: { email: user.email, roles: user.roles } });
-      return reply.status(201).send({ user: userView(user) });
-    },
+    async (request, reply) => reply.status(201).send({ user: userView(await inviteUser(access, request, request.body)) }),
   );
 
   app.get(
@@ -91,10 +86,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 50;
-      const users = await listUsers(access.db, { limit: limit + 1, ...(request.query.cursor ? { after: request.query.cursor } : {}) });
-      const page = users.slice(0, limit);
-      return { items: page.map(userView), nextCursor: users.length > limit ? page[page.length - 1]!.id : null };
+      const page = await usersPage(access, request.query);
+      return { items: page.items.map(userView), nextCursor: page.nextCursor };
     },
   );
 
@@ -110,22 +103,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<AccessRouteOptions> = async (
         response: { 200: Type.Object({ user: UserView }), ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => {
-      const principal = requirePrincipal(request);
-      const { userId } = request.params;
-      // Nobody locks themselves out: the last way back in would be the database.
-      if (userId === principal.userId && (request.body.status === 'suspended' || (request.body.roles && !request.body.roles.includes('admin')))) {
-        throw new SyntraError('conflict', 'you cannot suspend yourself or drop your own admin role');
-      }
-      const user = await updateUser(access.db, userId, request.body);
-      if (user.status === 'suspended') await access.sessions.endAll(user.id);
-      await auditRequest(access, request, {
-        action: request.body.status === 'suspended' ? 'user.suspend' : 'user.update',
-        result: 'ok',
-        target: user.id,
-        details: { ...request.body },
-      });
-      return { user: userView(user) };
-    },
+    async (request) => ({ user: userView(await changeUser(access, request, request.params.userId, request.body)) }),
   );
 };

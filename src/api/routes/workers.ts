@@ -4,7 +4,7 @@ import { knownKinds, listWorkers, SILENT_AFTER_SECONDS } from '../../control-pla
 import type { ApiContext } from '../context.js';
 import { Timestamp, MaybeTimestamp, errors } from '../schemas.js';
 
-const WorkerView = Type.Object({
+export const WorkerView = Type.Object({
   workerId: Type.String(),
   credential: Type.Union([Type.String(), Type.Null()], { description: 'API key id of a remote worker; null for workers on the database directly' }),
   transport: Type.Union([Type.Literal('database'), Type.Literal('http')]),

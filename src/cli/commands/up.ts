@@ -14,6 +14,7 @@ export function upBanner(url: string, where: string, apiKeyFile?: string): strin
   return [
     `Syntra is up (${where}).`,
     `  API:   ${url}`,
+    `  Panel: ${url}/  (sign in with the admin email and password)`,
     `  Docs:  ${url}/docs`,
     '',
     ...(apiKeyFile ? ['The admin API key for the examples (in a shell variable; curl reads it from stdin, never from its arguments):', `  SYNTRA_KEY=$(node -p "require('${apiKeyFile}').apiKey")`] : []),

@@ -1,0 +1,104 @@
+import { canAccessNamespace } from '../../access/principal.js';
+import { runEventsSubject, WAKE_ALL } from '../../bus/subjects.js';
+import { CONTROL_CHANGED_SUBJECT, currentVersion, history } from '../../control-plane/control-registry/index.js';
+import { listEvents } from '../../control-plane/ledger.js';
+import { getRunStatus } from '../../control-plane/runs.js';
+import { TERMINAL_RUN_STATUSES } from '../../control-plane/types.js';
+import { SyntraError } from '../../domain/errors.js';
+import { visibleRuns } from '../operations/runs.js';
+import { listenForWakeups } from '../wakeup.js';
+import type { GraphQLContext } from './context.js';
+import { streamOf } from './stream.js';
+
+/**
+ * Subscriptions read PostgreSQL, the source of truth, and use the bus only to wake up early
+ * (the poll interval is the backstop), like the SSE stream: nothing is lost while the bus is
+ * down, and a client resumes a run's ledger from the last sequence number it saw.
+ */
+const BATCH = 200;
+
+/** A run's ledger events after `afterSeq`, live; completes once the run is terminal. */
+export async function runEvents(ctx: GraphQLContext, runId: string, afterSeq: number): Promise<AsyncIterable<unknown>> {
+  const visible = async () => {
+    const found = await getRunStatus(ctx.api.db, runId);
+    return found && canAccessNamespace(ctx.principal, found.namespace) ? found.status : undefined;
+  };
+  if ((await visible()) === undefined) throw new SyntraError('not_found', `run ${runId} does not exist`);
+  return streamOf(async (emit, signal) => {
+    // Subscribe before the first read, so nothing committed in between goes unnoticed.
+    const wakeup = listenForWakeups(ctx.api.bus, [runEventsSubject(runId)]);
+    try {
+      let after = afterSeq;
+      while (!signal.aborted) {
+        // Status before events: once terminal is seen, the events read next are all there will be.
+        const status = await visible();
+        let batch;
+        do {
+          batch = await listEvents(ctx.api.db, runId, { afterSeq: after, limit: BATCH });
+          for (const event of batch) {
+            if (signal.aborted) return;
+            await emit(event);
+            after = event.seq;
+          }
+        } while (batch.length === BATCH && !signal.aborted);
+        if (status === undefined || TERMINAL_RUN_STATUSES.has(status)) return;
+        await wakeup.wait(ctx.api.timing.eventsPollMs, signal);
+      }
+    } finally {
+      wakeup.close();
+    }
+  }, ctx.api.closing);
+}
+
+const WATCHED = 50;
+
+/**
+ * Runs of the caller's namespaces as they appear and change status (queued → running → done),
+ * among the newest WATCHED: what a live run list needs.
+ */
+export async function runUpdates(ctx: GraphQLContext): Promise<AsyncIterable<unknown>> {
+  const seen = new Map<string, string>();
+  for (const run of (await visibleRuns(ctx.api.db, ctx.principal, { limit: WATCHED })).items) seen.set(run.id, run.status);
+  return streamOf(async (emit, signal) => {
+    const wakeup = listenForWakeups(ctx.api.bus, ['syntra.run.*.events', WAKE_ALL]);
+    try {
+      while (!signal.aborted) {
+        await wakeup.wait(ctx.api.timing.eventsPollMs, signal);
+        if (signal.aborted) return;
+        const { items } = await visibleRuns(ctx.api.db, ctx.principal, { limit: WATCHED });
+        // Oldest first, so a client applying updates in order ends with the newest on top.
+        for (const run of [...items].reverse()) {
+          if (seen.get(run.id) === run.status) continue;
+          seen.set(run.id, run.status);
+          await emit(run);
+        }
+      }
+    } finally {
+      wakeup.close();
+    }
+  }, ctx.api.closing);
+}
+
+/** Control-registry changes after `afterVersion` (default: from now on), oldest first. */
+export async function controlChanges(ctx: GraphQLContext, afterVersion: number | undefined): Promise<AsyncIterable<unknown>> {
+  let last = afterVersion ?? (await currentVersion(ctx.api.db));
+  return streamOf(async (emit, signal) => {
+    const wakeup = listenForWakeups(ctx.api.bus, [CONTROL_CHANGED_SUBJECT]);
+    try {
+      while (!signal.aborted) {
+        const now = await currentVersion(ctx.api.db);
+        if (now > last) {
+          const page = await history(ctx.api.db, { limit: Math.min(now - last, 200) });
+          for (const change of page.items.filter((c) => c.version > last).reverse()) {
+            await emit(change);
+            last = change.version;
+          }
+          continue;
+        }
+        await wakeup.wait(ctx.api.timing.eventsPollMs, signal);
+      }
+    } finally {
+      wakeup.close();
+    }
+  }, ctx.api.closing);
+}

@@ -1,0 +1,68 @@
+import type { Access } from '../../access/access.js';
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rotateApiKey, type ApiKey } from '../../access/api-keys.js';
+import type { KeyType, Permission } from '../../access/permissions.js';
+import { SyntraError } from '../../domain/errors.js';
+import { auditRequest, requirePrincipal, type Caller } from '../plugins/auth.js';
+
+/** API keys for every transport: create (secret once), list, rotate with grace, revoke — each audited. */
+export interface CreateKeyBody {
+  name: string;
+  type: KeyType;
+  ownerId?: string | undefined;
+  permissions?: Permission[] | undefined;
+  namespaces?: string[] | null | undefined;
+  expiresAt?: string | undefined;
+  rateLimit?: { perMinute?: number | undefined; perHour?: number | undefined } | undefined;
+}
+
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+export async function createKey(access: Access, caller: Caller, body: CreateKeyBody): Promise<{ key: ApiKey; secret: string }> {
+  const principal = requirePrincipal(caller);
+  const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+  if (expiresAt && expiresAt.getTime() <= access.clock()) throw new SyntraError('validation_failed', 'expiresAt must be in the future');
+  const { key, secret } = await createApiKey(
+    access.db,
+    {
+      ownerId: body.ownerId ?? principal.userId,
+      name: body.name,
+      type: body.type,
+      ...(body.permissions ? { permissions: body.permissions } : {}),
+      ...(body.namespaces !== undefined ? { namespaces: body.namespaces } : {}),
+      expiresAt,
+      ...(body.rateLimit ? { rateLimit: defined(body.rateLimit) as { perMinute?: number; perHour?: number } } : {}),
+      createdBy: `${principal.type}:${principal.id}`,
+    },
+    principal,
+  );
+  await auditRequest(access, caller, {
+    action: 'key.create',
+    result: 'ok',
+    target: key.id,
+    details: { name: key.name, type: key.type, prefix: key.prefix, ownerId: key.ownerId, permissions: key.permissions },
+  });
+  return { key, secret };
+}
+
+export const listKeys = (access: Access, q: { ownerId?: string | undefined; includeRevoked?: boolean | undefined }) =>
+  listApiKeys(access.db, { ...(q.ownerId ? { ownerId: q.ownerId } : {}), includeRevoked: q.includeRevoked ?? false });
+
+export async function rotateKey(access: Access, caller: Caller, keyId: string, graceSeconds?: number) {
+  const principal = requirePrincipal(caller);
+  const grace = graceSeconds ?? access.keyRotationGraceSeconds;
+  const rotated = await rotateApiKey(access.db, keyId, { graceSeconds: grace, createdBy: `${principal.type}:${principal.id}`, clock: access.clock });
+  await auditRequest(access, caller, {
+    action: 'key.rotate',
+    result: 'ok',
+    target: rotated.previous.id,
+    details: { newKeyId: rotated.key.id, prefix: rotated.key.prefix, graceSeconds: grace },
+  });
+  return rotated;
+}
+
+export async function revokeKey(access: Access, caller: Caller, keyId: string): Promise<ApiKey> {
+  if (!(await getApiKey(access.db, keyId))) throw new SyntraError('not_found', 'API key not found');
+  const key = await revokeApiKey(access.db, keyId, access.clock);
+  await auditRequest(access, caller, { action: 'key.revoke', result: 'ok', target: key.id, details: { prefix: key.prefix, name: key.name } });
+  return key;
+}

@@ -1,0 +1,76 @@
+import { canAccessNamespace, namespaceFilter, type Principal } from '../../access/principal.js';
+import { submitCommand } from '../../control-plane/commands.js';
+import { cancelRun, getRun, listRuns, type ListRunsQuery } from '../../control-plane/runs.js';
+import type { RunStatus, SubmitInput, SubmitResult } from '../../control-plane/types.js';
+import { SyntraError } from '../../domain/errors.js';
+import type { ApiContext } from '../context.js';
+import type { Caller } from '../plugins/auth.js';
+import { assertMayRunKind, submitNamespace } from '../submit-access.js';
+import { notifyRunEvents } from '../wakeup.js';
+
+/**
+ * Runs as every transport (REST, GraphQL) sees them: the namespace rules, the kind check and the
+ * idempotency scope live here once. The caller's permission for the operation was checked before.
+ */
+
+/** A run with its tasks, artifacts and events; another namespace's run is exactly like a missing one. */
+export async function visibleRun(db: ApiContext['db'], principal: Principal | null, runId: string) {
+  const found = await getRun(db, runId);
+  if (!found || !canAccessNamespace(principal, found.run.namespace)) throw new SyntraError('not_found', `run ${runId} does not exist`);
+  return found;
+}
+
+export interface RunListFilter {
+  status?: RunStatus | undefined;
+  kind?: string | undefined;
+  since?: string | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+function parseSince(since: string | undefined, field: string): Date | undefined {
+  if (since === undefined) return undefined;
+  const at = new Date(since);
+  if (Number.isNaN(at.getTime())) {
+    throw new SyntraError('validation_failed', `${field} "${since}" is not a valid date`, { details: { fields: [{ field, problem: 'is not a valid date' }] } });
+  }
+  return at;
+}
+
+/** Newest first, only the caller's namespaces. `sinceField` names the input in errors. */
+export async function visibleRuns(db: ApiContext['db'], principal: Principal | null, f: RunListFilter, sinceField = 'querystring.since') {
+  const sinceDate = parseSince(f.since, sinceField);
+  const namespaces = namespaceFilter(principal);
+  const q: ListRunsQuery = {
+    limit: f.limit ?? 20,
+    ...(namespaces === undefined ? {} : { namespaces }),
+    ...(f.status === undefined ? {} : { status: f.status }),
+    ...(f.kind === undefined ? {} : { kind: f.kind }),
+    ...(sinceDate === undefined ? {} : { since: sinceDate }),
+    ...(f.cursor === undefined ? {} : { cursor: f.cursor }),
+  };
+  return listRuns(db, q);
+}
+
+/** Submit a command: kind allowed and known, namespace inside the caller's, idempotent per credential. */
+export async function submitRun(ctx: ApiContext, caller: Caller, body: SubmitInput, idempotencyKey?: string): Promise<SubmitResult> {
+  const { principal } = caller;
+  assertMayRunKind(principal, body.kind);
+  await ctx.kinds.assertKnown(body.kind);
+  const namespace = submitNamespace(principal, body.namespace, body.input);
+  // Idempotency keys are scoped per credential and namespace: nobody replays into, or learns
+  // the id of, a run of another key, session or namespace.
+  const scope = JSON.stringify([principal?.type ?? 'anonymous', principal?.id ?? null, namespace ?? null]);
+  return submitCommand(ctx.db, { ...body, ...(namespace === undefined ? {} : { namespace }) }, {
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey, idempotencyScope: scope }),
+    ...(principal ? { createdBy: `${principal.type}:${principal.id}` } : {}),
+  });
+}
+
+/** Cancel a visible run; running handlers are told through the bus. */
+export async function cancelVisibleRun(ctx: ApiContext, caller: Caller, runId: string, reason?: string): Promise<{ runId: string; status: RunStatus }> {
+  await visibleRun(ctx.db, caller.principal, runId);
+  const run = await cancelRun(ctx.db, runId, { actor: 'api', ...(reason === undefined ? {} : { reason }) });
+  notifyRunEvents(ctx.bus, runId);
+  return { runId, status: run.status };
+}

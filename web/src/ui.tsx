@@ -1,0 +1,31 @@
+import type { ReactNode } from 'react';
+import type { ApiError } from './api';
+
+/** Loading, error and empty states every page shows the same way. */
+export function Loading() {
+  return <p className="muted" role="status">Loading…</p>;
+}
+
+export function ErrorNote({ error }: { error: ApiError | undefined }) {
+  if (!error) return null;
+  return (
+    <p className="error" role="alert">
+      {error.message} <span className="muted">({error.code})</span>
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="muted">{children}</p>;
+}
+
+/** Says what the signed-in role may not do, instead of letting a click fail. */
+export function NotAllowed({ permission, what }: { permission: string; what: string }) {
+  return (
+    <p className="notice" data-testid="not-allowed">
+      Your role may not {what} (needs <code>{permission}</code>).
+    </p>
+  );
+}
+
+export const when = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');
