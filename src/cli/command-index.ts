@@ -12,6 +12,8 @@ export interface CommandEntry {
   /** Commander's subcommand term: name, `[options]` when it has any, its arguments. */
   term: string;
   description: string;
+  /** Other names the command answers to (`syntra actions` is `syntra approvals`). */
+  aliases?: readonly string[];
   load: () => Promise<Command>;
 }
 
@@ -87,6 +89,13 @@ export const COMMAND_INDEX: readonly CommandEntry[] = [
     term: 'incidents',
     description: 'past incidents Syntra diagnosed',
     load: async () => (await import('./commands/incidents.js')).incidentsCommand(),
+  },
+  {
+    name: 'approvals',
+    aliases: ['actions'],
+    term: 'approvals|actions',
+    description: 'actions Syntra proposes, and their approval (read-only unless approved)',
+    load: async () => (await import('./commands/approvals.js')).approvalsCommand(),
   },
   {
     name: 'login',

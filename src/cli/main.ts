@@ -51,13 +51,13 @@ export async function fullProgram(): Promise<Command> {
  */
 export async function programFor(args: readonly string[]): Promise<Command> {
   const name = invokedCommand(args);
-  const wanted = COMMAND_INDEX.find((e) => e.name === name);
+  const wanted = COMMAND_INDEX.find((e) => e.name === name || e.aliases?.includes(name ?? ''));
   if (name !== undefined && (!wanted || name === 'completion')) return fullProgram();
   const terms = new Map<Command, string>();
   const commands = await Promise.all(
     COMMAND_INDEX.map(async (entry) => {
       if (entry === wanted) return entry.load();
-      const stub = new Command(entry.name).description(entry.description);
+      const stub = new Command(entry.name).aliases(entry.aliases ?? []).description(entry.description);
       terms.set(stub, entry.term);
       return stub;
     }),
