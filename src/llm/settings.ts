@@ -31,7 +31,7 @@ interface KindDefaults {
 
 const DEFAULTS: Record<ProviderKind, KindDefaults> = {
   openai: { baseURL: 'https://api.openai.com/v1', model: 'gpt-4o-mini', keyEnv: 'OPENAI_API_KEY', keyRequired: true },
-  anthropic: { baseURL: 'https://api.anthropic.com', model: 'claude-sonnet-4-5', keyEnv: 'ANTHROPIC_API_KEY', keyRequired: true },
+  anthropic: { baseURL: 'https://api.anthropic.com', model: 'claude-sonnet-4-6', keyEnv: 'ANTHROPIC_API_KEY', keyRequired: true },
   moonshot: { baseURL: 'https://api.moonshot.ai/v1', model: 'moonshot-v1-8k', keyEnv: 'MOONSHOT_API_KEY', keyRequired: true },
   ollama: { baseURL: 'http://localhost:11434/v1', model: 'llama3.1', keyEnv: undefined, keyRequired: false },
   // vLLM serves whatever model it was started with; there is no sensible default name.

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { permissionsForRoles, type KeyType } from '../../src/access/permissions.js';
 import type { Principal } from '../../src/access/principal.js';
 import { listAudit } from '../../src/access/audit.js';
@@ -102,7 +102,10 @@ describe('an approved action, end to end', () => {
 
     const trail = (await listEvents(t.db, done.proposalRunId!)).map((e) => e.type);
     expect(trail).toEqual(expect.arrayContaining(['action.proposed', 'action.dry_run', 'action.approved']));
-    expect((await listEvents(t.db, done.executionRunId!)).map((e) => e.type)).toEqual(expect.arrayContaining(['action.executing', 'action.executed', 'action.verified']));
+    // The request's status is written by the handler; the run's ledger events land when its task completes, a moment later.
+    await vi.waitFor(async () => {
+      expect((await listEvents(t.db, done.executionRunId!)).map((e) => e.type)).toEqual(expect.arrayContaining(['action.executing', 'action.executed', 'action.verified']));
+    }, { timeout: 15_000, interval: 50 });
     const audit = (await listAudit(t.db, {})).events.filter((e) => e.target === `action:${a.id}`).map((e) => [e.action, e.actorId]);
     expect(audit).toEqual(expect.arrayContaining([['action.propose', 'alice'], ['action.approve', 'bob']]));
   });

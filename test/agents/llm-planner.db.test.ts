@@ -68,7 +68,7 @@ describe('the planner with a routed model', () => {
     const run = await askWith(providerEnv(anthropic.baseURL, 'anthropic'), { prompt: 'what does CrashLoopBackOff mean?' });
     expect(anthropic.requests).toHaveLength(1);
     const sent = anthropic.requests[0]!;
-    expect(sent.body).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: expect.any(Number), system: expect.stringContaining('incident commander') });
+    expect(sent.body).toMatchObject({ model: 'claude-sonnet-4-6', max_tokens: expect.any(Number), system: expect.stringContaining('incident commander') });
     const out = outputOf(run);
     expect(out.plan).toMatchObject({ intent: 'explain', method: 'llm', required_info: [] });
     expect(run.tasks.map((t) => t.taskType)).toEqual(['ask', 'report']);

@@ -38,14 +38,14 @@ describe('syntra control routes', () => {
     expect(plan.stdout).toContain('Routing rule set: plan (intent plan) → openai/gpt-4o-mini (control version 1)');
 
     const analyze = await runCli(
-      ['control', 'routes', 'set', '--task', 'analyze', '--provider', 'anthropic', '--model', 'claude-sonnet-4-5', '--max-tokens', '2000', '--timeout-ms', '30000', '--priority', '3', '--reason', 'a larger model for analysis'],
+      ['control', 'routes', 'set', '--task', 'analyze', '--provider', 'anthropic', '--model', 'claude-sonnet-4-6', '--max-tokens', '2000', '--timeout-ms', '30000', '--priority', '3', '--reason', 'a larger model for analysis'],
       admin,
     );
     expect(analyze.code, analyze.stderr).toBe(0);
     let snap = await getSnapshot(server.db);
     expect(snap.version).toBe(2);
     expect(snap.routingRules).toEqual([
-      { match: { taskType: 'analyze' }, target: { provider: 'anthropic', model: 'claude-sonnet-4-5', params: { maxTokens: 2000, timeoutMs: 30000 } }, priority: 3 },
+      { match: { taskType: 'analyze' }, target: { provider: 'anthropic', model: 'claude-sonnet-4-6', params: { maxTokens: 2000, timeoutMs: 30000 } }, priority: 3 },
       { match: { taskType: 'plan', intent: 'plan' }, target: { provider: 'openai', model: 'gpt-4o-mini' }, priority: 0 },
     ]);
     const log = await history(server.db, { entityType: 'routing_rule' });

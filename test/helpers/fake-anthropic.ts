@@ -37,7 +37,7 @@ export function message(opts: {
       id: `msg_01${Math.random().toString(36).slice(2, 14)}`,
       type: 'message',
       role: 'assistant',
-      model: opts.model ?? 'claude-sonnet-4-5-20250929',
+      model: opts.model ?? 'claude-sonnet-4-6',
       content,
       stop_reason: opts.stopReason ?? (blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn'),
       stop_sequence: null,

@@ -30,7 +30,7 @@ describe('Anthropic provider against a loopback Messages API server', () => {
   it('sends the system prompt top-level, x-api-key and anthropic-version, and counts tokens', async () => {
     fake.reply(message({ content: 'Looks like a bad DATABASE_URL.', usage: { input: 200, output: 11, cacheRead: 50 } }));
     const res = await provider().chat({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       system: 'You are an SRE.',
       messages: [{ role: 'user', content: 'why?' }],
       maxTokens: 512,
@@ -43,8 +43,8 @@ describe('Anthropic provider against a loopback Messages API server', () => {
       usage: { inputTokens: 250, outputTokens: 11 },
       attempts: 1,
       provider: 'anthropic',
-      model: 'claude-sonnet-4-5',
-      servedModel: 'claude-sonnet-4-5-20250929',
+      model: 'claude-sonnet-4-6',
+      servedModel: 'claude-sonnet-4-6',
     });
     const sent = fake.requests[0]!;
     expect(sent.path).toBe('/v1/messages');
@@ -52,7 +52,7 @@ describe('Anthropic provider against a loopback Messages API server', () => {
     expect(sent.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(sent.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(sent.body).toMatchObject({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 512,
       temperature: 0,
       system: `You are an SRE.\n\n${JSON_ONLY_INSTRUCTION}`,
@@ -69,7 +69,7 @@ describe('Anthropic provider against a loopback Messages API server', () => {
     const seen: unknown[] = [];
     const result = await runToolLoop(
       provider(),
-      { model: 'claude-sonnet-4-5', system: 'Investigate.', messages: [{ role: 'user', content: 'auth-service crashes' }], tools: [logsTool] },
+      { model: 'claude-sonnet-4-6', system: 'Investigate.', messages: [{ role: 'user', content: 'auth-service crashes' }], tools: [logsTool] },
       { get_logs: async (args) => (seen.push(args), 'FATAL: connection refused') },
       { maxSteps: 5 },
     );

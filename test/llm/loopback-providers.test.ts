@@ -78,38 +78,38 @@ describe('the Anthropic loopback refuses like api.anthropic.com', () => {
   const error = (type: string, text: string) => ({ type: 'error', error: { type, message: text }, request_id: expect.stringMatching(/^req_/) });
 
   it('a request without x-api-key: 401 authentication_error (a Bearer header is not the API key)', async () => {
-    const res = await post(url(), { authorization: 'Bearer sk-ant-test', 'anthropic-version': '2023-06-01' }, { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [user] });
+    const res = await post(url(), { authorization: 'Bearer sk-ant-test', 'anthropic-version': '2023-06-01' }, { model: 'claude-sonnet-4-6', max_tokens: 100, messages: [user] });
     expect(res.status).toBe(401);
     expect(res.body).toEqual(error('authentication_error', 'x-api-key header is required'));
   });
 
   it('a request without anthropic-version or max_tokens: 400 invalid_request_error', async () => {
-    const noVersion = await post(url(), { 'x-api-key': 'sk-ant-test' }, { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [user] });
+    const noVersion = await post(url(), { 'x-api-key': 'sk-ant-test' }, { model: 'claude-sonnet-4-6', max_tokens: 100, messages: [user] });
     expect(noVersion).toEqual({ status: 400, body: error('invalid_request_error', 'anthropic-version: header is required') });
-    const noMax = await post(url(), headers, { model: 'claude-sonnet-4-5', messages: [user] });
+    const noMax = await post(url(), headers, { model: 'claude-sonnet-4-6', messages: [user] });
     expect(noMax).toEqual({ status: 400, body: error('invalid_request_error', 'max_tokens: Field required') });
   });
 
   it('a tool_result without the matching tool_use in the previous message, and a tool_use left unanswered: 400', async () => {
-    const orphan = await post(url(), headers, { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [user, { role: 'assistant', content: 'thinking' }, result('toolu_01A')] });
+    const orphan = await post(url(), headers, { model: 'claude-sonnet-4-6', max_tokens: 100, messages: [user, { role: 'assistant', content: 'thinking' }, result('toolu_01A')] });
     expect(orphan).toEqual({
       status: 400,
       body: error('invalid_request_error', 'messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_01A. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.'),
     });
-    const unanswered = await post(url(), headers, { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [user, toolUse, user] });
+    const unanswered = await post(url(), headers, { model: 'claude-sonnet-4-6', max_tokens: 100, messages: [user, toolUse, user] });
     expect(unanswered).toEqual({
       status: 400,
       body: error('invalid_request_error', 'messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_01A. Each `tool_use` block must have a corresponding `tool_result` block in the next message.'),
     });
     anthropic.reply(message({ content: 'paired correctly' }));
-    const paired = await post(url(), headers, { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [user, toolUse, result('toolu_01A')] });
+    const paired = await post(url(), headers, { model: 'claude-sonnet-4-6', max_tokens: 100, messages: [user, toolUse, result('toolu_01A')] });
     expect(paired.status).toBe(200);
   });
 
   it('through our provider: the orphaned tool result is refused, not retried', async () => {
     const provider = new AnthropicProvider({ baseURL: anthropic.baseURL, apiKey: 'sk-ant-test', retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } });
     const before = anthropic.requests.length;
-    const err = await syntraFailure(provider.chat({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }, { role: 'tool', toolCallId: 'toolu_x', content: 'orphan' }] }));
+    const err = await syntraFailure(provider.chat({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }, { role: 'tool', toolCallId: 'toolu_x', content: 'orphan' }] }));
     expect(err).toMatchObject({ code: 'provider_error', retryable: false });
     expect(err.message).toContain('unexpected `tool_use_id`');
     expect(anthropic.requests.length - before).toBe(1);
