@@ -59,7 +59,7 @@ function listCommand(): Command {
 function showCommand(): Command {
   const cmd = new Command('show').description('one action: its dry-run diff, decision, execution and verification').argument('<actionId>', 'action id (see `syntra approvals list`)');
   withClientOptions(cmd);
-  return cmd.action(async (id: string, _o: unknown, self: Command) => {
+  return cmd.addHelpText('after', '\nExamples:\n  $ syntra approvals show <actionId>\n  $ syntra approvals show <actionId> --json').action(async (id: string, _o: unknown, self: Command) => {
     const { term, client } = contextOf(self);
     const a = await client.get<Action>(`/v1/actions/${encodeURIComponent(id)}`);
     if (term.json) return term.printJson(a);
