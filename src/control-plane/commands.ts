@@ -27,7 +27,12 @@ export interface SubmitOptions {
  * transaction) inserts the command, its thread, the run, the first task, its queue item, the
  * ledger events and the wakeup outbox row. Nothing is visible until all of it commits.
  */
-export async function submitCommand(db: Database, raw: SubmitInput, opts: SubmitOptions = {}): Promise<SubmitResult> {
+/**
+ * `db` may also be an open transaction (a caller that must decide and submit atomically, e.g.
+ * one run per alert group); the wakeup is then announced before that transaction commits, and a
+ * worker that wakes too early finds it on its next poll.
+ */
+export async function submitCommand(db: Database | Queryable, raw: SubmitInput, opts: SubmitOptions = {}): Promise<SubmitResult> {
   const c = compileSubmit(raw);
   const given = opts.idempotencyKey;
   if (given !== undefined && (given.length < 1 || given.length > 255)) {
@@ -46,7 +51,7 @@ export async function submitCommand(db: Database, raw: SubmitInput, opts: Submit
     c.timeoutSeconds,
   ];
   const afterInsert = opts.hooks?.afterInsert;
-  const row = afterInsert
+  const row = afterInsert && 'transaction' in db
     ? // Test seam: the same statement inside an explicit transaction, then the hooks in insert
       // order before COMMIT, so a throwing hook rolls every insert back.
       await db.transaction(async (tx) => {

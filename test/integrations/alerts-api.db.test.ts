@@ -90,6 +90,17 @@ describe('POST /v1/alerts/*', () => {
     for (const id of new Set(body.results.map((r) => r.runId).filter((r): r is string => r !== null))) await finished(id);
   });
 
+  it('two notifications at once about replicas of one workload start one run, not two', async () => {
+    // Alertmanager may split a group (group_interval) and HA pairs deliver twice: the deliveries race.
+    const [x, y] = ['payment-worker-6c8b9d7f5-q9w4e', 'payment-worker-6c8b9d7f5-z7k2m'].map((p) => amAlert({ ...crashLoopLabels(p), alertname: 'KubePodNotReady', deployment: 'payment-worker' }));
+    const answers = (await Promise.all([post('/v1/alerts/alertmanager', amPayload([x!])), post('/v1/alerts/alertmanager', amPayload([y!]))])).map((r) => r.json() as Answer);
+    const runIds = answers.flatMap((a) => a.results.map((r) => r.runId));
+    expect(runIds.every((r) => r !== null)).toBe(true);
+    expect(new Set(runIds).size).toBe(1);
+    expect(answers.map((a) => a.runsStarted).sort()).toEqual([0, 1]);
+    await finished(runIds[0]!);
+  });
+
   it('applies the alert rules of the control registry and the credential namespaces', async () => {
     await updateAlertRules(api.db, { rules: [{ match: { alertname: ['CPUThrottlingHigh'] }, action: 'ignore' }] }, { actor: 'test', reason: 'noisy' });
     const noisy = (await post('/v1/alerts/alertmanager', amPayload([amAlert({ alertname: 'CPUThrottlingHigh', namespace: 'production', pod: CRASHING_POD })]))).json() as Answer;

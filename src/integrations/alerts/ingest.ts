@@ -1,6 +1,6 @@
 import type { AlertRule } from '../../control-plane/control-registry/index.js';
 import { submitCommand } from '../../control-plane/commands.js';
-import type { Database } from '../../db/database.js';
+import type { Database, Queryable } from '../../db/database.js';
 import { canAccessNamespace, type Principal } from '../../access/principal.js';
 import { groupKey, investigationPrompt, type NormalizedAlert } from './alert.js';
 import { closeIncidentIfQuiet } from './incident-link.js';
@@ -69,21 +69,26 @@ export async function ingestAlerts(db: Database, alerts: readonly NormalizedAler
   let runsStarted = 0;
   for (const [key, group] of pending) {
     const ids = group.rows.map((r) => r.id);
-    const running = await runningRunOfGroup(db, key);
-    let runId: string;
-    if (running) {
-      runId = running;
-    } else if (runsStarted >= o.maxRunsPerNotification) {
+    // Two notifications about one workload (Alertmanager splits a group, HA pairs, replicas of
+    // the API) decide here one after the other: the second sees the first's run and attaches.
+    const decided = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`syntra.alert-group:${key}`]);
+      const running = await runningRunOfGroup(tx, key);
+      if (!running && runsStarted >= o.maxRunsPerNotification) {
+        await skipAlerts(tx, ids, `more than ${o.maxRunsPerNotification} distinct targets in one notification; a re-send investigates it`);
+        return undefined;
+      }
+      const runId = running ?? (await startInvestigation(tx, group.alert, group.rows, o.principal));
+      await attachRun(tx, ids, runId);
+      return { runId, attached: running !== null };
+    });
+    if (!decided) {
       const reason = `more than ${o.maxRunsPerNotification} distinct targets in one notification; a re-send investigates it`;
-      await skipAlerts(db, ids, reason);
       for (const i of group.resultIdx) results[i] = { ...results[i]!, outcome: 'skipped', reason };
       continue;
-    } else {
-      runId = await startInvestigation(db, group.alert, group.rows, o.principal);
-      runsStarted++;
     }
-    await attachRun(db, ids, runId);
-    for (const i of group.resultIdx) results[i] = { ...results[i]!, runId, ...(running ? { outcome: 'attached' as const } : {}) };
+    if (!decided.attached) runsStarted++;
+    for (const i of group.resultIdx) results[i] = { ...results[i]!, runId: decided.runId, ...(decided.attached ? { outcome: 'attached' as const } : {}) };
   }
   return { results, runsStarted };
 }
@@ -154,7 +159,7 @@ async function resolveOne(db: Database, alert: NormalizedAlert): Promise<Process
   };
 }
 
-async function startInvestigation(db: Database, alert: NormalizedAlert, rows: readonly AlertRecord[], principal: Principal): Promise<string> {
+async function startInvestigation(db: Queryable, alert: NormalizedAlert, rows: readonly AlertRecord[], principal: Principal): Promise<string> {
   const context = {
     alert: { alertname: alert.alertname, severity: alert.severity, labels: alert.labels, annotations: alert.annotations, startsAt: alert.startsAt?.toISOString() ?? null },
     ...(rows.length > 1 ? { alsoFiring: rows.slice(1, 20).map((r) => ({ alertname: r.alertname, target: r.target })) } : {}),
