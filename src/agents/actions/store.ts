@@ -76,20 +76,11 @@ function toAction(r: Record<string, unknown>): ActionRequest {
   };
 }
 
-export interface NewAction {
-  namespace: string;
-  action: string;
-  target: ActionTarget;
-  params: Record<string, unknown>;
-  risk: Risk;
-  expectedEffect: string;
-  verificationPlan: string;
-  reason: string;
-  requestedBy: string;
-  requestedByUser: string | null;
-  sourceRunId: string | null;
-  expiresAt: Date;
-}
+/** What a proposal stores; the rest of an ActionRequest is filled in as it is decided and run. */
+export type NewAction = Pick<
+  ActionRequest,
+  'namespace' | 'action' | 'target' | 'params' | 'risk' | 'expectedEffect' | 'verificationPlan' | 'reason' | 'requestedBy' | 'requestedByUser' | 'sourceRunId' | 'expiresAt'
+>;
 
 export async function insertAction(db: Queryable, a: NewAction): Promise<ActionRequest> {
   const res = await db.query(

@@ -67,6 +67,7 @@ export async function ingestAlerts(db: Database, alerts: readonly NormalizedAler
   }
 
   let runsStarted = 0;
+  const overBound = `more than ${o.maxRunsPerNotification} distinct targets in one notification; a re-send investigates it`;
   for (const [key, group] of pending) {
     const ids = group.rows.map((r) => r.id);
     // Two notifications about one workload (Alertmanager splits a group, HA pairs, replicas of
@@ -75,7 +76,7 @@ export async function ingestAlerts(db: Database, alerts: readonly NormalizedAler
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`syntra.alert-group:${key}`]);
       const running = await runningRunOfGroup(tx, key);
       if (!running && runsStarted >= o.maxRunsPerNotification) {
-        await skipAlerts(tx, ids, `more than ${o.maxRunsPerNotification} distinct targets in one notification; a re-send investigates it`);
+        await skipAlerts(tx, ids, overBound);
         return undefined;
       }
       const runId = running ?? (await startInvestigation(tx, group.alert, group.rows, o.principal));
@@ -83,8 +84,7 @@ export async function ingestAlerts(db: Database, alerts: readonly NormalizedAler
       return { runId, attached: running !== null };
     });
     if (!decided) {
-      const reason = `more than ${o.maxRunsPerNotification} distinct targets in one notification; a re-send investigates it`;
-      for (const i of group.resultIdx) results[i] = { ...results[i]!, outcome: 'skipped', reason };
+      for (const i of group.resultIdx) results[i] = { ...results[i]!, outcome: 'skipped', reason: overBound };
       continue;
     }
     if (!decided.attached) runsStarted++;
