@@ -23,7 +23,8 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
 /**
  * Applies pending migrations in order, each in its own transaction together with its
  * bookkeeping row. A transaction-scoped advisory lock makes several processes starting at
- * once safe: the loser waits, then sees the migration recorded and skips it.
+ * once safe: the loser waits, then sees the migration recorded and skips it. Migrations already
+ * recorded before the lock are skipped without it.
  */
 export async function migrate(db: Database, migrations = listMigrations()): Promise<number[]> {
   await db.exec(`CREATE TABLE IF NOT EXISTS syntra_migrations (
@@ -32,8 +33,10 @@ export async function migrate(db: Database, migrations = listMigrations()): Prom
     const exists = await db.query(`SELECT to_regclass('syntra_migrations') AS t`);
     if (!exists.rows[0]?.t) throw e;
   });
+  // Every start but the first finds nothing to do: one read instead of a locked transaction per migration.
+  const recorded = new Set((await db.query<{ id: number }>('SELECT id FROM syntra_migrations')).rows.map((r) => r.id));
   const applied: number[] = [];
-  for (const m of migrations) {
+  for (const m of migrations.filter((m) => !recorded.has(m.id))) {
     const done = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
       const seen = await tx.query('SELECT 1 FROM syntra_migrations WHERE id = $1', [m.id]);

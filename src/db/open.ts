@@ -4,7 +4,7 @@ import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 import { openPglite } from './pglite.js';
 import { connectPostgres } from './postgres.js';
-import { snapshotFor } from './snapshot.js';
+import { restoreSnapshot } from './snapshot.js';
 
 /**
  * Opens the database the config names (PostgreSQL server or embedded PGlite) and migrates it.
@@ -15,8 +15,8 @@ export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'd
   if (config.databaseUrl) db = connectPostgres(config.databaseUrl);
   else {
     const dataDir = path.join(config.dataDir, 'pg');
-    const snapshot = await snapshotFor(dataDir);
-    db = await openPglite({ dataDir, ...(snapshot ? { loadDataDir: snapshot } : {}) });
+    await restoreSnapshot(dataDir);
+    db = await openPglite({ dataDir });
   }
   await migrate(db);
   return db;

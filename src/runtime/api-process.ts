@@ -1,12 +1,10 @@
 import { accessOptionsFromEnv, createAccess } from '../access/access.js';
 import { assertSafeToBind, bootstrapAccess, bootstrapNotice } from '../access/bootstrap.js';
 import { resolveMasterKeys, type MasterKeys } from '../access/master-key.js';
-import { buildApp } from '../api/app.js';
 import type { SyntraConfig } from '../config.js';
 import { startRelay } from '../control-plane/relay.js';
 import { startAlertFollowUp } from '../integrations/alerts/index.js';
 import { notifyOnFinish } from '../integrations/notify/index.js';
-import { startAgentWorker } from './agent-worker.js';
 import { claimDataDir } from './data-dir.js';
 import { assertPortFree, listenApi } from './listen.js';
 import { orderedShutdown, type RunningProcess, type ShutdownStep } from './lifecycle.js';
@@ -32,6 +30,10 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
   const serverMasterKeys = embedded ? undefined : resolveMasterKeys('distributed', config.dataDir);
   if (embedded) await assertPortFree(config);
   const dataDir = embedded ? await claimDataDir(config.dataDir, `syntra ${options.mode === 'embedded' ? 'up' : 'server'}`) : undefined;
+  // The API's and the agents' modules load while the database opens: PGlite's start spends much
+  // of its time waiting on its WebAssembly compile and the disk, and the import fills that wait.
+  const modules = Promise.all([import('../api/app.js'), options.withWorker ? import('./agent-worker.js') : undefined]);
+  modules.catch(() => {}); // awaited below; a failed open must not leave it unhandled
   let resources;
   let masterKeys: MasterKeys;
   try {
@@ -57,7 +59,8 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
     // Finished alert runs → incident link, resolve, notifications (docs/alerts.md).
     const alertFollowUp = startAlertFollowUp({ db, intervalMs: config.alerts.followUpMs, listeners: [notifyOnFinish], log: processLog(config, 'alerts').line });
     steps.unshift(['alert follow-up', () => alertFollowUp.stop()]);
-    steps.unshift(...(options.withWorker ? await startAgentWorker(config, resources) : []));
+    const [{ buildApp }, agentWorker] = await modules;
+    steps.unshift(...(agentWorker ? await agentWorker.startAgentWorker(config, resources) : []));
     const app = await buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), masterKeys }) });
     steps.unshift(['api', () => app.close()]);
     // Auth is always on: refuse a non-loopback address before anyone chose admin credentials.

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listMigrations, migrate } from '../../src/db/migrate.js';
 import { openPglite } from '../../src/db/pglite.js';
-import { snapshotFor, writeSnapshot } from '../../src/db/snapshot.js';
+import { restoreSnapshot, writeSnapshot } from '../../src/db/snapshot.js';
 import { pgliteTemplateDump } from '../helpers/db.js';
 
 /** The pre-migrated PGlite snapshot a new embedded database starts from (src/db/snapshot.ts). */
@@ -12,25 +12,47 @@ const work = mkdtempSync(path.join(tmpdir(), 'syntra-snapshot-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('PGlite snapshot', () => {
-  it('writeSnapshot dumps a migrated database that a new data dir loads; later migrations apply on top', async () => {
+  it('writeSnapshot dumps a migrated database that a new data dir is restored from; later migrations apply on top', async () => {
     const all = listMigrations();
     const file = path.join(work, 'first-only.tar.gz');
     // A snapshot built when only the first migration existed (cheap to build here).
     await writeSnapshot(file, all.slice(0, 1));
     const dataDir = path.join(work, 'pg');
-    const snapshot = await snapshotFor(dataDir, file);
-    expect(snapshot).toBeInstanceOf(Blob);
-    const db = await openPglite({ dataDir, loadDataDir: snapshot! });
+    expect(await restoreSnapshot(dataDir, file)).toBe(true);
+    // Owner-only, like every embedded database, and nothing left beside it.
+    expect(statSync(dataDir).mode & 0o077).toBe(0);
+    expect(statSync(path.join(dataDir, 'PG_VERSION')).mode & 0o077).toBe(0);
+    expect(readdirSync(work).filter((n) => n.includes('unpacking'))).toEqual([]);
+    const db = await openPglite({ dataDir });
     try {
       expect((await db.query<{ id: number }>('SELECT id FROM syntra_migrations')).rows.map((r) => r.id)).toEqual([all[0]!.id]);
       // The next migration (every later one alike) applies on top; the snapshot's is skipped.
       expect(await migrate(db, all.slice(0, 2))).toEqual([all[1]!.id]);
+      expect(await migrate(db, all.slice(0, 2))).toEqual([]);
+      await db.query(`CREATE TABLE kept (v text)`);
+      await db.query(`INSERT INTO kept VALUES ('mine')`);
     } finally {
       await db.close();
     }
     // The data dir now holds a database: the snapshot never replaces it.
-    expect(await snapshotFor(dataDir, file)).toBeUndefined();
+    expect(await restoreSnapshot(dataDir, file)).toBe(false);
+    const again = await openPglite({ dataDir });
+    try {
+      expect((await again.query<{ v: string }>('SELECT v FROM kept')).rows).toEqual([{ v: 'mine' }]);
+    } finally {
+      await again.close();
+    }
   }, 120_000);
+
+  it('leaves a directory that holds something else alone', async () => {
+    const file = path.join(work, 'first-only.tar.gz');
+    const dataDir = path.join(work, 'occupied');
+    mkdirSync(dataDir);
+    writeFileSync(path.join(dataDir, 'notes.txt'), 'not a database');
+    expect(await restoreSnapshot(dataDir, file)).toBe(false);
+    expect(readdirSync(dataDir)).toEqual(['notes.txt']);
+    expect(existsSync(`${dataDir}.unpacking-${process.pid}`)).toBe(false);
+  }, 60_000);
 
   it('a snapshot of every migration holds schema only: no table has a row but the migration records', async () => {
     // The fully migrated template the test helpers cache: the same dump writeSnapshot makes.
@@ -53,6 +75,7 @@ describe('PGlite snapshot', () => {
   it('without a built snapshot (running from the sources) a new data dir gets none', async () => {
     const dataDir = path.join(work, 'fresh');
     mkdirSync(dataDir);
-    expect(await snapshotFor(dataDir, path.join(work, 'no-such-snapshot.tar.gz'))).toBeUndefined();
+    expect(await restoreSnapshot(dataDir, path.join(work, 'no-such-snapshot.tar.gz'))).toBe(false);
+    expect(readdirSync(dataDir)).toEqual([]);
   });
 });
