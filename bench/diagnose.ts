@@ -8,6 +8,7 @@ import { diagnose, diagnoseAll } from '../src/investigator/diagnose.js';
 import { DEMO, DEMO_DIR, openEvidenceSource, readDumpFolder } from '../src/investigator/sources/index.js';
 import type { ClusterSnapshot } from '../src/investigator/cluster/snapshot.js';
 import { loadDiagnosisCorpus } from '../test/fixtures/diagnosis/corpus.js';
+import { BATCHES, type Batch } from '../test/fixtures/diagnosis/real/corpus.js';
 import { confusion, confusionMarkdown } from './diagnose/confusion.js';
 import { realMissLines, realScoreLine, realScoreMarkdown, scoreHalf, type RealScoreSummary } from './diagnose/real-corpus.js';
 import { writeSyntheticNamespace } from './diagnose/synthetic-namespace.js';
@@ -19,7 +20,7 @@ import { now, percentile } from './lib/timing.js';
  * `npm run bench -- diagnose [--iterations N] [--no-write] [--skip-process] [--accuracy-only [--misses]]`:
  * how right the rule-based diagnosis is and how fast it is.
  * - Right: the real-world corpus (test/fixtures/diagnosis/real), each batch's tuning half and
- *   frozen half apart (rules are tuned on tuning halves only; the second batch's frozen half is
+ *   frozen half apart (rules are tuned on tuning halves only; each batch's frozen half is
  *   evidence the rules never met), and the project's own corpus. `--accuracy-only` prints these
  *   scores and stops (no timing, nothing written); `--misses` adds the wrong answers of the tuning
  *   halves (never those of a frozen half).
@@ -93,27 +94,31 @@ async function bigNamespace(pods: number): Promise<{ dir: string; snapshot: Clus
   return { dir, snapshot, shape };
 }
 
+type BatchScores = { batch: Batch; tuning: RealScoreSummary; frozen: RealScoreSummary; all: RealScoreSummary };
 interface Accuracy {
-  first: { tuning: RealScoreSummary; frozen: RealScoreSummary };
-  second: { tuning: RealScoreSummary; frozen: RealScoreSummary; all: RealScoreSummary };
+  /** Newest batch first: its frozen half is the freshest measure. */
+  batches: BatchScores[];
   own: ReturnType<typeof confusion>;
 }
 
 async function accuracy(misses: boolean): Promise<Accuracy> {
   console.log('the real-world corpus (rules only, offline):');
-  const first = { tuning: await scoreHalf('tuning', 'first'), frozen: await scoreHalf('frozen', 'first') };
-  const second = { tuning: await scoreHalf('tuning', 'second'), frozen: await scoreHalf('frozen', 'second'), all: await scoreHalf('all', 'second') };
-  for (const s of [first.tuning, first.frozen, second.tuning, second.frozen, second.all]) console.log(realScoreLine(s));
+  const batches: BatchScores[] = [];
+  for (const { name: batch } of [...BATCHES].reverse()) {
+    const s = { batch, tuning: await scoreHalf('tuning', batch), frozen: await scoreHalf('frozen', batch), all: await scoreHalf('all', batch) };
+    for (const x of [s.frozen, s.tuning, s.all]) console.log(realScoreLine(x));
+    batches.push(s);
+  }
   const own = confusion(loadDiagnosisCorpus());
   console.log(`  project corpus ${own.correct}/${own.cases} right type, ${own.namesCause}/${own.cases} naming the cause`);
   if (misses) {
-    for (const s of [first.tuning, second.tuning]) {
-      const lines = realMissLines(s);
-      console.log(`\nwrong answers, ${s.half} (${lines.length}):`);
+    for (const { tuning } of batches) {
+      const lines = realMissLines(tuning);
+      console.log(`\nwrong answers, ${tuning.half} (${lines.length}):`);
       for (const l of lines) console.log(l);
     }
   }
-  return { first, second, own };
+  return { batches, own };
 }
 
 async function run(args: readonly string[]): Promise<number> {
@@ -127,7 +132,7 @@ async function run(args: readonly string[]): Promise<number> {
   // ---- how right ---------------------------------------------------------------------------
   const right = await accuracy(args.includes('--misses'));
   if (args.includes('--accuracy-only')) return 0;
-  const { first, second, own } = right;
+  const { batches, own } = right;
 
   // ---- how fast ----------------------------------------------------------------------------
   console.log('\none pod:');
@@ -167,20 +172,9 @@ async function run(args: readonly string[]): Promise<number> {
     '',
     '### How right: the real-world corpus',
     '',
-    `${first.tuning.cases + first.frozen.cases + second.all.cases} cases of kubectl output and logs pasted into public threads by other people, labelled from each thread's resolution (test/fixtures/diagnosis/real, README there), collected in two batches. Each case goes once, by a seeded hash of its id, to a tuning half, which the rules were improved against, or a frozen half, scored only. The second batch (${second.all.cases} cases, ids g-/h-) was collected after the rules had been tuned on the first: its frozen half is the measure of evidence the rules never met. Wrong answers are listed for tuning halves only.`,
+    `${batches.reduce((n, b) => n + b.all.cases, 0)} cases of kubectl output and logs pasted into public threads by other people, labelled from each thread's resolution (test/fixtures/diagnosis/real, README there), collected in ${batches.length} batches. Each case goes once, by a seeded hash of its id, to a tuning half, which the rules may be improved against, or a frozen half, scored only. Each batch was collected after the rules had been tuned on the ones before it: its frozen half is a measure of evidence the rules never met. Wrong answers are listed for tuning halves only.`,
     '',
-    '#### Second batch',
-    '',
-    realScoreMarkdown(second.frozen),
-    '',
-    realScoreMarkdown(second.tuning),
-    '',
-    '#### First batch',
-    '',
-    realScoreMarkdown(first.frozen),
-    '',
-    realScoreMarkdown(first.tuning),
-    '',
+    ...batches.flatMap((b) => [`#### ${b.batch[0]!.toUpperCase()}${b.batch.slice(1)} batch (${b.all.cases} cases, ids ${BATCHES.find((x) => x.name === b.batch)!.prefixes.join(' ')})`, '', realScoreMarkdown(b.frozen), '', realScoreMarkdown(b.tuning), '']),
     `### How right: the project's own corpus (${own.cases} cases, test/fixtures/diagnosis/cases)`,
     '',
     confusionMarkdown(own),

@@ -21,11 +21,10 @@ export interface RealScoreSummary {
   misses: { id: string; want: string; got: string; confidence: number; missing: string[] }[];
 }
 
-const BATCH_NAME: Record<Batch, string> = { first: 'first batch', second: 'second batch' };
 
 export async function scoreHalf(half: 'tuning' | 'frozen' | 'all', batch: Batch): Promise<RealScoreSummary> {
   const cases = loadRealCorpus(half === 'all' ? undefined : half, batch);
-  return scoreCases(`${BATCH_NAME[batch]}, ${half === 'all' ? 'both halves' : `${half} half`}`, cases, half === 'tuning');
+  return scoreCases(`${batch} batch, ${half === 'all' ? 'both halves' : `${half} half`}`, cases, half === 'tuning');
 }
 
 export async function scoreCases(what: string, cases: RealCase[], listMisses: boolean): Promise<RealScoreSummary> {
