@@ -138,6 +138,13 @@ it('shows a viewer what its role may not do instead of failing on click', async 
   await page.getByTestId('timeline').getByText('run.queued').waitFor();
   await expect.poll(() => page.getByTestId('not-allowed').textContent()).toContain('runs:write');
   expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+  // No question box and no editor for a viewer: each page says which permission it lacks.
+  await page.goto(base + '/#/ask');
+  await expect.poll(() => page.getByTestId('not-allowed').textContent()).toContain('runs:write');
+  expect(await page.getByRole('button', { name: 'Ask' }).count()).toBe(0);
+  await page.goto(base + '/#/control');
+  await expect.poll(() => page.getByTestId('not-allowed').textContent()).toContain('control:write');
+  expect(await page.getByRole('button', { name: 'Save as a new version' }).count()).toBe(0);
   await context.close();
 });
 
@@ -155,14 +162,14 @@ it('on a real syntra up: asks the demo question and watches the steps and the ro
   await page.goto(`${upBase}/#/ask`);
   await expect.poll(() => page.getByLabel('Question').inputValue()).toContain('auth-service');
   await page.getByLabel('Namespace').fill('production');
-  await page.evaluate(() => {
-    const seen: number[] = [];
-    (window as unknown as { stepCounts: number[] }).stepCounts = seen;
+  // In the page (a string: this file is compiled without the DOM types).
+  await page.evaluate(`(() => {
+    const seen = (window.stepCounts = []);
     new MutationObserver(() => {
       const n = document.querySelectorAll('[data-testid="steps"] > li').length;
       if (seen.at(-1) !== n) seen.push(n);
     }).observe(document.body, { childList: true, subtree: true });
-  });
+  })()`);
   await page.getByRole('button', { name: 'Ask' }).focus();
   await page.keyboard.press('Enter');
   await page.locator('[data-step="plan"]').waitFor();
@@ -170,7 +177,7 @@ it('on a real syntra up: asks the demo question and watches the steps and the ro
   const rootCause = page.getByTestId('root-cause');
   await expect.poll(() => rootCause.textContent()).toContain('service_no_endpoints');
   expect(await rootCause.textContent()).toContain('Service postgres');
-  const counts = await page.evaluate(() => (window as unknown as { stepCounts: number[] }).stepCounts);
+  const counts = (await page.evaluate('window.stepCounts')) as number[];
   expect(counts.filter((n) => n > 0 && n < 5).length).toBeGreaterThan(0); // partial lists were on screen
   expect(await page.locator('[data-step]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual(['plan', 'collect_evidence', 'analyze', 'review', 'report']);
   expect(await page.getByTestId('confidence').textContent()).toBe('95%');
@@ -198,6 +205,7 @@ it('on a real syntra up: asks the demo question and watches the steps and the ro
   await expect.poll(() => page.getByTestId('edit-diff').textContent()).toContain('priority');
   await page.getByRole('button', { name: 'Save as a new version' }).click();
   await expect.poll(() => page.getByTestId('field-errors').textContent()).toContain('priority');
+  await shot('control-edit');
   await editor.fill(JSON.stringify({ rules: [...rules.rules, { match: { taskType: 'plan' }, target: { provider: 'default' }, priority: 5 }] }, null, 2));
   await page.getByRole('button', { name: 'Save as a new version' }).click();
   await expect.poll(() => page.getByTestId('saved').textContent()).toBe('Saved as version 1.');

@@ -141,6 +141,9 @@ function wsClient(): Client {
     // Read at every (re)connect, so a refreshed token is used.
     connectionParams: () => (session ? { authorization: `Bearer ${session.accessToken}` } : {}),
     retryAttempts: 5,
+    // Pages subscribe and unsubscribe as a person moves around (and Ask subscribes right after submit):
+    // keep the socket for a while instead of paying a new connection and handshake each time.
+    lazyCloseTimeout: 30_000,
   });
   return ws;
 }
