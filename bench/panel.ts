@@ -116,7 +116,6 @@ async function firstEvents(browser: Browser, url: string, questions: number): Pr
   const context = await browser.newContext();
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
-  await signIn(page, url);
   let sentAt = 0;
   let onFirst: ((t: number) => void) | undefined;
   page.on('request', (r) => {
@@ -131,6 +130,8 @@ async function firstEvents(browser: Browser, url: string, questions: number): Pr
       done(at);
     }),
   );
+  // Listening before signing in: the panel opens its WebSocket on the first page and keeps it.
+  await signIn(page, url);
   const samples: number[] = [];
   await page.goto(url + '/#/ask');
   for (let i = 0; i < questions; i++) {
