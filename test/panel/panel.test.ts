@@ -48,6 +48,7 @@ beforeAll(async () => {
     SYNTRA_ADMIN_PASSWORD: UP_ADMIN.password,
     SYNTRA_EVIDENCE: 'demo',
     SYNTRA_LLM_PROVIDER: '',
+    SYNTRA_RATE_LIMIT_PER_MINUTE: '1000',
   });
   const upUrl = up.waitForLine(/API:\s+(http:\/\/\S+)/, 90_000);
   s = await startGraphQLServer();
@@ -220,9 +221,9 @@ it('on a real syntra up: asks the demo question and watches the steps and the ro
   expect(await page.getByTestId('workers').textContent()).toContain('collect_evidence');
   await shot('system');
 
-  // Keys: every key's rate-limit usage.
+  // Keys: every key's rate-limit usage, against the budget `syntra up` was configured with.
   await page.getByRole('link', { name: 'API keys' }).click();
-  await expect.poll(() => page.getByTestId('usage').first().textContent()).toMatch(/\d+\/\d+ this minute/);
+  await expect.poll(() => page.getByTestId('usage').first().textContent()).toMatch(/\d+\/1000 this minute/);
   await shot('keys');
   await page.getByRole('link', { name: 'Runs' }).click();
   await page.getByTestId('runs').waitFor();
