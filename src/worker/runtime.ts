@@ -205,6 +205,8 @@ export function startWorker(o: WorkerOptions): RunningWorker {
   // One announcement at a time; one asked for while another is in flight follows it, so the last word is current.
   let again = false;
   const announce = (): Promise<void> => {
+    // Once stopping, nothing may announce after the stop is recorded (it would mark the worker live again).
+    if (stopping) return heartbeat ?? Promise.resolve();
     if (heartbeat) {
       again = true;
       return heartbeat;
@@ -213,7 +215,7 @@ export function startWorker(o: WorkerOptions): RunningWorker {
       .catch((e: unknown) => log.warn('worker heartbeat failed', { error: errorMessage(e) }))
       .finally(() => {
         heartbeat = undefined;
-        if (again && !stopping) {
+        if (again) {
           again = false;
           void announce();
         }
@@ -230,7 +232,7 @@ export function startWorker(o: WorkerOptions): RunningWorker {
     get running() {
       return slots.busy;
     },
-    announce: () => (stopping ? Promise.resolve() : registered.catch(() => {}).then(announce)),
+    announce: () => registered.catch(() => {}).then(announce),
     stop() {
       return (stopped ??= (async () => {
         stopping = true;
