@@ -60,16 +60,16 @@ beforeAll(async () => {
   upBase = await upUrl;
 }, 120_000);
 afterAll(async () => {
-  // A Chromium slowed down by a loaded machine can take long to exit; the server and database go either way.
-  await Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000).unref())]);
-  await s?.close();
-  if (up && up.child.exitCode === null) {
+  const stopUp = async () => {
+    if (!up || up.child.exitCode !== null) return;
     up.child.kill('SIGTERM');
-    await Promise.race([up.exited, new Promise((r) => setTimeout(r, 15_000).unref())]);
-  }
-  killAll();
+    await Promise.race([up.exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
+  };
+  // Side by side and bounded: a Chromium or a `syntra up` slowed down by a loaded machine can take long to exit.
+  await Promise.all([Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000).unref())]), s?.close(), stopUp()]);
+  killAll(); // SIGKILL for a `syntra up` still draining
   if (upRoot) rmSync(upRoot, { recursive: true, force: true });
-}, 60_000);
+}, 90_000);
 
 async function logIn(page: Page, who: { email: string; password: string }, at = base): Promise<void> {
   await page.goto(at + '/');
@@ -92,6 +92,17 @@ it('serves the panel with cache headers and a CSP that allows it', async () => {
   const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
   expect(asset).toBeDefined();
   expect((await fetch(base + asset)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  // Sent compressed as the browser accepts it (built beside the file), the same bytes once decoded.
+  const plain = await fetch(base + asset, { headers: { 'accept-encoding': 'identity' } });
+  expect(plain.headers.get('content-encoding')).toBeNull();
+  for (const encoding of ['br', 'gzip']) {
+    const packed = await fetch(base + asset, { headers: { 'accept-encoding': encoding } });
+    expect(packed.headers.get('content-encoding')).toBe(encoding);
+    expect(packed.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(packed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(Number(packed.headers.get('content-length'))).toBeLessThan(Number(plain.headers.get('content-length')) / 2);
+    expect(await packed.text()).toBe(await (await fetch(base + asset, { headers: { 'accept-encoding': 'identity' } })).text());
+  }
   expect((await fetch(base + '/admin')).status).toBe(404);
 });
 
