@@ -76,9 +76,14 @@ async function startUp(home: string): Promise<Up> {
 }
 
 interface FirstLoad {
+  /** JavaScript bodies as they crossed the wire (brotli when the browser accepts it). */
+  jsWireBytes: number;
+  /** The same decoded. */
   jsBytes: number;
+  /** The decoded JavaScript gzipped (level 6), the measure the target is stated in. */
   jsGzipBytes: number;
-  allBytes: number;
+  /** Every response body of the load as it crossed the wire (HTML, JS, CSS). */
+  allWireBytes: number;
   interactiveMs: number;
 }
 
@@ -86,9 +91,14 @@ interface FirstLoad {
 async function firstLoad(browser: Browser, url: string): Promise<FirstLoad> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const bodies: Promise<{ js: boolean; body: Buffer }>[] = [];
+  const bodies: Promise<{ js: boolean; body: Buffer; wire: number }>[] = [];
   page.on('response', (r) => {
-    bodies.push(r.body().then((body) => ({ js: r.url().endsWith('.js'), body }), () => ({ js: false, body: Buffer.alloc(0) })));
+    bodies.push(
+      Promise.all([r.body(), r.finished().then(() => r.request().sizes())]).then(
+        ([body, sizes]) => ({ js: r.url().endsWith('.js'), body, wire: sizes.responseBodySize }),
+        () => ({ js: false, body: Buffer.alloc(0), wire: 0 }),
+      ),
+    );
   });
   await page.goto(url + '/', { waitUntil: 'load' });
   await page.locator('input[name="email"]:focus').waitFor({ timeout: 30_000 });
@@ -98,9 +108,10 @@ async function firstLoad(browser: Browser, url: string): Promise<FirstLoad> {
   const js = all.filter((b) => b.js);
   await context.close();
   return {
+    jsWireBytes: js.reduce((n, b) => n + b.wire, 0),
     jsBytes: js.reduce((n, b) => n + b.body.length, 0),
     jsGzipBytes: js.reduce((n, b) => n + gzipSync(b.body).length, 0),
-    allBytes: all.reduce((n, b) => n + b.body.length, 0),
+    allWireBytes: all.reduce((n, b) => n + b.wire, 0),
     interactiveMs,
   };
 }
@@ -213,9 +224,10 @@ async function run(args: readonly string[]): Promise<number> {
   const tti = loads.map((l) => l.interactiveMs);
   const leg = (k: keyof FirstEvent, q: number) => percentile(events.map((e) => e[k]), q);
   const rows = [
-    `| JavaScript transferred (uncompressed, as served) | ${kb(load.jsBytes)} | |`,
+    `| JavaScript transferred (as sent: brotli, pre-compressed at build) | ${kb(load.jsWireBytes)} | |`,
     `| JavaScript gzipped | ${kb(load.jsGzipBytes)} | ≤ 300 KB ${load.jsGzipBytes <= 300 * 1024 ? '✓' : '✗'} |`,
-    `| everything transferred (HTML, JS, CSS) | ${kb(load.allBytes)} | |`,
+    `| JavaScript decoded | ${kb(load.jsBytes)} | |`,
+    `| everything transferred (HTML, JS, CSS bodies) | ${kb(load.allWireBytes)} | |`,
     `| time to interactive, first load from a cold \`syntra up\` (median of ${colds}; min–max) | ${ms(median(tti))} (${ms(Math.min(...tti))}–${ms(Math.max(...tti))}) | ≤ 1000 ms ${median(tti) <= 1000 ? '✓' : '✗'} |`,
     `| first ledger event in the browser after submit, p50 (${questions} questions) | ${ms(leg('totalMs', 0.5))} | ≤ 100 ms ${leg('totalMs', 0.5) <= 100 ? '✓' : '✗'} |`,
     `| same, p99 (of ${questions}: the slowest) | ${ms(leg('totalMs', 0.99))} | |`,
