@@ -35,6 +35,8 @@ export async function panelRoutes(app: FastifyInstance, options: { dir?: string 
     etag: true,
     lastModified: true,
     preCompressed: true,
+    // The compressed siblings are sent in place of their file, never as routes of their own.
+    globIgnore: ['**/*.br', '**/*.gz'],
     setHeaders: (res, path) => {
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       // The body depends on Accept-Encoding (preCompressed): shared caches must key on it.

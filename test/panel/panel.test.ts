@@ -103,6 +103,7 @@ it('serves the panel with cache headers and a CSP that allows it', async () => {
     expect(Number(packed.headers.get('content-length'))).toBeLessThan(Number(plain.headers.get('content-length')) / 2);
     expect(await packed.text()).toBe(await (await fetch(base + asset, { headers: { 'accept-encoding': 'identity' } })).text());
   }
+  expect((await fetch(`${base}${asset}.br`)).status).toBe(404); // a sibling is never a route of its own
   expect((await fetch(base + '/admin')).status).toBe(404);
 });
 
