@@ -65,10 +65,12 @@ afterAll(async () => {
     up.child.kill('SIGTERM');
     await Promise.race([up.exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
   };
-  // Side by side and bounded: a Chromium or a `syntra up` slowed down by a loaded machine can take long to exit.
-  await Promise.all([Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000).unref())]), s?.close(), stopUp()]);
+  // The child process first, so nothing outlives the file even if a later step runs out of time.
+  await stopUp();
   killAll(); // SIGKILL for a `syntra up` still draining
   if (upRoot) rmSync(upRoot, { recursive: true, force: true });
+  // Bounded: a Chromium slowed down by a loaded machine can take long to exit.
+  await Promise.all([Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000).unref())]), s?.close()]);
 }, 90_000);
 
 async function logIn(page: Page, who: { email: string; password: string }, at = base): Promise<void> {
