@@ -11,3 +11,15 @@ try {
   process.exit(0);
 }
 await vite.build({ configFile: fileURLToPath(new URL('../web/vite.config.ts', import.meta.url)), logLevel: 'warn' });
+
+// Pre-compressed siblings (name.br, name.gz) of every built file: @fastify/static (preCompressed)
+// sends the one the browser accepts, so the panel travels compressed without compressing per request.
+const { readdirSync, readFileSync, writeFileSync, statSync } = await import('node:fs');
+const { brotliCompressSync, gzipSync, constants } = await import('node:zlib');
+const dist = fileURLToPath(new URL('../web/dist/', import.meta.url));
+const walk = (dir) => readdirSync(dir).flatMap((name) => (statSync(dir + name).isDirectory() ? walk(`${dir}${name}/`) : [dir + name]));
+for (const file of walk(dist).filter((f) => /\.(js|css|html|svg)$/.test(f))) {
+  const body = readFileSync(file);
+  writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+}

@@ -16,6 +16,8 @@ import { createEvidenceProvider } from './evidence-provider.js';
  */
 export interface AgentRuntime {
   deps: AgentDeps;
+  /** The live control snapshot the handlers read (deps.controls), to follow its reloads. */
+  controls: ControlSnapshotCache;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startAgents(
   const evidence = createEvidenceProvider(config.evidence, { kubeconfig: config.kubeconfig, ...(options.env ? { env: options.env } : {}) });
   options.log?.info('agents ready', { evidence: evidence.description, models: providers.describe(), controlVersion: controls.current().version });
   return {
+    controls,
     deps: { db: resources.db, store: openArtifactStore(config.artifacts), controls, providers, evidence, embedder: embedderFromEnv(options.env ?? process.env) },
     stop: () => controls.stop(),
   };

@@ -11,7 +11,9 @@ export const PANEL_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.ur
  * The admin panel's static files at `/` (public: the panel signs in through the API). One route
  * per built file (no wildcard), so every other path keeps answering the API's JSON 404.
  * Files under /assets/ have content hashes in their names: cached for a year, immutable;
- * index.html is revalidated on every load, so a new build is picked up at once. The app-wide
+ * index.html is revalidated on every load, so a new build is picked up at once. The build writes
+ * brotli and gzip siblings of every file (scripts/build-web.mjs): the one the browser accepts is
+ * sent (`Vary: Accept-Encoding`), with the same cache headers. The app-wide
  * CSP (helmet: default-src 'self', script-src 'self', no inline scripts) is all the panel needs:
  * its scripts, styles, fetches and WebSocket all go to this origin.
  */
@@ -32,8 +34,13 @@ export async function panelRoutes(app: FastifyInstance, options: { dir?: string 
     cacheControl: false,
     etag: true,
     lastModified: true,
+    preCompressed: true,
+    // The compressed siblings are sent in place of their file, never as routes of their own.
+    globIgnore: ['**/*.br', '**/*.gz'],
     setHeaders: (res, path) => {
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      // The body depends on Accept-Encoding (preCompressed): shared caches must key on it.
+      res.setHeader('vary', 'accept-encoding');
     },
   });
 }

@@ -17,6 +17,8 @@ export interface WorkerAnnouncement {
   /** null/undefined: every namespace. */
   namespaces?: readonly string[] | null | undefined;
   host?: string | undefined;
+  /** The control-registry version the worker has loaded; omitted/null when it uses none. */
+  controlVersion?: number | null | undefined;
 }
 
 export type WorkerStatus = 'live' | 'silent' | 'stopped';
@@ -32,6 +34,7 @@ export interface WorkerRecord {
   lastSeenAt: Date;
   stoppedAt: Date | null;
   status: WorkerStatus;
+  controlVersion: number | null;
 }
 
 /** A worker not seen for this long is `silent` (three missed heartbeats of 15 s, with slack). */
@@ -47,17 +50,17 @@ export async function announceWorker(db: Queryable, a: WorkerAnnouncement, optio
   if (options.started) await db.query(`DELETE FROM workers WHERE last_seen_at < now() - interval '${PRUNE_AFTER}'`);
   await db.query(
     `WITH w AS (
-       INSERT INTO workers (credential, worker_id, transport, task_types, namespaces, host)
-       VALUES ($1, $2, $3, $4::text[], $5::text[], $6)
+       INSERT INTO workers (credential, worker_id, transport, task_types, namespaces, host, control_version)
+       VALUES ($1, $2, $3, $4::text[], $5::text[], $6, $8)
        ON CONFLICT (credential, worker_id) DO UPDATE SET
          transport = EXCLUDED.transport, task_types = EXCLUDED.task_types, namespaces = EXCLUDED.namespaces,
-         host = EXCLUDED.host, last_seen_at = now(), stopped_at = NULL,
+         host = EXCLUDED.host, control_version = EXCLUDED.control_version, last_seen_at = now(), stopped_at = NULL,
          started_at = CASE WHEN $7::boolean THEN now() ELSE workers.started_at END
        RETURNING 1
      )
      INSERT INTO task_kinds (kind) SELECT DISTINCT unnest($4::text[])
      ON CONFLICT (kind) DO UPDATE SET last_seen_at = now()`,
-    [a.credential ?? '', a.workerId, a.transport, [...a.taskTypes], a.namespaces ? [...a.namespaces] : null, a.host ?? null, options.started ?? false],
+    [a.credential ?? '', a.workerId, a.transport, [...a.taskTypes], a.namespaces ? [...a.namespaces] : null, a.host ?? null, options.started ?? false, a.controlVersion ?? null],
   );
 }
 
@@ -82,6 +85,7 @@ interface WorkerRow {
   last_seen_at: Date;
   stopped_at: Date | null;
   silent: boolean;
+  control_version: number | null;
 }
 
 /**
@@ -90,7 +94,7 @@ interface WorkerRow {
  */
 export async function listWorkers(db: Queryable, options: { namespaces?: readonly string[] | undefined; limit?: number } = {}): Promise<WorkerRecord[]> {
   const res = await db.query<WorkerRow>(
-    `SELECT credential, worker_id, transport, task_types, namespaces, host, started_at, last_seen_at, stopped_at,
+    `SELECT credential, worker_id, transport, task_types, namespaces, host, started_at, last_seen_at, stopped_at, control_version,
             last_seen_at < now() - make_interval(secs => $3) AS silent
        FROM workers
       WHERE $1::text[] IS NULL OR namespaces IS NULL OR namespaces && $1::text[]
@@ -108,5 +112,6 @@ export async function listWorkers(db: Queryable, options: { namespaces?: readonl
     lastSeenAt: toDate(r.last_seen_at),
     stoppedAt: toDateOrNull(r.stopped_at),
     status: r.stopped_at ? 'stopped' : r.silent ? 'silent' : 'live',
+    controlVersion: r.control_version === null ? null : Number(r.control_version),
   }));
 }

@@ -27,7 +27,10 @@ export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resour
     registerExecutor(registry, { db, writer });
     processLog(config, 'executor').info('executor ready: approved actions can be applied', { identity: writer.description });
   }
-  const worker = startWorker({ db, bus, registry, ...config.worker, log: processLog(config, 'worker') });
+  const { controls } = agents;
+  const worker = startWorker({ db, bus, registry, ...config.worker, log: processLog(config, 'worker'), controlVersion: () => controls.current().version });
+  // The registry hears of a reload at once, not at the next heartbeat: operators see a change reach the workers.
+  const offReload = controls.onChange(() => void worker.announce());
   // Before the API of this process listens: its own task types must never be refused as unknown.
   try {
     await worker.registered;
@@ -37,7 +40,7 @@ export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resour
     throw e;
   }
   return [
-    ['worker', () => worker.stop()],
+    ['worker', () => (offReload(), worker.stop())],
     ['agents', () => agents.stop()],
   ];
 }

@@ -61,7 +61,8 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
     steps.unshift(['alert follow-up', () => alertFollowUp.stop()]);
     const [{ buildApp }, agentWorker] = await modules;
     steps.unshift(...(agentWorker ? await agentWorker.startAgentWorker(config, resources) : []));
-    const app = await buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), masterKeys }) });
+    // The same access as buildApp's default, plus the master keys: the configured request budget (SYNTRA_RATE_LIMIT_*) included.
+    const app = await buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), rateLimits: { default: config.rateLimit }, masterKeys }) });
     steps.unshift(['api', () => app.close()]);
     // Auth is always on: refuse a non-loopback address before anyone chose admin credentials.
     await assertSafeToBind(db, config.host);

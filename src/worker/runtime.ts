@@ -42,6 +42,8 @@ export interface WorkerOptions {
   prefetch?: number;
   /** How often the worker tells the registry it is alive and which task types it serves (default 15 s). */
   heartbeatMs?: number;
+  /** The control-registry version its handlers have loaded, reported with every announcement. */
+  controlVersion?: () => number;
 }
 
 export interface RunningWorker {
@@ -54,6 +56,8 @@ export interface RunningWorker {
   readonly registered: Promise<void>;
   /** Handlers running right now (not counting claimed items waiting for a slot). */
   readonly running: number;
+  /** Tells the registry now what it serves and which control version it has loaded (e.g. right after a reload). */
+  announce(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -193,15 +197,32 @@ export function startWorker(o: WorkerOptions): RunningWorker {
     schedulePoll();
   }
 
-  const announcement = { workerId, transport: 'database' as const, taskTypes, host: hostname() };
+  const base = { workerId, transport: 'database' as const, taskTypes, host: hostname() };
+  const announcement = () => ({ ...base, ...(o.controlVersion ? { controlVersion: o.controlVersion() } : {}) });
   let heartbeat: Promise<void> | undefined;
-  const registered = announceWorker(o.db, announcement, { started: true });
+  const registered = announceWorker(o.db, announcement(), { started: true });
   registered.catch((e: unknown) => log.warn('worker registration failed; the heartbeat retries', { error: errorMessage(e) }));
-  const heartbeatTimer = setInterval(() => {
-    heartbeat ??= announceWorker(o.db, announcement)
+  // One announcement at a time; one asked for while another is in flight follows it, so the last word is current.
+  let again = false;
+  const announce = (): Promise<void> => {
+    // Once stopping, nothing may announce after the stop is recorded (it would mark the worker live again).
+    if (stopping) return heartbeat ?? Promise.resolve();
+    if (heartbeat) {
+      again = true;
+      return heartbeat;
+    }
+    heartbeat = announceWorker(o.db, announcement())
       .catch((e: unknown) => log.warn('worker heartbeat failed', { error: errorMessage(e) }))
-      .finally(() => (heartbeat = undefined));
-  }, o.heartbeatMs ?? 15_000);
+      .finally(() => {
+        heartbeat = undefined;
+        if (again) {
+          again = false;
+          void announce();
+        }
+      });
+    return heartbeat;
+  };
+  const heartbeatTimer = setInterval(() => void announce(), o.heartbeatMs ?? 15_000);
   heartbeatTimer.unref();
 
   let stopped: Promise<void> | undefined;
@@ -211,6 +232,7 @@ export function startWorker(o: WorkerOptions): RunningWorker {
     get running() {
       return slots.busy;
     },
+    announce: () => registered.catch(() => {}).then(announce),
     stop() {
       return (stopped ??= (async () => {
         stopping = true;
@@ -235,7 +257,7 @@ export function startWorker(o: WorkerOptions): RunningWorker {
         clearInterval(heartbeatTimer);
         await heartbeat;
         await registered.catch(() => {});
-        await markWorkerStopped(o.db, announcement).catch((e: unknown) => log.warn('could not mark the worker stopped', { error: errorMessage(e) }));
+        await markWorkerStopped(o.db, base).catch((e: unknown) => log.warn('could not mark the worker stopped', { error: errorMessage(e) }));
       })());
     },
   };

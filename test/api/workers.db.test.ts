@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { orderedShutdown } from '../../src/runtime/lifecycle.js';
+import { startAgentWorker } from '../../src/runtime/agent-worker.js';
 import { TaskHandlerRegistry } from '../../src/worker/registry.js';
 import { startWorker } from '../../src/worker/runtime.js';
 import { postJson, startApiHarness, type ApiHarness } from './harness.js';
@@ -19,6 +22,7 @@ interface WorkerView {
   transport: string;
   taskTypes: string[];
   status: string;
+  controlVersion: number | null;
 }
 const workers = async () => (await h.app.inject({ url: '/v1/workers' })).json() as { items: WorkerView[]; knownKinds: string[] };
 
@@ -53,6 +57,23 @@ describe('workers announce what they serve', () => {
     expect(after.items.find((w) => w.workerId === worker.workerId)?.status).toBe('stopped');
     expect(after.knownKinds).toContain('reg.kind');
     expect((await postJson(h, '/v1/commands/submit', { kind: 'reg.kind', input: {} })).statusCode).toBe(201);
+  });
+
+  it('the agents’ worker reports the control version it loaded, and again as soon as it reloads a newer one', async () => {
+    const config = loadConfig({ SYNTRA_EVIDENCE: 'demo', SYNTRA_LOG_LEVEL: 'silent', SYNTRA_LLM_PROVIDER: '', NATS_URL: '' }, { host: '127.0.0.1', port: 0 });
+    const before = new Set((await workers()).items.map((w) => w.workerId));
+    const stop = orderedShutdown(await startAgentWorker(config, { db: h.db, bus: h.bus }));
+    try {
+      const mine = async () => (await workers()).items.find((w) => !before.has(w.workerId) && w.taskTypes.includes('analyze'));
+      const start = (await mine())!.controlVersion as number;
+      expect(start).toEqual(expect.any(Number));
+      const change = await postJson(h, '/v1/control/skills/register', { name: 'reported.skill', description: 'd', instructions: 'i', tools: [], reason: 'see the worker reload' });
+      expect(change.statusCode).toBe(200);
+      // Long before the next heartbeat (15 s): the reload itself is announced.
+      await expect.poll(async () => (await mine())!.controlVersion, { timeout: 8_000, interval: 100 }).toBe(start + 1);
+    } finally {
+      await stop();
+    }
   });
 
   it('a remote worker announces itself by claiming, under its credential', async () => {

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submitCommand } from '../../src/control-plane/commands.js';
+import { announceWorker } from '../../src/control-plane/workers.js';
+import { upsertIncident } from '../../src/incidents/index.js';
 import { createTestKey } from '../access/admin-key.js';
+import { CASES } from '../incidents/memory-fixtures.js';
 import { codes, collect, gql, startGraphQLServer, wsClient, type GraphQLServer } from './client.js';
 
 /**
@@ -136,6 +140,77 @@ describe('queries and mutations over HTTP', () => {
   });
 });
 
+describe('incidents, system status and usage over HTTP', () => {
+  /** An incident as a run's report step records it (the same store function). */
+  async function record(key: 'pgProd' | 'pgStaging' | 'oomProd'): Promise<string> {
+    const [namespace, workload, diagnosis] = CASES[key];
+    const { runId } = await submitCommand(s.db, { kind: 'echo', input: {}, namespace });
+    return (await upsertIncident(s.db, { runId, namespace, subject: { kind: 'Deployment', name: workload, namespace }, diagnosis })).incident.id;
+  }
+  const REST = (path: string, headers: Record<string, string>) => fetch(s.url.replace('/graphql', path), { headers }).then((r) => r.json() as Promise<Record<string, unknown>>);
+
+  it('lists, searches, shows and changes incidents through the REST service functions, within the caller’s namespaces', async () => {
+    const prod = await record('pgProd');
+    const staging = await record('pgStaging');
+    await record('pgProd'); // a second occurrence: recurring
+    const list = await gql(s.url, '{ incidents(recurring: true) { items { id occurrences namespace } } }', {}, admin);
+    expect(list.errors).toBeUndefined();
+    expect(list.data!.incidents.items).toEqual([{ id: prod, occurrences: 2, namespace: 'production' }]);
+    expect((await REST('/v1/incidents?recurring=true', admin)).items).toEqual([expect.objectContaining({ id: prod, occurrences: 2 })]);
+
+    const found = await gql(s.url, '{ searchIncidents(q: "connection refused postgres") { method items { id similarity } } }', {}, admin);
+    expect((found.data!.searchIncidents.items as { id: string }[]).map((i) => i.id)).toEqual(expect.arrayContaining([prod, staging]));
+    const similar = await gql(s.url, 'query($id: String!) { similarIncidents(id: $id) { items { id } } }', { id: prod }, admin);
+    const viaRest = (await REST(`/v1/incidents/${prod}/similar`, admin)).items as { id: string }[];
+    expect(similar.data!.similarIncidents.items).toEqual(viaRest.map((i) => ({ id: i.id })));
+    expect(viaRest.map((i) => i.id)).toContain(staging);
+
+    const feedback = await gql(s.url, 'mutation($id: String!, $i: IncidentFeedbackInput!) { incidentFeedback(incidentId: $id, input: $i) { incident { rootCauseCorrect } feedback { verified } } }', { id: prod, i: { verified: true, root_cause_correct: true, remediation_applied: 'scaled postgres to 1' } }, admin);
+    expect(feedback.data!.incidentFeedback).toEqual({ incident: { rootCauseCorrect: true }, feedback: { verified: true } });
+    const resolved = await gql(s.url, 'mutation($id: String!) { resolveIncident(incidentId: $id, note: "fixed") { status } }', { id: prod }, admin);
+    expect(resolved.data!.resolveIncident.status).toBe('resolved');
+    const detail = await gql(s.url, 'query($id: String!) { incident(id: $id) { status runIds lastFix feedback { remediationApplied } } }', { id: prod }, admin);
+    expect(detail.data!.incident).toMatchObject({ status: 'resolved', lastFix: 'scaled postgres to 1', feedback: [{ remediationApplied: 'scaled postgres to 1' }] });
+    expect(detail.data!.incident.runIds).toHaveLength(2);
+    const trail = await gql(s.url, '{ audit(action: "incident.*") { events { action target } } }', {}, admin);
+    expect((trail.data!.audit.events as { target: string }[]).filter((e) => e.target === prod).length).toBeGreaterThanOrEqual(2);
+
+    // Isolation: another namespace's incident is null plus not_found, never in a list or a search; a read-only key changes nothing.
+    const foreign = await gql(s.url, 'query($id: String!) { incident(id: $id) { id } similarIncidents(id: $id) { items { id } } }', { id: staging }, teamA);
+    expect(foreign.data).toBeNull();
+    expect(codes(foreign)).toEqual(['not_found', 'not_found']);
+    expect((await gql(s.url, '{ incidents { items { id } } searchIncidents(q: "postgres") { items { id } } }', {}, teamA)).data).toEqual({ incidents: { items: [] }, searchIncidents: { items: [] } });
+    expect(codes(await gql(s.url, 'mutation($id: String!) { reopenIncident(incidentId: $id) { status } }', { id: prod }, readOnly))).toEqual(['read_only_key']);
+    expect(codes(await gql(s.url, 'mutation($id: String!) { reopenIncident(incidentId: $id) { status } }', { id: staging }, teamA))).toEqual(['not_found']);
+    expect(codes(await gql(s.url, '{ incidents { items { id } } }', {}, {}))).toEqual(['unauthenticated']);
+    const empty = await gql(s.url, 'mutation($id: String!, $i: IncidentFeedbackInput!) { incidentFeedback(incidentId: $id, input: $i) { feedback { id } } }', { id: prod, i: {} }, admin);
+    expect(codes(empty)).toEqual(['validation_failed']);
+  });
+
+  it('reports readiness, the queue by state, the version each worker loaded and every key’s usage', async () => {
+    await announceWorker(s.db, { workerId: 'loaded-v7', transport: 'database', taskTypes: ['echo'], controlVersion: 7 });
+    const r = await gql(s.url, '{ system { live readiness { status checks } queue { byState { state count } } } workers { items { workerId controlVersion } } }', {}, admin);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.system.readiness).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'ok', bus: 'ok' } });
+    const byState = Object.fromEntries((r.data!.system.queue.byState as { state: string; count: number }[]).map((x) => [x.state, x.count]));
+    expect(Object.keys(byState)).toEqual(['available', 'leased', 'done', 'dead', 'cancelled']);
+    expect(byState.available).toBeGreaterThan(0); // the echo runs above: no worker here claims them
+    expect(r.data!.workers.items).toEqual(expect.arrayContaining([{ workerId: 'loaded-v7', controlVersion: 7 }, { workerId: 'graphql-test', controlVersion: null }]));
+    expect((await REST('/v1/workers', admin)).items).toEqual(expect.arrayContaining([expect.objectContaining({ workerId: 'loaded-v7', controlVersion: 7 })]));
+    expect(codes(await gql(s.url, '{ system { live } }', {}, {}))).toEqual(['unauthenticated']);
+
+    // A key's usage counts its requests, as the limiter that admits them does, without counting the look itself.
+    const created = await gql(s.url, 'mutation { createKey(input: { name: "usage", type: "live", rateLimit: { perMinute: 40 } }) { secret key { id } } }', {}, admin);
+    const { secret, key } = created.data!.createKey as { secret: string; key: { id: string } };
+    for (let i = 0; i < 3; i++) await gql(s.url, '{ me { email } }', {}, { 'x-api-key': secret });
+    const usage = async () => ((await gql(s.url, '{ keysUsage { items { keyId windows { window limit used } } } }', {}, admin)).data!.keysUsage.items as { keyId: string; windows: unknown[] }[]).find((u) => u.keyId === key.id);
+    const first = await usage();
+    expect(first!.windows[0]).toEqual({ window: 'minute', limit: 40, used: 3 });
+    expect((await usage())!.windows[0]).toEqual({ window: 'minute', limit: 40, used: 3 });
+    expect(codes(await gql(s.url, '{ keysUsage { items { keyId } } }', {}, teamA))).toEqual(['forbidden']);
+  });
+});
+
 describe('subscriptions over graphql-ws', () => {
   const EVENTS = 'subscription($id: String!, $after: Int) { runEvents(runId: $id, afterSeq: $after) }';
 
@@ -169,6 +244,24 @@ describe('subscriptions over graphql-ws', () => {
       await new Promise((r) => setTimeout(r, 300));
       await gql(s.url, 'mutation($i: RegisterSkillInput!) { registerSkill(input: $i) { version } }', { i: { name: 'live-skill', description: 'd', instructions: 'i', tools: [], reason: 'live' } }, admin);
       expect((await changes).items[0]!.entityName).toBe('live-skill');
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('announces new and recurring incidents of the caller’s namespaces only', async () => {
+    const client = wsClient(s.wsUrl, teamA);
+    try {
+      const seen = collect<{ namespace: string; occurrences: number }>(client, 'subscription { incidentUpdates { id namespace occurrences } }', {}, (items) => items.length > 0);
+      await new Promise((r) => setTimeout(r, 300));
+      const [, , diagnosis] = CASES.pgStaging;
+      for (const namespace of ['team-b', 'team-a']) {
+        const { runId } = await submitCommand(s.db, { kind: 'echo', input: {}, namespace });
+        await upsertIncident(s.db, { runId, namespace, subject: { kind: 'Deployment', name: 'api', namespace }, diagnosis });
+      }
+      const { items, errors } = await seen;
+      expect(errors).toEqual([]);
+      expect(items).toEqual([expect.objectContaining({ namespace: 'team-a', occurrences: 1 })]);
     } finally {
       await client.dispose();
     }

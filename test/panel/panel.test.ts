@@ -1,16 +1,24 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestKey } from '../access/admin-key.js';
 import { createUser } from '../../src/access/users.js';
 import { PANEL_DIR } from '../../src/api/panel.js';
 import { startGraphQLServer, type GraphQLServer } from '../graphql/client.js';
+import { killAll, startCli, type CliProcess } from '../api/spawn-cli.js';
 
 /**
  * The admin panel in real Chromium (Debian's, driven by playwright-core) against the real API
  * serving the built panel: one login → runs (live) → run detail (live ledger) → cancel → reload
- * (silent resume from the refresh cookie) → log out flow, and one permission check (a viewer is
- * told what it may not do). .ci/run installs chromium; `npm install` builds the panel.
+ * (silent resume from the refresh cookie) → log out flow, one permission check (a viewer is
+ * told what it may not do), and one flow on a real `syntra up` process (agents on the bundled
+ * demo cluster): ask the demo question and watch the steps arrive and the root cause appear, the
+ * incident it recorded, a routing-rule edit (refused, then saved) reaching the worker, the system
+ * and keys pages. That flow takes the screenshots docs/panel.md shows (written to
+ * $SYNTRA_PANEL_SCREENSHOTS, else a temporary directory). .ci/run installs chromium; `npm install`
+ * builds the panel.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -19,27 +27,54 @@ let s: GraphQLServer;
 let base: string;
 let browser: Browser;
 let apiKey: Record<string, string>;
+let up: CliProcess;
+let upBase: string;
+let upRoot: string;
+let shots: string;
+const UP_ADMIN = { email: 'admin@up.test', password: 'up-admin-password-not-secret' };
 const ADMIN = { email: 'admin@panel.test', password: 'correct-horse-battery' };
 const VIEWER = { email: 'viewer@panel.test', password: 'viewer-horse-battery' };
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
   if (!existsSync(`${PANEL_DIR}/index.html`)) throw new Error('the panel is not built: npm install (prepare) or npm run build:web');
+  upRoot = mkdtempSync(path.join(tmpdir(), 'syntra-panel-up-'));
+  shots = process.env.SYNTRA_PANEL_SCREENSHOTS ? path.resolve(process.env.SYNTRA_PANEL_SCREENSHOTS) : path.join(upRoot, 'shots');
+  mkdirSync(shots, { recursive: true });
+  // A real `syntra up` (its own process, embedded PGlite, the agents on the bundled demo cluster), started while the rest sets up.
+  up = startCli(['up', '--data-dir', path.join(upRoot, 'data'), '--port', '0'], {
+    SYNTRA_CONFIG_DIR: path.join(upRoot, 'config'),
+    SYNTRA_ADMIN_EMAIL: UP_ADMIN.email,
+    SYNTRA_ADMIN_PASSWORD: UP_ADMIN.password,
+    SYNTRA_EVIDENCE: 'demo',
+    SYNTRA_LLM_PROVIDER: '',
+    SYNTRA_RATE_LIMIT_PER_MINUTE: '1000',
+  });
+  const upUrl = up.waitForLine(/API:\s+(http:\/\/\S+)/, 90_000);
   s = await startGraphQLServer();
   base = s.url.replace('/graphql', '');
   apiKey = (await createTestKey(s.db)).headers;
   await createUser(s.db, { ...ADMIN, roles: ['admin'] });
   await createUser(s.db, { ...VIEWER, roles: ['viewer'] });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-});
+  upBase = await upUrl;
+}, 120_000);
 afterAll(async () => {
-  // A Chromium slowed down by a loaded machine can take long to exit; the server and database go either way.
-  await Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000).unref())]);
-  await s?.close();
-}, 60_000);
+  const stopUp = async () => {
+    if (!up || up.child.exitCode !== null) return;
+    up.child.kill('SIGTERM');
+    await Promise.race([up.exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
+  };
+  // The child process first, so nothing outlives the file even if a later step runs out of time.
+  await stopUp();
+  killAll(); // SIGKILL for a `syntra up` still draining
+  if (upRoot) rmSync(upRoot, { recursive: true, force: true });
+  // Bounded: a Chromium slowed down by a loaded machine can take long to exit.
+  await Promise.all([Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000).unref())]), s?.close()]);
+}, 90_000);
 
-async function logIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto(base + '/');
+async function logIn(page: Page, who: { email: string; password: string }, at = base): Promise<void> {
+  await page.goto(at + '/');
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.keyboard.press('Enter'); // keyboard only
@@ -59,6 +94,18 @@ it('serves the panel with cache headers and a CSP that allows it', async () => {
   const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
   expect(asset).toBeDefined();
   expect((await fetch(base + asset)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  // Sent compressed as the browser accepts it (built beside the file), the same bytes once decoded.
+  const plain = await fetch(base + asset, { headers: { 'accept-encoding': 'identity' } });
+  expect(plain.headers.get('content-encoding')).toBeNull();
+  for (const encoding of ['br', 'gzip']) {
+    const packed = await fetch(base + asset, { headers: { 'accept-encoding': encoding } });
+    expect(packed.headers.get('content-encoding')).toBe(encoding);
+    expect(packed.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(packed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(Number(packed.headers.get('content-length'))).toBeLessThan(Number(plain.headers.get('content-length')) / 2);
+    expect(await packed.text()).toBe(await (await fetch(base + asset, { headers: { 'accept-encoding': 'identity' } })).text());
+  }
+  expect((await fetch(`${base}${asset}.br`)).status).toBe(404); // a sibling is never a route of its own
   expect((await fetch(base + '/admin')).status).toBe(404);
 });
 
@@ -106,5 +153,95 @@ it('shows a viewer what its role may not do instead of failing on click', async 
   await page.getByTestId('timeline').getByText('run.queued').waitFor();
   await expect.poll(() => page.getByTestId('not-allowed').textContent()).toContain('runs:write');
   expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+  // No question box and no editor for a viewer: each page says which permission it lacks.
+  await page.goto(base + '/#/ask');
+  await expect.poll(() => page.getByTestId('not-allowed').textContent()).toContain('runs:write');
+  expect(await page.getByRole('button', { name: 'Ask' }).count()).toBe(0);
+  await page.goto(base + '/#/control');
+  await expect.poll(() => page.getByTestId('not-allowed').textContent()).toContain('control:write');
+  expect(await page.getByRole('button', { name: 'Save as a new version' }).count()).toBe(0);
   await context.close();
 });
+
+it('on a real syntra up: asks the demo question and watches the steps and the root cause arrive, then incidents, a routing-rule edit reaching the worker, system and keys', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  await logIn(page, UP_ADMIN, upBase);
+
+  // Ask: the demo question is prefilled; the steps list is watched from inside the page, so
+  // "live" means the browser rendered the steps one after another, not all at once at the end.
+  await page.goto(`${upBase}/#/ask`);
+  await expect.poll(() => page.getByLabel('Question').inputValue()).toContain('auth-service');
+  await page.getByLabel('Namespace').fill('production');
+  // In the page (a string: this file is compiled without the DOM types).
+  await page.evaluate(`(() => {
+    const seen = (window.stepCounts = []);
+    new MutationObserver(() => {
+      const n = document.querySelectorAll('[data-testid="steps"] > li').length;
+      if (seen.at(-1) !== n) seen.push(n);
+    }).observe(document.body, { childList: true, subtree: true });
+  })()`);
+  await page.getByRole('button', { name: 'Ask' }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-step="plan"]').waitFor();
+  await page.locator('[data-step="report"][data-status="done"]').waitFor();
+  const rootCause = page.getByTestId('root-cause');
+  await expect.poll(() => rootCause.textContent()).toContain('service_no_endpoints');
+  expect(await rootCause.textContent()).toContain('Service postgres');
+  const counts = (await page.evaluate('window.stepCounts')) as number[];
+  expect(counts.filter((n) => n > 0 && n < 5).length).toBeGreaterThan(0); // partial lists were on screen
+  expect(await page.locator('[data-step]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual(['plan', 'collect_evidence', 'analyze', 'review', 'report']);
+  expect(await page.getByTestId('confidence').textContent()).toBe('95%');
+  const write = page.locator('[data-testid="remediation"] [data-write="true"]');
+  expect(await write.textContent()).toContain('kubectl -n production scale deployment/postgres --replicas=1');
+  expect(await write.textContent()).toContain('needs approval');
+  expect(await page.getByTestId('hypotheses').locator(':scope > li').count()).toBeGreaterThan(0);
+  await shot('ask');
+
+  // The incident it recorded: listed (arrived through the list query or incidentUpdates), with its occurrence.
+  await page.getByRole('link', { name: /^incident [0-9a-f]{8}…/ }).click();
+  await expect.poll(() => page.getByTestId('occurrences').locator('li').count()).toBe(1);
+  await page.getByRole('link', { name: 'Incidents', exact: true }).click();
+  await page.locator('[data-testid="incidents"] tr[data-incident]').first().waitFor();
+  expect(await page.getByTestId('incidents').textContent()).toContain('service_no_endpoints');
+  await shot('incidents');
+
+  // Control registry: a refused edit shows the field that was wrong; a good one becomes a new version the worker reports loading.
+  await page.goto(`${upBase}/#/control`);
+  await expect.poll(() => page.getByTestId('loaded-version').first().textContent()).toBe('v0');
+  const editor = page.getByLabel('Routing rules (JSON)');
+  const rules = JSON.parse(await editor.inputValue()) as { rules: unknown[] };
+  await editor.fill(JSON.stringify({ rules: [...rules.rules, { match: { taskType: 'plan' }, target: { provider: 'default' }, priority: 5000 }] }, null, 2));
+  await page.getByLabel('Reason (recorded in the history)').fill('route planning to the configured model');
+  await expect.poll(() => page.getByTestId('edit-diff').textContent()).toContain('priority');
+  await page.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect.poll(() => page.getByTestId('field-errors').textContent()).toContain('priority');
+  await shot('control-edit');
+  await editor.fill(JSON.stringify({ rules: [...rules.rules, { match: { taskType: 'plan' }, target: { provider: 'default' }, priority: 5 }] }, null, 2));
+  await page.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect.poll(() => page.getByTestId('saved').textContent()).toBe('Saved as version 1.');
+  await expect.poll(() => page.getByTestId('control-version').textContent()).toBe('1');
+  await expect.poll(() => page.getByTestId('loaded-version').first().textContent(), { timeout: 15_000 }).toBe('v1');
+  await shot('control');
+
+  // System: readiness, the queue by state, the worker and what it serves.
+  await page.getByRole('link', { name: 'System' }).click();
+  await expect.poll(() => page.getByTestId('readiness').textContent()).toBe('ready');
+  expect(Number(await page.locator('[data-testid="queue"] [data-state="done"]').textContent())).toBeGreaterThanOrEqual(5);
+  expect(await page.getByTestId('workers').textContent()).toContain('collect_evidence');
+  await shot('system');
+
+  // Keys: every key's rate-limit usage, against the budget `syntra up` was configured with.
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await expect.poll(() => page.getByTestId('usage').first().textContent()).toMatch(/\d+\/1000 this minute/);
+  await shot('keys');
+  await page.getByRole('link', { name: 'Runs' }).click();
+  await page.getByTestId('runs').waitFor();
+  await shot('runs');
+  expect(problems).toEqual([]);
+  await context.close();
+}, 120_000);

@@ -26,11 +26,26 @@ export interface Me {
   namespaces: string[] | null;
 }
 
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
 export class ApiError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** validation_failed: which input fields were refused and why. */
+    readonly fields: FieldProblem[] = [],
+  ) {
     super(message);
   }
 }
+
+const fieldsOf = (details: unknown): FieldProblem[] => {
+  const fields = (details as { fields?: unknown } | null | undefined)?.fields;
+  return Array.isArray(fields) ? (fields as FieldProblem[]) : [];
+};
 
 let session: Session | null = null;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -101,7 +116,7 @@ export async function changePassword(currentPassword: string, newPassword: strin
 
 interface GqlResult<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; details?: unknown } }[];
 }
 
 const EXPIRED = new Set(['unauthenticated', 'credentials_expired', 'invalid_credentials']);
@@ -116,7 +131,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   const first = body.errors?.[0];
   const code = first?.extensions?.code ?? body.error?.code;
   if (code && EXPIRED.has(code) && !retried && (await refresh())) return gql(query, variables, true);
-  if (first || body.error) throw new ApiError(code ?? 'internal', first?.message ?? body.error?.message ?? 'request failed');
+  if (first || body.error) throw new ApiError(code ?? 'internal', first?.message ?? body.error?.message ?? 'request failed', fieldsOf(first?.extensions?.details));
   return body.data as T;
 }
 
@@ -126,6 +141,9 @@ function wsClient(): Client {
     // Read at every (re)connect, so a refreshed token is used.
     connectionParams: () => (session ? { authorization: `Bearer ${session.accessToken}` } : {}),
     retryAttempts: 5,
+    // Pages subscribe and unsubscribe as a person moves around (and Ask subscribes right after submit):
+    // keep the socket for a while instead of paying a new connection and handshake each time.
+    lazyCloseTimeout: 30_000,
   });
   return ws;
 }

@@ -2,12 +2,16 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { currentUser, gql, logoutEverywhere, onSessionChange, refresh, type Me } from './api';
 import { Account } from './pages/Account';
+import { Ask } from './pages/Ask';
+import { Audit } from './pages/Audit';
 import { Control } from './pages/Control';
+import { IncidentDetail } from './pages/IncidentDetail';
+import { Incidents } from './pages/Incidents';
 import { Keys } from './pages/Keys';
 import { Login } from './pages/Login';
 import { RunDetail } from './pages/RunDetail';
 import { Runs } from './pages/Runs';
-import { Audit, Workers } from './pages/System';
+import { System } from './pages/System';
 import { Users } from './pages/Users';
 import { Loading } from './ui';
 
@@ -23,12 +27,14 @@ function useHash(): string {
 }
 
 const NAV: Array<[string, string]> = [
+  ['/ask', 'Ask'],
   ['/runs', 'Runs'],
+  ['/incidents', 'Incidents'],
   ['/control', 'Control registry'],
   ['/keys', 'API keys'],
   ['/users', 'Users'],
   ['/audit', 'Audit'],
-  ['/workers', 'Workers'],
+  ['/system', 'System'],
   ['/account', 'Account'],
 ];
 
@@ -51,7 +57,9 @@ function App() {
   const allNamespaces = me.namespaces === null;
   const firstLogin = user.passwordChangedAt === user.createdAt;
   const section = '/' + (path.split('/')[1] ?? 'runs');
-  const runId = path.startsWith('/runs/') ? path.slice('/runs/'.length) : undefined;
+  const param = (prefix: string) => (path.startsWith(prefix) && path.length > prefix.length ? path.slice(prefix.length) : undefined);
+  const runId = param('/runs/');
+  const incidentId = param('/incidents/');
   return (
     <>
       <header>
@@ -78,6 +86,12 @@ function App() {
         )}
         {runId ? (
           <RunDetail id={runId} canWrite={can('runs:write')} />
+        ) : incidentId ? (
+          <IncidentDetail id={incidentId} canWrite={can('incident:create')} />
+        ) : section === '/ask' ? (
+          <Ask me={me} runId={param('/ask/')} canWrite={can('runs:write')} />
+        ) : section === '/incidents' ? (
+          <Incidents allowed={can('incident:read')} />
         ) : section === '/control' ? (
           <Control canWrite={can('control:write') && allNamespaces} />
         ) : section === '/keys' ? (
@@ -86,8 +100,8 @@ function App() {
           <Users allowed={can('users:manage') && allNamespaces} />
         ) : section === '/audit' ? (
           <Audit allowed={can('audit:read')} />
-        ) : section === '/workers' ? (
-          <Workers allowed={can('control:read')} />
+        ) : section === '/system' || section === '/workers' ? (
+          <System allowed={can('control:read')} />
         ) : section === '/account' ? (
           <Account firstLogin={firstLogin} />
         ) : (

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ApiError } from './api';
+import { ApiError } from './api';
 
 /** Loading, error and empty states every page shows the same way. */
 export function Loading() {
@@ -9,9 +9,18 @@ export function Loading() {
 export function ErrorNote({ error }: { error: ApiError | undefined }) {
   if (!error) return null;
   return (
-    <p className="error" role="alert">
+    <div className="error" role="alert">
       {error.message} <span className="muted">({error.code})</span>
-    </p>
+      {error.fields.length > 0 && (
+        <ul data-testid="field-errors">
+          {error.fields.map((f) => (
+            <li key={f.field + f.problem}>
+              <code>{f.field}</code> {f.problem}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 
@@ -29,3 +38,8 @@ export function NotAllowed({ permission, what }: { permission: string; what: str
 }
 
 export const when = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');
+
+export const pct = (x: number | null | undefined): string => (x == null ? '—' : `${Math.round(x * 100)}%`);
+
+/** Turns a thrown value into the ApiError every page shows. */
+export const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError('internal', String(e)));

@@ -1,7 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { GraphQLBoolean, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, type GraphQLFieldConfig, type GraphQLFieldConfigArgumentMap, type GraphQLOutputType } from './graphql-js.js';
 import * as control from '../../control-plane/control-registry/index.js';
-import { getIncident, listIncidents } from '../../incidents/index.js';
+import { embedderFromEnv, type Embedder } from '../../incidents/index.js';
 import { knownKinds, listWorkers } from '../../control-plane/workers.js';
 import { namespaceFilter } from '../../access/principal.js';
 import { SyntraError } from '../../domain/errors.js';
@@ -11,13 +11,16 @@ import { AuditEventView, AuditQuery } from '../routes/audit.js';
 import { Cancelled, CancelBody, ListQuery as RunsQuery, Run, RunDetail, RunPage } from '../routes/runs.js';
 import { SubmitBody, Submitted } from '../routes/commands.js';
 import { Change, HistoryPage, HistoryQuery, Snapshot, WriteResult, withReason } from '../routes/control.js';
-import { Incident, IncidentListQuery } from '../routes/incidents.js';
+import { FeedbackBody, Feedback as FeedbackView, Incident, IncidentDetail, IncidentListQuery, Note, SearchQuery as IncidentSearchQuery, SearchResult, SimilarIncident, TagsBody } from '../routes/incidents.js';
+import { changeIncidentStatus, changeIncidentTags, incidentFeedback, searchVisibleIncidents, similarToIncident, visibleIncident, visibleIncidents, type FeedbackBody as FeedbackInput, type IncidentListFilter, type IncidentSearch } from '../operations/incidents.js';
 import { WorkerView } from '../routes/workers.js';
+import { SystemStatus } from '../routes/health.js';
+import { systemStatus } from '../operations/system.js';
 import { Me } from '../routes/auth.js';
 import { Window } from '../routes/rate-limit.js';
 import { Uuid } from '../schemas.js';
 import { cancelVisibleRun, submitRun, visibleRun, visibleRuns, type RunListFilter } from '../operations/runs.js';
-import { createKey, listKeys, revokeKey, rotateKey, type CreateKeyBody as CreateKeyInput } from '../operations/keys.js';
+import { createKey, keysUsage, listKeys, revokeKey, rotateKey, type CreateKeyBody as CreateKeyInput } from '../operations/keys.js';
 import { changeUser, inviteUser, usersPage, visibleAudit, type AuditFilter, type InviteUserBody, type UpdateUserBody as UpdateUserInput } from '../operations/users.js';
 import { changeControl, ControlDiff, diffControl } from '../operations/control.js';
 import { auditOutcome, auditRequest, type Caller } from '../plugins/auth.js';
@@ -25,7 +28,7 @@ import { authorize, callerOf, type GraphQLContext, type Need } from './context.j
 import { TypeBoxTypes } from './from-typebox.js';
 import { checked } from './validate.js';
 import { coded } from './errors.js';
-import { controlChanges, runEvents, runUpdates } from './subscriptions.js';
+import { controlChanges, incidentUpdates, runEvents, runUpdates } from './subscriptions.js';
 
 /**
  * The GraphQL schema, code-first: every type is derived from the TypeBox schema of the REST route
@@ -37,6 +40,10 @@ type Args = Record<string, unknown>;
 type Resolve = (args: Args, ctx: GraphQLContext) => Promise<unknown>;
 
 const t = new TypeBoxTypes();
+
+/** The same embedder as REST search and the workers' (both read SYNTRA_EMBEDDINGS_*), so query and stored vectors compare. */
+let embedder: Embedder | undefined;
+const incidentEmbedder = (): Embedder => (embedder ??= embedderFromEnv(process.env));
 
 const IdArgs = (name: string) => Type.Object({ [name]: Uuid }, { additionalProperties: false });
 
@@ -93,8 +100,12 @@ const Types = {
   runPage: t.output(RunPage, 'RunPage'),
   submitted: t.output(Submitted, 'Submitted'),
   cancelled: t.output(Cancelled, 'Cancelled'),
-  incident: t.output(Type.Intersect([Incident, Type.Object({ runIds: Type.Array(Uuid) })]), 'Incident'),
+  incident: t.output(IncidentDetail, 'IncidentDetail'),
+  incidentSummary: t.output(Incident, 'Incident'),
   incidentPage: t.output(Type.Object({ items: Type.Array(Incident), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 'IncidentPage'),
+  incidentSearch: t.output(SearchResult, 'IncidentSearchResult'),
+  similarIncidents: t.output(Type.Object({ items: Type.Array(SimilarIncident) }), 'SimilarIncidents'),
+  feedbackResult: t.output(Type.Object({ incident: Incident, feedback: FeedbackView }), 'IncidentFeedbackResult'),
   snapshot: t.output(Snapshot, 'ControlSnapshot'),
   change: t.output(Change, 'ControlChange'),
   history: t.output(HistoryPage, 'ControlHistoryPage'),
@@ -109,6 +120,8 @@ const Types = {
   auditPage: t.output(Type.Object({ events: Type.Array(AuditEventView), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 'AuditPage'),
   workers: t.output(Type.Object({ items: Type.Array(WorkerView), knownKinds: Type.Array(Type.String()) }), 'Workers'),
   me: t.output(Me, 'Me'),
+  keysUsage: t.output(Type.Object({ items: Type.Array(Type.Object({ keyId: Uuid, windows: Type.Array(Window) })) }), 'KeysUsage'),
+  system: t.output(SystemStatus, 'SystemStatus'),
   rateLimit: t.output(Type.Object({ subject: Type.String(), windows: Type.Array(Window) }), 'RateLimitUsage'),
 };
 
@@ -116,6 +129,8 @@ const nullable = (type: GraphQLOutputType): GraphQLOutputType => (type instanceo
 
 const READ_RUNS: Need = { permission: 'runs:read' };
 const WRITE_RUNS: Need = { permission: 'runs:write' };
+const READ_INCIDENTS: Need = { permission: 'incident:read' };
+const WRITE_INCIDENTS: Need = { permission: 'incident:create' };
 const READ_CONTROL: Need = { permission: 'control:read' };
 const WRITE_CONTROL: Need = { permission: 'control:write', tenantWide: true };
 const KEYS: Need = { permission: 'keys:manage', tenantWide: true };
@@ -131,23 +146,13 @@ const queryType = new GraphQLObjectType<unknown, GraphQLContext>({
     runs: query('runs', Types.runPage, READ_RUNS, RunsQuery, async (a, ctx) => visibleRuns(ctx.api.db, ctx.principal, a as RunListFilter, 'args.since')),
     // Nullable: another namespace's run is null plus a not_found error, never data.
     run: query('run', nullable(Types.runDetail), READ_RUNS, IdArgs('id'), async (a, ctx) => visibleRun(ctx.api.db, ctx.principal, a.id as string)),
-    incidents: query('incidents', Types.incidentPage, { permission: 'incident:read' }, IncidentListQuery, async (a, ctx) => {
-      const namespaces = ctx.principal?.namespaces ?? null;
-      return listIncidents(ctx.api.db, {
-        limit: (a.limit as number | undefined) ?? 20,
-        ...(a.status ? { status: a.status as never } : {}),
-        ...(a.namespace ? { namespace: a.namespace as string } : {}),
-        ...(a.root_cause_type ? { rootCauseType: a.root_cause_type as string } : {}),
-        ...(a.cursor ? { cursor: a.cursor as string } : {}),
-        ...(namespaces ? { namespaces } : {}),
-      });
-    }),
-    incident: query('incident', nullable(Types.incident), { permission: 'incident:read' }, IdArgs('id'), async (a, ctx) => {
-      const incident = await getIncident(ctx.api.db, a.id as string);
-      const namespaces = ctx.principal?.namespaces ?? null;
-      if (!incident || (namespaces && (incident.namespace === null || !namespaces.includes(incident.namespace)))) throw new SyntraError('not_found', `incident ${String(a.id)} does not exist`);
-      return incident;
-    }),
+    incidents: query('incidents', Types.incidentPage, READ_INCIDENTS, IncidentListQuery, async (a, ctx) => visibleIncidents(ctx.api.db, ctx.principal, a as IncidentListFilter)),
+    // Nullable: another namespace's incident is null plus a not_found error, never data.
+    incident: query('incident', nullable(Types.incident), READ_INCIDENTS, IdArgs('id'), async (a, ctx) => visibleIncident(ctx.api.db, ctx.principal, a.id as string)),
+    searchIncidents: query('searchIncidents', Types.incidentSearch, READ_INCIDENTS, IncidentSearchQuery, async (a, ctx) => searchVisibleIncidents(ctx.api.db, incidentEmbedder(), ctx.principal, a as unknown as IncidentSearch)),
+    similarIncidents: query('similarIncidents', Types.similarIncidents, READ_INCIDENTS, Type.Object({ id: Uuid, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) }, { additionalProperties: false }), async (a, ctx) => ({
+      items: await similarToIncident(ctx.api.db, ctx.principal, a.id as string, (a.limit as number | undefined) ?? 3),
+    })),
     controlSnapshot: query('controlSnapshot', Types.snapshot, READ_CONTROL, Type.Object({ version: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }), async (a, ctx) =>
       control.getSnapshot(ctx.api.db, { version: a.version as number | undefined }),
     ),
@@ -161,6 +166,9 @@ const queryType = new GraphQLObjectType<unknown, GraphQLContext>({
     keys: query('keys', Types.keyList, KEYS, Type.Object({ ownerId: Type.Optional(Uuid), includeRevoked: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), async (a, ctx) => ({
       items: (await listKeys(ctx.access, a)).map(keyView),
     })),
+    keysUsage: query('keysUsage', Types.keysUsage, KEYS, Type.Object({ includeRevoked: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), async (a, ctx) => ({
+      items: await keysUsage(ctx.access, await listKeys(ctx.access, a)),
+    })),
     users: query('users', Types.userPage, USERS, UsersQuery, async (a, ctx) => {
       const page = await usersPage(ctx.access, a);
       return { items: page.items.map(userView), nextCursor: page.nextCursor };
@@ -170,6 +178,7 @@ const queryType = new GraphQLObjectType<unknown, GraphQLContext>({
       const [items, kinds] = await Promise.all([listWorkers(ctx.api.db, { namespaces: namespaceFilter(ctx.principal) }), knownKinds(ctx.api.db)]);
       return { items, knownKinds: kinds };
     }),
+    system: query('system', Types.system, READ_CONTROL, undefined, async (_a, ctx) => systemStatus(ctx.api)),
     rateLimit: query('rateLimit', nullable(Types.rateLimit), { permission: 'self' }, undefined, async (_a, ctx) => {
       const d = ctx.rateLimitDecision;
       if (!d) throw new SyntraError('bad_request', 'rate-limit usage is reported for HTTP requests, not over a WebSocket');
@@ -184,6 +193,9 @@ const queryType = new GraphQLObjectType<unknown, GraphQLContext>({
 
 const submit = withInput(SubmitBody, 'Submit', { idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 const cancel = { argsSchema: Type.Object({ runId: Uuid, reason: CancelBody.properties.reason }, { additionalProperties: false }) };
+const feedbackArgs = withInput(FeedbackBody, 'IncidentFeedback', { incidentId: Uuid });
+const noteArgs = { argsSchema: Type.Object({ incidentId: Uuid, note: Type.Optional(Note) }, { additionalProperties: false }) };
+const tagsArgs = withInput(TagsBody, 'TagIncident', { incidentId: Uuid });
 const createKeyArgs = withInput(CreateKeyBody, 'CreateKey');
 const rotateArgs = { argsSchema: Type.Object({ keyId: Uuid, graceSeconds: RotateBody.properties.graceSeconds }, { additionalProperties: false }) };
 const revokeArgs = { argsSchema: IdArgs('keyId') };
@@ -202,6 +214,14 @@ const mutationType = new GraphQLObjectType<unknown, GraphQLContext>({
       submitRun(ctx.api, caller, a.input as Parameters<typeof submitRun>[2], a.idempotencyKey as string | undefined),
     ),
     cancelRun: mutation('cancelRun', Types.cancelled, WRITE_RUNS, t.args(cancel.argsSchema, 'CancelRun'), cancel.argsSchema, (a, ctx, caller) => cancelVisibleRun(ctx.api, caller, a.runId as string, a.reason as string | undefined)),
+    incidentFeedback: mutation('incidentFeedback', Types.feedbackResult, WRITE_INCIDENTS, feedbackArgs.args, feedbackArgs.argsSchema, (a, ctx, caller) => incidentFeedback(ctx.api.db, caller, a.incidentId as string, a.input as FeedbackInput)),
+    resolveIncident: mutation('resolveIncident', Types.incidentSummary, WRITE_INCIDENTS, t.args(noteArgs.argsSchema, 'ResolveIncident'), noteArgs.argsSchema, (a, ctx, caller) =>
+      changeIncidentStatus(ctx.api.db, caller, a.incidentId as string, 'resolved', a.note as string | undefined),
+    ),
+    reopenIncident: mutation('reopenIncident', Types.incidentSummary, WRITE_INCIDENTS, t.args(noteArgs.argsSchema, 'ReopenIncident'), noteArgs.argsSchema, (a, ctx, caller) =>
+      changeIncidentStatus(ctx.api.db, caller, a.incidentId as string, 'open', a.note as string | undefined),
+    ),
+    tagIncident: mutation('tagIncident', Types.incidentSummary, WRITE_INCIDENTS, tagsArgs.args, tagsArgs.argsSchema, (a, ctx, caller) => changeIncidentTags(ctx.api.db, caller, a.incidentId as string, a.input as { add?: string[]; remove?: string[] })),
     activatePrompt: controlMutation('activatePrompt', control.ActivatePromptInput, control.activatePrompt),
     registerSkill: controlMutation('registerSkill', control.Skill, control.registerSkill),
     removeSkill: controlMutation('removeSkill', control.RemoveEntityInput, control.removeSkill),
@@ -252,6 +272,7 @@ const subscriptionType = new GraphQLObjectType<unknown, GraphQLContext>({
       runEvents(ctx, a.runId as string, (a.afterSeq as number | undefined) ?? 0),
     ),
     runUpdates: subscription('runUpdates', RunType, READ_RUNS, undefined, async (_a, ctx) => runUpdates(ctx)),
+    incidentUpdates: subscription('incidentUpdates', Types.incidentSummary, READ_INCIDENTS, undefined, async (_a, ctx) => incidentUpdates(ctx)),
     controlChanges: subscription('controlChanges', Types.change, READ_CONTROL, ChangesArgs, (a, ctx) => controlChanges(ctx, a.afterVersion as number | undefined)),
   },
 });

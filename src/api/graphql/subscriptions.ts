@@ -5,6 +5,7 @@ import { listEvents } from '../../control-plane/ledger.js';
 import { getRunStatus } from '../../control-plane/runs.js';
 import { TERMINAL_RUN_STATUSES } from '../../control-plane/types.js';
 import { SyntraError } from '../../domain/errors.js';
+import { visibleIncidents } from '../operations/incidents.js';
 import { visibleRuns } from '../operations/runs.js';
 import { listenForWakeups } from '../wakeup.js';
 import type { GraphQLContext } from './context.js';
@@ -71,6 +72,34 @@ export async function runUpdates(ctx: GraphQLContext): Promise<AsyncIterable<unk
           if (seen.get(run.id) === run.status) continue;
           seen.set(run.id, run.status);
           await emit(run);
+        }
+      }
+    } finally {
+      wakeup.close();
+    }
+  }, ctx.api.closing);
+}
+
+/**
+ * Incidents of the caller's namespaces as they appear, recur (one more occurrence) or change
+ * status, among the WATCHED most recently seen. Incidents are recorded by a run's report step,
+ * so a run's ledger wakeup is what prompts the early look.
+ */
+export async function incidentUpdates(ctx: GraphQLContext): Promise<AsyncIterable<unknown>> {
+  const stateOf = (i: { status: string; occurrences: number }) => `${i.status}/${i.occurrences}`;
+  const seen = new Map<string, string>();
+  for (const incident of (await visibleIncidents(ctx.api.db, ctx.principal, { limit: WATCHED })).items) seen.set(incident.id, stateOf(incident));
+  return streamOf(async (emit, signal) => {
+    const wakeup = listenForWakeups(ctx.api.bus, ['syntra.run.*.events', WAKE_ALL]);
+    try {
+      while (!signal.aborted) {
+        await wakeup.wait(ctx.api.timing.eventsPollMs, signal);
+        if (signal.aborted) return;
+        const { items } = await visibleIncidents(ctx.api.db, ctx.principal, { limit: WATCHED });
+        for (const incident of [...items].reverse()) {
+          if (seen.get(incident.id) === stateOf(incident)) continue;
+          seen.set(incident.id, stateOf(incident));
+          await emit(incident);
         }
       }
     } finally {

@@ -1,6 +1,7 @@
 import type { Access } from '../../access/access.js';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, rotateApiKey, type ApiKey } from '../../access/api-keys.js';
 import type { KeyType, Permission } from '../../access/permissions.js';
+import { getUser } from '../../access/users.js';
 import { SyntraError } from '../../domain/errors.js';
 import { auditRequest, requirePrincipal, type Caller } from '../plugins/auth.js';
 
@@ -65,4 +66,24 @@ export async function revokeKey(access: Access, caller: Caller, keyId: string): 
   const key = await revokeApiKey(access.db, keyId, access.clock);
   await auditRequest(access, caller, { action: 'key.revoke', result: 'ok', target: key.id, details: { prefix: key.prefix, name: key.name } });
   return key;
+}
+
+/**
+ * Each key's rate-limit windows now (requests used and left this minute and hour), counted by the
+ * same limiter that admits requests, without counting a request. The policy is the key's own
+ * override, else its owner's roles' — as when the key calls.
+ */
+export async function keysUsage(access: Access, keys: ApiKey[]) {
+  const owners = new Map<string, readonly string[]>();
+  for (const ownerId of new Set(keys.map((k) => k.ownerId))) owners.set(ownerId, (await getUser(access.db, ownerId))?.roles ?? []);
+  const now = access.clock();
+  return Promise.all(
+    keys.map(async (key) => {
+      const decision = await access.limiter.peek({ type: 'key', id: key.id, userId: key.ownerId, email: '', roles: owners.get(key.ownerId) ?? [], permissions: [], namespaces: null, keyType: key.type, rateLimit: key.rateLimit }, '');
+      return {
+        keyId: key.id,
+        windows: decision.windows.map((w) => ({ ...w, resetAt: new Date(w.resetAt).toISOString(), resetSeconds: Math.max(0, Math.ceil((w.resetAt - now) / 1000)) })),
+      };
+    }),
+  );
 }

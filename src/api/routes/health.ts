@@ -1,10 +1,25 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { migrationsApplied } from '../../db/migrate.js';
-import { SyntraError, errorMessage } from '../../domain/errors.js';
+import { SyntraError } from '../../domain/errors.js';
+import { readiness } from '../operations/system.js';
+import { QUEUE_STATES } from '../../control-plane/types.js';
 import type { ApiContext } from '../context.js';
 import { errors } from '../schemas.js';
 
-type Check = 'ok' | string;
+const Checks = Type.Record(Type.String(), Type.String());
+const QueueState = Type.Union(QUEUE_STATES.map((s) => Type.Literal(s)));
+
+/** What the panel's System page shows: liveness, readiness and the queue's depth by state. */
+export const SystemStatus = Type.Object({
+  live: Type.Boolean(),
+  readiness: Type.Object({ status: Type.Union([Type.Literal('ready'), Type.Literal('degraded'), Type.Literal('not_ready')]), checks: Checks }),
+  queue: Type.Union([
+    Type.Object({
+      byState: Type.Array(Type.Object({ state: QueueState, count: Type.Integer() })),
+      oldestAvailableAgeSeconds: Type.Number(),
+    }),
+    Type.Null(),
+  ]),
+});
 
 /**
  * /healthz says the process is alive (no dependencies: a database outage must not get the pod
@@ -35,30 +50,19 @@ export const healthRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
         response: {
           200: Type.Object({
             status: Type.Union([Type.Literal('ready'), Type.Literal('degraded')], { description: 'degraded: serving, but the bus is disconnected (wakeups fall back to polling)' }),
-            checks: Type.Record(Type.String(), Type.String()),
+            checks: Checks,
           }),
           ...errors(503),
         },
       },
     },
     async () => {
-      const probe = async (fn: () => Promise<boolean>, failure: string): Promise<Check> => {
-        try {
-          return (await fn()) ? 'ok' : failure;
-        } catch (e) {
-          return `${failure}: ${errorMessage(e)}`;
-        }
-      };
-      const database = await probe(async () => (await ctx.db.query('SELECT 1 AS ok')).rowCount === 1, 'unreachable');
-      const migrations =
-        database === 'ok' ? await probe(() => migrationsApplied(ctx.db), 'pending') : 'unknown (database unreachable)';
-      const bus = ctx.bus.isConnected() ? 'ok' : 'disconnected';
-      const checks = { database, migrations, bus };
-      const failed = Object.entries({ database, migrations }).filter(([, v]) => v !== 'ok');
-      if (failed.length > 0) {
+      const { status, checks } = await readiness(ctx);
+      if (status === 'not_ready') {
+        const failed = Object.entries(checks).filter(([k, v]) => k !== 'bus' && v !== 'ok');
         throw new SyntraError('not_ready', `not ready: ${failed.map(([k, v]) => `${k} ${v}`).join(', ')}`, { details: { checks } });
       }
-      return { status: bus === 'ok' ? ('ready' as const) : ('degraded' as const), checks };
+      return { status, checks };
     },
   );
 };

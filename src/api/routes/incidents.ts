@@ -1,21 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { actorOf } from '../../access/audit.js';
-import { SyntraError } from '../../domain/errors.js';
-import {
-  changeTags,
-  embedderFromEnv,
-  findSimilar,
-  getIncident,
-  INCIDENT_STATUSES,
-  listIncidents,
-  probeOf,
-  recordFeedback,
-  searchIncidents,
-  setIncidentStatus,
-  TAG_PATTERN,
-  type IncidentActor,
-} from '../../incidents/index.js';
+import { embedderFromEnv, INCIDENT_STATUSES, TAG_PATTERN } from '../../incidents/index.js';
+import { changeIncidentStatus, changeIncidentTags, incidentFeedback, searchVisibleIncidents, similarToIncident, visibleIncident, visibleIncidents } from '../operations/incidents.js';
 import type { ApiContext } from '../context.js';
 import { errors, MaybeTimestamp, Timestamp, Uuid } from '../schemas.js';
 
@@ -27,7 +12,7 @@ import { errors, MaybeTimestamp, Timestamp, Uuid } from '../schemas.js';
  * exactly like a missing one (404), so ids cannot be probed.
  */
 const Tag = Type.String({ pattern: TAG_PATTERN, description: 'lower-case letters, digits and dashes, e.g. database' });
-const Recurrence = Type.Union([
+export const Recurrence = Type.Union([
   Type.Object({
     count: Type.Integer(),
     windowDays: Type.Integer(),
@@ -36,7 +21,7 @@ const Recurrence = Type.Union([
   }),
   Type.Null(),
 ]);
-const SimilarIncident = Type.Object({
+export const SimilarIncident = Type.Object({
   id: Uuid,
   title: Type.String(),
   namespace: Type.Union([Type.String(), Type.Null()]),
@@ -48,8 +33,8 @@ const SimilarIncident = Type.Object({
   rootCause: Type.Object({ type: Type.String(), summary: Type.String(), confidence: Type.Number(), correct: Type.Union([Type.Boolean(), Type.Null()]) }),
   fix: Type.Object({ action: Type.Union([Type.String(), Type.Null()]), verified: Type.Union([Type.Boolean(), Type.Null()]) }),
 });
-const SearchHit = Type.Intersect([SimilarIncident, Type.Object({ tags: Type.Array(Type.String()), textMatch: Type.Number() })]);
-const Feedback = Type.Object({
+export const SearchHit = Type.Intersect([SimilarIncident, Type.Object({ tags: Type.Array(Type.String()), textMatch: Type.Number() })]);
+export const Feedback = Type.Object({
   id: Uuid,
   createdAt: Timestamp,
   createdBy: Type.Union([Type.String(), Type.Null()]),
@@ -87,6 +72,9 @@ export const Incident = Type.Object(
   { additionalProperties: true },
 );
 
+export const IncidentDetail = Type.Intersect([Incident, Type.Object({ runIds: Type.Array(Uuid), feedback: Type.Array(Feedback), memory: Type.Object({}, { additionalProperties: true }) })]);
+export const SearchResult = Type.Object({ items: Type.Array(SearchHit), method: Type.Union([Type.Literal('hybrid'), Type.Literal('text')]) });
+
 export const IncidentListQuery = Type.Object(
   {
     status: Type.Optional(Type.Union(INCIDENT_STATUSES.map((s) => Type.Literal(s)))),
@@ -100,12 +88,7 @@ export const IncidentListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** null = every namespace (no principal on this request, or an unrestricted one). */
-function visibleNamespaces(request: FastifyRequest): readonly string[] | null {
-  return request.principal?.namespaces ?? null;
-}
-
-const SearchQuery = Type.Object(
+export const SearchQuery = Type.Object(
   {
     q: Type.String({ minLength: 1, maxLength: 500, description: 'what happened, e.g. "connection refused postgres"' }),
     namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
@@ -117,8 +100,8 @@ const SearchQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-const FeedbackBody = Type.Object(
+export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+export const FeedbackBody = Type.Object(
   {
     remediation_applied: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'what was done, e.g. "scaled deployment/postgres to 1"' })),
     verified: Type.Optional(Type.Boolean({ description: 'the fix was applied and the problem went away' })),
@@ -127,15 +110,12 @@ const FeedbackBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
-const NoteBody = Type.Union([Type.Object({ note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) }, { additionalProperties: false }), Type.Null()]);
-const TagsBody = Type.Object(
+export const Note = Type.String({ minLength: 1, maxLength: 2000 });
+export const NoteBody = Type.Union([Type.Object({ note: Type.Optional(Note) }, { additionalProperties: false }), Type.Null()]);
+export const TagsBody = Type.Object(
   { add: Type.Optional(Type.Array(Tag, { maxItems: 32 })), remove: Type.Optional(Type.Array(Tag, { maxItems: 32 })) },
   { additionalProperties: false, minProperties: 1 },
 );
-
-function actorFor(request: FastifyRequest): IncidentActor {
-  return { ...actorOf(request.principal ?? null), ip: request.ip, namespaces: visibleNamespaces(request) };
-}
 
 export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
   // The same embedder as the workers' (both read SYNTRA_EMBEDDINGS_*), so query and stored vectors compare.
@@ -149,23 +129,10 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
         tags: ['incidents'],
         summary: 'Search the incident memory by words and similarity, within the caller\'s namespaces',
         querystring: SearchQuery,
-        response: { 200: Type.Object({ items: Type.Array(SearchHit), method: Type.Union([Type.Literal('hybrid'), Type.Literal('text')]) }), ...errors(400) },
+        response: { 200: SearchResult, ...errors(400) },
       },
     },
-    async (request) => {
-      const { q, namespace, root_cause_type: rootCauseType, status, tag, since, limit } = request.query;
-      const namespaces = visibleNamespaces(request);
-      return searchIncidents(ctx.db, embedder, {
-        q,
-        namespaces,
-        limit: limit ?? 10,
-        ...(namespace ? { namespace } : {}),
-        ...(rootCauseType ? { rootCauseType } : {}),
-        ...(status ? { status } : {}),
-        ...(tag ? { tag } : {}),
-        ...(since ? { since: new Date(since) } : {}),
-      });
-    },
+    async (request) => searchVisibleIncidents(ctx.db, embedder, request.principal ?? null, request.query),
   );
 
   app.get(
@@ -179,20 +146,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
         response: { 200: Type.Object({ items: Type.Array(Incident), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
       },
     },
-    async (request) => {
-      const { status, namespace, root_cause_type: rootCauseType, cursor, limit, recurring, tag } = request.query;
-      const namespaces = visibleNamespaces(request);
-      return listIncidents(ctx.db, {
-        limit: limit ?? 20,
-        ...(status ? { status } : {}),
-        ...(namespace ? { namespace } : {}),
-        ...(rootCauseType ? { rootCauseType } : {}),
-        ...(cursor ? { cursor } : {}),
-        ...(recurring ? { recurring } : {}),
-        ...(tag ? { tag } : {}),
-        ...(namespaces ? { namespaces } : {}),
-      });
-    },
+    async (request) => visibleIncidents(ctx.db, request.principal ?? null, request.query),
   );
 
   app.get(
@@ -204,19 +158,12 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
         summary: 'One incident with the runs that saw it',
         params: IdParams,
         response: {
-          200: Type.Intersect([Incident, Type.Object({ runIds: Type.Array(Uuid), feedback: Type.Array(Feedback), memory: Type.Object({}, { additionalProperties: true }) })]),
+          200: IncidentDetail,
           ...errors(400, 404),
         },
       },
     },
-    async (request) => {
-      const incident = await getIncident(ctx.db, request.params.id);
-      const namespaces = visibleNamespaces(request);
-      if (!incident || (namespaces && (incident.namespace === null || !namespaces.includes(incident.namespace)))) {
-        throw new SyntraError('not_found', `incident ${request.params.id} does not exist`);
-      }
-      return incident;
-    },
+    async (request) => visibleIncident(ctx.db, request.principal ?? null, request.params.id),
   );
 
   app.get(
@@ -231,15 +178,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
         response: { 200: Type.Object({ items: Type.Array(SimilarIncident) }), ...errors(400, 404) },
       },
     },
-    async (request) => {
-      const namespaces = visibleNamespaces(request);
-      const incident = await getIncident(ctx.db, request.params.id);
-      if (!incident || (namespaces && (incident.namespace === null || !namespaces.includes(incident.namespace)))) {
-        throw new SyntraError('not_found', `incident ${request.params.id} does not exist`);
-      }
-      const probe = (await probeOf(ctx.db, incident.id))!;
-      return { items: await findSimilar(ctx.db, probe, { namespaces, excludeId: incident.id, limit: request.query.limit ?? 3 }) };
-    },
+    async (request) => ({ items: await similarToIncident(ctx.db, request.principal ?? null, request.params.id, request.query.limit ?? 3) }),
   );
 
   app.post(
@@ -254,22 +193,8 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
         response: { 201: Type.Object({ incident: Incident, feedback: Feedback }), ...errors(400, 403, 404) },
       },
     },
-    async (request, reply) => {
-      const b = request.body;
-      const result = await recordFeedback(
-        ctx.db,
-        request.params.id,
-        {
-          ...(b.remediation_applied !== undefined ? { remediationApplied: b.remediation_applied } : {}),
-          ...(b.verified !== undefined ? { verified: b.verified } : {}),
-          ...(b.root_cause_correct !== undefined ? { rootCauseCorrect: b.root_cause_correct } : {}),
-          ...(b.note !== undefined ? { note: b.note } : {}),
-        },
-        actorFor(request),
-      );
-      request.auditRecorded = true; // audited with the change, in its transaction (a refusal by the generic hook)
-      return reply.status(201).send(result);
-    },
+    // Audited with the change, in its transaction (a refusal by the generic hook).
+    async (request, reply) => reply.status(201).send(await incidentFeedback(ctx.db, request, request.params.id, request.body)),
   );
 
   for (const [action, status] of [['resolve', 'resolved'], ['reopen', 'open']] as const) {
@@ -285,11 +210,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
           response: { 200: Incident, ...errors(400, 403, 404, 409) },
         },
       },
-      async (request) => {
-        const incident = await setIncidentStatus(ctx.db, request.params.id, status, actorFor(request), request.body?.note);
-        request.auditRecorded = true;
-        return incident;
-      },
+      async (request) => changeIncidentStatus(ctx.db, request, request.params.id, status, request.body?.note),
     );
   }
 
@@ -305,10 +226,6 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
         response: { 200: Incident, ...errors(400, 403, 404) },
       },
     },
-    async (request) => {
-      const incident = await changeTags(ctx.db, request.params.id, request.body, actorFor(request));
-      request.auditRecorded = true;
-      return incident;
-    },
+    async (request) => changeIncidentTags(ctx.db, request, request.params.id, request.body),
   );
 };

@@ -17,6 +17,7 @@ export const WorkerView = Type.Object({
   status: Type.Union([Type.Literal('live'), Type.Literal('silent'), Type.Literal('stopped')], {
     description: `live: seen in the last ${SILENT_AFTER_SECONDS} s; silent: not since; stopped: shut down cleanly`,
   }),
+  controlVersion: Type.Union([Type.Integer(), Type.Null()], { description: 'the control-registry version the worker has loaded (reported again on every reload); null: it uses none' }),
 });
 
 /** GET /v1/workers — the worker registry: who serves which task types, and every kind ever served. */

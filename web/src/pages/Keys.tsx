@@ -12,6 +12,10 @@ interface Key {
   lastUsedAt: string | null;
   revokedAt: string | null;
 }
+interface Usage {
+  keyId: string;
+  windows: { window: string; limit: number; used: number }[];
+}
 
 /** API keys: create (the secret is shown once), rotate, revoke, last used. */
 export function Keys({ allowed }: { allowed: boolean }) {
@@ -20,7 +24,12 @@ export function Keys({ allowed }: { allowed: boolean }) {
 }
 
 function KeyList() {
-  const q = useQuery<{ keys: { items: Key[] } }>('{ keys(includeRevoked: true) { items { id name prefix type namespaces lastUsedAt revokedAt } } }');
+  const q = useQuery<{ keys: { items: Key[] }; keysUsage: { items: Usage[] } }>(
+    '{ keys(includeRevoked: true) { items { id name prefix type namespaces lastUsedAt revokedAt } } keysUsage { items { keyId windows { window limit used } } } }',
+  );
+  const usage = new Map((q.data?.keysUsage.items ?? []).map((u) => [u.keyId, u.windows]));
+  const [perMinute, setPerMinute] = useState('');
+  const [perHour, setPerHour] = useState('');
   const [name, setName] = useState('');
   const [type, setType] = useState('live');
   const [namespaces, setNamespaces] = useState('');
@@ -39,7 +48,10 @@ function KeyList() {
     e.preventDefault();
     const ns = namespaces.split(',').map((s) => s.trim()).filter(Boolean);
     void act(async () => {
-      const r = await gql<{ createKey: { secret: string } }>('mutation($i: CreateKeyInput!) { createKey(input: $i) { secret key { id } } }', { i: { name, type, ...(ns.length ? { namespaces: ns } : {}) } });
+      const rateLimit = { ...(perMinute ? { perMinute: Number(perMinute) } : {}), ...(perHour ? { perHour: Number(perHour) } : {}) };
+      const r = await gql<{ createKey: { secret: string } }>('mutation($i: CreateKeyInput!) { createKey(input: $i) { secret key { id } } }', {
+        i: { name, type, ...(ns.length ? { namespaces: ns } : {}), ...(Object.keys(rateLimit).length ? { rateLimit } : {}) },
+      });
       setSecret(r.createKey.secret);
     });
   };
@@ -61,6 +73,12 @@ function KeyList() {
         <label>
           Namespaces (comma-separated, empty = all) <input value={namespaces} onChange={(e) => setNamespaces(e.target.value)} />
         </label>
+        <label>
+          Requests per minute (empty = the role's) <input type="number" min={1} value={perMinute} onChange={(e) => setPerMinute(e.target.value)} />
+        </label>
+        <label>
+          Requests per hour (empty = the role's) <input type="number" min={1} value={perHour} onChange={(e) => setPerHour(e.target.value)} />
+        </label>
         <button type="submit">Create key</button>
       </form>
       {secret && (
@@ -78,6 +96,17 @@ function KeyList() {
         <Empty>No keys.</Empty>
       ) : (
         <table data-testid="keys">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Prefix</th>
+              <th>Type</th>
+              <th>Namespaces</th>
+              <th>Last used</th>
+              <th>Rate limit used</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {q.data.keys.items.map((k) => (
               <tr key={k.id}>
@@ -88,6 +117,7 @@ function KeyList() {
                 <td>{k.type}</td>
                 <td>{k.namespaces?.join(', ') ?? 'all'}</td>
                 <td className="muted">last used {when(k.lastUsedAt)}</td>
+                <td data-testid="usage">{k.revokedAt ? '' : (usage.get(k.id) ?? []).map((w) => `${w.used}/${w.limit} this ${w.window}`).join(' · ')}</td>
                 <td>
                   {k.revokedAt ? (
                     <span className="muted">revoked {when(k.revokedAt)}</span>

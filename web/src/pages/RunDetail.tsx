@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, gql, subscribe } from '../api';
 import { useQuery } from '../hooks';
+import { Diagnosis, type AskOutput } from '../diagnosis';
 import { ErrorNote, Loading, NotAllowed, when } from '../ui';
 
 interface LedgerEvent {
@@ -77,6 +78,7 @@ export function RunDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
           ))}
         </tbody>
       </table>
+      {loaded.run.kind === 'ask' && loaded.run.output != null && <Diagnosis output={loaded.run.output as AskOutput} />}
       {loaded.run.output != null && (
         <>
           <h2>Output</h2>

@@ -1,87 +1,118 @@
-import { useState } from 'react';
+import { useEffect } from 'react';
 import { useQuery } from '../hooks';
 import { Empty, ErrorNote, Loading, NotAllowed, when } from '../ui';
-
-interface AuditRow {
-  id: string;
-  at: string;
-  actorType: string;
-  actorId: string | null;
-  action: string;
-  target: string | null;
-  result: string;
-}
-
-/** The audit trail, filtered by action (exact, or a prefix ending in *). */
-export function Audit({ allowed }: { allowed: boolean }) {
-  const [action, setAction] = useState('');
-  if (!allowed) return <NotAllowed permission="audit:read" what="read the audit log" />;
-  return (
-    <section>
-      <h1>Audit log</h1>
-      <label>
-        Action filter <input placeholder="auth.* or key.create" value={action} onChange={(e) => setAction(e.target.value)} />
-      </label>
-      <AuditList action={action} />
-    </section>
-  );
-}
-
-function AuditList({ action }: { action: string }) {
-  const q = useQuery<{ audit: { events: AuditRow[] } }>('query($action: String) { audit(limit: 100, action: $action) { events { id at actorType actorId action target result } } }', action ? { action } : {});
-  if (q.loading && !q.data) return <Loading />;
-  if (q.error) return <ErrorNote error={q.error} />;
-  if (!q.data?.audit.events.length) return <Empty>No events.</Empty>;
-  return (
-    <table>
-      <tbody>
-        {q.data.audit.events.map((e) => (
-          <tr key={e.id}>
-            <td className="muted">{when(e.at)}</td>
-            <td>
-              {e.actorType} {e.actorId?.slice(0, 8)}
-            </td>
-            <td>{e.action}</td>
-            <td>{e.target}</td>
-            <td>{e.result}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
 
 interface WorkerRow {
   workerId: string;
   transport: string;
   taskTypes: string[];
+  namespaces: string[] | null;
   status: string;
   lastSeenAt: string;
+  controlVersion: number | null;
+}
+interface SystemData {
+  system: {
+    live: boolean;
+    readiness: { status: string; checks: Record<string, string> };
+    queue: { byState: { state: string; count: number }[]; oldestAvailableAgeSeconds: number } | null;
+  };
+  workers: { items: WorkerRow[]; knownKinds: string[] };
+}
+const QUERY = `{ system { live readiness { status checks } queue { byState { state count } oldestAvailableAgeSeconds } }
+  workers { items { workerId transport taskTypes namespaces status lastSeenAt controlVersion } knownKinds } }`;
+
+/** Health, readiness, the queue's depth by state and the workers with the task types they serve; refreshed every 5 s. */
+export function System({ allowed }: { allowed: boolean }) {
+  if (!allowed) return <NotAllowed permission="control:read" what="see the system status" />;
+  return <SystemStatus />;
 }
 
-/** Workers and the task types they serve. */
-export function Workers({ allowed }: { allowed: boolean }) {
-  if (!allowed) return <NotAllowed permission="control:read" what="see the workers" />;
-  return <WorkerList />;
-}
-
-function WorkerList() {
-  const q = useQuery<{ workers: { items: WorkerRow[]; knownKinds: string[] } }>('{ workers { items { workerId transport taskTypes status lastSeenAt } knownKinds } }');
+function SystemStatus() {
+  const q = useQuery<SystemData>(QUERY);
+  const { reload } = q;
+  useEffect(() => {
+    const timer = setInterval(reload, 5_000);
+    return () => clearInterval(timer);
+  }, [reload]);
   if (q.loading && !q.data) return <Loading />;
-  if (q.error) return <ErrorNote error={q.error} />;
+  if (!q.data) return <ErrorNote error={q.error} />;
+  const { system, workers } = q.data;
   return (
     <section>
-      <h1>Workers</h1>
-      {!q.data?.workers.items.length ? (
+      <h1>System</h1>
+      <ErrorNote error={q.error} />
+      <h2>Health</h2>
+      <table data-testid="health">
+        <tbody>
+          <tr>
+            <th>Liveness</th>
+            <td>{system.live ? 'ok' : 'down'}</td>
+          </tr>
+          <tr>
+            <th>Readiness</th>
+            <td data-testid="readiness" className={system.readiness.status === 'ready' ? 'status-succeeded' : 'status-failed'}>
+              {system.readiness.status}
+            </td>
+          </tr>
+          {Object.entries(system.readiness.checks).map(([k, v]) => (
+            <tr key={k}>
+              <th>{k}</th>
+              <td>{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Queue</h2>
+      {system.queue ? (
+        <>
+          <table data-testid="queue">
+            <thead>
+              <tr>
+                {system.queue.byState.map((s) => (
+                  <th key={s.state}>{s.state}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                {system.queue.byState.map((s) => (
+                  <td key={s.state} data-state={s.state}>
+                    {s.count}
+                  </td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+          <p className="muted">Oldest waiting item: {Math.round(system.queue.oldestAvailableAgeSeconds)} s.</p>
+        </>
+      ) : (
+        <Empty>The queue cannot be read while the database is unreachable.</Empty>
+      )}
+      <h2>Workers</h2>
+      {workers.items.length === 0 ? (
         <Empty>No worker has registered yet.</Empty>
       ) : (
-        <table>
+        <table data-testid="workers">
+          <thead>
+            <tr>
+              <th>Worker</th>
+              <th>Transport</th>
+              <th>Task types</th>
+              <th>Namespaces</th>
+              <th>Control version</th>
+              <th>Status</th>
+              <th>Last seen</th>
+            </tr>
+          </thead>
           <tbody>
-            {q.data.workers.items.map((w) => (
+            {workers.items.map((w) => (
               <tr key={w.workerId}>
                 <td>{w.workerId}</td>
                 <td>{w.transport}</td>
                 <td>{w.taskTypes.join(', ')}</td>
+                <td>{w.namespaces?.join(', ') ?? 'all'}</td>
+                <td>{w.controlVersion ?? '—'}</td>
                 <td>{w.status}</td>
                 <td className="muted">{when(w.lastSeenAt)}</td>
               </tr>
@@ -89,6 +120,7 @@ function WorkerList() {
           </tbody>
         </table>
       )}
+      <p className="muted">Task types ever served: {workers.knownKinds.join(', ') || '—'}</p>
     </section>
   );
 }
