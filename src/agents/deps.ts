@@ -20,6 +20,8 @@ export interface AgentDeps {
   evidence: EvidenceProvider;
   /** The incident memory's embedder (SYNTRA_EMBEDDINGS_URL or the offline hashed n-grams); absent = offline. */
   embedder?: Embedder;
+  /** Incidents not seen for this many days are summarised (SYNTRA_MEMORY_RETENTION_DAYS); default DEFAULT_RETENTION_DAYS. */
+  memoryRetentionDays?: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitCommand } from '../../src/control-plane/commands.js';
 import type { Database } from '../../src/db/database.js';
-import { embedderFromEnv, HashEmbedder, reembedStale, searchIncidents, upsertIncident, type Embedder, type OpenAIEmbedder } from '../../src/incidents/index.js';
+import { embedderFromEnv, TfidfEmbedder, reembedStale, searchIncidents, upsertIncident, type Embedder, type OpenAIEmbedder } from '../../src/incidents/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { startFakeEmbeddings, type FakeEmbeddings } from '../helpers/fake-openai-embeddings.js';
 import { CASES, dx, type CaseKey } from './memory-fixtures.js';
@@ -23,7 +23,7 @@ describe('embedders', () => {
     return (await upsertIncident(db, { runId, namespace, subject: { kind: 'Deployment', name: workload, namespace }, diagnosis }, { embedder })).incident;
   };
   const stored = async (id: string) =>
-    (await db.query<{ model: string | null; dims: number | null }>(`SELECT embedding_model AS model, length(decode(embedding, 'base64')) - 4 AS dims FROM incidents WHERE id = $1`, [id])).rows[0]!;
+    (await db.query<{ model: string | null; dims: number | null }>(`SELECT embedding_model AS model, embedding_dims AS dims FROM incidents WHERE id = $1`, [id])).rows[0]!;
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -36,14 +36,14 @@ describe('embedders', () => {
   });
 
   it('chooses the embedder from the environment', () => {
-    expect(embedderFromEnv({}).model).toBe('hash-ngram-v1/384');
-    expect(embedderFromEnv(env()).model).toBe('openai:fake-embed-1');
-    expect(embedderFromEnv({ SYNTRA_EMBEDDINGS_URL: fake.baseURL }).model).toBe('openai:text-embedding-3-small');
-    expect(() => embedderFromEnv({ SYNTRA_EMBEDDINGS_URL: 'not a url' })).toThrow(/SYNTRA_EMBEDDINGS_URL is not a URL/);
+    expect(embedderFromEnv({}, db).model).toBe('tfidf-ngram-v2/512');
+    expect(embedderFromEnv(env(), db).model).toBe('openai:fake-embed-1');
+    expect(embedderFromEnv({ SYNTRA_EMBEDDINGS_URL: fake.baseURL }, db).model).toBe('openai:text-embedding-3-small');
+    expect(() => embedderFromEnv({ SYNTRA_EMBEDDINGS_URL: 'not a url' }, db)).toThrow(/SYNTRA_EMBEDDINGS_URL is not a URL/);
   });
 
   it('embeds through an OpenAI-compatible endpoint, masked, storing the model with the vector', async () => {
-    const openai = embedderFromEnv(env()) as OpenAIEmbedder;
+    const openai = embedderFromEnv(env(), db) as OpenAIEmbedder;
     const secret = 'Sup3rS3cretPassw0rd';
     const [namespace] = CASES.pgProd;
     const { runId } = await submitCommand(db, { kind: 'echo', input: {} });
@@ -63,7 +63,7 @@ describe('embedders', () => {
   });
 
   it('keeps the incident when the endpoint fails, searches by words, and re-embeds later', async () => {
-    const openai = embedderFromEnv(env());
+    const openai = embedderFromEnv(env(), db);
     fake.failing = true;
     const oom = await remember('oomStaging', openai);
     expect(await stored(oom.id)).toEqual({ model: null, dims: null });
@@ -73,7 +73,7 @@ describe('embedders', () => {
 
     fake.failing = false;
     // Another incident embedded offline: after the switch it is stale too.
-    const offline = await remember('imageProd', new HashEmbedder());
+    const offline = await remember('imageProd', TfidfEmbedder.of(db));
     expect(await reembedStale(db, openai, 10)).toBe(2);
     expect(await stored(oom.id)).toEqual({ model: 'openai:fake-embed-1', dims: 64 });
     expect(await stored(offline.id)).toEqual({ model: 'openai:fake-embed-1', dims: 64 });

@@ -3,6 +3,7 @@ import { migrationsApplied } from '../../db/migrate.js';
 import { SyntraError, errorMessage } from '../../domain/errors.js';
 import type { ApiContext } from '../context.js';
 import { errors } from '../schemas.js';
+import { vectorStorage } from '../../incidents/memory/vector-storage.js';
 
 type Check = 'ok' | string;
 
@@ -36,6 +37,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
           200: Type.Object({
             status: Type.Union([Type.Literal('ready'), Type.Literal('degraded')], { description: 'degraded: serving, but the bus is disconnected (wakeups fall back to polling)' }),
             checks: Type.Record(Type.String(), Type.String()),
+            details: Type.Object({
+              memory: Type.Object({
+                vectors: Type.Union([Type.Literal('pgvector'), Type.Literal('real[]')], { description: 'where the incident memory\'s nearest-neighbour search runs, chosen at start' }),
+                description: Type.String(),
+              }),
+            }),
           }),
           ...errors(503),
         },
@@ -58,7 +65,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
       if (failed.length > 0) {
         throw new SyntraError('not_ready', `not ready: ${failed.map(([k, v]) => `${k} ${v}`).join(', ')}`, { details: { checks } });
       }
-      return { status: bus === 'ok' ? ('ready' as const) : ('degraded' as const), checks };
+      const storage = await vectorStorage(ctx.db);
+      return { status: bus === 'ok' ? ('ready' as const) : ('degraded' as const), checks, details: { memory: { vectors: storage.kind, description: storage.description } } };
     },
   );
 };

@@ -139,7 +139,7 @@ function actorFor(request: FastifyRequest): IncidentActor {
 
 export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
   // The same embedder as the workers' (both read SYNTRA_EMBEDDINGS_*), so query and stored vectors compare.
-  const embedder = embedderFromEnv(process.env);
+  const embedder = embedderFromEnv(process.env, ctx.db);
 
   app.get(
     '/v1/incidents/search',
