@@ -25,7 +25,7 @@ import type { Benchmark } from './lib/benchmark.js';
 import { DEFAULT_SERVER_URL, dropDatabase, recreateDatabase, serverVersion } from './lib/databases.js';
 import { upsertSection } from './lib/markdown-section.js';
 import { now, percentile } from './lib/timing.js';
-import { corpusIncidents, sameCause, type CorpusIncident } from './memory/corpus-incidents.js';
+import { corpusIncidents, sameCause, type CorpusIncident } from '../test/fixtures/diagnosis/real/corpus-incidents.js';
 
 /**
  * `npm run bench -- memory [--sizes 1000,10000] [--no-postgres]`: the incident memory.

@@ -3,7 +3,6 @@ import { openBus } from '../bus/bus.js';
 import type { SyntraConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/open.js';
-import { TFIDF_DIMENSIONS } from '../incidents/memory/tfidf-embedder.js';
 import { vectorStorage } from '../incidents/memory/vector-storage.js';
 import { processLog } from './process-log.js';
 
@@ -17,7 +16,7 @@ export async function openResources(config: SyntraConfig): Promise<Resources> {
   const db = await openDatabase(config);
   try {
     // The incident memory's vector storage is chosen once, here (pgvector with HNSW where the extension exists, real[] elsewhere).
-    await vectorStorage(db, { dims: [TFIDF_DIMENSIONS] });
+    await vectorStorage(db);
     const bus = await openBus(config, { log: processLog(config, 'bus').line });
     return { db, bus };
   } catch (e) {

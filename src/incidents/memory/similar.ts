@@ -1,8 +1,8 @@
-import type { Queryable } from '../../db/database.js';
+import type { Database, Queryable } from '../../db/database.js';
 import { toDate } from '../../db/sql-values.js';
 import type { Remediation } from '../../domain/diagnosis.js';
 import { jaccard } from './entities.js';
-import { realArrayParam, vectorParam, vectorStorage, type VectorStorage } from './vector-storage.js';
+import { HNSW_SETTINGS, isPglite, realArrayParam, vectorParam, vectorStorage, type VectorStorage } from './vector-storage.js';
 
 /**
  * Similar past incidents. The candidates come from the vector storage chosen at start
@@ -152,8 +152,8 @@ async function candidates(db: Queryable, storage: VectorStorage, probe: SimilarP
   if (storage.kind === 'pgvector' && v) {
     const qv = `${p(vectorParam(v))}::vector(${d})`;
     const type = p(probe.rootCauseType);
-    return (
-      await db.query<CandidateRow>(
+    const run = async (on: Queryable) => (
+      await on.query<CandidateRow>(
         `WITH near AS (SELECT id FROM incidents WHERE ${sameVector}${and} ORDER BY embedding_vec::vector(${d}) <=> ${qv} LIMIT ${NEAREST_K}),
               typed AS (SELECT id FROM incidents WHERE root_cause_type = ${type}${and} ORDER BY last_seen DESC, id DESC LIMIT ${TYPED_K})
          SELECT ${CANDIDATE_COLUMNS}, CASE WHEN ${sameVector} THEN 1 - (embedding_vec::vector(${d}) <=> ${qv}) END AS cos
@@ -161,6 +161,13 @@ async function candidates(db: Queryable, storage: VectorStorage, probe: SimilarP
         params,
       )
     ).rows;
+    // On a pool, the HNSW settings hold for this lookup's transaction only (PGlite has them for its one session).
+    const pool = db as Partial<Database>;
+    if (isPglite(db) || !pool.transaction) return run(db);
+    return pool.transaction(async (tx) => {
+      for (const s of HNSW_SETTINGS) await tx.query(s.replace(/^SET /, 'SET LOCAL '));
+      return run(tx);
+    });
   }
   const cos = v ? `CASE WHEN ${sameVector} THEN syntra_cosine(embedding, ${p(realArrayParam(v))}::real[]) END` : 'NULL::float8';
   return (

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.js';
+import { TFIDF_DIMENSIONS } from './tfidf-embedder.js';
 
 /**
  * Where the nearest-neighbour search runs, chosen once per database at start and reported in
@@ -20,6 +21,10 @@ export interface VectorStorage {
   /** e.g. "pgvector 0.8.7, HNSW (cosine) on 512 dims" — for /readyz. */
   description: string;
 }
+
+/** Enough for NEAREST_K candidates after a namespace filter; relaxed order is fine: candidates are re-scored. */
+export const HNSW_SETTINGS = ['SET hnsw.ef_search = 200', 'SET hnsw.iterative_scan = relaxed_order'];
+export const isPglite = (db: Queryable): boolean => (db as { dialect?: string }).dialect === 'pglite';
 
 const chosen = new WeakMap<Queryable, Promise<VectorStorage>>();
 
@@ -44,21 +49,26 @@ async function prepare(db: Queryable, dims: readonly number[], prefer: VectorSto
     return { kind: 'real[]', indexedDims: [], description: 'real[] (no pgvector): candidates bounded in SQL, cosine computed in SQL' };
   }
   await db.query(`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS embedding_vec vector GENERATED ALWAYS AS (embedding::vector) STORED`);
-  for (const d of dims) {
+  const present = await db.query<{ d: number }>(`SELECT DISTINCT embedding_dims AS d FROM incidents WHERE embedding_dims IS NOT NULL`);
+  // The offline embedder's size always, the configured one's, and every size already stored.
+  for (const d of new Set([TFIDF_DIMENSIONS, ...dims, ...present.rows.map((r) => Number(r.d))])) {
     if (!Number.isInteger(d) || d < 1 || d > 2000) continue; // HNSW indexes vectors of at most 2,000 dimensions
     await db.query(
       `CREATE INDEX IF NOT EXISTS incidents_embedding_hnsw_${d} ON incidents
          USING hnsw ((embedding_vec::vector(${d})) vector_cosine_ops) WHERE embedding_dims = ${d}`,
     );
   }
+  // HNSW returns at most ef_search rows, and a filtered scan (namespaces) must keep scanning until
+  // it has enough. PGlite is one session: set once here; a pool sets them per lookup (similar.ts).
+  if (isPglite(db)) for (const s of HNSW_SETTINGS) await db.query(s);
   const idx = await db.query<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'incidents' AND indexname LIKE 'incidents_embedding_hnsw_%'`);
   const indexedDims = idx.rows.map((r) => Number(r.name.slice('incidents_embedding_hnsw_'.length))).sort((a, b) => a - b);
   return { kind: 'pgvector', indexedDims, description: `pgvector ${version}, HNSW (cosine) on ${indexedDims.join(', ') || 'no'} dims` };
 }
 
 /**
- * Chooses (once per database object) and prepares the vector storage; `dims` are the vector sizes
- * to index (the configured embedder's). `prefer: 'real[]'` skips pgvector even where it exists.
+ * Chooses (once per database object) and prepares the vector storage; `dims` are vector sizes to
+ * index besides the offline embedder's and those already stored. `prefer: 'real[]'` skips pgvector even where it exists.
  */
 export function vectorStorage(db: Queryable, options: { dims?: readonly number[]; prefer?: VectorStorageKind } = {}): Promise<VectorStorage> {
   let p = chosen.get(db);
