@@ -18,10 +18,8 @@ export interface AgentDeps {
   controls: { current(): ControlSnapshot };
   providers: ProviderRegistry;
   evidence: EvidenceProvider;
-  /** The incident memory's embedder (SYNTRA_EMBEDDINGS_URL or the offline hashed n-grams); absent = offline. */
+  /** The incident memory's embedder (SYNTRA_EMBEDDINGS_URL or the offline TF-IDF n-grams); absent = offline. */
   embedder?: Embedder;
-  /** Incidents not seen for this many days are summarised (SYNTRA_MEMORY_RETENTION_DAYS); default DEFAULT_RETENTION_DAYS. */
-  memoryRetentionDays?: number;
 }
 
 /**

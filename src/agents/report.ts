@@ -1,6 +1,6 @@
 import { putArtifactVersion } from '../artifacts/artifact-versions.js';
 import type { ResourceRef } from '../domain/diagnosis.js';
-import { DEFAULT_RETENTION_DAYS, TfidfEmbedder, recallFor, reembedStale, summariseOldIncidents, resolveIncidentsOf, upsertIncident, type Recall } from '../incidents/index.js';
+import { TfidfEmbedder, recallFor, resolveIncidentsOf, upsertIncident, type Recall } from '../incidents/index.js';
 import type { TaskHandler } from '../worker/registry.js';
 import type { AgentDeps } from './deps.js';
 import { explainText, HELP_TEXT } from './explain.js';
@@ -65,10 +65,6 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
           similar: recall.similar.map((s) => ({ id: s.id, similarity: s.similarity, verified: s.fix.verified })),
           ...(recall.recurrence ? { recurrence: recall.recurrence.text } : {}),
         });
-        // Vectors made by another embeddings model, or with weights learned from far fewer incidents, are brought up to date a few at a time.
-        await reembedStale(deps.db, embedder, 8, ctx.signal).catch(() => 0);
-        // Old incidents are summarised, a few at a time, never dropped (retention.ts).
-        await summariseOldIncidents(deps.db, { olderThanDays: deps.memoryRetentionDays ?? DEFAULT_RETENTION_DAYS, batch: 8 }).catch(() => undefined);
       }
     }
     ctx.signal.throwIfAborted();

@@ -204,7 +204,14 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
         summary: 'One incident with the runs that saw it',
         params: IdParams,
         response: {
-          200: Type.Intersect([Incident, Type.Object({ runIds: Type.Array(Uuid), feedback: Type.Array(Feedback), memory: Type.Object({}, { additionalProperties: true }) })]),
+          200: Type.Intersect([Incident, Type.Object({ runIds: Type.Array(Uuid), feedback: Type.Array(Feedback), memory: Type.Object({}, { additionalProperties: true }),
+            summarised: Type.Union([
+              Type.Object({
+                at: Timestamp,
+                counts: Type.Object({ runs: Type.Integer(), feedback: Type.Integer(), symptoms: Type.Integer(), memoryTextChars: Type.Integer() }),
+              }, { description: 'set when retention summarised this incident (not seen for SYNTRA_MEMORY_RETENTION_DAYS): when, and counts of what was removed' }),
+              Type.Null(),
+            ]) })]),
           ...errors(400, 404),
         },
       },

@@ -10,6 +10,7 @@ export { OpenAIEmbedder, embedderFromEnv } from './openai-embedder.js';
 export { findSimilar, probeOf, similarityScore, WEIGHTS as SIMILARITY_WEIGHTS, type SimilarIncident, type SimilarProbe } from './similar.js';
 export { recurrenceOf, type Recurrence } from './recurrence.js';
 export { searchIncidents, type SearchHit, type SearchQuery } from './search.js';
-export { reembedStale } from './reembed.js';
+export { reembedStale, STALE_GROWTH } from './reembed.js';
+export { startMemoryUpkeep, type MemoryUpkeep } from './upkeep.js';
 export { termsOf, words, maskText } from './text.js';
 export { memoryText } from './document.js';
