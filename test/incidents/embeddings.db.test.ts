@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { submitCommand } from '../../src/control-plane/commands.js';
 import type { Database } from '../../src/db/database.js';
-import { embedderFromEnv, TfidfEmbedder, reembedStale, searchIncidents, upsertIncident, type Embedder, type OpenAIEmbedder } from '../../src/incidents/index.js';
+import { embedderFromEnv, probeOf, startMemoryUpkeep, TfidfEmbedder, reembedStale, searchIncidents, upsertIncident, type Embedder, type OpenAIEmbedder } from '../../src/incidents/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { startFakeEmbeddings, type FakeEmbeddings } from '../helpers/fake-openai-embeddings.js';
 import { CASES, dx, type CaseKey } from './memory-fixtures.js';
@@ -78,5 +78,28 @@ describe('embedders', () => {
     expect(await stored(oom.id)).toEqual({ model: 'openai:fake-embed-1', dims: 64 });
     expect(await stored(offline.id)).toEqual({ model: 'openai:fake-embed-1', dims: 64 });
     expect(await reembedStale(db, openai, 10)).toBe(0);
+  });
+
+  it('re-embeds every incident in the background when the model changes', async () => {
+    const all = async () => (await db.query<{ model: string | null; n: number }>(`SELECT embedding_model AS model, count(*)::int AS n FROM incidents GROUP BY 1 ORDER BY 1`)).rows;
+    const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`)).rows[0]!.n;
+    expect(await all()).toEqual([{ model: 'openai:fake-embed-1', n: total }]);
+    const next = embedderFromEnv({ ...env(), SYNTRA_EMBEDDINGS_MODEL: 'fake-embed-2' }, db);
+    const seen = fake.requests.length;
+    // Small batches and a short interval: several rounds of the timer, no run needed.
+    const upkeep = startMemoryUpkeep(db, next, { retentionDays: 180, intervalMs: 20, batch: 1 });
+    try {
+      await vi.waitFor(async () => expect(await all()).toEqual([{ model: 'openai:fake-embed-2', n: total }]), { timeout: 20_000, interval: 50 });
+    } finally {
+      await upkeep.stop();
+    }
+    const sent = fake.requests.slice(seen).map((r) => r.body as { model: string; input: string[] });
+    expect(sent.every((b) => b.model === 'fake-embed-2' && b.input.length === 1)).toBe(true);
+    expect(sent.length).toBeGreaterThanOrEqual(total);
+    const [, , pgDx] = CASES.pgProd;
+    const pg = (await db.query<{ id: string }>(`SELECT id::text AS id FROM incidents WHERE summary = $1`, [pgDx.root_cause.summary])).rows[0]!;
+    const probe = (await probeOf(db, pg.id))!;
+    expect(probe.embeddingModel).toBe('openai:fake-embed-2');
+    expect(probe.embedding).toHaveLength(64);
   });
 });
