@@ -11,6 +11,7 @@ import {
   tfidfVector,
   listIncidents,
   probeOf,
+  reembedStale,
   recallFor,
   recordFeedback,
   searchIncidents,
@@ -181,5 +182,27 @@ describe('incident memory', () => {
     const dump = JSON.stringify([everything.rows, audit.rows]);
     expect(dump).toContain('[REDACTED:');
     expect(dump).not.toContain(secret);
+  });
+
+  it('learns document frequencies from the incidents, and re-embeds vectors learned from far fewer', async () => {
+    const docs = async () => (await db.query<{ documents: number }>(`SELECT documents FROM memory_corpus`)).rows[0]!.documents;
+    const n = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`)).rows[0]!.n;
+    expect(await docs()).toBe(n);
+    expect(await embedder.documents()).toBe(n);
+    // "postgres" is in the three postgres incidents' texts (and the leaky one's), "oomkilled"-folded "memory" in the two OOM ones.
+    const dfOf = async (text: string) => {
+      const id = featuresOf(text).find((f) => f.family === 'word')!.id;
+      return Number((await db.query<{ df: number }>(`SELECT df FROM memory_feature_df WHERE feature = $1`, [id])).rows[0]?.df ?? 0);
+    };
+    const texts = (await db.query<{ memory_text: string }>(`SELECT memory_text FROM incidents`)).rows.map((r) => r.memory_text);
+    for (const word of ['postgres', 'memory', 'imagepull']) {
+      expect(await dfOf(word), word).toBe(texts.filter((t) => featuresOf(t).some((f) => f.id === featuresOf(word).find((w) => w.family === 'word')!.id)).length);
+    }
+    const made = (await db.query<{ docs: number }>(`SELECT embedding_docs AS docs FROM incidents ORDER BY docs`)).rows.map((r) => r.docs);
+    const stale = made.filter((d) => d * 1.5 < n).length;
+    expect(stale).toBeGreaterThan(0);
+    expect(await reembedStale(db, embedder, 100)).toBe(stale);
+    expect((await db.query<{ docs: number }>(`SELECT DISTINCT embedding_docs AS docs FROM incidents WHERE embedding_docs * 1.5 < $1`, [n])).rows).toEqual([]);
+    expect(await reembedStale(db, embedder, 100)).toBe(0);
   });
 });
