@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.js';
 import { featureIdsOf } from './features.js';
+import type { WordOptions } from './text.js';
 
 /**
  * Document frequencies learned from the incidents themselves (memory_feature_df, migration 011):
@@ -28,9 +29,9 @@ export function databaseFrequencies(db: Queryable): FrequencySource {
 }
 
 /** In memory, for a corpus at hand (the benchmark's bulk load, ablations). */
-export function countFrequencies(texts: readonly string[]): DocumentFrequencies {
+export function countFrequencies(texts: readonly string[], options: WordOptions = {}): DocumentFrequencies {
   const df = new Map<number, number>();
-  for (const t of texts) for (const id of featureIdsOf(t)) df.set(id, (df.get(id) ?? 0) + 1);
+  for (const t of texts) for (const id of featureIdsOf(t, options)) df.set(id, (df.get(id) ?? 0) + 1);
   return { documents: texts.length, df };
 }
 

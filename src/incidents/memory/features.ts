@@ -1,4 +1,4 @@
-import { words } from './text.js';
+import { words, type WordOptions } from './text.js';
 
 /**
  * The features a memory text is embedded by: its normalised words, word pairs, and character
@@ -27,7 +27,7 @@ export function featureId(s: string): number {
   return h | 0;
 }
 
-export function featuresOf(text: string): Feature[] {
+export function featuresOf(text: string, options: WordOptions = {}): Feature[] {
   const counts = new Map<string, { family: FeatureFamily; count: number }>();
   const add = (family: FeatureFamily, f: string) => {
     const key = `${family[0]}:${f}`;
@@ -35,7 +35,7 @@ export function featuresOf(text: string): Feature[] {
     if (e) e.count++;
     else counts.set(key, { family, count: 1 });
   };
-  const ws = words(text);
+  const ws = words(text, options);
   ws.forEach((w, i) => {
     add('word', w);
     if (i > 0) add('pair', `${ws[i - 1]} ${w}`);
@@ -46,6 +46,6 @@ export function featuresOf(text: string): Feature[] {
 }
 
 /** The distinct feature ids of a text, ascending (the order document frequencies are locked in). */
-export function featureIdsOf(text: string): number[] {
-  return [...new Set(featuresOf(text).map((f) => f.id))].sort((a, b) => a - b);
+export function featureIdsOf(text: string, options: WordOptions = {}): number[] {
+  return [...new Set(featuresOf(text, options).map((f) => f.id))].sort((a, b) => a - b);
 }

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/database.js';
 import { databaseFrequencies, type DocumentFrequencies, type FrequencySource } from './document-frequencies.js';
 import { normalise, type Embedder } from './embedder.js';
 import { FEATURE_FAMILIES, featuresOf, type Feature, type FeatureFamily } from './features.js';
+import type { WordOptions } from './text.js';
 
 /**
  * The offline default embedder: no model, no download, deterministic for a given memory.
@@ -23,6 +24,8 @@ export interface TfidfOptions {
   weights?: Partial<Record<FeatureFamily, number>>;
   /** false: every feature's IDF is 1 (the ablation "without learned weights"). */
   idf?: boolean;
+  /** Text normalisations (all on by default; ablations only: the features must match the learned frequencies). */
+  text?: WordOptions;
 }
 
 export function tfidfVector(features: Feature[], freq: DocumentFrequencies, options: TfidfOptions = {}): number[] {
@@ -58,7 +61,7 @@ export class TfidfEmbedder implements Embedder {
   }
 
   async embed(texts: string[]): Promise<number[][]> {
-    const features = texts.map(featuresOf);
+    const features = texts.map((t) => featuresOf(t, this.options.text));
     const freq = await this.source.frequencies([...new Set(features.flatMap((fs) => fs.map((f) => f.id)))]);
     return features.map((fs) => tfidfVector(fs, freq, this.options));
   }
