@@ -169,7 +169,7 @@ async function load(db: Database, incidents: CorpusIncident[], n: number): Promi
     );
   }
   await db.query(`INSERT INTO memory_feature_df (feature, df) SELECT * FROM unnest($1::int[], $2::int[])`, [[...freq.df.keys()], [...freq.df.values()]]);
-  await db.query(`UPDATE memory_corpus SET documents = $1`, [n]);
+  await db.query(`INSERT INTO memory_corpus (singleton, documents) VALUES (true, $1)`, [n]);
   await db.query('ANALYZE incidents');
 }
 

@@ -4,7 +4,7 @@ import { isUuid, jsonParam, toDate, toDateOrNull } from '../db/sql-values.js';
 import type { RootCauseType } from '../domain/diagnosis.js';
 import { redactDeep } from '../domain/secrets/index.js';
 import { learnDocument } from './memory/document-frequencies.js';
-import type { Embedder } from './memory/embedder.js';
+import { isZero, type Embedder } from './memory/embedder.js';
 import { entitiesOf } from './memory/entities.js';
 import { memoryText } from './memory/document.js';
 import { TfidfEmbedder } from './memory/tfidf-embedder.js';
@@ -72,7 +72,8 @@ export interface UpsertResult {
 async function embedOrNull(embedder: Embedder, text: string): Promise<{ vector: number[] | null; model: string | null; documents: number | null }> {
   try {
     const [[vector], documents] = await Promise.all([embedder.embed([text]), embedder.documents?.() ?? null]);
-    return { vector: vector ?? null, model: vector ? embedder.model : null, documents };
+    // A text with nothing to embed (an unknown cause quoting no evidence) gets no vector, but counts as embedded.
+    return { vector: vector && !isZero(vector) ? vector : null, model: vector ? embedder.model : null, documents };
   } catch {
     return { vector: null, model: null, documents: null };
   }

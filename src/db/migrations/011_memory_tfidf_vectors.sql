@@ -26,7 +26,7 @@ CREATE TABLE memory_corpus (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   documents integer NOT NULL DEFAULT 0 CHECK (documents >= 0)
 );
-INSERT INTO memory_corpus DEFAULT VALUES;
+-- (its one row is written by the first incident: a migration inserts no rows, see docs/packaging.md)
 
 -- Cosine of two L2-normalised vectors where there is no pgvector (the dot product).
 CREATE FUNCTION syntra_cosine(a real[], b real[]) RETURNS double precision

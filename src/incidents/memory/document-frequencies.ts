@@ -46,7 +46,9 @@ export async function learnDocument(tx: Queryable, before: string | null, after:
   const gained = now.filter((id) => !old.has(id));
   const kept = new Set(now);
   const lost = [...old].filter((id) => !kept.has(id));
-  if (before === null) await tx.query(`UPDATE memory_corpus SET documents = documents + 1`);
+  if (before === null) {
+    await tx.query(`INSERT INTO memory_corpus (singleton, documents) VALUES (true, 1) ON CONFLICT (singleton) DO UPDATE SET documents = memory_corpus.documents + 1`);
+  }
   if (gained.length) {
     await tx.query(
       `INSERT INTO memory_feature_df (feature, df) SELECT f, 1 FROM unnest($1::int[]) AS f ORDER BY f

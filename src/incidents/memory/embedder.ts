@@ -15,6 +15,9 @@ export interface Embedder {
   documents?(): Promise<number>;
 }
 
+/** A vector with no direction (a text with no features): stored as no vector, never compared. */
+export const isZero = (v: ArrayLike<number>): boolean => Array.prototype.every.call(v, (x: number) => x === 0);
+
 export function normalise(v: number[]): number[] {
   let n = 0;
   for (const x of v) n += x * x;

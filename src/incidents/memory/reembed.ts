@@ -1,12 +1,12 @@
 import type { Database } from '../../db/database.js';
 import { learnDocument } from './document-frequencies.js';
-import type { Embedder } from './embedder.js';
+import { isZero, type Embedder } from './embedder.js';
 import { realArrayParam } from './vector-storage.js';
 
 /**
  * Background upkeep of the memory's vectors, a batch at a time:
  * 1. incidents whose features were never counted (remembered before migration 011) are learned;
- * 2. incidents whose vector is missing (the endpoint was down), was made by another model (the
+ * 2. incidents whose vector was not made (the endpoint was down, retention summarised it), or by another model (the
  *    embeddings setting changed), or — for an embedder that learns from the memory — was made when
  *    the memory held fewer than 1/STALE_GROWTH of the incidents it holds now, are embedded again.
  * Until then they are found by their root-cause type, words and structure only.
@@ -27,7 +27,7 @@ export async function reembedStale(db: Database, embedder: Embedder, batch = 32,
   const documents = (await embedder.documents?.()) ?? null;
   const res = await db.query<{ id: string; memory_text: string }>(
     `SELECT id::text AS id, memory_text FROM incidents
-      WHERE memory_text <> '' AND (embedding IS NULL OR embedding_model IS DISTINCT FROM $1
+      WHERE (embedding_model IS DISTINCT FROM $1
              OR ($3::int IS NOT NULL AND coalesce(embedding_docs, 0) * $4::float8 < $3::int))
       ORDER BY last_seen DESC LIMIT $2`,
     [embedder.model, batch, documents, STALE_GROWTH],
@@ -35,7 +35,8 @@ export async function reembedStale(db: Database, embedder: Embedder, batch = 32,
   if (!res.rows.length) return 0;
   const vectors = await embedder.embed(res.rows.map((r) => r.memory_text), signal);
   for (const [i, r] of res.rows.entries()) {
-    await db.query(`UPDATE incidents SET embedding = $2::real[], embedding_model = $3, embedding_docs = $4 WHERE id = $1`, [r.id, realArrayParam(vectors[i]!), embedder.model, documents]);
+    const v = vectors[i]!;
+    await db.query(`UPDATE incidents SET embedding = $2::real[], embedding_model = $3, embedding_docs = $4 WHERE id = $1`, [r.id, isZero(v) ? null : realArrayParam(v), embedder.model, documents]);
   }
   return res.rows.length;
 }

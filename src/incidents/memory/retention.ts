@@ -52,7 +52,7 @@ export async function summariseOldIncidents(db: Database, options: { olderThanDa
       if (row.features_learned) await learnDocument(tx, row.memory_text, compact);
       const counts = { runs: Number(row.runs), feedback: Number(row.feedback), symptoms: Array.isArray(row.symptoms) ? row.symptoms.length : 0, memoryTextChars: row.memory_text.length };
       await tx.query(
-        `UPDATE incidents SET symptoms = '[]'::jsonb, memory_text = $2, terms = $3::text[], embedding = NULL,
+        `UPDATE incidents SET symptoms = '[]'::jsonb, memory_text = $2, terms = $3::text[], embedding = NULL, embedding_model = NULL,
                 summarised_at = now(), summarised_counts = $4::jsonb WHERE id = $1`,
         [id, compact, termsOf(compact), JSON.stringify(counts)],
       );

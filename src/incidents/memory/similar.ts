@@ -183,7 +183,7 @@ async function candidates(db: Queryable, storage: VectorStorage, probe: SimilarP
 /** The combined score of a candidate for a probe (see the top of this file). */
 export function similarityScore(probe: Pick<SimilarProbe, 'rootCauseType' | 'workload' | 'entities'>, c: { cos: number | null; rootCauseType: string; workload: string | null; entities: readonly string[] }): number {
   return (
-    WEIGHTS.text * Math.max(0, Number(c.cos ?? 0)) +
+    WEIGHTS.text * Math.max(0, Number.isFinite(Number(c.cos)) ? Number(c.cos) : 0) +
     WEIGHTS.type * Number(c.rootCauseType === probe.rootCauseType && probe.rootCauseType !== 'unknown') +
     WEIGHTS.workload * Number(probe.workload !== null && c.workload === probe.workload) +
     WEIGHTS.entities * jaccard(probe.entities, c.entities)
