@@ -7,7 +7,7 @@ export { entitiesOf } from './entities.js';
 export { vectorStorage, type VectorStorage, type VectorStorageKind } from './vector-storage.js';
 export { summariseOldIncidents, retentionDaysFromEnv, DEFAULT_RETENTION_DAYS, type RetentionResult } from './retention.js';
 export { OpenAIEmbedder, embedderFromEnv } from './openai-embedder.js';
-export { findSimilar, probeOf, similarityScore, WEIGHTS as SIMILARITY_WEIGHTS, type SimilarIncident, type SimilarProbe } from './similar.js';
+export { findSimilar, probeOf, similarityScore, MIN_SIMILARITY, WEIGHTS as SIMILARITY_WEIGHTS, type SimilarIncident, type SimilarProbe } from './similar.js';
 export { recurrenceOf, type Recurrence } from './recurrence.js';
 export { searchIncidents, type SearchHit, type SearchQuery } from './search.js';
 export { reembedStale, STALE_GROWTH } from './reembed.js';
