@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/database.js';
+import type { Database, Queryable } from '../../db/database.js';
 import { TFIDF_DIMENSIONS } from './tfidf-embedder.js';
 
 /**
@@ -26,6 +26,7 @@ export interface VectorStorage {
 export const HNSW_SETTINGS = ['SET hnsw.ef_search = 200', 'SET hnsw.iterative_scan = relaxed_order'];
 export const isPglite = (db: Queryable): boolean => (db as { dialect?: string }).dialect === 'pglite';
 
+const PREPARE_LOCK = 7042031013;
 const chosen = new WeakMap<Queryable, Promise<VectorStorage>>();
 
 async function pgvectorVersion(db: Queryable): Promise<string | null> {
@@ -36,8 +37,7 @@ async function pgvectorVersion(db: Queryable): Promise<string | null> {
   try {
     await db.query(`CREATE EXTENSION IF NOT EXISTS vector`);
   } catch {
-    // Available but not ours to create (no privilege, or PGlite without the extension loaded).
-    return null;
+    // Not ours to create (no privilege), or another process created it at the same moment: look again.
   }
   const v = await db.query<{ v: string }>(`SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'`);
   return v.rows[0]?.v ?? null;
@@ -48,16 +48,26 @@ async function prepare(db: Queryable, dims: readonly number[], prefer: VectorSto
   if (!version) {
     return { kind: 'real[]', indexedDims: [], description: 'real[] (no pgvector): candidates bounded in SQL, cosine computed in SQL' };
   }
-  await db.query(`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS embedding_vec vector GENERATED ALWAYS AS (embedding::vector) STORED`);
-  const present = await db.query<{ d: number }>(`SELECT DISTINCT embedding_dims AS d FROM incidents WHERE embedding_dims IS NOT NULL`);
-  // The offline embedder's size always, the configured one's, and every size already stored.
-  for (const d of new Set([TFIDF_DIMENSIONS, ...dims, ...present.rows.map((r) => Number(r.d))])) {
-    if (!Number.isInteger(d) || d < 1 || d > 2000) continue; // HNSW indexes vectors of at most 2,000 dimensions
-    await db.query(
-      `CREATE INDEX IF NOT EXISTS incidents_embedding_hnsw_${d} ON incidents
-         USING hnsw ((embedding_vec::vector(${d})) vector_cosine_ops) WHERE embedding_dims = ${d}`,
-    );
-  }
+  const ddl = async (tx: Queryable) => {
+    await tx.query(`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS embedding_vec vector GENERATED ALWAYS AS (embedding::vector) STORED`);
+    // The offline embedder's size always, the configured one's, and every size already stored.
+    const present = await tx.query<{ d: number }>(`SELECT DISTINCT embedding_dims AS d FROM incidents WHERE embedding_dims IS NOT NULL`);
+    for (const d of new Set([TFIDF_DIMENSIONS, ...dims, ...present.rows.map((r) => Number(r.d))])) {
+      if (!Number.isInteger(d) || d < 1 || d > 2000) continue; // HNSW indexes vectors of at most 2,000 dimensions
+      await tx.query(
+        `CREATE INDEX IF NOT EXISTS incidents_embedding_hnsw_${d} ON incidents
+           USING hnsw ((embedding_vec::vector(${d})) vector_cosine_ops) WHERE embedding_dims = ${d}`,
+      );
+    }
+  };
+  // API and worker replicas start together: one prepares, the others wait for it (IF NOT EXISTS alone races).
+  const database = db as Partial<Database>;
+  if (database.transaction) {
+    await database.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(${PREPARE_LOCK})`);
+      await ddl(tx);
+    });
+  } else await ddl(db);
   // HNSW returns at most ef_search rows, and a filtered scan (namespaces) must keep scanning until
   // it has enough. PGlite is one session: set once here; a pool sets them per lookup (similar.ts).
   if (isPglite(db)) for (const s of HNSW_SETTINGS) await db.query(s);
