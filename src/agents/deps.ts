@@ -18,7 +18,7 @@ export interface AgentDeps {
   controls: { current(): ControlSnapshot };
   providers: ProviderRegistry;
   evidence: EvidenceProvider;
-  /** The incident memory's embedder (SYNTRA_EMBEDDINGS_URL or the offline hashed n-grams); absent = offline. */
+  /** The incident memory's embedder (SYNTRA_EMBEDDINGS_URL or the offline TF-IDF n-grams); absent = offline. */
   embedder?: Embedder;
 }
 

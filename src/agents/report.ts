@@ -1,6 +1,6 @@
 import { putArtifactVersion } from '../artifacts/artifact-versions.js';
 import type { ResourceRef } from '../domain/diagnosis.js';
-import { HashEmbedder, recallFor, reembedStale, resolveIncidentsOf, upsertIncident, type Recall } from '../incidents/index.js';
+import { TfidfEmbedder, recallFor, resolveIncidentsOf, upsertIncident, type Recall } from '../incidents/index.js';
 import type { TaskHandler } from '../worker/registry.js';
 import type { AgentDeps } from './deps.js';
 import { explainText, HELP_TEXT } from './explain.js';
@@ -54,7 +54,7 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
         const resolved = await resolveIncidentsOf(deps.db, { namespace, subject, runId });
         if (resolved.length) rec.record('incident.resolved', { incidentIds: resolved });
       } else {
-        const embedder = deps.embedder ?? new HashEmbedder();
+        const embedder = deps.embedder ?? TfidfEmbedder.of(deps.db);
         const { incident, created } = await upsertIncident(deps.db, { runId, namespace, subject, diagnosis: d }, { embedder });
         incidentId = incident.id;
         rec.record(created ? 'incident.created' : 'incident.updated', { incidentId, fingerprint: incident.fingerprint, occurrences: incident.occurrences, title: incident.title });
@@ -65,8 +65,6 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
           similar: recall.similar.map((s) => ({ id: s.id, similarity: s.similarity, verified: s.fix.verified })),
           ...(recall.recurrence ? { recurrence: recall.recurrence.text } : {}),
         });
-        // Vectors made by another embeddings model are brought up to date a few at a time.
-        await reembedStale(deps.db, embedder, 8, ctx.signal).catch(() => 0);
       }
     }
     ctx.signal.throwIfAborted();

@@ -6,6 +6,8 @@ import type { Database } from '../db/database.js';
 import { createProviderRegistry } from '../llm/factory.js';
 import type { WorkerLog } from '../worker/registry.js';
 import { embedderFromEnv } from '../incidents/memory/openai-embedder.js';
+import { retentionDaysFromEnv } from '../incidents/memory/retention.js';
+import { startMemoryUpkeep } from '../incidents/memory/upkeep.js';
 import type { AgentDeps } from './deps.js';
 import { createEvidenceProvider } from './evidence-provider.js';
 
@@ -34,9 +36,20 @@ export async function startAgents(
   const providers = createProviderRegistry(options.env ?? process.env);
   const evidence = createEvidenceProvider(config.evidence, { kubeconfig: config.kubeconfig, ...(options.env ? { env: options.env } : {}) });
   options.log?.info('agents ready', { evidence: evidence.description, models: providers.describe(), controlVersion: controls.current().version });
+  const env = options.env ?? process.env;
+  const embedder = embedderFromEnv(env, resources.db);
+  // Stale vectors re-embedded and old incidents summarised in the background (SYNTRA_MEMORY_RETENTION_DAYS).
+  const upkeep = startMemoryUpkeep(resources.db, embedder, {
+    retentionDays: retentionDaysFromEnv(env),
+    onError: (e) => options.log?.warn('incident memory upkeep failed; retrying at the next round', { error: e instanceof Error ? e.message : String(e) }),
+  });
+  void upkeep.runOnce().catch(() => undefined);
   return {
     controls,
-    deps: { db: resources.db, store: openArtifactStore(config.artifacts), controls, providers, evidence, embedder: embedderFromEnv(options.env ?? process.env) },
-    stop: () => controls.stop(),
+    deps: { db: resources.db, store: openArtifactStore(config.artifacts), controls, providers, evidence, embedder },
+    stop: async () => {
+      await upkeep.stop();
+      await controls.stop();
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import type { Database, QueryResult } from './database.js';
 import { ensurePrivateDir, makeOwnerOnly, restrictNewFiles } from './private-files.js';
 
@@ -18,6 +19,8 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: { 20: (v: string) => Number(v) },
+    // pgvector, for the incident memory's nearest-neighbour search (created only when used: src/incidents/memory/vector-storage.ts).
+    extensions: { vector },
   });
 
   const wrap = <R>(res: { rows: unknown[]; affectedRows?: number }): QueryResult<R> => ({

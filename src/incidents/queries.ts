@@ -1,10 +1,9 @@
 import type { Queryable } from '../db/database.js';
 import { keysetPage, type KeysetFilter } from '../db/keyset-page.js';
-import { isUuid } from '../db/sql-values.js';
+import { isUuid, toDate } from '../db/sql-values.js';
 import { RECURRENCE_WINDOW_DAYS, type Incident, type IncidentStatus } from './incident.js';
 import { listFeedback, type Feedback } from './lifecycle.js';
 import { recurrenceOf, type Recurrence } from './memory/recurrence.js';
-import { decodeVector } from './memory/vector-codec.js';
 import { INCIDENT_COLUMNS, toIncident } from './store.js';
 
 /** Reading incidents: one by id, or a filtered, keyset-paginated listing (most recent first). */
@@ -25,12 +24,18 @@ export interface MemoryRecord {
   embedding: { model: string; dimensions: number } | null;
 }
 
-export type IncidentDetail = Incident & { runIds: string[]; feedback: Feedback[]; recurrence: Recurrence | null; memory: MemoryRecord };
+/** Set when retention summarised the incident: when, and the counts of what was removed. */
+export interface Summarised {
+  at: Date;
+  counts: { runs: number; feedback: number; symptoms: number; memoryTextChars: number };
+}
+
+export type IncidentDetail = Incident & { runIds: string[]; feedback: Feedback[]; recurrence: Recurrence | null; memory: MemoryRecord; summarised: Summarised | null };
 
 export async function getIncident(db: Queryable, id: string): Promise<IncidentDetail | null> {
   if (!isUuid(id)) return null;
   const res = await db.query(
-    `SELECT ${INCIDENT_COLUMNS}, embedding_model, embedding FROM incidents WHERE id = $1`,
+    `SELECT ${INCIDENT_COLUMNS}, embedding_model, embedding_dims, summarised_at, summarised_counts FROM incidents WHERE id = $1`,
     [id],
   );
   const row = res.rows[0] as Record<string, unknown> | undefined;
@@ -49,9 +54,10 @@ export async function getIncident(db: Queryable, id: string): Promise<IncidentDe
     root_cause: { type: incident.rootCauseType, confidence: incident.confidence, correct: incident.rootCauseCorrect },
     remediation: { action: incident.lastFix ?? incident.remediation.immediate?.[0] ?? null, verified: incident.remediationVerified },
     tags: incident.tags,
-    embedding: row.embedding_model ? { model: String(row.embedding_model), dimensions: decodeVector(row.embedding)?.length ?? 0 } : null,
+    embedding: row.embedding_model ? { model: String(row.embedding_model), dimensions: Number(row.embedding_dims ?? 0) } : null,
   };
-  return { ...incident, runIds: runs.rows.map((r) => r.run_id), feedback: await listFeedback(db, id), recurrence: recurrenceOf(incident), memory };
+  const summarised = row.summarised_at ? { at: toDate(row.summarised_at), counts: row.summarised_counts as Summarised['counts'] } : null;
+  return { ...incident, runIds: runs.rows.map((r) => r.run_id), feedback: await listFeedback(db, id), recurrence: recurrenceOf(incident), memory, summarised };
 }
 
 export interface ListIncidentsQuery {

@@ -3,11 +3,13 @@ import { SyntraError } from '../domain/errors.js';
 import { isUuid, jsonParam, toDate, toDateOrNull } from '../db/sql-values.js';
 import type { RootCauseType } from '../domain/diagnosis.js';
 import { redactDeep } from '../domain/secrets/index.js';
-import type { Embedder } from './memory/embedder.js';
-import { HashEmbedder } from './memory/embedder.js';
+import { learnDocument } from './memory/document-frequencies.js';
+import { isZero, type Embedder } from './memory/embedder.js';
+import { entitiesOf } from './memory/entities.js';
 import { memoryText } from './memory/document.js';
+import { TfidfEmbedder } from './memory/tfidf-embedder.js';
 import { maskText, termsOf } from './memory/text.js';
-import { encodeVector } from './memory/vector-codec.js';
+import { realArrayParam } from './memory/vector-storage.js';
 import {
   diagnosisTags,
   incidentFingerprint,
@@ -67,12 +69,13 @@ export interface UpsertResult {
  * The embedding of a memory text, or none when the embedder fails (an unreachable embeddings
  * endpoint never fails the run: the incident is stored, and re-embedded later, see reembedStale).
  */
-async function embedOrNull(embedder: Embedder, text: string): Promise<{ vector: number[] | null; model: string | null }> {
+async function embedOrNull(embedder: Embedder, text: string): Promise<{ vector: number[] | null; model: string | null; documents: number | null }> {
   try {
-    const [vector] = await embedder.embed([text]);
-    return { vector: vector ?? null, model: vector ? embedder.model : null };
+    const [[vector], documents] = await Promise.all([embedder.embed([text]), embedder.documents?.() ?? null]);
+    // A text with nothing to embed (an unknown cause quoting no evidence) gets no vector, but counts as embedded.
+    return { vector: vector && !isZero(vector) ? vector : null, model: vector ? embedder.model : null, documents };
   } catch {
-    return { vector: null, model: null };
+    return { vector: null, model: null, documents: null };
   }
 }
 
@@ -81,7 +84,7 @@ export async function upsertIncident(db: Database, o: IncidentObservation, optio
   const d = o.diagnosis;
   // Nothing unmasked enters the memory: summary, symptoms, resources and remediation are masked here.
   const text = memoryText(d);
-  const { vector, model } = await embedOrNull(options.embedder ?? new HashEmbedder(), text);
+  const { vector, model, documents } = await embedOrNull(options.embedder ?? TfidfEmbedder.of(db), text);
   const fields = [
     maskText(incidentTitle(o)),
     d.root_cause.type,
@@ -92,37 +95,46 @@ export async function upsertIncident(db: Database, o: IncidentObservation, optio
     jsonParam(redactDeep(d.remediation).value),
     text,
     termsOf(text),
-    vector ? encodeVector(vector) : null,
+    vector ? realArrayParam(vector) : null,
     model,
+    documents,
+    entitiesOf(redactDeep(d).value),
     diagnosisTags(d),
   ];
   const fingerprint = incidentFingerprint(o);
   return db.transaction(async (tx) => {
     const inserted = await tx.query(
       `INSERT INTO incidents (fingerprint, namespace, title, root_cause_type, summary, confidence, symptoms, affected_resources, remediation,
-                             memory_text, terms, embedding, embedding_model, tags, last_run_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11::text[], $12, $13, $14::text[], $15)
+                             memory_text, terms, embedding, embedding_model, embedding_docs, entities, tags, last_run_id, features_learned)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11::text[], $12::real[], $13, $14, $15::text[], $16::text[], $17, true)
        ON CONFLICT (fingerprint) DO NOTHING RETURNING id::text AS id`,
       [fingerprint, o.namespace, ...fields, o.runId],
     );
     if (inserted.rows[0]) {
       const id = String((inserted.rows[0] as { id: string }).id);
+      // The embedder learns its document frequencies from the incidents themselves.
+      await learnDocument(tx, null, text);
       await linkRun(tx, id, o.runId);
       const row = await tx.query(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = $1`, [id]);
       return { incident: toIncident(row.rows[0]!), created: true };
     }
-    const existing = await tx.query<{ id: string }>(`SELECT id::text AS id FROM incidents WHERE fingerprint = $1 FOR UPDATE`, [fingerprint]);
-    const id = existing.rows[0]!.id;
+    const existing = await tx.query<{ id: string; memory_text: string; features_learned: boolean }>(
+      `SELECT id::text AS id, memory_text, features_learned FROM incidents WHERE fingerprint = $1 FOR UPDATE`,
+      [fingerprint],
+    );
+    const { id, memory_text: before, features_learned: learned } = existing.rows[0]!;
+    await learnDocument(tx, learned ? before : null, text);
     const newRun = await linkRun(tx, id, o.runId);
     // Hand-made tags stay; the diagnosis's are added.
     await tx.query(
       `UPDATE incidents SET title = $2, root_cause_type = $3, summary = $4, confidence = $5, symptoms = $6::jsonb,
               affected_resources = $7::jsonb, remediation = $8::jsonb, memory_text = $9, terms = $10::text[],
-              embedding = $11, embedding_model = $12,
-              tags = ARRAY(SELECT DISTINCT t FROM unnest(tags || $13::text[]) AS t ORDER BY t),
-              last_run_id = $14, status = 'open', resolved_at = NULL,
-              occurrences = occurrences + CASE WHEN $15 THEN 1 ELSE 0 END,
-              last_seen = CASE WHEN $15 THEN now() ELSE last_seen END
+              embedding = $11::real[], embedding_model = $12, embedding_docs = $13, entities = $14::text[],
+              tags = ARRAY(SELECT DISTINCT t FROM unnest(tags || $15::text[]) AS t ORDER BY t),
+              last_run_id = $16, status = 'open', resolved_at = NULL, features_learned = true,
+              summarised_at = NULL, summarised_counts = NULL,
+              occurrences = occurrences + CASE WHEN $17 THEN 1 ELSE 0 END,
+              last_seen = CASE WHEN $17 THEN now() ELSE last_seen END
         WHERE id = $1`,
       [id, ...fields, o.runId, newRun],
     );

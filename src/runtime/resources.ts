@@ -3,6 +3,7 @@ import { openBus } from '../bus/bus.js';
 import type { SyntraConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/open.js';
+import { vectorStorage } from '../incidents/memory/vector-storage.js';
 import { processLog } from './process-log.js';
 
 /** The two shared resources every process opens first: the migrated database, then the bus. */
@@ -14,6 +15,8 @@ export interface Resources {
 export async function openResources(config: SyntraConfig): Promise<Resources> {
   const db = await openDatabase(config);
   try {
+    // The incident memory's vector storage is chosen once, here (pgvector with HNSW where the extension exists, real[] elsewhere).
+    await vectorStorage(db);
     const bus = await openBus(config, { log: processLog(config, 'bus').line });
     return { db, bus };
   } catch (e) {

@@ -66,7 +66,7 @@ export async function startAgentWorker(r: { db: Database; bus: Bus; store: Artif
     controls,
     providers: createProviderRegistry(o.env ?? {}),
     evidence: createEvidenceProvider(o.evidence ?? { kind: 'demo' }, { env: {} }),
-    embedder: embedderFromEnv(o.env ?? {}),
+    embedder: embedderFromEnv(o.env ?? {}, r.db),
   };
   const registry = registerAgents(createRegistry(), deps, o.only);
   const worker = startWorker({ db: r.db, bus: r.bus, registry, concurrency: 4, pollIntervalMs: 100, leaseSeconds: o.leaseSeconds ?? 30, shutdownGraceMs: 2000, backoff: { baseMs: 50, capMs: 200 } });

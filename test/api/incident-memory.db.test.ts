@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitCommand } from '../../src/control-plane/commands.js';
-import { upsertIncident } from '../../src/incidents/index.js';
+import { summariseOldIncidents, upsertIncident } from '../../src/incidents/index.js';
 import { createTestKey } from '../access/admin-key.js';
 import { CASES, type CaseKey } from '../incidents/memory-fixtures.js';
 import { json, startApiHarness, type ApiHarness } from './harness.js';
@@ -112,5 +112,19 @@ describe('incident memory API', () => {
     expect(recurring.items.map((i) => i.id)).toEqual([ids.pgStaging]);
     expect(recurring.items[0]!.recurrence).toMatchObject({ count: 2, text: expect.stringMatching(/^2nd time in 7 days/) });
     expect((await get('/v1/incidents?recurring=maybe')).statusCode).toBe(400);
+  });
+
+  it('shows an incident retention summarised: its counts and root cause, not dropped', async () => {
+    expect((await get(`/v1/incidents/${ids.dnsStaging}`)).json()).toMatchObject({ summarised: null });
+    await h.db.query(`UPDATE incidents SET last_seen = now() - interval '400 days' WHERE id = $1`, [ids.dnsStaging]);
+    expect(await summariseOldIncidents(h.db, { olderThanDays: 365 })).toEqual({ summarised: 1 });
+    const res = await get(`/v1/incidents/${ids.dnsStaging}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      id: ids.dnsStaging,
+      rootCauseType: 'dns_resolution_failure',
+      symptoms: [],
+      summarised: { at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), counts: { runs: 1, feedback: 0, symptoms: 0, memoryTextChars: expect.any(Number) } },
+    });
   });
 });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { submitCommand } from '../../src/control-plane/commands.js';
 import type { Database } from '../../src/db/database.js';
-import { embedderFromEnv, HashEmbedder, reembedStale, searchIncidents, upsertIncident, type Embedder, type OpenAIEmbedder } from '../../src/incidents/index.js';
+import { embedderFromEnv, probeOf, startMemoryUpkeep, TfidfEmbedder, reembedStale, searchIncidents, upsertIncident, type Embedder, type OpenAIEmbedder } from '../../src/incidents/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { startFakeEmbeddings, type FakeEmbeddings } from '../helpers/fake-openai-embeddings.js';
 import { CASES, dx, type CaseKey } from './memory-fixtures.js';
@@ -23,7 +23,7 @@ describe('embedders', () => {
     return (await upsertIncident(db, { runId, namespace, subject: { kind: 'Deployment', name: workload, namespace }, diagnosis }, { embedder })).incident;
   };
   const stored = async (id: string) =>
-    (await db.query<{ model: string | null; dims: number | null }>(`SELECT embedding_model AS model, length(decode(embedding, 'base64')) - 4 AS dims FROM incidents WHERE id = $1`, [id])).rows[0]!;
+    (await db.query<{ model: string | null; dims: number | null }>(`SELECT embedding_model AS model, embedding_dims AS dims FROM incidents WHERE id = $1`, [id])).rows[0]!;
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -36,14 +36,14 @@ describe('embedders', () => {
   });
 
   it('chooses the embedder from the environment', () => {
-    expect(embedderFromEnv({}).model).toBe('hash-ngram-v1/384');
-    expect(embedderFromEnv(env()).model).toBe('openai:fake-embed-1');
-    expect(embedderFromEnv({ SYNTRA_EMBEDDINGS_URL: fake.baseURL }).model).toBe('openai:text-embedding-3-small');
-    expect(() => embedderFromEnv({ SYNTRA_EMBEDDINGS_URL: 'not a url' })).toThrow(/SYNTRA_EMBEDDINGS_URL is not a URL/);
+    expect(embedderFromEnv({}, db).model).toBe('tfidf-ngram-v2/512');
+    expect(embedderFromEnv(env(), db).model).toBe('openai:fake-embed-1');
+    expect(embedderFromEnv({ SYNTRA_EMBEDDINGS_URL: fake.baseURL }, db).model).toBe('openai:text-embedding-3-small');
+    expect(() => embedderFromEnv({ SYNTRA_EMBEDDINGS_URL: 'not a url' }, db)).toThrow(/SYNTRA_EMBEDDINGS_URL is not a URL/);
   });
 
   it('embeds through an OpenAI-compatible endpoint, masked, storing the model with the vector', async () => {
-    const openai = embedderFromEnv(env()) as OpenAIEmbedder;
+    const openai = embedderFromEnv(env(), db) as OpenAIEmbedder;
     const secret = 'Sup3rS3cretPassw0rd';
     const [namespace] = CASES.pgProd;
     const { runId } = await submitCommand(db, { kind: 'echo', input: {} });
@@ -63,7 +63,7 @@ describe('embedders', () => {
   });
 
   it('keeps the incident when the endpoint fails, searches by words, and re-embeds later', async () => {
-    const openai = embedderFromEnv(env());
+    const openai = embedderFromEnv(env(), db);
     fake.failing = true;
     const oom = await remember('oomStaging', openai);
     expect(await stored(oom.id)).toEqual({ model: null, dims: null });
@@ -73,10 +73,33 @@ describe('embedders', () => {
 
     fake.failing = false;
     // Another incident embedded offline: after the switch it is stale too.
-    const offline = await remember('imageProd', new HashEmbedder());
+    const offline = await remember('imageProd', TfidfEmbedder.of(db));
     expect(await reembedStale(db, openai, 10)).toBe(2);
     expect(await stored(oom.id)).toEqual({ model: 'openai:fake-embed-1', dims: 64 });
     expect(await stored(offline.id)).toEqual({ model: 'openai:fake-embed-1', dims: 64 });
     expect(await reembedStale(db, openai, 10)).toBe(0);
+  });
+
+  it('re-embeds every incident in the background when the model changes', async () => {
+    const all = async () => (await db.query<{ model: string | null; n: number }>(`SELECT embedding_model AS model, count(*)::int AS n FROM incidents GROUP BY 1 ORDER BY 1`)).rows;
+    const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`)).rows[0]!.n;
+    expect(await all()).toEqual([{ model: 'openai:fake-embed-1', n: total }]);
+    const next = embedderFromEnv({ ...env(), SYNTRA_EMBEDDINGS_MODEL: 'fake-embed-2' }, db);
+    const seen = fake.requests.length;
+    // Small batches and a short interval: several rounds of the timer, no run needed.
+    const upkeep = startMemoryUpkeep(db, next, { retentionDays: 180, intervalMs: 20, batch: 1 });
+    try {
+      await vi.waitFor(async () => expect(await all()).toEqual([{ model: 'openai:fake-embed-2', n: total }]), { timeout: 20_000, interval: 50 });
+    } finally {
+      await upkeep.stop();
+    }
+    const sent = fake.requests.slice(seen).map((r) => r.body as { model: string; input: string[] });
+    expect(sent.every((b) => b.model === 'fake-embed-2' && b.input.length === 1)).toBe(true);
+    expect(sent.length).toBeGreaterThanOrEqual(total);
+    const [, , pgDx] = CASES.pgProd;
+    const pg = (await db.query<{ id: string }>(`SELECT id::text AS id FROM incidents WHERE summary = $1`, [pgDx.root_cause.summary])).rows[0]!;
+    const probe = (await probeOf(db, pg.id))!;
+    expect(probe.embeddingModel).toBe('openai:fake-embed-2');
+    expect(probe.embedding).toHaveLength(64);
   });
 });

@@ -6,10 +6,12 @@ import {
   cosine,
   findSimilar,
   getIncident,
-  hashEmbedding,
-  HashEmbedder,
+  featuresOf,
+  TfidfEmbedder,
+  tfidfVector,
   listIncidents,
   probeOf,
+  reembedStale,
   recallFor,
   recordFeedback,
   searchIncidents,
@@ -18,7 +20,6 @@ import {
   type Incident,
   type IncidentActor,
 } from '../../src/incidents/index.js';
-import { decodeVector } from '../../src/incidents/memory/vector-codec.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { CASES, dx, type CaseKey } from './memory-fixtures.js';
 
@@ -29,11 +30,11 @@ import { CASES, dx, type CaseKey } from './memory-fixtures.js';
  * tags, resolve/reopen, and nothing unmasked in the memory.
  */
 const admin: IncidentActor = { actorType: 'user', actorId: 'u-admin', namespaces: null };
-const embedder = new HashEmbedder();
 
 describe('incident memory', () => {
   let t: TestDatabase;
   let db: Database;
+  let embedder: TfidfEmbedder;
   const ids = {} as Record<CaseKey, string>;
   const newRun = async () => (await submitCommand(db, { kind: 'echo', input: {} })).runId;
   const remember = async (key: CaseKey): Promise<Incident> => {
@@ -49,20 +50,20 @@ describe('incident memory', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     db = t.db;
+    embedder = TfidfEmbedder.of(db);
     for (const key of Object.keys(CASES) as CaseKey[]) await remember(key);
   });
   afterAll(async () => t?.drop());
 
-  it('stores the vector int8-quantised and reads it back as embedded, with its model', async () => {
-    const row = (await db.query<{ embedding: unknown; embedding_model: string; memory_text: string }>(`SELECT embedding, embedding_model, memory_text FROM incidents WHERE id = $1`, [ids.pgProd])).rows[0]!;
-    expect(row.embedding_model).toBe('hash-ngram-v1/384');
-    const expected = hashEmbedding(row.memory_text);
-    const vector = decodeVector(row.embedding)!;
-    expect(vector).toHaveLength(384);
-    // int8 quantised: each value within half a step of the original, the direction kept.
-    const step = Math.max(...expected.map(Math.abs)) / 127;
-    vector.forEach((x, i) => expect(Math.abs(x - expected[i]!)).toBeLessThanOrEqual(step / 2 + 1e-6));
-    expect(cosine(vector, expected) / Math.sqrt(cosine(vector, vector))).toBeGreaterThan(0.999);
+  it('stores the real[] vector as embedded with the document frequencies learned so far, with its model', async () => {
+    const row = (await db.query<{ embedding: number[]; embedding_model: string; embedding_docs: number; memory_text: string }>(`SELECT embedding, embedding_model, embedding_docs, memory_text FROM incidents WHERE id = $1`, [ids.pgProd])).rows[0]!;
+    expect(row.embedding_model).toBe('tfidf-ngram-v2/512');
+    const vector = row.embedding.map(Number);
+    expect(vector).toHaveLength(512);
+    // pgProd was the first incident remembered: its weights were learned from no incident yet.
+    expect(row.embedding_docs).toBe(0);
+    const expected = tfidfVector(featuresOf(row.memory_text), { documents: 0, df: new Map() });
+    expect(cosine(vector, expected)).toBeGreaterThan(0.99999);
     const detail = (await getIncident(db, ids.pgProd))!;
     expect(detail.memory).toMatchObject({
       incident_id: ids.pgProd,
@@ -70,7 +71,7 @@ describe('incident memory', () => {
       root_cause: { type: 'service_no_endpoints', confidence: 0.9, correct: null },
       remediation: { action: 'kubectl scale deployment/postgres --replicas=1 -n production', verified: null },
       tags: ['connectivity', 'database', 'missing-dependency'],
-      embedding: { model: 'hash-ngram-v1/384', dimensions: 384 },
+      embedding: { model: 'tfidf-ngram-v2/512', dimensions: 512 },
     });
   });
 
@@ -105,7 +106,9 @@ describe('incident memory', () => {
     const wrong = ranked.find((s) => s.id === ids[first])!;
     expect(wrong.similarity).toBeCloseTo(scoreBefore / 2, 1);
     expect(wrong.rootCause.correct).toBe(false);
-    expect(ranked.at(-1)!.id).toBe(ids[first]);
+    // Below the verified fix, and no longer above anything its halved score does not beat.
+    expect(ranked[0]!.id).toBe(ids[second]);
+    expect(ranked.filter((s) => s.id !== ids[first] && s.id !== ids[second]).every((s) => s.similarity <= wrong.similarity)).toBe(true);
     expect((await getIncident(db, ids[first]))!.feedback.map((f) => f.note)).toEqual(['it was the network policy, not postgres']);
   });
 
@@ -179,5 +182,27 @@ describe('incident memory', () => {
     const dump = JSON.stringify([everything.rows, audit.rows]);
     expect(dump).toContain('[REDACTED:');
     expect(dump).not.toContain(secret);
+  });
+
+  it('learns document frequencies from the incidents, and re-embeds vectors learned from far fewer', async () => {
+    const docs = async () => (await db.query<{ documents: number }>(`SELECT documents FROM memory_corpus`)).rows[0]!.documents;
+    const n = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`)).rows[0]!.n;
+    expect(await docs()).toBe(n);
+    expect(await embedder.documents()).toBe(n);
+    // "postgres" is in the three postgres incidents' texts (and the leaky one's), "oomkilled"-folded "memory" in the two OOM ones.
+    const dfOf = async (text: string) => {
+      const id = featuresOf(text).find((f) => f.family === 'word')!.id;
+      return Number((await db.query<{ df: number }>(`SELECT df FROM memory_feature_df WHERE feature = $1`, [id])).rows[0]?.df ?? 0);
+    };
+    const texts = (await db.query<{ memory_text: string }>(`SELECT memory_text FROM incidents`)).rows.map((r) => r.memory_text);
+    for (const word of ['postgres', 'memory', 'imagepull']) {
+      expect(await dfOf(word), word).toBe(texts.filter((t) => featuresOf(t).some((f) => f.id === featuresOf(word).find((w) => w.family === 'word')!.id)).length);
+    }
+    const made = (await db.query<{ docs: number }>(`SELECT embedding_docs AS docs FROM incidents ORDER BY docs`)).rows.map((r) => r.docs);
+    const stale = made.filter((d) => d * 1.5 < n).length;
+    expect(stale).toBeGreaterThan(0);
+    expect(await reembedStale(db, embedder, 100)).toBe(stale);
+    expect((await db.query<{ docs: number }>(`SELECT DISTINCT embedding_docs AS docs FROM incidents WHERE embedding_docs * 1.5 < $1`, [n])).rows).toEqual([]);
+    expect(await reembedStale(db, embedder, 100)).toBe(0);
   });
 });

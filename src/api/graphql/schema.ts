@@ -42,8 +42,12 @@ type Resolve = (args: Args, ctx: GraphQLContext) => Promise<unknown>;
 const t = new TypeBoxTypes();
 
 /** The same embedder as REST search and the workers' (both read SYNTRA_EMBEDDINGS_*), so query and stored vectors compare. */
-let embedder: Embedder | undefined;
-const incidentEmbedder = (): Embedder => (embedder ??= embedderFromEnv(process.env));
+const embedders = new WeakMap<GraphQLContext['api']['db'], Embedder>();
+function incidentEmbedder(db: GraphQLContext['api']['db']): Embedder {
+  let embedder = embedders.get(db);
+  if (!embedder) embedders.set(db, (embedder = embedderFromEnv(process.env, db)));
+  return embedder;
+}
 
 const IdArgs = (name: string) => Type.Object({ [name]: Uuid }, { additionalProperties: false });
 
@@ -149,7 +153,7 @@ const queryType = new GraphQLObjectType<unknown, GraphQLContext>({
     incidents: query('incidents', Types.incidentPage, READ_INCIDENTS, IncidentListQuery, async (a, ctx) => visibleIncidents(ctx.api.db, ctx.principal, a as IncidentListFilter)),
     // Nullable: another namespace's incident is null plus a not_found error, never data.
     incident: query('incident', nullable(Types.incident), READ_INCIDENTS, IdArgs('id'), async (a, ctx) => visibleIncident(ctx.api.db, ctx.principal, a.id as string)),
-    searchIncidents: query('searchIncidents', Types.incidentSearch, READ_INCIDENTS, IncidentSearchQuery, async (a, ctx) => searchVisibleIncidents(ctx.api.db, incidentEmbedder(), ctx.principal, a as unknown as IncidentSearch)),
+    searchIncidents: query('searchIncidents', Types.incidentSearch, READ_INCIDENTS, IncidentSearchQuery, async (a, ctx) => searchVisibleIncidents(ctx.api.db, incidentEmbedder(ctx.api.db), ctx.principal, a as unknown as IncidentSearch)),
     similarIncidents: query('similarIncidents', Types.similarIncidents, READ_INCIDENTS, Type.Object({ id: Uuid, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) }, { additionalProperties: false }), async (a, ctx) => ({
       items: await similarToIncident(ctx.api.db, ctx.principal, a.id as string, (a.limit as number | undefined) ?? 3),
     })),

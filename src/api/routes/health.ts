@@ -4,6 +4,7 @@ import { readiness } from '../operations/system.js';
 import { QUEUE_STATES } from '../../control-plane/types.js';
 import type { ApiContext } from '../context.js';
 import { errors } from '../schemas.js';
+import { vectorStorage } from '../../incidents/memory/vector-storage.js';
 
 const Checks = Type.Record(Type.String(), Type.String());
 const QueueState = Type.Union(QUEUE_STATES.map((s) => Type.Literal(s)));
@@ -51,6 +52,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
           200: Type.Object({
             status: Type.Union([Type.Literal('ready'), Type.Literal('degraded')], { description: 'degraded: serving, but the bus is disconnected (wakeups fall back to polling)' }),
             checks: Checks,
+            details: Type.Object({
+              memory: Type.Object({
+                vectors: Type.Union([Type.Literal('pgvector'), Type.Literal('real[]')], { description: 'where the incident memory\'s nearest-neighbour search runs, chosen at start' }),
+                description: Type.String(),
+              }),
+            }),
           }),
           ...errors(503),
         },
@@ -62,7 +69,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, c
         const failed = Object.entries(checks).filter(([k, v]) => k !== 'bus' && v !== 'ok');
         throw new SyntraError('not_ready', `not ready: ${failed.map(([k, v]) => `${k} ${v}`).join(', ')}`, { details: { checks } });
       }
-      return { status, checks };
+      const storage = await vectorStorage(ctx.db);
+      return { status, checks, details: { memory: { vectors: storage.kind, description: storage.description } } };
     },
   );
 };

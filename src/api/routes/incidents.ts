@@ -72,7 +72,21 @@ export const Incident = Type.Object(
   { additionalProperties: true },
 );
 
-export const IncidentDetail = Type.Intersect([Incident, Type.Object({ runIds: Type.Array(Uuid), feedback: Type.Array(Feedback), memory: Type.Object({}, { additionalProperties: true }) })]);
+export const IncidentDetail = Type.Intersect([
+  Incident,
+  Type.Object({
+    runIds: Type.Array(Uuid),
+    feedback: Type.Array(Feedback),
+    memory: Type.Object({}, { additionalProperties: true }),
+    summarised: Type.Union([
+      Type.Object(
+        { at: Timestamp, counts: Type.Object({ runs: Type.Integer(), feedback: Type.Integer(), symptoms: Type.Integer(), memoryTextChars: Type.Integer() }) },
+        { description: 'set when retention summarised this incident (not seen for SYNTRA_MEMORY_RETENTION_DAYS): when, and counts of what was removed' },
+      ),
+      Type.Null(),
+    ]),
+  }),
+]);
 export const SearchResult = Type.Object({ items: Type.Array(SearchHit), method: Type.Union([Type.Literal('hybrid'), Type.Literal('text')]) });
 
 export const IncidentListQuery = Type.Object(
@@ -119,7 +133,7 @@ export const TagsBody = Type.Object(
 
 export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
   // The same embedder as the workers' (both read SYNTRA_EMBEDDINGS_*), so query and stored vectors compare.
-  const embedder = embedderFromEnv(process.env);
+  const embedder = embedderFromEnv(process.env, ctx.db);
 
   app.get(
     '/v1/incidents/search',

@@ -4,13 +4,17 @@ import { maskText } from './text.js';
 
 /**
  * The text an incident is remembered by (embedded, and searched by words): the root cause, its
- * evidence as quoted (log lines, events), the symptoms it explains and the first fix. Masked:
- * it is stored, and may be sent to an embeddings endpoint.
+ * evidence as quoted (log lines, events) and the symptoms it explains. Masked: it is stored, and
+ * may be sent to an embeddings endpoint.
+ *
+ * An `unknown` root cause is remembered by its evidence only: its summary is the investigator's
+ * generic "nothing recognised in what was given" sentence, the same for every such incident, and
+ * two incidents that share nothing but not being understood are not similar.
  */
 export function memoryText(d: Diagnosis): string {
+  const known = d.root_cause.type !== 'unknown';
   const lines = [
-    d.root_cause.type.replace(/_/g, ' '),
-    d.root_cause.summary,
+    ...(known ? [d.root_cause.type.replace(/_/g, ' '), d.root_cause.summary] : []),
     ...d.root_cause.evidence.slice(0, 12).map((e) => e.value.slice(0, 300)),
     ...symptomsOf(d),
   ];

@@ -1,27 +1,22 @@
-import { words } from './text.js';
-
 /**
- * Embeddings behind one interface: the offline default (hashed word and character n-grams,
- * no model, deterministic) or an OpenAI-compatible endpoint (openai-embedder.ts). Every
- * vector is stored with its embedder's model name; only vectors of the same model are compared.
+ * Embeddings behind one interface: the offline default (tfidf-embedder.ts: hashed word and
+ * character n-grams weighted by TF-IDF learned from the incidents) or an OpenAI-compatible
+ * endpoint (openai-embedder.ts). Every vector is stored with its embedder's model name; only
+ * vectors of the same model are compared.
  */
 export interface Embedder {
-  /** Stored with each vector, e.g. "hash-ngram-v1/384" or "openai:text-embedding-3-small". */
+  /** Stored with each vector, e.g. "tfidf-ngram-v2/512" or "openai:text-embedding-3-small". */
   readonly model: string;
   embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+  /**
+   * For embedders that learn from the memory: how many incidents they have learned from. A vector
+   * made when that was far smaller is stale (reembed.ts).
+   */
+  documents?(): Promise<number>;
 }
 
-export const HASH_DIMENSIONS = 384;
-
-/** FNV-1a, 32 bit: a fast, stable hash (the vectors must not change between processes or versions). */
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+/** A vector with no direction (a text with no features): stored as no vector, never compared. */
+export const isZero = (v: ArrayLike<number>): boolean => Array.prototype.every.call(v, (x: number) => x === 0);
 
 export function normalise(v: number[]): number[] {
   let n = 0;
@@ -36,37 +31,4 @@ export function cosine(a: ArrayLike<number> | null | undefined, b: ArrayLike<num
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
-}
-
-/**
- * Feature hashing of words (weight 1), word pairs (0.5) and character trigrams inside words
- * (0.25, so "conn"/"connection" and typos still overlap), log-scaled counts, signed buckets
- * (collisions cancel instead of adding up), L2-normalised.
- */
-export function hashEmbedding(text: string, dims = HASH_DIMENSIONS): number[] {
-  const counts = new Map<string, number>();
-  const add = (f: string, w: number) => counts.set(f, (counts.get(f) ?? 0) + w);
-  const ws = words(text);
-  ws.forEach((w, i) => {
-    add(`w:${w}`, 1);
-    if (i > 0) add(`b:${ws[i - 1]} ${w}`, 0.5);
-    const padded = `^${w}$`;
-    for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, 0.25);
-  });
-  const v = new Array<number>(dims).fill(0);
-  for (const [f, c] of counts) {
-    const h = fnv1a(f);
-    v[h % dims]! += (h & 0x80000000 ? -1 : 1) * Math.log1p(c);
-  }
-  return normalise(v);
-}
-
-export class HashEmbedder implements Embedder {
-  readonly model: string;
-  constructor(private readonly dims = HASH_DIMENSIONS) {
-    this.model = `hash-ngram-v1/${dims}`;
-  }
-  embed(texts: string[]): Promise<number[][]> {
-    return Promise.resolve(texts.map((t) => hashEmbedding(t, this.dims)));
-  }
 }

@@ -1,7 +1,9 @@
 import OpenAI from 'openai';
 import type { Env } from '../../config.js';
 import { SyntraError } from '../../domain/errors.js';
-import { HashEmbedder, normalise, type Embedder } from './embedder.js';
+import type { Queryable } from '../../db/database.js';
+import { normalise, type Embedder } from './embedder.js';
+import { TfidfEmbedder } from './tfidf-embedder.js';
 import { maskText } from './text.js';
 
 /**
@@ -33,11 +35,12 @@ export class OpenAIEmbedder implements Embedder {
 /**
  * SYNTRA_EMBEDDINGS_URL (an OpenAI-compatible base URL ending in /v1) switches the memory to
  * that endpoint, with SYNTRA_EMBEDDINGS_MODEL (default text-embedding-3-small) and
- * SYNTRA_EMBEDDINGS_API_KEY; without it the offline hashed n-gram embedder is used.
+ * SYNTRA_EMBEDDINGS_API_KEY; without it the offline TF-IDF n-gram embedder, learning from the
+ * incidents in `db`, is used.
  */
-export function embedderFromEnv(env: Env = process.env): Embedder {
+export function embedderFromEnv(env: Env, db: Queryable): Embedder {
   const url = env.SYNTRA_EMBEDDINGS_URL?.trim();
-  if (!url) return new HashEmbedder();
+  if (!url) return TfidfEmbedder.of(db);
   try {
     new URL(url);
   } catch {

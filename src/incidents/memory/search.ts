@@ -1,10 +1,10 @@
 import type { Queryable } from '../../db/database.js';
 import { SyntraError } from '../../domain/errors.js';
 
-import { cosine, type Embedder } from './embedder.js';
+import type { Embedder } from './embedder.js';
 import { detailsOf, type SimilarIncident } from './similar.js';
-import { decodeVector } from './vector-codec.js';
 import { termsOf } from './text.js';
+import { realArrayParam, vectorParam, vectorStorage } from './vector-storage.js';
 
 /**
  * Search: words and similarity together. Candidates are the incidents sharing at least one
@@ -56,16 +56,24 @@ export async function searchIncidents(db: Queryable, embedder: Embedder, query: 
   if (query.status) add((p) => `status = ${p}`, query.status);
   if (query.tag) add((p) => `${p} = ANY(tags)`, query.tag);
   if (query.since) add((p) => `last_seen >= ${p}::timestamptz`, query.since.toISOString());
-  const res = await db.query<{ id: string; embedding: unknown; embedding_model: string | null; root_cause_correct: boolean | null; terms: string[] | null; tags: string[] | null }>(
-    `SELECT id::text AS id, embedding, embedding_model, root_cause_correct, terms, tags
+  // The cosine is computed in SQL (pgvector's operator, or syntra_cosine over real[]): no vector crosses the wire.
+  let cos = 'NULL::float8';
+  if (vector) {
+    const d = vector.length;
+    const pgvector = (await vectorStorage(db)).kind === 'pgvector';
+    params.push(embedder.model, pgvector ? vectorParam(vector) : realArrayParam(vector));
+    const [m, v] = [`$${params.length - 1}`, `$${params.length}`];
+    cos = `CASE WHEN embedding_model = ${m} AND embedding_dims = ${d} THEN ${pgvector ? `1 - (embedding_vec::vector(${d}) <=> ${v}::vector(${d}))` : `syntra_cosine(embedding, ${v}::real[])`} END`;
+  }
+  const res = await db.query<{ id: string; cos: number | null; root_cause_correct: boolean | null; terms: string[] | null; tags: string[] | null }>(
+    `SELECT id::text AS id, ${cos} AS cos, root_cause_correct, terms, tags
        FROM incidents WHERE ${where.join(' AND ')} ORDER BY last_seen DESC, id DESC LIMIT $2`,
     params,
   );
   const wanted = new Set(qTerms);
   const scored = res.rows.map((row) => {
     const textMatch = (row.terms ?? []).filter((t) => wanted.has(t)).length / wanted.size;
-    const sameModel = vector !== null && row.embedding_model === embedder.model;
-    const sim = sameModel ? Math.max(0, cosine(vector, decodeVector(row.embedding))) : 0;
+    const sim = Math.max(0, Number(row.cos ?? 0));
     let score = vector ? 0.7 * sim + 0.3 * textMatch : textMatch;
     if (row.root_cause_correct === false) score *= 0.5;
     return { id: row.id, score, textMatch, tags: row.tags ?? [] };

@@ -1,23 +1,29 @@
-import type { Queryable } from '../../db/database.js';
+import type { Database, Queryable } from '../../db/database.js';
 import { toDate } from '../../db/sql-values.js';
-import type { Remediation, ResourceRef } from '../../domain/diagnosis.js';
-import { cosine } from './embedder.js';
-import { decodeVector } from './vector-codec.js';
+import type { Remediation } from '../../domain/diagnosis.js';
+import { jaccard } from './entities.js';
+import { HNSW_SETTINGS, isPglite, realArrayParam, vectorParam, vectorStorage, type VectorStorage } from './vector-storage.js';
 
 /**
- * Similar past incidents. Candidates are bounded in SQL (the caller's namespaces; same
- * root-cause type or at least one shared prefilter term via the GIN index; the most recently
- * seen MAX_CANDIDATES of those), then scored here from their vectors (float32 bytes), identically
- * on PGlite and PostgreSQL:
+ * Similar past incidents. The candidates come from the vector storage chosen at start
+ * (vector-storage.ts): with pgvector, the NEAREST_K nearest by text through the HNSW index plus
+ * the TYPED_K most recent of the same root-cause type; without it, the incidents of the same type
+ * or sharing a prefilter word (GIN index), the most recent MAX_CANDIDATES. Always within the
+ * caller's namespaces. The text cosine is computed in SQL either way; then every candidate is
+ * scored here, identically on both paths:
  *
- *   score = 0.55 · cosine(text embeddings) + 0.25 · same root-cause type
- *         + 0.10 · same workload + 0.10 · shared affected resources (dependency host, service, image)
+ *   score = 0.55 · cosine(text embeddings) + 0.25 · same root-cause type (a known one)
+ *         + 0.10 · same workload + 0.10 · shared entities (resources, dependency hosts, images)
  *
  * A root cause feedback called wrong halves the score. The best `limit` above MIN_SIMILARITY
  * are returned with incidents whose fix was verified first.
  */
 export const MAX_CANDIDATES = 2000;
-export const MIN_SIMILARITY = 0.3;
+// TF-IDF cosines run lower than raw-count ones (what two texts share in common words counts little): 0.2 keeps a same-cause incident with a wrong root cause (halved) in view.
+export const MIN_SIMILARITY = 0.2;
+export const NEAREST_K = 64;
+export const TYPED_K = 64;
+export const WEIGHTS = { text: 0.55, type: 0.25, workload: 0.1, entities: 0.1 } as const;
 
 export interface SimilarIncident {
   id: string;
@@ -37,9 +43,9 @@ export interface SimilarProbe {
   rootCauseType: string;
   /** "Kind/name" of the subject, as in the fingerprint. */
   workload: string | null;
-  affectedResources: ResourceRef[];
+  entities: string[];
   terms: string[];
-  embedding: Float32Array | number[] | null;
+  embedding: number[] | null;
   embeddingModel: string | null;
 }
 
@@ -53,6 +59,8 @@ export interface SimilarQuery {
    */
   pastSelfId?: string;
   limit?: number;
+  /** The storage path to use (tests compare both); default: the one chosen for this database. */
+  storage?: VectorStorage;
 }
 
 /** What is shown of a similar incident (read for the few that are shown, not for every candidate). */
@@ -77,14 +85,6 @@ const DETAIL_COLUMNS = `id::text AS id, title, namespace, status, root_cause_typ
   first_seen, last_seen, remediation_verified, root_cause_correct, last_fix`;
 
 const workloadOf = (fingerprint: string) => fingerprint.split('|')[1] ?? null;
-const resourceKey = (r: ResourceRef) => `${r.kind.toLowerCase()}/${r.name.toLowerCase()}`;
-
-function jaccard(a: Set<string>, b: Set<string>): number {
-  if (!a.size || !b.size) return 0;
-  let both = 0;
-  for (const x of a) if (b.has(x)) both++;
-  return both / (a.size + b.size - both);
-}
 
 export function fixOf(row: { last_fix: string | null; remediation: Partial<Remediation> | null; remediation_verified: boolean | null }): SimilarIncident['fix'] {
   return { action: row.last_fix ?? row.remediation?.immediate?.[0] ?? null, verified: row.remediation_verified };
@@ -130,49 +130,82 @@ interface CandidateRow {
   id: string;
   fingerprint: string;
   root_cause_type: string;
-  affected_resources: ResourceRef[] | null;
-  embedding: unknown;
-  embedding_model: string | null;
+  entities: string[] | null;
+  cos: number | null;
   remediation_verified: boolean | null;
   root_cause_correct: boolean | null;
 }
 
-export async function findSimilar(db: Queryable, probe: SimilarProbe, q: SimilarQuery): Promise<SimilarIncident[]> {
-  const params: unknown[] = [probe.rootCauseType, probe.terms, MAX_CANDIDATES];
-  const where = [`(root_cause_type = $1 OR terms && $2::text[])`];
-  if (q.namespaces) {
-    params.push([...q.namespaces]);
-    where.push(`namespace = ANY($${params.length}::text[])`);
+const CANDIDATE_COLUMNS = 'id::text AS id, fingerprint, root_cause_type, entities, remediation_verified, root_cause_correct';
+
+/** The candidate rows with their text cosine, from the chosen storage path. */
+async function candidates(db: Queryable, storage: VectorStorage, probe: SimilarProbe, q: SimilarQuery): Promise<CandidateRow[]> {
+  const params: unknown[] = [];
+  const p = (v: unknown) => (params.push(v), `$${params.length}`);
+  const filters: string[] = [];
+  if (q.namespaces) filters.push(`namespace = ANY(${p([...q.namespaces])}::text[])`);
+  if (q.excludeId && q.excludeId !== q.pastSelfId) filters.push(`id <> ${p(q.excludeId)}::uuid`);
+  const and = filters.map((f) => ` AND ${f}`).join('');
+  const v = probe.embedding && probe.embeddingModel ? probe.embedding : null;
+  const d = v?.length ?? 0;
+  const sameVector = v ? `embedding_model = ${p(probe.embeddingModel)} AND embedding_dims = ${d}` : 'false';
+  if (storage.kind === 'pgvector' && v) {
+    const qv = `${p(vectorParam(v))}::vector(${d})`;
+    const type = p(probe.rootCauseType);
+    const run = async (on: Queryable) => (
+      await on.query<CandidateRow>(
+        `WITH near AS (SELECT id FROM incidents WHERE ${sameVector}${and} ORDER BY embedding_vec::vector(${d}) <=> ${qv} LIMIT ${NEAREST_K}),
+              typed AS (SELECT id FROM incidents WHERE root_cause_type = ${type}${and} ORDER BY last_seen DESC, id DESC LIMIT ${TYPED_K})
+         SELECT ${CANDIDATE_COLUMNS}, CASE WHEN ${sameVector} THEN 1 - (embedding_vec::vector(${d}) <=> ${qv}) END AS cos
+           FROM incidents WHERE id IN (SELECT id FROM near UNION SELECT id FROM typed)`,
+        params,
+      )
+    ).rows;
+    // On a pool, the HNSW settings hold for this lookup's transaction only (PGlite has them for its one session).
+    const pool = db as Partial<Database>;
+    if (isPglite(db) || !pool.transaction) return run(db);
+    return pool.transaction(async (tx) => {
+      for (const s of HNSW_SETTINGS) await tx.query(s.replace(/^SET /, 'SET LOCAL '));
+      return run(tx);
+    });
   }
-  if (q.excludeId && q.excludeId !== q.pastSelfId) {
-    params.push(q.excludeId);
-    where.push(`id <> $${params.length}::uuid`);
-  }
-  // Only what scoring needs; the few shown are read in full afterwards.
-  const res = await db.query<CandidateRow>(
-    `SELECT id::text AS id, fingerprint, root_cause_type, affected_resources, embedding, embedding_model, remediation_verified, root_cause_correct
-       FROM incidents WHERE ${where.join(' AND ')} ORDER BY last_seen DESC, id DESC LIMIT $3`,
-    params,
+  const cos = v ? `CASE WHEN ${sameVector} THEN syntra_cosine(embedding, ${p(realArrayParam(v))}::real[]) END` : 'NULL::float8';
+  return (
+    await db.query<CandidateRow>(
+      `SELECT ${CANDIDATE_COLUMNS}, ${cos} AS cos FROM incidents
+        WHERE (root_cause_type = ${p(probe.rootCauseType)} OR terms && ${p(probe.terms)}::text[])${and}
+        ORDER BY last_seen DESC, id DESC LIMIT ${MAX_CANDIDATES}`,
+      params,
+    )
+  ).rows;
+}
+
+/** The combined score of a candidate for a probe (see the top of this file). */
+export function similarityScore(probe: Pick<SimilarProbe, 'rootCauseType' | 'workload' | 'entities'>, c: { cos: number | null; rootCauseType: string; workload: string | null; entities: readonly string[] }): number {
+  return (
+    WEIGHTS.text * Math.max(0, Number.isFinite(Number(c.cos)) ? Number(c.cos) : 0) +
+    WEIGHTS.type * Number(c.rootCauseType === probe.rootCauseType && probe.rootCauseType !== 'unknown') +
+    WEIGHTS.workload * Number(probe.workload !== null && c.workload === probe.workload) +
+    WEIGHTS.entities * jaccard(probe.entities, c.entities)
   );
-  const mine = new Set(probe.affectedResources.map(resourceKey));
-  const scored = res.rows.map((row) => {
-    const text = probe.embeddingModel && row.embedding_model === probe.embeddingModel ? Math.max(0, cosine(probe.embedding, decodeVector(row.embedding))) : 0;
-    const score =
-      row.id === q.pastSelfId
-        ? 1
-        : 0.55 * text +
-          0.25 * Number(row.root_cause_type === probe.rootCauseType) +
-          0.1 * Number(probe.workload !== null && workloadOf(row.fingerprint) === probe.workload) +
-          0.1 * jaccard(mine, new Set((row.affected_resources ?? []).map(resourceKey)));
-    return { id: row.id, score, verified: row.remediation_verified, wrong: row.root_cause_correct === false };
-  });
+}
+
+export async function findSimilar(db: Queryable, probe: SimilarProbe, q: SimilarQuery): Promise<SimilarIncident[]> {
+  const storage = q.storage ?? (await vectorStorage(db));
+  const rows = await candidates(db, storage, probe, q);
+  const scored = rows.map((row) => ({
+    id: row.id,
+    score: row.id === q.pastSelfId ? 1 : similarityScore(probe, { cos: row.cos, rootCauseType: row.root_cause_type, workload: workloadOf(row.fingerprint), entities: row.entities ?? [] }),
+    verified: row.remediation_verified,
+    wrong: row.root_cause_correct === false,
+  }));
   return (await detailsOf(db, rankAndOrder(scored, q.limit ?? 3, MIN_SIMILARITY))).map((d) => d.similar);
 }
 
 /** The probe of a stored incident (its own vector and terms). */
 export async function probeOf(db: Queryable, id: string): Promise<SimilarProbe | null> {
-  const res = await db.query<{ root_cause_type: string; fingerprint: string; affected_resources: ResourceRef[]; terms: string[]; embedding: unknown; embedding_model: string | null }>(
-    `SELECT root_cause_type, fingerprint, affected_resources, terms, embedding, embedding_model FROM incidents WHERE id = $1`,
+  const res = await db.query<{ root_cause_type: string; fingerprint: string; entities: string[] | null; terms: string[]; embedding: number[] | null; embedding_model: string | null }>(
+    `SELECT root_cause_type, fingerprint, entities, terms, embedding, embedding_model FROM incidents WHERE id = $1`,
     [id],
   );
   const r = res.rows[0];
@@ -180,9 +213,9 @@ export async function probeOf(db: Queryable, id: string): Promise<SimilarProbe |
   return {
     rootCauseType: r.root_cause_type,
     workload: workloadOf(r.fingerprint),
-    affectedResources: r.affected_resources ?? [],
+    entities: r.entities ?? [],
     terms: r.terms ?? [],
-    embedding: decodeVector(r.embedding),
-    embeddingModel: r.embedding_model,
+    embedding: r.embedding ? r.embedding.map(Number) : null,
+    embeddingModel: r.embedding ? r.embedding_model : null,
   };
 }

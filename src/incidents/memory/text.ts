@@ -54,10 +54,19 @@ const STOPWORDS = new Set(
     'has have had being while using used also just only very too much many some any all').split(/\s+/),
 );
 
+/** Which normalisations apply (all by default; the benchmark's ablations turn one off). */
+export interface WordOptions {
+  /** Pod hashes, IPs, UUIDs, timestamps, numbers reduced to their shape. */
+  volatile?: boolean;
+  /** Words folded onto one spelling per meaning. */
+  canonical?: boolean;
+}
+
 /** Masked, normalised words (canonical spellings, no stop words), in order. */
-export function words(text: string): string[] {
+export function words(text: string, options: WordOptions = {}): string[] {
   let t = maskText(text).toLowerCase();
-  for (const [re, to] of VOLATILE) t = t.replace(re, to);
+  if (options.volatile !== false) for (const [re, to] of VOLATILE) t = t.replace(re, to);
+  if (options.canonical === false) return t.split(/[^a-z0-9-]+/).map((w) => w.replace(/^-+|-+$/g, '')).filter((w) => w.length >= 2 && !STOPWORDS.has(w));
   t = t.replace(/connection refused|could not connect|can't connect|cannot connect|failed to connect/g, ' refused connect ');
   t = t.replace(/out of memory|memory limit/g, ' memory ');
   t = t.replace(/no such host|name resolution/g, ' dns ');

@@ -1,0 +1,95 @@
+import type { Database, Queryable } from '../../db/database.js';
+import { TFIDF_DIMENSIONS } from './tfidf-embedder.js';
+
+/**
+ * Where the nearest-neighbour search runs, chosen once per database at start and reported in
+ * /readyz:
+ * - `pgvector`: the extension exists (PGlite through @electric-sql/pglite-pgvector, managed
+ *   PostgreSQL): a generated `embedding_vec vector` column mirrors `embedding real[]`, and an HNSW
+ *   index (cosine) per vector size in use, partial on that size, finds the nearest incidents;
+ * - `real[]`: no extension (the CI PostgreSQL): the candidates are bounded in SQL (namespace, same
+ *   root-cause type or a shared word, most recent first) and their cosine computed in SQL
+ *   (`syntra_cosine`), no vector crossing the wire.
+ * Writers only ever write `embedding real[]`, so both paths hold the same vectors.
+ */
+export type VectorStorageKind = 'pgvector' | 'real[]';
+
+export interface VectorStorage {
+  kind: VectorStorageKind;
+  /** Vector sizes with an HNSW index (pgvector only). */
+  indexedDims: number[];
+  /** e.g. "pgvector 0.8.7, HNSW (cosine) on 512 dims" — for /readyz. */
+  description: string;
+}
+
+/** Enough for NEAREST_K candidates after a namespace filter; relaxed order is fine: candidates are re-scored. */
+export const HNSW_SETTINGS = ['SET hnsw.ef_search = 200', 'SET hnsw.iterative_scan = relaxed_order'];
+export const isPglite = (db: Queryable): boolean => (db as { dialect?: string }).dialect === 'pglite';
+
+const PREPARE_LOCK = 7042031013;
+const chosen = new WeakMap<Queryable, Promise<VectorStorage>>();
+
+async function pgvectorVersion(db: Queryable): Promise<string | null> {
+  const installed = await db.query<{ v: string }>(`SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'`);
+  if (installed.rows[0]) return installed.rows[0].v;
+  const available = await db.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`);
+  if (!available.rows.length) return null;
+  try {
+    await db.query(`CREATE EXTENSION IF NOT EXISTS vector`);
+  } catch {
+    // Not ours to create (no privilege), or another process created it at the same moment: look again.
+  }
+  const v = await db.query<{ v: string }>(`SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'`);
+  return v.rows[0]?.v ?? null;
+}
+
+async function prepare(db: Queryable, dims: readonly number[], prefer: VectorStorageKind | undefined): Promise<VectorStorage> {
+  const version = prefer === 'real[]' ? null : await pgvectorVersion(db);
+  if (!version) {
+    return { kind: 'real[]', indexedDims: [], description: 'real[] (no pgvector): candidates bounded in SQL, cosine computed in SQL' };
+  }
+  const ddl = async (tx: Queryable) => {
+    await tx.query(`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS embedding_vec vector GENERATED ALWAYS AS (embedding::vector) STORED`);
+    // The offline embedder's size always, the configured one's, and every size already stored.
+    const present = await tx.query<{ d: number }>(`SELECT DISTINCT embedding_dims AS d FROM incidents WHERE embedding_dims IS NOT NULL`);
+    for (const d of new Set([TFIDF_DIMENSIONS, ...dims, ...present.rows.map((r) => Number(r.d))])) {
+      if (!Number.isInteger(d) || d < 1 || d > 2000) continue; // HNSW indexes vectors of at most 2,000 dimensions
+      await tx.query(
+        `CREATE INDEX IF NOT EXISTS incidents_embedding_hnsw_${d} ON incidents
+           USING hnsw ((embedding_vec::vector(${d})) vector_cosine_ops) WHERE embedding_dims = ${d}`,
+      );
+    }
+  };
+  // API and worker replicas start together: one prepares, the others wait for it (IF NOT EXISTS alone races).
+  const database = db as Partial<Database>;
+  if (database.transaction) {
+    await database.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(${PREPARE_LOCK})`);
+      await ddl(tx);
+    });
+  } else await ddl(db);
+  // HNSW returns at most ef_search rows, and a filtered scan (namespaces) must keep scanning until
+  // it has enough. PGlite is one session: set once here; a pool sets them per lookup (similar.ts).
+  if (isPglite(db)) for (const s of HNSW_SETTINGS) await db.query(s);
+  const idx = await db.query<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'incidents' AND indexname LIKE 'incidents_embedding_hnsw_%'`);
+  const indexedDims = idx.rows.map((r) => Number(r.name.slice('incidents_embedding_hnsw_'.length))).sort((a, b) => a - b);
+  return { kind: 'pgvector', indexedDims, description: `pgvector ${version}, HNSW (cosine) on ${indexedDims.join(', ') || 'no'} dims` };
+}
+
+/**
+ * Chooses (once per database object) and prepares the vector storage; `dims` are vector sizes to
+ * index besides the offline embedder's and those already stored. `prefer: 'real[]'` skips pgvector even where it exists.
+ */
+export function vectorStorage(db: Queryable, options: { dims?: readonly number[]; prefer?: VectorStorageKind } = {}): Promise<VectorStorage> {
+  let p = chosen.get(db);
+  if (!p) {
+    p = prepare(db, options.dims ?? [], options.prefer);
+    chosen.set(db, p);
+    p.catch(() => chosen.delete(db));
+  }
+  return p;
+}
+
+/** A vector as a SQL literal both paths accept (`$n::real[]`, `$n::vector`). */
+export const vectorParam = (v: ArrayLike<number>): string => `[${Array.from(v, (x) => (Number.isFinite(x) ? x : 0)).join(',')}]`;
+export const realArrayParam = (v: ArrayLike<number>): string => `{${Array.from(v, (x) => (Number.isFinite(x) ? x : 0)).join(',')}}`;
