@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose, diagnoseAll } from '../../../src/investigator/diagnose.js';
 import { buildKubectlSnapshot } from '../../../src/investigator/sources/kubectl-source.js';
 import { readKubectlText } from '../../../src/investigator/sources/kubectl-text/read-text.js';
+import { TERMINATING_ANNOTATION } from '../../../src/investigator/sources/kubectl-text/get-table.js';
 import { halfOf } from '../../fixtures/diagnosis/real/split.js';
 
 /**
@@ -273,5 +274,26 @@ describe('no issue found, honestly', () => {
     const d = diagnose(buildKubectlSnapshot([{ name: 'pod.json', text: JSON.stringify(pod) }], { now: NOW }), { kind: 'Pod', name: 'web-0', namespace: 'default' });
     expect(d.root_cause.type).toBe('unknown');
     expect(d.root_cause.summary).toMatch(/web-0 is not ready \(ContainerCreating\)/);
+  });
+});
+
+describe('forms the third batch showed', () => {
+  it('a "..." line where the author cut a get table is no row', () => {
+    const { snapshot } = readKubectlText(real('j-harvester-docs-monitoring-recovered-healthy', 'get-pods.txt'), { now: NOW });
+    expect(snapshot.pods.map((p) => p.metadata?.name)).toEqual(['prometheus-rancher-monitoring-prometheus-0', 'rancher-monitoring-grafana-d9c56d79b-cp86w']);
+    expect(diagnoseAll(buildKubectlSnapshot(files('j-harvester-docs-monitoring-recovered-healthy', 'get-pods.txt'), { now: NOW }))).toEqual([]);
+  });
+
+  it('pods a table shows Terminating are marked so; several stuck together point at their node, with doubt', () => {
+    const snap = buildKubectlSnapshot(files('j-harvester-docs-monitoring-pods-terminating-node-down', 'get-pods.txt'), { now: NOW });
+    const terminating = snap.pods.filter((p) => p.metadata?.annotations?.[TERMINATING_ANNOTATION] === 'true').map((p) => p.metadata?.name);
+    expect(terminating).toEqual(['prometheus-rancher-monitoring-prometheus-0', 'rancher-monitoring-admission-create-fwjn9', 'rancher-monitoring-crd-create-9wtzf', 'rancher-monitoring-grafana-d9c56d79b-ph4nz']);
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('node_not_ready');
+    expect(d.root_cause.summary).toMatch(/stuck Terminating, as are 3 other pods/);
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+    // The node is not named, so no command may name it.
+    expect(d.remediation.writes ?? []).toEqual([]);
+    expect(d.remediation.verification).toContain('kubectl get nodes');
   });
 });

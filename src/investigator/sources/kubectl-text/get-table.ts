@@ -12,6 +12,11 @@ import { present } from './describe-values.js';
 type Raw = Record<string, unknown>;
 
 export const TABLE_ANNOTATION = 'syntra.dev/evidence';
+/**
+ * kubectl prints `Terminating` for a pod whose deletion the kubelet has not confirmed yet; text
+ * shows that state without the deletion timestamp behind it, so the parsers mark it instead.
+ */
+export const TERMINATING_ANNOTATION = 'syntra.dev/terminating';
 
 /** NAME READY STATUS RESTARTS AGE — the columns that make a row a pod row, header or not. */
 // AGE may be missing: a row copied up to its RESTARTS column ends there.
@@ -55,7 +60,7 @@ const fraction = (v: string | undefined): [number, number] | undefined => {
 function meta(row: Row, namespace: string | undefined): Raw {
   const name = (row.NAME ?? '').replace(/^[a-z.]+\//, '');
   const ns = row.NAMESPACE || namespace;
-  return { name, ...(ns ? { namespace: ns } : {}), annotations: { [TABLE_ANNOTATION]: 'kubectl get table' } };
+  return { name, ...(ns ? { namespace: ns } : {}), annotations: { [TABLE_ANNOTATION]: 'kubectl get table', ...(row.STATUS === 'Terminating' ? { [TERMINATING_ANNOTATION]: 'true' } : {}) } };
 }
 
 const WAITING = /^(?:Init:)?(CrashLoopBackOff|ImagePullBackOff|ErrImagePull|CreateContainerConfigError|CreateContainerError|RunContainerError|InvalidImageName|ContainerCreating|PodInitializing|ErrImageNeverPull)$/;
