@@ -89,7 +89,8 @@ export function heardMessages(ctx: AnalysisContext): Heard[] {
     heard.push({ subject, match, evidence: evidence(subject) });
   };
   for (const ev of ctx.snapshot.events) {
-    if (ev.type === 'Normal' && !/NotReady|Evict|OOM|Pressure|Failed|BackOff|Exceeded/.test(ev.reason ?? '')) continue;
+    // Normal events that still report trouble: a node going NotReady, an eviction, a container killed for its probe.
+    if (ev.type === 'Normal' && !/NotReady|Evict|OOM|Pressure|Failed|BackOff|Exceeded/.test(ev.reason ?? '') && !(ev.reason === 'Killing' && /probe/.test(ev.message ?? ''))) continue;
     hear(`${ev.reason ?? ''}: ${ev.message ?? ''}`, eventSubject(ev), (subject) => eventEvidence(subject, ev));
   }
   for (const m of statusMessages(ctx)) hear(m.text, m.subject, () => fieldEvidence(m.subject, m.path, m.text));

@@ -296,4 +296,31 @@ describe('forms the third batch showed', () => {
     expect(d.remediation.writes ?? []).toEqual([]);
     expect(d.remediation.verification).toContain('kubectl get nodes');
   });
+
+  it('a describe cut to its Name and Events is the kind of object its events\' reporter describes; get sc is read', () => {
+    const snap = buildKubectlSnapshot(files('j-nectar-pvc-incompatible-accessmode', 'get-pvc-pv.txt', 'get-sc.txt', 'get-po.txt', 'pod-events.txt', 'describe-pvc.txt'), { now: NOW });
+    expect(snap.storageClasses.map((c) => `${c.metadata?.name} ${c.provisioner} ${c.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class']}`)).toEqual(['local-path rancher.io/local-path true']);
+    expect(snap.persistentVolumeClaims.map((c) => `${c.metadata?.name} ${c.status?.phase}`)).toEqual(['my-pvc-cka Pending']);
+    expect(snap.events.find((e) => e.reason === 'VolumeMismatch')?.involvedObject).toMatchObject({ kind: 'PersistentVolumeClaim', name: 'my-pvc-cka' });
+    // The claim that cannot bind to the volume it names explains the Pending pod.
+    const d = diagnose(snap, { kind: 'Pod', name: 'my-pod-cka' });
+    expect(d.root_cause.type).toBe('unschedulable_pvc');
+    expect(d.root_cause.summary).toContain('incompatible accessMode');
+  });
+
+  it('a pod YAML cut to its affinity, with its FailedScheduling event: the affinity it requires is the cause', () => {
+    const snap = buildKubectlSnapshot(files('j-nectar-frontend-node-affinity-label-value', 'events.txt', 'get-pod.yaml'), { now: NOW });
+    expect(snap.pods[0]!.status?.phase).toBeUndefined();
+    const d = diagnose(snap, { kind: 'Pod', name: 'frontend' });
+    expect(d.root_cause.type).toBe('unschedulable_affinity');
+    expect(d.root_cause.evidence.map((e) => e.value).join('\n')).toContain('"key":"NodeName"');
+  });
+
+  it('an Events section whose only trouble is a Normal Killing event for a failed liveness probe', () => {
+    const snap = buildKubectlSnapshot(files('i-eks-blueprints-workshop-pr24-carts-liveness-springboot', 'describe-events.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'carts-66c7c59ddf-64lsb', namespace: 'carts' });
+    expect(d.root_cause.type).toBe('probe_failure');
+    expect(d.root_cause.summary).toContain('liveness probe fails');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
 });

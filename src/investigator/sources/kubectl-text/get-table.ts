@@ -4,7 +4,7 @@ import { present } from './describe-values.js';
 
 /**
  * `kubectl get` tables (pods, nodes, deployments, replicasets, statefulsets, daemonsets, jobs,
- * services, endpoints, pvcs, pvs, hpas, ingresses; `-A`, `-o wide`, `kubectl get all` with
+ * services, endpoints, pvcs, pvs, storage classes, hpas, ingresses; `-A`, `-o wide`, `kubectl get all` with
  * `kind/name` in the NAME column), with or without their header line → partial objects.
  * A table shows less than the object: what it shows is kept, nothing is invented, and each
  * object is marked as read from a table so analyzers know its status is a summary.
@@ -48,6 +48,7 @@ function kindOfTable(header: string[], rows: Row[], command: string | undefined)
   if (has('COMPLETIONS')) return 'Job';
   if (has('SCHEDULE', 'SUSPEND')) return 'CronJob';
   if (has('HOSTS', 'ADDRESS')) return 'Ingress';
+  if (has('PROVISIONER', 'RECLAIMPOLICY')) return 'StorageClass';
   if (has('READY', 'AGE') && header.length <= 4) return 'StatefulSet';
   return undefined;
 }
@@ -154,6 +155,18 @@ function objectFromRow(kind: string, row: Row, namespace: string | undefined): R
     case 'Job': {
       const c = fraction(row.COMPLETIONS);
       return { ...base, spec: { ...(c ? { completions: c[1] } : {}) }, status: { ...(c ? { succeeded: c[0] } : {}) } };
+    }
+    case 'StorageClass': {
+      // `kubectl get sc` marks the default class after its name: `local-path (default)`.
+      const name = (row.NAME ?? '').replace(/\s*\(default\)$/, '');
+      const isDefault = name !== row.NAME;
+      return {
+        ...base,
+        metadata: { ...metadata, name, annotations: { ...(metadata.annotations as Raw), ...(isDefault ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {}) } },
+        provisioner: row.PROVISIONER,
+        ...(present(row.RECLAIMPOLICY) ? { reclaimPolicy: row.RECLAIMPOLICY } : {}),
+        ...(present(row.VOLUMEBINDINGMODE) ? { volumeBindingMode: row.VOLUMEBINDINGMODE } : {}),
+      };
     }
     case 'Ingress':
       return { ...base, spec: { ...(present(row.CLASS) ? { ingressClassName: row.CLASS } : {}), rules: (present(row.HOSTS) ?? '').split(',').filter((h) => h && h !== '*').map((host) => ({ host })) } };
