@@ -323,4 +323,11 @@ describe('forms the third batch showed', () => {
     expect(d.root_cause.summary).toContain('liveness probe fails');
     expect(d.root_cause.confidence).toBeLessThan(0.7);
   });
+
+  it('logs alone under a question about a Service the evidence does not hold are about that Service', () => {
+    const snap = buildKubectlSnapshot(files('i-ingress-nginx-9443-node-sg-upstream-timeout', 'controller-logs.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Service', name: 'pc-dev-example-web-service' });
+    expect(d.root_cause.type).toBe('dependency_unreachable');
+    expect(d.root_cause.summary).toContain('192.168.215.1:80');
+  });
 });
