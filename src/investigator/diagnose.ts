@@ -16,6 +16,7 @@ import { rankFindings } from './rank.js';
  * per target. Pure and synchronous: the snapshot holds all evidence.
  */
 const EXPLAINER_TYPES = new Set(['service_no_endpoints', 'node_not_ready', 'pvc_provisioning_failure', 'resource_quota_exceeded']);
+const SYMPTOM_TYPES = new Set(['crash_loop', 'rollout_stuck', 'job_failed', 'unknown']);
 
 export interface DiagnoseTarget {
   kind: string;
@@ -105,8 +106,11 @@ export function diagnoseAll(snapshot: ClusterSnapshot, options: { namespace?: st
     groups.set(key, group);
   }
   const diagnoses = [...groups.values()].map((g) => assemble(ctx, g.ref, g.findings));
-  // Problems that explain other workloads' failures (a service, node, PVC, quota) come first.
-  const rank = (d: Diagnosis) => (EXPLAINER_TYPES.has(d.root_cause.type) && d.findings[0]?.explains?.length ? 2 : d.root_cause.type === 'no_issue_found' ? 0 : 1);
+  // Problems that explain other workloads' failures (a service, node, PVC, quota) come first; a
+  // diagnosis that found a cause comes before one that only saw a symptom (a failed job, a stuck
+  // rollout, a crash loop), whatever their confidences: a symptom is sure and says little.
+  const rank = (d: Diagnosis) => (EXPLAINER_TYPES.has(d.root_cause.type) && d.findings[0]?.explains?.length ? 3
+    : d.root_cause.type === 'no_issue_found' ? 0 : SYMPTOM_TYPES.has(d.root_cause.type) ? 1 : 2);
   return diagnoses
     .sort((a, b) => rank(b) - rank(a) || b.root_cause.confidence - a.root_cause.confidence || refKey(a.target).localeCompare(refKey(b.target)));
 }

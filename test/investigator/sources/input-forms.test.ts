@@ -330,4 +330,13 @@ describe('forms the third batch showed', () => {
     expect(d.root_cause.type).toBe('dependency_unreachable');
     expect(d.root_cause.summary).toContain('192.168.215.1:80');
   });
+
+  it('a failed hook Job said by helm, beside the job\'s log: the cause in the log comes before the symptom', () => {
+    const snap = buildKubectlSnapshot(files('i-mastodon-pr19112-db-migrate-postgres-password', 'helm-install.txt', 'logs-db-migrate.txt'), { now: NOW });
+    const all = diagnoseAll(snap);
+    expect(all.map((d) => d.root_cause.type)).toEqual(['missing_configuration', 'job_failed']);
+    expect(all[0]!.root_cause.summary).toContain('password authentication failed for user "postgres"');
+    // the job's own failure is surer (0.8) but says less: confidence does not put it first
+    expect(all[1]!.root_cause.confidence).toBeGreaterThan(all[0]!.root_cause.confidence);
+  });
 });
