@@ -52,7 +52,19 @@ export function promptCommand(line: string): string | undefined {
 const blank = (l: string) => l.trim() === '';
 const indentOf = (l: string) => l.length - l.trimStart().length;
 
-/** A balanced JSON value starting at line i; its length in lines, or 0. */
+/**
+ * One JSON object on one line with a logger's keys (zap, logrus, pino, bunyan, slog: `level`,
+ * `msg`, `ts`) and none of an object's: a structured log record, one line of a log stream.
+ */
+function isLogRecord(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  if (keys.some((k) => ['apiVersion', 'kind', 'metadata', 'spec', 'status', 'items'].includes(k))) return false;
+  const has = (...names: string[]) => names.some((n) => keys.includes(n));
+  return has('level', 'lvl', 'severity', 'msg') || (has('ts', 'time', 'timestamp', '@timestamp') && has('message', 'error', 'err'));
+}
+
+/** A balanced JSON value starting at line i; its length in lines, or 0 (a structured log record is a log line). */
 function jsonLength(lines: readonly string[], i: number): number {
   if (!/^\s*[{[]/.test(lines[i]!)) return 0;
   let depth = 0;
@@ -71,8 +83,8 @@ function jsonLength(lines: readonly string[], i: number): number {
         if (depth === 0) {
           const text = lines.slice(i, j + 1).join('\n');
           try {
-            JSON.parse(text.slice(text.search(/[{[]/)));
-            return j - i + 1;
+            const value: unknown = JSON.parse(text.slice(text.search(/[{[]/)));
+            return j === i && isLogRecord(value) ? 0 : j - i + 1;
           } catch {
             return 0;
           }
