@@ -191,7 +191,7 @@ const RULES: readonly Rule[] = [
   { id: 'job-backoff', type: 'job_failed', confidence: 0.8,
     re: /Job has reached the specified backoff limit|BackoffLimitExceeded/, cause: () => 'the job reached its backoff limit' },
   { id: 'job-deadline', type: 'job_failed', confidence: 0.8,
-    re: /Job was active longer than specified deadline|DeadlineExceeded/, cause: () => 'the job ran longer than its activeDeadlineSeconds' },
+    re: /Job was active longer than specified deadline|(?<!code = )\bDeadlineExceeded\b/, cause: () => 'the job ran longer than its activeDeadlineSeconds' },
   { id: 'cronjob-missed', type: 'job_failed', confidence: 0.85,
     re: /[Tt]oo many missed start times|Cannot determine if job needs to be started/, cause: () => 'the CronJob missed too many start times and stopped creating Jobs (startingDeadlineSeconds / controller clock)' },
   { id: 'progress-deadline', type: 'rollout_stuck', confidence: 0.7, symptom: true,
