@@ -109,7 +109,8 @@ export function analyzeLogs(ctx: AnalysisContext, already: readonly AnalyzerFind
         type: match.type,
         subject,
         summary: `${who} ${logSummary(match)}${repeated}${hint ? `. ${hint}` : ''}.`,
-        confidence: match.tier === 'specific' ? (count > 1 ? 0.8 : 0.72) : 0.6,
+        // A line repeated is a pattern; one line alone is a hint, below 0.7, the level a person acts on.
+        confidence: match.tier === 'specific' ? (count > 1 ? 0.8 : 0.65) : 0.6,
         method: 'log_pattern',
         evidence: match.evidenceLines.map((l) => logEvidence(subject, container, match.previous, l)),
         facts: {

@@ -83,4 +83,9 @@ describe('scheduler summaries: the clause of the latest filter decides', () => {
     expect(r?.clause.type).toBe('node_capacity_exhausted');
     expect(r?.mixed).toBeUndefined();
   });
+
+  it('gRPC\'s DeadlineExceeded status is no Job deadline', () => {
+    // j-cray-csm-bitnami-etcd-no-member-id (Cray-HPE/docs-csm, etcd_pods_in_CLBO_state.md): etcd-client's retry warning
+    expect(matchMessage('{"level":"warn","ts":"2025-07-29T16:14:11.115080Z","logger":"etcd-client","caller":"v3@v3.5.21/retry_interceptor.go:63","msg":"retrying of unary invoker failed","target":"etcd-endpoints://0xc0001ee000/cray-bss-bitnami-etcd-0.cray-bss-bitnami-etcd-headless.services.svc.cluster.local:2379","attempt":29,"error":"rpc error: code = DeadlineExceeded desc = context deadline exceeded"}')?.type).not.toBe('job_failed');
+  });
 });

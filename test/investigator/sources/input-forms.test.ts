@@ -339,4 +339,23 @@ describe('forms the third batch showed', () => {
     // the job's own failure is surer (0.8) but says less: confidence does not put it first
     expect(all[1]!.root_cause.confidence).toBeGreaterThan(all[0]!.root_cause.confidence);
   });
+
+  it('JSON log records, one per line, are lines of a log, not JSON objects to read values from', () => {
+    const { account } = readKubectlText(real('j-cray-csm-bitnami-etcd-no-member-id', 'logs.txt'), { now: NOW });
+    expect(account).toMatchObject({ recognized_as: ['log lines'], objects: 0 });
+    const snap = buildKubectlSnapshot(files('j-cray-csm-bitnami-etcd-no-member-id', 'logs.txt'), { now: NOW });
+    expect(snap.notes).toEqual([]);
+    expect(snap.logs[0]!.lines).toHaveLength(8);
+    // A retried connection and errors no rule reads: an honest unknown that quotes the last lines, not a guess.
+    const d = diagnoseAll(snap)[0] ?? diagnose(snap);
+    expect(d.root_cause.type).toBe('unknown');
+    expect(d.root_cause.evidence.map((e) => e.value)).toContain('etcd 16:14:21.28 ERROR ==> There was no snapshot to restore!');
+  });
+
+  it('one log line alone is a hint, said below 0.7', () => {
+    const d = diagnoseAll(buildKubectlSnapshot(files('j-cray-csm-envoy-503-sds-secret', 'istio-proxy-logs.txt'), { now: NOW }))[0]!;
+    expect(d.root_cause.type).toBe('tls_certificate_error');
+    expect(d.root_cause.summary).toContain('Secret is not supplied by SDS');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
 });
