@@ -138,3 +138,22 @@ export function analyzeMessages(ctx: AnalysisContext, already: readonly Analyzer
     return best.match.symptom ? { ...f, symptom: true } : f;
   });
 }
+
+/**
+ * An object's state that says *what* (Node k8s-2 NotReady, from a `get nodes` row) beside a message
+ * that says *why* (`runtime network not ready: ... cni config uninitialized`, pasted from its
+ * describe): the object finding stands, with the reason and its evidence added. Only findings
+ * whose evidence holds no message of their own are completed.
+ */
+export function withReasons(ctx: AnalysisContext, objects: readonly AnalyzerFinding[]): AnalyzerFinding[] {
+  const thin = objects.filter((f) => !f.evidence.some((e) => matchMessage(e.value)));
+  if (thin.length === 0) return [...objects];
+  const heard = heardMessages(ctx);
+  return objects.map((f) => {
+    if (!thin.includes(f)) return f;
+    const why = heard.filter((h) => h.match.type === f.type && refKey(h.subject) === refKey(f.subject) && !f.evidence.some((e) => e.value === h.evidence.value));
+    const best = [...why].sort((a, b) => b.match.confidence - a.match.confidence)[0];
+    if (!best) return f;
+    return { ...f, summary: `${f.summary.replace(/\.$/, '')}: ${best.match.cause}.`, evidence: [...f.evidence, best.evidence] };
+  });
+}

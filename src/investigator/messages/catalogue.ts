@@ -183,6 +183,10 @@ const RULES: readonly Rule[] = [
       const kind = m[1] ?? (m[2] ? `${m[2].charAt(0).toUpperCase()}${m[2].slice(1)}Pressure` : /image filesystem|garbage collect|ephemeral|nodefs|imagefs|disk/i.test(text) ? 'DiskPressure' : /memory/i.test(text) ? 'MemoryPressure' : 'pressure');
       return `the node reports ${kind}`;
     } },
+  // The kubelet reports the pod network missing: no CNI plugin installed or configured on the node.
+  { id: 'cni-not-ready', type: 'node_not_ready', confidence: 0.9,
+    re: /runtime network not ready|NetworkPluginNotReady|network plugin is not ready|cni config uninitialized/,
+    cause: (m, text) => `its container network is not ready (${[/cni config uninitialized/, /no networks found in \S+/, /NetworkPluginNotReady/].map((r) => r.exec(text)?.[0]).find(Boolean) ?? m[0]}): the CNI network plugin is not installed or not configured on the node` },
   { id: 'node-not-ready', type: 'node_not_ready', confidence: 0.88,
     re: /NodeNotReady|Kubelet stopped posting node status|PLEG is not healthy|container runtime is down|runtime network not ready|NetworkPluginNotReady|network plugin is not ready|Node is not ready|node\(s\) were (?:not ready|unschedulable)|had taint \{node\.kubernetes\.io\/(?:not-ready|unreachable)/,
     cause: (m) => `the node is not ready (${m[0].slice(0, 80)})` },

@@ -88,4 +88,11 @@ describe('scheduler summaries: the clause of the latest filter decides', () => {
     // j-cray-csm-bitnami-etcd-no-member-id (Cray-HPE/docs-csm, etcd_pods_in_CLBO_state.md): etcd-client's retry warning
     expect(matchMessage('{"level":"warn","ts":"2025-07-29T16:14:11.115080Z","logger":"etcd-client","caller":"v3@v3.5.21/retry_interceptor.go:63","msg":"retrying of unary invoker failed","target":"etcd-endpoints://0xc0001ee000/cray-bss-bitnami-etcd-0.cray-bss-bitnami-etcd-headless.services.svc.cluster.local:2379","attempt":29,"error":"rpc error: code = DeadlineExceeded desc = context deadline exceeded"}')?.type).not.toBe('job_failed');
   });
+
+  it('a node whose pod network is not ready names its CNI', () => {
+    // i-ansible-k8s-6 (jonlangemak/ansible_kubernetes#6): the Ready condition row of a describe node, its start cut by the author
+    const m = matchMessage('Jul 2017 09:06:21 -0700         KubeletNotReady                 runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized');
+    expect(m).toMatchObject({ type: 'node_not_ready', rule: 'cni-not-ready' });
+    expect(m!.cause).toContain('cni config uninitialized');
+  });
 });

@@ -358,4 +358,12 @@ describe('forms the third batch showed', () => {
     expect(d.root_cause.summary).toContain('Secret is not supplied by SDS');
     expect(d.root_cause.confidence).toBeLessThan(0.7);
   });
+
+  it('a NotReady row of get nodes takes its reason from the condition line pasted beside it', () => {
+    const snap = buildKubectlSnapshot(files('i-ansible-k8s-6-nodes-notready-no-cni', 'get-nodes.txt', 'describe-node-line.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Node', name: 'k8s-2' });
+    expect(d.root_cause.type).toBe('node_not_ready');
+    expect(d.root_cause.summary).toMatch(/^Node k8s-2 is NotReady \(Ready=False\): its container network is not ready \(cni config uninitialized\)/);
+    expect(d.root_cause.evidence.map((e) => e.value).join('\n')).toContain('NetworkPluginNotReady');
+  });
 });
