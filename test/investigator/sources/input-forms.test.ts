@@ -366,4 +366,14 @@ describe('forms the third batch showed', () => {
     expect(d.root_cause.summary).toMatch(/^Node k8s-2 is NotReady \(Ready=False\): its container network is not ready \(cni config uninitialized\)/);
     expect(d.root_cause.evidence.map((e) => e.value).join('\n')).toContain('NetworkPluginNotReady');
   });
+
+  it('kubectl\'s pre-1.3 bare error is a kubectl error; a pod that looks healthy while kubectl says it does not exist is unknown, not healthy', () => {
+    const { account, snapshot } = readKubectlText(real('i-kubernetes-17949-logs-pod-does-not-exist-node-dns', 'kubectl-logs.txt'), { now: NOW });
+    expect(account.recognized_as).toEqual(['kubectl error']);
+    expect(snapshot.notes.map((n) => n.origin)).toEqual(['kubectl-error']);
+    const d = diagnose(buildKubectlSnapshot(files('i-kubernetes-17949-logs-pod-does-not-exist-node-dns', 'get-pods.txt', 'kubectl-logs.txt'), { now: NOW }), { kind: 'Pod', name: 'example-7ubxo' });
+    expect(d.root_cause.type).toBe('unknown');
+    expect(d.root_cause.summary).toContain('kubectl reported: "Pod "example-7ubxo" does not exist"');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
 });
