@@ -24,8 +24,16 @@ export interface DiagnoseTarget {
   namespace?: string;
 }
 
+/**
+ * A symptom that ends up as the root cause (a job that failed, a rollout that stopped, a crash
+ * loop) is certain as a fact and weak as an answer: nothing below it says why. Its confidence as
+ * the root cause stays below the 0.7 at which a person acts on it.
+ */
+const SYMPTOM_AS_ROOT = 0.65;
+
 function assemble(ctx: AnalysisContext, target: ResourceRef, found: readonly AnalyzerFinding[]): Diagnosis {
   const ranked = found.length > 0 ? rankFindings(ctx, found) : [noIssueFinding(ctx, target)];
+  if (SYMPTOM_TYPES.has(ranked[0]!.type) && ranked[0]!.confidence > SYMPTOM_AS_ROOT) ranked[0] = { ...ranked[0]!, confidence: SYMPTOM_AS_ROOT };
   const root = ranked[0]!;
   const affected = new Map<string, ResourceRef>([[refKey(target), target]]);
   for (const f of ranked) for (const r of f.affected_resources) if (!affected.has(refKey(r))) affected.set(refKey(r), r);

@@ -336,8 +336,11 @@ describe('forms the third batch showed', () => {
     const all = diagnoseAll(snap);
     expect(all.map((d) => d.root_cause.type)).toEqual(['missing_configuration', 'job_failed']);
     expect(all[0]!.root_cause.summary).toContain('password authentication failed for user "postgres"');
-    // the job's own failure is surer (0.8) but says less: confidence does not put it first
-    expect(all[1]!.root_cause.confidence).toBeGreaterThan(all[0]!.root_cause.confidence);
+    // the job's failure is a sure fact but, as the root of its own diagnosis, an answer that says
+    // nothing about why: below 0.7, like the single log line beside it
+    expect(all[1]!.findings[0]!.summary).toContain('backoff limit');
+    expect(all[1]!.root_cause.confidence).toBeLessThan(0.7);
+    expect(all[0]!.root_cause.confidence).toBeLessThan(0.7);
   });
 
   it('JSON log records, one per line, are lines of a log, not JSON objects to read values from', () => {
