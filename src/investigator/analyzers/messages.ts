@@ -8,6 +8,7 @@ import type { AnalysisContext } from './context.js';
 import { eventEvidence, fieldEvidence, logEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
 import { inScope, subjectText } from './scope.js';
+import { isStub } from '../bind.js';
 
 /**
  * Findings from what Kubernetes said (messages/catalogue.ts), wherever it said it: events,
@@ -127,11 +128,15 @@ export function analyzeMessages(ctx: AnalysisContext, already: readonly Analyzer
     const best = [...g].sort((a, b) => b.match.confidence - a.match.confidence)[0]!;
     const evidence = [...new Map(g.map((h) => [h.evidence.value, h.evidence])).values()].slice(0, 3);
     const times = g.length > 1 ? ` (seen ${g.length} times)` : '';
+    // One sentence about an object the evidence does not hold (pasted alone, a cut Events section):
+    // a fragment, said below the 0.7 a person acts on.
+    const held = best.subject.name === UNNAMED ? undefined : ctx.cluster.find(best.subject);
+    const fragment = g.length === 1 && (held === undefined || isStub(held as { metadata?: { annotations?: Record<string, string> } }));
     const f = makeFinding({
       type: best.match.type,
       subject: best.subject,
       summary: `${subjectText(best.subject)}: ${best.match.cause}${times}.`,
-      confidence: best.match.confidence,
+      confidence: fragment ? Math.min(best.match.confidence, 0.68) : best.match.confidence,
       evidence,
       facts: { ...best.match.facts, ...(best.subject.kind === 'Pod' && best.subject.name !== UNNAMED ? { pod: best.subject.name } : {}), workload: `${best.subject.kind.toLowerCase()}/${best.subject.name}` },
     });

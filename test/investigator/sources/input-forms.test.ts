@@ -379,4 +379,12 @@ describe('forms the third batch showed', () => {
     expect(d.root_cause.summary).toContain('kubectl reported: "Pod "example-7ubxo" does not exist"');
     expect(d.root_cause.confidence).toBeLessThan(0.7);
   });
+
+  it('event rows cut from a describe, about no pod in the evidence: the configmap they name, said as a fragment', () => {
+    const snap = buildKubectlSnapshot(files('j-nectar-postgres-configmap-not-found', 'events.txt', 'get-cm.txt'), { now: NOW });
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toContain('configmap postgres-db-config does not exist');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
 });
