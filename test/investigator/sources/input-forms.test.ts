@@ -387,4 +387,12 @@ describe('forms the third batch showed', () => {
     expect(d.root_cause.summary).toContain('configmap postgres-db-config does not exist');
     expect(d.root_cause.confidence).toBeLessThan(0.7);
   });
+
+  it('CreateContainerConfigError in a table row, with nothing naming what is missing: what the reason means, at low confidence', () => {
+    const snap = buildKubectlSnapshot(files('i-spatiumddi-110-migrate-hook-before-postgres-secret', 'helm-install.txt', 'get-pods.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'ddi-spatiumddi-migrate-pdl2r' });
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toMatch(/most often a secret or configmap/);
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
 });
