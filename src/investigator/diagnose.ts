@@ -16,6 +16,7 @@ import { rankFindings } from './rank.js';
  * per target. Pure and synchronous: the snapshot holds all evidence.
  */
 const EXPLAINER_TYPES = new Set(['service_no_endpoints', 'node_not_ready', 'pvc_provisioning_failure', 'resource_quota_exceeded']);
+const SYMPTOM_TYPES = new Set(['crash_loop', 'rollout_stuck', 'job_failed', 'unknown']);
 
 export interface DiagnoseTarget {
   kind: string;
@@ -23,8 +24,16 @@ export interface DiagnoseTarget {
   namespace?: string;
 }
 
+/**
+ * A symptom that ends up as the root cause (a job that failed, a rollout that stopped, a crash
+ * loop) is certain as a fact and weak as an answer: nothing below it says why. Its confidence as
+ * the root cause stays below the 0.7 at which a person acts on it.
+ */
+const SYMPTOM_AS_ROOT = 0.65;
+
 function assemble(ctx: AnalysisContext, target: ResourceRef, found: readonly AnalyzerFinding[]): Diagnosis {
   const ranked = found.length > 0 ? rankFindings(ctx, found) : [noIssueFinding(ctx, target)];
+  if (SYMPTOM_TYPES.has(ranked[0]!.type) && ranked[0]!.confidence > SYMPTOM_AS_ROOT) ranked[0] = { ...ranked[0]!, confidence: SYMPTOM_AS_ROOT };
   const root = ranked[0]!;
   const affected = new Map<string, ResourceRef>([[refKey(target), target]]);
   for (const f of ranked) for (const r of f.affected_resources) if (!affected.has(refKey(r))) affected.set(refKey(r), r);
@@ -105,8 +114,11 @@ export function diagnoseAll(snapshot: ClusterSnapshot, options: { namespace?: st
     groups.set(key, group);
   }
   const diagnoses = [...groups.values()].map((g) => assemble(ctx, g.ref, g.findings));
-  // Problems that explain other workloads' failures (a service, node, PVC, quota) come first.
-  const rank = (d: Diagnosis) => (EXPLAINER_TYPES.has(d.root_cause.type) && d.findings[0]?.explains?.length ? 2 : d.root_cause.type === 'no_issue_found' ? 0 : 1);
+  // Problems that explain other workloads' failures (a service, node, PVC, quota) come first; a
+  // diagnosis that found a cause comes before one that only saw a symptom (a failed job, a stuck
+  // rollout, a crash loop), whatever their confidences: a symptom is sure and says little.
+  const rank = (d: Diagnosis) => (EXPLAINER_TYPES.has(d.root_cause.type) && d.findings[0]?.explains?.length ? 3
+    : d.root_cause.type === 'no_issue_found' ? 0 : SYMPTOM_TYPES.has(d.root_cause.type) ? 1 : 2);
   return diagnoses
     .sort((a, b) => rank(b) - rank(a) || b.root_cause.confidence - a.root_cause.confidence || refKey(a.target).localeCompare(refKey(b.target)));
 }

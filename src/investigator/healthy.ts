@@ -57,6 +57,22 @@ export function noIssueFinding(ctx: AnalysisContext, target: ResourceRef): Analy
       facts: { workload: `${target.kind.toLowerCase()}/${target.name}` },
     });
   }
+  // kubectl itself reported an error about what is asked, and no rule explains it: the state looks
+  // healthy and kubectl disagrees, so the honest answer is that something is wrong, quoting it.
+  const complaints = ctx.snapshot.notes.filter((n) => n.origin === 'kubectl-error' && (target.kind === 'Namespace' || n.text.includes(target.name)));
+  if (complaints.length > 0) {
+    const runningPod = target.kind === 'Pod' && pods.some((p) => p.metadata?.name === target.name && p.status?.phase === 'Running');
+    const doesNotExist = complaints.some((n) => /does not exist|not found/.test(n.text));
+    return makeFinding({
+      type: 'unknown',
+      subject: target,
+      summary: `${target.kind} ${target.name} looks healthy (${pods.map((p) => `${p.metadata?.name} ${podStatusText(p)}`).slice(0, 3).join(', ') || 'its state'}), but kubectl reported: "${complaints[0]!.text.trim()}". No rule explains the difference.${runningPod && doesNotExist
+        ? ' A pod that kubectl get shows running but kubectl logs or exec cannot find is one the API server looked for on another kubelet: check the address (and the name resolution) of the node it runs on.' : ''}`,
+      confidence: 0.4,
+      evidence: [...evidence.slice(0, 3), ...complaints.slice(0, 3).map((n) => fieldEvidence(target, `kubectl (${n.input})`, n.text))],
+      facts: { workload: `${target.kind.toLowerCase()}/${target.name}` },
+    });
+  }
   // A `kubectl get` row is a summary (READY, STATUS, RESTARTS): healthy by it is weaker than healthy by the object.
   const fromTables = pods.length > 0 && pods.every((p) => p.metadata?.annotations?.[TABLE_ANNOTATION] !== undefined);
   const confidence = 0.55 + (hasStatus ? 0.1 : 0) + (eventsKnown ? 0.1 : 0) + (allReady ? 0.1 : 0) + (logsKnown ? 0.05 : 0) - (fromTables ? 0.1 : 0);

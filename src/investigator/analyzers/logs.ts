@@ -10,6 +10,7 @@ import { makeFinding } from './finding.js';
 import { logSummary, namedInLog } from './pod-crash.js';
 import { inScope, subjectText } from './scope.js';
 import { shortNameHint } from './dns-hint.js';
+import { isStub } from '../bind.js';
 
 /**
  * Logs as findings where no object state explains them: a pod that runs and is Ready but keeps
@@ -23,6 +24,12 @@ const WEAK: ReadonlySet<string> = new Set(['crash_loop', 'unknown', 'rollout_stu
 const notesAsLog = (ctx: AnalysisContext): ContainerLog[] =>
   ctx.snapshot.notes.length > 0 ? [{ namespace: '', pod: UNNAMED, container: 'kubectl', previous: false, lines: ctx.snapshot.notes.map((n) => n.text) }] : [];
 
+/** The target is in the evidence as itself, not only as the stub the question implied. */
+function targetHeld(ctx: AnalysisContext): boolean {
+  const found = ctx.target ? ctx.cluster.find(ctx.target) : undefined;
+  return found !== undefined && !isStub(found as { metadata?: { annotations?: Record<string, string> } });
+}
+
 function streamsBySubject(ctx: AnalysisContext): Map<string, { subject: ResourceRef; logs: ContainerLog[] }> {
   const out = new Map<string, { subject: ResourceRef; logs: ContainerLog[] }>();
   for (const log of [...ctx.snapshot.logs, ...notesAsLog(ctx)]) {
@@ -31,8 +38,9 @@ function streamsBySubject(ctx: AnalysisContext): Map<string, { subject: Resource
       ? { kind: 'Pod', name: log.pod, ...(pod.metadata?.namespace ? { namespace: pod.metadata.namespace } : {}) }
       : { kind: 'Pod', name: log.pod, ...(log.namespace ? { namespace: log.namespace } : {}) };
     // Logs of nobody in the evidence belong to what the question is about: unnamed ones, ones
-    // named like its pods (a Job's pods are gone, their logs were kept), or all when it is not there itself.
-    if (!pod && ctx.target && (log.pod === UNNAMED || log.pod.startsWith(`${ctx.target.name}-`) || !ctx.cluster.find(ctx.target))) subject = ctx.target;
+    // named like its pods (a Job's pods are gone, their logs were kept), or all when it is not there
+    // itself (or only inferred from the question: the logs are all the evidence there is about it).
+    if (!pod && ctx.target && (log.pod === UNNAMED || log.pod.startsWith(`${ctx.target.name}-`) || !targetHeld(ctx))) subject = ctx.target;
     if (!inScope(ctx, subject)) continue;
     const key = refKey(subject);
     const entry = out.get(key) ?? { subject, logs: [] };
@@ -101,7 +109,8 @@ export function analyzeLogs(ctx: AnalysisContext, already: readonly AnalyzerFind
         type: match.type,
         subject,
         summary: `${who} ${logSummary(match)}${repeated}${hint ? `. ${hint}` : ''}.`,
-        confidence: match.tier === 'specific' ? (count > 1 ? 0.8 : 0.72) : 0.6,
+        // A line repeated is a pattern; one line alone is a hint, below 0.7, the level a person acts on.
+        confidence: match.tier === 'specific' ? (count > 1 ? 0.8 : 0.65) : 0.6,
         method: 'log_pattern',
         evidence: match.evidenceLines.map((l) => logEvidence(subject, container, match.previous, l)),
         facts: {

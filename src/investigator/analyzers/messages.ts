@@ -8,6 +8,7 @@ import type { AnalysisContext } from './context.js';
 import { eventEvidence, fieldEvidence, logEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
 import { inScope, subjectText } from './scope.js';
+import { isStub } from '../bind.js';
 
 /**
  * Findings from what Kubernetes said (messages/catalogue.ts), wherever it said it: events,
@@ -89,7 +90,8 @@ export function heardMessages(ctx: AnalysisContext): Heard[] {
     heard.push({ subject, match, evidence: evidence(subject) });
   };
   for (const ev of ctx.snapshot.events) {
-    if (ev.type === 'Normal' && !/NotReady|Evict|OOM|Pressure|Failed|BackOff|Exceeded/.test(ev.reason ?? '')) continue;
+    // Normal events that still report trouble: a node going NotReady, an eviction, a container killed for its probe.
+    if (ev.type === 'Normal' && !/NotReady|Evict|OOM|Pressure|Failed|BackOff|Exceeded/.test(ev.reason ?? '') && !(ev.reason === 'Killing' && /probe/.test(ev.message ?? ''))) continue;
     hear(`${ev.reason ?? ''}: ${ev.message ?? ''}`, eventSubject(ev), (subject) => eventEvidence(subject, ev));
   }
   for (const m of statusMessages(ctx)) hear(m.text, m.subject, () => fieldEvidence(m.subject, m.path, m.text));
@@ -126,14 +128,37 @@ export function analyzeMessages(ctx: AnalysisContext, already: readonly Analyzer
     const best = [...g].sort((a, b) => b.match.confidence - a.match.confidence)[0]!;
     const evidence = [...new Map(g.map((h) => [h.evidence.value, h.evidence])).values()].slice(0, 3);
     const times = g.length > 1 ? ` (seen ${g.length} times)` : '';
+    // One sentence about an object the evidence does not hold (pasted alone, a cut Events section):
+    // a fragment, said below the 0.7 a person acts on.
+    const held = best.subject.name === UNNAMED ? undefined : ctx.cluster.find(best.subject);
+    const fragment = g.length === 1 && (held === undefined || isStub(held as { metadata?: { annotations?: Record<string, string> } }));
     const f = makeFinding({
       type: best.match.type,
       subject: best.subject,
       summary: `${subjectText(best.subject)}: ${best.match.cause}${times}.`,
-      confidence: best.match.confidence,
+      confidence: fragment ? Math.min(best.match.confidence, 0.68) : best.match.confidence,
       evidence,
       facts: { ...best.match.facts, ...(best.subject.kind === 'Pod' && best.subject.name !== UNNAMED ? { pod: best.subject.name } : {}), workload: `${best.subject.kind.toLowerCase()}/${best.subject.name}` },
     });
     return best.match.symptom ? { ...f, symptom: true } : f;
+  });
+}
+
+/**
+ * An object's state that says *what* (Node k8s-2 NotReady, from a `get nodes` row) beside a message
+ * that says *why* (`runtime network not ready: ... cni config uninitialized`, pasted from its
+ * describe): the object finding stands, with the reason and its evidence added. Only findings
+ * whose evidence holds no message of their own are completed.
+ */
+export function withReasons(ctx: AnalysisContext, objects: readonly AnalyzerFinding[]): AnalyzerFinding[] {
+  const thin = objects.filter((f) => !f.evidence.some((e) => matchMessage(e.value)));
+  if (thin.length === 0) return [...objects];
+  const heard = heardMessages(ctx);
+  return objects.map((f) => {
+    if (!thin.includes(f)) return f;
+    const why = heard.filter((h) => h.match.type === f.type && refKey(h.subject) === refKey(f.subject) && !f.evidence.some((e) => e.value === h.evidence.value));
+    const best = [...why].sort((a, b) => b.match.confidence - a.match.confidence)[0];
+    if (!best) return f;
+    return { ...f, summary: `${f.summary.replace(/\.$/, '')}: ${best.match.cause}.`, evidence: [...f.evidence, best.evidence] };
   });
 }

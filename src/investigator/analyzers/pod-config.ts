@@ -85,7 +85,8 @@ export function configErrorFinding(p: PodFacts, view: ContainerView, waiting: V1
     subject: p.ref,
     summary: ref
       ? `Container ${view.name} of pod ${p.name} cannot start: ${describeRef(ref)} is missing in namespace ${p.namespace ?? '?'}${existsNow ? ' (it exists now: the next retry may succeed)' : ''}.`
-      : `Container ${view.name} of pod ${p.name} cannot start: ${message || 'invalid container configuration'}.`,
+      // Without the message (a get table shows only the reason), say what the reason means.
+      : `Container ${view.name} of pod ${p.name} cannot start: ${message || 'CreateContainerConfigError: most often a secret or configmap (or a key in one) that its env, envFrom or volumes reference does not exist; else runAsNonRoot against a root image or a subPath that cannot be prepared (the pod\'s events say which)'}.`,
     confidence: ref ? (existsNow ? 0.75 : confirmed || parsed ? 0.95 : 0.85) : 0.6,
     evidence,
     facts: {

@@ -59,12 +59,15 @@ export function logSummary(match: ContainerLogMatch): string {
     case 'rbac_forbidden':
       return `is forbidden by RBAC: ${f.user ?? 'its service account'} cannot ${f.verb ?? '?'} ${f.resource ?? '?'}`;
     case 'missing_configuration':
+      if (match.patternId === 'db-auth-failed') return `is refused by its database: ${f.detail ?? 'authentication failed'} (the credentials it is configured with do not match the database's)`;
       if (f.serviceLink) return `reads ${f.envVar ?? 'a setting'}=${f.serviceLink}, the service-link variable Kubernetes injects for a Service of that name, where it expects a port number`;
       if (match.patternId === 'env-var-invalid' && f.envVar) return `rejects the value of its configuration ${f.envVar} (set, but not to a value it accepts)`;
       if (f.detail && !f.envVar && !f.file) return `refuses to start: ${f.detail}`;
       return f.envVar ? `fails because required configuration ${f.envVar} is not set` : f.file ? `fails because configuration file ${f.file} is missing` : 'fails because configuration is missing';
     case 'oom_killed':
       return `runs out of memory (${f.detail ?? 'out of memory'})`;
+    case 'cpu_throttling':
+      return `is throttled by its CPU limit: ${f.detail ?? match.line.trim()}`;
     case 'bad_command':
       return `cannot execute ${f.file ?? 'its command'}`;
     case 'application_error':

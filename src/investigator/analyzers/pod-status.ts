@@ -1,4 +1,5 @@
 import type { CoreV1Event, V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { TERMINATING_ANNOTATION } from '../sources/kubectl-text/get-table.js';
 
 /**
  * Facts about a pod's containers, read the way kubectl reads them: the STATUS column
@@ -15,6 +16,9 @@ export interface ContainerView {
   /** `status.containerStatuses[auth]` or `status.initContainerStatuses[migrate]`. */
   statusPath: string;
 }
+
+/** Deleted, and the kubelet has not confirmed it yet (kubectl's `Terminating`). */
+export const isTerminating = (pod: V1Pod): boolean => Boolean(pod.metadata?.deletionTimestamp) || pod.metadata?.annotations?.[TERMINATING_ANNOTATION] === 'true';
 
 export const isSidecar = (spec: V1Container | undefined): boolean => spec?.restartPolicy === 'Always';
 
@@ -51,7 +55,7 @@ export function containerEvents(events: readonly CoreV1Event[], container: strin
 
 /** The STATUS column of `kubectl get pods`. */
 export function podStatusText(pod: V1Pod): string {
-  if (pod.metadata?.deletionTimestamp) return 'Terminating';
+  if (isTerminating(pod)) return 'Terminating';
   if (pod.status?.reason) return pod.status.reason;
   const views = containerViews(pod);
   const inits = views.filter((v) => v.role === 'init');

@@ -8,7 +8,8 @@ import { isPodOfSettledJob } from './job-state.js';
 import { initContainerFinding, containerFinding } from './pod-containers.js';
 import { baseFacts, nodeLink, podFacts, type PodFacts } from './pod-facts.js';
 import { schedulingFinding } from './pod-scheduling.js';
-import { containerViews, isPodReady } from './pod-status.js';
+import { containerViews, isPodReady, isTerminating } from './pod-status.js';
+import { refOf } from '../cluster/query.js';
 import { volumeFinding } from './pod-volumes.js';
 
 /**
@@ -86,6 +87,30 @@ function notReadyFinding(p: PodFacts): AnalyzerFinding | undefined {
   return undefined;
 }
 
+/**
+ * Deleted but still listed: the kubelet of its node has not confirmed the deletion. Several pods
+ * stuck so point at their node (down or unreachable); one alone may equally be held by a
+ * finalizer or a volume that does not detach, and a table does not say for how long.
+ */
+function terminatingFinding(p: PodFacts): AnalyzerFinding {
+  const stuck = p.ctx.snapshot.pods.filter((x) => isTerminating(x) && x !== p.pod);
+  const node = p.node ? p.ctx.cluster.get('Node', undefined, p.node) : undefined;
+  const nodeReady = node?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+  const several = stuck.length > 0 && !nodeReady;
+  const where = p.node ? `node ${p.node}` : 'their node';
+  return makeFinding({
+    type: several ? 'node_not_ready' : 'unknown',
+    subject: p.ref,
+    summary: several
+      ? `Pod ${p.name} is stuck Terminating, as ${stuck.length === 1 ? 'is 1 other pod' : `are ${stuck.length} other pods`} here: the kubelet of ${where} does not confirm the deletions, which is what a node that is down or unreachable does (a finalizer or a volume that does not detach can also hold a pod in Terminating).`
+      : `Pod ${p.name} is Terminating${nodeReady ? ` on Ready node ${p.node}` : ''}: a finalizer, a volume that does not detach or a process ignoring SIGTERM holds it, or the deletion is still in progress.`,
+    confidence: several ? 0.55 : 0.4,
+    evidence: [fieldEvidence(p.ref, 'status', 'Terminating'), ...stuck.slice(0, 3).map((x) => fieldEvidence(refOf(x, 'Pod'), 'status', 'Terminating'))],
+    facts: baseFacts(p),
+    links: nodeLink(p),
+  });
+}
+
 export function analyzePod(ctx: AnalysisContext, pod: V1Pod): AnalyzerFinding[] {
   const phase = pod.status?.phase;
   if (phase === 'Succeeded') return [];
@@ -101,6 +126,7 @@ export function analyzePod(ctx: AnalysisContext, pod: V1Pod): AnalyzerFinding[] 
   }
   const volume = volumeFinding(p);
   if (volume) findings.push(volume);
+  if (findings.length === 0 && isTerminating(pod)) return [terminatingFinding(p)];
   if (findings.length === 0) {
     const weak = notReadyFinding(p);
     if (weak) findings.push(weak);

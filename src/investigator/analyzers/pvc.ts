@@ -4,8 +4,9 @@ import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { eventEvidence, fieldEvidence, latestEvent, specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
+import { matchMessage } from '../messages/catalogue.js';
 
-/** PVC: Pending because its storage class is missing, no default class exists, or provisioning failed; Lost. */
+/** PVC: Pending because it cannot bind to the volume it names, its storage class is missing, no default class exists, or provisioning failed; Lost. */
 const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 
 export function analyzePvc(ctx: AnalysisContext, pvc: V1PersistentVolumeClaim): AnalyzerFinding[] {
@@ -16,9 +17,15 @@ export function analyzePvc(ctx: AnalysisContext, pvc: V1PersistentVolumeClaim): 
   const events = ctx.cluster.eventsFor('PersistentVolumeClaim', ref.namespace, ref.name);
   const facts = { pvc: ref.name, ...(sc ? { storageClass: sc } : {}) };
   const phaseEvidence = fieldEvidence(ref, 'status.phase', phase);
-  const make = (summary: string, confidence: number, evidence = [phaseEvidence]) =>
-    [makeFinding({ type: 'pvc_provisioning_failure', subject: ref, summary, confidence, evidence, facts })];
+  const make = (summary: string, confidence: number, evidence = [phaseEvidence], type: 'pvc_provisioning_failure' | 'unschedulable_pvc' = 'pvc_provisioning_failure') =>
+    [makeFinding({ type, subject: ref, summary, confidence, evidence, facts })];
   if (phase === 'Lost') return make(`PersistentVolumeClaim ${ref.name} is Lost: its volume ${pvc.spec?.volumeName ?? ''} no longer exists.`, 0.85);
+  // Bound to a volume it cannot use (VolumeMismatch): nothing is provisioned, the claim just cannot bind.
+  const mismatch = latestEvent(events, ['VolumeMismatch']);
+  const heard = mismatch ? matchMessage(mismatch.message ?? '') : undefined;
+  if (mismatch && heard?.type === 'unschedulable_pvc') {
+    return make(`PersistentVolumeClaim ${ref.name} is Pending: ${heard.cause}.`, heard.confidence, [phaseEvidence, eventEvidence(ref, mismatch)], 'unschedulable_pvc');
+  }
   const failed = latestEvent(events, ['ProvisioningFailed']);
   if (failed) {
     const missing = /storageclass\.storage\.k8s\.io "([^"]+)" not found/.exec(failed.message ?? '')?.[1];

@@ -14,7 +14,7 @@ import { serviceAnalyzer } from './service.js';
 import { statefulSetAnalyzer } from './statefulset.js';
 import type { AnalyzerFinding } from './analyzer.js';
 import { analyzeLogs } from './logs.js';
-import { analyzeMessages } from './messages.js';
+import { analyzeMessages, withReasons } from './messages.js';
 import type { AnalysisContext } from './context.js';
 
 /** The one map of analyzers, by the kind they look at. */
@@ -36,12 +36,14 @@ export const ANALYZERS: Readonly<Record<string, Analyzer>> = Object.freeze({
 
 /**
  * Runs every registered analyzer (or the named kinds) over the context; then, over everything,
- * what Kubernetes said in messages and what the logs say where no object state explains them.
+ * what Kubernetes said in messages (the reason an object's state lacks, and what no object showed)
+ * and what the logs say where no object state explains them.
  */
 export function runAnalyzers(ctx: AnalysisContext, kinds?: readonly string[]): AnalyzerFinding[] {
   const selected = kinds ? kinds.map((k) => ANALYZERS[k]).filter((a): a is Analyzer => a !== undefined) : Object.values(ANALYZERS);
-  const objects = selected.flatMap((a) => a.analyze(ctx));
-  if (kinds) return objects;
+  const found = selected.flatMap((a) => a.analyze(ctx));
+  if (kinds) return found;
+  const objects = withReasons(ctx, found);
   const heard = [...objects, ...analyzeMessages(ctx, objects)];
   return [...heard, ...analyzeLogs(ctx, heard)];
 }

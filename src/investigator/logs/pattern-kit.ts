@@ -6,6 +6,7 @@ export type LogCauseType = Extract<
   RootCauseType,
   | 'bad_command'
   | 'oom_killed'
+  | 'cpu_throttling'
   | 'rbac_forbidden'
   | 'tls_certificate_error'
   | 'dns_resolution_failure'

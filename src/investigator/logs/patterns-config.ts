@@ -30,6 +30,12 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
     const script = /unbound variable/.test(m[0]) ? /^(\S+): line \d+:/.exec(line)?.[1] : undefined;
     return { ...envVar(m), ...(script ? { file: script } : {}) };
   }),
+  // The database refuses the credentials the program is configured with: PostgreSQL (its clients
+  // quote the server's FATAL), MySQL/MariaDB (`(using password: NO)` is a password never given).
+  specific('db-auth-failed', 'missing_configuration', /authentication failed|Access denied for user/, [
+    /password authentication failed for user "(?<user>[^"]+)"/,
+    /Access denied for user '(?<user>[^']+)'@'[^']*' \(using password: (?:YES|NO)\)/,
+  ], 0.85, (m) => ({ user: m.groups?.user ?? '', detail: m[0] })),
   // A variable that is set but to a value the program rejects: kured's `Invalid value for env var
   // named KURED_METRICS_PORT`, `invalid value for environment variable X`.
   specific('env-var-invalid', 'missing_configuration', /[Ii]nvalid/, [

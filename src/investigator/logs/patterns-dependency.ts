@@ -73,8 +73,10 @@ export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
   specific('python-urllib3', 'dependency_unreachable', /ConnectionPool/, [
     /HTTPS?ConnectionPool\(host='(?<host>[^']+)', port=(?<port>\d+)\).*(?:Connection refused|timed out|Failed to establish a new connection|Connection reset|No route to host|Connection aborted)/,
   ], 0.9, hostPort),
+  // The connection itself failed or timed out (reading after it connected is slow, above).
   specific('nginx-upstream-connect', 'dependency_unreachable', /while connecting to upstream/, [
     /connect\(\) failed \((?:111: Connection refused|113: No route to host|110: Connection timed out|101: Network is unreachable)\) while connecting to upstream/,
+    /upstream timed out \(110: (?:Connection|Operation) timed out\) while connecting to upstream/,
   ], 0.9, upstream),
   // Wait scripts that gave up on a dependency: wait-for-it (`timeout occurred after waiting 30
   // seconds for db:5432`), dockerize (`Timeout after 1m0s waiting on dependencies to become

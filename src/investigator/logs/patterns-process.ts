@@ -51,3 +51,15 @@ export const MEMORY_PATTERNS: readonly LogPattern[] = [
   // taking the largest process (the kubelet stops whole containers, never one child).
   specific('worker-sigkill', 'oom_killed', /SIGKILL/, [/\bsignal 9 \(SIGKILL\)/], 0.7, () => ({ detail: 'a worker process was killed by SIGKILL (signal 9), the kernel OOM killer' })),
 ];
+
+/**
+ * The kernel's CFS quota throttles the container (its CPU limit is below what it uses): the
+ * cgroup's own count (`cpu.stat`, cgroup v1) and the kube-prometheus CPUThrottlingHigh alert.
+ */
+export const THROTTLING_PATTERNS: readonly LogPattern[] = [
+  specific('cpu-throttled', 'cpu_throttling', /nr_throttled|throttling of CPU/, [
+    /^\s*nr_throttled\s+[1-9]\d*\s*$/,
+    /(?<pct>\d+(?:\.\d+)?)% throttling of CPU in namespace (?<ns>[\w-]+) for container (?<container>[\w.-]+) in pod (?<pod>[\w.-]+)/,
+  ], 0.75, (m) => ({ detail: m.groups?.pct ? `${m.groups.pct}% of CPU periods throttled for container ${m.groups.container} of pod ${m.groups.pod}` : `the cgroup reports ${m[0].trim()} (CPU periods throttled by the CFS quota)` })),
+];
+

@@ -33,8 +33,12 @@ export const TLS_PATTERNS: readonly LogPattern[] = [
   specific('tls-handshake', 'tls_certificate_error', /SSL|TLS|handshake/i, [
     /The SSL connection could not be established|SSLHandshakeException|SSLPeerUnverifiedException|tls: handshake failure|remote error: tls: [\w ]+|ssl\.SSLError|SSL routines:/,
   ], 0.8, tlsFacts),
-  // ingress-nginx serves its fake certificate when the TLS secret of an Ingress is missing.
-  specific('tls-secret-missing', 'tls_certificate_error', /SSL certificate/, [/local SSL certificate (?<secret>\S+) was not found/], 0.75, (m) => ({ detail: `TLS secret ${m.groups?.secret ?? ''} not found` })),
+  // The certificate to present is not there: ingress-nginx serves its fake certificate when the TLS
+  // secret of an Ingress is missing; Envoy (Istio) fails the upstream TLS when SDS never delivered the secret.
+  specific('tls-secret-missing', 'tls_certificate_error', /SSL certificate|supplied by SDS/, [
+    /local SSL certificate (?<secret>\S+) was not found/,
+    /TLS error: Secret is not supplied by SDS/,
+  ], 0.75, (m) => ({ detail: m.groups?.secret ? `TLS secret ${m.groups.secret} not found` : m[0] })),
 ];
 
 /** The host a resolver error names, in the places runtimes put it. */

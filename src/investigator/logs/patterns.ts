@@ -3,7 +3,7 @@ import { PERMISSION_PATTERNS, RBAC_PATTERNS } from './patterns-access.js';
 import { CONFIG_PATTERNS } from './patterns-config.js';
 import { CRASH_PATTERNS, EXCEPTION_PATTERNS, EXIT_PATTERNS } from './patterns-crash.js';
 import { SLOW_PATTERNS, UNREACHABLE_PATTERNS } from './patterns-dependency.js';
-import { COMMAND_PATTERNS, MEMORY_PATTERNS } from './patterns-process.js';
+import { COMMAND_PATTERNS, MEMORY_PATTERNS, THROTTLING_PATTERNS } from './patterns-process.js';
 import { DNS_PATTERNS, TLS_PATTERNS } from './patterns-tls-dns.js';
 
 export type { LogCauseType, LogPattern } from './pattern-kit.js';
@@ -19,6 +19,7 @@ export type { LogCauseType, LogPattern } from './pattern-kit.js';
 export const LOG_PATTERNS: readonly LogPattern[] = [
   ...COMMAND_PATTERNS,
   ...MEMORY_PATTERNS,
+  ...THROTTLING_PATTERNS,
   ...RBAC_PATTERNS,
   ...TLS_PATTERNS,
   ...DNS_PATTERNS,

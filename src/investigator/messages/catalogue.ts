@@ -1,6 +1,7 @@
 import type { RootCauseType } from '../../domain/diagnosis.js';
 import { resolveKind } from '../cluster/kinds.js';
 import type { RemediationFacts } from '../remediation/catalog.js';
+import { readSchedulingMessage, SCHEDULER_SUMMARY } from './scheduler.js';
 
 /**
  * What Kubernetes itself says when something fails — the scheduler, the kubelet, the
@@ -105,7 +106,7 @@ const RULES: readonly Rule[] = [
   { id: 'insufficient-resources', type: 'unschedulable_insufficient_resources', confidence: 0.9,
     re: /(?:(\d+) )?Insufficient ([\w./-]+)(?: \((\d+)\))?/, cause: (m) => `${m[1] ?? m[3] ?? 'the'} node(s) have insufficient ${m[2]} for its requests` },
   { id: 'node-selector', type: 'unschedulable_node_selector', confidence: 0.88,
-    re: /(?:(\d+) )?node\(s\) didn't match (?:node selector|Pod's node affinity(?:\/selector)?)|MatchNodeSelector/, cause: (m) => `${m[1] ?? 'no'} node(s) match its node selector / required node affinity` },
+    re: /(?:(\d+) )?node\(s\) didn't match (?:node selector|Pod's node affinity(?:\/selector)?)|MatchNodeSelector/, cause: (m) => `${m[1] ? `${m[1]} node(s) do not match` : 'no node matches'} its node selector / required node affinity` },
   { id: 'pod-affinity', type: 'unschedulable_affinity', confidence: 0.88,
     re: /(?:(\d+) )?node\(s\) didn't (?:match|satisfy) (?:existing )?pods? (?:anti-)?affinity rules|didn't match pod topology spread constraints|MatchInterPodAffinity/, cause: (m) => `${m[1] ?? 'no'} node(s) satisfy its pod (anti-)affinity or topology spread rules` },
   { id: 'taint', type: 'unschedulable_taint', confidence: 0.85,
@@ -122,9 +123,11 @@ const RULES: readonly Rule[] = [
   { id: 'missing-key', type: 'container_config_error', confidence: 0.93,
     re: /couldn't find key ([\w.-]+) in (ConfigMap|Secret) ([\w-]+)\/([\w.-]+)/, cause: (m) => `key ${m[1]} is missing in ${m[2]!.toLowerCase()} ${m[4]}`, facts: (m) => (m[2] === 'Secret' ? { secret: m[4]!, key: m[1]! } : { configMap: m[4]!, key: m[1]! }) },
   { id: 'missing-secret', type: 'container_config_error', confidence: 0.9,
-    re: /^(?:Error: )?secrets? "([^"]+)" not found|CreateContainerConfigError.*secrets? "([^"]+)" not found/, cause: (m) => `secret ${m[1] ?? m[2]} does not exist`, facts: (m) => ({ secret: (m[1] ?? m[2])! }) },
+    // An event reaches the table as `Reason: message` (`Failed: Error: secret "x" not found`); kubectl's
+    // own `Error from server (NotFound): secrets "x" not found` says the Secret is not there to get, not that a pod needs it.
+    re: /^(?:[A-Z]\w*: )?(?:Error: )?secrets? "([^"]+)" not found|CreateContainerConfigError.*secrets? "([^"]+)" not found/, cause: (m) => `secret ${m[1] ?? m[2]} does not exist`, facts: (m) => ({ secret: (m[1] ?? m[2])! }) },
   { id: 'missing-configmap', type: 'container_config_error', confidence: 0.9,
-    re: /^(?:Error: )?configmaps? "([^"]+)" not found|CreateContainerConfigError.*configmaps? "([^"]+)" not found/, cause: (m) => `configmap ${m[1] ?? m[2]} does not exist`, facts: (m) => ({ configMap: (m[1] ?? m[2])! }) },
+    re: /^(?:[A-Z]\w*: )?(?:Error: )?configmaps? "([^"]+)" not found|CreateContainerConfigError.*configmaps? "([^"]+)" not found/, cause: (m) => `configmap ${m[1] ?? m[2]} does not exist`, facts: (m) => ({ configMap: (m[1] ?? m[2])! }) },
   { id: 'exec-not-found', type: 'bad_command', confidence: 0.93,
     re: /exec: "([^"]+)": (?:executable file not found in \$PATH|stat \S+: no such file or directory)|exec (\S+): no such file or directory/, cause: (m) => `the command ${m[1] ?? m[2]} does not exist in the image`, facts: (m) => ({ file: (m[1] ?? m[2])! }) },
   { id: 'exec-format', type: 'bad_command', confidence: 0.9,
@@ -140,6 +143,11 @@ const RULES: readonly Rule[] = [
     cause: () => 'the node cannot mount it: the filesystem\'s mount helper (e.g. nfs-common / mount.nfs) is missing on the node' },
   { id: 'mount-failed', type: 'volume_mount_failure', confidence: 0.85,
     re: /MountVolume\.\w+ failed for volume "([^"]+)"\s*:\s*(.+)/, cause: (m) => `volume ${m[1]} cannot be mounted: ${m[2]!.slice(0, 200)}` },
+  // The kubelet prepares a subPath inside the mounted volume before it creates the container; a
+  // volume it cannot read there fails the container with CreateContainerConfigError.
+  { id: 'subpath-failed', type: 'volume_mount_failure', confidence: 0.85,
+    re: /failed to (?:prepare|create) subPath(?: directory)? for volumeMount "([^"]+)" of container "([^"]+)"(?:: (.+))?/,
+    cause: (m) => `volume ${m[1]} cannot be prepared for container ${m[2]} (its subPath)${m[3] ? `: ${m[3].slice(0, 200)}` : ''}` },
   { id: 'multi-attach', type: 'volume_mount_failure', confidence: 0.9,
     re: /Multi-Attach error for volume "([^"]+)"/, cause: (m) => `volume ${m[1]} is already attached to another node (Multi-Attach)` },
   { id: 'attach-failed', type: 'volume_mount_failure', confidence: 0.85,
@@ -149,6 +157,11 @@ const RULES: readonly Rule[] = [
     cause: (m) => `volumes [${m[1] ?? m[2] ?? '?'}] were not mounted in time (the mount itself failed; its own error is in the kubelet log or earlier events)` },
 
   // ---- storage provisioning ----------------------------------------------------------------------
+  // The claim names a volume (spec.volumeName) the PV controller will not bind it to: access mode,
+  // size, storage class or volume mode differ, or the volume belongs to another claim. Nothing is
+  // provisioned; the pod waits for a claim that cannot bind.
+  { id: 'pv-bind-mismatch', type: 'unschedulable_pvc', confidence: 0.9,
+    re: /Cannot bind to requested volume "([^"]+)": (.+)/, cause: (m) => `the claim cannot bind to the volume it requests, ${m[1]}: ${m[2]!.slice(0, 160)}` },
   { id: 'storage-class-missing', type: 'pvc_provisioning_failure', confidence: 0.93,
     re: /storageclass\.storage\.k8s\.io "([^"]+)" not found/, cause: (m) => `storage class ${m[1]} does not exist`, facts: (m) => ({ storageClass: m[1]! }) },
   { id: 'no-storage-class', type: 'pvc_provisioning_failure', confidence: 0.9,
@@ -170,6 +183,10 @@ const RULES: readonly Rule[] = [
       const kind = m[1] ?? (m[2] ? `${m[2].charAt(0).toUpperCase()}${m[2].slice(1)}Pressure` : /image filesystem|garbage collect|ephemeral|nodefs|imagefs|disk/i.test(text) ? 'DiskPressure' : /memory/i.test(text) ? 'MemoryPressure' : 'pressure');
       return `the node reports ${kind}`;
     } },
+  // The kubelet reports the pod network missing: no CNI plugin installed or configured on the node.
+  { id: 'cni-not-ready', type: 'node_not_ready', confidence: 0.9,
+    re: /runtime network not ready|NetworkPluginNotReady|network plugin is not ready|cni config uninitialized/,
+    cause: (m, text) => `its container network is not ready (${[/cni config uninitialized/, /no networks found in \S+/, /NetworkPluginNotReady/].map((r) => r.exec(text)?.[0]).find(Boolean) ?? m[0]}): the CNI network plugin is not installed or not configured on the node` },
   { id: 'node-not-ready', type: 'node_not_ready', confidence: 0.88,
     re: /NodeNotReady|Kubelet stopped posting node status|PLEG is not healthy|container runtime is down|runtime network not ready|NetworkPluginNotReady|network plugin is not ready|Node is not ready|node\(s\) were (?:not ready|unschedulable)|had taint \{node\.kubernetes\.io\/(?:not-ready|unreachable)/,
     cause: (m) => `the node is not ready (${m[0].slice(0, 80)})` },
@@ -178,7 +195,7 @@ const RULES: readonly Rule[] = [
   { id: 'job-backoff', type: 'job_failed', confidence: 0.8,
     re: /Job has reached the specified backoff limit|BackoffLimitExceeded/, cause: () => 'the job reached its backoff limit' },
   { id: 'job-deadline', type: 'job_failed', confidence: 0.8,
-    re: /Job was active longer than specified deadline|DeadlineExceeded/, cause: () => 'the job ran longer than its activeDeadlineSeconds' },
+    re: /Job was active longer than specified deadline|(?<!code = )\bDeadlineExceeded\b/, cause: () => 'the job ran longer than its activeDeadlineSeconds' },
   { id: 'cronjob-missed', type: 'job_failed', confidence: 0.85,
     re: /[Tt]oo many missed start times|Cannot determine if job needs to be started/, cause: () => 'the CronJob missed too many start times and stopped creating Jobs (startingDeadlineSeconds / controller clock)' },
   { id: 'progress-deadline', type: 'rollout_stuck', confidence: 0.7, symptom: true,
@@ -218,6 +235,11 @@ const RULES: readonly Rule[] = [
   { id: 'probe-timeout', type: 'probe_failure', confidence: 0.82,
     re: /(Liveness|Readiness|Startup) probe failed: (?:command "([^"]+)" timed out|.*(?:context deadline exceeded|Client\.Timeout exceeded|timed out|timeout))/,
     cause: (m) => `its ${m[1]!.toLowerCase()} probe times out${m[2] ? ` (${m[2]})` : ''}: the probe's timeoutSeconds is shorter than the check takes, or the container is too slow to answer` },
+  // The kubelet's Killing event names the probe but not its error: the probe is the lead, not a certainty
+  // (a slow start against initialDelaySeconds, or an application that stopped answering).
+  { id: 'probe-kill', type: 'probe_failure', confidence: 0.6,
+    re: /Container ([\w.-]+) failed (liveness|startup) probe, will be restarted/,
+    cause: (m) => `the kubelet restarts container ${m[1]} because its ${m[2]} probe fails; the probe's own error is not in the evidence (compare its initialDelaySeconds and timeout with how long the application takes to answer)` },
   { id: 'probe-failed', type: 'probe_failure', confidence: 0.75,
     re: /(Liveness|Readiness|Startup) probe failed: (.*)/, cause: (m) => `its ${m[1]!.toLowerCase()} probe fails: ${m[2]!.slice(0, 200)}` },
 
@@ -248,7 +270,7 @@ export function namedPodIn(text: string): MessageMatch['names'] {
  * Words at least one rule's sentence contains: most log lines hold none of them, and one test
  * spares them sixty regular expressions (a 10,000-pod namespace has a lot of log lines).
  */
-const MAY_MATCH = /forbidden|quota|LimitRange|usage per|available|Insufficient|Too many pods|unbound|PersistentVolumeClaim|persistentvolumeclaim|affinity|topology|taint|Taint|selector|MatchNodeSelector|runAsNonRoot|image|Image|pull|couldn't find key|not found|exec|Mount|mount|Attach|storageclass|storage class|provision|low on resource|had condition|ephemeral|EmptyDir|Pressure|pressure|image filesystem|EvictionThresholdMet|reclaim|garbage collect|FreeDiskSpace|NotReady|not ready|stopped posting|PLEG|runtime|network plugin|NetworkPlugin|backoff limit|Backoff|Deadline|deadline|missed start|needs to be started|timed out progressing|missing request|metrics|IngressClass|ingress class|ingressClassName|cross[- ]namespace|allowCrossNamespace|parent resource|[Ss]ervice|[Ee]ndpoint|probe failed|OOM|oom|Back-off|back-off|CrashLoopBackOff|service account|serviceaccount|PodSecurity|pod security policy|PodSecurityPolicy|admission webhook|SecurityContext|securityContext/;
+const MAY_MATCH = /forbidden|quota|LimitRange|usage per|available|Insufficient|Too many pods|unbound|PersistentVolumeClaim|persistentvolumeclaim|affinity|topology|taint|Taint|selector|MatchNodeSelector|runAsNonRoot|image|Image|pull|couldn't find key|not found|exec|Mount|mount|Attach|storageclass|storage class|provision|low on resource|had condition|ephemeral|EmptyDir|Pressure|pressure|image filesystem|EvictionThresholdMet|reclaim|garbage collect|FreeDiskSpace|NotReady|not ready|stopped posting|PLEG|runtime|network plugin|NetworkPlugin|backoff limit|Backoff|Deadline|deadline|missed start|needs to be started|timed out progressing|missing request|metrics|IngressClass|ingress class|ingressClassName|cross[- ]namespace|allowCrossNamespace|parent resource|[Ss]ervice|[Ee]ndpoint|probe failed|failed (?:liveness|startup) probe|Cannot bind|subPath|OOM|oom|Back-off|back-off|CrashLoopBackOff|service account|serviceaccount|PodSecurity|pod security policy|PodSecurityPolicy|admission webhook|SecurityContext|securityContext/;
 
 /**
  * The message itself when it arrives as a JSON or YAML value: `"message": "secrets \"x\" not
@@ -260,13 +282,11 @@ export function unquotedMessage(text: string): string {
   return kv?.[1] ?? unescaped;
 }
 
-export function matchMessage(raw: string): MessageMatch | undefined {
-  if (!MAY_MATCH.test(raw)) return undefined;
-  const text = unquotedMessage(raw);
+function firstRule(text: string, names: (m: RegExpExecArray, rule: Rule) => MessageMatch['names']): MessageMatch | undefined {
   for (const rule of RULES) {
     const m = rule.re.exec(text);
     if (!m) continue;
-    const names = rule.names?.(m) ?? namedPodIn(text);
+    const named = names(m, rule);
     return {
       rule: rule.id,
       type: rule.type,
@@ -274,10 +294,25 @@ export function matchMessage(raw: string): MessageMatch | undefined {
       confidence: rule.confidence,
       facts: rule.facts?.(m) ?? {},
       ...(rule.symptom ? { symptom: true } : {}),
-      ...(names ? { names } : {}),
+      ...(named ? { names: named } : {}),
     };
   }
   return undefined;
+}
+
+export function matchMessage(raw: string): MessageMatch | undefined {
+  if (!MAY_MATCH.test(raw)) return undefined;
+  const text = unquotedMessage(raw);
+  const names = (m: RegExpExecArray, rule: Rule) => rule.names?.(m) ?? namedPodIn(text);
+  // A scheduler summary lists one reason per group of nodes: the clause that decides is read, not
+  // whichever reason the table happens to list first.
+  const scheduling = SCHEDULER_SUMMARY.test(text) ? readSchedulingMessage(text) : undefined;
+  const decided = scheduling ? firstRule(`${scheduling.clause.count} ${scheduling.clause.text}`, names) : undefined;
+  if (decided && scheduling?.mixed) {
+    const others = scheduling.mixed.map((c) => `${c.count} ${c.text}`).join(', ');
+    return { ...decided, cause: `${decided.cause} (other nodes: ${others}; fixing this alone may not place the pod)`, confidence: Math.min(decided.confidence, 0.65) };
+  }
+  return decided ?? firstRule(text, names);
 }
 
 /** `Error from server (NotFound): pods "x" not found` and its relatives: what the person asked for is not there. */

@@ -181,11 +181,16 @@ const BUILDERS: Record<RootCauseType, Builder> = {
     prevention: ['Set requests = actual usage so pods are not the first to be evicted; monitor node pressure.'],
     writes: [k('delete pods --field-selector=status.phase=Failed')],
   }),
-  node_not_ready: (f) => ({
-    immediate: [`Check node ${f.node ?? ''} (kubelet, container runtime, network, disk); cordon and drain it if it does not recover.`],
-    verification: [`kubectl describe node ${f.node ?? ''}`, `kubectl get pods -A --field-selector spec.nodeName=${f.node ?? ''} -o wide`],
+  // Pods stuck Terminating point at a node the evidence does not name: find it first.
+  node_not_ready: (f, k) => !f.node ? {
+    immediate: ['Find the node these pods run on and check it (kubelet, container runtime, network); pods stuck Terminating on a node that is gone are released by deleting them with --grace-period=0 --force once the node is confirmed down.'],
+    verification: ['kubectl get nodes', f.pod ? k(`get pod ${f.pod} -o wide`) : k('get pods -o wide')],
     prevention: ['Run replicas across nodes with PodDisruptionBudgets; alert on node NotReady and pressure conditions.'],
-    writes: [`kubectl cordon ${f.node ?? ''}`, `kubectl drain ${f.node ?? ''} --ignore-daemonsets --delete-emptydir-data`],
+  } : ({
+    immediate: [`Check node ${f.node} (kubelet, container runtime, network, disk); cordon and drain it if it does not recover.`],
+    verification: [`kubectl describe node ${f.node}`, `kubectl get pods -A --field-selector spec.nodeName=${f.node} -o wide`],
+    prevention: ['Run replicas across nodes with PodDisruptionBudgets; alert on node NotReady and pressure conditions.'],
+    writes: [`kubectl cordon ${f.node}`, `kubectl drain ${f.node} --ignore-daemonsets --delete-emptydir-data`],
   }),
   service_no_endpoints: (f, k) => ({
     immediate: [f.backend ? `Bring ${f.backend} back (it has no ready pods behind service ${f.service ?? ''}).` : `Make pods matching the selector of service ${f.service ?? ''} run and become ready, or fix the selector.`],

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose, diagnoseAll } from '../../../src/investigator/diagnose.js';
 import { buildKubectlSnapshot } from '../../../src/investigator/sources/kubectl-source.js';
 import { readKubectlText } from '../../../src/investigator/sources/kubectl-text/read-text.js';
+import { TERMINATING_ANNOTATION } from '../../../src/investigator/sources/kubectl-text/get-table.js';
 import { halfOf } from '../../fixtures/diagnosis/real/split.js';
 
 /**
@@ -273,5 +274,125 @@ describe('no issue found, honestly', () => {
     const d = diagnose(buildKubectlSnapshot([{ name: 'pod.json', text: JSON.stringify(pod) }], { now: NOW }), { kind: 'Pod', name: 'web-0', namespace: 'default' });
     expect(d.root_cause.type).toBe('unknown');
     expect(d.root_cause.summary).toMatch(/web-0 is not ready \(ContainerCreating\)/);
+  });
+});
+
+describe('forms the third batch showed', () => {
+  it('a "..." line where the author cut a get table is no row', () => {
+    const { snapshot } = readKubectlText(real('j-harvester-docs-monitoring-recovered-healthy', 'get-pods.txt'), { now: NOW });
+    expect(snapshot.pods.map((p) => p.metadata?.name)).toEqual(['prometheus-rancher-monitoring-prometheus-0', 'rancher-monitoring-grafana-d9c56d79b-cp86w']);
+    expect(diagnoseAll(buildKubectlSnapshot(files('j-harvester-docs-monitoring-recovered-healthy', 'get-pods.txt'), { now: NOW }))).toEqual([]);
+  });
+
+  it('pods a table shows Terminating are marked so; several stuck together point at their node, with doubt', () => {
+    const snap = buildKubectlSnapshot(files('j-harvester-docs-monitoring-pods-terminating-node-down', 'get-pods.txt'), { now: NOW });
+    const terminating = snap.pods.filter((p) => p.metadata?.annotations?.[TERMINATING_ANNOTATION] === 'true').map((p) => p.metadata?.name);
+    expect(terminating).toEqual(['prometheus-rancher-monitoring-prometheus-0', 'rancher-monitoring-admission-create-fwjn9', 'rancher-monitoring-crd-create-9wtzf', 'rancher-monitoring-grafana-d9c56d79b-ph4nz']);
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('node_not_ready');
+    expect(d.root_cause.summary).toMatch(/stuck Terminating, as are 3 other pods/);
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+    // The node is not named, so no command may name it.
+    expect(d.remediation.writes ?? []).toEqual([]);
+    expect(d.remediation.verification).toContain('kubectl get nodes');
+  });
+
+  it('a describe cut to its Name and Events is the kind of object its events\' reporter describes; get sc is read', () => {
+    const snap = buildKubectlSnapshot(files('j-nectar-pvc-incompatible-accessmode', 'get-pvc-pv.txt', 'get-sc.txt', 'get-po.txt', 'pod-events.txt', 'describe-pvc.txt'), { now: NOW });
+    expect(snap.storageClasses.map((c) => `${c.metadata?.name} ${c.provisioner} ${c.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class']}`)).toEqual(['local-path rancher.io/local-path true']);
+    expect(snap.persistentVolumeClaims.map((c) => `${c.metadata?.name} ${c.status?.phase}`)).toEqual(['my-pvc-cka Pending']);
+    expect(snap.events.find((e) => e.reason === 'VolumeMismatch')?.involvedObject).toMatchObject({ kind: 'PersistentVolumeClaim', name: 'my-pvc-cka' });
+    // The claim that cannot bind to the volume it names explains the Pending pod.
+    const d = diagnose(snap, { kind: 'Pod', name: 'my-pod-cka' });
+    expect(d.root_cause.type).toBe('unschedulable_pvc');
+    expect(d.root_cause.summary).toContain('incompatible accessMode');
+  });
+
+  it('a pod YAML cut to its affinity, with its FailedScheduling event: the affinity it requires is the cause', () => {
+    const snap = buildKubectlSnapshot(files('j-nectar-frontend-node-affinity-label-value', 'events.txt', 'get-pod.yaml'), { now: NOW });
+    expect(snap.pods[0]!.status?.phase).toBeUndefined();
+    const d = diagnose(snap, { kind: 'Pod', name: 'frontend' });
+    expect(d.root_cause.type).toBe('unschedulable_affinity');
+    expect(d.root_cause.evidence.map((e) => e.value).join('\n')).toContain('"key":"NodeName"');
+  });
+
+  it('an Events section whose only trouble is a Normal Killing event for a failed liveness probe', () => {
+    const snap = buildKubectlSnapshot(files('i-eks-blueprints-workshop-pr24-carts-liveness-springboot', 'describe-events.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'carts-66c7c59ddf-64lsb', namespace: 'carts' });
+    expect(d.root_cause.type).toBe('probe_failure');
+    expect(d.root_cause.summary).toContain('liveness probe fails');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
+
+  it('logs alone under a question about a Service the evidence does not hold are about that Service', () => {
+    const snap = buildKubectlSnapshot(files('i-ingress-nginx-9443-node-sg-upstream-timeout', 'controller-logs.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Service', name: 'pc-dev-example-web-service' });
+    expect(d.root_cause.type).toBe('dependency_unreachable');
+    expect(d.root_cause.summary).toContain('192.168.215.1:80');
+  });
+
+  it('a failed hook Job said by helm, beside the job\'s log: the cause in the log comes before the symptom', () => {
+    const snap = buildKubectlSnapshot(files('i-mastodon-pr19112-db-migrate-postgres-password', 'helm-install.txt', 'logs-db-migrate.txt'), { now: NOW });
+    const all = diagnoseAll(snap);
+    expect(all.map((d) => d.root_cause.type)).toEqual(['missing_configuration', 'job_failed']);
+    expect(all[0]!.root_cause.summary).toContain('password authentication failed for user "postgres"');
+    // the job's failure is a sure fact but, as the root of its own diagnosis, an answer that says
+    // nothing about why: below 0.7, like the single log line beside it
+    expect(all[1]!.findings[0]!.summary).toContain('backoff limit');
+    expect(all[1]!.root_cause.confidence).toBeLessThan(0.7);
+    expect(all[0]!.root_cause.confidence).toBeLessThan(0.7);
+  });
+
+  it('JSON log records, one per line, are lines of a log, not JSON objects to read values from', () => {
+    const { account } = readKubectlText(real('j-cray-csm-bitnami-etcd-no-member-id', 'logs.txt'), { now: NOW });
+    expect(account).toMatchObject({ recognized_as: ['log lines'], objects: 0 });
+    const snap = buildKubectlSnapshot(files('j-cray-csm-bitnami-etcd-no-member-id', 'logs.txt'), { now: NOW });
+    expect(snap.notes).toEqual([]);
+    expect(snap.logs[0]!.lines).toHaveLength(8);
+    // A retried connection and errors no rule reads: an honest unknown that quotes the last lines, not a guess.
+    const d = diagnoseAll(snap)[0] ?? diagnose(snap);
+    expect(d.root_cause.type).toBe('unknown');
+    expect(d.root_cause.evidence.map((e) => e.value)).toContain('etcd 16:14:21.28 ERROR ==> There was no snapshot to restore!');
+  });
+
+  it('one log line alone is a hint, said below 0.7', () => {
+    const d = diagnoseAll(buildKubectlSnapshot(files('j-cray-csm-envoy-503-sds-secret', 'istio-proxy-logs.txt'), { now: NOW }))[0]!;
+    expect(d.root_cause.type).toBe('tls_certificate_error');
+    expect(d.root_cause.summary).toContain('Secret is not supplied by SDS');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
+
+  it('a NotReady row of get nodes takes its reason from the condition line pasted beside it', () => {
+    const snap = buildKubectlSnapshot(files('i-ansible-k8s-6-nodes-notready-no-cni', 'get-nodes.txt', 'describe-node-line.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Node', name: 'k8s-2' });
+    expect(d.root_cause.type).toBe('node_not_ready');
+    expect(d.root_cause.summary).toMatch(/^Node k8s-2 is NotReady \(Ready=False\): its container network is not ready \(cni config uninitialized\)/);
+    expect(d.root_cause.evidence.map((e) => e.value).join('\n')).toContain('NetworkPluginNotReady');
+  });
+
+  it('kubectl\'s pre-1.3 bare error is a kubectl error; a pod that looks healthy while kubectl says it does not exist is unknown, not healthy', () => {
+    const { account, snapshot } = readKubectlText(real('i-kubernetes-17949-logs-pod-does-not-exist-node-dns', 'kubectl-logs.txt'), { now: NOW });
+    expect(account.recognized_as).toEqual(['kubectl error']);
+    expect(snapshot.notes.map((n) => n.origin)).toEqual(['kubectl-error']);
+    const d = diagnose(buildKubectlSnapshot(files('i-kubernetes-17949-logs-pod-does-not-exist-node-dns', 'get-pods.txt', 'kubectl-logs.txt'), { now: NOW }), { kind: 'Pod', name: 'example-7ubxo' });
+    expect(d.root_cause.type).toBe('unknown');
+    expect(d.root_cause.summary).toContain('kubectl reported: "Pod "example-7ubxo" does not exist"');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
+
+  it('event rows cut from a describe, about no pod in the evidence: the configmap they name, said as a fragment', () => {
+    const snap = buildKubectlSnapshot(files('j-nectar-postgres-configmap-not-found', 'events.txt', 'get-cm.txt'), { now: NOW });
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toContain('configmap postgres-db-config does not exist');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
+
+  it('CreateContainerConfigError in a table row, with nothing naming what is missing: what the reason means, at low confidence', () => {
+    const snap = buildKubectlSnapshot(files('i-spatiumddi-110-migrate-hook-before-postgres-secret', 'helm-install.txt', 'get-pods.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'ddi-spatiumddi-migrate-pdl2r' });
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toMatch(/most often a secret or configmap/);
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
   });
 });

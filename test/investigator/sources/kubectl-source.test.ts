@@ -28,7 +28,8 @@ describe('recognition by content, part by part', () => {
   it.each([
     ['', []],
     ['Name: not really\nsomething else', ['log lines']],
-    ['{"level":"info","msg":"started"}\n{"level":"error","msg":"boom"}\n', ['JSON']],
+    // one JSON record per line with a logger's keys is a structured log, not JSON to read values from
+    ['{"level":"info","msg":"started"}\n{"level":"error","msg":"boom"}\n', ['log lines']],
     ['{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}\n', ['JSON']],
     ['2025-03-14 10:00:00 INFO kind: of a log line\n', ['log lines']],
     ['---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n', ['YAML']],

@@ -4,6 +4,7 @@ import { containerNodes, containerSpec, containerStatus } from './describe-conta
 import {
   annotationMap, controlledBy, kubectlTime, labelMap, present, tolerations,
 } from './describe-values.js';
+import { TERMINATING_ANNOTATION } from './get-table.js';
 
 /** `kubectl describe pod` → a partial V1Pod (wire JSON): what describe shows, nothing invented. */
 type Raw = Record<string, unknown>;
@@ -58,7 +59,7 @@ export function describePod(root: DescribeNode): Raw {
       name: childValue(root, 'Name'),
       namespace: present(childValue(root, 'Namespace')),
       labels: labelMap(child(root, 'Labels')),
-      annotations: annotationMap(child(root, 'Annotations')),
+      annotations: statusLine.startsWith('Terminating') ? { ...annotationMap(child(root, 'Annotations')), [TERMINATING_ANNOTATION]: 'true' } : annotationMap(child(root, 'Annotations')),
       ownerReferences: controlledBy(childValue(root, 'Controlled By')),
     },
     spec: {

@@ -67,6 +67,8 @@ export function parseTable(lines: string[]): Record<string, string>[] {
   const rows: Record<string, string>[] = [];
   for (const line of nonEmpty.slice(1)) {
     if (/^\s*-+(\s+-+)*\s*$/.test(line)) continue;
+    // `...` or `…` alone on a line: the author cut the table there; it is no row.
+    if (/^\s*(?:\.{2,}|…)\s*$/.test(line)) continue;
     const row: Record<string, string> = {};
     // A row whose columns do not line up with the header (re-typed, or aligned for another font):
     // a column start cuts through a word. When its cells, split on runs of spaces, are exactly as

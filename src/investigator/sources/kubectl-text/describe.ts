@@ -92,6 +92,28 @@ function stubObject(kind: string, root: DescribeNode): Raw {
   };
 }
 
+/**
+ * The component that reported a describe's events knows what kind of object it was about: a
+ * describe cut to its Name and Events (its fields gone) is still that object.
+ */
+const REPORTED_BY: Readonly<Record<string, string>> = {
+  'persistentvolume-controller': 'PersistentVolumeClaim',
+  'deployment-controller': 'Deployment',
+  'replicaset-controller': 'ReplicaSet',
+  'statefulset-controller': 'StatefulSet',
+  'daemonset-controller': 'DaemonSet',
+  'job-controller': 'Job',
+  'cronjob-controller': 'CronJob',
+  'horizontal-pod-autoscaler': 'HorizontalPodAutoscaler',
+  'default-scheduler': 'Pod',
+};
+
+function kindFromEvents(eventLines: string[], now: Date): string | undefined {
+  const components = describeEvents(eventLines, { kind: '', name: '' }, now).map((e) => ((e.source ?? {}) as Raw).component);
+  const kinds = new Set(components.map((c) => (typeof c === 'string' ? REPORTED_BY[c] : undefined)).filter((k): k is string => k !== undefined));
+  return kinds.size === 1 ? [...kinds][0] : undefined;
+}
+
 export interface DescribeResult {
   objects: Raw[];
   /** Documents whose kind was not recognized (their first line). */
@@ -109,8 +131,9 @@ export function parseDescribe(text: string, now: Date = new Date(), kindHint?: s
     const root = parseDescribeTree(body);
     const byFields = DESCRIBERS.find((d) => d.recognize(root));
     const describer = byFields ?? DESCRIBERS.find((d) => d.kind === kindHint);
-    const kind = describer?.kind ?? (kindHint && kindSpec(kindHint) ? kindHint : undefined);
     const name = childValue(root, 'Name');
+    const fromEvents = describer === undefined && !(kindHint && kindSpec(kindHint)) && name !== undefined ? kindFromEvents(eventLines, now) : undefined;
+    const kind = describer?.kind ?? (kindHint && kindSpec(kindHint) ? kindHint : fromEvents);
     if (kind === undefined || name === undefined) {
       // Still worth reading: its events say what happened to something.
       const events = eventsFromLines(eventLines, now);
@@ -121,7 +144,8 @@ export function parseDescribe(text: string, now: Date = new Date(), kindHint?: s
     const spec = kindSpec(kind);
     const namespace = spec?.namespaced === false ? undefined : present(childValue(root, 'Namespace'));
     const events = describeEvents(eventLines, { kind, name, namespace, apiVersion: spec?.apiVersion ?? 'v1' }, now);
-    result.objects.push(...(describer?.parse ? describer.parse(root, events) : [stubObject(kind, root)]), ...events);
+    // Known only from its events: what the fields would have said is not there to parse.
+    result.objects.push(...(describer?.parse && !fromEvents ? describer.parse(root, events) : [stubObject(kind, root)]), ...events);
   }
   return result;
 }

@@ -4,7 +4,7 @@ import { present } from './describe-values.js';
 
 /**
  * `kubectl get` tables (pods, nodes, deployments, replicasets, statefulsets, daemonsets, jobs,
- * services, endpoints, pvcs, pvs, hpas, ingresses; `-A`, `-o wide`, `kubectl get all` with
+ * services, endpoints, pvcs, pvs, storage classes, hpas, ingresses; `-A`, `-o wide`, `kubectl get all` with
  * `kind/name` in the NAME column), with or without their header line → partial objects.
  * A table shows less than the object: what it shows is kept, nothing is invented, and each
  * object is marked as read from a table so analyzers know its status is a summary.
@@ -12,6 +12,11 @@ import { present } from './describe-values.js';
 type Raw = Record<string, unknown>;
 
 export const TABLE_ANNOTATION = 'syntra.dev/evidence';
+/**
+ * kubectl prints `Terminating` for a pod whose deletion the kubelet has not confirmed yet; text
+ * shows that state without the deletion timestamp behind it, so the parsers mark it instead.
+ */
+export const TERMINATING_ANNOTATION = 'syntra.dev/terminating';
 
 /** NAME READY STATUS RESTARTS AGE — the columns that make a row a pod row, header or not. */
 // AGE may be missing: a row copied up to its RESTARTS column ends there.
@@ -43,6 +48,7 @@ function kindOfTable(header: string[], rows: Row[], command: string | undefined)
   if (has('COMPLETIONS')) return 'Job';
   if (has('SCHEDULE', 'SUSPEND')) return 'CronJob';
   if (has('HOSTS', 'ADDRESS')) return 'Ingress';
+  if (has('PROVISIONER', 'RECLAIMPOLICY')) return 'StorageClass';
   if (has('READY', 'AGE') && header.length <= 4) return 'StatefulSet';
   return undefined;
 }
@@ -55,7 +61,7 @@ const fraction = (v: string | undefined): [number, number] | undefined => {
 function meta(row: Row, namespace: string | undefined): Raw {
   const name = (row.NAME ?? '').replace(/^[a-z.]+\//, '');
   const ns = row.NAMESPACE || namespace;
-  return { name, ...(ns ? { namespace: ns } : {}), annotations: { [TABLE_ANNOTATION]: 'kubectl get table' } };
+  return { name, ...(ns ? { namespace: ns } : {}), annotations: { [TABLE_ANNOTATION]: 'kubectl get table', ...(row.STATUS === 'Terminating' ? { [TERMINATING_ANNOTATION]: 'true' } : {}) } };
 }
 
 const WAITING = /^(?:Init:)?(CrashLoopBackOff|ImagePullBackOff|ErrImagePull|CreateContainerConfigError|CreateContainerError|RunContainerError|InvalidImageName|ContainerCreating|PodInitializing|ErrImageNeverPull)$/;
@@ -149,6 +155,18 @@ function objectFromRow(kind: string, row: Row, namespace: string | undefined): R
     case 'Job': {
       const c = fraction(row.COMPLETIONS);
       return { ...base, spec: { ...(c ? { completions: c[1] } : {}) }, status: { ...(c ? { succeeded: c[0] } : {}) } };
+    }
+    case 'StorageClass': {
+      // `kubectl get sc` marks the default class after its name: `local-path (default)`.
+      const name = (row.NAME ?? '').replace(/\s*\(default\)$/, '');
+      const isDefault = name !== row.NAME;
+      return {
+        ...base,
+        metadata: { ...metadata, name, annotations: { ...(metadata.annotations as Raw), ...(isDefault ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {}) } },
+        provisioner: row.PROVISIONER,
+        ...(present(row.RECLAIMPOLICY) ? { reclaimPolicy: row.RECLAIMPOLICY } : {}),
+        ...(present(row.VOLUMEBINDINGMODE) ? { volumeBindingMode: row.VOLUMEBINDINGMODE } : {}),
+      };
     }
     case 'Ingress':
       return { ...base, spec: { ...(present(row.CLASS) ? { ingressClassName: row.CLASS } : {}), rules: (present(row.HOSTS) ?? '').split(',').filter((h) => h && h !== '*').map((host) => ({ host })) } };

@@ -37,7 +37,8 @@ const YAML_LINE = /^\s*(?:- )?[a-zA-Z_][\w.\/-]*:(?:\s|$)|^\s*-\s|^\s*#/;
 const CAMEL_KEY = /^\s*(?:- )?[a-z]+[A-Z]\w*:|^\s*(?:- )?(?:apiVersion|kind|metadata|spec|status|phase|message|reason|conditions|containers|image|name|type|lastTransitionTime|startTime|hostIP|podIP|qosClass|exitCode|restartCount|state|lastState|ready|started|terminated|waiting|running|nodeSelector|affinity|tolerations|resources|limits|requests):(?:\s|$)/;
 const DESCRIBE_KEY = /^\s*(?:Name|Namespace|Priority|Node|Start Time|Labels|Annotations|Status|Reason|Message|IP|IPs|Controlled By|Containers|Init Containers|Container ID|Image|Image ID|Port|Ports|Host Port|Command|Args|State|Last State|Started|Finished|Exit Code|Ready|Restart Count|Limits|Requests|Liveness|Readiness|Startup|Environment|Environment Variables from|Mounts|Conditions|Volumes|QoS Class|Node-Selectors|Tolerations|Events|Type|ClaimName|SecretName|ConfigMapName|Optional|Signal|Replicas|Selector|Pods Status|Pod Template|StrategyType|Service Account|Capacity|Allocatable|Taints|Unschedulable|Allocated resources|System Info|StorageClass|Access Modes|Finalizers|Used By|Reference|Metrics|Min replicas|Max replicas|Deployment pods|Rules|Default backend|Backends|Endpoints|TargetPort|NodePort|Session Affinity|Schedule|Backoff Limit|Completions|Parallelism)\s*:/;
 const TABLE_HEADER = /^\s*[A-Z][A-Z0-9()_-]*(?: [A-Z][A-Z0-9()_-]*)?(?:(?:\s{2,}|\t+)[A-Z][A-Z0-9()_-]*(?: [A-Z][A-Z0-9()_-]*)?){2,}\s*$/;
-const KUBECTL_ERROR = /^\s*(?:Error from server(?: \([A-Za-z]+\))?:|error: |The \w+ "[^"]+" is invalid|unable to recognize|No resources found)/;
+// kubectl's own errors; before 1.3 the API server's answer came bare (`Pod "x" does not exist`).
+const KUBECTL_ERROR = /^\s*(?:Error from server(?: \([A-Za-z]+\))?:|error: |The \w+ "[^"]+" is invalid|unable to recognize|No resources found|[A-Z][a-z]+ "[^"]+" (?:does not exist|not found)\s*$)/;
 const EVENTS_HEADING = /^\s*Events:\s*(?:<none>)?\s*$/;
 
 /** The command a prompt line runs, or undefined when the line is not a prompt. */
@@ -52,7 +53,19 @@ export function promptCommand(line: string): string | undefined {
 const blank = (l: string) => l.trim() === '';
 const indentOf = (l: string) => l.length - l.trimStart().length;
 
-/** A balanced JSON value starting at line i; its length in lines, or 0. */
+/**
+ * One JSON object on one line with a logger's keys (zap, logrus, pino, bunyan, slog: `level`,
+ * `msg`, `ts`) and none of an object's: a structured log record, one line of a log stream.
+ */
+function isLogRecord(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  if (keys.some((k) => ['apiVersion', 'kind', 'metadata', 'spec', 'status', 'items'].includes(k))) return false;
+  const has = (...names: string[]) => names.some((n) => keys.includes(n));
+  return has('level', 'lvl', 'severity', 'msg') || (has('ts', 'time', 'timestamp', '@timestamp') && has('message', 'error', 'err'));
+}
+
+/** A balanced JSON value starting at line i; its length in lines, or 0 (a structured log record is a log line). */
 function jsonLength(lines: readonly string[], i: number): number {
   if (!/^\s*[{[]/.test(lines[i]!)) return 0;
   let depth = 0;
@@ -71,8 +84,8 @@ function jsonLength(lines: readonly string[], i: number): number {
         if (depth === 0) {
           const text = lines.slice(i, j + 1).join('\n');
           try {
-            JSON.parse(text.slice(text.search(/[{[]/)));
-            return j - i + 1;
+            const value: unknown = JSON.parse(text.slice(text.search(/[{[]/)));
+            return j === i && isLogRecord(value) ? 0 : j - i + 1;
           } catch {
             return 0;
           }
