@@ -94,6 +94,6 @@ describe('the flow over HTTP', () => {
     expect(list.json().items.map((a: { id: string }) => a.id)).toContain(id);
     expect((await h.app.inject({ url: '/v1/actions', headers: withKey(keys.sam!) })).json().items).toEqual([]);
     expect((await h.app.inject({ url: '/v1/actions/not-a-uuid' })).statusCode).toBe(400);
-    expect((await h.app.inject({ url: '/v1/actions/catalogue' })).json().actions.map((a: { name: string }) => a.name)).toEqual(['rollout_restart', 'scale', 'delete_pod']);
+    expect((await h.app.inject({ url: '/v1/actions/catalogue' })).json().actions.map((a: { name: string }) => a.name)).toEqual(['rollout_restart', 'rollout_undo', 'scale', 'set_image', 'set_resources', 'patch_env', 'delete_pod', 'cordon', 'uncordon']);
   });
 });

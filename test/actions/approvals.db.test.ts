@@ -94,7 +94,12 @@ describe('an approved action, end to end', () => {
     expect(approved).toMatchObject({ status: expect.stringMatching(/approved|executing|verified/), decidedBy: 'user:bob' });
     const done = await waitFor(a.id, ['verified', 'verification_failed', 'failed']);
     expect(done.status).toBe('verified');
-    expect(done.verification).toMatchObject({ ok: true, agent: 'reviewer', observed: '1/1 ready (spec.replicas 1)' });
+    expect(done.verification).toMatchObject({ ok: true, agent: 'reviewer', observed: expect.stringContaining('1/1 ready (spec.replicas 1)') });
+    // Beyond the object's status: the new pod is ready and the postgres Service has a ready endpoint.
+    expect(done.verification!.checks).toEqual([
+      { check: 'pods_ready', ok: true, detail: '1/1 pod(s) ready' },
+      { check: 'endpoints_ready', ok: true, detail: 'service postgres: 1 ready endpoint(s)' },
+    ]);
     expect(api.object('Deployment', 'production', 'postgres')!.spec.replicas).toBe(1);
     const real = api.writes.filter((w) => w.path.endsWith('/deployments/postgres') && !w.dryRun);
     expect(real).toHaveLength(1);
