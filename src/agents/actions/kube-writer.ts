@@ -1,4 +1,4 @@
-import { ApiException, AppsV1Api, CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoreV1Api, KubernetesObjectApi, setHeaderOptions, type KubernetesObject } from '@kubernetes/client-node';
 import { SyntraError } from '../../domain/errors.js';
 import { loadKubeConfig } from '../../investigator/sources/live-kubeconfig.js';
 import { API_VERSION, type ActionTarget, type KubeObject, type KubeRequest } from './catalogue.js';
@@ -80,16 +80,27 @@ export function createKubeWriter(kubeconfig: string): KubeWriter {
           await api.delete(header(target), undefined, dryRun ? 'All' : undefined, undefined, undefined, undefined, { preconditions: { resourceVersion } });
           return { ...header(target), metadata: { ...header(target).metadata, deletionTimestamp: new Date().toISOString() } };
         }
-        if (request.strategy === 'application/json-patch+json') {
-          // A JSON patch carries the precondition as an operation: the patched object's
-          // resourceVersion must be the current one, or the API server answers 409.
-          if (target.kind !== 'Deployment' || target.namespace === undefined) throw new SyntraError('validation_failed', `a JSON patch is only sent to Deployments, not ${target.kind}`, { retryable: false });
-          const body = [{ op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion }, ...request.body];
-          const patched = await apps.patchNamespacedDeployment({ name: target.name, namespace: target.namespace, body, fieldManager: 'syntra-executor', ...(dryRun ? { dryRun: 'All' } : {}) });
-          return patched as KubeObject;
-        }
-        const spec = { ...header(target), ...request.body, metadata: { ...header(target).metadata, resourceVersion } };
-        const patched: KubernetesObject = await api.patch(spec, undefined, dryRun ? 'All' : undefined, 'syntra-executor', undefined, request.strategy);
+        // The precondition: a JSON patch carries it as an operation, a merge patch in its metadata —
+        // either way the patched object's resourceVersion must be the current one, or 409.
+        const body =
+          request.strategy === 'application/json-patch+json'
+            ? [{ op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion }, ...request.body]
+            : { ...header(target), ...request.body, metadata: { ...header(target).metadata, resourceVersion } };
+        // The typed clients send the body as given; the generic object client would serialize it
+        // through the kind's model and drop strategic-merge directives such as `$patch: delete`.
+        const options = setHeaderOptions('Content-Type', request.strategy);
+        const args = { name: target.name, body, fieldManager: 'syntra-executor', ...(dryRun ? { dryRun: 'All' } : {}) };
+        const ns = target.namespace ?? '';
+        const patched: unknown =
+          target.kind === 'Deployment'
+            ? await apps.patchNamespacedDeployment({ ...args, namespace: ns }, options)
+            : target.kind === 'StatefulSet'
+              ? await apps.patchNamespacedStatefulSet({ ...args, namespace: ns }, options)
+              : target.kind === 'DaemonSet'
+                ? await apps.patchNamespacedDaemonSet({ ...args, namespace: ns }, options)
+                : target.kind === 'Node'
+                  ? await core.patchNode(args, options)
+                  : await core.patchNamespacedPod({ ...args, namespace: ns }, options);
         return patched as KubeObject;
       } catch (e) {
         throw kubeError(e, what);
