@@ -130,10 +130,11 @@ export function executeHandler(deps: ExecutorDeps): TaskHandler {
       const after = await deps.writer.read(a.target, ctx.signal);
       seen = checked.verify(before, after);
       checks = [];
-      if (seen.state === 'ok' && after && isWorkload(a.target.kind)) {
+      // Read even while the rollout is pending: a failing verification shows what the pods say.
+      if (seen.state !== 'failed' && after && isWorkload(a.target.kind)) {
         const w = await verifyWorkload(deps.writer, after, { podsBefore, errorLine: a.errorLine, subject: a.subject });
         checks = w.checks;
-        seen = { state: w.state, detail: `${seen.detail}; ${w.detail}` };
+        seen = { state: seen.state === 'ok' ? w.state : seen.state, detail: `${seen.detail}; ${w.detail}` };
       }
       if (seen.state !== 'pending' || i === attempts) break;
       await sleep(intervalMs, ctx.signal);

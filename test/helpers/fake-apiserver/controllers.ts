@@ -10,8 +10,8 @@ import type { ContainerLog } from '../../../src/investigator/cluster/snapshot.js
  *   them as ready addresses; their logs are the start-up lines of a healthy process.
  * - `stuck`: as a rolling update that cannot progress: the old pods stay, one new pod (the surge)
  *   crash-loops (Ready false, restartCount > 0) and is listed as a not-ready endpoint, the
- *   workload's status never reaches the new generation, and the new pod's log repeats the error
- *   line of the old pods (the failure the action was meant to fix).
+ *   workload's status never reaches the new generation, and the new pod's log repeats the old
+ *   pods' log (the failure the action was meant to fix).
  */
 type Raw = Record<string, any>;
 export type Settle = 'converge' | 'stuck';
@@ -33,7 +33,8 @@ export function settleWorkload(state: ClusterState, obj: Raw, how: Settle, healt
   const selector: Raw | undefined = obj.spec?.selector?.matchLabels;
   const all = state.objects.get('Pod') ?? [];
   const old = all.filter((p) => p.metadata?.namespace === ns && matches(selector, p.metadata?.labels));
-  const oldErrorLines = state.logs.filter((l) => old.some((p) => p.metadata.name === l.pod)).flatMap((l) => l.lines).filter((l) => /error|fatal|exception|refused|killed/i.test(l));
+  // A stuck rollout's new instance fails as the old ones did: it logs what they logged.
+  const oldLog = (container: string) => state.logs.find((l) => !l.previous && l.container === container && old.some((p) => p.metadata.name === l.pod))?.lines;
   const template: Raw = obj.spec?.template ?? {};
   const ready = how === 'converge';
   const fresh: Raw[] = Array.from({ length: ready ? replicas : Math.min(replicas, 1) }, (_, i) => {
@@ -62,7 +63,7 @@ export function settleWorkload(state: ClusterState, obj: Raw, how: Settle, healt
   state.objects.set('Pod', [...all.filter((p) => !ready || !old.includes(p)), ...fresh]);
   for (const p of fresh) {
     for (const c of (template.spec?.containers ?? []) as Raw[]) {
-      state.logs.push({ namespace: ns, pod: p.metadata.name, container: c.name, previous: false, lines: ready ? [healthyLine] : ['starting', ...(oldErrorLines.length ? oldErrorLines.slice(-1) : ['fatal: start-up failed'])] });
+      state.logs.push({ namespace: ns, pod: p.metadata.name, container: c.name, previous: false, lines: ready ? [healthyLine] : (oldLog(c.name) ?? ['fatal: start-up failed']) });
     }
   }
   // The endpoints controller: every Service whose selector picks the new pods lists them.
