@@ -9,6 +9,8 @@ import { createRegistry } from '../../src/worker/registry.js';
 import { startWorker, type RunningWorker } from '../../src/worker/runtime.js';
 import { startFakeApiServer, writeKubeconfig, type FakeApiServer } from '../helpers/fake-apiserver.js';
 import { SYNTRA_ARGV } from '../helpers/syntra-bin.js';
+import { createTestBus } from '../helpers/bus.js';
+import type { Bus } from '../../src/bus/bus.js';
 import { startCliServer, type CliServer } from './cli-server.js';
 import { killAll, runCli, startCli, type CliEnv } from './run-cli.js';
 
@@ -23,6 +25,7 @@ let user: CliEnv;
 let api: FakeApiServer;
 let executor: RunningWorker;
 let dir: string;
+let bus: Bus;
 const QUESTION = 'Investigate why the auth-service pod is crashing in production';
 
 const runIdOf = (text: string) => /run ([0-9a-f-]{36}) — Ctrl-C/.exec(text)?.[1];
@@ -41,13 +44,15 @@ beforeAll(async () => {
   api = await startFakeApiServer({ dir: DEMO_DIR, writable: { settle: 'converge', writerToken: 'executor' } });
   const kubeconfig = await writeKubeconfig(api.url, { token: 'executor' });
   dir = dirname(kubeconfig);
-  executor = startWorker({ db: server.db, bus: server.bus, registry: registerExecutor(createRegistry(), { db: server.db, writer: createKubeWriter(kubeconfig), verify: { attempts: 3, intervalMs: 20 } }), concurrency: 2, pollIntervalMs: 50, leaseSeconds: 30, shutdownGraceMs: 1000 });
+  bus = await createTestBus();
+  executor = startWorker({ db: server.db, bus, registry: registerExecutor(createRegistry(), { db: server.db, writer: createKubeWriter(kubeconfig), verify: { attempts: 3, intervalMs: 20 } }), concurrency: 1, pollIntervalMs: 50, leaseSeconds: 30, shutdownGraceMs: 1000 });
   await executor.registered;
 });
 afterAll(async () => {
   killAll();
   await executor?.stop();
   await api?.close();
+  await bus?.close();
   await server?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
