@@ -192,6 +192,21 @@ describe('who may approve', () => {
   });
 });
 
+describe('a node: cluster-scoped', () => {
+  it('cordon: proposed and approved only by callers over every namespace; hidden from the others', async () => {
+    const sam = person('sam', ['operator'], { namespaces: ['production'] });
+    await expect(proposeAction(t.db, { principal: sam }, { action: 'cordon', target: { kind: 'Node', name: 'node-2' }, reason: 'disk pressure' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/cluster-scoped: it needs kubernetes:write over every namespace/) });
+    const a = await pending('cordon', { kind: 'Node', name: 'node-2' });
+    expect(a).toMatchObject({ status: 'pending_approval', namespace: null, dryRun: { diff: [{ path: 'spec.unschedulable', before: null, after: true }] } });
+    await expect(approveAction(t.db, sam, a.id, { reason: 'x' })).rejects.toMatchObject({ code: 'not_found' });
+    const done = await approveAction(t.db, bob, a.id, { reason: 'node-2 keeps failing its disk' });
+    expect(done.decidedBy).toBe('user:bob');
+    expect((await waitFor(a.id, ['verified', 'verification_failed', 'failed'])).status).toBe('verified');
+    expect(api.object('Node', undefined, 'node-2')!.spec.unschedulable).toBe(true);
+    expect(api.writes.filter((w) => w.path === '/api/v1/nodes/node-2').map((w) => w.dryRun)).toEqual([true, false]);
+  });
+});
+
 describe('without an executor', () => {
   it('there is no write path: a proposal is refused, saying why', async () => {
     const bare = await createTestDatabase();

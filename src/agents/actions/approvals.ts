@@ -78,7 +78,13 @@ function assertMayWrite(principal: Principal, namespace: string | null, doing: s
 
 export async function proposeAction(db: Database, requester: Requester, input: ProposeInput, opts: { ttlMs?: number; now?: Date } = {}): Promise<ActionRequest> {
   const checked = checkAction(input.action, input.target, input.params ?? {});
-  if ('principal' in requester) assertMayWrite(requester.principal, namespaceOf(input.target), 'propose an action');
+  if ('principal' in requester) {
+    // A node runs every namespace's pods: acting on one takes a caller over every namespace.
+    if (namespaceOf(input.target) === null && requester.principal.namespaces !== null) {
+      throw new SyntraError('forbidden', `${checked.name} on a ${input.target.kind} is cluster-scoped: it needs kubernetes:write over every namespace, and this caller is limited to ${requester.principal.namespaces.join(', ') || 'no namespaces'}`, { details: { permission: 'kubernetes:write' } });
+    }
+    assertMayWrite(requester.principal, namespaceOf(input.target), 'propose an action');
+  }
   await assertExecutorConfigured(db);
   const now = opts.now ?? new Date();
   const by = 'principal' in requester ? who(requester.principal) : `run:${requester.runId}`;
