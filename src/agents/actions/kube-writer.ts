@@ -42,6 +42,9 @@ function kubeError(e: unknown, what: string): SyntraError {
   return new SyntraError('cluster_unreachable', `${what}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
+/** client-node's objects are the API server's JSON, typed loosely; the actions read them as KubeObject. */
+const asKube = (o: KubernetesObject): KubeObject => o as unknown as KubeObject;
+
 export function createKubeWriter(kubeconfig: string): KubeWriter {
   const loaded = loadKubeConfig({ kubeconfig });
   const api = KubernetesObjectApi.makeApiClient(loaded.kc);
@@ -51,8 +54,7 @@ export function createKubeWriter(kubeconfig: string): KubeWriter {
     description: `executor ${loaded.origin}`,
     async read(target) {
       try {
-        const found: KubernetesObject = await api.read(header(target));
-        return found as KubeObject;
+        return asKube(await api.read(header(target)));
       } catch (e) {
         if (e instanceof ApiException && e.code === 404) return undefined;
         throw kubeError(e, `reading ${target.kind} ${where(target)}`);
@@ -61,7 +63,7 @@ export function createKubeWriter(kubeconfig: string): KubeWriter {
     async list(kind, namespace, labelSelector) {
       try {
         const found = await api.list(LISTED_API[kind], kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
-        return found.items.map((o) => ({ ...(o as KubeObject), kind }));
+        return found.items.map((o) => ({ ...asKube(o), kind }));
       } catch (e) {
         throw kubeError(e, `listing ${kind} in ${namespace}`);
       }
@@ -100,7 +102,8 @@ export function createKubeWriter(kubeconfig: string): KubeWriter {
                 ? await apps.patchNamespacedDaemonSet({ ...args, namespace: ns }, options)
                 : target.kind === 'Node'
                   ? await core.patchNode(args, options)
-                  : await core.patchNamespacedPod({ ...args, namespace: ns }, options);
+                  : undefined;
+        if (patched === undefined) throw new SyntraError('validation_failed', `no action patches a ${target.kind}`, { retryable: false });
         return patched as KubeObject;
       } catch (e) {
         throw kubeError(e, what);
