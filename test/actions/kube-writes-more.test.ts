@@ -150,6 +150,24 @@ describe('container actions: a strategic merge patch of one container, merged by
   });
 });
 
+describe('every new action: the object changed since the dry-run → 409, nothing applied', () => {
+  it.each([
+    ['set_resources', payment, { container: 'payment-worker', limits: { memory: '1Gi' } }],
+    ['patch_env', auth, { container: 'auth-service', name: 'LOG_LEVEL', value: 'info' }],
+    ['cordon', { kind: 'Node', name: 'node-1' } as ActionTarget, {}],
+  ] as const)('%s', async (name, target, params) => {
+    const a = checkAction(name, target, params);
+    const current = (await writer.read(target))!;
+    const seen = current.metadata!.resourceVersion!;
+    const before = JSON.stringify(api.object(target.kind, target.namespace, target.name));
+    // Someone else writes the object between the dry-run and the execution.
+    api.object(target.kind, target.namespace, target.name)!.metadata.resourceVersion = '7000001';
+    await expect(writer.send(target, a.request(current, now), { resourceVersion: seen, dryRun: false })).rejects.toMatchObject({ code: 'conflict' });
+    expect(api.writes.at(-1)).toMatchObject({ status: 409, dryRun: false });
+    expect(JSON.stringify(api.object(target.kind, target.namespace, target.name))).toBe(before.replace(`"resourceVersion":"${seen}"`, '"resourceVersion":"7000001"'));
+  });
+});
+
 describe('cordon and uncordon: a node, cluster-scoped', () => {
   it('cordon patches spec.unschedulable on /api/v1/nodes/NAME; uncordon removes it', async () => {
     const c = checkAction('cordon', node, {});
