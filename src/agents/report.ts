@@ -80,7 +80,9 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
     ctx.signal.throwIfAborted();
 
     const actions = state.review?.actions ?? [];
-    const proposed = d ? await proposeFromRun(deps.db, { id: runId, namespace: ctx.item.namespace ?? null }, actions, `${d.root_cause.type}: ${d.root_cause.summary}`.slice(0, 2000), rec) : [];
+    const errorLine = d?.root_cause.evidence.find((e) => e.kind === 'log')?.value;
+    const diagnosed = d ? { rootCauseType: d.root_cause.type, ...(errorLine ? { errorLine: errorLine.slice(0, 1000) } : {}), ...(subject ? { subject } : {}) } : {};
+    const proposed = d ? await proposeFromRun(deps.db, { id: runId, namespace: ctx.item.namespace ?? null }, actions, `${d.root_cause.type}: ${d.root_cause.summary}`.slice(0, 2000), rec, diagnosed) : [];
 
     const output: AskRunOutput = {
       answer,

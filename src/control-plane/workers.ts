@@ -115,3 +115,14 @@ export async function listWorkers(db: Queryable, options: { namespaces?: readonl
     controlVersion: r.control_version === null ? null : Number(r.control_version),
   }));
 }
+
+/** How many live workers serve `taskType` (for `namespace`, when given: workers limited to others do not count). */
+export async function liveWorkersServing(db: Queryable, taskType: string, namespace: string | null): Promise<number> {
+  const res = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM workers
+      WHERE stopped_at IS NULL AND last_seen_at >= now() - make_interval(secs => $3) AND $1 = ANY(task_types)
+        AND (namespaces IS NULL OR ($2::text IS NOT NULL AND $2 = ANY(namespaces)))`,
+    [taskType, namespace, SILENT_AFTER_SECONDS],
+  );
+  return Number(res.rows[0]?.n ?? 0);
+}

@@ -94,6 +94,14 @@ describe('the flow over HTTP', () => {
     expect(list.json().items.map((a: { id: string }) => a.id)).toContain(id);
     expect((await h.app.inject({ url: '/v1/actions', headers: withKey(keys.sam!) })).json().items).toEqual([]);
     expect((await h.app.inject({ url: '/v1/actions/not-a-uuid' })).statusCode).toBe(400);
-    expect((await h.app.inject({ url: '/v1/actions/catalogue' })).json().actions.map((a: { name: string }) => a.name)).toEqual(['rollout_restart', 'scale', 'delete_pod']);
+    expect((await h.app.inject({ url: '/v1/actions/catalogue' })).json().actions.map((a: { name: string }) => a.name)).toEqual(['rollout_restart', 'rollout_undo', 'scale', 'set_image', 'set_resources', 'patch_env', 'delete_pod', 'cordon', 'uncordon']);
+    // Self-healing is off by default; any reader sees which rules are active.
+    const policies = await h.app.inject({ url: '/v1/actions/policies', headers: withKey(keys.vic!) });
+    expect(policies.statusCode).toBe(200);
+    expect(policies.json()).toMatchObject({ selfHealing: false, rules: [] });
+    // A node takes no namespace; the body is checked before anything is stored.
+    const noNs = await post('/v1/actions', 'alice', { action: 'scale', target: { kind: 'Deployment', name: 'postgres' }, params: { replicas: 1 }, reason: 'x' });
+    expect(noNs.statusCode).toBe(400);
+    expect(noNs.json().error.message).toMatch(/target.namespace is required/);
   });
 });

@@ -94,7 +94,12 @@ describe('an approved action, end to end', () => {
     expect(approved).toMatchObject({ status: expect.stringMatching(/approved|executing|verified/), decidedBy: 'user:bob' });
     const done = await waitFor(a.id, ['verified', 'verification_failed', 'failed']);
     expect(done.status).toBe('verified');
-    expect(done.verification).toMatchObject({ ok: true, agent: 'reviewer', observed: '1/1 ready (spec.replicas 1)' });
+    expect(done.verification).toMatchObject({ ok: true, agent: 'reviewer', observed: expect.stringContaining('1/1 ready (spec.replicas 1)') });
+    // Beyond the object's status: the new pod is ready and the postgres Service has a ready endpoint.
+    expect(done.verification!.checks).toEqual([
+      { check: 'pods_ready', ok: true, detail: '1/1 pod(s) ready' },
+      { check: 'endpoints_ready', ok: true, detail: 'service postgres: 1 ready endpoint(s)' },
+    ]);
     expect(api.object('Deployment', 'production', 'postgres')!.spec.replicas).toBe(1);
     const real = api.writes.filter((w) => w.path.endsWith('/deployments/postgres') && !w.dryRun);
     expect(real).toHaveLength(1);
@@ -184,6 +189,21 @@ describe('who may approve', () => {
   it('proposals are checked against the action schema', async () => {
     await expect(proposeAction(t.db, { principal: alice }, { action: 'scale', target: postgres, params: { replicas: 'many' }, reason: 'x' })).rejects.toMatchObject({ code: 'validation_failed' });
     await expect(proposeAction(t.db, { principal: viewer }, { action: 'scale', target: postgres, params: { replicas: 2 }, reason: 'x' })).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});
+
+describe('a node: cluster-scoped', () => {
+  it('cordon: proposed and approved only by callers over every namespace; hidden from the others', async () => {
+    const sam = person('sam', ['operator'], { namespaces: ['production'] });
+    await expect(proposeAction(t.db, { principal: sam }, { action: 'cordon', target: { kind: 'Node', name: 'node-2' }, reason: 'disk pressure' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/cluster-scoped: it needs kubernetes:write over every namespace/) });
+    const a = await pending('cordon', { kind: 'Node', name: 'node-2' });
+    expect(a).toMatchObject({ status: 'pending_approval', namespace: null, dryRun: { diff: [{ path: 'spec.unschedulable', before: null, after: true }] } });
+    await expect(approveAction(t.db, sam, a.id, { reason: 'x' })).rejects.toMatchObject({ code: 'not_found' });
+    const done = await approveAction(t.db, bob, a.id, { reason: 'node-2 keeps failing its disk' });
+    expect(done.decidedBy).toBe('user:bob');
+    expect((await waitFor(a.id, ['verified', 'verification_failed', 'failed'])).status).toBe('verified');
+    expect(api.object('Node', undefined, 'node-2')!.spec.unschedulable).toBe(true);
+    expect(api.writes.filter((w) => w.path === '/api/v1/nodes/node-2').map((w) => w.dryRun)).toEqual([true, false]);
   });
 });
 

@@ -8,6 +8,14 @@ describe('a kubectl write as a proposed action', () => {
     ['(write) kubectl scale statefulset db --replicas=2 -n data', { action: 'scale', target: { kind: 'StatefulSet', name: 'db', namespace: 'data' }, params: { replicas: 2 } }],
     ['kubectl -n production rollout restart deployment/auth-service', { action: 'rollout_restart', target: { kind: 'Deployment', name: 'auth-service', namespace: 'production' }, params: {} }],
     ['kubectl delete pod web-1 --namespace=staging', { action: 'delete_pod', target: { kind: 'Pod', name: 'web-1', namespace: 'staging' }, params: {} }],
+    ['kubectl -n production rollout undo deployment/frontend', { action: 'rollout_undo', target: { kind: 'Deployment', name: 'frontend', namespace: 'production' }, params: {} }],
+    ['kubectl -n production rollout undo deployment/frontend --to-revision=7', { action: 'rollout_undo', params: { toRevision: 7 } }],
+    ['kubectl -n production set image deployment/frontend frontend=registry.example.com/frontend:v2.3.0', { action: 'set_image', params: { container: 'frontend', image: 'registry.example.com/frontend:v2.3.0' } }],
+    ['kubectl -n production set resources deployment/payment-worker -c payment-worker --limits=memory=512Mi', { action: 'set_resources', params: { container: 'payment-worker', limits: { memory: '512Mi' } } }],
+    ['kubectl -n production set env deployment/api -c api LOG_LEVEL=debug', { action: 'patch_env', params: { container: 'api', name: 'LOG_LEVEL', value: 'debug' } }],
+    ['kubectl -n production set env deployment/api -c api LOG_LEVEL-', { action: 'patch_env', params: { container: 'api', name: 'LOG_LEVEL', unset: true } }],
+    ['kubectl cordon node-2', { action: 'cordon', target: { kind: 'Node', name: 'node-2' }, params: {} }],
+    ['kubectl -n production uncordon node-2', { action: 'uncordon', target: { kind: 'Node', name: 'node-2' }, params: {} }],
   ])('%s', (command, expected) => {
     expect(proposedActionOf(command, undefined)).toMatchObject({ ...expected, command, expectedEffect: expect.any(String), verification: expect.any(String) });
   });
@@ -17,7 +25,11 @@ describe('a kubectl write as a proposed action', () => {
   });
 
   it.each([
-    'kubectl -n production rollout undo deployment/api',
+    'kubectl -n production rollout undo statefulset/db',
+    'kubectl -n production set image deployment/frontend frontend=registry.example.com/frontend:<tag>',
+    'kubectl -n production set env deployment/api API_URL=x',
+    'kubectl -n production set resources deployment/api -c api --limits=memory=1Gi,storage=1Gi',
+    'kubectl uncordon node-1 node-2',
     'kubectl -n production delete pods --field-selector=status.phase=Failed',
     'kubectl drain node-1 --ignore-daemonsets',
     'kubectl -n production scale deployment/postgres --replicas=1 --force',

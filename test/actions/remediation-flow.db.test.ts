@@ -74,6 +74,14 @@ describe('the auth-service incident ends with an approved, verified action', () 
     const done = await wait(['verified', 'verification_failed', 'failed']);
     expect(done.status).toBe('verified');
     expect(api.object('Deployment', 'production', 'postgres')!.status.readyReplicas).toBe(1);
+    // The Reviewer's evidence: postgres's pod and endpoints ready; auth-service (the diagnosed workload) reported.
+    expect(done).toMatchObject({ rootCauseType: expect.any(String), subject: { kind: 'Deployment', name: 'auth-service', namespace: 'production' } });
+    const checks = (done.verification as { checks: Array<{ check: string; ok: boolean; detail: string }> }).checks;
+    expect(checks).toEqual([
+      { check: 'pods_ready', ok: true, detail: '1/1 pod(s) ready' },
+      { check: 'endpoints_ready', ok: true, detail: 'service postgres: 1 ready endpoint(s)' },
+      { check: 'subject', ok: true, detail: expect.stringMatching(/^deployment\/auth-service \(the diagnosed workload\): 0\/3 pod\(s\) ready/) },
+    ]);
     // Only the executor's identity wrote, and only after the approval.
     expect(api.writes.map((w) => [w.method, w.path, w.dryRun])).toEqual([
       ['PATCH', '/apis/apps/v1/namespaces/production/deployments/postgres', true],

@@ -3,7 +3,7 @@ import { permissionsForRoles } from '../../src/access/permissions.js';
 import type { Principal } from '../../src/access/principal.js';
 import { proposeAction, showAction } from '../../src/agents/actions/approvals.js';
 import { updateAction, type ActionRequest } from '../../src/agents/actions/store.js';
-import { announceWorker } from '../../src/control-plane/workers.js';
+import { announceWorker, markWorkerStopped } from '../../src/control-plane/workers.js';
 import { seedUser } from '../access/access-app.js';
 import { startCliServer, type CliServer } from './cli-server.js';
 import { runCli, type CliEnv } from './run-cli.js';
@@ -77,5 +77,32 @@ describe('syntra approvals', () => {
     const r = await runCli(['approvals', 'show', '0190c3e2-7d4a-7b1c-9e2f-1a2b3c4d5e6f'], admin);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/does not exist/);
+  });
+
+  it('propose: a person proposes set_image with the tag they choose; it waits for the executor and says so', async () => {
+    // The executor has been here (so there is a write path) but is gone now.
+    await markWorkerStopped(server.db, { workerId: 'absent-executor' });
+    const r = await runCli(['actions', 'propose', 'set_image', 'deployment/frontend', '-n', 'production', '--set', 'container=frontend', '--set', 'image=registry.example.com/frontend:v2.3.0', '--reason', 'v2.3.1-typo does not exist'], admin);
+    expect(r.code, r.stderr).toBe(0);
+    const id = /action ([0-9a-f-]{36})/.exec(r.stdout)?.[1];
+    expect(id).toBeDefined();
+    const stored = await showAction(server.db, proposer, id!);
+    expect(stored).toMatchObject({ action: 'set_image', status: 'proposed', params: { container: 'frontend', image: 'registry.example.com/frontend:v2.3.0' }, target: { kind: 'Deployment', name: 'frontend', namespace: 'production' } });
+    // The announced executor is not running: the proposal says nobody serves it, and until when it waits.
+    expect(r.stdout).toContain(`no executor is serving namespace production; it will wait until ${stored.expiresAt.toISOString()}`);
+    const show = await runCli(['actions', 'show', id!], admin);
+    expect(show.stdout).toMatch(/Waiting:\s+no executor is serving/);
+
+    const bad = await runCli(['actions', 'propose', 'set_image', 'deployment/frontend', '--set', 'container=frontend', '--reason', 'x'], admin);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/needs its namespace: add -n NAMESPACE/);
+  });
+
+  it('policies: self-healing is off by default and says so', async () => {
+    const r = await runCli(['actions', 'policies'], admin);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Self-healing is off: no policy approves anything by itself; every action waits for a person/);
+    const json = await runCli(['actions', 'policies', '--json'], admin);
+    expect(JSON.parse(json.stdout)).toMatchObject({ selfHealing: false, rules: [] });
   });
 });

@@ -8,7 +8,7 @@ import { podLog, withTimestamps } from './fake-apiserver/pod-logs.js';
 import type { ServedResource } from './fake-apiserver/resources.js';
 import { SERVED, coreEventToEventsV1, fieldPathOf, groupList, groupVersionOf, resourceList, selectableFields } from './fake-apiserver/resources.js';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './fake-apiserver/selectors.js';
-import { WRITE_CONTENT_TYPES, bumpGeneration, mergePatch, nextResourceVersion, settle, type RecordedWrite, type Settle } from './fake-apiserver/writes.js';
+import { JsonPatchError, WRITE_CONTENT_TYPES, bumpGeneration, jsonPatch, mergePatch, nextResourceVersion, settleWorkload, strategicMergePatch, type RecordedWrite, type Settle } from './fake-apiserver/writes.js';
 import { listenOnLoopback } from './loopback-http.js';
 
 /**
@@ -221,9 +221,15 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const conflict = () => answer(409, undefined, 'Conflict', `Operation cannot be fulfilled on ${resource.name}${resource.group ? `.${resource.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
     if (req.method === 'PATCH') {
       if (!contentType || !WRITE_CONTENT_TYPES.includes(contentType)) return answer(415, undefined, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${WRITE_CONTENT_TYPES.join(', ')}`);
-      const wanted = (body as Raw | undefined)?.metadata?.resourceVersion;
-      if (wanted !== undefined && wanted !== obj.metadata.resourceVersion) return conflict();
-      const next = mergePatch(obj, body) as Raw;
+      // The patched object's resourceVersion is the precondition, whatever the patch type.
+      let next: Raw;
+      try {
+        next = contentType === 'application/json-patch+json' ? jsonPatch(obj, body) : ((contentType === 'application/strategic-merge-patch+json' ? strategicMergePatch(obj, body) : mergePatch(obj, body)) as Raw);
+      } catch (e) {
+        if (e instanceof JsonPatchError) return answer(e.status, undefined, e.status === 422 ? 'Invalid' : 'BadRequest', e.message);
+        throw e;
+      }
+      if (next.metadata?.resourceVersion !== obj.metadata.resourceVersion) return conflict();
       next.metadata = { ...next.metadata, resourceVersion: record.dryRun ? obj.metadata.resourceVersion : nextResourceVersion() };
       bumpGeneration(obj, next);
       if (record.dryRun) return answer(200, next);
@@ -232,7 +238,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       if (stored.metadata.resourceVersion !== obj.metadata.resourceVersion) return conflict();
       for (const k of Object.keys(stored)) delete stored[k];
       Object.assign(stored, next);
-      settle(stored, options.writable!.settle);
+      settleWorkload(store, stored, options.writable!.settle);
       return answer(200, stored);
     }
     if (req.method === 'DELETE') {

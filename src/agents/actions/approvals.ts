@@ -2,10 +2,10 @@ import { appendAudit, actorOf } from '../../access/audit.js';
 import { assertNamespaceVisible, canAccessNamespace, hasPermission, namespaceFilter, type Principal } from '../../access/principal.js';
 import { submitCommand } from '../../control-plane/commands.js';
 import { appendEvent } from '../../control-plane/ledger.js';
-import { knownKinds } from '../../control-plane/workers.js';
+import { knownKinds, liveWorkersServing } from '../../control-plane/workers.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { SyntraError } from '../../domain/errors.js';
-import { checkAction, type ActionTarget } from './catalogue.js';
+import { checkAction, namespaceOf, type ActionTarget } from './catalogue.js';
 import { getAction, insertAction, listActions, updateAction, type ActionRequest, type ActionStatus } from './store.js';
 
 /**
@@ -35,11 +35,15 @@ export interface ProposeInput {
   params?: Record<string, unknown>;
   reason: string;
   sourceRunId?: string;
+  /** From a diagnosis: its root-cause type (what self-healing policies match), its error line and subject (what the Reviewer checks afterwards). */
+  rootCauseType?: string;
+  errorLine?: string;
+  subject?: { kind: string; name: string; namespace?: string };
 }
 
 const who = (p: Principal) => `${p.type}:${p.id}`;
 
-async function event(db: Queryable, a: ActionRequest, type: string, data: Record<string, unknown>): Promise<void> {
+export async function event(db: Queryable, a: ActionRequest, type: string, data: Record<string, unknown>): Promise<void> {
   const runId = a.proposalRunId ?? a.sourceRunId;
   if (runId) await appendEvent(db, { runId, type, actor: typeof data.by === 'string' ? data.by : null, data: { actionId: a.id, action: a.action, target: a.target, ...data } });
 }
@@ -51,7 +55,22 @@ export async function assertExecutorConfigured(db: Queryable): Promise<void> {
   }
 }
 
-function assertMayWrite(principal: Principal, namespace: string, doing: string): void {
+/** Statuses in which an action waits for the executor (its dry-run, or its execution). */
+const WAITING_FOR_EXECUTOR: readonly ActionStatus[] = ['proposed', 'approved'];
+
+/**
+ * Whether an executor serves this action now. An action waiting for one while none is live says
+ * so, with until when it waits, instead of waiting silently: `no executor is serving; it will
+ * wait until <expiry>`.
+ */
+export async function executorNotice(db: Queryable, a: ActionRequest): Promise<{ serving: boolean; message?: string }> {
+  if (!WAITING_FOR_EXECUTOR.includes(a.status)) return { serving: true };
+  const type = a.status === 'proposed' ? EXECUTOR_TASK_TYPES.dryRun : EXECUTOR_TASK_TYPES.execute;
+  if ((await liveWorkersServing(db, type, a.namespace)) > 0) return { serving: true };
+  return { serving: false, message: `no executor is serving${a.namespace ? ` namespace ${a.namespace}` : ''}; it will wait until ${a.expiresAt.toISOString()} (start a worker with SYNTRA_EXECUTOR_KUBECONFIG)` };
+}
+
+function assertMayWrite(principal: Principal, namespace: string | null, doing: string): void {
   assertNamespaceVisible(principal, namespace, 'action');
   if (!hasPermission(principal, 'kubernetes:write')) throw new SyntraError('forbidden', `missing permission kubernetes:write: needed to ${doing}`, { details: { permission: 'kubernetes:write' } });
   if (principal.keyType === 'test') throw new SyntraError('read_only_key', `a sk_test_ key cannot ${doing}: use a live key or sign in`);
@@ -59,12 +78,18 @@ function assertMayWrite(principal: Principal, namespace: string, doing: string):
 
 export async function proposeAction(db: Database, requester: Requester, input: ProposeInput, opts: { ttlMs?: number; now?: Date } = {}): Promise<ActionRequest> {
   const checked = checkAction(input.action, input.target, input.params ?? {});
-  if ('principal' in requester) assertMayWrite(requester.principal, input.target.namespace, 'propose an action');
+  if ('principal' in requester) {
+    // A node runs every namespace's pods: acting on one takes a caller over every namespace.
+    if (namespaceOf(input.target) === null && requester.principal.namespaces !== null) {
+      throw new SyntraError('forbidden', `${checked.name} on a ${input.target.kind} is cluster-scoped: it needs kubernetes:write over every namespace, and this caller is limited to ${requester.principal.namespaces.join(', ') || 'no namespaces'}`, { details: { permission: 'kubernetes:write' } });
+    }
+    assertMayWrite(requester.principal, namespaceOf(input.target), 'propose an action');
+  }
   await assertExecutorConfigured(db);
   const now = opts.now ?? new Date();
   const by = 'principal' in requester ? who(requester.principal) : `run:${requester.runId}`;
   const created = await insertAction(db, {
-    namespace: input.target.namespace,
+    namespace: namespaceOf(input.target),
     action: checked.name,
     target: input.target,
     params: checked.params,
@@ -76,8 +101,11 @@ export async function proposeAction(db: Database, requester: Requester, input: P
     requestedByUser: 'principal' in requester ? requester.principal.userId : null,
     sourceRunId: input.sourceRunId ?? ('runId' in requester ? requester.runId : null),
     expiresAt: new Date(now.getTime() + (opts.ttlMs ?? DEFAULT_APPROVAL_TTL_MS)),
+    rootCauseType: input.rootCauseType ?? null,
+    errorLine: input.errorLine ?? null,
+    subject: input.subject ?? null,
   });
-  const { runId } = await submitCommand(db, { kind: EXECUTOR_TASK_TYPES.dryRun, input: { actionId: created.id }, namespace: created.namespace, metadata: { actionId: created.id } });
+  const { runId } = await submitCommand(db, { kind: EXECUTOR_TASK_TYPES.dryRun, input: { actionId: created.id }, ...(created.namespace !== null ? { namespace: created.namespace } : {}), metadata: { actionId: created.id } });
   const stored = (await updateAction(db, created.id, ['proposed'], { proposal_run_id: runId })) ?? created;
   await event(db, stored, 'action.proposed', { by, reason: input.reason, params: stored.params, risk: stored.risk, expectedEffect: stored.expectedEffect });
   await appendAudit(db, {
@@ -139,8 +167,13 @@ export async function approveAction(db: Database, principal: Principal, id: stri
     await appendAudit(tx, { ...actorOf(principal), action: 'action.approve', target: `action:${id}`, namespace: row.namespace, result: 'ok', details: { action: row.action, target: row.target, reason: d.reason } });
     return row;
   });
-  const { runId } = await submitCommand(db, { kind: EXECUTOR_TASK_TYPES.execute, input: { actionId: id }, namespace: approved.namespace, metadata: { actionId: id } });
-  return (await updateAction(db, id, ['approved', 'executing', 'failed', 'verified', 'verification_failed'], { execution_run_id: runId })) ?? approved;
+  return queueExecution(db, approved);
+}
+
+/** Only an approval (a person's or a policy's) queues the execution. */
+export async function queueExecution(db: Queryable, approved: ActionRequest): Promise<ActionRequest> {
+  const { runId } = await submitCommand(db, { kind: EXECUTOR_TASK_TYPES.execute, input: { actionId: approved.id }, ...(approved.namespace !== null ? { namespace: approved.namespace } : {}), metadata: { actionId: approved.id } });
+  return (await updateAction(db, approved.id, ['approved', 'executing', 'failed', 'verified', 'verification_failed'], { execution_run_id: runId })) ?? approved;
 }
 
 export async function rejectAction(db: Database, principal: Principal, id: string, d: Decision, opts: { now?: Date } = {}): Promise<ActionRequest> {

@@ -1,6 +1,10 @@
-import { Type, type Static, type TObject } from '@sinclair/typebox';
+import type { Static, TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { SyntraError } from '../../domain/errors.js';
+import { CLUSTER_SCOPED, type ActionDef, type ActionKind, type ActionTarget, type KubeObject, type KubeRequest, type Related, type Risk, type Verification } from './action-def.js';
+import { patchEnv, setImage, setResources } from './container-actions.js';
+import { cordon, deletePod, uncordon } from './pod-node-actions.js';
+import { rolloutRestart, rolloutUndo, scale } from './workload-actions.js';
 
 /**
  * The actions: typed, named writes to the cluster, ONE row each — the JSON schema of its
@@ -9,114 +13,10 @@ import { SyntraError } from '../../domain/errors.js';
  * how the Reviewer verifies that effect afterwards. Every action needs `kubernetes:write` in the
  * target's namespace and an approval (see approvals.ts); nothing here runs by itself.
  */
-export type KubeObject = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; generation?: number; [k: string]: unknown }; spec?: Record<string, unknown>; status?: Record<string, unknown> };
+export { ACTION_KINDS, API_VERSION, CLUSTER_SCOPED, type ActionKind, type ActionTarget, type KubeObject, type KubeRequest, type Related, type Risk, type Verification } from './action-def.js';
 
-/** A count field of a spec or status (absent or not a number → undefined). */
-const count = (o: Record<string, unknown> | undefined, key: string): number | undefined => (typeof o?.[key] === 'number' ? o[key] : undefined);
-
-export const ACTION_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Pod'] as const;
-export type ActionKind = (typeof ACTION_KINDS)[number];
-export const API_VERSION: Record<ActionKind, string> = { Deployment: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', Pod: 'v1' };
-
-export type Risk = 'low' | 'medium' | 'high';
-export type KubeRequest = { verb: 'patch'; strategy: 'application/strategic-merge-patch+json' | 'application/merge-patch+json'; body: Record<string, unknown> } | { verb: 'delete' };
-export interface Verification {
-  /** ok: the effect is there; pending: not yet (checked again); neither: it failed. */
-  state: 'ok' | 'pending' | 'failed';
-  detail: string;
-}
-
-interface ActionDef<S extends TObject> {
-  name: string;
-  description: string;
-  risk: Risk;
-  kinds: readonly ActionKind[];
-  params: S;
-  /** Why this action on this object is destructive (refused from the CLI, needs an admin), or undefined. */
-  destructive(params: Static<S>, current: KubeObject): string | undefined;
-  request(params: Static<S>, current: KubeObject, now: Date): KubeRequest;
-  expectedEffect(params: Static<S>, target: string): string;
-  verification: string;
-  verify(params: Static<S>, before: KubeObject, after: KubeObject | undefined): Verification;
-}
-
-const action = <S extends TObject>(d: ActionDef<S>): ActionDef<S> => d;
-const noParams = Type.Object({}, { additionalProperties: false });
-
-/** Rollout done: the controller saw the new generation and every replica is updated and ready. */
-function rolloutDone(after: KubeObject | undefined, afterGeneration: number): Verification {
-  if (!after) return { state: 'failed', detail: 'the workload is gone' };
-  const s = after.status;
-  const ds = after.kind === 'DaemonSet';
-  const want = ds ? (count(s, 'desiredNumberScheduled') ?? 0) : (count(after.spec, 'replicas') ?? 1);
-  const updated = count(s, ds ? 'updatedNumberScheduled' : 'updatedReplicas') ?? 0;
-  const ready = count(s, ds ? 'numberReady' : 'readyReplicas') ?? 0;
-  const observed = count(s, 'observedGeneration');
-  const detail = `generation ${after.metadata?.generation}, observed ${observed ?? 'none'}; ${updated}/${want} updated, ${ready}/${want} ready`;
-  if ((observed ?? 0) < afterGeneration) return { state: 'pending', detail };
-  return { state: updated >= want && ready >= want ? 'ok' : 'pending', detail };
-}
-
-const rolloutRestart = action({
-  name: 'rollout_restart',
-  description: 'Restart every pod of a workload by a rolling update (kubectl rollout restart).',
-  risk: 'low',
-  kinds: ['Deployment', 'StatefulSet', 'DaemonSet'],
-  params: noParams,
-  destructive: () => undefined,
-  request: (_p, _c, now) => ({ verb: 'patch', strategy: 'application/strategic-merge-patch+json', body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': now.toISOString() } } } } } }),
-  expectedEffect: (_p, target) => `${target} rolls out new pods; the old ones are replaced one by one`,
-  verification: 'the controller observes the new generation and every replica is updated and ready',
-  verify: (_p, before, after) => rolloutDone(after, (before.metadata?.generation ?? 0) + 1),
-});
-
-const scale = action({
-  name: 'scale',
-  description: 'Set the number of replicas of a Deployment or StatefulSet (kubectl scale).',
-  risk: 'medium',
-  kinds: ['Deployment', 'StatefulSet'],
-  params: Type.Object({ replicas: Type.Integer({ minimum: 0, maximum: 1000, description: 'the new replica count' }) }, { additionalProperties: false }),
-  destructive: (p, current) => {
-    const now = count(current.spec, 'replicas') ?? 1;
-    if (p.replicas === 0) return `scales to zero (now ${now})`;
-    if (p.replicas < now) return `scales down from ${now} to ${p.replicas}`;
-    return undefined;
-  },
-  request: (p) => ({ verb: 'patch', strategy: 'application/merge-patch+json', body: { spec: { replicas: p.replicas } } }),
-  expectedEffect: (p, target) => `${target} runs ${p.replicas} ready replica(s)`,
-  verification: 'status.readyReplicas reaches the new replica count',
-  verify: (p, _before, after) => {
-    if (!after) return { state: 'failed', detail: 'the workload is gone' };
-    const ready = count(after.status, 'readyReplicas') ?? 0;
-    const replicas = count(after.spec, 'replicas');
-    const detail = `${ready}/${p.replicas} ready (spec.replicas ${replicas})`;
-    if (replicas !== p.replicas) return { state: 'failed', detail: `${detail}: spec.replicas changed since` };
-    return { state: ready === p.replicas ? 'ok' : 'pending', detail };
-  },
-});
-
-const deletePod = action({
-  name: 'delete_pod',
-  description: 'Delete one pod so its controller replaces it (forces a reschedule).',
-  risk: 'medium',
-  kinds: ['Pod'],
-  params: noParams,
-  destructive: (_p, current) => ((current.metadata as { ownerReferences?: unknown[] } | undefined)?.ownerReferences?.length ? undefined : 'the pod has no controller: nothing would replace it'),
-  request: () => ({ verb: 'delete' }),
-  expectedEffect: (_p, target) => `${target} is deleted and its controller starts a replacement`,
-  verification: 'the pod with the old uid is gone',
-  verify: (_p, before, after) =>
-    !after || after.metadata?.uid !== before.metadata?.uid ? { state: 'ok', detail: `pod uid ${before.metadata?.uid} is gone` } : { state: 'pending', detail: `pod uid ${before.metadata?.uid} still exists` },
-});
-
-const ACTIONS = [rolloutRestart, scale, deletePod] as const;
+const ACTIONS = [rolloutRestart, rolloutUndo, scale, setImage, setResources, patchEnv, deletePod, cordon, uncordon] as const;
 export const ACTION_NAMES = ACTIONS.map((a) => a.name);
-
-export interface ActionTarget {
-  kind: ActionKind;
-  name: string;
-  namespace: string;
-}
 
 /** An action with checked parameters, ready for a dry-run: every call goes through here. */
 export interface CheckedAction {
@@ -128,22 +28,44 @@ export interface CheckedAction {
   verificationPlan: string;
   expectedEffect: string;
   destructive(current: KubeObject): string | undefined;
-  request(current: KubeObject, now: Date): KubeRequest;
+  /** Which related objects request() needs (the executor reads them first). */
+  needs: 'replicaSets' | undefined;
+  request(current: KubeObject, now: Date, related?: Related): KubeRequest;
   verify(before: KubeObject, after: KubeObject | undefined): Verification;
 }
 
-export const targetText = (t: ActionTarget) => `${t.kind.toLowerCase()}/${t.name} in ${t.namespace}`;
+export const targetText = (t: ActionTarget) => `${t.kind.toLowerCase()}/${t.name} ${t.namespace === undefined ? '(cluster-scoped)' : `in ${t.namespace}`}`;
+/** The namespace an action is governed by: null for a cluster-scoped target (only callers over every namespace). */
+export const namespaceOf = (t: ActionTarget): string | null => t.namespace ?? null;
 
-export function describeActions(): Array<{ name: string; description: string; risk: Risk; kinds: readonly ActionKind[]; params: unknown; verification: string }> {
-  return ACTIONS.map((a) => ({ name: a.name, description: a.description, risk: a.risk, kinds: a.kinds, params: JSON.parse(JSON.stringify(a.params)), verification: a.verification }));
+export function describeActions(): Array<{ name: string; description: string; risk: Risk; kinds: readonly ActionKind[]; clusterScoped: boolean; params: unknown; verification: string; example: unknown; note?: string }> {
+  return ACTIONS.map((a) => ({
+    name: a.name,
+    description: a.description,
+    risk: a.risk,
+    kinds: a.kinds,
+    clusterScoped: a.kinds.every((k) => CLUSTER_SCOPED.includes(k)),
+    params: JSON.parse(JSON.stringify(a.params)),
+    verification: a.verification,
+    example: a.example,
+    ...('kindNote' in a && a.kindNote ? { note: a.kindNote } : {}),
+  }));
 }
+
+/** The risk of a named action (undefined: no such action). */
+export const riskOf = (name: string): Risk | undefined => ACTIONS.find((a) => a.name === name)?.risk;
 
 /** Checks the action name, the target kind and the parameters against the action's schema. */
 export function checkAction(name: string, target: ActionTarget, params: unknown): CheckedAction {
   const def = ACTIONS.find((a) => a.name === name);
   if (!def) throw new SyntraError('validation_failed', `unknown action "${name}"; actions: ${ACTION_NAMES.join(', ')}`, { details: { field: 'action' } });
   if (!(def.kinds as readonly string[]).includes(target.kind)) {
-    throw new SyntraError('validation_failed', `${name} applies to ${def.kinds.join(', ')}, not ${target.kind}`, { details: { field: 'target.kind' } });
+    const note = 'kindNote' in def && def.kindNote ? `: ${def.kindNote}` : '';
+    throw new SyntraError('validation_failed', `${name} applies to ${def.kinds.join(', ')}, not ${target.kind}${note}`, { details: { field: 'target.kind' } });
+  }
+  const clusterScoped = CLUSTER_SCOPED.includes(target.kind);
+  if (clusterScoped !== (target.namespace === undefined)) {
+    throw new SyntraError('validation_failed', clusterScoped ? `a ${target.kind} is cluster-scoped: leave target.namespace out` : `target.namespace is required for a ${target.kind}`, { details: { field: 'target.namespace' } });
   }
   const raw = params ?? {};
   if (!Value.Check(def.params, raw)) {
@@ -162,7 +84,8 @@ export function checkAction(name: string, target: ActionTarget, params: unknown)
     verificationPlan: def.verification,
     expectedEffect: d.expectedEffect(p, targetText(target)),
     destructive: (current) => d.destructive(p, current),
-    request: (current, now) => d.request(p, current, now),
+    needs: d.needs,
+    request: (current, now, related = {}) => d.request(p, current, now, related),
     verify: (before, after) => d.verify(p, before, after),
   };
 }

@@ -1,4 +1,4 @@
-import { ApiException, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoreV1Api, KubernetesObjectApi, setHeaderOptions, type KubernetesObject } from '@kubernetes/client-node';
 import { SyntraError } from '../../domain/errors.js';
 import { loadKubeConfig } from '../../investigator/sources/live-kubeconfig.js';
 import { API_VERSION, type ActionTarget, type KubeObject, type KubeRequest } from './catalogue.js';
@@ -11,12 +11,19 @@ import { API_VERSION, type ActionTarget, type KubeObject, type KubeRequest } fro
  */
 export interface KubeWriter {
   read(target: ActionTarget, signal?: AbortSignal): Promise<KubeObject | undefined>;
+  /** Objects of a namespace, optionally by label selector (the Reviewer's reads; rollout_undo's ReplicaSets). */
+  list(kind: ListedKind, namespace: string, labelSelector?: string): Promise<KubeObject[]>;
+  /** The current log of one container, its last lines. */
+  logs(namespace: string, pod: string, container: string, tailLines: number): Promise<string>;
   /** `dryRun`: the server-side dry-run (dryRun=All): the object as it would be, nothing stored. */
   send(target: ActionTarget, request: KubeRequest, options: { resourceVersion: string; dryRun: boolean }): Promise<KubeObject>;
   description: string;
 }
 
-const header = (t: ActionTarget) => ({ apiVersion: API_VERSION[t.kind], kind: t.kind, metadata: { name: t.name, namespace: t.namespace } });
+export type ListedKind = 'ReplicaSet' | 'Pod' | 'Service' | 'Endpoints';
+const LISTED_API: Record<ListedKind, string> = { ReplicaSet: 'apps/v1', Pod: 'v1', Service: 'v1', Endpoints: 'v1' };
+const header = (t: ActionTarget) => ({ apiVersion: API_VERSION[t.kind], kind: t.kind, metadata: { name: t.name, ...(t.namespace !== undefined ? { namespace: t.namespace } : {}) } });
+const where = (t: ActionTarget) => (t.namespace !== undefined ? `${t.namespace}/${t.name}` : t.name);
 
 function kubeError(e: unknown, what: string): SyntraError {
   if (e instanceof ApiException) {
@@ -35,29 +42,68 @@ function kubeError(e: unknown, what: string): SyntraError {
   return new SyntraError('cluster_unreachable', `${what}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
+/** client-node's objects are the API server's JSON, typed loosely; the actions read them as KubeObject. */
+const asKube = (o: KubernetesObject): KubeObject => o as unknown as KubeObject;
+
 export function createKubeWriter(kubeconfig: string): KubeWriter {
   const loaded = loadKubeConfig({ kubeconfig });
   const api = KubernetesObjectApi.makeApiClient(loaded.kc);
+  const apps = loaded.kc.makeApiClient(AppsV1Api);
+  const core = loaded.kc.makeApiClient(CoreV1Api);
   return {
     description: `executor ${loaded.origin}`,
     async read(target) {
       try {
-        const found: KubernetesObject = await api.read(header(target));
-        return found as KubeObject;
+        return asKube(await api.read(header(target)));
       } catch (e) {
         if (e instanceof ApiException && e.code === 404) return undefined;
-        throw kubeError(e, `reading ${target.kind} ${target.namespace}/${target.name}`);
+        throw kubeError(e, `reading ${target.kind} ${where(target)}`);
+      }
+    },
+    async list(kind, namespace, labelSelector) {
+      try {
+        const found = await api.list(LISTED_API[kind], kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
+        return found.items.map((o) => ({ ...asKube(o), kind }));
+      } catch (e) {
+        throw kubeError(e, `listing ${kind} in ${namespace}`);
+      }
+    },
+    async logs(namespace, pod, container, tailLines) {
+      try {
+        return await core.readNamespacedPodLog({ name: pod, namespace, container, tailLines });
+      } catch (e) {
+        throw kubeError(e, `reading the log of ${namespace}/${pod} (${container})`);
       }
     },
     async send(target, request, { resourceVersion, dryRun }) {
-      const what = `${dryRun ? 'dry-run of ' : ''}${request.verb} ${target.kind} ${target.namespace}/${target.name}`;
+      const what = `${dryRun ? 'dry-run of ' : ''}${request.verb} ${target.kind} ${where(target)}`;
       try {
         if (request.verb === 'delete') {
           await api.delete(header(target), undefined, dryRun ? 'All' : undefined, undefined, undefined, undefined, { preconditions: { resourceVersion } });
           return { ...header(target), metadata: { ...header(target).metadata, deletionTimestamp: new Date().toISOString() } };
         }
-        const spec = { ...header(target), ...request.body, metadata: { ...header(target).metadata, resourceVersion } };
-        const patched: KubernetesObject = await api.patch(spec, undefined, dryRun ? 'All' : undefined, 'syntra-executor', undefined, request.strategy);
+        // The precondition: a JSON patch carries it as an operation, a merge patch in its metadata —
+        // either way the patched object's resourceVersion must be the current one, or 409.
+        const body =
+          request.strategy === 'application/json-patch+json'
+            ? [{ op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion }, ...request.body]
+            : { ...header(target), ...request.body, metadata: { ...header(target).metadata, resourceVersion } };
+        // The typed clients send the body as given; the generic object client would serialize it
+        // through the kind's model and drop strategic-merge directives such as `$patch: delete`.
+        const options = setHeaderOptions('Content-Type', request.strategy);
+        const args = { name: target.name, body, fieldManager: 'syntra-executor', ...(dryRun ? { dryRun: 'All' } : {}) };
+        const ns = target.namespace ?? '';
+        const patched: unknown =
+          target.kind === 'Deployment'
+            ? await apps.patchNamespacedDeployment({ ...args, namespace: ns }, options)
+            : target.kind === 'StatefulSet'
+              ? await apps.patchNamespacedStatefulSet({ ...args, namespace: ns }, options)
+              : target.kind === 'DaemonSet'
+                ? await apps.patchNamespacedDaemonSet({ ...args, namespace: ns }, options)
+                : target.kind === 'Node'
+                  ? await core.patchNode(args, options)
+                  : undefined;
+        if (patched === undefined) throw new SyntraError('validation_failed', `no action patches a ${target.kind}`, { retryable: false });
         return patched as KubeObject;
       } catch (e) {
         throw kubeError(e, what);

@@ -1,7 +1,7 @@
 import { errorMessage } from '../../domain/errors.js';
 import type { Database } from '../../db/database.js';
 import type { StepRecorder } from '../step-recorder.js';
-import { assertExecutorConfigured, proposeAction } from './approvals.js';
+import { assertExecutorConfigured, executorNotice, proposeAction } from './approvals.js';
 import type { ProposedAction } from './from-command.js';
 import { actionsOfRun } from './store.js';
 
@@ -15,6 +15,8 @@ export interface ProposedOutcome extends ProposedAction {
   /** The approval request, when one was created. */
   id?: string;
   status?: string;
+  /** Set when no executor serves it now: `no executor is serving; it will wait until …`. */
+  waiting?: string;
 }
 
 export async function proposeFromRun(
@@ -23,6 +25,7 @@ export async function proposeFromRun(
   actions: readonly ProposedAction[],
   why: string,
   rec: StepRecorder,
+  diagnosis: { rootCauseType?: string; errorLine?: string; subject?: { kind: string; name: string; namespace?: string } } = {},
 ): Promise<ProposedOutcome[]> {
   if (actions.length === 0) return [];
   try {
@@ -34,15 +37,17 @@ export async function proposeFromRun(
   const existing = await actionsOfRun(db, run.id);
   const out: ProposedOutcome[] = [];
   for (const a of actions) {
+    // A namespaced run proposes only in its namespace (a node is cluster-scoped: listed, not proposed).
     if (run.namespace !== null && a.target.namespace !== run.namespace) {
       out.push(a);
       continue;
     }
     const same = existing.find((e) => e.action === a.action && JSON.stringify(e.target) === JSON.stringify(a.target) && JSON.stringify(e.params) === JSON.stringify(a.params));
     try {
-      const created = same ?? (await proposeAction(db, { runId: run.id }, { action: a.action, target: a.target, params: a.params, reason: why, sourceRunId: run.id }));
-      rec.record('action.proposed', { actionId: created.id, action: a.action, target: a.target, params: a.params });
-      out.push({ ...a, id: created.id, status: created.status });
+      const created = same ?? (await proposeAction(db, { runId: run.id }, { action: a.action, target: a.target, params: a.params, reason: why, sourceRunId: run.id, ...diagnosis }));
+      const notice = await executorNotice(db, created);
+      rec.record('action.proposed', { actionId: created.id, action: a.action, target: a.target, params: a.params, ...(notice.message ? { waiting: notice.message } : {}) });
+      out.push({ ...a, id: created.id, status: created.status, ...(notice.message ? { waiting: notice.message } : {}) });
     } catch (e) {
       rec.record('action.propose_failed', { action: a.action, target: a.target, error: errorMessage(e) });
       out.push(a);

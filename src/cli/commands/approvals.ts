@@ -1,20 +1,20 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SyntraError } from '../../domain/errors.js';
-import { contextOf, withClientOptions } from '../context.js';
+import { contextOf, withClientOptions, withNamespaceOption } from '../context.js';
 import { renderFields, renderTable } from '../output/table.js';
 import { dateTime, shortId } from '../render/formatting.js';
 
 /**
- * `syntra approvals list|show|approve|reject` — the actions Syntra proposes and their approvals,
+ * `syntra approvals list|show|approve|reject|propose|policies` — the actions Syntra proposes and their approvals,
  * through /v1/actions. Destructive actions (scale down or to zero, deleting a pod nothing
  * replaces) are refused here whatever the caller's rights: an admin approves them through the API
  * with allowDestructive, on purpose.
  */
 interface Action {
   id: string;
-  namespace: string;
+  namespace: string | null;
   action: string;
-  target: { kind: string; name: string; namespace: string };
+  target: { kind: string; name: string; namespace?: string };
   params: Record<string, unknown>;
   risk: string;
   status: string;
@@ -28,8 +28,10 @@ interface Action {
   decidedBy: string | null;
   decisionReason: string | null;
   execution: { ok?: boolean; error?: string } | null;
-  verification: { ok?: boolean; observed?: string } | null;
+  verification: { ok?: boolean; observed?: string; checks?: Array<{ check: string; ok: boolean; detail: string }> } | null;
   createdAt: string;
+  approvedByPolicy: string | null;
+  executor?: { serving: boolean; message?: string };
 }
 
 const limit = (v: string) => {
@@ -37,7 +39,7 @@ const limit = (v: string) => {
   if (!Number.isInteger(n) || n < 1 || n > 200) throw new InvalidArgumentError('must be an integer between 1 and 200');
   return n;
 };
-const target = (a: Action) => `${a.target.kind.toLowerCase()}/${a.target.name} -n ${a.target.namespace}`;
+const target = (a: Action) => `${a.target.kind.toLowerCase()}/${a.target.name}${a.target.namespace ? ` -n ${a.target.namespace}` : ' (cluster-scoped)'}`;
 const paramsText = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
 
 function listCommand(): Command {
@@ -52,7 +54,7 @@ function listCommand(): Command {
     const page = await client.get<{ items: Action[] }>('/v1/actions', { status: opts.status, limit: opts.limit });
     if (term.json) return term.printJson(page);
     if (!page.items.length) return term.out('No action requests. Syntra proposes actions at the end of a diagnosis when an executor is configured.');
-    term.out(renderTable(term, ['Action', 'Created', 'Status', 'Risk', 'What', 'Target', 'Requested by'], page.items.map((a) => [term.tty ? shortId(a.id) : a.id, dateTime(a.createdAt), a.status, a.risk, `${a.action} ${paramsText(a.params)}`.trim(), target(a), a.requestedBy])));
+    term.out(renderTable(term, ['Action', 'Created', 'Status', 'Risk', 'What', 'Target', 'Requested by'], page.items.map((a) => [term.tty ? shortId(a.id) : a.id, dateTime(a.createdAt), a.executor?.serving === false ? `${a.status} (no executor)` : a.status, a.risk, `${a.action} ${paramsText(a.params)}`.trim(), target(a), a.requestedBy])));
   });
 }
 
@@ -76,11 +78,13 @@ function showCommand(): Command {
         ['Verified by', a.verificationPlan],
         ['Requested by', a.requestedBy],
         ['Expires', dateTime(a.expiresAt)],
-        ['Decided by', a.decidedBy ? `${a.decidedBy}: ${a.decisionReason ?? ''}` : undefined],
+        ['Decided by', a.decidedBy ? `${a.decidedBy}${a.approvedByPolicy ? ' (self-healing policy)' : ''}: ${a.decisionReason ?? ''}` : undefined],
+        ['Waiting', a.executor?.serving === false ? a.executor.message : undefined],
         ['Execution', a.execution ? (a.execution.ok ? 'applied' : `failed: ${a.execution.error ?? ''}`) : undefined],
         ['Verification', a.verification ? `${a.verification.ok ? 'ok' : 'not reached'}: ${a.verification.observed ?? ''}` : undefined],
       ]),
     );
+    if (a.verification?.checks?.length) term.out(`${term.color.bold('Reviewer')}\n${a.verification.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.detail}`).join('\n')}`);
     if (a.dryRun?.error) term.out(`${term.color.bold('Dry-run failed')}: ${a.dryRun.error}`);
     else if (a.dryRun) term.out(`${term.color.bold('Dry-run diff')} (server-side, dryRun=All)\n${a.dryRun.diff.map((d) => `  ${d.path}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}`).join('\n') || '  (no change)'}`);
   });
@@ -106,6 +110,68 @@ function decideCommand(verb: 'approve' | 'reject'): Command {
   });
 }
 
+interface PolicyRule {
+  id: string;
+  actions: string[];
+  namespaces: string[];
+  rootCauses: string[];
+  maxPerHourPerWorkload: number;
+  active: boolean;
+  notes: string[];
+}
+
+function policiesCommand(): Command {
+  const cmd = new Command('policies').description('self-healing: the policy rules that approve low-risk actions without a person (off by default)');
+  withClientOptions(cmd);
+  return cmd
+    .addHelpText('after', '\nRules live in the arbiter policies of the control registry (POST /v1/control/arbiters/update with autoApprove, freezeWindows and allowUnapprovedWrites: true).\n\nExamples:\n  $ syntra actions policies\n  $ syntra actions policies --json')
+    .action(async (_o: unknown, self: Command) => {
+      const { term, client } = contextOf(self);
+      const res = await client.get<{ controlVersion: number; selfHealing: boolean; rules: PolicyRule[] }>('/v1/actions/policies');
+      if (term.json) return term.printJson(res);
+      if (!res.rules.length) return term.out(`Self-healing is off: no policy approves anything by itself; every action waits for a person (control version ${res.controlVersion}).`);
+      term.out(renderTable(term, ['Rule', 'State', 'Actions', 'Namespaces', 'Root causes', 'Per hour per workload', 'Notes'], res.rules.map((r) => [r.id, r.active ? 'active' : 'inactive', r.actions.join(', '), r.namespaces.join(', '), r.rootCauses.join(', '), String(r.maxPerHourPerWorkload), r.notes.join('; ')])));
+    });
+}
+
+/** `--set key=value` (dotted keys nest: limits.memory=512Mi; digits become numbers, true becomes true). */
+function collectParam(value: string, previous: Record<string, unknown>): Record<string, unknown> {
+  const eq = value.indexOf('=');
+  if (eq < 1) throw new InvalidArgumentError(`expected key=value, got "${value}"`);
+  const path = value.slice(0, eq).split('.');
+  const raw = value.slice(eq + 1);
+  const typed: unknown = /^\d+$/.test(raw) ? Number(raw) : raw === 'true' ? true : raw;
+  let at = previous;
+  for (const k of path.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+  at[path.at(-1)!] = typed;
+  return previous;
+}
+
+function proposeCommand(): Command {
+  const cmd = new Command('propose')
+    .description('propose an action yourself (another person approves it): e.g. set_image with the tag you choose')
+    .argument('<action>', 'the action: rollout_restart, rollout_undo, scale, set_image, set_resources, patch_env, delete_pod, cordon, uncordon')
+    .argument('<kind/name>', 'the target, e.g. deployment/frontend or node/node-3')
+    .option('--set <key=value>', 'a parameter (repeatable): container=frontend, image=registry.example.com/frontend:v2.3.0, limits.memory=512Mi', collectParam, {})
+    .requiredOption('--reason <text>', 'why (kept in the ledger and the audit trail)');
+  withClientOptions(cmd);
+  withNamespaceOption(cmd);
+  return cmd
+    .addHelpText('after', '\nExamples:\n  $ syntra actions propose set_image deployment/frontend -n production --set container=frontend --set image=registry.example.com/frontend:v2.3.0 --reason "v2.3.1-typo does not exist"\n  $ syntra actions propose set_resources deployment/payment-worker -n production --set container=payment-worker --set limits.memory=512Mi --reason "OOMKilled at 256Mi"\n  $ syntra actions propose cordon node/node-3 --reason "disk pressure"')
+    .action(async (action: string, ref: string, opts: { set: Record<string, unknown>; reason: string }, self: Command) => {
+      const { term, client, settings } = contextOf(self);
+      const [kindText, name, extra] = ref.split('/');
+      const kinds: Record<string, string> = { deployment: 'Deployment', deploy: 'Deployment', statefulset: 'StatefulSet', sts: 'StatefulSet', daemonset: 'DaemonSet', ds: 'DaemonSet', pod: 'Pod', node: 'Node' };
+      const kind = kinds[kindText?.toLowerCase() ?? ''];
+      if (!kind || !name || extra !== undefined) throw new SyntraError('validation_failed', `the target must be kind/name (deployment, statefulset, daemonset, pod, node), got "${ref}"`);
+      if (kind !== 'Node' && !settings.namespace) throw new SyntraError('validation_failed', `a ${kind} needs its namespace: add -n NAMESPACE`);
+      const created = await client.post<Action>('/v1/actions', { action, target: { kind, name, ...(kind !== 'Node' ? { namespace: settings.namespace } : {}) }, params: opts.set, reason: opts.reason });
+      if (term.json) return term.printJson(created);
+      term.out(`Proposed ${created.action} on ${target(created)}: action ${created.id}. The executor dry-runs it; then another person approves or rejects it (syntra actions show ${created.id}).`);
+      if (created.executor?.serving === false) term.out(term.color.yellow(created.executor.message ?? 'no executor is serving'));
+    });
+}
+
 export function approvalsCommand(): Command {
   return new Command('approvals')
     .alias('actions')
@@ -114,5 +180,7 @@ export function approvalsCommand(): Command {
     .addCommand(showCommand())
     .addCommand(decideCommand('approve'))
     .addCommand(decideCommand('reject'))
+    .addCommand(proposeCommand())
+    .addCommand(policiesCommand())
     .addHelpText('after', '\nExamples:\n  $ syntra approvals list\n  $ syntra approvals show <actionId>\n  $ syntra approvals approve <actionId> --reason "…"');
 }

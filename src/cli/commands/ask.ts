@@ -3,6 +3,8 @@ import { UsageError } from '../exit.js';
 import { followRun, runFailure, submitAsk } from '../ask/ask-flow.js';
 import { contextOf, withClientOptions, withNamespaceOption } from '../context.js';
 import { renderAnswer } from '../render/answer.js';
+import { offerProposedActions } from '../ask/offer-actions.js';
+import { ask as askQuestion } from '../prompt/prompt.js';
 
 const HELP = `
 Follows the investigation live (one line per agent step), then prints the diagnosis:
@@ -12,6 +14,9 @@ change the cluster are marked as needing approval), and similar past incidents.
 When the question lacks something (e.g. which namespace), the answer says what is missing
 and lists the candidates; that is an answer, so the exit code is 0 (--json: "required_info").
 Ctrl-C stops following AND cancels the run (exit 130).
+
+When the diagnosis proposes actions and an executor serves them, and you may approve them,
+each is offered at the end ("approve 1? [y/N]") — only on a terminal, never in a script.
 
 Examples:
   $ syntra ask "why is auth-service crashing in production"
@@ -45,6 +50,8 @@ export function askCommand(): Command {
       if (term.json) term.printJson({ runId, status: outcome.status, output: outcome.answer ?? null, error: outcome.error ?? null });
       if (outcome.status !== 'succeeded') throw runFailure(outcome);
       if (!term.json) term.out(renderAnswer(term, outcome.answer ?? {}, runId));
+      const proposed = (outcome.answer as { proposedActions?: Array<{ id?: string }> } | undefined)?.proposedActions ?? [];
+      await offerProposedActions({ client, term, runId, ctx: { stdinTTY: Boolean(process.stdin.isTTY), stdoutTTY: term.tty, json: term.json }, question: (q) => askQuestion(q, { what: 'answer' }) }, proposed);
     } finally {
       process.off('SIGINT', onSigint);
     }

@@ -40,6 +40,8 @@ export interface AskAnswer {
   incidentId?: string;
   similarIncidents?: SimilarIncident[];
   recurrence?: { count: number; text: string } | null;
+  /** The typed actions the Reviewer read from the remediation; `id` when an approval request was created. */
+  proposedActions?: Array<{ action: string; target: { kind: string; name: string; namespace?: string }; params: Record<string, unknown>; id?: string; status?: string; waiting?: string }>;
   [other: string]: unknown;
 }
 
@@ -153,6 +155,15 @@ export function renderAnswer(term: Terminal, answer: AskAnswer, runId?: string, 
       if (rem.length) lines.push('', c.bold('Remediation'), ...rem);
     }
     if (d.affected_resources?.length) lines.push('', `${c.dim('Affected')}    ${d.affected_resources.map(ref).join(', ')}`);
+  }
+  const actions = answer.proposedActions ?? [];
+  if (actions.length) {
+    lines.push('', c.bold('Proposed actions'));
+    for (const a of actions) {
+      const what = `${a.action} ${a.target.kind.toLowerCase()}/${a.target.name}${a.target.namespace ? ` -n ${a.target.namespace}` : ''} ${Object.entries(a.params).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`.trim();
+      const state = a.id ? `${c.dim(`action ${a.id}`)}${a.waiting ? ` ${c.yellow(a.waiting)}` : ''}` : c.dim('read-only: no executor configured, run it yourself after review');
+      lines.push(`  • ${what}  ${state}`);
+    }
   }
   if (answer.recurrence) lines.push('', `${c.yellow.bold('Recurring')}   ${answer.recurrence.text}`);
   const similar = answer.similarIncidents;

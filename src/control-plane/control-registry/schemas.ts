@@ -120,6 +120,33 @@ const Threshold = Type.Number({ minimum: 0, maximum: 1 });
 const ModelSteps = Type.Integer({ minimum: 0, maximum: 50 });
 const ReviewPasses = Type.Integer({ minimum: 0, maximum: 5 });
 
+const Identifier = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' });
+const NamespaceName = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 });
+/** UTC instant, e.g. 2026-12-24T00:00:00Z (TypeBox's compiler knows no `format`, so the shape is a pattern). */
+const Instant = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$', description: 'ISO 8601 instant' });
+
+/**
+ * Self-healing, opt-in: an action proposed by a diagnosis is approved without a person when ONE
+ * rule names its action, the target's namespace and the diagnosis's root-cause type, the action
+ * is low risk and not destructive, the workload had fewer than maxPerHourPerWorkload such
+ * approvals in the last hour, and no freeze window of the policy is open. The names are plain
+ * identifiers here; what they mean (and that only low-risk actions count) is the actions' business.
+ */
+export const AutoApproveRule = Type.Object(
+  {
+    actions: Type.Array(Identifier, { minItems: 1, maxItems: 20, uniqueItems: true }),
+    namespaces: Type.Array(NamespaceName, { minItems: 1, maxItems: 100, uniqueItems: true }),
+    rootCauses: Type.Array(Identifier, { minItems: 1, maxItems: 50, uniqueItems: true }),
+    maxPerHourPerWorkload: Type.Integer({ minimum: 1, maximum: 20 }),
+  },
+  { additionalProperties: false },
+);
+export type AutoApproveRule = Static<typeof AutoApproveRule>;
+
+/** While a window is open nothing is approved by a policy (a release freeze, a holiday). */
+export const FreezeWindow = Type.Object({ start: Instant, end: Instant, reason: Type.Optional(Text(500)) }, { additionalProperties: false });
+export type FreezeWindow = Static<typeof FreezeWindow>;
+
 export const ArbiterPolicy = Type.Object(
   {
     name: EntityName,
@@ -127,6 +154,9 @@ export const ArbiterPolicy = Type.Object(
     maxModelSteps: ModelSteps,
     writesRequireApproval: Type.Boolean(),
     reviewPasses: ReviewPasses,
+    /** Absent or empty: no self-healing (the default). */
+    autoApprove: Type.Optional(Type.Array(AutoApproveRule, { maxItems: 20 })),
+    freezeWindows: Type.Optional(Type.Array(FreezeWindow, { maxItems: 50 })),
   },
   { additionalProperties: false },
 );
@@ -144,6 +174,8 @@ export const UpdateArbiterInput = Type.Object(
     maxModelSteps: Type.Optional(ModelSteps),
     writesRequireApproval: Type.Optional(Type.Boolean()),
     reviewPasses: Type.Optional(ReviewPasses),
+    autoApprove: Type.Optional(Type.Array(AutoApproveRule, { maxItems: 20 })),
+    freezeWindows: Type.Optional(Type.Array(FreezeWindow, { maxItems: 50 })),
     allowUnapprovedWrites: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

@@ -71,10 +71,12 @@ export function arbiterFor(snapshot: Pick<ControlSnapshot, 'arbiters'>, name = D
   return policy;
 }
 
-/** True when some policy lets writes run without approval — the state that needs an explicit acknowledgment. */
+/** True when a policy lets writes run without a person's approval (unapproved, or approved by its self-healing rules) — the state that needs an explicit acknowledgment. */
+export const approvesWithoutPerson = (p: ArbiterPolicy): boolean => !p.writesRequireApproval || (p.autoApprove?.length ?? 0) > 0;
+
 export function allowsUnapprovedWrites(state: Pick<ControlState, 'arbiters'>): string[] {
   return Object.values(state.arbiters)
-    .filter((p) => !p.writesRequireApproval)
+    .filter(approvesWithoutPerson)
     .map((p) => p.name);
 }
 

@@ -16,7 +16,7 @@ import {
   type PromptVersion,
   type RoutingRule,
 } from './schemas.js';
-import { allowsUnapprovedWrites, DEFAULT_ARBITER_NAME, toSnapshot, type ControlSnapshot, type ControlState } from './state.js';
+import { allowsUnapprovedWrites, approvesWithoutPerson, DEFAULT_ARBITER_NAME, toSnapshot, type ControlSnapshot, type ControlState } from './state.js';
 import { appendChange } from './store.js';
 import { invalid, parseInput } from './validate.js';
 
@@ -153,7 +153,8 @@ function unapprovedWritesRefused(policies: string[]): SyntraError {
 
 /**
  * Merges the given fields over the named policy (default 'default'; a new name starts from the
- * built-in defaults). Safety first: a result with writesRequireApproval false is refused unless
+ * built-in defaults). Safety first: a result with writesRequireApproval false, or with
+ * self-healing rules (autoApprove), is refused unless
  * this same request says allowUnapprovedWrites: true — also when it was already false before,
  * so nobody tunes such a policy without seeing that writes are unapproved.
  */
@@ -162,7 +163,10 @@ export const updateArbiter: ControlWrite<UpdateArbiterInput> = async (db, input,
   const name = rawName ?? DEFAULT_ARBITER_NAME;
   return write(db, meta, options, (head) => {
     const policy = { ...(head.arbiters[name] ?? { ...DEFAULT_ARBITER, name }), ...fields, name };
-    if (!policy.writesRequireApproval && allowUnapprovedWrites !== true) throw unapprovedWritesRefused([name]);
+    if (approvesWithoutPerson(policy) && allowUnapprovedWrites !== true) throw unapprovedWritesRefused([name]);
+    for (const [i, w] of (policy.freezeWindows ?? []).entries()) {
+      if (!(Date.parse(w.start) < Date.parse(w.end))) throw invalid(`freeze window ${i} ends (${w.end}) before it starts (${w.start})`, `freezeWindows.${i}`);
+    }
     const payload = allowUnapprovedWrites === undefined ? { policy } : { policy, allowUnapprovedWrites };
     return { entityType: 'arbiter_policy', action: 'upsert', entityName: name, payload };
   });

@@ -56,11 +56,27 @@ const describePod = (f: RemediationFacts, k: (r: string) => string): string[] =>
 const rolls = (workload: string | undefined): workload is string => workload !== undefined && kindOf(workload.split('/')[0] ?? '')?.rollout === true;
 const restart = (f: RemediationFacts, k: (r: string) => string): string[] => (rolls(f.workload) ? [k(`rollout restart ${f.workload}`)] : []);
 
+const BINARY: Array<[string, number]> = [['Ei', 2 ** 60], ['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]];
+/** Twice a memory limit, in the binary unit that writes it whole (`256Mi` → `512Mi`, `1.5Gi` → `3Gi`); undefined when it is not a plain binary quantity. */
+export function doubledMemory(limit: string | undefined): string | undefined {
+  const m = limit ? /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei)$/.exec(limit) : null;
+  if (!m) return undefined;
+  const bytes = Number(m[1]) * 2 * BINARY.find(([u]) => u === m[2])![1];
+  const [unit, size] = BINARY.find(([, v]) => bytes % v === 0) ?? ['Ki', 2 ** 10];
+  return `${Math.round(bytes / size)}${unit}`;
+}
+/** A higher memory limit as a `kubectl set resources` write, when the workload, the container and the current limit are known. */
+const moreMemory = (f: RemediationFacts, k: (r: string) => string): string[] => {
+  const doubled = doubledMemory(f.memoryLimit);
+  return rolls(f.workload) && f.container && doubled ? [k(`set resources ${f.workload} -c ${f.container} --limits=memory=${doubled}`)] : [];
+};
+
 const BUILDERS: Record<RootCauseType, Builder> = {
   oom_killed: (f, k) => ({
     immediate: [`Raise the memory limit of container ${f.container ?? ''} in ${podOrWorkload(f)}${f.memoryLimit ? ` (now ${f.memoryLimit})` : ''}, or lower the process's heap so it fits.`],
     verification: [...describePod(f, k), ...logsCmd(f, k, true), ...(f.pod ? [k(`top pod ${f.pod} --containers`)] : [])],
     prevention: ['Set memory requests equal to observed peak plus headroom; cap runtimes to the container limit (-XX:MaxRAMPercentage, --max-old-space-size).', 'Alert on container_memory_working_set_bytes near the limit.'],
+    ...(moreMemory(f, k).length ? { writes: moreMemory(f, k) } : {}),
   }),
   crash_loop: (f, k) => ({
     immediate: [`Read the crashed container's last output and fix the failing start-up of ${podOrWorkload(f)}.`],
@@ -119,6 +135,9 @@ const BUILDERS: Record<RootCauseType, Builder> = {
     immediate: [`Fix the image reference of container ${f.container ?? ''} in ${podOrWorkload(f)}: ${f.image ?? 'the image'} cannot be pulled — check that the tag exists in that repository, the registry and repository names, and imagePullSecrets for a private registry.`],
     verification: [...describePod(f, k), ...(f.workload ? [k(`get ${f.workload} -o jsonpath='{.spec.template.spec.containers[*].image}'`)] : [])],
     prevention: ['Deploy immutable tags or digests produced by CI; configure imagePullSecrets for private registries.'],
+    // The previous revision's image pulled: going back is the one write Syntra can propose by
+    // itself. A corrected tag is the person's to give (`syntra actions propose set_image …`).
+    ...(f.workload?.startsWith('deployment/') ? { writes: [k(`rollout undo ${f.workload}`)] } : {}),
   }),
   container_config_error: (f, k) => ({
     immediate: [f.secret ? `Create secret ${f.secret}${f.key ? ` with key ${f.key}` : ''} in namespace ${f.namespace ?? ''}, or fix the reference in ${podOrWorkload(f)}.` : f.configMap ? `Create configmap ${f.configMap}${f.key ? ` with key ${f.key}` : ''}, or fix the reference in ${podOrWorkload(f)}.` : `Fix the container configuration of ${podOrWorkload(f)}.`],

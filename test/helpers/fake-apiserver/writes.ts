@@ -1,8 +1,9 @@
 /**
  * Writes on the loopback API server, as kube-apiserver answers them for the calls Syntra's
  * actions make: PATCH of a workload or node (`application/merge-patch+json` and
- * `application/strategic-merge-patch+json`; any other content type is 415, as the real server
- * answers a type the resource does not take), DELETE of a pod with a DeleteOptions body.
+ * `application/strategic-merge-patch+json`, `application/json-patch+json`; any other content type
+ * is 415, as the real server answers a type the resource does not take), DELETE of a pod with a
+ * DeleteOptions body.
  * `dryRun=All` answers the object as it would be and stores nothing. A resourceVersion in the
  * patch's metadata, or in DeleteOptions.preconditions, is a precondition: a stale one is 409
  * Conflict with the API server's message. Every write is recorded with its exact body, content
@@ -11,12 +12,15 @@
  * After a stored write the server plays the controllers: with `settle: 'converge'` a workload's
  * status catches up with its spec (the rollout completes, the replicas become ready); with
  * `'stuck'` it does not (the new pods never become ready) — the two outcomes the Reviewer's
- * verification must tell apart. Strategic merge here merges maps and replaces lists: the
- * patches the actions send (annotations, replicas, unschedulable) touch no merge-keyed list.
+ * verification must tell apart. Strategic merge here merges maps, merges the lists
+ * Kubernetes merges by name (containers, initContainers, env, volumes, volumeMounts) element by
+ * element, honours `$patch: delete` on such an element, and replaces other lists. A JSON patch
+ * (RFC 6902: add, replace, remove, test) is applied as written; a failed `test` is a 422 as
+ * kube-apiserver answers it.
  */
 type Raw = Record<string, any>;
 
-export type Settle = 'converge' | 'stuck';
+export { settleWorkload, type Settle } from './controllers.js';
 
 export interface RecordedWrite {
   method: string;
@@ -28,33 +32,77 @@ export interface RecordedWrite {
   dryRun: boolean;
 }
 
-export const WRITE_CONTENT_TYPES = ['application/merge-patch+json', 'application/strategic-merge-patch+json'];
+export const WRITE_CONTENT_TYPES = ['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json'];
+
+const isMap = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Raw = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Raw) } : {};
-  for (const [k, v] of Object.entries(patch as Raw)) {
+  if (!isMap(patch)) return patch;
+  const out: Raw = isMap(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
   }
   return out;
 }
 
-/** What the workload controllers would make of the stored object once they have acted on it. */
-export function settle(obj: Raw, how: Settle): void {
-  if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(obj.kind)) return;
-  if (how === 'stuck') return;
-  const replicas = obj.kind === 'DaemonSet' ? (obj.status?.desiredNumberScheduled ?? 0) : (obj.spec?.replicas ?? 1);
-  obj.status = {
-    ...(obj.status ?? {}),
-    observedGeneration: obj.metadata.generation,
-    replicas,
-    updatedReplicas: replicas,
-    readyReplicas: replicas,
-    availableReplicas: replicas,
-    unavailableReplicas: 0,
-  };
-  if (replicas === 0) for (const k of ['readyReplicas', 'availableReplicas', 'updatedReplicas']) delete obj.status[k];
+/** The lists of the pod template kube-apiserver merges by the element's `name` (patchMergeKey). */
+const MERGED_BY_NAME = new Set(['containers', 'initContainers', 'env', 'volumes', 'volumeMounts']);
+
+export function strategicMergePatch(target: unknown, patch: unknown): unknown {
+  if (!isMap(patch)) return patch;
+  const out: Raw = isMap(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (k.startsWith('$')) continue;
+    if (v === null) delete out[k];
+    else if (MERGED_BY_NAME.has(k) && Array.isArray(v)) {
+      const list: Raw[] = Array.isArray(out[k]) ? [...out[k]] : [];
+      for (const el of v as Raw[]) {
+        const i = list.findIndex((x) => x?.name === el?.name);
+        if (el?.$patch === 'delete') {
+          if (i >= 0) list.splice(i, 1);
+        } else if (i >= 0) list[i] = strategicMergePatch(list[i], el) as Raw;
+        else list.push(strategicMergePatch({}, el) as Raw);
+      }
+      out[k] = list;
+    } else out[k] = strategicMergePatch(out[k], v);
+  }
+  return out;
+}
+
+export class JsonPatchError extends Error {
+  constructor(message: string, readonly status: 422 | 400) {
+    super(message);
+  }
+}
+
+/** RFC 6902 with the operations the actions use; paths are JSON pointers (RFC 6901). */
+export function jsonPatch(target: Raw, ops: unknown): Raw {
+  if (!Array.isArray(ops)) throw new JsonPatchError('the body of the request was in an unknown format: a JSON patch is an array of operations', 400);
+  const doc: Raw = structuredClone(target);
+  for (const op of ops as Raw[]) {
+    const parts = String(op.path ?? '').split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = parts.pop();
+    if (last === undefined) throw new JsonPatchError(`invalid JSON patch path "${op.path}"`, 422);
+    let parent: any = doc;
+    for (const p of parts) {
+      parent = Array.isArray(parent) ? parent[Number(p)] : parent?.[p];
+      if (parent === undefined) throw new JsonPatchError(`doc is missing path: "${op.path}": missing value`, 422);
+    }
+    const key: any = Array.isArray(parent) ? (last === '-' ? parent.length : Number(last)) : last;
+    if (op.op === 'test') {
+      if (JSON.stringify(parent[key]) !== JSON.stringify(op.value)) throw new JsonPatchError(`the server rejected our request due to an error in our request: testing value ${op.path} failed`, 422);
+    } else if (op.op === 'replace' || op.op === 'add') {
+      if (op.op === 'replace' && parent[key] === undefined) throw new JsonPatchError(`replace operation does not apply: doc is missing key: ${op.path}: missing value`, 422);
+      if (Array.isArray(parent) && op.op === 'add') parent.splice(key, 0, op.value);
+      else parent[key] = op.value;
+    } else if (op.op === 'remove') {
+      if (parent[key] === undefined) throw new JsonPatchError(`remove operation does not apply: doc is missing path: "${op.path}": missing value`, 422);
+      if (Array.isArray(parent)) parent.splice(key, 1);
+      else delete parent[key];
+    } else throw new JsonPatchError(`Unexpected kind: ${String(op.op)}`, 422);
+  }
+  return doc;
 }
 
 let counter = 0;

@@ -26,6 +26,8 @@ function kindsFor(verb: string): ((kind: string) => boolean) | undefined {
     case 'logs': return (k) => ['Pod', 'Job', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(k);
     case 'rollout restart': case 'rollout undo': case 'rollout status': case 'rollout history': return (k) => kindOf(k)?.rollout === true;
     case 'scale': return (k) => kindOf(k)?.scalable === true;
+    // kubectl set image|resources|env change a pod template: the workloads that roll out have one.
+    case 'set image': case 'set resources': case 'set env': return (k) => kindOf(k)?.rollout === true;
     case 'top': return (k) => k === 'Pod' || k === 'Node';
     case 'delete': return () => true;
     case 'cordon': case 'uncordon': case 'drain': return (k) => k === 'Node';
@@ -46,7 +48,7 @@ function parse(command: string): Parsed {
   if (words[i] === '-n') i += 2;
   if (words[i] === 'auth' && words[i + 1] === 'can-i') return { verb: 'auth can-i' };
   let verb = words[i++]!;
-  if (verb === 'rollout') verb = `rollout ${words[i++]}`;
+  if (verb === 'rollout' || verb === 'set') verb = `${verb} ${words[i++]}`;
   const what = words[i];
   if (what === undefined || what.startsWith('-')) return { verb };
   const slash = what.indexOf('/');
