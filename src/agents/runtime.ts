@@ -7,6 +7,7 @@ import { createProviderRegistry } from '../llm/factory.js';
 import type { WorkerLog } from '../worker/registry.js';
 import { embedderFromEnv } from '../incidents/memory/openai-embedder.js';
 import type { AgentDeps } from './deps.js';
+import { createClusterEvidence } from './cluster-evidence.js';
 import { createEvidenceProvider } from './evidence-provider.js';
 
 /**
@@ -33,7 +34,15 @@ export async function startAgents(
   const evidence = createEvidenceProvider(config.evidence, { kubeconfig: config.kubeconfig, ...(options.env ? { env: options.env } : {}) });
   options.log?.info('agents ready', { evidence: evidence.description, models: providers.describe(), controlVersion: controls.current().version });
   return {
-    deps: { db: resources.db, store: openArtifactStore(config.artifacts), controls, providers, evidence, embedder: embedderFromEnv(options.env ?? process.env) },
+    deps: {
+      db: resources.db,
+      store: openArtifactStore(config.artifacts),
+      controls,
+      providers,
+      evidence,
+      clusters: createClusterEvidence(resources.db, { kubeconfig: config.kubeconfig, ...(options.env ? { env: options.env } : {}) }),
+      embedder: embedderFromEnv(options.env ?? process.env),
+    },
     stop: () => controls.stop(),
   };
 }

@@ -1,3 +1,4 @@
+import { scopeOf } from '../../clusters/index.js';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { actorOf } from '../../access/audit.js';
@@ -212,7 +213,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
     async (request) => {
       const incident = await getIncident(ctx.db, request.params.id);
       const namespaces = visibleNamespaces(request);
-      if (!incident || (namespaces && (incident.namespace === null || !namespaces.includes(incident.namespace)))) {
+      if (!incident || (namespaces && !namespaces.includes(scopeOf(incident.cluster, incident.namespace) ?? ''))) {
         throw new SyntraError('not_found', `incident ${request.params.id} does not exist`);
       }
       return incident;
@@ -234,7 +235,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
     async (request) => {
       const namespaces = visibleNamespaces(request);
       const incident = await getIncident(ctx.db, request.params.id);
-      if (!incident || (namespaces && (incident.namespace === null || !namespaces.includes(incident.namespace)))) {
+      if (!incident || (namespaces && !namespaces.includes(scopeOf(incident.cluster, incident.namespace) ?? ''))) {
         throw new SyntraError('not_found', `incident ${request.params.id} does not exist`);
       }
       const probe = (await probeOf(ctx.db, incident.id))!;

@@ -1,3 +1,4 @@
+import { SCOPE_SQL } from '../../clusters/scope.js';
 import type { Queryable } from '../../db/database.js';
 import { toDate } from '../../db/sql-values.js';
 import type { Remediation, ResourceRef } from '../../domain/diagnosis.js';
@@ -142,7 +143,7 @@ export async function findSimilar(db: Queryable, probe: SimilarProbe, q: Similar
   const where = [`(root_cause_type = $1 OR terms && $2::text[])`];
   if (q.namespaces) {
     params.push([...q.namespaces]);
-    where.push(`namespace = ANY($${params.length}::text[])`);
+    where.push(`${SCOPE_SQL} = ANY($${params.length}::text[])`);
   }
   if (q.excludeId && q.excludeId !== q.pastSelfId) {
     params.push(q.excludeId);
