@@ -10,6 +10,7 @@ import { createTestKey } from '../access/admin-key.js';
 import { DEMO_QUESTION, startAgentWorker, type AgentWorker } from '../agents/harness.js';
 import { eventually, startApiHarness, type ApiHarness } from '../api/harness.js';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.js';
+import { runCli } from '../cli/run-cli.js';
 
 /**
  * Several clusters: two loopback Kubernetes API servers with different namespaces (prod-eu serves
@@ -156,5 +157,30 @@ users:
     const seen = (await api.app.inject({ method: 'GET', url: '/v1/runs?limit=50', headers: plain.headers })).json() as { items: Array<{ id: string }> };
     expect(seen.items.map((r) => r.id)).toContain(defaultRun);
     expect(seen.items.map((r) => r.id)).not.toContain(euRun);
+  });
+
+  it('the CLI: clusters list/add/use/remove, and ask --cluster', async () => {
+    const base = await api.listen();
+    const cwd = mkdtempSync(path.join(dir, 'cli-'));
+    const o = { configDir: path.join(cwd, 'config'), cwd, env: { SYNTRA_ENDPOINT: base, SYNTRA_API_KEY: api.authHeaders['x-api-key'] } };
+    const listed = await runCli(['clusters', 'list', '--json'], o);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { items: Array<{ name: string }>; current: string | null })).toMatchObject({ current: null, items: [{ name: 'prod-eu' }, { name: 'staging-us' }] });
+    const bad = await runCli(['clusters', 'add', 'x1', '--context', 'a', '--in-cluster'], o);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/either --context <context> or --in-cluster/);
+    expect((await runCli(['clusters', 'add', 'tmp-one', '--in-cluster'], o)).code).toBe(0);
+    expect((await runCli(['clusters', 'remove', 'tmp-one'], o)).code).toBe(0);
+    const unknown = await runCli(['clusters', 'use', 'mars'], o);
+    expect(unknown.stderr).toMatch(/cluster mars is not registered \(registered: prod-eu, staging-us\)/);
+    expect((await runCli(['clusters', 'use', 'staging-us'], o)).code).toBe(0);
+    // The default from `use`, then --cluster for one question.
+    const used = await runCli(['ask', '--no-wait', '-n', 'staging', 'why are pods failing in staging?'], o);
+    expect(used.code, used.stderr).toBe(0);
+    expect((await getRun(api.db, used.stdout.trim()))!.run).toMatchObject({ cluster: 'staging-us', namespace: 'staging' });
+    const once = await runCli(['ask', '--no-wait', '--cluster', 'prod-eu', '-n', 'production', DEMO_QUESTION], o);
+    expect(once.code, once.stderr).toBe(0);
+    expect((await getRun(api.db, once.stdout.trim()))!.run).toMatchObject({ cluster: 'prod-eu', namespace: 'production' });
+    for (const id of [used.stdout.trim(), once.stdout.trim()]) await finished(id);
   });
 });

@@ -31,6 +31,7 @@ export interface UserConfig {
   /** Project files whose endpoint the user confirmed, each with the endpoint confirmed. */
   trustedProjectEndpoints?: Record<string, string>;
   namespace?: string;
+  cluster?: string;
   output?: string;
   color?: string;
   session?: StoredSession;
