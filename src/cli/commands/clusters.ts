@@ -39,7 +39,7 @@ function addCommand(): Command {
 function listCommand(): Command {
   const cmd = new Command('list').alias('ls').description('the registered clusters');
   withClientOptions(cmd);
-  return cmd.action(async (_opts: unknown, self: Command) => {
+  return cmd.addHelpText('after', '\nExamples:\n  $ syntra clusters list\n  $ syntra clusters list --json').action(async (_opts: unknown, self: Command) => {
     const { settings, term, client } = contextOf(self);
     const res = await client.get<{ items: ClusterRow[] }>('/v1/clusters');
     if (term.json) return term.printJson({ ...res, current: settings.cluster ?? null });
@@ -51,7 +51,7 @@ function listCommand(): Command {
 function removeCommand(): Command {
   const cmd = new Command('remove').alias('rm').description('remove a cluster from the registry (its runs and incidents stay readable)').argument('<name>');
   withClientOptions(cmd);
-  return cmd.action(async (name: string, _opts: unknown, self: Command) => {
+  return cmd.addHelpText('after', '\nExamples:\n  $ syntra clusters remove prod-eu').action(async (name: string, _opts: unknown, self: Command) => {
     const { term, client } = contextOf(self);
     await client.request('DELETE', `/v1/clusters/${encodeURIComponent(name)}`);
     if (term.json) term.printJson({ removed: name });
@@ -62,7 +62,7 @@ function removeCommand(): Command {
 function useCommand(): Command {
   const cmd = new Command('use').description('send this CLI\'s questions to a registered cluster (`default`: the default cluster)').argument('<name>');
   withClientOptions(cmd);
-  return cmd.action(async (name: string, _opts: unknown, self: Command) => {
+  return cmd.addHelpText('after', '\nExamples:\n  $ syntra clusters use prod-eu\n  $ syntra clusters use default').action(async (name: string, _opts: unknown, self: Command) => {
     const { settings, term, client } = contextOf(self);
     if (name === 'default') {
       updateUserConfig({ cluster: undefined }, settings.env);
@@ -80,6 +80,7 @@ function useCommand(): Command {
 export function clustersCommand(): Command {
   return new Command('clusters')
     .description('the clusters registry: add, list, remove, use')
+    .addHelpText('after', '\nExamples:\n  $ syntra clusters add prod-eu --context prod-eu\n  $ syntra clusters use prod-eu\n  $ syntra ask --cluster prod-eu "why is auth-service crashing in production"')
     .addCommand(addCommand())
     .addCommand(listCommand())
     .addCommand(removeCommand())
