@@ -11,6 +11,7 @@ import { DEMO_QUESTION, startAgentWorker, type AgentWorker } from '../agents/har
 import { eventually, startApiHarness, type ApiHarness } from '../api/harness.js';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.js';
 import { runCli } from '../cli/run-cli.js';
+import { amAlert, amPayload, crashLoopLabels, createWebhookKey } from './alert-fixtures.js';
 
 /**
  * Several clusters: two loopback Kubernetes API servers with different namespaces (prod-eu serves
@@ -139,6 +140,7 @@ users:
     const inside = await submit({ kind: 'ask', cluster: 'staging-us', input: { prompt: 'why are pods failing in staging?' } }, us.headers);
     expect(inside.statusCode, inside.body).toBe(201);
     expect((await getRun(api.db, (inside.json() as { runId: string }).runId))!.run).toMatchObject({ cluster: 'staging-us', namespace: 'staging' });
+    await finished((inside.json() as { runId: string }).runId);
 
     // Incidents carry the cluster of the run that found them, and are isolated like runs.
     const euIncident = ((await getRun(api.db, euRun))!.run.output as { incidentId: string }).incidentId;
@@ -157,6 +159,33 @@ users:
     const seen = (await api.app.inject({ method: 'GET', url: '/v1/runs?limit=50', headers: plain.headers })).json() as { items: Array<{ id: string }> };
     expect(seen.items.map((r) => r.id)).toContain(defaultRun);
     expect(seen.items.map((r) => r.id)).not.toContain(euRun);
+  });
+
+  it('alerts carry the cluster of their `cluster` label, isolated per cluster', async () => {
+    const send = (labels: Record<string, string>, apiKey: string) =>
+      api.app.inject({ method: 'POST', url: '/v1/alerts/alertmanager', headers: { authorization: `Bearer ${apiKey}` }, payload: amPayload([amAlert(labels)]) });
+    const admin = await createWebhookKey(api.db);
+    const [eu0, us0] = [prodEu.requests.length, stagingUs.requests.length];
+    const fired = await send({ ...crashLoopLabels(), cluster: 'prod-eu' }, admin.apiKey);
+    const result = (fired.json() as { results: Array<{ outcome: string; runId: string; alertId: string }> }).results[0]!;
+    expect(result.outcome).toBe('investigating');
+    const run = await finished(result.runId);
+    expect(run.run).toMatchObject({ status: 'succeeded', cluster: 'prod-eu', namespace: 'production' });
+    expect(prodEu.requests.length).toBeGreaterThan(eu0);
+    expect(stagingUs.requests.length).toBe(us0);
+    const row = await api.db.query<{ cluster: string }>(`SELECT cluster FROM alerts WHERE id = $1`, [result.alertId]);
+    expect(row.rows[0]!.cluster).toBe('prod-eu');
+
+    // A cluster nobody registered: not investigated (it could only be read with the wrong client).
+    const unknown = (await send({ ...crashLoopLabels('auth-service-7d9f8b6c5d-r5t7w'), cluster: 'mars' }, admin.apiKey)).json() as { results: Array<{ outcome: string; reason: string }> };
+    expect(unknown.results[0]).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('cluster "mars" is not registered') });
+    // A webhook key of staging-us/staging: prod-eu's production is outside it.
+    const scoped = await createWebhookKey(api.db, ['staging-us/staging']);
+    const outside = (await send({ ...crashLoopLabels('auth-service-7d9f8b6c5d-zz9zz'), cluster: 'prod-eu' }, scoped.apiKey)).json() as { results: Array<{ outcome: string; alertId: string | null }> };
+    expect(outside.results[0]).toMatchObject({ outcome: 'skipped', alertId: null });
+    const reader = await createTestKey(api.db, { roles: ['developer'], type: 'live', namespaces: ['staging-us/staging'] });
+    const seen = (await api.app.inject({ method: 'GET', url: '/v1/alerts', headers: reader.headers })).json() as { items: unknown[] };
+    expect(seen.items).toEqual([]);
   });
 
   it('the CLI: clusters list/add/use/remove, and ask --cluster', async () => {
