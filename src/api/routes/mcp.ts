@@ -52,7 +52,8 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
       }
       const client = new ApiClient('http://syntra.internal', { kind: 'none' }, {}, injectFetch(app, credential, request.ip));
       const server = createMcpServer(apiBackend(client, { diagnoseNamespaces: principal.namespaces }), VERSION);
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      // No sessionIdGenerator: stateless mode (the SDK's `sessionIdGenerator: undefined`).
+      const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
       reply.hijack();
       reply.raw.on('close', () => {
         void transport.close();
