@@ -50,6 +50,16 @@ export interface SyntraConfig {
   };
   /** GraphQL introspection and the GraphiQL page (SYNTRA_GRAPHQL_INTROSPECTION=1); off by default. */
   readonly graphqlIntrospection: boolean;
+  /** Watch mode inside the workers (SYNTRA_WATCH=1 or `syntra worker --watch`; docs/alerts.md). */
+  readonly watch: {
+    readonly enabled: boolean;
+    /** Seconds between scans (SYNTRA_WATCH_INTERVAL_SECONDS). */
+    readonly intervalSeconds: number;
+    /** A workload still unhealthy is alerted again after this long (SYNTRA_WATCH_COOLDOWN_SECONDS). */
+    readonly cooldownSeconds: number;
+    /** One namespace (SYNTRA_WATCH_NAMESPACE); unset: every namespace. */
+    readonly namespace: string | undefined;
+  };
 }
 
 export type TrustProxy = boolean | readonly string[];
@@ -182,6 +192,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
       followUpMs: intFromEnv(env, 'SYNTRA_ALERT_FOLLOW_UP_MS', 2000, 50, 600_000),
     },
     graphqlIntrospection: env.SYNTRA_GRAPHQL_INTROSPECTION === '1' || env.SYNTRA_GRAPHQL_INTROSPECTION === 'true',
+    watch: {
+      enabled: env.SYNTRA_WATCH === '1' || env.SYNTRA_WATCH === 'true',
+      intervalSeconds: intFromEnv(env, 'SYNTRA_WATCH_INTERVAL_SECONDS', 60, 10, 86_400),
+      cooldownSeconds: intFromEnv(env, 'SYNTRA_WATCH_COOLDOWN_SECONDS', 900, 60, 604_800),
+      namespace: env.SYNTRA_WATCH_NAMESPACE || undefined,
+    },
     ...overrides,
   };
   return Object.freeze(config);

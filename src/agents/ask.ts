@@ -1,7 +1,7 @@
 import { SyntraError } from '../domain/errors.js';
 import type { HandlerResult, TaskContext, TaskHandler } from '../worker/registry.js';
 import { checkCluster } from './cluster-check.js';
-import type { AgentDeps } from './deps.js';
+import { evidenceOf, type AgentDeps } from './deps.js';
 import { makePlan } from './llm-planner.js';
 import { assertPlanInBound, boundIndex, boundQuestion } from './namespace-bound.js';
 import type { PipelineState, Question } from './pipeline-state.js';
@@ -42,15 +42,16 @@ export function askHandler(deps: AgentDeps): TaskHandler {
       const question = readQuestion(ctx.input);
       const snapshot = deps.controls.current();
       rec.record('control.snapshot', { version: snapshot.version });
-      await checkCluster(deps, rec, ctx.signal);
+      const evidence = await evidenceOf(deps, ctx.item.runId);
+      await checkCluster(evidence, rec, ctx.signal);
 
       const started = performance.now();
       // A run with a namespace reads that namespace only (see namespace-bound.ts).
       const bound = ctx.item.namespace ?? null;
-      const index = boundIndex(question, await deps.evidence.index(ctx.signal), bound);
+      const index = boundIndex(question, await evidence.index(ctx.signal), bound);
       rec.record('tool.call', {
         tool: 'cluster_index',
-        arguments: { source: deps.evidence.kind },
+        arguments: { source: evidence.kind },
         durationMs: Math.round(performance.now() - started),
         ok: true,
         result: { namespaces: index.namespaces.length, workloads: index.workloads.length, pods: index.pods.length },

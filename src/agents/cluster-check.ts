@@ -1,5 +1,5 @@
 import { SyntraError } from '../domain/errors.js';
-import type { AgentDeps } from './deps.js';
+import type { EvidenceProvider } from './evidence-provider.js';
 import type { StepRecorder } from './step-recorder.js';
 
 /**
@@ -8,11 +8,11 @@ import type { StepRecorder } from './step-recorder.js';
  * can act on (recorded in the ledger and, once retries are spent, as the run's error) instead
  * of a stack trace from the middle of a collection.
  */
-export async function checkCluster(deps: AgentDeps, rec: StepRecorder, signal: AbortSignal): Promise<void> {
+export async function checkCluster(evidence: EvidenceProvider, rec: StepRecorder, signal: AbortSignal): Promise<void> {
   const started = performance.now();
-  const report = await deps.evidence.source.check(signal);
+  const report = await evidence.source.check(signal);
   const durationMs = Math.round(performance.now() - started);
-  rec.record('tool.call', { tool: 'connectivity_check', arguments: { source: deps.evidence.kind }, durationMs, ok: report.ok });
+  rec.record('tool.call', { tool: 'connectivity_check', arguments: { source: evidence.kind }, durationMs, ok: report.ok });
   rec.record('evidence.connectivity', { ok: report.ok, source: report.description, ...(report.problem ? { problem: report.problem } : {}) });
   if (!report.ok) {
     const problem = report.problem ?? { code: 'cluster_unreachable' as const, message: 'the evidence source is not available' };

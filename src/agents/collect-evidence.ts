@@ -1,7 +1,7 @@
 import type { EvidenceScope } from '../investigator/cluster/snapshot.js';
 import type { TaskHandler } from '../worker/registry.js';
 import { checkCluster } from './cluster-check.js';
-import type { AgentDeps } from './deps.js';
+import { evidenceOf, type AgentDeps } from './deps.js';
 import { storeEvidence } from './evidence-artifact.js';
 import { assertScopeInBound } from './namespace-bound.js';
 import { summarizeEvidence } from './evidence-summary.js';
@@ -33,9 +33,10 @@ export function collectEvidenceHandler(deps: AgentDeps): TaskHandler {
       const wide = state.pass >= 1;
       const scope = scopeOf(state, wide);
       assertScopeInBound(scope.namespace, ctx.item.namespace ?? null);
-      await checkCluster(deps, rec, ctx.signal);
+      const evidence = await evidenceOf(deps, ctx.item.runId);
+      await checkCluster(evidence, rec, ctx.signal);
       const started = performance.now();
-      const snapshot = await deps.evidence.source.collect(scope, ctx.signal);
+      const snapshot = await evidence.source.collect(scope, ctx.signal);
       rec.record('tool.call', {
         tool: 'collect',
         arguments: scope,

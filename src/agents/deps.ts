@@ -2,8 +2,10 @@ import type { ArtifactStore } from '../artifacts/store.js';
 import { arbiterFor, getSnapshot, type ControlSnapshot } from '../control-plane/control-registry/index.js';
 import type { ArbiterPolicy } from '../control-plane/control-registry/schemas.js';
 import type { Database } from '../db/database.js';
+import { SyntraError } from '../domain/errors.js';
 import type { Embedder } from '../incidents/memory/embedder.js';
 import type { ProviderRegistry } from '../llm/factory.js';
+import type { ClusterEvidence } from './cluster-evidence.js';
 import type { EvidenceProvider } from './evidence-provider.js';
 
 /**
@@ -18,6 +20,8 @@ export interface AgentDeps {
   controls: { current(): ControlSnapshot };
   providers: ProviderRegistry;
   evidence: EvidenceProvider;
+  /** The registered clusters' clients; absent: this worker reads the default cluster only. */
+  clusters?: ClusterEvidence;
   /** The incident memory's embedder (SYNTRA_EMBEDDINGS_URL or the offline TF-IDF n-grams); absent = offline. */
   embedder?: Embedder;
 }
@@ -35,4 +39,13 @@ export async function pinnedSnapshot(deps: AgentDeps, version: number): Promise<
 
 export function arbiterOf(snapshot: ControlSnapshot): ArbiterPolicy {
   return arbiterFor(snapshot);
+}
+
+/** The cluster a run reads: its registered cluster's client, or the default one. */
+export async function evidenceOf(deps: AgentDeps, runId: string): Promise<EvidenceProvider> {
+  const res = await deps.db.query<{ cluster: string | null }>(`SELECT cluster FROM runs WHERE id = $1`, [runId]);
+  const cluster = res.rows[0]?.cluster ?? null;
+  if (cluster === null) return deps.evidence;
+  if (!deps.clusters) throw new SyntraError('config_invalid', `run ${runId} is about cluster ${cluster}, and this worker reads only its default cluster`, { retryable: false });
+  return (await deps.clusters.forCluster(cluster)) ?? deps.evidence;
 }

@@ -23,6 +23,8 @@ export interface EvidenceProvider {
 
 export interface EvidenceProviderOptions {
   kubeconfig?: string | undefined;
+  /** A registered cluster: a context of the kubeconfig, or the in-cluster service account (live only). */
+  cluster?: { name: string; context: string | null; inCluster: boolean };
   /** How long a cluster name index is reused (default 10 s; 0 = every call). */
   indexTtlMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -83,11 +85,12 @@ export function createEvidenceProvider(setting: EvidenceSetting, o: EvidenceProv
   let names: EvidenceSource;
   let description: string;
   if (kind === 'live') {
-    const location = o.kubeconfig ? { kubeconfig: o.kubeconfig } : {};
+    const c = o.cluster;
+    const location = { ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(c && o.env ? { env: o.env } : {}), ...(c?.context ? { context: c.context } : {}), ...(c?.inCluster ? { inCluster: true } : {}) };
     source = lazyLiveSource(location);
     // Names only, and only in this process (the index keeps names, never specs): unmasked is safe and cheap.
     names = lazyLiveSource({ ...location, redact: false });
-    description = 'live cluster (kubeconfig)';
+    description = c ? `cluster ${c.name} (${c.inCluster ? 'in-cluster service account' : `kubeconfig context ${c.context}`})` : 'live cluster (kubeconfig)';
   } else if (kind === 'dump') {
     if (setting.kind !== 'dump') throw new SyntraError('config_invalid', 'dump evidence needs a directory');
     source = createDumpSource(setting.dir);

@@ -1,3 +1,4 @@
+import { scopeOf } from '../clusters/index.js';
 import { putArtifactVersion } from '../artifacts/artifact-versions.js';
 import type { ResourceRef } from '../domain/diagnosis.js';
 import { TfidfEmbedder, recallFor, resolveIncidentsOf, upsertIncident, type Recall } from '../incidents/index.js';
@@ -59,7 +60,8 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
         incidentId = incident.id;
         rec.record(created ? 'incident.created' : 'incident.updated', { incidentId, fingerprint: incident.fingerprint, occurrences: incident.occurrences, title: incident.title });
         // A run bound to a namespace recalls from that namespace only (namespace isolation).
-        recall = await recallFor(deps.db, incident, ctx.item.namespace ? [ctx.item.namespace] : null);
+        // Past incidents of the run's own scope only (its namespace, in its cluster).
+        recall = await recallFor(deps.db, incident, ctx.item.namespace ? [scopeOf(incident.cluster, ctx.item.namespace)!] : null);
         rec.record('incident.recalled', {
           incidentId,
           similar: recall.similar.map((s) => ({ id: s.id, similarity: s.similarity, verified: s.fix.verified })),

@@ -9,6 +9,7 @@ import { embedderFromEnv } from '../incidents/memory/openai-embedder.js';
 import { retentionDaysFromEnv } from '../incidents/memory/retention.js';
 import { startMemoryUpkeep } from '../incidents/memory/upkeep.js';
 import type { AgentDeps } from './deps.js';
+import { createClusterEvidence } from './cluster-evidence.js';
 import { createEvidenceProvider } from './evidence-provider.js';
 
 /**
@@ -46,7 +47,15 @@ export async function startAgents(
   void upkeep.runOnce().catch(() => undefined);
   return {
     controls,
-    deps: { db: resources.db, store: openArtifactStore(config.artifacts), controls, providers, evidence, embedder },
+    deps: {
+      db: resources.db,
+      store: openArtifactStore(config.artifacts),
+      controls,
+      providers,
+      evidence,
+      clusters: createClusterEvidence(resources.db, { kubeconfig: config.kubeconfig, ...(options.env ? { env: options.env } : {}) }),
+      embedder,
+    },
     stop: async () => {
       await upkeep.stop();
       await controls.stop();

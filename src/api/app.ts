@@ -30,6 +30,8 @@ import { commandRoutes } from './routes/commands.js';
 import { controlRoutes } from './routes/control.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { clusterRoutes } from './routes/clusters.js';
+import { mcpRoutes } from './routes/mcp.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { queueRoutes } from './routes/queue.js';
 import { workerRoutes } from './routes/workers.js';
@@ -133,6 +135,8 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   await app.register(controlRoutes, ctx);
   await app.register(actionRoutes, ctx);
   await app.register(alertRoutes, ctx);
+  await app.register(clusterRoutes, ctx);
+  await app.register(mcpRoutes);
   for (const routes of [authRoutes, keyRoutes, userRoutes, auditRoutes, rateLimitRoutes]) await app.register(routes, { access });
   await app.register(graphqlRoutes, { api: ctx, access, introspection: config.graphqlIntrospection });
   await app.register(panelRoutes);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { approvalsCommand } from './commands/approvals.js';
+import { clustersCommand } from './commands/clusters.js';
 import { askCommand } from './commands/ask.js';
 import { completionCommand } from './commands/completion.js';
 import { configCommand } from './commands/config.js';
@@ -27,6 +28,7 @@ export const CLIENT_COMMANDS: Array<() => Command> = [
   toolsCommand,
   keysCommand,
   controlCommand,
+  clustersCommand,
   configCommand,
   completionCommand,
 ];

@@ -57,7 +57,7 @@ export const COMMAND_INDEX: readonly CommandEntry[] = [
   {
     name: 'mcp',
     term: 'mcp [options]',
-    description: 'serve Syntra to MCP clients over stdio: ask, diagnose, get_run, list_runs, list_incidents, get_incident',
+    description: 'serve Syntra to MCP clients over stdio: ask, diagnose, get_run, list_runs, list_incidents, get_incident, similar_incidents',
     load: async () => (await import('./commands/mcp.js')).mcpCommand(),
   },
   {
@@ -144,6 +144,12 @@ export const COMMAND_INDEX: readonly CommandEntry[] = [
     term: 'control',
     description: 'the live control registry: show, history, rollback, routes',
     load: async () => (await import('./commands/control.js')).controlCommand(),
+  },
+  {
+    name: 'clusters',
+    term: 'clusters',
+    description: 'the clusters registry: add, list, remove, use',
+    load: async () => (await import('./commands/clusters.js')).clustersCommand(),
   },
   {
     name: 'config',

@@ -9,6 +9,8 @@ export interface ProcessFlags {
   host?: string;
   dataDir?: string;
   concurrency?: number;
+  /** `syntra worker --watch`: the watch loop in this worker (SYNTRA_WATCH). */
+  watch?: boolean;
 }
 
 export function integerIn(min: number, max: number): (raw: string) => number {
@@ -26,6 +28,7 @@ export function configFrom(flags: ProcessFlags, env: NodeJS.ProcessEnv = process
     ...(flags.host === undefined ? {} : { host: flags.host }),
     ...(flags.dataDir === undefined ? {} : { dataDir: path.resolve(flags.dataDir) }),
     ...(flags.concurrency === undefined ? {} : { worker: { ...base.worker, concurrency: flags.concurrency } }),
+    ...(flags.watch ? { watch: { ...base.watch, enabled: true } } : {}),
   });
 }
 

@@ -5,7 +5,7 @@ import type { Artifact, JsonObject, LedgerEvent, Run, RunStatus, Task, TaskStatu
 type Row = Record<string, unknown>;
 
 export const RUN_COLUMNS =
-  'id, kind, status, namespace, input, output, error, metadata, created_at, started_at, finished_at, command_id, thread_id';
+  'id, kind, status, namespace, cluster, input, output, error, metadata, created_at, started_at, finished_at, command_id, thread_id';
 
 export function toRun(r: Row): Run {
   return {
@@ -13,6 +13,7 @@ export function toRun(r: Row): Run {
     kind: String(r.kind),
     status: r.status as RunStatus,
     namespace: (r.namespace as string | null) ?? null,
+    cluster: (r.cluster as string | null) ?? null,
     input: r.input,
     output: r.output ?? null,
     error: r.error ?? null,

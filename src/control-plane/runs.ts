@@ -1,3 +1,4 @@
+import { SCOPE_SQL } from '../clusters/scope.js';
 import type { Database, Queryable } from '../db/database.js';
 import { SyntraError } from '../domain/errors.js';
 import { runCancelSubject } from '../bus/subjects.js';
@@ -27,9 +28,9 @@ export async function getRun(db: Database, runId: string): Promise<RunDetail | n
 }
 
 /** Just a run's status and namespace: what live followers poll, without loading its ledger. */
-export async function getRunStatus(db: Queryable, runId: string): Promise<{ status: RunStatus; namespace: string | null } | null> {
+export async function getRunStatus(db: Queryable, runId: string): Promise<{ status: RunStatus; namespace: string | null; cluster: string | null } | null> {
   if (!isUuid(runId)) return null;
-  const res = await db.query<{ status: RunStatus; namespace: string | null }>('SELECT status, namespace FROM runs WHERE id = $1', [runId]);
+  const res = await db.query<{ status: RunStatus; namespace: string | null; cluster: string | null }>('SELECT status, namespace, cluster FROM runs WHERE id = $1', [runId]);
   return res.rows[0] ?? null;
 }
 
@@ -37,7 +38,7 @@ export interface ListRunsQuery {
   status?: RunStatus;
   kind?: string;
   since?: Date;
-  /** Namespace isolation: only runs in these namespaces; undefined = every run. */
+  /** Namespace isolation: only runs in these scopes (`namespace`, or `cluster/namespace` in another cluster); undefined = every run. */
   namespaces?: readonly string[];
   cursor?: string;
   limit: number;
@@ -49,7 +50,7 @@ export async function listRuns(db: Database, q: ListRunsQuery): Promise<{ items:
   if (q.status) filters.push({ sql: (p) => `status = ${p}`, value: q.status });
   if (q.kind) filters.push({ sql: (p) => `kind = ${p}`, value: q.kind });
   if (q.since) filters.push({ sql: (p) => `created_at >= ${p}`, value: q.since });
-  if (q.namespaces) filters.push({ sql: (p) => `namespace = ANY(${p}::text[])`, value: [...q.namespaces] });
+  if (q.namespaces) filters.push({ sql: (p) => `${SCOPE_SQL} = ANY(${p}::text[])`, value: [...q.namespaces] });
   const page = await keysetPage(db, { columns: RUN_COLUMNS, table: 'runs', timeColumn: 'created_at', filters, cursor: q.cursor, limit: q.limit, maxLimit: 500 });
   return { items: page.rows.map(toRun), nextCursor: page.nextCursor };
 }

@@ -36,6 +36,8 @@ export interface Run {
   kind: string;
   status: RunStatus;
   namespace: string | null;
+  /** The registered cluster the run reads; null: the default cluster. */
+  cluster: string | null;
   input: unknown;
   output: unknown;
   error: unknown;

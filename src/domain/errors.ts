@@ -20,6 +20,8 @@ export const ERROR_CATALOGUE = {
   conflict: { status: 409, retryable: false },
   lease_lost: { status: 409, retryable: false },
   run_finished: { status: 409, retryable: false },
+  /** The client does not accept any answer the route can give (an MCP client must accept JSON and SSE). */
+  not_acceptable: { status: 406, retryable: false },
   payload_too_large: { status: 413, retryable: false },
   unsupported_media_type: { status: 415, retryable: false },
   rate_limited: { status: 429, retryable: true },

@@ -11,6 +11,8 @@ export interface Incident {
   id: string;
   fingerprint: string;
   namespace: string | null;
+  /** The registered cluster it happened in; null: the default cluster. */
+  cluster: string | null;
   title: string;
   status: IncidentStatus;
   rootCauseType: RootCauseType;

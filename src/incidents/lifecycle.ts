@@ -1,3 +1,4 @@
+import { scopeOf } from '../clusters/scope.js';
 import { appendAudit, type ActorType } from '../access/audit.js';
 import type { Database, Queryable } from '../db/database.js';
 import { isUuid, toDate } from '../db/sql-values.js';
@@ -55,7 +56,7 @@ async function lockVisible(tx: Queryable, id: string, namespaces: readonly strin
   const res = isUuid(id) ? await tx.query(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = $1 FOR UPDATE`, [id]) : { rows: [] };
   const row = res.rows[0];
   const incident = row ? toIncident(row) : null;
-  if (!incident || (namespaces && (incident.namespace === null || !namespaces.includes(incident.namespace)))) {
+  if (!incident || (namespaces && !namespaces.includes(scopeOf(incident.cluster, incident.namespace) ?? ''))) {
     throw new SyntraError('not_found', `incident ${id} does not exist (see syntra incidents list)`);
   }
   return incident;

@@ -1,3 +1,4 @@
+import { SCOPE_SQL } from '../clusters/scope.js';
 import type { Queryable } from '../db/database.js';
 import { keysetPage, type KeysetFilter } from '../db/keyset-page.js';
 import { isUuid, toDate } from '../db/sql-values.js';
@@ -85,7 +86,7 @@ export async function listIncidents(db: Queryable, q: ListIncidentsQuery): Promi
     });
   }
   if (q.tag) filters.push({ sql: (p) => `${p} = ANY(tags)`, value: q.tag });
-  if (q.namespaces) filters.push({ sql: (p) => `namespace = ANY(${p}::text[])`, value: [...q.namespaces] });
+  if (q.namespaces) filters.push({ sql: (p) => `${SCOPE_SQL} = ANY(${p}::text[])`, value: [...q.namespaces] });
   const page = await keysetPage(db, {
     columns: INCIDENT_COLUMNS,
     table: 'incidents',

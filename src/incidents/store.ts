@@ -26,7 +26,7 @@ import {
  * incident_runs: a report step that is retried after it already recorded its run changes the
  * fields but never counts the occurrence twice.
  */
-export const INCIDENT_COLUMNS = `id::text AS id, fingerprint, namespace, title, status, root_cause_type, summary, confidence,
+export const INCIDENT_COLUMNS = `id::text AS id, fingerprint, namespace, cluster, title, status, root_cause_type, summary, confidence,
   symptoms, affected_resources, remediation, occurrences, first_seen, last_seen, resolved_at, last_run_id::text AS last_run_id,
   tags, remediation_verified, root_cause_correct, last_fix, last_fix_at,
   (SELECT count(*)::int FROM incident_runs ir WHERE ir.incident_id = incidents.id
@@ -37,6 +37,7 @@ export function toIncident(r: Record<string, unknown>): Incident {
     id: String(r.id),
     fingerprint: String(r.fingerprint),
     namespace: (r.namespace as string | null) ?? null,
+    cluster: (r.cluster as string | null) ?? null,
     title: String(r.title),
     status: r.status as IncidentStatus,
     rootCauseType: r.root_cause_type as RootCauseType,
@@ -101,14 +102,16 @@ export async function upsertIncident(db: Database, o: IncidentObservation, optio
     entitiesOf(redactDeep(d).value),
     diagnosisTags(d),
   ];
-  const fingerprint = incidentFingerprint(o);
   return db.transaction(async (tx) => {
+    // The incident is in the run's cluster; the same problem in two clusters is two incidents.
+    const cluster = (await tx.query<{ cluster: string | null }>(`SELECT cluster FROM runs WHERE id = $1`, [o.runId])).rows[0]?.cluster ?? null;
+    const fingerprint = cluster === null ? incidentFingerprint(o) : `${cluster}/${incidentFingerprint(o)}`;
     const inserted = await tx.query(
       `INSERT INTO incidents (fingerprint, namespace, title, root_cause_type, summary, confidence, symptoms, affected_resources, remediation,
-                             memory_text, terms, embedding, embedding_model, embedding_docs, entities, tags, last_run_id, features_learned)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11::text[], $12::real[], $13, $14, $15::text[], $16::text[], $17, true)
+                             memory_text, terms, embedding, embedding_model, embedding_docs, entities, tags, last_run_id, features_learned, cluster)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11::text[], $12::real[], $13, $14, $15::text[], $16::text[], $17, true, $18)
        ON CONFLICT (fingerprint) DO NOTHING RETURNING id::text AS id`,
-      [fingerprint, o.namespace, ...fields, o.runId],
+      [fingerprint, o.namespace, ...fields, o.runId, cluster],
     );
     if (inserted.rows[0]) {
       const id = String((inserted.rows[0] as { id: string }).id);

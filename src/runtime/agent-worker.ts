@@ -3,7 +3,10 @@ import { registerAgents, startAgents } from '../agents/index.js';
 import { registerExecutor } from '../agents/actions/executor.js';
 import { createKubeWriter } from '../agents/actions/kube-writer.js';
 import { SyntraError } from '../domain/errors.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { NOTIFY_TASK, notifyHandler } from '../integrations/notify/index.js';
+import { startWorkerWatch } from '../integrations/watch/index.js';
 import { createRegistry } from '../worker/registry.js';
 import { startWorker } from '../worker/runtime.js';
 import type { ShutdownStep } from './lifecycle.js';
@@ -39,7 +42,22 @@ export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resour
     await agents.stop().catch(() => {});
     throw e;
   }
+  const watchLog = processLog(config, 'watch');
+  const watch = config.watch.enabled
+    ? startWorkerWatch({
+        db,
+        // The agents' evidence source: the same cluster, read-only identity and masking as investigations.
+        source: agents.deps.evidence.source,
+        namespace: config.watch.namespace,
+        intervalMs: config.watch.intervalSeconds * 1000,
+        cooldownMs: config.watch.cooldownSeconds * 1000,
+        alerts: { dedupeWindowSeconds: config.alerts.dedupeWindowSeconds, maxRunsPerNotification: config.alerts.maxRunsPerNotification },
+        holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+        log: (level, message) => watchLog[level](message),
+      })
+    : null;
   return [
+    ...(watch ? ([['watch', () => watch.stop()]] as ShutdownStep[]) : []),
     ['worker', () => (offReload(), worker.stop())],
     ['agents', () => agents.stop()],
   ];

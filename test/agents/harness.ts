@@ -3,6 +3,7 @@ import { embedderFromEnv } from '../../src/incidents/memory/openai-embedder.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createEvidenceProvider } from '../../src/agents/evidence-provider.js';
+import { createClusterEvidence } from '../../src/agents/cluster-evidence.js';
 import type { AgentDeps } from '../../src/agents/deps.js';
 import { registerAgents } from '../../src/agents/register.js';
 import type { AgentTaskType } from '../../src/agents/steps.js';
@@ -47,6 +48,8 @@ export interface WorkerSetup {
   only?: readonly AgentTaskType[];
   leaseSeconds?: number;
   controlPollMs?: number;
+  /** The workers' kubeconfig: registered clusters are contexts of it (one client per cluster). */
+  kubeconfig?: string;
 }
 
 export interface AgentWorker {
@@ -67,6 +70,7 @@ export async function startAgentWorker(r: { db: Database; bus: Bus; store: Artif
     providers: createProviderRegistry(o.env ?? {}),
     evidence: createEvidenceProvider(o.evidence ?? { kind: 'demo' }, { env: {} }),
     embedder: embedderFromEnv(o.env ?? {}, r.db),
+    ...(o.kubeconfig ? { clusters: createClusterEvidence(r.db, { kubeconfig: o.kubeconfig, env: {} }) } : {}),
   };
   const registry = registerAgents(createRegistry(), deps, o.only);
   const worker = startWorker({ db: r.db, bus: r.bus, registry, concurrency: 4, pollIntervalMs: 100, leaseSeconds: o.leaseSeconds ?? 30, shutdownGraceMs: 2000, backoff: { baseMs: 50, capMs: 200 } });

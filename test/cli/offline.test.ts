@@ -91,7 +91,7 @@ describe('configuration', () => {
   it('unknown settings and bad values are usage errors (exit 2) that name what is valid', async () => {
     const unknown = await runCli(['config', 'set', 'colour', 'never'], where);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('endpoint, api-key, namespace, output, color');
+    expect(unknown.stderr).toContain('endpoint, api-key, namespace, cluster, output, color');
     const badOutput = await runCli(['config', 'set', 'output', 'xml'], where);
     expect(badOutput.code).toBe(2);
     expect(badOutput.stderr).toContain('text, json');

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { startScriptedApi, type FakeReply, type RecordedRequest, type ScriptedApi } from './loopback-http.js';
 
 /**
@@ -36,4 +37,31 @@ export function startFakeSlack(): Promise<ScriptedApi> {
 
 export function startFakeDiscord(): Promise<ScriptedApi> {
   return startScriptedApi({ refuse: discordProblem, exhausted: () => ({ status: 204, raw: '' }), requestHeaders: () => ({}) });
+}
+
+/**
+ * A receiver of Syntra's generic webhook that verifies as docs/integrations.md tells receivers
+ * to: HMAC-SHA256 over `<X-Syntra-Timestamp>.<raw body>` with the shared secret, compared in
+ * constant time, and a timestamp within five minutes (a replayed old message is refused).
+ */
+export function verifySyntraSignature(secret: string, headers: Record<string, string | string[] | undefined>, rawBody: string, nowSeconds: number): string | undefined {
+  const timestamp = headers['x-syntra-timestamp'];
+  const signature = headers['x-syntra-signature'];
+  if (typeof timestamp !== 'string' || typeof signature !== 'string' || !/^\d+$/.test(timestamp)) return 'missing signature headers';
+  if (Math.abs(nowSeconds - Number(timestamp)) > 300) return 'timestamp outside the tolerance';
+  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`);
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? undefined : 'signature mismatch';
+}
+
+export function startSignedWebhookReceiver(secret: string, path = '/hooks/syntra'): Promise<ScriptedApi> {
+  return startScriptedApi({
+    refuse: (req) => {
+      if (req.method !== 'POST' || req.path !== path) return { status: 404, json: { error: 'not found' } };
+      const problem = verifySyntraSignature(secret, req.headers, req.rawBody, Math.floor(Date.now() / 1000));
+      return problem ? { status: 401, json: { error: problem } } : undefined;
+    },
+    exhausted: () => ({ status: 202, json: { accepted: true } }),
+    requestHeaders: () => ({}),
+  });
 }

@@ -60,7 +60,7 @@ describe('syntra mcp', () => {
     const { apiKey } = await createTestKey(api.db, { roles: ['developer'], type: 'live' });
     const client = await connect(apiKey);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['ask', 'diagnose', 'get_incident', 'get_run', 'list_incidents', 'list_runs']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['ask', 'diagnose', 'get_incident', 'get_run', 'list_incidents', 'list_runs', 'similar_incidents']);
     const ask = tools.find((t) => t.name === 'ask')!;
     expect(ask.inputSchema).toMatchObject({ type: 'object', required: ['question'], properties: { question: { type: 'string', maxLength: 4000 }, wait: { type: 'boolean' } } });
 
@@ -77,6 +77,10 @@ describe('syntra mcp', () => {
     expect(run.run.status).toBe('succeeded');
     const incidents = JSON.parse(text(await client.callTool({ name: 'list_incidents', arguments: { namespace: 'production' } }))) as { items: Array<{ id: string }> };
     expect(incidents.items.map((i) => i.id)).toContain(body.results.incident_id);
+    // The resources, over stdio too.
+    const resource = await client.readResource({ uri: `syntra://incidents/${body.results.incident_id}` });
+    expect(JSON.parse((resource.contents[0] as { text: string }).text)).toMatchObject({ id: body.results.incident_id, namespace: 'production' });
+    expect(JSON.parse(text(await client.callTool({ name: 'similar_incidents', arguments: { id: body.results.incident_id } })))).toEqual({ items: expect.any(Array) });
   });
 
   /** The same server in this process (the stdio path is covered above): one child process less per key. */
@@ -99,6 +103,7 @@ describe('syntra mcp', () => {
     const staging = await connectInProcess((await createTestKey(api.db, { roles: ['developer'], type: 'live', namespaces: ['staging'] })).apiKey);
     const seen = JSON.parse(text(await staging.callTool({ name: 'list_incidents', arguments: {} }))) as { items: unknown[] };
     expect(seen.items).toEqual([]);
+    expect((await staging.listResources()).resources).toEqual([]);
     const outside = (await staging.callTool({ name: 'ask', arguments: { question: DEMO_QUESTION, namespace: 'production', wait: false } })) as ToolAnswer;
     expect(outside.isError).toBe(true);
     expect(outside.content[0]!.text).toMatch(/namespace "production" is outside/);

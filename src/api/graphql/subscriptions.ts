@@ -1,3 +1,4 @@
+import { principalInCluster } from '../../clusters/index.js';
 import { canAccessNamespace } from '../../access/principal.js';
 import { runEventsSubject, WAKE_ALL } from '../../bus/subjects.js';
 import { CONTROL_CHANGED_SUBJECT, currentVersion, history } from '../../control-plane/control-registry/index.js';
@@ -22,7 +23,7 @@ const BATCH = 200;
 export async function runEvents(ctx: GraphQLContext, runId: string, afterSeq: number): Promise<AsyncIterable<unknown>> {
   const visible = async () => {
     const found = await getRunStatus(ctx.api.db, runId);
-    return found && canAccessNamespace(ctx.principal, found.namespace) ? found.status : undefined;
+    return found && canAccessNamespace(principalInCluster(ctx.principal, found.cluster), found.namespace) ? found.status : undefined;
   };
   if ((await visible()) === undefined) throw new SyntraError('not_found', `run ${runId} does not exist`);
   return streamOf(async (emit, signal) => {

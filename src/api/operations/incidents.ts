@@ -1,6 +1,7 @@
 import { actorOf } from '../../access/audit.js';
 import type { Principal } from '../../access/principal.js';
 import type { Database, Queryable } from '../../db/database.js';
+import { scopeOf } from '../../clusters/index.js';
 import { SyntraError } from '../../domain/errors.js';
 import {
   changeTags,
@@ -58,7 +59,7 @@ export function visibleIncidents(db: Queryable, principal: Principal | null, f: 
 export async function visibleIncident(db: Queryable, principal: Principal | null, id: string) {
   const incident = await getIncident(db, id);
   const namespaces = visibleNamespaces(principal);
-  if (!incident || (namespaces && (incident.namespace === null || !namespaces.includes(incident.namespace)))) {
+  if (!incident || (namespaces && !namespaces.includes(scopeOf(incident.cluster, incident.namespace) ?? ''))) {
     throw new SyntraError('not_found', `incident ${id} does not exist`);
   }
   return incident;

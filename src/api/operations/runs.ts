@@ -1,4 +1,5 @@
 import { canAccessNamespace, namespaceFilter, type Principal } from '../../access/principal.js';
+import { principalInCluster, requireCluster } from '../../clusters/index.js';
 import { submitCommand } from '../../control-plane/commands.js';
 import { cancelRun, getRun, listRuns, type ListRunsQuery } from '../../control-plane/runs.js';
 import type { RunStatus, SubmitInput, SubmitResult } from '../../control-plane/types.js';
@@ -16,7 +17,7 @@ import { notifyRunEvents } from '../wakeup.js';
 /** A run with its tasks, artifacts and events; another namespace's run is exactly like a missing one. */
 export async function visibleRun(db: ApiContext['db'], principal: Principal | null, runId: string) {
   const found = await getRun(db, runId);
-  if (!found || !canAccessNamespace(principal, found.run.namespace)) throw new SyntraError('not_found', `run ${runId} does not exist`);
+  if (!found || !canAccessNamespace(principalInCluster(principal, found.run.cluster), found.run.namespace)) throw new SyntraError('not_found', `run ${runId} does not exist`);
   return found;
 }
 
@@ -52,18 +53,31 @@ export async function visibleRuns(db: ApiContext['db'], principal: Principal | n
   return listRuns(db, q);
 }
 
-/** Submit a command: kind allowed and known, namespace inside the caller's, idempotent per credential. */
-export async function submitRun(ctx: ApiContext, caller: Caller, body: SubmitInput, idempotencyKey?: string): Promise<SubmitResult> {
+/**
+ * Submit a command: kind allowed and known, cluster registered, namespace inside the caller's
+ * scopes in that cluster, idempotent per credential. `cluster` omitted: the default cluster.
+ */
+export async function submitRun(ctx: ApiContext, caller: Caller, body: SubmitInput & { cluster?: string | undefined }, idempotencyKey?: string): Promise<SubmitResult> {
   const { principal } = caller;
-  assertMayRunKind(principal, body.kind);
-  await ctx.kinds.assertKnown(body.kind);
-  const namespace = submitNamespace(principal, body.namespace, body.input);
-  // Idempotency keys are scoped per credential and namespace: nobody replays into, or learns
-  // the id of, a run of another key, session or namespace.
-  const scope = JSON.stringify([principal?.type ?? 'anonymous', principal?.id ?? null, namespace ?? null]);
-  return submitCommand(ctx.db, { ...body, ...(namespace === undefined ? {} : { namespace }) }, {
-    ...(idempotencyKey === undefined ? {} : { idempotencyKey, idempotencyScope: scope }),
-    ...(principal ? { createdBy: `${principal.type}:${principal.id}` } : {}),
+  const { cluster, ...input } = body;
+  assertMayRunKind(principal, input.kind);
+  await ctx.kinds.assertKnown(input.kind);
+  if (cluster !== undefined) await requireCluster(ctx.db, cluster);
+  const namespace = submitNamespace(principalInCluster(principal, cluster ?? null), input.namespace, input.input);
+  // Idempotency keys are scoped per credential, namespace and cluster: nobody replays into, or
+  // learns the id of, a run of another key, session, namespace or cluster.
+  const scope = JSON.stringify([principal?.type ?? 'anonymous', principal?.id ?? null, namespace ?? null, ...(cluster === undefined ? [] : [cluster])]);
+  const submit = (db: Parameters<typeof submitCommand>[0]) =>
+    submitCommand(db, { ...input, ...(namespace === undefined ? {} : { namespace }) }, {
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey, idempotencyScope: scope }),
+      ...(principal ? { createdBy: `${principal.type}:${principal.id}` } : {}),
+    });
+  if (cluster === undefined) return submit(ctx.db);
+  // The run carries its cluster from its first committed moment on (a worker reads it to choose the client).
+  return ctx.db.transaction(async (tx) => {
+    const submitted = await submit(tx);
+    if (submitted.created) await tx.query(`UPDATE runs SET cluster = $2 WHERE id = $1`, [submitted.runId, cluster]);
+    return submitted;
   });
 }
 

@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TASK_TYPE_PATTERN } from '../../bus/subjects.js';
+import { CLUSTER_NAME } from '../../clusters/index.js';
 import type { ApiContext } from '../context.js';
 import { submitRun } from '../operations/runs.js';
 import { JsonObject, RunStatus, Uuid, errors } from '../schemas.js';
@@ -9,6 +10,7 @@ export const SubmitBody = Type.Object(
     kind: Type.String({ minLength: 1, maxLength: 200, pattern: TASK_TYPE_PATTERN.source, description: 'task type of the run’s first task, e.g. "echo"' }),
     input: JsonObject,
     namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+    cluster: Type.Optional(Type.String({ pattern: CLUSTER_NAME, description: 'a registered cluster (GET /v1/clusters); omitted: the default cluster' })),
     priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, description: 'higher is claimed first' })),
     maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'start-to-close per attempt' })),

@@ -135,7 +135,7 @@ export const controlRoutes: FastifyPluginAsyncTypebox<ControlRoutesOptions> = as
   writeRoute('/v1/control/routing-rules/update', 'Replace the routing rules', UpdateRoutingRulesInput, control.updateRoutingRules);
   writeRoute('/v1/control/arbiters/update', 'Update an arbiter policy', UpdateArbiterInput, control.updateArbiter);
   writeRoute('/v1/control/alert-rules/update', 'Replace the alert rules (which alerts are investigated)', UpdateAlertRulesInput, control.updateAlertRules);
-  writeRoute('/v1/control/notification-channels/register', 'Register or replace a notification channel (Slack, Discord)', NotificationChannel, control.upsertNotificationChannel);
+  writeRoute('/v1/control/notification-channels/register', 'Register or replace a notification channel (Slack, Discord, signed webhook)', NotificationChannel, control.upsertNotificationChannel);
   writeRoute('/v1/control/notification-channels/remove', 'Remove a notification channel', RemoveEntityInput, control.removeNotificationChannel);
   writeRoute('/v1/control/rollback', 'Make an older version effective again, as a new version', RollbackInput, control.rollback);
 };

@@ -1,3 +1,4 @@
+import { principalInCluster } from '../../clusters/index.js';
 import { PassThrough } from 'node:stream';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runEventsSubject } from '../../bus/subjects.js';
@@ -27,7 +28,7 @@ export const runEventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
   const runStatus = async (runId: string) => (await getRunStatus(ctx.db, runId))?.status;
   const visibleRunStatus = async (runId: string, principal: Principal | null) => {
     const found = await getRunStatus(ctx.db, runId);
-    return found && canAccessNamespace(principal, found.namespace) ? found.status : undefined;
+    return found && canAccessNamespace(principalInCluster(principal, found.cluster), found.namespace) ? found.status : undefined;
   };
 
   app.get(

@@ -10,6 +10,7 @@ export const Run = Type.Object(
     kind: Type.String(),
     status: RunStatus,
     namespace: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    cluster: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'the registered cluster the run reads; null: the default cluster' })),
     input: Type.Unknown(),
     output: Type.Unknown(),
     error: Type.Unknown(),

@@ -14,6 +14,8 @@ import { RunEventPrinter } from '../render/run-events.js';
 export interface AskRequest {
   prompt: string;
   namespace?: string;
+  /** A registered cluster; omitted: the default cluster. */
+  cluster?: string;
   /** Answers to an earlier required_info (e.g. pod_name), passed as input fields. */
   extra?: Record<string, string>;
 }
@@ -48,6 +50,7 @@ export async function submitAsk(client: ApiClient, req: AskRequest): Promise<str
     kind: 'ask',
     input,
     ...(req.namespace ? { namespace: req.namespace } : {}),
+    ...(req.cluster ? { cluster: req.cluster } : {}),
   });
   return res.runId;
 }

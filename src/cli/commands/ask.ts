@@ -21,6 +21,7 @@ each is offered at the end ("approve 1? [y/N]") — only on a terminal, never in
 Examples:
   $ syntra ask "why is auth-service crashing in production"
   $ syntra ask "diagnose pod auth-service" -n production
+  $ syntra ask "why is auth-service crashing" --cluster prod-eu -n production
   $ syntra ask "what does CrashLoopBackOff mean" --json | jq .output.answer
   $ RUN=$(syntra ask "investigate payments" --no-wait) && syntra runs watch $RUN`;
 
@@ -28,14 +29,15 @@ export function askCommand(): Command {
   const cmd = new Command('ask')
     .description('ask Syntra about your cluster and watch the investigation happen')
     .argument('<question...>', 'the question, e.g. "why is auth-service crashing in production"')
-    .option('--no-wait', 'submit and print the run id without following it');
+    .option('--no-wait', 'submit and print the run id without following it')
+    .option('--cluster <name>', 'a registered cluster (env SYNTRA_CLUSTER, or `syntra clusters use`); default: the default cluster');
   withNamespaceOption(cmd);
   withClientOptions(cmd);
   return cmd.addHelpText('after', HELP).action(async (words: string[], opts: { wait: boolean }, self: Command) => {
     const prompt = words.join(' ').trim();
     if (!prompt) throw new UsageError('the question is empty: syntra ask "why is auth-service crashing"');
     const { settings, term, client } = contextOf(self);
-    const runId = await submitAsk(client, { prompt, ...(settings.namespace ? { namespace: settings.namespace } : {}) });
+    const runId = await submitAsk(client, { prompt, ...(settings.namespace ? { namespace: settings.namespace } : {}), ...(settings.cluster ? { cluster: settings.cluster } : {}) });
     if (!opts.wait) {
       if (term.json) term.printJson({ runId });
       else term.out(runId);

@@ -14,7 +14,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import
 
 export function mcpCommand(): Command {
   return new Command('mcp')
-    .description('serve Syntra to MCP clients over stdio: ask, diagnose, get_run, list_runs, list_incidents, get_incident')
+    .description('serve Syntra to MCP clients over stdio: ask, diagnose, get_run, list_runs, list_incidents, get_incident, similar_incidents')
     .option('--endpoint <url>', 'Syntra API URL (env SYNTRA_ENDPOINT, default http://127.0.0.1:7070)')
     .option('--trust-project-endpoint', 'use the endpoint a project .syntra/config.json sets')
     .addHelpText(

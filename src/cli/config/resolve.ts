@@ -24,6 +24,7 @@ export interface SettingFlags {
   endpoint?: string;
   apiKey?: string;
   namespace?: string;
+  cluster?: string;
   output?: string;
   color?: string | boolean;
   json?: boolean;
@@ -43,6 +44,8 @@ export interface Settings {
   values: Record<SettingName, ResolvedSetting>;
   endpoint: string;
   namespace: string | undefined;
+  /** The registered cluster questions go to; undefined: the default cluster. */
+  cluster: string | undefined;
   output: 'text' | 'json';
   color: 'auto' | 'always' | 'never';
   credential: Credential;
@@ -66,6 +69,8 @@ function flagValue(name: SettingName, flags: SettingFlags): string | undefined {
       return flags.apiKey;
     case 'namespace':
       return flags.namespace;
+    case 'cluster':
+      return flags.cluster;
     case 'output':
       return flags.json ? 'json' : flags.output;
     case 'color':
@@ -128,6 +133,7 @@ export function resolveSettings(flags: SettingFlags = {}, env: Env = process.env
     values,
     endpoint,
     namespace: values.namespace.value,
+    cluster: values.cluster.value,
     output: values.output.value as 'text' | 'json',
     color: values.color.value as Settings['color'],
     credential,

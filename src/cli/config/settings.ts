@@ -6,13 +6,13 @@ import { UsageError } from '../exit.js';
  * Precedence (highest first): flags > SYNTRA_* environment > project .syntra/config.json >
  * user config file > defaults.
  */
-export const SETTING_NAMES = ['endpoint', 'api-key', 'namespace', 'output', 'color'] as const;
+export const SETTING_NAMES = ['endpoint', 'api-key', 'namespace', 'cluster', 'output', 'color'] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
 export interface SettingSpec {
   name: SettingName;
   /** Key in config.json (camelCase, the format `syntra up` writes). */
-  fileKey: 'endpoint' | 'apiKey' | 'namespace' | 'output' | 'color';
+  fileKey: 'endpoint' | 'apiKey' | 'namespace' | 'cluster' | 'output' | 'color';
   env: string;
   /** Secret values are masked when shown and never read from a project file. */
   secret: boolean;
@@ -61,10 +61,17 @@ function checkNamespace(raw: string): string {
   return v;
 }
 
+function checkCluster(raw: string): string {
+  const v = raw.trim();
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(v)) throw new UsageError(`cluster must be the name of a registered cluster (lowercase letters, digits, '-'; see syntra clusters list), got "${raw}"`);
+  return v;
+}
+
 export const SETTINGS: Record<SettingName, SettingSpec> = {
   endpoint: { name: 'endpoint', fileKey: 'endpoint', env: 'SYNTRA_ENDPOINT', secret: false, fallback: DEFAULT_ENDPOINT, describe: 'URL of the Syntra API', check: checkEndpoint },
   'api-key': { name: 'api-key', fileKey: 'apiKey', env: 'SYNTRA_API_KEY', secret: true, fallback: undefined, describe: 'API key sent as X-API-Key', check: checkApiKey },
   namespace: { name: 'namespace', fileKey: 'namespace', env: 'SYNTRA_NAMESPACE', secret: false, fallback: undefined, describe: 'default Kubernetes namespace for questions', check: checkNamespace },
+  cluster: { name: 'cluster', fileKey: 'cluster', env: 'SYNTRA_CLUSTER', secret: false, fallback: undefined, describe: 'registered cluster for questions (`syntra clusters use`); unset: the default cluster', check: checkCluster },
   output: { name: 'output', fileKey: 'output', env: 'SYNTRA_OUTPUT', secret: false, fallback: 'text', describe: 'text or json', check: oneOf('output', ['text', 'json']) },
   color: { name: 'color', fileKey: 'color', env: 'SYNTRA_COLOR', secret: false, fallback: 'auto', describe: 'auto, always or never', check: oneOf('color', ['auto', 'always', 'never']) },
 };

@@ -31,6 +31,8 @@ export interface UserConfig {
   /** Project files whose endpoint the user confirmed, each with the endpoint confirmed. */
   trustedProjectEndpoints?: Record<string, string>;
   namespace?: string;
+  /** Unset by `syntra clusters use default`. */
+  cluster?: string | undefined;
   output?: string;
   color?: string;
   session?: StoredSession;

@@ -34,8 +34,11 @@ export const UpdateAlertRulesInput = Type.Object(
 );
 export type UpdateAlertRulesInput = Static<typeof UpdateAlertRulesInput>;
 
-export const CHANNEL_TYPES = ['slack', 'discord'] as const;
+/** The channel kinds; what each one posts and how (format, signing, pace) is ONE table in integrations/notify/kinds.ts. */
+export const CHANNEL_TYPES = ['slack', 'discord', 'webhook'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+const EnvName = (what: string) => Type.String({ pattern: '^[A-Z_][A-Z0-9_]{0,127}$', description: `name of the environment variable with ${what}` });
 
 export const NotificationChannel = Type.Object(
   {
@@ -45,9 +48,18 @@ export const NotificationChannel = Type.Object(
      * The environment variable holding the webhook URL (a secret: Slack's and Discord's webhook
      * URLs carry their token). The registry never stores the URL itself.
      */
-    urlEnv: Type.String({ pattern: '^[A-Z_][A-Z0-9_]{0,127}$', description: 'name of the environment variable with the webhook URL' }),
-    /** Only alerts of these namespaces / severities; omitted = all. */
-    match: Type.Optional(Type.Object({ namespace: Values('namespaces'), severity: Values('severities') }, { additionalProperties: false })),
+    urlEnv: EnvName('the webhook URL'),
+    /** webhook only (required there): the variable holding the HMAC-SHA256 signing secret. */
+    secretEnv: Type.Optional(EnvName('the signing secret (type webhook)')),
+    /** Only alerts of these namespaces / severities / root-cause types; omitted = all. */
+    match: Type.Optional(
+      Type.Object(
+        { namespace: Values('namespaces'), severity: Values('severities'), rootCause: Values('root-cause types of the diagnosis, e.g. oom_killed') },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Messages per minute at most (default per type: slack 60, discord 30, webhook 60); later ones wait their turn. */
+    ratePerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
     enabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

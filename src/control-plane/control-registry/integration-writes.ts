@@ -18,6 +18,13 @@ export const updateAlertRules: ControlWrite<UpdateAlertRulesInput> = async (db, 
 
 export const upsertNotificationChannel: ControlWrite<NotificationChannel> = async (db, input, meta, options = {}) => {
   const channel = parseInput(NotificationChannel, input, 'notification channel');
+  // Unsigned, a generic webhook could not tell Syntra's messages from anyone else's.
+  if (channel.type === 'webhook' && !channel.secretEnv) {
+    throw new SyntraError('validation_failed', `channel ${channel.name}: a webhook channel needs secretEnv, the variable holding its signing secret`, { details: { fields: [{ field: 'body.secretEnv', problem: 'is required for type webhook' }] } });
+  }
+  if (channel.type !== 'webhook' && channel.secretEnv) {
+    throw new SyntraError('validation_failed', `channel ${channel.name}: secretEnv applies to webhook channels only (${channel.type} messages are not signed)`, { details: { fields: [{ field: 'body.secretEnv', problem: 'is only for type webhook' }] } });
+  }
   return write(db, meta, options, () => ({ entityType: 'notification_channel', action: 'upsert', entityName: channel.name, payload: { channel } }));
 };
 

@@ -1,3 +1,4 @@
+import { SCOPE_SQL } from '../../clusters/scope.js';
 import type { Queryable } from '../../db/database.js';
 import { SyntraError } from '../../domain/errors.js';
 
@@ -50,7 +51,7 @@ export async function searchIncidents(db: Queryable, embedder: Embedder, query: 
     params.push(value);
     where.push(sql(`$${params.length}`));
   };
-  if (query.namespaces) add((p) => `namespace = ANY(${p}::text[])`, [...query.namespaces]);
+  if (query.namespaces) add((p) => `${SCOPE_SQL} = ANY(${p}::text[])`, [...query.namespaces]);
   if (query.namespace) add((p) => `namespace = ${p}`, query.namespace);
   if (query.rootCauseType) add((p) => `root_cause_type = ${p}`, query.rootCauseType);
   if (query.status) add((p) => `status = ${p}`, query.status);

@@ -1,3 +1,4 @@
+import { SCOPE_SQL } from '../../clusters/scope.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { toDate } from '../../db/sql-values.js';
 import type { Remediation } from '../../domain/diagnosis.js';
@@ -143,7 +144,7 @@ async function candidates(db: Queryable, storage: VectorStorage, probe: SimilarP
   const params: unknown[] = [];
   const p = (v: unknown) => (params.push(v), `$${params.length}`);
   const filters: string[] = [];
-  if (q.namespaces) filters.push(`namespace = ANY(${p([...q.namespaces])}::text[])`);
+  if (q.namespaces) filters.push(`${SCOPE_SQL} = ANY(${p([...q.namespaces])}::text[])`);
   if (q.excludeId && q.excludeId !== q.pastSelfId) filters.push(`id <> ${p(q.excludeId)}::uuid`);
   const and = filters.map((f) => ` AND ${f}`).join('');
   const v = probe.embedding && probe.embeddingModel ? probe.embedding : null;

@@ -23,6 +23,8 @@ export interface NormalizedAlert {
   alertname: string;
   severity: string | null;
   namespace: string | null;
+  /** The registered cluster named by the `cluster` label; null: the default cluster. Set by ingest. */
+  cluster: string | null;
   target: AlertTarget | null;
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -56,8 +58,9 @@ export function targetFromLabels(labels: Record<string, string>): AlertTarget | 
  * or StatefulSet/DaemonSet/Job (name-<suffix>) are one target, so a group notification about
  * five crashing replicas starts one investigation, not five. A name that fits no pattern is its own group.
  */
-export function groupKey(a: Pick<NormalizedAlert, 'namespace' | 'target' | 'fingerprint'>): string {
-  if (!a.target) return `${a.namespace ?? '-'}|fingerprint/${a.fingerprint}`;
+export function groupKey(a: Pick<NormalizedAlert, 'namespace' | 'target' | 'fingerprint'> & { cluster?: string | null }): string {
+  const where = `${a.cluster ? `${a.cluster}/` : ''}${a.namespace ?? '-'}`;
+  if (!a.target) return `${where}|fingerprint/${a.fingerprint}`;
   let name = a.target.name;
   if (a.target.kind === 'Pod') {
     const deployment = /^(.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(name);
@@ -65,7 +68,7 @@ export function groupKey(a: Pick<NormalizedAlert, 'namespace' | 'target' | 'fing
     const single = /^(.+)-[a-z0-9]{5}$/.exec(name);
     name = deployment?.[1] ?? ordinal?.[1] ?? single?.[1] ?? name;
   }
-  return `${a.namespace ?? '-'}|workload/${name}`;
+  return `${where}|workload/${name}`;
 }
 
 /** For senders without one (the generic webhook): stable over the identifying labels. */

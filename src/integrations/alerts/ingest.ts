@@ -2,6 +2,7 @@ import type { AlertRule } from '../../control-plane/control-registry/index.js';
 import { submitCommand } from '../../control-plane/commands.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { canAccessNamespace, type Principal } from '../../access/principal.js';
+import { listClusters, principalInCluster } from '../../clusters/index.js';
 import { groupKey, investigationPrompt, type NormalizedAlert } from './alert.js';
 import { closeIncidentIfQuiet } from './incident-link.js';
 import { decide } from './rules.js';
@@ -47,10 +48,18 @@ export async function ingestAlerts(db: Database, alerts: readonly NormalizedAler
   const results: AlertResult[] = [];
   // Rows that still need a run (new ones, and earlier ones a crash left without), by target group.
   const pending = new Map<string, { alert: NormalizedAlert; rows: AlertRecord[]; resultIdx: number[] }>();
-  for (const alert of alerts) {
-    // Outside the credential's namespaces: neither recorded nor matched against recorded alerts
-    // (a re-sent fingerprint would otherwise reveal — or resolve — another namespace's run).
-    if (!canAccessNamespace(o.principal, alert.namespace)) {
+  // The `cluster` label names a registered cluster; with none registered it is only a label (one cluster).
+  const registered = new Set((await listClusters(db)).map((c) => c.name));
+  for (const given of alerts) {
+    const label = given.labels.cluster?.trim();
+    const alert: NormalizedAlert = { ...given, cluster: registered.size > 0 && label ? label : null };
+    if (alert.cluster !== null && !registered.has(alert.cluster)) {
+      results.push({ fingerprint: alert.fingerprint, alertname: alert.alertname, outcome: 'skipped', alertId: null, runId: null, incidentId: null, reason: `cluster "${alert.cluster}" is not registered (syntra clusters add)` });
+      continue;
+    }
+    // Outside the credential's namespaces (in the alert's cluster): neither recorded nor matched against
+    // recorded alerts (a re-sent fingerprint would otherwise reveal — or resolve — another namespace's run).
+    if (!canAccessNamespace(principalInCluster(o.principal, alert.cluster), alert.namespace)) {
       const where = alert.namespace ? `namespace ${alert.namespace} is` : 'an alert without a namespace label is';
       results.push({ fingerprint: alert.fingerprint, alertname: alert.alertname, outcome: 'skipped', alertId: null, runId: null, incidentId: null, reason: `${where} outside this credential's namespaces` });
       continue;
@@ -170,11 +179,13 @@ async function startInvestigation(db: Queryable, alert: NormalizedAlert, rows: r
     ...(alert.target?.kind === 'Pod' ? { pod_name: alert.target.name } : {}),
     context,
   };
-  const { runId } = await submitCommand(
+  const { runId, created } = await submitCommand(
     db,
     { kind: 'ask', input, ...(alert.namespace ? { namespace: alert.namespace } : {}), metadata: { via: `alerts/${alert.source}`, alertIds: rows.map((r) => r.id) } },
     // The first row's id: a retried ingest of the same rows never starts a second run.
     { idempotencyKey: `alert:${rows[0]!.id}`, idempotencyScope: 'alerts', createdBy: actor(principal) },
   );
+  // In the caller's transaction: the run carries its cluster from its first committed moment on.
+  if (created && alert.cluster) await db.query(`UPDATE runs SET cluster = $2 WHERE id = $1`, [runId, alert.cluster]);
   return runId;
 }

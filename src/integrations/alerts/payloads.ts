@@ -48,6 +48,7 @@ export const GenericAlert = Type.Object(
     status: Type.Optional(Type.Union([Type.Literal('firing'), Type.Literal('resolved')], { default: 'firing' })),
     severity: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     namespace: Type.Optional(Name),
+    cluster: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'a registered cluster (the label cluster); omitted: the default cluster' })),
     resource: Type.Optional(Type.Object({ kind: Type.String({ pattern: '^[A-Z][A-Za-z]{1,62}$' }), name: Name }, { additionalProperties: false })),
     labels: Type.Optional(Labels),
     description: Type.Optional(Type.String({ maxLength: 4000 })),
@@ -79,6 +80,7 @@ export function fromAlertmanager(p: AlertmanagerPayload): NormalizedAlert[] {
     alertname: a.labels.alertname ?? 'unnamed',
     severity: a.labels.severity ?? null,
     namespace: a.labels.namespace || null,
+    cluster: null,
     target: targetFromLabels(a.labels),
     labels: a.labels,
     annotations: a.annotations,
@@ -93,6 +95,7 @@ export function fromGeneric(p: GenericPayload, now: Date): NormalizedAlert[] {
       ...(a.labels ?? {}),
       alertname: a.title,
       ...(a.namespace ? { namespace: a.namespace } : {}),
+      ...(a.cluster ? { cluster: a.cluster } : {}),
       ...(a.severity ? { severity: a.severity } : {}),
     };
     const target = a.resource ? { kind: a.resource.kind, name: a.resource.name } : targetFromLabels(labels);
@@ -105,6 +108,7 @@ export function fromGeneric(p: GenericPayload, now: Date): NormalizedAlert[] {
       alertname: a.title,
       severity: a.severity ?? null,
       namespace: a.namespace ?? null,
+      cluster: null,
       target,
       labels,
       annotations: a.description ? { description: a.description } : ({} as Record<string, string>),

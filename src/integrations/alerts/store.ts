@@ -14,6 +14,7 @@ export interface AlertRecord {
   alertname: string;
   severity: string | null;
   namespace: string | null;
+  cluster: string | null;
   target: { kind: string; name: string } | null;
   groupKey: string;
   labels: Record<string, string>;
@@ -29,7 +30,7 @@ export interface AlertRecord {
   followedUpAt: Date | null;
 }
 
-export const ALERT_COLUMNS = `id::text AS id, source, fingerprint, status, alertname, severity, namespace, target_kind, target_name, group_key,
+export const ALERT_COLUMNS = `id::text AS id, source, fingerprint, status, alertname, severity, namespace, cluster, target_kind, target_name, group_key,
   labels, annotations, decision, reason, run_id::text AS run_id, incident_id::text AS incident_id, receive_count, first_received,
   last_received, resolved_at, followed_up_at`;
 
@@ -42,6 +43,7 @@ export function toAlertRecord(r: Record<string, unknown>): AlertRecord {
     alertname: String(r.alertname),
     severity: (r.severity as string | null) ?? null,
     namespace: (r.namespace as string | null) ?? null,
+    cluster: (r.cluster as string | null) ?? null,
     target: r.target_kind ? { kind: String(r.target_kind), name: String(r.target_name) } : null,
     groupKey: String(r.group_key),
     labels: r.labels as Record<string, string>,
@@ -105,8 +107,8 @@ export async function insertAlert(tx: Queryable, row: NewAlertRow): Promise<Aler
   const a = row.alert;
   const res = await tx.query(
     `INSERT INTO alerts (source, fingerprint, status, alertname, severity, namespace, target_kind, target_name, group_key, labels, annotations,
-       starts_at, ends_at, decision, reason, resolved_at, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, $15, CASE WHEN $3 = 'resolved' THEN now() END, $16)
+       starts_at, ends_at, decision, reason, resolved_at, created_by, cluster)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, $15, CASE WHEN $3 = 'resolved' THEN now() END, $16, $17)
      RETURNING ${ALERT_COLUMNS}`,
     [
       a.source,
@@ -125,6 +127,7 @@ export async function insertAlert(tx: Queryable, row: NewAlertRow): Promise<Aler
       row.decision,
       row.reason,
       row.createdBy,
+      a.cluster,
     ],
   );
   return toAlertRecord(res.rows[0]!);

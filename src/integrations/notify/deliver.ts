@@ -10,13 +10,14 @@ export interface Delivery {
   status: number;
 }
 
-export async function postJson(channel: string, url: string, body: unknown, signal: AbortSignal, timeoutMs = 10_000): Promise<Delivery> {
+/** `body` is the serialized JSON (a signature covers exactly these bytes); `headers` are added to the request. */
+export async function postJson(channel: string, url: string, body: string, signal: AbortSignal, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<Delivery> {
   let res: Response;
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'syntra-notify' },
-      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', 'user-agent': 'syntra-notify', ...headers },
+      body,
       signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       redirect: 'error',
     });

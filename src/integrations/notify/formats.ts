@@ -1,4 +1,3 @@
-import type { ChannelType } from '../../control-plane/control-registry/index.js';
 import type { RunSummary } from './message.js';
 
 /**
@@ -42,6 +41,23 @@ export function discordMessage(s: RunSummary): Record<string, unknown> {
   return { embeds: [embed], allowed_mentions: { parse: [] } };
 }
 
-export function messageFor(type: ChannelType, s: RunSummary): Record<string, unknown> {
-  return type === 'slack' ? slackMessage(s) : discordMessage(s);
+/**
+ * The generic webhook's body: the summary as plain JSON, versioned, with a delivery id that stays
+ * the same across retries (receivers deduplicate on it). Documented in docs/integrations.md.
+ */
+export function webhookMessage(s: RunSummary, delivery: { deliveryId: string; sentAt: Date }): Record<string, unknown> {
+  return {
+    type: 'syntra.diagnosis',
+    version: 1,
+    deliveryId: delivery.deliveryId,
+    sentAt: delivery.sentAt.toISOString(),
+    title: s.title,
+    namespace: s.namespace,
+    run: { id: s.runId, status: s.runStatus, url: s.runUrl },
+    rootCause: s.rootCause,
+    answer: s.answer,
+    evidence: s.evidence,
+    remediation: s.remediation,
+    verification: s.verification,
+  };
 }

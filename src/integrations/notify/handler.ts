@@ -5,8 +5,9 @@ import type { Diagnosis } from '../../domain/diagnosis.js';
 import { SyntraError } from '../../domain/errors.js';
 import type { HandlerResult, TaskContext, TaskHandler } from '../../worker/registry.js';
 import { postJson } from './deliver.js';
-import { messageFor } from './formats.js';
+import { CHANNEL_KINDS } from './kinds.js';
 import { summarize } from './message.js';
+import { signatureHeaders } from './signature.js';
 
 /**
  * `notify` — posts a finished alert run's diagnosis to one channel. A task on the control plane
@@ -42,6 +43,11 @@ export function notifyHandler(deps: NotifyDeps): TaskHandler {
     if (!url || !/^https?:\/\//.test(url)) {
       throw new SyntraError('config_invalid', `channel ${name}: set ${channel.urlEnv} to the ${channel.type} webhook URL in the worker's environment`, { retryable: false });
     }
+    const kind = CHANNEL_KINDS[channel.type];
+    const secret = kind.signed ? (channel.secretEnv ? deps.env[channel.secretEnv] : undefined) : undefined;
+    if (kind.signed && !secret) {
+      throw new SyntraError('config_invalid', `channel ${name}: set ${channel.secretEnv ?? 'its secretEnv'} to the signing secret in the worker's environment`, { retryable: false });
+    }
     const source = await getRun(deps.db, runId);
     if (!source) throw new SyntraError('not_found', `run ${runId} does not exist`, { retryable: false });
     const alerts = await deps.db.query<{ alertname: string; target_kind: string | null; target_name: string | null }>(
@@ -59,7 +65,11 @@ export function notifyHandler(deps: NotifyDeps): TaskHandler {
       error: source.run.error as { message?: string } | null,
       publicUrl: deps.publicUrl,
     });
-    const delivered = await postJson(name, url, messageFor(channel.type, summary), ctx.signal);
+    // The notify run's id names the delivery: the same on every retry, so receivers can deduplicate.
+    const delivery = { deliveryId: ctx.item.runId, sentAt: new Date() };
+    const body = JSON.stringify(kind.format(summary, delivery));
+    const headers = secret ? signatureHeaders(secret, body, delivery.deliveryId, delivery.sentAt) : {};
+    const delivered = await postJson(name, url, body, ctx.signal, headers);
     const data = { channel: name, type: channel.type, sourceRunId: runId, status: delivered.status, attempt: ctx.item.attempt };
     return { output: data, events: [{ type: 'notification.delivered', data }] };
   };

@@ -10,6 +10,10 @@ export const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/t
 export interface KubeConfigLocation {
   /** An explicit kubeconfig file (`--kubeconfig`); nothing else is tried when given. */
   kubeconfig?: string;
+  /** A context of the kubeconfig to use instead of its current one (a registered cluster). */
+  context?: string;
+  /** The pod's service account only (a cluster registered as in-cluster); no kubeconfig is read. */
+  inCluster?: boolean;
   /** For tests: the environment and home directory to look in. */
   env?: NodeJS.ProcessEnv;
   home?: string;

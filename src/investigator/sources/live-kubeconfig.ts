@@ -27,7 +27,13 @@ export function loadKubeConfig(loc: KubeConfigLocation = {}): LoadedKubeConfig {
   const kc = new KubeConfig();
   let origin: string;
   try {
-    if (existing.length > 0) {
+    if (loc.inCluster) {
+      if (!env.KUBERNETES_SERVICE_HOST || !existsSync(IN_CLUSTER_TOKEN)) {
+        throw new SyntraError('no_kubeconfig', `the in-cluster service account is not available here (no KUBERNETES_SERVICE_HOST or ${IN_CLUSTER_TOKEN})`, { details: { tried: [IN_CLUSTER_TOKEN] } });
+      }
+      kc.loadFromCluster();
+      origin = 'in-cluster service account';
+    } else if (existing.length > 0) {
       kc.loadFromFile(existing[0]!);
       for (const extra of existing.slice(1)) {
         const more = new KubeConfig();
@@ -45,6 +51,12 @@ export function loadKubeConfig(loc: KubeConfigLocation = {}): LoadedKubeConfig {
   } catch (e) {
     if (e instanceof SyntraError) throw e;
     throw new SyntraError('no_kubeconfig', `cannot load kubeconfig (${tried.join(', ')}): ${errorMessage(e)}`, { cause: e, details: { tried } });
+  }
+  if (loc.context !== undefined) {
+    if (!kc.getContextObject(loc.context)) {
+      throw new SyntraError('no_kubeconfig', `kubeconfig ${existing.join(', ')} has no context "${loc.context}" (it has: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`, { details: { tried } });
+    }
+    kc.setCurrentContext(loc.context);
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster) {

@@ -1,0 +1,215 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localArtifactStore } from '../../src/artifacts/local-store.js';
+import { getRun } from '../../src/control-plane/runs.js';
+import { TERMINAL_RUN_STATUSES } from '../../src/control-plane/types.js';
+import { DEMO_DIR } from '../../src/investigator/sources/index.js';
+import { createTestKey } from '../access/admin-key.js';
+import { DEMO_QUESTION, startAgentWorker, type AgentWorker } from '../agents/harness.js';
+import { eventually, startApiHarness, type ApiHarness } from '../api/harness.js';
+import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.js';
+import { runCli } from '../cli/run-cli.js';
+import { amAlert, amPayload, crashLoopLabels, createWebhookKey } from './alert-fixtures.js';
+
+/**
+ * Several clusters: two loopback Kubernetes API servers with different namespaces (prod-eu serves
+ * the demo cluster's production and staging, staging-us only staging), registered as contexts of
+ * one kubeconfig. Each run reads the cluster it names and no other; keys scoped to
+ * `cluster/namespace` see and start runs of that cluster only, and a plain `production` scope
+ * still means the default cluster.
+ */
+describe('several clusters', () => {
+  let api: ApiHarness;
+  let agents: AgentWorker;
+  let prodEu: FakeApiServer;
+  let stagingUs: FakeApiServer;
+  let dir: string;
+  beforeAll(async () => {
+    api = await startApiHarness({ relay: true, kinds: ['ask'] });
+    dir = mkdtempSync(path.join(tmpdir(), 'syntra-clusters-'));
+    // staging-us: a cluster that has only the staging namespace (and the cluster-wide objects).
+    const onlyStaging = path.join(dir, 'staging-us');
+    mkdirSync(onlyStaging);
+    cpSync(path.join(DEMO_DIR, 'staging'), path.join(onlyStaging, 'staging'), { recursive: true });
+    for (const f of ['nodes.json', 'persistentvolumes.json', 'storageclasses.json']) cpSync(path.join(DEMO_DIR, f), path.join(onlyStaging, f));
+    [prodEu, stagingUs] = await Promise.all([startFakeApiServer({ dir: DEMO_DIR }), startFakeApiServer({ dir: onlyStaging })]);
+    const kubeconfig = path.join(dir, 'config');
+    writeFileSync(kubeconfig, `apiVersion: v1
+kind: Config
+clusters:
+- name: eu
+  cluster: {server: ${prodEu.url}, insecure-skip-tls-verify: true}
+- name: us
+  cluster: {server: ${stagingUs.url}, insecure-skip-tls-verify: true}
+contexts:
+- name: prod-eu
+  context: {cluster: eu, user: tester}
+- name: staging-us
+  context: {cluster: us, user: tester}
+current-context: prod-eu
+users:
+- name: tester
+  user: {username: test}
+`);
+    // The default cluster stays the bundled demo; registered clusters are contexts of the kubeconfig.
+    agents = await startAgentWorker({ db: api.db, bus: api.bus, store: localArtifactStore(path.join(dir, 'artifacts')) }, { kubeconfig });
+  });
+  afterAll(async () => {
+    await agents?.stop();
+    await Promise.all([prodEu?.close(), stagingUs?.close()]);
+    await api?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const finished = (runId: string) =>
+    eventually(async () => {
+      const run = await getRun(api.db, runId);
+      return run && TERMINAL_RUN_STATUSES.has(run.run.status) ? run : undefined;
+    }, `run ${runId}`, 600);
+  const submit = (payload: Record<string, unknown>, headers?: Record<string, string>) =>
+    api.app.inject({ method: 'POST', url: '/v1/commands/submit', payload, ...(headers ? { headers } : {}) });
+
+  let euRun = '';
+  let usRun = '';
+  let defaultRun = '';
+
+  it('registers clusters: a kubeconfig context or in-cluster, named; admins only', async () => {
+    const add = (body: Record<string, unknown>, headers?: Record<string, string>) => api.app.inject({ method: 'POST', url: '/v1/clusters', payload: body, ...(headers ? { headers } : {}) });
+    expect((await add({ name: 'prod-eu', context: 'prod-eu' })).statusCode).toBe(201);
+    expect((await add({ name: 'staging-us', context: 'staging-us' })).statusCode).toBe(201);
+    expect((await add({ name: 'in-pod', inCluster: true })).statusCode).toBe(201);
+    const both = await add({ name: 'broken', context: 'x', inCluster: true });
+    expect(both.statusCode).toBe(400);
+    expect(both.json()).toMatchObject({ error: { code: 'validation_failed', message: expect.stringContaining('either context') } });
+    expect((await add({ name: 'prod-eu', context: 'other' })).statusCode).toBe(409);
+    expect((await add({ name: 'Prod EU', context: 'x' })).statusCode).toBe(400);
+    const developer = await createTestKey(api.db, { roles: ['developer'], type: 'live' });
+    expect((await add({ name: 'sneaky', context: 'prod-eu' }, developer.headers)).statusCode).toBe(403);
+    const listed = await api.app.inject({ method: 'GET', url: '/v1/clusters', headers: developer.headers });
+    expect((listed.json() as { items: Array<{ name: string }> }).items.map((c) => c.name)).toEqual(['in-pod', 'prod-eu', 'staging-us']);
+    expect((await api.app.inject({ method: 'DELETE', url: '/v1/clusters/in-pod' })).statusCode).toBe(204);
+    expect((await api.app.inject({ method: 'DELETE', url: '/v1/clusters/in-pod' })).statusCode).toBe(404);
+  });
+
+  it('runs read the cluster they name, through one client per cluster', async () => {
+    const [eu0, us0] = [prodEu.requests.length, stagingUs.requests.length];
+    const eu = await submit({ kind: 'ask', cluster: 'prod-eu', namespace: 'production', input: { prompt: DEMO_QUESTION } });
+    expect(eu.statusCode, eu.body).toBe(201);
+    euRun = (eu.json() as { runId: string }).runId;
+    const euDone = await finished(euRun);
+    expect(euDone.run, JSON.stringify(euDone.run.error)).toMatchObject({ status: 'succeeded', cluster: 'prod-eu', namespace: 'production' });
+    expect((euDone.run.output as { diagnosis: { root_cause: { type: string } } }).diagnosis.root_cause.type).toBe('service_no_endpoints');
+    expect(prodEu.requests.length).toBeGreaterThan(eu0);
+    expect(stagingUs.requests.length).toBe(us0);
+    expect(JSON.stringify(euDone.events)).toContain(`live cluster ${prodEu.url} (kubeconfig ${path.join(dir, 'config')} (context prod-eu))`);
+
+    const [eu1, us1] = [prodEu.requests.length, stagingUs.requests.length];
+    const us = await submit({ kind: 'ask', cluster: 'staging-us', namespace: 'staging', input: { prompt: 'why are pods failing in staging?' } });
+    usRun = (us.json() as { runId: string }).runId;
+    const usDone = await finished(usRun);
+    expect(usDone.run).toMatchObject({ status: 'succeeded', cluster: 'staging-us', namespace: 'staging' });
+    expect(stagingUs.requests.length).toBeGreaterThan(us1);
+    expect(prodEu.requests.length).toBe(eu1);
+    // staging-us has no production namespace at all: an investigation there finds nothing to read.
+    expect(stagingUs.requests.some((r) => r.url.includes('/namespaces/production/'))).toBe(false);
+
+    const unknown = await submit({ kind: 'ask', cluster: 'mars', namespace: 'production', input: { prompt: DEMO_QUESTION } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ error: { code: 'validation_failed', message: expect.stringContaining('registered: prod-eu, staging-us') } });
+
+    // A run without a cluster: the default cluster (here the bundled demo).
+    const plain = await submit({ kind: 'echo', namespace: 'production', input: { message: 'default cluster' } });
+    defaultRun = (plain.json() as { runId: string }).runId;
+    expect((await getRun(api.db, defaultRun))!.run.cluster).toBeNull();
+  });
+
+  it('isolates per cluster: cluster/namespace scopes, and plain scopes mean the default cluster', async () => {
+    const us = await createTestKey(api.db, { roles: ['developer'], type: 'live', namespaces: ['staging-us/staging'] });
+    const runs = await api.app.inject({ method: 'GET', url: '/v1/runs?limit=50', headers: us.headers });
+    const ids = (runs.json() as { items: Array<{ id: string; cluster: string | null }> }).items;
+    expect(ids.map((r) => r.id)).toContain(usRun);
+    expect(ids.every((r) => r.cluster === 'staging-us')).toBe(true);
+    expect((await api.app.inject({ method: 'GET', url: `/v1/runs/${euRun}`, headers: us.headers })).statusCode).toBe(404);
+    expect((await api.app.inject({ method: 'GET', url: `/v1/runs/${usRun}`, headers: us.headers })).statusCode).toBe(200);
+    const outside = await submit({ kind: 'ask', cluster: 'prod-eu', namespace: 'staging', input: { prompt: 'why?' } }, us.headers);
+    expect(outside.statusCode).toBe(403);
+    const defaultCluster = await submit({ kind: 'ask', namespace: 'staging', input: { prompt: 'why?' } }, us.headers);
+    expect(defaultCluster.statusCode).toBe(403);
+    const inside = await submit({ kind: 'ask', cluster: 'staging-us', input: { prompt: 'why are pods failing in staging?' } }, us.headers);
+    expect(inside.statusCode, inside.body).toBe(201);
+    expect((await getRun(api.db, (inside.json() as { runId: string }).runId))!.run).toMatchObject({ cluster: 'staging-us', namespace: 'staging' });
+    await finished((inside.json() as { runId: string }).runId);
+
+    // Incidents carry the cluster of the run that found them, and are isolated like runs.
+    const euIncident = ((await getRun(api.db, euRun))!.run.output as { incidentId: string }).incidentId;
+    const incident = await api.app.inject({ method: 'GET', url: `/v1/incidents/${euIncident}` });
+    expect(incident.json()).toMatchObject({ cluster: 'prod-eu', namespace: 'production' });
+    const euKey = await createTestKey(api.db, { roles: ['developer'], type: 'live', namespaces: ['prod-eu/production'] });
+    expect((await api.app.inject({ method: 'GET', url: `/v1/incidents/${euIncident}`, headers: euKey.headers })).statusCode).toBe(200);
+    expect((await api.app.inject({ method: 'GET', url: `/v1/incidents/${euIncident}`, headers: us.headers })).statusCode).toBe(404);
+    const euList = (await api.app.inject({ method: 'GET', url: '/v1/incidents', headers: euKey.headers })).json() as { items: Array<{ id: string }> };
+    expect(euList.items.map((i) => i.id)).toEqual([euIncident]);
+
+    const plain = await createTestKey(api.db, { roles: ['developer'], type: 'live', namespaces: ['production'] });
+    expect((await api.app.inject({ method: 'GET', url: `/v1/incidents/${euIncident}`, headers: plain.headers })).statusCode).toBe(404);
+    expect((await api.app.inject({ method: 'GET', url: `/v1/runs/${defaultRun}`, headers: plain.headers })).statusCode).toBe(200);
+    expect((await api.app.inject({ method: 'GET', url: `/v1/runs/${euRun}`, headers: plain.headers })).statusCode).toBe(404);
+    const seen = (await api.app.inject({ method: 'GET', url: '/v1/runs?limit=50', headers: plain.headers })).json() as { items: Array<{ id: string }> };
+    expect(seen.items.map((r) => r.id)).toContain(defaultRun);
+    expect(seen.items.map((r) => r.id)).not.toContain(euRun);
+  });
+
+  it('alerts carry the cluster of their `cluster` label, isolated per cluster', async () => {
+    const send = (labels: Record<string, string>, apiKey: string) =>
+      api.app.inject({ method: 'POST', url: '/v1/alerts/alertmanager', headers: { authorization: `Bearer ${apiKey}` }, payload: amPayload([amAlert(labels)]) });
+    const admin = await createWebhookKey(api.db);
+    const [eu0, us0] = [prodEu.requests.length, stagingUs.requests.length];
+    const fired = await send({ ...crashLoopLabels(), cluster: 'prod-eu' }, admin.apiKey);
+    const result = (fired.json() as { results: Array<{ outcome: string; runId: string; alertId: string }> }).results[0]!;
+    expect(result.outcome).toBe('investigating');
+    const run = await finished(result.runId);
+    expect(run.run).toMatchObject({ status: 'succeeded', cluster: 'prod-eu', namespace: 'production' });
+    expect(prodEu.requests.length).toBeGreaterThan(eu0);
+    expect(stagingUs.requests.length).toBe(us0);
+    const row = await api.db.query<{ cluster: string }>(`SELECT cluster FROM alerts WHERE id = $1`, [result.alertId]);
+    expect(row.rows[0]!.cluster).toBe('prod-eu');
+
+    // A cluster nobody registered: not investigated (it could only be read with the wrong client).
+    const unknown = (await send({ ...crashLoopLabels('auth-service-7d9f8b6c5d-r5t7w'), cluster: 'mars' }, admin.apiKey)).json() as { results: Array<{ outcome: string; reason: string }> };
+    expect(unknown.results[0]).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('cluster "mars" is not registered') });
+    // A webhook key of staging-us/staging: prod-eu's production is outside it.
+    const scoped = await createWebhookKey(api.db, ['staging-us/staging']);
+    const outside = (await send({ ...crashLoopLabels('auth-service-7d9f8b6c5d-zz9zz'), cluster: 'prod-eu' }, scoped.apiKey)).json() as { results: Array<{ outcome: string; alertId: string | null }> };
+    expect(outside.results[0]).toMatchObject({ outcome: 'skipped', alertId: null });
+    const reader = await createTestKey(api.db, { roles: ['developer'], type: 'live', namespaces: ['staging-us/staging'] });
+    const seen = (await api.app.inject({ method: 'GET', url: '/v1/alerts', headers: reader.headers })).json() as { items: unknown[] };
+    expect(seen.items).toEqual([]);
+  });
+
+  it('the CLI: clusters list/add/use/remove, and ask --cluster', async () => {
+    const base = await api.listen();
+    const cwd = mkdtempSync(path.join(dir, 'cli-'));
+    const o = { configDir: path.join(cwd, 'config'), cwd, env: { SYNTRA_ENDPOINT: base, SYNTRA_API_KEY: api.authHeaders['x-api-key'] } };
+    const listed = await runCli(['clusters', 'list', '--json'], o);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { items: Array<{ name: string }>; current: string | null })).toMatchObject({ current: null, items: [{ name: 'prod-eu' }, { name: 'staging-us' }] });
+    const bad = await runCli(['clusters', 'add', 'x1', '--context', 'a', '--in-cluster'], o);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/either --context <context> or --in-cluster/);
+    expect((await runCli(['clusters', 'add', 'tmp-one', '--in-cluster'], o)).code).toBe(0);
+    expect((await runCli(['clusters', 'remove', 'tmp-one'], o)).code).toBe(0);
+    const unknown = await runCli(['clusters', 'use', 'mars'], o);
+    expect(unknown.stderr).toMatch(/cluster mars is not registered \(registered: prod-eu, staging-us\)/);
+    expect((await runCli(['clusters', 'use', 'staging-us'], o)).code).toBe(0);
+    // The default from `use`, then --cluster for one question.
+    const used = await runCli(['ask', '--no-wait', '-n', 'staging', 'why are pods failing in staging?'], o);
+    expect(used.code, used.stderr).toBe(0);
+    expect((await getRun(api.db, used.stdout.trim()))!.run).toMatchObject({ cluster: 'staging-us', namespace: 'staging' });
+    const once = await runCli(['ask', '--no-wait', '--cluster', 'prod-eu', '-n', 'production', DEMO_QUESTION], o);
+    expect(once.code, once.stderr).toBe(0);
+    expect((await getRun(api.db, once.stdout.trim()))!.run).toMatchObject({ cluster: 'prod-eu', namespace: 'production' });
+    for (const id of [used.stdout.trim(), once.stdout.trim()]) await finished(id);
+  });
+});
