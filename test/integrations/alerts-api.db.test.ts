@@ -78,7 +78,8 @@ describe('POST /v1/alerts/*', () => {
   });
 
   it('groups replicas of one workload into one run and bounds the runs per notification', async () => {
-    const pods = ['auth-service-7d9f8b6c5d-r5t7w', 'auth-service-7d9f8b6c5d-m8n3q'].map((p) => amAlert({ ...crashLoopLabels(p), alertname: 'KubeContainerWaiting' }));
+    // (Not auth-service: the test above investigated it moments ago, and a new alert about it would join that.)
+    const pods = ['frontend-7d9f8b6c5d-r5t7w', 'frontend-7d9f8b6c5d-m8n3q'].map((p) => amAlert({ ...crashLoopLabels(p), alertname: 'KubeContainerWaiting' }));
     const others = ['api-gateway', 'billing', 'search'].map((d) => amAlert({ alertname: 'KubeDeploymentReplicasMismatch', severity: 'warning', namespace: 'staging', deployment: d, job: 'kube-state-metrics' }));
     const body = (await post('/v1/alerts/alertmanager', amPayload([...pods, ...others]))).json() as Answer;
     // auth-service's two pods → one run; three deployments but the bound is 2 runs per notification.
@@ -88,6 +89,11 @@ describe('POST /v1/alerts/*', () => {
     expect(rest.map((r) => r.outcome)).toEqual(['investigating', 'skipped', 'skipped']);
     expect(rest[1]!.reason).toMatch(/more than 2 distinct targets/);
     for (const id of new Set(body.results.map((r) => r.runId).filter((r): r is string => r !== null))) await finished(id);
+
+    // A third replica's alert in a later notification (Alertmanager's group_interval), after the
+    // diagnosis finished: the same problem, so it joins that investigation.
+    const late = (await post('/v1/alerts/alertmanager', amPayload([amAlert({ ...crashLoopLabels('frontend-7d9f8b6c5d-x9z8w'), alertname: 'KubeContainerWaiting' })]))).json() as Answer;
+    expect(late).toMatchObject({ runsStarted: 0, results: [{ outcome: 'attached', runId: a!.runId }] });
   });
 
   it('two notifications at once about replicas of one workload start one run, not two', async () => {

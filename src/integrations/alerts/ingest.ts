@@ -6,7 +6,7 @@ import { listClusters, principalInCluster } from '../../clusters/index.js';
 import { groupKey, investigationPrompt, type NormalizedAlert } from './alert.js';
 import { closeIncidentIfQuiet } from './incident-link.js';
 import { decide } from './rules.js';
-import { attachRun, insertAlert, latestFiring, latestInWindow, markResolved, refire, runningRunOfGroup, skipAlerts, type AlertRecord } from './store.js';
+import { attachRun, insertAlert, latestFiring, latestInWindow, markResolved, refire, investigationOfGroup, skipAlerts, type AlertRecord } from './store.js';
 
 /**
  * The one service function behind both alert webhooks (and any other transport): record each
@@ -83,7 +83,7 @@ export async function ingestAlerts(db: Database, alerts: readonly NormalizedAler
     // the API) decide here one after the other: the second sees the first's run and attaches.
     const decided = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`syntra.alert-group:${key}`]);
-      const running = await runningRunOfGroup(tx, key);
+      const running = await investigationOfGroup(tx, key);
       if (!running && runsStarted >= o.maxRunsPerNotification) {
         await skipAlerts(tx, ids, overBound);
         return undefined;

@@ -134,11 +134,26 @@ export async function insertAlert(tx: Queryable, row: NewAlertRow): Promise<Aler
 }
 
 /** A run of this group that is still going (queued or running), to attach to instead of starting another. */
-export async function runningRunOfGroup(q: Queryable, groupKey: string): Promise<string | null> {
+/**
+ * How long a finished investigation still answers for new alerts about its target: Alertmanager
+ * sends alerts of one group that arrive apart in notifications `group_interval` apart (default
+ * 5 min), so a replica's alert can follow its sibling's finished diagnosis by that much. Later, a
+ * new alert about the workload is a new question (the same alert re-sent is deduplicated by its
+ * fingerprint, over SYNTRA_ALERT_DEDUPE_SECONDS).
+ */
+export const GROUP_FRESH_SECONDS = 600;
+
+/**
+ * The investigation a new alert of this target group joins: one still queued or running, or one
+ * that succeeded within GROUP_FRESH_SECONDS (its diagnosis and incident stand).
+ */
+export async function investigationOfGroup(q: Queryable, groupKey: string, windowSeconds = GROUP_FRESH_SECONDS): Promise<string | null> {
   const res = await q.query<{ run_id: string }>(
     `SELECT a.run_id::text AS run_id FROM alerts a JOIN runs r ON r.id = a.run_id
-      WHERE a.group_key = $1 AND r.status IN ('queued', 'running') ORDER BY a.last_received DESC LIMIT 1`,
-    [groupKey],
+      WHERE a.group_key = $1
+        AND (r.status IN ('queued', 'running') OR (r.status = 'succeeded' AND r.finished_at > now() - make_interval(secs => $2)))
+      ORDER BY a.last_received DESC LIMIT 1`,
+    [groupKey, windowSeconds],
   );
   return res.rows[0]?.run_id ?? null;
 }
