@@ -71,16 +71,13 @@ export interface FollowOptions {
 export async function followRun(client: ApiClient, term: Terminal, runId: string, options: FollowOptions): Promise<AskOutcome> {
   const printer = new RunEventPrinter(term);
   const progress = options.showSteps ? startProgress(term, 'Investigating…') : undefined;
-  let status = 'unknown';
   try {
     for await (const item of followRunEvents(client, runId, {
       ...(options.signal ? { signal: options.signal } : {}),
       onReconnect: (n) => progress?.text(`connection lost, resuming (attempt ${n})…`),
     })) {
-      if (item.kind === 'end') {
-        status = item.status;
-        break;
-      }
+      // The final status and output are read from the run itself, below.
+      if (item.kind === 'end') break;
       options.onEvent?.(item.event);
       const line = options.showSteps ? printer.line(item.event) : undefined;
       if (line) progress?.line(line);
