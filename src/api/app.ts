@@ -61,7 +61,9 @@ export interface BuildAppOptions {
  * Every logger of the app writes errors through errorForLog (no SQL parameters, failing rows or
  * bodies) and request URLs through the redactor (a token in a query string stays out of the log).
  */
-function withSafeSerializers(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+type LoggerOption = NonNullable<FastifyServerOptions['logger']>;
+
+function withSafeSerializers(logger: LoggerOption): LoggerOption {
   if (!logger) return logger;
   const base = logger === true ? {} : logger;
   return {
