@@ -145,6 +145,25 @@ describe('errors and exit codes', () => {
 });
 
 describe('runs', () => {
+  it('a cancelled run reads "cancelled: <reason>" once, in runs cancel, show and watch', async () => {
+    // No ask handler on this server: the run stays queued until cancelled.
+    const res = await fetch(`${server.url}/v1/commands/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': server.admin.apiKey },
+      body: JSON.stringify({ kind: 'ask', input: { prompt: 'cancel me' } }),
+    });
+    const { runId } = (await res.json()) as { runId: string };
+    const cancel = await runCli(['runs', 'cancel', runId, '--reason', 'asked the wrong question'], admin);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toContain(`Run ${runId} is cancelled.`);
+    const show = await runCli(['runs', 'show', runId], admin);
+    expect(show.stdout).toMatch(/Error:\s+asked the wrong question/);
+    const watch = await runCli(['runs', 'watch', runId], admin);
+    expect(watch.code).not.toBe(0);
+    expect(watch.stderr).toContain(`run ${runId} cancelled: asked the wrong question`);
+    expect(`${cancel.stdout}${show.stdout}${watch.stderr}`).not.toContain('cancelled: cancelled');
+  });
+
   it('runs watch follows a run live, one line per step, then prints its output; --json is NDJSON', async () => {
     const runId = await submitEcho('watch me');
     const r = await runCli(['runs', 'watch', runId], admin);

@@ -42,6 +42,13 @@ describe('repl through piped stdin', () => {
     expect((await askRuns()).map((x) => x.input.prompt)).not.toContain('this question is never asked');
   });
 
+  it('accepts the original CLI\'s --enhanced (history is always on)', async () => {
+    const r = await runCli(['repl', '--enhanced'], { ...user, input: '/namespace\n/exit\n' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('unknown option');
+    expect(r.stdout).toContain('namespace:');
+  });
+
   it('a multi-line question (trailing backslash) runs in the namespace set by /namespace; Ctrl-C cancels it and its run, not the session', async () => {
     const p = startCli(['repl'], user);
     p.write('/namespace staging\nwhy is auth-service \\\ncrashing\n');

@@ -52,11 +52,12 @@ export async function submitAsk(client: ApiClient, req: AskRequest): Promise<str
   return res.runId;
 }
 
-export function runErrorText(error: unknown): string | undefined {
+export function runErrorText(error: unknown, status?: string): string | undefined {
   if (error === null || error === undefined) return undefined;
   if (typeof error === 'string') return error;
   const e = error as { message?: unknown; code?: unknown };
-  if (typeof e.message === 'string') return typeof e.code === 'string' ? `${e.code}: ${e.message}` : e.message;
+  // A cancelled run's error is {code: 'cancelled', message: reason}: the status already says it.
+  if (typeof e.message === 'string') return typeof e.code === 'string' && e.code !== status ? `${e.code}: ${e.message}` : e.message;
   return JSON.stringify(error);
 }
 
@@ -92,7 +93,7 @@ export async function followRun(client: ApiClient, term: Terminal, runId: string
     return { runId, status: 'cancelled', error: 'cancelled (Ctrl-C)', interrupted: true };
   }
   const { run } = await client.get<{ run: RunView }>(`/v1/runs/${runId}`);
-  const error = runErrorText(run.error);
+  const error = runErrorText(run.error, run.status);
   return { runId, run, status: run.status, ...(run.output ? { answer: run.output as AskAnswer } : {}), ...(error ? { error } : {}) };
 }
 

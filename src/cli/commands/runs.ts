@@ -91,7 +91,7 @@ function showCommand(): Command {
           ['Question', prompt(run) || undefined],
           ['Created', dateTime(run.createdAt)],
           ['Took', between(run.startedAt ?? run.createdAt, run.finishedAt) || undefined],
-          ['Error', runErrorText(run.error)],
+          ['Error', runErrorText(run.error, run.status)],
         ]),
       );
       if (detail.tasks.length) {
