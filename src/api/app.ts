@@ -33,6 +33,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { queueRoutes } from './routes/queue.js';
 import { workerRoutes } from './routes/workers.js';
+import { idRoutes } from './routes/ids.js';
 import { runEventRoutes } from './routes/run-events.js';
 import { runRoutes } from './routes/runs.js';
 import { graphqlRoutes } from './graphql/plugin.js';
@@ -130,6 +131,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   await app.register(runEventRoutes, ctx);
   await app.register(queueRoutes, ctx);
   await app.register(workerRoutes, ctx);
+  await app.register(idRoutes, ctx);
   await app.register(askRoutes, ctx);
   await app.register(incidentRoutes, ctx);
   await app.register(controlRoutes, ctx);

@@ -145,6 +145,26 @@ describe('errors and exit codes', () => {
 });
 
 describe('runs', () => {
+  it('runs show takes any unique prefix of a run id, and says when one is ambiguous, naming the candidates', async () => {
+    const ids = [await submitEcho('prefix one'), await submitEcho('prefix two')];
+    // Made milliseconds apart: UUIDv7 ids sharing their first 8 characters.
+    expect(ids[0]!.slice(0, 8)).toBe(ids[1]!.slice(0, 8));
+    const unique = (id: string) => {
+      for (let n = 9; n <= 36; n++) if (ids.filter((x) => x.startsWith(id.slice(0, n))).length === 1) return id.slice(0, n);
+      return id;
+    };
+    const show = await runCli(['runs', 'show', unique(ids[1]!), '--json'], admin);
+    expect(show.code, show.stderr).toBe(0);
+    expect((JSON.parse(show.stdout) as { run: { id: string } }).run.id).toBe(ids[1]);
+    const ambiguous = await runCli(['runs', 'show', ids[0]!.slice(0, 8)], admin);
+    expect(ambiguous.code).not.toBe(0);
+    expect(ambiguous.stderr).toContain('ambiguous');
+    expect(ambiguous.stderr).toContain(ids[0]!);
+    const notAnId = await runCli(['runs', 'show', 'nope'], admin);
+    expect(notAnId.code).toBe(2);
+    expect(notAnId.stderr).toContain('a run id is a UUID or its first characters');
+  });
+
   it('a cancelled run reads "cancelled: <reason>" once, in runs cancel, show and watch', async () => {
     // No ask handler on this server: the run stays queued until cancelled.
     const res = await fetch(`${server.url}/v1/commands/submit`, {
