@@ -238,6 +238,15 @@ describe('ask', () => {
 });
 
 describe('keys and control', () => {
+  it('keys create with an unknown permission says so once, listing the valid ones', async () => {
+    const bad = await runCli(['keys', 'create', '--name', 'typo', '--permissions', 'foo:bar'], admin);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).not.toContain('constant');
+    expect(bad.stderr.match(/must be one of: /g)).toHaveLength(1);
+    expect(bad.stderr).toContain('runs:read');
+    expect(bad.stderr).toContain('keys:manage');
+  });
+
   it('keys create shows the secret once; rotate and revoke take effect for the CLI', async () => {
     const created = await runCli(['keys', 'create', '--name', 'ci', '--type', 'test', '--namespaces', 'staging', '--json'], admin);
     expect(created.code, created.stderr).toBe(0);
