@@ -275,12 +275,27 @@ describe('keys and control', () => {
   it('control show, rollback and history', async () => {
     const show = await runCli(['control', 'show', '--json'], admin);
     expect(show.code, show.stderr).toBe(0);
-    const before = (JSON.parse(show.stdout) as { version: number }).version;
+    const before = (JSON.parse(show.stdout) as { version: number; routingRules: unknown[] }).version;
+    // Rolling back to the effective version changes nothing, so it records nothing.
+    const noop = await runCli(['control', 'rollback', String(before), '--reason', 'no-op'], admin);
+    expect(noop.code).not.toBe(0);
+    expect(noop.stderr).toContain(`version ${before} is already the effective version`);
+    expect((JSON.parse((await runCli(['control', 'show', '--json'], admin)).stdout) as { version: number }).version).toBe(before);
+    // A change (the same routing rules again), then a rollback past it.
+    const change = await fetch(`${server.url}/v1/control/routing-rules/update`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': server.admin.apiKey },
+      body: JSON.stringify({ rules: (JSON.parse(show.stdout) as { routingRules: unknown[] }).routingRules, reason: 'cli test change' }),
+    });
+    expect(change.status, await change.clone().text()).toBe(200);
     const rollback = await runCli(['control', 'rollback', String(before), '--reason', 'cli test rollback'], admin);
     expect(rollback.code, rollback.stderr).toBe(0);
-    expect(rollback.stdout).toContain(`as version ${before + 1}`);
+    expect(rollback.stdout).toContain(`as version ${before + 2}`);
     const history = await runCli(['control', 'history'], admin);
     expect(history.stdout).toContain('cli test rollback');
+    // The actor is named: the admin's email and key name, not a bare key id.
+    expect(history.stdout).toContain(server.admin.email);
+    expect(history.stdout).not.toMatch(/\s[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s+rollback/);
     const missingReason = await runCli(['control', 'rollback', '0'], admin);
     expect(missingReason.code).toBe(2);
   });
