@@ -68,10 +68,14 @@ export interface FollowOptions {
   onEvent?: (e: RunEvent) => void;
 }
 
+/** Events after which a task sits in the queue until a worker slot is free to claim it. */
+const WAITING = new Set(['run.queued', 'task.queued', 'task.retrying', 'task.released', 'task.lease_expired']);
+const WAITING_TEXT = 'Queued: waiting for a free worker slot…';
+
 /** Follows a run to its end; on abort cancels it. Returns the final status and output. */
 export async function followRun(client: ApiClient, term: Terminal, runId: string, options: FollowOptions): Promise<AskOutcome> {
   const printer = new RunEventPrinter(term);
-  const progress = options.showSteps ? startProgress(term, 'Investigating…') : undefined;
+  const progress = options.showSteps ? startProgress(term, WAITING_TEXT) : undefined;
   try {
     for await (const item of followRunEvents(client, runId, {
       ...(options.signal ? { signal: options.signal } : {}),
@@ -84,6 +88,8 @@ export async function followRun(client: ApiClient, term: Terminal, runId: string
       if (line) progress?.line(line);
       const step = (item.event.data as { step?: unknown; taskType?: unknown } | null)?.step;
       if (typeof step === 'string') progress?.text(`${step}…`);
+      else if (WAITING.has(item.event.type)) progress?.text(WAITING_TEXT);
+      else if (item.event.type === 'task.started') progress?.text('Investigating…');
     }
   } finally {
     progress?.stop();
