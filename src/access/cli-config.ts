@@ -15,6 +15,9 @@ export interface CliConfig {
   [other: string]: unknown;
 }
 
+/** A change to the file: a key set to undefined is removed. */
+export type CliConfigPatch = { [K in keyof CliConfig]?: CliConfig[K] | undefined };
+
 export function cliConfigPath(env: Record<string, string | undefined> = process.env): string {
   if (env.SYNTRA_CONFIG_DIR) return path.join(path.resolve(env.SYNTRA_CONFIG_DIR), 'config.json');
   const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
@@ -34,7 +37,7 @@ export function readCliConfig(file: string): CliConfig | null {
  * Merges `patch` into the file (other settings survive; a key set to undefined is removed) and
  * leaves it readable by its owner only. A corrupt file is replaced rather than blocking a repair.
  */
-export function writeCliConfig(file: string, patch: CliConfig): CliConfig {
+export function writeCliConfig(file: string, patch: CliConfigPatch): CliConfig {
   const next: CliConfig = { ...(readCliConfig(file) ?? {}) };
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) delete next[k];

@@ -1,23 +1,15 @@
 import { INTENTS, type Intent } from '../investigator/planner/plan.js';
-import type { TaskHandler } from '../worker/registry.js';
-import { analyzeHandler } from './analyze.js';
-import { askHandler } from './ask.js';
-import { collectEvidenceHandler } from './collect-evidence.js';
-import type { AgentDeps } from './deps.js';
 import type { StateNeed, StateWith } from './hand-off.js';
-import { reportHandler } from './report.js';
-import { reviewHandler } from './review.js';
 
 /**
  * The agents pipeline, in ONE table, in order. Each row is a step: the task type it runs as, the
  * agent that runs it, the step name the ledger shows, what it does (the catalogue and the plan
  * both show this text), which intents it runs for, what it needs in the state handed to it
  * (checked on both sides of the hand-off, see hand-off.ts), the model route it asks the control
- * registry for (none: it never calls a model) and its handler. Adding a step is a row here and
- * its file; the task types, agent names, catalogue, registration and step order derive from it.
- *
- * Handlers are referenced through arrows so that the table and the handler modules (which
- * import the table's helpers) may import each other in either order.
+ * registry for (none: it never calls a model). Adding a step is a row here, its file and its
+ * handler in register.ts (kept out of this table because the handler modules import the table's
+ * helpers: a handler here made an import cycle); the task types, agent names, catalogue and step
+ * order derive from it.
  */
 const DIAGNOSES = ['diagnose_pod', 'diagnose_workload', 'namespace_overview'] as const satisfies readonly Intent[];
 const READS_CLUSTER = [...DIAGNOSES, 'collect_evidence'] as const satisfies readonly Intent[];
@@ -38,7 +30,6 @@ export interface StepRow {
   needs: readonly StateNeed[];
   /** The routing query the step asks the control registry with; none → the step never calls a model. */
   route?: StepRoute;
-  handler: (deps: AgentDeps) => TaskHandler;
 }
 
 export const STEPS = [
@@ -51,7 +42,6 @@ export const STEPS = [
     input: 'question',
     needs: [],
     route: { intent: 'plan', taskType: 'plan' },
-    handler: (deps: AgentDeps) => askHandler(deps),
   },
   {
     task: 'collect_evidence',
@@ -61,7 +51,6 @@ export const STEPS = [
     intents: READS_CLUSTER,
     input: 'state',
     needs: [],
-    handler: (deps: AgentDeps) => collectEvidenceHandler(deps),
   },
   {
     task: 'analyze',
@@ -72,7 +61,6 @@ export const STEPS = [
     input: 'state',
     needs: ['evidence'],
     route: { taskType: 'analyze' },
-    handler: (deps: AgentDeps) => analyzeHandler(deps),
   },
   {
     task: 'review',
@@ -82,7 +70,6 @@ export const STEPS = [
     intents: DIAGNOSES,
     input: 'state',
     needs: ['evidence', 'analysis'],
-    handler: (deps: AgentDeps) => reviewHandler(deps),
   },
   {
     task: 'report',
@@ -92,7 +79,6 @@ export const STEPS = [
     intents: INTENTS,
     input: 'state',
     needs: [],
-    handler: (deps: AgentDeps) => reportHandler(deps),
   },
 ] as const satisfies readonly StepRow[];
 

@@ -35,6 +35,7 @@ import { mcpRoutes } from './routes/mcp.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { queueRoutes } from './routes/queue.js';
 import { workerRoutes } from './routes/workers.js';
+import { idRoutes } from './routes/ids.js';
 import { runEventRoutes } from './routes/run-events.js';
 import { runRoutes } from './routes/runs.js';
 import { graphqlRoutes } from './graphql/plugin.js';
@@ -63,7 +64,9 @@ export interface BuildAppOptions {
  * Every logger of the app writes errors through errorForLog (no SQL parameters, failing rows or
  * bodies) and request URLs through the redactor (a token in a query string stays out of the log).
  */
-function withSafeSerializers(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+type LoggerOption = NonNullable<FastifyServerOptions['logger']>;
+
+function withSafeSerializers(logger: LoggerOption): LoggerOption {
   if (!logger) return logger;
   const base = logger === true ? {} : logger;
   return {
@@ -130,6 +133,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   await app.register(runEventRoutes, ctx);
   await app.register(queueRoutes, ctx);
   await app.register(workerRoutes, ctx);
+  await app.register(idRoutes, ctx);
   await app.register(askRoutes, ctx);
   await app.register(incidentRoutes, ctx);
   await app.register(controlRoutes, ctx);

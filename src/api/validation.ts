@@ -62,14 +62,42 @@ function problemOf(e: ErrorObject): string {
       return `must be ${String(e.params.type)}`;
     case 'format':
       return `must be a valid ${String(e.params.format)}`;
+    case 'enum':
+      return `must be one of: ${(e.params.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'choices':
+      return `must be one of: ${(e.params.allowed as string[]).join(', ')}`;
     default:
       return e.message ?? 'is invalid';
   }
 }
 
+/**
+ * A union of literals (TypeBox's Union of Literal) fails as one `anyOf` error plus one `const`
+ * error per branch ("must be equal to constant", a dozen times for the permissions): collapsed
+ * into one error that lists the allowed values. A `null` (or other type) branch is listed by name.
+ */
+function collapseChoices(errors: readonly ErrorObject[]): ErrorObject[] {
+  const branchesAt = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    if (e.keyword !== 'anyOf' && e.schemaPath.includes('/anyOf/')) branchesAt.set(e.instancePath, [...(branchesAt.get(e.instancePath) ?? []), e]);
+  }
+  const choices = (path: string): string[] | undefined => {
+    const branches = branchesAt.get(path);
+    if (!branches?.some((b) => b.keyword === 'const') || !branches.every((b) => b.keyword === 'const' || b.keyword === 'type')) return undefined;
+    return [...new Set(branches.map((b) => (b.keyword === 'const' ? String(b.params.allowedValue) : String(b.params.type))))];
+  };
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    const allowed = choices(e.instancePath);
+    if (!allowed) out.push(e);
+    else if (e.keyword === 'anyOf') out.push({ ...e, keyword: 'choices', params: { allowed } });
+  }
+  return out;
+}
+
 /** Ajv errors → validation_failed, with a message that names the offending field. */
 export function validationFailure(errors: readonly ErrorObject[], part: string): SyntraError {
-  const problems: FieldProblem[] = errors.map((e) => ({ field: fieldPath(part, e), problem: problemOf(e) }));
+  const problems: FieldProblem[] = collapseChoices(errors).map((e) => ({ field: fieldPath(part, e), problem: problemOf(e) }));
   const message = problems.map((p) => `${p.field} ${p.problem}`).join('; ') || `${part} is invalid`;
   return new SyntraError('validation_failed', message, { details: { fields: problems } });
 }

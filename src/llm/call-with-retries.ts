@@ -22,8 +22,8 @@ export interface CallContext {
   model: string;
   policy: RetryPolicy;
   timeoutMs: number;
-  deadlineMs?: number;
-  signal?: AbortSignal;
+  deadlineMs?: number | undefined;
+  signal?: AbortSignal | undefined;
   /** Secrets to scrub from any error text (the API key). */
   secrets?: ReadonlyArray<string | undefined>;
   random?: () => number;
@@ -62,7 +62,7 @@ function describeFailure(f: AttemptFailure): string {
 export function providerFailureError(
   ctx: Pick<CallContext, 'provider' | 'model' | 'secrets'>,
   failure: AttemptFailure,
-  info: { attempts: number; latencyMs: number; retryable: boolean; note?: string; cause?: unknown },
+  info: { attempts: number; latencyMs: number; retryable: boolean; note?: string | undefined; cause?: unknown },
 ): SyntraError {
   const code = failure.kind === 'timeout' ? 'timeout' : failure.kind === 'cancelled' ? 'cancelled' : 'provider_error';
   const status = failure.kind === 'http' ? failure.status : undefined;

@@ -20,7 +20,7 @@ export interface OpenAICompatibleOptions {
   name: string;
   baseURL: string;
   /** Ollama and vLLM accept any key; a placeholder is sent when none is given. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   /** OpenAI's reasoning models only accept max_completion_tokens; most compatible servers only max_tokens. */

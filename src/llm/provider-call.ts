@@ -26,8 +26,8 @@ export interface ProviderCallerOptions {
   name: string;
   /** Scrubbed from every error text. */
   apiKey: string | undefined;
-  timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number | undefined;
+  retry?: Partial<RetryPolicy> | undefined;
   classify: FailureClassifier;
 }
 

@@ -81,11 +81,11 @@ export const JSON_ONLY_INSTRUCTION = 'Respond with a single JSON object only: no
 
 export interface ChatOptions {
   /** Cancels the call (and any retry wait): SyntraError('cancelled'). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Per HTTP attempt; defaults to the provider's configured timeout. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Overall budget for the call including retries and Retry-After waits. */
-  deadlineMs?: number;
+  deadlineMs?: number | undefined;
 }
 
 export interface ModelProvider {

@@ -27,7 +27,8 @@ beforeAll(async () => {
     pod.metadata = { ...pod.metadata, name: `clone-${i}-7f9c`, labels: { app: `clone-${i}` }, ownerReferences: [] };
     const svc = structuredClone(service);
     svc.metadata = { ...svc.metadata, name: `clone-${i}` };
-    svc.spec = { ...svc.spec, selector: { app: `clone-${i}` }, clusterIP: `10.97.${Math.floor(i / 250)}.${i % 250}`, clusterIPs: undefined };
+    const { clusterIPs: _sharedIps, ...spec } = svc.spec ?? {};
+    svc.spec = { ...spec, selector: { app: `clone-${i}` }, clusterIP: `10.97.${Math.floor(i / 250)}.${i % 250}` };
     pods.push(pod);
     services.push(svc);
   }

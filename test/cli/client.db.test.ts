@@ -145,6 +145,45 @@ describe('errors and exit codes', () => {
 });
 
 describe('runs', () => {
+  it('runs show takes any unique prefix of a run id, and says when one is ambiguous, naming the candidates', async () => {
+    const ids = [await submitEcho('prefix one'), await submitEcho('prefix two')];
+    // Made milliseconds apart: UUIDv7 ids sharing their first 8 characters.
+    expect(ids[0]!.slice(0, 8)).toBe(ids[1]!.slice(0, 8));
+    const unique = (id: string) => {
+      for (let n = 9; n <= 36; n++) if (ids.filter((x) => x.startsWith(id.slice(0, n))).length === 1) return id.slice(0, n);
+      return id;
+    };
+    const show = await runCli(['runs', 'show', unique(ids[1]!), '--json'], admin);
+    expect(show.code, show.stderr).toBe(0);
+    expect((JSON.parse(show.stdout) as { run: { id: string } }).run.id).toBe(ids[1]);
+    const ambiguous = await runCli(['runs', 'show', ids[0]!.slice(0, 8)], admin);
+    expect(ambiguous.code).not.toBe(0);
+    expect(ambiguous.stderr).toContain('ambiguous');
+    expect(ambiguous.stderr).toContain(ids[0]!);
+    const notAnId = await runCli(['runs', 'show', 'nope'], admin);
+    expect(notAnId.code).toBe(2);
+    expect(notAnId.stderr).toContain('a run id is a UUID or its first characters');
+  });
+
+  it('a cancelled run reads "cancelled: <reason>" once, in runs cancel, show and watch', async () => {
+    // No ask handler on this server: the run stays queued until cancelled.
+    const res = await fetch(`${server.url}/v1/commands/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': server.admin.apiKey },
+      body: JSON.stringify({ kind: 'ask', input: { prompt: 'cancel me' } }),
+    });
+    const { runId } = (await res.json()) as { runId: string };
+    const cancel = await runCli(['runs', 'cancel', runId, '--reason', 'asked the wrong question'], admin);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toContain(`Run ${runId} is cancelled.`);
+    const show = await runCli(['runs', 'show', runId], admin);
+    expect(show.stdout).toMatch(/Error:\s+asked the wrong question/);
+    const watch = await runCli(['runs', 'watch', runId], admin);
+    expect(watch.code).not.toBe(0);
+    expect(watch.stderr).toContain(`run ${runId} cancelled: asked the wrong question`);
+    expect(`${cancel.stdout}${show.stdout}${watch.stderr}`).not.toContain('cancelled: cancelled');
+  });
+
   it('runs watch follows a run live, one line per step, then prints its output; --json is NDJSON', async () => {
     const runId = await submitEcho('watch me');
     const r = await runCli(['runs', 'watch', runId], admin);
@@ -199,6 +238,15 @@ describe('ask', () => {
 });
 
 describe('keys and control', () => {
+  it('keys create with an unknown permission says so once, listing the valid ones', async () => {
+    const bad = await runCli(['keys', 'create', '--name', 'typo', '--permissions', 'foo:bar'], admin);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).not.toContain('constant');
+    expect(bad.stderr.match(/must be one of: /g)).toHaveLength(1);
+    expect(bad.stderr).toContain('runs:read');
+    expect(bad.stderr).toContain('keys:manage');
+  });
+
   it('keys create shows the secret once; rotate and revoke take effect for the CLI', async () => {
     const created = await runCli(['keys', 'create', '--name', 'ci', '--type', 'test', '--namespaces', 'staging', '--json'], admin);
     expect(created.code, created.stderr).toBe(0);
@@ -227,12 +275,27 @@ describe('keys and control', () => {
   it('control show, rollback and history', async () => {
     const show = await runCli(['control', 'show', '--json'], admin);
     expect(show.code, show.stderr).toBe(0);
-    const before = (JSON.parse(show.stdout) as { version: number }).version;
+    const before = (JSON.parse(show.stdout) as { version: number; routingRules: unknown[] }).version;
+    // Rolling back to the effective version changes nothing, so it records nothing.
+    const noop = await runCli(['control', 'rollback', String(before), '--reason', 'no-op'], admin);
+    expect(noop.code).not.toBe(0);
+    expect(noop.stderr).toContain(`version ${before} is already the effective version`);
+    expect((JSON.parse((await runCli(['control', 'show', '--json'], admin)).stdout) as { version: number }).version).toBe(before);
+    // A change (the same routing rules again), then a rollback past it.
+    const change = await fetch(`${server.url}/v1/control/routing-rules/update`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': server.admin.apiKey },
+      body: JSON.stringify({ rules: (JSON.parse(show.stdout) as { routingRules: unknown[] }).routingRules, reason: 'cli test change' }),
+    });
+    expect(change.status, await change.clone().text()).toBe(200);
     const rollback = await runCli(['control', 'rollback', String(before), '--reason', 'cli test rollback'], admin);
     expect(rollback.code, rollback.stderr).toBe(0);
-    expect(rollback.stdout).toContain(`as version ${before + 1}`);
+    expect(rollback.stdout).toContain(`as version ${before + 2}`);
     const history = await runCli(['control', 'history'], admin);
     expect(history.stdout).toContain('cli test rollback');
+    // The actor is named: the admin's email and key name, not a bare key id.
+    expect(history.stdout).toContain(server.admin.email);
+    expect(history.stdout).not.toMatch(/\s[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s+rollback/);
     const missingReason = await runCli(['control', 'rollback', '0'], admin);
     expect(missingReason.code).toBe(2);
   });

@@ -45,6 +45,7 @@ export function runDiagnose(args: string[], options: { stdin?: string; env?: Rec
   });
 }
 
+// eslint-disable-next-line no-control-regex -- matching the escape character is the point: asserts output is (not) coloured
 export const ANSI = /\u001b\[[0-9;]*m/;
 
 const ref = {

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -132,6 +133,6 @@ describe.concurrent('syntra diagnose', { timeout: 120_000 }, () => {
     const noColor = await runDiagnose(['--demo', '-n', 'production', '--resource', 'deployment/auth-service'], { env: { NO_COLOR: '1', FORCE_COLOR: '3' } });
     expect(noColor.stdout).not.toMatch(ANSI);
     // Same text once the colour codes are gone.
-    expect(forced.stdout.replace(/\u001b\[[0-9;]*m/g, '')).toBe(noColor.stdout);
+    expect(stripVTControlCharacters(forced.stdout)).toBe(noColor.stdout);
   });
 });

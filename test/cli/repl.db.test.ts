@@ -42,6 +42,13 @@ describe('repl through piped stdin', () => {
     expect((await askRuns()).map((x) => x.input.prompt)).not.toContain('this question is never asked');
   });
 
+  it('accepts the original CLI\'s --enhanced (history is always on)', async () => {
+    const r = await runCli(['repl', '--enhanced'], { ...user, input: '/namespace\n/exit\n' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('unknown option');
+    expect(r.stdout).toContain('namespace:');
+  });
+
   it('a multi-line question (trailing backslash) runs in the namespace set by /namespace; Ctrl-C cancels it and its run, not the session', async () => {
     const p = startCli(['repl'], user);
     p.write('/namespace staging\nwhy is auth-service \\\ncrashing\n');
@@ -103,5 +110,28 @@ describe('repl in a pseudo-terminal, asking', () => {
     expect((await runOf(runId!)).status).toBe('cancelled');
     p.write('/exit\r');
     expect(await within(p.exited, 30_000, 'repl to exit')).toBe(0);
+  }, 90_000);
+
+  it('while a question waits for a worker the spinner says so; what is typed meanwhile is neither echoed nor asked after Ctrl-C', async () => {
+    const p = startCli([], { ...user, command: ['script', '-qfec', `stty cols 120 rows 40; ${process.execPath} ${BIN} repl -n production`, '/dev/null'] });
+    await p.waitFor(/syntra\(production\)> /, 20_000);
+    p.write('why is billing down\r');
+    const [, runId] = await p.waitFor(/run ([0-9a-f-]{36}) in production/, 30_000);
+    // No worker serves `ask` here: the run stays queued, and the spinner tells why nothing moves.
+    await p.waitFor(/waiting for a free worker slot/, 30_000);
+    p.write('typed during the run\r');
+    p.write('half typed');
+    await new Promise((r) => setTimeout(r, 500));
+    p.write('\x03');
+    await p.waitFor(new RegExp(`Cancelled run ${runId}`), 30_000);
+    // The half-typed text is gone: "/exit" alone reaches the REPL and ends it.
+    await new Promise((r) => setTimeout(r, 500));
+    p.write('/exit\r');
+    expect(await within(p.exited, 30_000, 'repl to exit')).toBe(0);
+    expect(p.out()).not.toContain('typed during the run');
+    expect(p.out()).not.toContain('half typed');
+    const prompts = (await askRuns()).map((x) => x.input.prompt);
+    expect(prompts).toContain('why is billing down');
+    expect(prompts.some((q) => q?.includes('typed'))).toBe(false);
   }, 90_000);
 });

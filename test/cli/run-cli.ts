@@ -111,5 +111,5 @@ export async function runCli(args: string[], o: CliEnv & { input?: string; timeo
   }
 }
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching the escape character is the point: asserts output has no escapes
 export const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/;

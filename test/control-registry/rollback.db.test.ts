@@ -62,6 +62,12 @@ describe('control registry rollback', () => {
     expect((await getSnapshot(t.db)).version).toBe(before);
   });
 
+  it('rolling back to the effective version is a conflict and appends nothing', async () => {
+    const before = (await getSnapshot(t.db)).version;
+    await expect(rollback(t.db, { toVersion: before }, by('no-op'))).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('already the effective version') });
+    expect((await getSnapshot(t.db)).version).toBe(before);
+  });
+
   it('restoring a state with unapproved writes needs the explicit acknowledgment', async () => {
     const open = await updateArbiter(
       t.db,

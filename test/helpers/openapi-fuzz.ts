@@ -1,4 +1,8 @@
 import fc from 'fast-check';
+import type { InjectOptions } from 'fastify';
+
+/** What `app.inject` accepts as a method. */
+type HTTPMethods = NonNullable<InjectOptions['method']>;
 
 /**
  * Requests generated from an OpenAPI 3 document, for property-based fuzzing of the API: mostly
@@ -29,14 +33,14 @@ export interface JsonSchema {
 }
 
 export interface Operation {
-  method: string;
+  method: HTTPMethods;
   path: string;
   parameters: Array<{ in: 'path' | 'query' | 'header'; name: string; required?: boolean; schema: JsonSchema }>;
   body: JsonSchema | undefined;
 }
 
 export interface FuzzRequest {
-  method: string;
+  method: HTTPMethods;
   url: string;
   headers: Record<string, string>;
   payload?: string;
@@ -56,7 +60,8 @@ interface OpenApiDocument {
 export function operationsOf(doc: OpenApiDocument): Operation[] {
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => ({
-      method: method.toUpperCase(),
+      // The document's keys are HTTP methods (get, post, …) by the OpenAPI format.
+      method: method.toUpperCase() as HTTPMethods,
       path,
       parameters: op.parameters ?? [],
       body: op.requestBody?.content?.['application/json']?.schema,

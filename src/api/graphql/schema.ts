@@ -22,7 +22,7 @@ import { Uuid } from '../schemas.js';
 import { cancelVisibleRun, submitRun, visibleRun, visibleRuns, type RunListFilter } from '../operations/runs.js';
 import { createKey, keysUsage, listKeys, revokeKey, rotateKey, type CreateKeyBody as CreateKeyInput } from '../operations/keys.js';
 import { changeUser, inviteUser, usersPage, visibleAudit, type AuditFilter, type InviteUserBody, type UpdateUserBody as UpdateUserInput } from '../operations/users.js';
-import { changeControl, ControlDiff, diffControl } from '../operations/control.js';
+import { changeControl, ControlDiff, controlHistory, diffControl } from '../operations/control.js';
 import { auditOutcome, auditRequest, type Caller } from '../plugins/auth.js';
 import { authorize, callerOf, type GraphQLContext, type Need } from './context.js';
 import { TypeBoxTypes } from './from-typebox.js';
@@ -161,8 +161,7 @@ const queryType = new GraphQLObjectType<unknown, GraphQLContext>({
       control.getSnapshot(ctx.api.db, { version: a.version as number | undefined }),
     ),
     controlHistory: query('controlHistory', Types.history, READ_CONTROL, HistoryQuery, async (a, ctx) => {
-      const page = await control.history(ctx.api.db, a as Parameters<typeof control.history>[1]);
-      return { items: page.items, nextCursor: page.nextCursor ?? null };
+      return controlHistory(ctx.api.db, a as Parameters<typeof controlHistory>[1]);
     }),
     controlDiff: query('controlDiff', Types.diff, READ_CONTROL, Type.Object({ from: Type.Integer({ minimum: 0 }), to: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }), async (a, ctx) =>
       diffControl(ctx.api.db, a.from as number, a.to as number),

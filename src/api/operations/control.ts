@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Type, type Static } from '@sinclair/typebox';
+import { actorNames } from '../../access/actor-names.js';
 import { actorOf, appendAudit } from '../../access/audit.js';
-import { getSnapshot, type ControlWrite, type ControlWriteResult, type WriteOptions } from '../../control-plane/control-registry/index.js';
+import { getSnapshot, history, type ControlWrite, type ControlWriteResult, type WriteOptions } from '../../control-plane/control-registry/index.js';
 import type { Database } from '../../db/database.js';
 import type { Caller } from '../plugins/auth.js';
 
@@ -57,4 +58,15 @@ export async function diffControl(db: Database, from: number, to: number): Promi
   }
   if (!same(a.routingRules, b.routingRules)) entries.push({ path: 'routingRules', change: 'changed', before: a.routingRules, after: b.routingRules });
   return { from, to, entries };
+}
+
+/** The change log, newest first, each actor also named (`actorName`) where it is a key or a user. */
+export async function controlHistory(db: Database, query: Parameters<typeof history>[1]) {
+  const page = await history(db, query);
+  const names = await actorNames(db, page.items.map((c) => c.actor));
+  const items = page.items.map((c) => {
+    const actorName = names.get(c.actor);
+    return actorName === undefined ? c : { ...c, actorName };
+  });
+  return { items, nextCursor: page.nextCursor ?? null };
 }

@@ -2,7 +2,7 @@ import type { Access } from '../../access/access.js';
 import { listAudit } from '../../access/audit.js';
 import type { Role } from '../../access/permissions.js';
 import type { Principal } from '../../access/principal.js';
-import { createUser, listUsers, updateUser, type User } from '../../access/users.js';
+import { createUser, listUsers, updateUser, type UpdateUserInput, type User } from '../../access/users.js';
 import { SyntraError } from '../../domain/errors.js';
 import { auditRequest, requirePrincipal, type Caller } from '../plugins/auth.js';
 
@@ -39,7 +39,7 @@ export async function changeUser(access: Access, caller: Caller, userId: string,
   if (userId === principal.userId && (body.status === 'suspended' || (body.roles && !body.roles.includes('admin')))) {
     throw new SyntraError('conflict', 'you cannot suspend yourself or drop your own admin role');
   }
-  const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as UpdateUserBody;
+  const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as UpdateUserInput;
   const user = await updateUser(access.db, userId, input);
   if (user.status === 'suspended') await access.sessions.endAll(user.id);
   await auditRequest(access, caller, { action: body.status === 'suspended' ? 'user.suspend' : 'user.update', result: 'ok', target: user.id, details: { ...input } });

@@ -21,7 +21,7 @@ import {
   type ControlWrite,
 } from '../../control-plane/control-registry/index.js';
 import type { Database } from '../../db/database.js';
-import { changeControl } from '../operations/control.js';
+import { changeControl, controlHistory } from '../operations/control.js';
 import { errors } from '../schemas.js';
 
 /**
@@ -52,7 +52,8 @@ export const Change = Type.Object({
   entityName: Type.String(),
   action: Type.String(),
   payload: Type.Object({}, { additionalProperties: true }),
-  actor: Type.String(),
+  actor: Type.String({ description: 'the API key or user id that made the change, or a name such as system' }),
+  actorName: Type.Optional(Type.String({ description: 'who the actor is, when it is a key or a user: email (key "name")' })),
   reason: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
 });
@@ -110,8 +111,7 @@ export const controlRoutes: FastifyPluginAsyncTypebox<ControlRoutesOptions> = as
       },
     },
     async (request) => {
-      const page = await control.history(ctx.db, request.query);
-      return { items: page.items, nextCursor: page.nextCursor ?? null };
+      return controlHistory(ctx.db, request.query);
     },
   );
 

@@ -55,11 +55,12 @@ export async function submitAsk(client: ApiClient, req: AskRequest): Promise<str
   return res.runId;
 }
 
-export function runErrorText(error: unknown): string | undefined {
+export function runErrorText(error: unknown, status?: string): string | undefined {
   if (error === null || error === undefined) return undefined;
   if (typeof error === 'string') return error;
   const e = error as { message?: unknown; code?: unknown };
-  if (typeof e.message === 'string') return typeof e.code === 'string' ? `${e.code}: ${e.message}` : e.message;
+  // A cancelled run's error is {code: 'cancelled', message: reason}: the status already says it.
+  if (typeof e.message === 'string') return typeof e.code === 'string' && e.code !== status ? `${e.code}: ${e.message}` : e.message;
   return JSON.stringify(error);
 }
 
@@ -70,25 +71,28 @@ export interface FollowOptions {
   onEvent?: (e: RunEvent) => void;
 }
 
+/** Events after which a task sits in the queue until a worker slot is free to claim it. */
+const WAITING = new Set(['run.queued', 'task.queued', 'task.retrying', 'task.released', 'task.lease_expired']);
+const WAITING_TEXT = 'Queued: waiting for a free worker slot…';
+
 /** Follows a run to its end; on abort cancels it. Returns the final status and output. */
 export async function followRun(client: ApiClient, term: Terminal, runId: string, options: FollowOptions): Promise<AskOutcome> {
   const printer = new RunEventPrinter(term);
-  const progress = options.showSteps ? startProgress(term, 'Investigating…') : undefined;
-  let status = 'unknown';
+  const progress = options.showSteps ? startProgress(term, WAITING_TEXT) : undefined;
   try {
     for await (const item of followRunEvents(client, runId, {
       ...(options.signal ? { signal: options.signal } : {}),
       onReconnect: (n) => progress?.text(`connection lost, resuming (attempt ${n})…`),
     })) {
-      if (item.kind === 'end') {
-        status = item.status;
-        break;
-      }
+      // The final status and output are read from the run itself, below.
+      if (item.kind === 'end') break;
       options.onEvent?.(item.event);
       const line = options.showSteps ? printer.line(item.event) : undefined;
       if (line) progress?.line(line);
       const step = (item.event.data as { step?: unknown; taskType?: unknown } | null)?.step;
       if (typeof step === 'string') progress?.text(`${step}…`);
+      else if (WAITING.has(item.event.type)) progress?.text(WAITING_TEXT);
+      else if (item.event.type === 'task.started') progress?.text('Investigating…');
     }
   } finally {
     progress?.stop();
@@ -98,7 +102,7 @@ export async function followRun(client: ApiClient, term: Terminal, runId: string
     return { runId, status: 'cancelled', error: 'cancelled (Ctrl-C)', interrupted: true };
   }
   const { run } = await client.get<{ run: RunView }>(`/v1/runs/${runId}`);
-  const error = runErrorText(run.error);
+  const error = runErrorText(run.error, run.status);
   return { runId, run, status: run.status, ...(run.output ? { answer: run.output as AskAnswer } : {}), ...(error ? { error } : {}) };
 }
 

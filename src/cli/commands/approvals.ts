@@ -1,8 +1,9 @@
+import { resolveId } from '../client/resolve-id.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SyntraError } from '../../domain/errors.js';
 import { contextOf, withClientOptions, withNamespaceOption } from '../context.js';
 import { renderFields, renderTable } from '../output/table.js';
-import { dateTime, shortId } from '../render/formatting.js';
+import { dateTime, shortIds } from '../render/formatting.js';
 
 /**
  * `syntra approvals list|show|approve|reject|propose|policies` — the actions Syntra proposes and their approvals,
@@ -54,7 +55,8 @@ function listCommand(): Command {
     const page = await client.get<{ items: Action[] }>('/v1/actions', { status: opts.status, limit: opts.limit });
     if (term.json) return term.printJson(page);
     if (!page.items.length) return term.out('No action requests. Syntra proposes actions at the end of a diagnosis when an executor is configured.');
-    term.out(renderTable(term, ['Action', 'Created', 'Status', 'Risk', 'What', 'Target', 'Requested by'], page.items.map((a) => [term.tty ? shortId(a.id) : a.id, dateTime(a.createdAt), a.executor?.serving === false ? `${a.status} (no executor)` : a.status, a.risk, `${a.action} ${paramsText(a.params)}`.trim(), target(a), a.requestedBy])));
+    const ids = term.tty ? shortIds(page.items.map((a) => a.id)) : page.items.map((a) => a.id);
+    term.out(renderTable(term, ['Action', 'Created', 'Status', 'Risk', 'What', 'Target', 'Requested by'], page.items.map((a, i) => [ids[i]!, dateTime(a.createdAt), a.executor?.serving === false ? `${a.status} (no executor)` : a.status, a.risk, `${a.action} ${paramsText(a.params)}`.trim(), target(a), a.requestedBy])));
   });
 }
 
@@ -63,6 +65,7 @@ function showCommand(): Command {
   withClientOptions(cmd);
   return cmd.addHelpText('after', '\nExamples:\n  $ syntra approvals show <actionId>\n  $ syntra approvals show <actionId> --json').action(async (id: string, _o: unknown, self: Command) => {
     const { term, client } = contextOf(self);
+    id = await resolveId(client, 'actions', id);
     const a = await client.get<Action>(`/v1/actions/${encodeURIComponent(id)}`);
     if (term.json) return term.printJson(a);
     term.out(
@@ -98,6 +101,7 @@ function decideCommand(verb: 'approve' | 'reject'): Command {
   withClientOptions(cmd);
   return cmd.addHelpText('after', `\nExamples:\n  $ syntra approvals ${verb} <actionId> --reason "postgres is down"`).action(async (id: string, opts: { reason: string }, self: Command) => {
     const { term, client } = contextOf(self);
+    id = await resolveId(client, 'actions', id);
     if (verb === 'approve') {
       const a = await client.get<Action>(`/v1/actions/${encodeURIComponent(id)}`);
       if (a.destructive) {

@@ -21,6 +21,8 @@ interface Change {
   entityName: string;
   action: string;
   actor: string;
+  /** Who the actor is (email and key name) when it is a key or a user. */
+  actorName?: string;
   reason: string;
   createdAt: string;
 }
@@ -78,7 +80,7 @@ function historyCommand(): Command {
       const page = await client.get<{ items: Change[]; nextCursor: string | null }>('/v1/control/history', { entityType: opts.type, limit: opts.limit, cursor: opts.cursor });
       if (term.json) return term.printJson(page);
       if (!page.items.length) return term.out('No control changes yet.');
-      term.out(renderTable(term, ['Version', 'When', 'Who', 'Change', 'Why'], page.items.map((c) => [String(c.version), dateTime(c.createdAt), c.actor, `${c.action} ${c.entityType} ${c.entityName}`, c.reason])));
+      term.out(renderTable(term, ['Version', 'When', 'Who', 'Change', 'Why'], page.items.map((c) => [String(c.version), dateTime(c.createdAt), c.actorName ?? c.actor, `${c.action} ${c.entityType} ${c.entityName}`, c.reason])));
       if (page.nextCursor) term.out(term.color.dim(`more: syntra control history --cursor ${page.nextCursor}`));
     });
 }

@@ -34,13 +34,15 @@ function stepLine(e: LedgerEvent): string | undefined {
   return undefined;
 }
 
-function printDiagnosis(o: AskRunOutput): void {
+function printDiagnosis(o: AskRunOutput, kept: string | undefined): void {
   out();
-  out(chalk.bold('Answer'));
-  out(`  ${o.answer}`);
   const d = o.diagnosis;
-  if (!d) return;
-  out();
+  // With a diagnosis the answer is its root-cause paragraph, printed below once.
+  if (!d) {
+    out(chalk.bold('Answer'));
+    out(`  ${o.answer}`);
+    return;
+  }
   out(`${chalk.bold('Root cause')}  ${chalk.red(d.root_cause.type)}  (confidence ${Math.round((o.confidence ?? 0) * 100)}%, ${o.method})`);
   out(`  ${d.root_cause.summary}`);
   out();
@@ -54,7 +56,11 @@ function printDiagnosis(o: AskRunOutput): void {
   for (const s of d.remediation.verification) out(`  verify: ${s}`);
   for (const s of d.remediation.prevention) out(`  later:  ${s}`);
   out();
-  if (o.report) out(`Report: artifacts ${o.report.markdown.name} v${o.report.markdown.version} and ${o.report.json.name} v${o.report.json.version}; incident ${o.incidentId ?? '—'}; control version ${o.controlVersion}`);
+  if (!o.report) return;
+  const where = kept
+    ? `kept in ${kept} (browse it: syntra up --data-dir ${kept})`
+    : 'in the temporary database, removed on exit (--keep keeps it; `syntra up` keeps everything)';
+  out(`Report: artifacts ${o.report.markdown.name} and ${o.report.json.name}, incident ${o.incidentId ?? '—'} — ${where}`);
 }
 
 async function runDemo(flags: DemoFlags): Promise<number> {
@@ -84,6 +90,7 @@ async function runDemo(flags: DemoFlags): Promise<number> {
     out();
     out(`${chalk.bold('Question')}  ${flags.question}`);
     out();
+    const submitted = performance.now();
     const { runId } = await submitCommand(db, { kind: 'ask', input: { prompt: flags.question } });
     let after = 0;
     let woken: (() => void) | undefined;
@@ -113,8 +120,8 @@ async function runDemo(flags: DemoFlags): Promise<number> {
       process.stderr.write(`syntra demo: the investigation ${detail.run.status}: ${err.message ?? 'no reason recorded'} (run ${runId})\n`);
       return 1;
     }
-    printDiagnosis(detail.run.output as AskRunOutput);
-    out(chalk.dim(`Run ${runId} finished in ${Math.round(performance.now() - started)} ms from start. Next: \`npx syntra up\` and POST /api/ask, or SYNTRA_EVIDENCE=live for your own cluster.`));
+    printDiagnosis(detail.run.output as AskRunOutput, flags.keep ? dataDir : undefined);
+    out(chalk.dim(`Run ${runId} took ${Math.round(performance.now() - submitted)} ms (after ${Math.round(submitted - started)} ms of start-up). Next: \`npx syntra up\` and POST /api/ask, or SYNTRA_EVIDENCE=live for your own cluster.`));
     return 0;
   } finally {
     await worker.stop().catch(() => {});

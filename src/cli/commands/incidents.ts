@@ -1,10 +1,11 @@
+import { resolveId } from '../client/resolve-id.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Remediation, ResourceRef } from '../../domain/diagnosis.js';
 import { contextOf, withClientOptions, withNamespaceOption } from '../context.js';
 import { UsageError } from '../exit.js';
 import { renderFields, renderTable } from '../output/table.js';
 import { remediationLines, similarLines, type SimilarIncident } from '../render/answer.js';
-import { dateTime, percent, shortId } from '../render/formatting.js';
+import { dateTime, percent, shortIds } from '../render/formatting.js';
 
 /**
  * `syntra incidents list|show|search|similar|feedback|resolve|reopen|tag` — the incident memory:
@@ -70,11 +71,12 @@ function listCommand(): Command {
       });
       if (term.json) return term.printJson(page);
       if (!page.items.length) return term.out('No incidents yet. One is recorded each time `syntra ask` completes a diagnosis.');
+      const ids = term.tty ? shortIds(page.items.map((i) => i.id)) : page.items.map((i) => i.id);
       term.out(
         renderTable(
           term,
           ['Incident', 'Last seen', 'Seen', 'Status', 'Namespace', 'Root cause', 'Confidence', 'Title'],
-          page.items.map((i) => [term.tty ? shortId(i.id) : i.id, dateTime(i.lastSeen), `${i.occurrences}×`, i.status, i.namespace ?? '', i.rootCauseType, percent(i.confidence), i.title]),
+          page.items.map((i, n) => [ids[n]!, dateTime(i.lastSeen), `${i.occurrences}×`, i.status, i.namespace ?? '', i.rootCauseType, percent(i.confidence), i.title]),
         ),
       );
       if (page.nextCursor) term.out(term.color.dim(`more: syntra incidents list --cursor ${page.nextCursor}`));
@@ -88,6 +90,7 @@ function showCommand(): Command {
     .addHelpText('after', '\nExamples:\n  $ syntra incidents show 0190c3e2-7d4a-7b1c-9e2f-1a2b3c4d5e6f\n  $ syntra incidents show <id> --json | jq .remediation')
     .action(async (id: string, _opts: unknown, self: Command) => {
       const { term, client } = contextOf(self);
+      id = await resolveId(client, 'incidents', id);
       const res = await client.get<Incident | { incident: Incident }>(`/v1/incidents/${encodeURIComponent(id)}`);
       if (term.json) return term.printJson(res);
       const i = 'incident' in res ? res.incident : res;
@@ -167,6 +170,7 @@ function similarCommand(): Command {
   withClientOptions(cmd);
   return cmd.addHelpText('after', '\nExamples:\n  $ syntra incidents similar <incidentId>\n  $ syntra incidents similar <incidentId> --json').action(async (id: string, _opts: unknown, self: Command) => {
     const { term, client } = contextOf(self);
+    id = await resolveId(client, 'incidents', id);
     const res = await client.get<{ items: SimilarIncident[] }>(`/v1/incidents/${encodeURIComponent(id)}/similar`);
     if (term.json) return term.printJson(res);
     term.out(res.items.length ? similarLines(term, res.items).join('\n') : 'No similar past incident.');
@@ -188,6 +192,7 @@ function feedbackCommand(): Command {
     .addHelpText('after', '\nExamples:\n  $ syntra incidents feedback <id> --verified --applied "scaled deployment/postgres to 1"\n  $ syntra incidents feedback <id> --wrong-root-cause --note "it was the network policy"')
     .action(async (id: string, opts: { verified?: boolean; notVerified?: boolean; applied?: string; wrongRootCause?: boolean; rightRootCause?: boolean; note?: string }, self: Command) => {
       const { term, client } = contextOf(self);
+      id = await resolveId(client, 'incidents', id);
       if (opts.verified && opts.notVerified) throw new UsageError('use one of --verified and --not-verified');
       if (opts.wrongRootCause && opts.rightRootCause) throw new UsageError('use one of --wrong-root-cause and --right-root-cause');
       const body = {
@@ -214,6 +219,7 @@ function statusCommand(name: 'resolve' | 'reopen'): Command {
   withClientOptions(cmd);
   return cmd.addHelpText('after', `\nExamples:\n  $ syntra incidents ${name} <incidentId>\n  $ syntra incidents ${name} <incidentId> --note "${name === 'resolve' ? 'postgres scaled back up' : 'it came back'}"`).action(async (id: string, opts: { note?: string }, self: Command) => {
     const { term, client } = contextOf(self);
+    id = await resolveId(client, 'incidents', id);
     const i = await client.post<Incident>(`/v1/incidents/${encodeURIComponent(id)}/${name}`, opts.note ? { note: opts.note } : {});
     if (term.json) return term.printJson(i);
     term.out(`${i.title}: ${i.status}.`);
@@ -233,6 +239,7 @@ function tagCommand(): Command {
     .addHelpText('after', '\nExamples:\n  $ syntra incidents tag <id> --add database,postgres --remove dns')
     .action(async (id: string, opts: { add?: string[]; remove?: string[] }, self: Command) => {
       const { term, client } = contextOf(self);
+      id = await resolveId(client, 'incidents', id);
       if (!opts.add?.length && !opts.remove?.length) throw new UsageError('give --add <tags> or --remove <tags>, e.g. --add database');
       const i = await client.post<Incident>(`/v1/incidents/${encodeURIComponent(id)}/tags`, { ...(opts.add?.length ? { add: opts.add } : {}), ...(opts.remove?.length ? { remove: opts.remove } : {}) });
       if (term.json) return term.printJson(i);

@@ -1,3 +1,4 @@
+import { idArg, resolveId } from '../client/resolve-id.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { contextOf, withClientOptions } from '../context.js';
 import { integerIn } from '../options.js';
@@ -20,10 +21,7 @@ interface KeyView {
 }
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
-const uuid = (raw: string) => {
-  if (!/^[0-9a-f-]{36}$/i.test(raw)) throw new InvalidArgumentError('a key id is a UUID (see `syntra keys list`)');
-  return raw;
-};
+const uuid = idArg('key', 'syntra keys list');
 
 function keyState(k: KeyView): string {
   if (k.revokedAt) return 'revoked';
@@ -114,6 +112,7 @@ function rotateCommand(): Command {
     .addHelpText('after', '\nExamples:\n  $ syntra keys rotate 0190c3e2-… --grace 3600')
     .action(async (keyId: string, opts: { grace?: number }, self: Command) => {
       const { term, client } = contextOf(self);
+      keyId = await resolveId(client, 'keys', keyId);
       const res = await client.post<{ secret: string; key: KeyView; previous: KeyView }>(`/v1/keys/${keyId}/rotate`, opts.grace === undefined ? {} : { graceSeconds: opts.grace });
       if (term.json) return term.printJson(res);
       secretNotice(term, res.secret, res.key);
@@ -128,6 +127,7 @@ function revokeCommand(): Command {
     .addHelpText('after', '\nExamples:\n  $ syntra keys revoke 0190c3e2-…')
     .action(async (keyId: string, _opts: unknown, self: Command) => {
       const { term, client } = contextOf(self);
+      keyId = await resolveId(client, 'keys', keyId);
       const res = await client.post<{ key: KeyView }>(`/v1/keys/${keyId}/revoke`, {});
       if (term.json) return term.printJson(res);
       term.out(`Revoked ${res.key.name} (${res.key.prefix}…).`);

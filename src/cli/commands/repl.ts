@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { contextOf, withClientOptions, withNamespaceOption } from '../context.js';
 import { runRepl } from '../repl/session.js';
 
@@ -7,6 +7,9 @@ export function replCommand(): Command {
   const cmd = new Command('repl').description('interactive session: ask questions, follow them live, follow up (also: bare `syntra` on a terminal)');
   withNamespaceOption(cmd);
   withClientOptions(cmd);
+  // The original CLI's `repl --enhanced` turned on history and line editing, which this REPL
+  // always has: accepted so scripts and habits carry over, hidden because it changes nothing.
+  cmd.addOption(new Option('--enhanced', 'accepted for compatibility (history and line editing are always on)').hideHelp());
   return cmd
     .addHelpText(
       'after',

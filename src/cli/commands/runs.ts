@@ -1,9 +1,10 @@
+import { idArg, resolveId } from '../client/resolve-id.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { followRun, runErrorText, runFailure, type RunView } from '../ask/ask-flow.js';
 import { contextOf, withClientOptions } from '../context.js';
 import { renderFields, renderTable } from '../output/table.js';
 import { renderAnswer, type AskAnswer } from '../render/answer.js';
-import { between, dateTime, shortId, statusText } from '../render/formatting.js';
+import { between, dateTime, shortIds, statusText } from '../render/formatting.js';
 import { RunEventPrinter } from '../render/run-events.js';
 import type { RunEvent } from '../client/sse.js';
 
@@ -25,12 +26,8 @@ interface RunDetail {
   events: RunEvent[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function runIdArg(raw: string): string {
-  if (!UUID.test(raw.trim())) throw new InvalidArgumentError('a run id is a UUID, e.g. 0190c3e2-7d4a-7b1c-9e2f-1a2b3c4d5e6f (see `syntra runs list`)');
-  return raw.trim();
-}
+const runIdArg = idArg('run', 'syntra runs list');
 
 function prompt(run: RunView): string {
   const input = (run.input ?? {}) as Record<string, unknown>;
@@ -39,10 +36,11 @@ function prompt(run: RunView): string {
 }
 
 export function runsTable(cmdTerm: ReturnType<typeof contextOf>['term'], runs: RunView[]): string {
+  const ids = cmdTerm.tty ? shortIds(runs.map((r) => r.id)) : runs.map((r) => r.id);
   return renderTable(
     cmdTerm,
     ['Run', 'Kind', 'Status', 'Created', 'Took', 'Question / input'],
-    runs.map((r) => [cmdTerm.tty ? shortId(r.id) : r.id, r.kind, statusText(cmdTerm, r.status), dateTime(r.createdAt), between(r.startedAt ?? r.createdAt, r.finishedAt), prompt(r).slice(0, 60)]),
+    runs.map((r, i) => [ids[i]!, r.kind, statusText(cmdTerm, r.status), dateTime(r.createdAt), between(r.startedAt ?? r.createdAt, r.finishedAt), prompt(r).slice(0, 60)]),
   );
 }
 
@@ -79,6 +77,7 @@ function showCommand(): Command {
     .addHelpText('after', '\nExamples:\n  $ syntra runs show 0190c3e2-7d4a-7b1c-9e2f-1a2b3c4d5e6f\n  $ syntra runs show $RUN --json | jq .run.output')
     .action(async (runId: string, _opts: unknown, self: Command) => {
       const { term, client } = contextOf(self);
+      runId = await resolveId(client, 'runs', runId);
       const detail = await client.get<RunDetail>(`/v1/runs/${runId}`);
       if (term.json) return term.printJson(detail);
       const { run } = detail;
@@ -91,7 +90,7 @@ function showCommand(): Command {
           ['Question', prompt(run) || undefined],
           ['Created', dateTime(run.createdAt)],
           ['Took', between(run.startedAt ?? run.createdAt, run.finishedAt) || undefined],
-          ['Error', runErrorText(run.error)],
+          ['Error', runErrorText(run.error, run.status)],
         ]),
       );
       if (detail.tasks.length) {
@@ -112,6 +111,7 @@ function watchCommand(): Command {
     .addHelpText('after', '\nWith --json, prints one ledger event per line (NDJSON), then the final run.\n\nExamples:\n  $ syntra runs watch $RUN\n  $ syntra runs watch $RUN --json | jq -c .type')
     .action(async (runId: string, _opts: unknown, self: Command) => {
       const { term, client } = contextOf(self);
+      runId = await resolveId(client, 'runs', runId);
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       // Ctrl-C stops watching; the run goes on (cancel it with `syntra runs cancel`).
@@ -141,6 +141,7 @@ function cancelCommand(): Command {
     .addHelpText('after', '\nExamples:\n  $ syntra runs cancel $RUN --reason "asked the wrong question"')
     .action(async (runId: string, opts: { reason?: string }, self: Command) => {
       const { term, client } = contextOf(self);
+      runId = await resolveId(client, 'runs', runId);
       const res = await client.post<{ runId: string; status: string }>(`/v1/runs/${runId}/cancel`, opts.reason ? { reason: opts.reason } : {});
       if (term.json) return term.printJson(res);
       term.out(`Run ${res.runId} is ${statusText(term, res.status)}.`);

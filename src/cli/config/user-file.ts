@@ -78,6 +78,9 @@ export function readUserConfig(env: Env = process.env): LoadedUserConfig {
   return { path: file, config: parsed as UserConfig, ...(insecure ? { insecure } : {}) };
 }
 
+/** A change to the stored config: a key set to undefined is removed. */
+export type UserConfigChange = { [K in keyof UserConfig]?: UserConfig[K] | undefined };
+
 /** Applies `change` to the stored config: keys set to undefined are removed, others merged. */
-export const updateUserConfig = (change: Partial<UserConfig>, env: Env = process.env): UserConfig =>
+export const updateUserConfig = (change: UserConfigChange, env: Env = process.env): UserConfig =>
   writeCliConfig(userConfigPath(env), change) as UserConfig;

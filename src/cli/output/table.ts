@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import Table from 'cli-table3';
 import type { Terminal } from './terminal.js';
 
@@ -21,9 +22,7 @@ export function renderTable(term: Terminal, headers: string[], rows: string[][])
   return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]! + (cell.length - visibleLength(cell))))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g;
-const visibleLength = (s: string) => s.replace(ANSI, '').length;
+const visibleLength = (s: string) => stripVTControlCharacters(s).length;
 
 /** "key: value" lines with the keys aligned. */
 export function renderFields(term: Terminal, fields: Array<[string, string | undefined | null]>): string {

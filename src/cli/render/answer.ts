@@ -1,6 +1,6 @@
 import type { Diagnosis, EvidenceItem, Remediation, ResourceRef } from '../../domain/diagnosis.js';
 import type { Terminal } from '../output/terminal.js';
-import { dateTime, percent, shortId } from './formatting.js';
+import { dateTime, percent, shortIds } from './formatting.js';
 
 /**
  * The answer of an `ask` run: the diagnosis (root cause, confidence, evidence, remediation with
@@ -21,12 +21,13 @@ export interface SimilarIncident {
 /** One line each: how similar, when, the root cause, what fixed it and whether that held (verified in green). */
 export function similarLines(term: Terminal, items: SimilarIncident[]): string[] {
   const c = term.color;
-  return items.map((s) => {
+  const ids = term.tty ? shortIds(items.map((s) => s.id)) : items.map((s) => s.id);
+  return items.map((s, i) => {
     const fix = s.fix.action
       ? `${s.fix.action}${s.fix.verified === true ? c.green(' — verified') : s.fix.verified === false ? c.red(' — did not hold') : c.dim(' — not verified')}`
       : c.dim('no fix recorded');
     const wrong = s.rootCause.correct === false ? c.red(' (root cause marked wrong)') : '';
-    return `  • ${c.cyan(term.tty ? shortId(s.id) : s.id)} ${c.dim(`${percent(s.similarity)} similar · ${dateTime(s.lastSeen)}`)} ${s.title}\n      ${s.rootCause.type}: ${s.rootCause.summary}${wrong}\n      fix: ${fix}`;
+    return `  • ${c.cyan(ids[i]!)} ${c.dim(`${percent(s.similarity)} similar · ${dateTime(s.lastSeen)}`)} ${s.title}\n      ${s.rootCause.type}: ${s.rootCause.summary}${wrong}\n      fix: ${fix}`;
   });
 }
 

@@ -59,4 +59,17 @@ export function percent(confidence: unknown): string {
   return typeof confidence === 'number' && Number.isFinite(confidence) ? `${Math.round(confidence * 100)}%` : '?';
 }
 
-export const shortId = (id: string): string => id.slice(0, 8);
+/**
+ * Ids as a table shows them on a terminal: the shortest common length (8 characters or more)
+ * that tells every id of the table apart. UUIDv7 ids made close together share their first
+ * characters (a millisecond timestamp), so a fixed 8 could show one prefix on every row.
+ * Commands accept any unique prefix back (`syntra runs show 01a241f8-3c`).
+ */
+export function shortIds(ids: readonly string[]): string[] {
+  const distinct = new Set(ids).size;
+  for (let n = 8; n < 36; n++) {
+    if (ids.some((id) => id[n - 1] === '-')) continue;
+    if (new Set(ids.map((id) => id.slice(0, n))).size === distinct) return ids.map((id) => id.slice(0, n));
+  }
+  return [...ids];
+}

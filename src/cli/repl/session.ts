@@ -52,7 +52,12 @@ export async function runRepl(o: ReplOptions): Promise<void> {
     ...(tty ? { output: o.output ?? process.stdout, terminal: true, history: loadHistory(histFile), historySize: 1000, removeHistoryDuplicates: true } : { terminal: false }),
   });
   const queue = new LineQueue();
-  rl.on('line', (l) => queue.push(l));
+  // On a terminal, a line typed while a question runs is dropped: it was never shown (see
+  // muteEcho) and must not be asked after the run ends or is cancelled. Piped stdin delivers
+  // every line at once, so there lines queue up and run one after another.
+  rl.on('line', (l) => {
+    if (!(tty && running)) queue.push(l);
+  });
   rl.on('close', () => queue.close());
   if (tty) rl.on('history', (h: string[]) => saveHistory(histFile, h));
 
@@ -87,6 +92,7 @@ export async function runRepl(o: ReplOptions): Promise<void> {
 
   const ask = async (request: AskRequest) => {
     running = new AbortController();
+    const unmute = tty ? muteEcho(rl) : undefined;
     try {
       const runId = await submitAsk(client, request);
       if (!term.json) term.err(term.color.dim(`run ${runId}${request.namespace ? ` in ${request.namespace}` : ''} — Ctrl-C cancels it`));
@@ -105,6 +111,7 @@ export async function runRepl(o: ReplOptions): Promise<void> {
       term.out(term.color.red(`error: ${errorMessage(e)}`));
     } finally {
       running = undefined;
+      unmute?.();
     }
   };
 
@@ -210,4 +217,20 @@ export async function runRepl(o: ReplOptions): Promise<void> {
     if (!tty) process.off('SIGINT', onInterrupt);
     rl.close();
   }
+}
+
+/**
+ * While a question runs, keys typed on the terminal are not echoed (they landed in the spinner's
+ * line) and what was typed but not entered is cleared when the run ends, so the next prompt
+ * starts empty. readline writes its echo through its `output` only when one is set.
+ */
+function muteEcho(rl: Interface): () => void {
+  const r = rl as unknown as { output: unknown };
+  const output = r.output;
+  r.output = null;
+  return () => {
+    rl.write(null, { ctrl: true, name: 'e' });
+    rl.write(null, { ctrl: true, name: 'u' });
+    r.output = output;
+  };
 }

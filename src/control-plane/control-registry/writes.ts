@@ -175,7 +175,8 @@ export const updateArbiter: ControlWrite<UpdateArbiterInput> = async (db, input,
 /**
  * Makes the effective state equal to the state at `toVersion` (0 = built-ins), recorded as a
  * new version. Restoring a state in which writes run without approval needs the same explicit
- * acknowledgment as setting it.
+ * acknowledgment as setting it. Rolling back to the effective version is refused (409): it
+ * would record a version that changes nothing.
  */
 export const rollback: ControlWrite<RollbackInput> = async (db, input, meta, options = {}) => {
   const req = parseInput(RollbackInput, input, 'rollback');
@@ -186,6 +187,9 @@ export const rollback: ControlWrite<RollbackInput> = async (db, input, meta, opt
     (_head, headVersion) => {
       if (req.toVersion > headVersion) {
         throw new SyntraError('not_found', `control version ${req.toVersion} does not exist (latest is ${headVersion})`);
+      }
+      if (req.toVersion === headVersion) {
+        throw new SyntraError('conflict', `version ${headVersion} is already the effective version: nothing to roll back (see \`syntra control history\` for older ones)`);
       }
       const { toVersion, allowUnapprovedWrites } = req;
       const payload = allowUnapprovedWrites === undefined ? { toVersion } : { toVersion, allowUnapprovedWrites };

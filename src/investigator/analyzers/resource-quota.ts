@@ -35,7 +35,7 @@ export function quotaFindingFromMessage(ref: ResourceRef, message: string, evide
   });
 }
 
-type Owner = { kind: 'ReplicaSet' | 'Job' | 'StatefulSet' | 'DaemonSet'; metadata?: { name?: string; namespace?: string } };
+type Owner = { kind: 'ReplicaSet' | 'Job' | 'StatefulSet' | 'DaemonSet'; metadata?: { name?: string; namespace?: string } | undefined };
 
 export const resourceQuotaAnalyzer: Analyzer = {
   kind: 'ResourceQuota',

@@ -6,7 +6,6 @@
 type Raw = Record<string, unknown>;
 
 const asRecord = (v: unknown): Raw => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
-const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** autoscaling/v1 HorizontalPodAutoscaler → autoscaling/v2 shape (its CPU target as a Resource metric). */
 export function hpaV1ToV2(v1: Raw): Raw {

@@ -17,7 +17,7 @@ import type { ClusterSnapshot, ContainerLog, KindName, ObjectOf } from './snapsh
  */
 export interface Named {
   kind?: string;
-  metadata?: V1ObjectMeta | { name?: string; namespace?: string };
+  metadata?: V1ObjectMeta | { name?: string; namespace?: string } | undefined;
 }
 
 export interface OwnerLink extends ResourceRef {

@@ -1,6 +1,5 @@
 import type {
   CoreV1Event,
-  V1ConfigMap,
   V1CronJob,
   V1DaemonSet,
   V1Deployment,

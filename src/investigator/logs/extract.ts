@@ -7,7 +7,7 @@ export interface LogFacts {
   host?: string;
   port?: number;
   /** The IP a host name resolved to, when a log line gave both. */
-  address?: string;
+  address?: string | undefined;
   envVar?: string;
   /** A service-link value (`tcp://10.43.0.1:8000`) the program read as a setting of its own. */
   serviceLink?: string;

@@ -7,7 +7,7 @@ import { kindOf } from '../cluster/kinds.js';
  * agent can ask for confirmation before running any of them.
  */
 export interface RemediationFacts {
-  namespace?: string;
+  namespace?: string | undefined;
   /** The top-level workload, e.g. `deployment/auth-service`. */
   workload?: string;
   pod?: string;

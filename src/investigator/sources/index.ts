@@ -68,7 +68,7 @@ export async function openEvidenceSource(options: OpenEvidenceOptions): Promise<
   const chosen = [options.live, options.demo, (options.from?.length ?? 0) > 0].filter(Boolean).length;
   if (chosen > 1) throw new SyntraError('bad_request', 'choose one evidence source: --live, --demo or --from');
   // @kubernetes/client-node costs a second and a hundred megabytes to load: only --live pays it.
-  if (options.live) return (await import('./live-source.js')).createLiveSource({ kubeconfig: options.kubeconfig, redact });
+  if (options.live) return (await import('./live-source.js')).createLiveSource({ ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), redact });
   if (options.demo) return demoSource({ redact });
   const from = options.from ?? [];
   if (from.length === 0) throw new SyntraError('bad_request', 'no evidence source: use --live, --demo or --from PATH');

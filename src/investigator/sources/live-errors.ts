@@ -8,7 +8,7 @@ import { SyntraError, errorMessage } from '../../domain/errors.js';
 export interface RequestDescription {
   verb: 'list' | 'get' | 'read log of';
   resource: string;
-  namespace?: string;
+  namespace?: string | undefined;
 }
 
 interface StatusBody {

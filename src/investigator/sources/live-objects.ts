@@ -40,9 +40,9 @@ export interface PagedList {
   apiVersion: string;
   kind: string;
   /** Namespaced kinds: one namespace, or every namespace when absent. Ignored for cluster-wide kinds. */
-  namespace?: string;
-  fieldSelector?: string;
-  pageSize?: number;
+  namespace?: string | undefined;
+  fieldSelector?: string | undefined;
+  pageSize?: number | undefined;
 }
 
 export class LiveObjectApi extends KubernetesObjectApi {

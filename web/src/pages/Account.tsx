@@ -19,7 +19,7 @@ export function Account({ firstLogin }: { firstLogin: boolean }) {
     <section>
       <h1>Account</h1>
       {firstLogin && <p className="notice">This password was generated at install time and never changed: choose your own now.</p>}
-      <form className="stack" onSubmit={submit}>
+      <form className="stack" onSubmit={(e) => void submit(e)}>
         <label>
           Current password <input type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
         </label>

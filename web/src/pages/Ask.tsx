@@ -36,7 +36,7 @@ export function Ask({ me, runId, canWrite }: { me: Me; runId: string | undefined
     <section>
       <h1>Ask</h1>
       {canWrite ? (
-        <form className="stack wide" onSubmit={submit}>
+        <form className="stack wide" onSubmit={(e) => void submit(e)}>
           <label>
             Question
             <textarea name="question" rows={2} required maxLength={4000} value={question} onChange={(e) => setQuestion(e.target.value)} />

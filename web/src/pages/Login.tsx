@@ -22,7 +22,7 @@ export function Login() {
   return (
     <main>
       <h1>Sign in to Syntra</h1>
-      <form className="stack" onSubmit={submit}>
+      <form className="stack" onSubmit={(e) => void submit(e)}>
         <label>
           Email <input name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
         </label>

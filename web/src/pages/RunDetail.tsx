@@ -51,7 +51,7 @@ export function RunDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
         {loaded.run.kind} · <span data-testid="run-status" className={`status-${status}`}>{status}</span> · namespace {loaded.run.namespace ?? '—'} · created {when(loaded.run.createdAt)}
       </p>
       {canWrite ? (
-        <button type="button" onClick={cancel} disabled={finished}>
+        <button type="button" onClick={() => void cancel()} disabled={finished}>
           Cancel run
         </button>
       ) : (

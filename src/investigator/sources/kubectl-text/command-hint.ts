@@ -26,10 +26,10 @@ export function parseCommand(command: string | undefined): CommandHint | undefin
   for (let i = 0; i < args.length; i += 1) {
     const a = args[i]!;
     const next = args[i + 1];
-    if (a === '-n' || a === '--namespace') { hint.namespace = next; i += 1; continue; }
+    if (a === '-n' || a === '--namespace') { if (next !== undefined) hint.namespace = next; i += 1; continue; }
     if (a.startsWith('--namespace=')) { hint.namespace = a.slice('--namespace='.length); continue; }
     if (a.startsWith('-n') && a.length > 2 && !a.startsWith('--')) { hint.namespace = a.slice(2); continue; }
-    if (a === '-c' || a === '--container') { hint.container = next; i += 1; continue; }
+    if (a === '-c' || a === '--container') { if (next !== undefined) hint.container = next; i += 1; continue; }
     if (a.startsWith('--container=')) { hint.container = a.slice('--container='.length); continue; }
     if (a === '-p' || a === '--previous' || a === '--previous=true') { hint.previous = true; continue; }
     if (['-o', '--output', '-l', '--selector', '--context', '--kubeconfig', '--tail', '--since', '--field-selector', '--sort-by'].includes(a)) { i += 1; continue; }

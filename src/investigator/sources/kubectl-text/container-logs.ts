@@ -18,8 +18,8 @@ export interface LogTarget {
 export function parseLogTarget(spec: string): LogTarget {
   const previous = spec.endsWith('@previous');
   const parts = (previous ? spec.slice(0, -'@previous'.length) : spec).split('/').filter((p) => p !== '');
-  const [a, b, c] = parts;
-  const target: LogTarget = parts.length >= 3 ? { namespace: a, pod: b, container: c } : { pod: a, container: b };
+  const [namespace, pod, container] = parts.length >= 3 ? parts : [undefined, ...parts];
+  const target: LogTarget = { ...(namespace ? { namespace } : {}), ...(pod ? { pod } : {}), ...(container ? { container } : {}) };
   return previous ? { ...target, previous } : target;
 }
 

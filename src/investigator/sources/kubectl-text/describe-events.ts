@@ -12,7 +12,7 @@ type Raw = Record<string, unknown>;
 export interface DescribedObject {
   kind: string;
   name: string;
-  namespace?: string;
+  namespace?: string | undefined;
   apiVersion?: string;
 }
 

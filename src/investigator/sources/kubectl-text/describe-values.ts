@@ -29,8 +29,8 @@ export function durationMs(v: string): number | undefined {
 }
 
 export interface EventAge {
-  lastTimestamp?: string;
-  firstTimestamp?: string;
+  lastTimestamp?: string | undefined;
+  firstTimestamp?: string | undefined;
   count: number;
 }
 

@@ -70,7 +70,7 @@ export function describeDeployment(root: DescribeNode): Raw {
 }
 
 /** `OldReplicaSets:` / `NewReplicaSet:` lines name the ReplicaSets of a deployment. */
-export function deploymentReplicaSetNames(root: DescribeNode): { newReplicaSet?: string; oldReplicaSets: string[] } {
+export function deploymentReplicaSetNames(root: DescribeNode): { newReplicaSet?: string | undefined; oldReplicaSets: string[] } {
   const names = (v: string | undefined) => (present(v) ? v!.split(',').map((s) => s.trim().split(' ')[0]!).filter((s) => s !== '') : []);
   return { newReplicaSet: names(childValue(root, 'NewReplicaSet'))[0], oldReplicaSets: names(childValue(root, 'OldReplicaSets')) };
 }

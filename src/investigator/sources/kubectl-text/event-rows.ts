@@ -1,5 +1,5 @@
 import { resolveKind } from '../../cluster/kinds.js';
-import { eventAge } from './describe-values.js';
+import { eventAge, type EventAge } from './describe-values.js';
 
 /**
  * Event rows as kubectl has printed them over the years, with or without their header:
@@ -14,15 +14,15 @@ import { eventAge } from './describe-values.js';
 type Raw = Record<string, unknown>;
 
 export interface EventRow {
-  type?: string;
+  type?: string | undefined;
   reason: string;
   message: string;
-  object?: { kind: string; name: string; namespace?: string };
-  fieldPath?: string;
-  source?: string;
+  object?: { kind: string; name: string; namespace?: string } | undefined;
+  fieldPath?: string | undefined;
+  source?: string | undefined;
   count?: number;
-  lastSeen?: string;
-  firstSeen?: string;
+  lastSeen?: string | undefined;
+  firstSeen?: string | undefined;
 }
 
 const TYPE = '(Normal|Warning)';
@@ -82,7 +82,7 @@ export function parseEventRow(line: string): EventRow | undefined {
 export const isEventRow = (line: string): boolean => parseEventRow(line) !== undefined;
 
 /** When a row's time is a date (old layouts) rather than an age. */
-function timestamp(value: string | undefined, now: Date): { lastTimestamp?: string; firstTimestamp?: string; count: number } {
+function timestamp(value: string | undefined, now: Date): EventAge {
   if (value === undefined) return { count: 1 };
   const ms = /[A-Z][a-z]{2}, /.test(value) ? Date.parse(value) : NaN;
   if (!Number.isNaN(ms)) return { lastTimestamp: new Date(ms).toISOString(), firstTimestamp: new Date(ms).toISOString(), count: 1 };
