@@ -4,10 +4,10 @@ import { orderedShutdown, type RunningProcess } from './lifecycle.js';
 import { openResources } from './resources.js';
 
 /** `syntra worker`: claims and runs tasks; stopping drains in-flight handlers within the grace period. */
-export async function startWorkerProcess(config: SyntraConfig): Promise<RunningProcess> {
+export async function startWorkerProcess(config: SyntraConfig, options: { executorOnly?: boolean } = {}): Promise<RunningProcess> {
   const resources = await openResources(config);
   const stop = orderedShutdown([
-    ...(await startAgentWorker(config, resources)),
+    ...(await startAgentWorker(config, resources, options)),
     ['bus', () => resources.bus.close()],
     ['database', () => resources.db.close()],
   ]);

@@ -5,19 +5,20 @@ export function workerCommand(): Command {
   return new Command('worker')
     .description('run a worker that claims and executes tasks from PostgreSQL (DATABASE_URL); run any number of replicas')
     .option('-c, --concurrency <n>', 'tasks run at once (env SYNTRA_WORKER_CONCURRENCY, default 4)', integerIn(1, 256))
+    .option('--executor-only', 'run only approved actions (needs SYNTRA_EXECUTOR_KUBECONFIG, the writing identity); no investigations')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ DATABASE_URL=postgres://syntra@db:5432/syntra NATS_URL=nats://nats:4222 syntra worker --concurrency 8',
+      '\nExamples:\n  $ DATABASE_URL=postgres://syntra@db:5432/syntra NATS_URL=nats://nats:4222 syntra worker --concurrency 8\n  $ SYNTRA_EXECUTOR_KUBECONFIG=/etc/syntra/executor/kubeconfig syntra worker --executor-only',
     )
-    .action(async (flags: ProcessFlags) => {
+    .action(async (flags: ProcessFlags & { executorOnly?: boolean }) => {
       const config = configFrom(flags);
       requireDatabaseUrl(config, 'worker');
       // Loaded on use, so `--help` stays fast and never touches the database drivers.
       const { startWorkerProcess } = await import('../../runtime/worker-process.js');
       const { stopOnSignal } = await import('../../runtime/signals.js');
-      const proc = await startWorkerProcess(config);
+      const proc = await startWorkerProcess(config, { executorOnly: flags.executorOnly === true });
       process.stdout.write(
-        `Syntra worker running (concurrency ${config.worker.concurrency}, ${config.natsUrl ? 'NATS wakeups' : 'polling'} every ${config.worker.pollIntervalMs} ms as backstop)\n`,
+        `Syntra ${flags.executorOnly ? 'executor' : 'worker'} running (concurrency ${config.worker.concurrency}, ${config.natsUrl ? 'NATS wakeups' : 'polling'} every ${config.worker.pollIntervalMs} ms as backstop)\n`,
       );
       process.exitCode = await stopOnSignal(proc);
     });
