@@ -5,6 +5,7 @@ import { controlPlaneMetrics as m, observeRunFinished } from './metrics.js';
 import { signalOutbox } from './outbox-signal.js';
 import { isUuid, jsonParam, toDate, toDateOrNull } from '../db/sql-values.js';
 import type { ClaimedItem, FollowUp, RunStatus, TaskError, TaskEvent } from './types.js';
+import { tracingEnabled } from '../telemetry/spans.js';
 
 /**
  * The leased queue: claim → renew while running → complete or fail, each ONE SQL function call
@@ -70,7 +71,20 @@ export async function claim(db: Queryable, a: ClaimArgs): Promise<ClaimedItem[]>
       namespace: r.namespace,
     });
   }
+  if (items.length > 0 && tracingEnabled()) await attachTraceParents(db, items);
   return items;
+}
+
+/** Tracing only: each claimed item's stored trace context, so its task span joins the run's trace. */
+async function attachTraceParents(db: Queryable, items: ClaimedItem[]): Promise<void> {
+  const res = await db.query<{ id: string; trace_parent: string | null }>('SELECT id, trace_parent FROM queue_items WHERE id = ANY($1::uuid[])', [
+    items.map((i) => i.queueItemId),
+  ]);
+  const byId = new Map(res.rows.map((r) => [r.id, r.trace_parent]));
+  for (const item of items) {
+    const parent = byId.get(item.queueItemId);
+    if (parent) item.traceParent = parent;
+  }
 }
 
 /**

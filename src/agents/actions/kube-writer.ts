@@ -1,3 +1,4 @@
+import { inSpan } from '../../telemetry/spans.js';
 import { ApiException, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { SyntraError } from '../../domain/errors.js';
 import { loadKubeConfig } from '../../investigator/sources/live-kubeconfig.js';
@@ -40,7 +41,7 @@ export function createKubeWriter(kubeconfig: string): KubeWriter {
   const api = KubernetesObjectApi.makeApiClient(loaded.kc);
   return {
     description: `executor ${loaded.origin}`,
-    async read(target) {
+    read: (target) => inSpan(`k8s get ${target.kind.toLowerCase()}`, { 'k8s.verb': 'get', 'k8s.namespace.name': target.namespace, 'k8s.object.name': target.name }, async () => {
       try {
         const found: KubernetesObject = await api.read(header(target));
         return found as KubeObject;
@@ -48,8 +49,8 @@ export function createKubeWriter(kubeconfig: string): KubeWriter {
         if (e instanceof ApiException && e.code === 404) return undefined;
         throw kubeError(e, `reading ${target.kind} ${target.namespace}/${target.name}`);
       }
-    },
-    async send(target, request, { resourceVersion, dryRun }) {
+    }, null, 'client'),
+    send: (target, request, { resourceVersion, dryRun }) => inSpan(`k8s ${request.verb} ${target.kind.toLowerCase()}`, { 'k8s.verb': request.verb, 'k8s.namespace.name': target.namespace, 'k8s.object.name': target.name, 'k8s.dry_run': dryRun }, async () => {
       const what = `${dryRun ? 'dry-run of ' : ''}${request.verb} ${target.kind} ${target.namespace}/${target.name}`;
       try {
         if (request.verb === 'delete') {
@@ -62,6 +63,6 @@ export function createKubeWriter(kubeconfig: string): KubeWriter {
       } catch (e) {
         throw kubeError(e, what);
       }
-    },
+    }, null, 'client'),
   };
 }
