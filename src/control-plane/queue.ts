@@ -37,11 +37,14 @@ interface ClaimRow {
   run_status: RunStatus | null;
   run_duration_seconds: number | null;
   namespace: string | null;
+  run_kind: string | null;
 }
 
 export async function claim(db: Queryable, a: ClaimArgs): Promise<ClaimedItem[]> {
   if (a.taskTypes.length === 0 || a.limit < 1) return [];
-  const res = await db.query<ClaimRow>(`SELECT * FROM claim_queue_items($1, $2::text[], $3, $4, $5::text[], $6)`, [
+  // The run's kind only for the rows that finished a run (dead-lettered): for the duration metric.
+  const res = await db.query<ClaimRow>(`SELECT c.*, r.kind AS run_kind FROM claim_queue_items($1, $2::text[], $3, $4, $5::text[], $6) c
+    LEFT JOIN runs r ON c.outcome = 'dead' AND r.id = c.run_id`, [
     a.workerId,
     [...a.taskTypes],
     Math.trunc(a.limit),
@@ -53,7 +56,7 @@ export async function claim(db: Queryable, a: ClaimArgs): Promise<ClaimedItem[]>
   for (const r of res.rows) {
     if (r.outcome !== 'claimed') m.leaseExpiries.inc();
     if (r.outcome === 'dead') {
-      observeRunFinished(r.run_status, r.run_duration_seconds);
+      observeRunFinished(r.run_kind, r.run_status, r.run_duration_seconds);
       continue;
     }
     m.claims.inc({ task_type: r.task_type });
@@ -157,6 +160,8 @@ type CompleteRow = {
   run_status: RunStatus | null;
   run_duration_seconds: number | null;
   follow_up_task_ids: string[] | null;
+  /** The run's kind when this completion finished the run (for the duration metric), else null. */
+  run_kind: string | null;
 };
 
 const completeParams = (a: CompleteArgs) => ({
@@ -177,7 +182,7 @@ function completeResult(row: CompleteRow, queueItemId: string): CompleteResult |
   const followUpTaskIds = row.follow_up_task_ids ?? [];
   if (row.outcome === 'completed') {
     m.completions.inc();
-    observeRunFinished(row.run_status, row.run_duration_seconds);
+    observeRunFinished(row.run_kind, row.run_status, row.run_duration_seconds);
   }
   return { outcome: row.outcome, runId: row.run_id, runStatus: row.run_status, followUpTaskIds };
 }
@@ -185,7 +190,8 @@ function completeResult(row: CompleteRow, queueItemId: string): CompleteResult |
 export async function complete(db: Queryable, a: CompleteArgs): Promise<CompleteResult> {
   checkIds(a.queueItemId, a.leaseToken);
   const p = completeParams(a);
-  const res = await db.query<CompleteRow>(`SELECT * FROM syntra_complete_queue_item($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8)`, [
+  const res = await db.query<CompleteRow>(`SELECT c.*, r.kind AS run_kind FROM syntra_complete_queue_item($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8) c
+    LEFT JOIN runs r ON c.run_duration_seconds IS NOT NULL AND r.id = c.run_id`, [
     p.queueItemId,
     p.leaseToken,
     jsonParam(p.output),
@@ -211,9 +217,10 @@ export async function completeMany(db: Queryable, batch: readonly CompleteArgs[]
   const rows = new Map<string, CompleteRow>();
   if (valid.length > 0) {
     const res = await db.query<CompleteRow & { ord: number }>(
-      `SELECT r.*, e.ord FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(x, ord)
+      `SELECT r.*, e.ord, k.kind AS run_kind FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(x, ord)
        CROSS JOIN LATERAL syntra_complete_queue_item((e.x->>'queueItemId')::uuid, (e.x->>'leaseToken')::uuid, e.x->'output',
          e.x->'events', e.x->'followUps', e.x->'runOutput', (e.x->>'hasRunOutput')::boolean, (e.x->>'finishRun')::boolean) r
+       LEFT JOIN runs k ON r.run_duration_seconds IS NOT NULL AND k.id = r.run_id
        ORDER BY e.ord`,
       [jsonParam(valid.map(completeParams))],
     );
@@ -255,7 +262,9 @@ export async function fail(db: Queryable, a: FailArgs): Promise<{ dead: boolean;
     retry_at: Date | null;
     run_status: RunStatus | null;
     run_duration_seconds: number | null;
-  }>(`SELECT * FROM syntra_fail_queue_item($1, $2, $3::jsonb, $4, $5, $6)`, [
+    run_kind: string | null;
+  }>(`SELECT f.*, r.kind AS run_kind FROM syntra_fail_queue_item($1, $2, $3::jsonb, $4, $5, $6) f
+    LEFT JOIN runs r ON f.outcome = 'dead' AND r.id = f.run_id`, [
     a.queueItemId,
     a.leaseToken,
     jsonParam(error),
@@ -266,7 +275,7 @@ export async function fail(db: Queryable, a: FailArgs): Promise<{ dead: boolean;
   const row = res.rows[0]!;
   if (row.outcome === 'retry' || row.outcome === 'dead') {
     m.failures.inc({ outcome: row.outcome });
-    if (row.outcome === 'dead') observeRunFinished(row.run_status, row.run_duration_seconds);
+    if (row.outcome === 'dead') observeRunFinished(row.run_kind, row.run_status, row.run_duration_seconds);
   } else if (row.outcome !== 'already_failed' && row.outcome !== 'run_finished') {
     throw fencingError(row.outcome, a.queueItemId);
   }
