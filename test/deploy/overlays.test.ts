@@ -69,12 +69,19 @@ function selects(sel: Selector, labels: Record<string, string>): boolean {
   return byLabel && byExpr;
 }
 
-/** Who may open connections to these pods: 'anyone', or the pods' labels allowed. */
-function ingressOf(policies: NetworkPolicy[], labels: Record<string, string>): { anyone: boolean; fromPods: Selector[] } {
+/**
+ * Who may open connections to these pods: `anyone` (a rule with no source or an ipBlock: from
+ * outside the cluster too), the ports any pod of the cluster may reach (a namespaceSelector
+ * alone), and the pods' labels allowed by podSelector.
+ */
+function ingressOf(policies: NetworkPolicy[], labels: Record<string, string>): { anyone: boolean; inClusterPorts: string[]; fromPods: Selector[] } {
   const mine = policies.filter((p) => p.spec.policyTypes.includes('Ingress') && selects(p.spec.podSelector, labels));
   const rules = mine.flatMap((p) => p.spec.ingress ?? []);
-  const anyone = rules.some((r) => !r.from || r.from.some((f) => f.ipBlock || f.namespaceSelector));
-  return { anyone, fromPods: rules.flatMap((r) => (r.from ?? []).flatMap((f) => (f.podSelector ? [f.podSelector] : []))) };
+  const anyone = rules.some((r) => !r.from || r.from.some((f) => f.ipBlock));
+  const inCluster = rules.filter((r) => r.from?.some((f) => f.namespaceSelector && !f.podSelector));
+  // A rule without ports opens every port: spelled as '*'.
+  const inClusterPorts = inCluster.flatMap((r) => (r.ports ? r.ports.map((p) => String(p.port)) : ['*']));
+  return { anyone, inClusterPorts, fromPods: rules.flatMap((r) => (r.from ?? []).flatMap((f) => (f.podSelector && !f.namespaceSelector ? [f.podSelector] : []))) };
 }
 
 function egressPorts(policies: NetworkPolicy[], labels: Record<string, string>): Set<string> {
@@ -182,10 +189,18 @@ describe.skipIf(!existsSync(KUBECTL))('Kubernetes install: every overlay rendere
         for (const w of workloads(objs)) {
           const labels = w.spec.template.metadata.labels;
           const component = componentOf(w)!;
-          const { anyone, fromPods } = ingressOf(policies, labels);
+          const { anyone, inClusterPorts, fromPods } = ingressOf(policies, labels);
           const serves = component === 'api' || component === 'all-in-one';
           expect(anyone, `${w.metadata.name} reachable from anywhere`).toBe(serves);
-          if (component === 'worker' || component === 'executor') expect(fromPods, w.metadata.name).toEqual([]);
+          if (component === 'worker' || component === 'executor') {
+            // Only the metrics port, only from pods in the cluster; and it is the port the container serves.
+            expect(fromPods, w.metadata.name).toEqual([]);
+            expect(inClusterPorts, w.metadata.name).toEqual(['metrics']);
+            const c = w.spec.template.spec.containers[0]!;
+            const port = c.ports!.find((p) => p.name === 'metrics')!.containerPort;
+            expect(c.args!.slice(c.args!.indexOf('--metrics-port') + 1)[0], w.metadata.name).toBe(String(port));
+          }
+          if (component === 'postgres' || component === 'nats') expect(inClusterPorts, w.metadata.name).toEqual([]);
           if (component === 'postgres' || component === 'nats') {
             // Only Syntra's own processes may connect, and the data stores themselves call nobody.
             for (const other of workloads(objs)) {

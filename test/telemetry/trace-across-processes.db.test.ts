@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!onPostgres)('OpenTelemetry traces over OTLP/HTTP', () => {
-  it('a run submitted to the server and run by a separate worker is one trace', async () => {
+  it('a run submitted to the server and run by a separate worker is one trace; the worker counts it on its metrics port', async () => {
     const env = {
       DATABASE_URL: testDb!.url!,
       NATS_URL: process.env.NATS_URL ?? '',
@@ -36,9 +36,10 @@ describe.skipIf(!onPostgres)('OpenTelemetry traces over OTLP/HTTP', () => {
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
     const server = startCli(['server'], env);
-    const worker = startCli(['worker', '--concurrency', '2'], env);
+    const worker = startCli(['worker', '--concurrency', '2', '--metrics-port', '0'], env);
     const url = await server.waitForLine(/listening: (http:\/\/\S+)/, 60_000);
     await worker.waitForLine(/(Syntra worker running)/, 60_000);
+    const workerMetrics = await worker.waitForLine(/Metrics: (http:\/\/\S+)/, 10_000);
 
     const { headers } = await createTestKey(testDb!.db);
     expect(await echoRoundTrip(url, 'traced', headers)).toEqual({ message: 'traced' });
@@ -59,6 +60,13 @@ describe.skipIf(!onPostgres)('OpenTelemetry traces over OTLP/HTTP', () => {
       // The wakeup travelled over NATS with the trace context in its payload.
       await receiver.waitFor((s) => s.some((x) => x.name === 'syntra.wakeup' && x.service === 'syntra-worker' && x.traceId === submit.traceId), 10_000);
     }
+
+    // The worker's own counters, on its metrics port (no credential; the install keeps it in-cluster).
+    const counters = await (await fetch(workerMetrics)).text();
+    expect(counters).toMatch(/^syntra_queue_claims_total\{task_type="echo"\} 1$/m);
+    expect(counters).toMatch(/^syntra_queue_completions_total 1$/m);
+    expect(counters).toMatch(/^syntra_run_duration_seconds_count\{kind="echo",status="succeeded"\} 1$/m);
+    expect((await fetch(workerMetrics.replace('/metrics', '/v1/runs'))).status).toBe(404);
 
     worker.child.kill('SIGTERM');
     server.child.kill('SIGTERM');
