@@ -80,7 +80,11 @@ export async function claim(db: Queryable, a: ClaimArgs): Promise<ClaimedItem[]>
 
 /** Tracing only: each claimed item's stored trace context, so its task span joins the run's trace. */
 async function attachTraceParents(db: Queryable, items: ClaimedItem[]): Promise<void> {
-  const res = await db.query<{ id: string; trace_parent: string | null }>('SELECT id, trace_parent FROM queue_items WHERE id = ANY($1::uuid[])', [
+  // A later task's item has none of its own: the run's (set by the submit) stands for it.
+  const res = await db.query<{ id: string; trace_parent: string | null }>(
+    `SELECT q.id, coalesce(q.trace_parent, r.trace_parent) AS trace_parent
+       FROM queue_items q JOIN runs r ON r.id = q.run_id WHERE q.id = ANY($1::uuid[])`,
+    [
     items.map((i) => i.queueItemId),
   ]);
   const byId = new Map(res.rows.map((r) => [r.id, r.trace_parent]));

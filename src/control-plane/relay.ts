@@ -71,7 +71,10 @@ export function startRelay(o: RelayOptions): Relay {
 
   async function drainOnce(): Promise<number> {
     if (!o.bus.isConnected()) return 0;
-    const select = `SELECT id, topic, payload FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT ${batch}`;
+    // A wakeup of a traced run carries the run's trace context (migration 065) to the workers.
+    const select = `SELECT id, topic,
+        CASE WHEN trace_parent IS NOT NULL AND jsonb_typeof(payload) = 'object' THEN payload || jsonb_build_object('traceparent', trace_parent) ELSE payload END AS payload
+      FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT ${batch}`;
     if (o.db.dialect === 'pglite') {
       const rows = (await o.db.query<OutboxRow>(select)).rows;
       if (rows.length === 0) return 0;
