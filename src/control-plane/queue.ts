@@ -42,9 +42,10 @@ interface ClaimRow {
 
 export async function claim(db: Queryable, a: ClaimArgs): Promise<ClaimedItem[]> {
   if (a.taskTypes.length === 0 || a.limit < 1) return [];
-  // The run's kind only for the rows that finished a run (dead-lettered): for the duration metric.
-  const res = await db.query<ClaimRow>(`SELECT c.*, r.kind AS run_kind FROM claim_queue_items($1, $2::text[], $3, $4, $5::text[], $6) c
-    LEFT JOIN runs r ON c.outcome = 'dead' AND r.id = c.run_id`, [
+  // The run's kind only for the rows that finished a run (dead-lettered), for the duration metric:
+  // a subquery per such row (a join would let the planner scan runs on every claim).
+  const res = await db.query<ClaimRow>(`SELECT c.*, CASE WHEN c.outcome = 'dead' THEN (SELECT r.kind FROM runs r WHERE r.id = c.run_id) END AS run_kind
+     FROM claim_queue_items($1, $2::text[], $3, $4, $5::text[], $6) c`, [
     a.workerId,
     [...a.taskTypes],
     Math.trunc(a.limit),
@@ -194,8 +195,8 @@ function completeResult(row: CompleteRow, queueItemId: string): CompleteResult |
 export async function complete(db: Queryable, a: CompleteArgs): Promise<CompleteResult> {
   checkIds(a.queueItemId, a.leaseToken);
   const p = completeParams(a);
-  const res = await db.query<CompleteRow>(`SELECT c.*, r.kind AS run_kind FROM syntra_complete_queue_item($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8) c
-    LEFT JOIN runs r ON c.run_duration_seconds IS NOT NULL AND r.id = c.run_id`, [
+  const res = await db.query<CompleteRow>(`SELECT c.*, CASE WHEN c.run_duration_seconds IS NOT NULL THEN (SELECT r.kind FROM runs r WHERE r.id = c.run_id) END AS run_kind
+     FROM syntra_complete_queue_item($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8) c`, [
     p.queueItemId,
     p.leaseToken,
     jsonParam(p.output),
@@ -221,10 +222,10 @@ export async function completeMany(db: Queryable, batch: readonly CompleteArgs[]
   const rows = new Map<string, CompleteRow>();
   if (valid.length > 0) {
     const res = await db.query<CompleteRow & { ord: number }>(
-      `SELECT r.*, e.ord, k.kind AS run_kind FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(x, ord)
+      `SELECT r.*, e.ord, CASE WHEN r.run_duration_seconds IS NOT NULL THEN (SELECT k.kind FROM runs k WHERE k.id = r.run_id) END AS run_kind
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(x, ord)
        CROSS JOIN LATERAL syntra_complete_queue_item((e.x->>'queueItemId')::uuid, (e.x->>'leaseToken')::uuid, e.x->'output',
          e.x->'events', e.x->'followUps', e.x->'runOutput', (e.x->>'hasRunOutput')::boolean, (e.x->>'finishRun')::boolean) r
-       LEFT JOIN runs k ON r.run_duration_seconds IS NOT NULL AND k.id = r.run_id
        ORDER BY e.ord`,
       [jsonParam(valid.map(completeParams))],
     );
@@ -267,8 +268,8 @@ export async function fail(db: Queryable, a: FailArgs): Promise<{ dead: boolean;
     run_status: RunStatus | null;
     run_duration_seconds: number | null;
     run_kind: string | null;
-  }>(`SELECT f.*, r.kind AS run_kind FROM syntra_fail_queue_item($1, $2, $3::jsonb, $4, $5, $6) f
-    LEFT JOIN runs r ON f.outcome = 'dead' AND r.id = f.run_id`, [
+  }>(`SELECT f.*, CASE WHEN f.outcome = 'dead' THEN (SELECT r.kind FROM runs r WHERE r.id = f.run_id) END AS run_kind
+     FROM syntra_fail_queue_item($1, $2, $3::jsonb, $4, $5, $6) f`, [
     a.queueItemId,
     a.leaseToken,
     jsonParam(error),
