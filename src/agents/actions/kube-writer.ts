@@ -1,4 +1,3 @@
-import { inSpan } from '../../telemetry/spans.js';
 import { ApiException, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { SyntraError } from '../../domain/errors.js';
 import { loadKubeConfig } from '../../investigator/sources/live-kubeconfig.js';
@@ -41,7 +40,7 @@ export function createKubeWriter(kubeconfig: string): KubeWriter {
   const api = KubernetesObjectApi.makeApiClient(loaded.kc);
   return {
     description: `executor ${loaded.origin}`,
-    read: (target) => inSpan(`k8s get ${target.kind.toLowerCase()}`, { 'k8s.verb': 'get', 'k8s.namespace.name': target.namespace, 'k8s.object.name': target.name }, async () => {
+    async read(target) {
       try {
         const found: KubernetesObject = await api.read(header(target));
         return found as KubeObject;
@@ -49,8 +48,8 @@ export function createKubeWriter(kubeconfig: string): KubeWriter {
         if (e instanceof ApiException && e.code === 404) return undefined;
         throw kubeError(e, `reading ${target.kind} ${target.namespace}/${target.name}`);
       }
-    }, null, 'client'),
-    send: (target, request, { resourceVersion, dryRun }) => inSpan(`k8s ${request.verb} ${target.kind.toLowerCase()}`, { 'k8s.verb': request.verb, 'k8s.namespace.name': target.namespace, 'k8s.object.name': target.name, 'k8s.dry_run': dryRun }, async () => {
+    },
+    async send(target, request, { resourceVersion, dryRun }) {
       const what = `${dryRun ? 'dry-run of ' : ''}${request.verb} ${target.kind} ${target.namespace}/${target.name}`;
       try {
         if (request.verb === 'delete') {
@@ -63,6 +62,6 @@ export function createKubeWriter(kubeconfig: string): KubeWriter {
       } catch (e) {
         throw kubeError(e, what);
       }
-    }, null, 'client'),
+    },
   };
 }
