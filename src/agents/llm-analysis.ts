@@ -16,7 +16,7 @@ import { EvidenceCatalogue } from './evidence-catalogue.js';
 import type { EvidenceSummary } from './evidence-summary.js';
 import { EVIDENCE_TOOL_DEFINITIONS, evidenceTools } from './evidence-tools.js';
 import type { ModelUse, Question } from './pipeline-state.js';
-import type { StepRecorder } from './step-recorder.js';
+import { MODEL_CALL, type StepRecorder } from './step-recorder.js';
 
 /**
  * The analyst's model consultation, used only when the rules are unsure. The model sees the
@@ -67,7 +67,8 @@ export async function analyzeWithModel(
     use.inputTokens += r.inputTokens;
     use.outputTokens += r.outputTokens;
     use.latencyMs += r.latencyMs;
-    rec.record('model.call', { purpose: 'analyze', ...r });
+    if (r.estimatedCostUsd !== undefined) use.estimatedCostUsd = Math.round(((use.estimatedCostUsd ?? 0) + r.estimatedCostUsd) * 1e6) / 1e6;
+    rec.record(MODEL_CALL, { purpose: 'analyze', ...r });
   };
 
   const system = [snapshot.prompts[PROMPT_NAMES.analyst] ? renderPrompt(snapshot.prompts[PROMPT_NAMES.analyst]!, {}) : '', snapshot.skills[ANALYST_SKILL]?.instructions ?? '']

@@ -10,7 +10,7 @@ import { INTENTS, type Plan } from '../investigator/planner/plan.js';
 import { planRequest } from '../investigator/planner/rule-planner.js';
 import type { AgentDeps } from './deps.js';
 import type { Question } from './pipeline-state.js';
-import type { StepRecorder } from './step-recorder.js';
+import { MODEL_CALL, type StepRecorder } from './step-recorder.js';
 import { routeOf } from './steps.js';
 
 /**
@@ -76,7 +76,7 @@ export async function makePlan(
       validatePlan,
       { signal, ...(route.params?.timeoutMs ? { deadlineMs: route.params.timeoutMs } : {}) },
     );
-    for (const r of res.responses) rec.record('model.call', { purpose: 'plan', ...usageLedgerPayload(r) });
+    for (const r of res.responses) rec.record(MODEL_CALL, { purpose: 'plan', ...usageLedgerPayload(r) });
     const proposal = res.value;
     const resolved = planRequest(
       {
@@ -96,7 +96,7 @@ export async function makePlan(
     };
   } catch (e) {
     if (signal.aborted) throw e;
-    for (const call of callsOfFailure(e)) rec.record('model.call', { purpose: 'plan', ...call });
+    for (const call of callsOfFailure(e)) rec.record(MODEL_CALL, { purpose: 'plan', ...call });
     rec.record('model.failed', { purpose: 'plan', provider: provider.name, model, error: errorMessage(e), ...(isSyntraError(e) ? { code: e.code } : {}), fallback: 'rule_planner' });
     return rulePlan();
   }

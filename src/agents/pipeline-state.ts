@@ -33,6 +33,8 @@ export interface ModelUse {
   inputTokens: number;
   outputTokens: number;
   latencyMs: number;
+  /** Sum of the calls' list-price estimates in US dollars (src/llm/pricing.ts); absent when no call's price is known. */
+  estimatedCostUsd?: number;
   toolSteps: number;
   /** The evidence ids the model's answer cited (checked by the reviewer). */
   cited?: string[];

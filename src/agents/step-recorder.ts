@@ -1,6 +1,11 @@
 import type { TaskEvent } from '../control-plane/types.js';
 import type { TaskContext } from '../worker/registry.js';
 import type { AgentName } from './steps.js';
+import { countModelCall } from '../control-plane/metrics.js';
+import type { ModelCallLedgerPayload } from '../llm/usage.js';
+
+/** The ledger event of one model call (its payload: usageLedgerPayload); also counted in the metrics. */
+export const MODEL_CALL = 'model.call';
 
 /**
  * The ledger trail of one agent step, written so a person can follow it: `agent.step.started`
@@ -27,6 +32,7 @@ export class StepRecorder {
 
   /** Buffers one event of this step; `agent` and `step` are added so every event says whose it is. */
   record(type: string, data: Record<string, unknown> = {}): void {
+    if (type === MODEL_CALL) countModelCall(data as unknown as ModelCallLedgerPayload);
     this.events.push({ type, data: { agent: this.agent, step: this.step, ...data } });
   }
 

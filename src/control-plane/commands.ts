@@ -6,6 +6,7 @@ import { signalOutbox } from './outbox-signal.js';
 import { jsonParam } from '../db/sql-values.js';
 import { compileSubmit } from './submit-validation.js';
 import type { RunStatus, SubmitInput, SubmitResult } from './types.js';
+import { annotateSpan, currentTraceparent, inSpan, tracingEnabled } from '../telemetry/spans.js';
 
 export type SubmitStep = 'command' | 'thread' | 'run' | 'task' | 'queue_item' | 'ledger' | 'outbox';
 
@@ -32,7 +33,21 @@ export interface SubmitOptions {
  * one run per alert group); the wakeup is then announced before that transaction commits, and a
  * worker that wakes too early finds it on its next poll.
  */
-export async function submitCommand(db: Database | Queryable, raw: SubmitInput, opts: SubmitOptions = {}): Promise<SubmitResult> {
+export function submitCommand(db: Database | Queryable, raw: SubmitInput, opts: SubmitOptions = {}): Promise<SubmitResult> {
+  if (!tracingEnabled()) return submit(db, raw, opts);
+  // The root span of the run's trace; its context is stored with the run (migration 065).
+  return inSpan('syntra.submit', { 'syntra.command.kind': raw.kind }, async () => {
+    const traceparent = currentTraceparent() ?? '';
+    const setParent = (q: Queryable) => q.query(`SELECT set_config('syntra.trace_parent', $1, true)`, [traceparent]);
+    const result = 'transaction' in db && !opts.hooks
+      ? await db.transaction(async (tx) => (await setParent(tx), submit(tx, raw, opts)))
+      : (await setParent(db), await submit(db, raw, opts));
+    annotateSpan({ 'syntra.run.id': result.runId, 'syntra.run.created': result.created });
+    return result;
+  }, null, 'producer');
+}
+
+async function submit(db: Database | Queryable, raw: SubmitInput, opts: SubmitOptions): Promise<SubmitResult> {
   const c = compileSubmit(raw);
   const given = opts.idempotencyKey;
   if (given !== undefined && (given.length < 1 || given.length > 255)) {
@@ -62,8 +77,13 @@ export async function submitCommand(db: Database | Queryable, raw: SubmitInput, 
     : await callSubmit(db, params);
   if (!row.created) return existingSubmission(row);
   // The committed wakeup row itself, so a relay in this process publishes it without reading it back.
+  const traceparent = currentTraceparent();
   signalOutbox([
-    { id: Number(row.outbox_id), topic: taskWakeupSubject(c.kind), payload: { runId: row.run_id, taskId: row.task_id, queueItemId: row.queue_item_id } },
+    {
+      id: Number(row.outbox_id),
+      topic: taskWakeupSubject(c.kind),
+      payload: { runId: row.run_id, taskId: row.task_id, queueItemId: row.queue_item_id, ...(traceparent ? { traceparent } : {}) },
+    },
   ]);
   return { runId: row.run_id, commandId: row.command_id, threadId: row.thread_id, status: row.status, created: true };
 }

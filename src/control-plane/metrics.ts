@@ -32,9 +32,21 @@ function createControlPlaneMetrics() {
     }),
     runDuration: new Histogram({
       name: 'syntra_run_duration_seconds',
-      help: 'Time from submit to the end of a run, by final status',
-      labelNames: ['status'] as const,
+      help: 'Time from submit to the end of a run, by run kind and final status',
+      labelNames: ['kind', 'status'] as const,
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
+      registers,
+    }),
+    modelTokens: new Counter({
+      name: 'syntra_model_tokens_total',
+      help: 'Tokens of model calls made by the agents, by provider, model and direction (input, output)',
+      labelNames: ['provider', 'model', 'direction'] as const,
+      registers,
+    }),
+    modelCost: new Counter({
+      name: 'syntra_model_cost_usd_total',
+      help: 'Estimated cost of model calls in US dollars (list prices, src/llm/pricing.ts; calls of unknown price are not counted)',
+      labelNames: ['provider', 'model'] as const,
       registers,
     }),
   };
@@ -45,8 +57,15 @@ export type ControlPlaneMetrics = ReturnType<typeof createControlPlaneMetrics>;
 /** One per process: importing it from the API and the worker gives the same counters. */
 export const controlPlaneMetrics: ControlPlaneMetrics = createControlPlaneMetrics();
 
-export function observeRunFinished(status: string | null | undefined, durationSeconds: number | null | undefined): void {
+export function observeRunFinished(kind: string | null | undefined, status: string | null | undefined, durationSeconds: number | null | undefined): void {
   if (status && durationSeconds !== null && durationSeconds !== undefined) {
-    controlPlaneMetrics.runDuration.observe({ status }, durationSeconds);
+    controlPlaneMetrics.runDuration.observe({ kind: kind ?? 'unknown', status }, durationSeconds);
   }
+}
+
+/** One model call's usage, as the agents record it in the ledger (`model.call`). */
+export function countModelCall(c: { provider: string; model: string; inputTokens: number; outputTokens: number; estimatedCostUsd?: number | undefined }): void {
+  controlPlaneMetrics.modelTokens.inc({ provider: c.provider, model: c.model, direction: 'input' }, c.inputTokens);
+  controlPlaneMetrics.modelTokens.inc({ provider: c.provider, model: c.model, direction: 'output' }, c.outputTokens);
+  if (c.estimatedCostUsd !== undefined) controlPlaneMetrics.modelCost.inc({ provider: c.provider, model: c.model }, c.estimatedCostUsd);
 }

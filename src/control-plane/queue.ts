@@ -5,6 +5,7 @@ import { controlPlaneMetrics as m, observeRunFinished } from './metrics.js';
 import { signalOutbox } from './outbox-signal.js';
 import { isUuid, jsonParam, toDate, toDateOrNull } from '../db/sql-values.js';
 import type { ClaimedItem, FollowUp, RunStatus, TaskError, TaskEvent } from './types.js';
+import { tracingEnabled } from '../telemetry/spans.js';
 
 /**
  * The leased queue: claim → renew while running → complete or fail, each ONE SQL function call
@@ -36,11 +37,15 @@ interface ClaimRow {
   run_status: RunStatus | null;
   run_duration_seconds: number | null;
   namespace: string | null;
+  run_kind: string | null;
 }
 
 export async function claim(db: Queryable, a: ClaimArgs): Promise<ClaimedItem[]> {
   if (a.taskTypes.length === 0 || a.limit < 1) return [];
-  const res = await db.query<ClaimRow>(`SELECT * FROM claim_queue_items($1, $2::text[], $3, $4, $5::text[], $6)`, [
+  // The run's kind only for the rows that finished a run (dead-lettered), for the duration metric:
+  // a subquery per such row (a join would let the planner scan runs on every claim).
+  const res = await db.query<ClaimRow>(`SELECT c.*, CASE WHEN c.outcome = 'dead' THEN (SELECT r.kind FROM runs r WHERE r.id = c.run_id) END AS run_kind
+     FROM claim_queue_items($1, $2::text[], $3, $4, $5::text[], $6) c`, [
     a.workerId,
     [...a.taskTypes],
     Math.trunc(a.limit),
@@ -52,7 +57,7 @@ export async function claim(db: Queryable, a: ClaimArgs): Promise<ClaimedItem[]>
   for (const r of res.rows) {
     if (r.outcome !== 'claimed') m.leaseExpiries.inc();
     if (r.outcome === 'dead') {
-      observeRunFinished(r.run_status, r.run_duration_seconds);
+      observeRunFinished(r.run_kind, r.run_status, r.run_duration_seconds);
       continue;
     }
     m.claims.inc({ task_type: r.task_type });
@@ -70,7 +75,24 @@ export async function claim(db: Queryable, a: ClaimArgs): Promise<ClaimedItem[]>
       namespace: r.namespace,
     });
   }
+  if (items.length > 0 && tracingEnabled()) await attachTraceParents(db, items);
   return items;
+}
+
+/** Tracing only: each claimed item's stored trace context, so its task span joins the run's trace. */
+async function attachTraceParents(db: Queryable, items: ClaimedItem[]): Promise<void> {
+  // A later task's item has none of its own: the run's (set by the submit) stands for it.
+  const res = await db.query<{ id: string; trace_parent: string | null }>(
+    `SELECT q.id, coalesce(q.trace_parent, r.trace_parent) AS trace_parent
+       FROM queue_items q JOIN runs r ON r.id = q.run_id WHERE q.id = ANY($1::uuid[])`,
+    [
+    items.map((i) => i.queueItemId),
+  ]);
+  const byId = new Map(res.rows.map((r) => [r.id, r.trace_parent]));
+  for (const item of items) {
+    const parent = byId.get(item.queueItemId);
+    if (parent) item.traceParent = parent;
+  }
 }
 
 /**
@@ -143,6 +165,8 @@ type CompleteRow = {
   run_status: RunStatus | null;
   run_duration_seconds: number | null;
   follow_up_task_ids: string[] | null;
+  /** The run's kind when this completion finished the run (for the duration metric), else null. */
+  run_kind: string | null;
 };
 
 const completeParams = (a: CompleteArgs) => ({
@@ -163,7 +187,7 @@ function completeResult(row: CompleteRow, queueItemId: string): CompleteResult |
   const followUpTaskIds = row.follow_up_task_ids ?? [];
   if (row.outcome === 'completed') {
     m.completions.inc();
-    observeRunFinished(row.run_status, row.run_duration_seconds);
+    observeRunFinished(row.run_kind, row.run_status, row.run_duration_seconds);
   }
   return { outcome: row.outcome, runId: row.run_id, runStatus: row.run_status, followUpTaskIds };
 }
@@ -171,7 +195,8 @@ function completeResult(row: CompleteRow, queueItemId: string): CompleteResult |
 export async function complete(db: Queryable, a: CompleteArgs): Promise<CompleteResult> {
   checkIds(a.queueItemId, a.leaseToken);
   const p = completeParams(a);
-  const res = await db.query<CompleteRow>(`SELECT * FROM syntra_complete_queue_item($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8)`, [
+  const res = await db.query<CompleteRow>(`SELECT c.*, CASE WHEN c.run_duration_seconds IS NOT NULL THEN (SELECT r.kind FROM runs r WHERE r.id = c.run_id) END AS run_kind
+     FROM syntra_complete_queue_item($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8) c`, [
     p.queueItemId,
     p.leaseToken,
     jsonParam(p.output),
@@ -197,7 +222,8 @@ export async function completeMany(db: Queryable, batch: readonly CompleteArgs[]
   const rows = new Map<string, CompleteRow>();
   if (valid.length > 0) {
     const res = await db.query<CompleteRow & { ord: number }>(
-      `SELECT r.*, e.ord FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(x, ord)
+      `SELECT r.*, e.ord, CASE WHEN r.run_duration_seconds IS NOT NULL THEN (SELECT k.kind FROM runs k WHERE k.id = r.run_id) END AS run_kind
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(x, ord)
        CROSS JOIN LATERAL syntra_complete_queue_item((e.x->>'queueItemId')::uuid, (e.x->>'leaseToken')::uuid, e.x->'output',
          e.x->'events', e.x->'followUps', e.x->'runOutput', (e.x->>'hasRunOutput')::boolean, (e.x->>'finishRun')::boolean) r
        ORDER BY e.ord`,
@@ -241,7 +267,9 @@ export async function fail(db: Queryable, a: FailArgs): Promise<{ dead: boolean;
     retry_at: Date | null;
     run_status: RunStatus | null;
     run_duration_seconds: number | null;
-  }>(`SELECT * FROM syntra_fail_queue_item($1, $2, $3::jsonb, $4, $5, $6)`, [
+    run_kind: string | null;
+  }>(`SELECT f.*, CASE WHEN f.outcome = 'dead' THEN (SELECT r.kind FROM runs r WHERE r.id = f.run_id) END AS run_kind
+     FROM syntra_fail_queue_item($1, $2, $3::jsonb, $4, $5, $6) f`, [
     a.queueItemId,
     a.leaseToken,
     jsonParam(error),
@@ -252,7 +280,7 @@ export async function fail(db: Queryable, a: FailArgs): Promise<{ dead: boolean;
   const row = res.rows[0]!;
   if (row.outcome === 'retry' || row.outcome === 'dead') {
     m.failures.inc({ outcome: row.outcome });
-    if (row.outcome === 'dead') observeRunFinished(row.run_status, row.run_duration_seconds);
+    if (row.outcome === 'dead') observeRunFinished(row.run_kind, row.run_status, row.run_duration_seconds);
   } else if (row.outcome !== 'already_failed' && row.outcome !== 'run_finished') {
     throw fencingError(row.outcome, a.queueItemId);
   }

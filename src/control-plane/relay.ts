@@ -1,3 +1,4 @@
+import { markSpan, traceparentOf, tracingEnabled } from '../telemetry/spans.js';
 import { performance } from 'node:perf_hooks';
 import type { Database, Queryable } from '../db/database.js';
 import { errorMessage } from '../domain/errors.js';
@@ -48,6 +49,11 @@ const MARK_DELAY_MS = 50;
 async function publishAll(bus: Bus, rows: OutboxRow[]): Promise<number[]> {
   const results = await Promise.allSettled(rows.map((r) => bus.publish(r.topic, r.payload)));
   const ok = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((r) => r.id);
+  if (tracingEnabled()) {
+    for (const r of rows.filter((_, i) => results[i]!.status === 'fulfilled')) {
+      markSpan('syntra.outbox.publish', { 'messaging.destination.name': r.topic, 'syntra.outbox.id': r.id }, traceparentOf(r.payload), 'producer');
+    }
+  }
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed && ok.length === 0) throw failed.reason;
   return ok;
@@ -65,7 +71,10 @@ export function startRelay(o: RelayOptions): Relay {
 
   async function drainOnce(): Promise<number> {
     if (!o.bus.isConnected()) return 0;
-    const select = `SELECT id, topic, payload FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT ${batch}`;
+    // A wakeup of a traced run carries the run's trace context (migration 065) to the workers.
+    const select = `SELECT id, topic,
+        CASE WHEN trace_parent IS NOT NULL AND jsonb_typeof(payload) = 'object' THEN payload || jsonb_build_object('traceparent', trace_parent) ELSE payload END AS payload
+      FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT ${batch}`;
     if (o.db.dialect === 'pglite') {
       const rows = (await o.db.query<OutboxRow>(select)).rows;
       if (rows.length === 0) return 0;

@@ -109,6 +109,8 @@ export interface ClaimedItem {
   timeoutSeconds: number;
   /** The run's namespace (null: not limited to one); work stays inside it. */
   namespace: string | null;
+  /** W3C traceparent of the run's trace (only read while tracing is on; docs/observability.md). */
+  traceParent?: string;
 }
 
 export interface FollowUp {

@@ -1,3 +1,4 @@
+import { inSpan } from '../telemetry/spans.js';
 import type { SyntraError } from '../domain/errors.js';
 import { callWithRetries, providerFailureError, type CallContext, type FailureClassifier } from './call-with-retries.js';
 import type { ChatOptions, ChatRequest, ChatResponse } from './provider.js';
@@ -69,11 +70,18 @@ export class ProviderCaller {
       signal: opts.signal,
       secrets: [this.apiKey],
     };
-    const outcome = await callWithRetries(
-      ctx,
-      // The SDK's own timer is a backstop; ours (the signal) also covers reading the body.
-      (signal) => send({ signal, maxRetries: 0, timeout: ctx.timeoutMs + 1_000 }),
-      this.classify,
+    const outcome = await inSpan(
+      `chat ${req.model}`,
+      { 'gen_ai.system': this.name, 'gen_ai.request.model': req.model, 'gen_ai.operation.name': 'chat' },
+      () =>
+        callWithRetries(
+          ctx,
+          // The SDK's own timer is a backstop; ours (the signal) also covers reading the body.
+          (signal) => send({ signal, maxRetries: 0, timeout: ctx.timeoutMs + 1_000 }),
+          this.classify,
+        ),
+      null,
+      'client',
     );
     return {
       body: outcome.value,

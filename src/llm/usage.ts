@@ -1,3 +1,4 @@
+import { estimateCostUsd } from './pricing.js';
 import type { ChatResponse, TokenUsage } from './provider.js';
 
 /**
@@ -11,10 +12,14 @@ export interface ModelCallLedgerPayload {
   outputTokens: number;
   latencyMs: number;
   attempts: number;
+  /** List-price estimate in US dollars (src/llm/pricing.ts); absent when the model's price is unknown. */
+  estimatedCostUsd?: number;
 }
 
 export function usageLedgerPayload(res: Pick<ChatResponse, 'provider' | 'model' | 'usage' | 'latencyMs' | 'attempts'>): ModelCallLedgerPayload {
+  const cost = estimateCostUsd(res.provider, res.model, res.usage.inputTokens, res.usage.outputTokens);
   return {
+    ...(cost === undefined ? {} : { estimatedCostUsd: cost }),
     provider: res.provider,
     model: res.model,
     inputTokens: res.usage.inputTokens,

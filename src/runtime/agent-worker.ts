@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { NOTIFY_TASK, notifyHandler } from '../integrations/notify/index.js';
 import { startWorkerWatch } from '../integrations/watch/index.js';
-import { createRegistry } from '../worker/registry.js';
+import { createRegistry, TaskHandlerRegistry } from '../worker/registry.js';
 import { startWorker } from '../worker/runtime.js';
 import type { ShutdownStep } from './lifecycle.js';
 import { processLog } from './process-log.js';
@@ -17,7 +17,8 @@ import type { Resources } from './resources.js';
  * The agents and a worker that runs their tasks, as both `syntra worker` and `syntra up` start
  * them. Returns the shutdown steps in order: the worker drains its handlers before the agents go.
  */
-export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resources): Promise<ShutdownStep[]> {
+export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resources, options: { executorOnly?: boolean } = {}): Promise<ShutdownStep[]> {
+  if (options.executorOnly) return startExecutorOnly(config, { db, bus });
   const agents = await startAgents(config, { db, bus }, { log: processLog(config, 'agents') });
   const registry = registerAgents(createRegistry(), agents.deps).register(NOTIFY_TASK, notifyHandler({ db, env: process.env, publicUrl: process.env.SYNTRA_PUBLIC_URL?.trim() || null }));
   // The executor writes with its own identity, never the evidence workers' read-only one.
@@ -61,4 +62,27 @@ export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resour
     ['worker', () => (offReload(), worker.stop())],
     ['agents', () => agents.stop()],
   ];
+}
+
+/**
+ * `syntra worker --executor-only`: the executor's task types and nothing else, so the writing
+ * identity never runs investigations (in Kubernetes it is its own Deployment and ServiceAccount).
+ */
+async function startExecutorOnly(config: SyntraConfig, { db, bus }: Resources): Promise<ShutdownStep[]> {
+  if (!config.executorKubeconfig) {
+    throw new SyntraError('config_invalid', '--executor-only needs SYNTRA_EXECUTOR_KUBECONFIG: the kubeconfig of the executor\'s own (writing) identity');
+  }
+  const writer = createKubeWriter(config.executorKubeconfig);
+  // Not even the built-in echo/sleep tasks: this process only applies approved actions.
+  const registry = new TaskHandlerRegistry();
+  registerExecutor(registry, { db, writer });
+  processLog(config, 'executor').info('executor-only worker ready: approved actions can be applied', { identity: writer.description });
+  const worker = startWorker({ db, bus, registry, ...config.worker, log: processLog(config, 'worker') });
+  try {
+    await worker.registered;
+  } catch (e) {
+    await worker.stop().catch(() => {});
+    throw e;
+  }
+  return [['worker', () => worker.stop()]];
 }

@@ -10,6 +10,7 @@ import { assertPortFree, listenApi } from './listen.js';
 import { orderedShutdown, type RunningProcess, type ShutdownStep } from './lifecycle.js';
 import { processLog } from './process-log.js';
 import { openResources } from './resources.js';
+import { startTracing } from '../telemetry/tracing.js';
 
 /**
  * A process that serves the control API: the API and the outbox relay, plus the agents' worker
@@ -45,11 +46,14 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
     throw e;
   }
   const { db, bus } = resources;
+  // Only with OTEL_EXPORTER_OTLP_ENDPOINT; flushed last, after every span of the shutdown.
+  const stopTracing = await startTracing(options.withWorker ? 'syntra' : 'syntra-api');
   // Shut down in reverse order of start-up, whatever step start-up failed at.
   const steps: ShutdownStep[] = [
     ['bus', () => bus.close()],
     ['database', () => db.close()],
     ['data directory lock', () => dataDir?.release()],
+    ['tracing', stopTracing],
   ];
   let shutdown: (() => Promise<void>) | undefined;
   const stop = () => (shutdown ??= orderedShutdown(steps))();

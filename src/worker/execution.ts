@@ -1,3 +1,4 @@
+import { inSpan, tracingEnabled } from '../telemetry/spans.js';
 import type { Database } from '../db/database.js';
 import { SyntraError, errorMessage, isSyntraError } from '../domain/errors.js';
 import { appendEvent } from '../control-plane/ledger.js';
@@ -110,7 +111,13 @@ export function startExecution(item: ClaimedItem, handler: TaskHandler, deps: Ex
       if (controller.signal.aborted) return resolve('aborted');
       handlerStarted = true;
       Promise.resolve()
-        .then(() => handler(ctx))
+        .then(() =>
+          // Tracing on: the handler runs inside a span of the run's trace, so its Kubernetes
+          // and model calls nest under it (a plain call otherwise).
+          tracingEnabled()
+            ? inSpan(`syntra.task ${item.taskType}`, { 'syntra.run.id': item.runId, 'syntra.task.id': item.taskId, 'syntra.task.type': item.taskType, 'syntra.task.attempt': item.attempt }, async () => handler(ctx), item.traceParent ?? null, 'consumer')
+            : handler(ctx),
+        )
         .then(
           (result) => resolve({ ok: true, result }),
           (error: unknown) => resolve({ ok: false, error }),

@@ -1,3 +1,4 @@
+import { markSpan, traceparentOf, tracingEnabled } from '../telemetry/spans.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Bus } from '../bus/bus.js';
@@ -177,16 +178,21 @@ export function startWorker(o: WorkerOptions): RunningWorker {
     }, base * (0.75 + Math.random() * 0.5));
   }
 
-  const safeSubscribe = (subject: string, handler: (subject: string) => void): (() => void) => {
+  const safeSubscribe = (subject: string, handler: (subject: string, payload: unknown) => void): (() => void) => {
     try {
-      return o.bus.subscribe(subject, (s) => handler(s));
+      return o.bus.subscribe(subject, (s, payload) => handler(s, payload));
     } catch (e) {
       log.warn('bus subscribe failed; relying on polling', { subject, error: errorMessage(e) });
       return () => {};
     }
   };
 
-  const wakeSubs = taskTypes.map((t) => safeSubscribe(taskWakeupSubject(t), () => requestClaim()));
+  const wakeSubs = taskTypes.map((t) =>
+    safeSubscribe(taskWakeupSubject(t), (subject, payload) => {
+      if (tracingEnabled()) markSpan('syntra.wakeup', { 'messaging.destination.name': subject, 'syntra.worker.id': workerId }, traceparentOf(payload), 'consumer');
+      requestClaim();
+    }),
+  );
   const cancelSub = safeSubscribe(RUN_CANCEL_ALL, (subject) => {
     const runId = runIdOf(subject);
     for (const ex of inflight.values()) if (ex.item.runId === runId) ex.abort('cancelled');

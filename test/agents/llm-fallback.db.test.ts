@@ -72,14 +72,14 @@ describe('incident analyst with a routed model', () => {
     expect(out.confidence).toBe(0.8);
     // The cited id became the collected line itself, quoted exactly.
     expect(out.diagnosis?.root_cause.evidence).toEqual([{ kind: 'log', resource: { kind: 'Pod', name: BILLING_POD, namespace: 'shop' }, path: 'billing (previous)', value: expect.stringContaining(REFUSING) }]);
-    expect(out.model).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', outcome: 'used', calls: 1, inputTokens: 900, outputTokens: 120, cited: [idOfLine(fake.requests[0]!, REFUSING)] });
+    expect(out.model).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', outcome: 'used', calls: 1, inputTokens: 900, outputTokens: 120, estimatedCostUsd: 0.000207, cited: [idOfLine(fake.requests[0]!, REFUSING)] });
     // The rules' view is kept after the model's root cause.
     expect(out.diagnosis?.findings.map((f) => f.type)).toContain('crash_loop');
     expect(out.review?.approved).toBe(true);
     expect(out.review?.checks).toContainEqual({ name: 'model_answer_grounded', ok: true, detail: expect.stringContaining('1 cited evidence id') });
     expect(out.review?.writes.map((x) => x.command)).toEqual(['kubectl -n shop rollout restart deployment/billing']);
     expect(eventsOf(run, 'decision').find((d) => d.agent === 'incident_analyst')).toMatchObject({ decision: 'consult_model', provider: 'openai', model: 'gpt-4o-mini' });
-    expect(eventsOf(run, 'model.call')[0]).toMatchObject({ purpose: 'analyze', provider: 'openai', inputTokens: 900, outputTokens: 120 });
+    expect(eventsOf(run, 'model.call')[0]).toMatchObject({ purpose: 'analyze', provider: 'openai', inputTokens: 900, outputTokens: 120, estimatedCostUsd: 0.000207 });
     expect(JSON.stringify(run.run.output)).not.toContain(SECRETS.apiToken);
   });
 

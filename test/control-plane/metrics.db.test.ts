@@ -37,8 +37,8 @@ describe('control-plane metrics and queue stats', () => {
     expect(await value('syntra_queue_lease_expiries_total')).toBe(before.expiries + 1);
     const text = await controlPlaneMetrics.registry.metrics();
     expect(text).toMatch(/syntra_submit_to_claim_seconds_count \d+/);
-    expect(text).toMatch(/syntra_run_duration_seconds_count\{status="succeeded"\} \d+/);
-    expect(text).toMatch(/syntra_run_duration_seconds_count\{status="failed"\} \d+/);
+    expect(text).toMatch(/syntra_run_duration_seconds_count\{kind="m",status="succeeded"\} \d+/);
+    expect(text).toMatch(/syntra_run_duration_seconds_count\{kind="m",status="failed"\} \d+/);
   });
 
   it('reports queue depth by state and the age of the oldest due item', async () => {

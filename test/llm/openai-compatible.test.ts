@@ -54,7 +54,8 @@ describe('OpenAI-compatible provider against a loopback Chat Completions server'
       provider: 'openai',
     });
     expect(res.latencyMs).toBeGreaterThanOrEqual(0);
-    expect(usageLedgerPayload(res)).toEqual({ provider: 'openai', model: 'gpt-4o-mini', inputTokens: 120, outputTokens: 7, latencyMs: res.latencyMs, attempts: 1 });
+    // gpt-4o-mini at list price: (120 × 0.15 + 7 × 0.60) / 1e6 USD, to a millionth.
+    expect(usageLedgerPayload(res)).toEqual({ provider: 'openai', model: 'gpt-4o-mini', inputTokens: 120, outputTokens: 7, latencyMs: res.latencyMs, attempts: 1, estimatedCostUsd: 0.000022 });
 
     const sent = fake.requests[0]!;
     expect(sent.path).toBe('/v1/chat/completions');

@@ -52,7 +52,7 @@ describe('lazy loading', () => {
     expect(r.code).toBe(0);
     // The recorder sees them: the investigator did load (the diagnosis ran).
     expect(ours(r.modules, 'investigator/').length).toBeGreaterThan(0);
-    for (const heavy of ['fastify', '@electric-sql/pglite', 'pg', 'openai', '@anthropic-ai/sdk', '@kubernetes/client-node', '@aws-sdk/client-s3', 'prom-client', 'ora']) {
+    for (const heavy of ['fastify', '@electric-sql/pglite', 'pg', 'openai', '@anthropic-ai/sdk', '@kubernetes/client-node', '@aws-sdk/client-s3', 'prom-client', 'ora', '@opentelemetry/api', '@opentelemetry/sdk-node']) {
       expect(r.packages, heavy).not.toContain(heavy);
     }
     for (const dir of ['api/', 'db/', 'llm/', 'control-plane/', 'worker/', 'cli/commands/runs']) expect(ours(r.modules, dir), dir).toEqual([]);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Gauge, type Registry } from 'prom-client';
 import { queueStats } from '../../control-plane/queue-stats.js';
+import { workerStats } from '../../control-plane/worker-stats.js';
 import type { ApiContext } from '../context.js';
 
 export interface MetricsOptions {
@@ -10,12 +11,21 @@ export interface MetricsOptions {
   api: Registry;
 }
 
+/** Shares one read among the gauges collected in the same scrape. */
+function perScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => (pending ??= read().finally(() => setImmediate(() => (pending = undefined))));
+}
+
 /**
  * GET /metrics — Prometheus text. Queue depth is read from the database at scrape time, so every
  * replica reports the same truth rather than what it happened to see.
  */
 export const metricsRoutes: FastifyPluginAsyncTypebox<ApiContext & { metrics: MetricsOptions }> = async (app, ctx) => {
   const { controlPlane, api } = ctx.metrics;
+  // One database read per scrape serves both queue gauges (and one both worker gauges).
+  const stats = perScrape(() => queueStats(ctx.db));
+  const workers = perScrape(() => workerStats(ctx.db));
   new Gauge({
     name: 'syntra_queue_depth',
     help: 'Queue items by state, read from the database at scrape time',
@@ -23,8 +33,34 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<ApiContext & { metrics: Me
     registers: [api],
     async collect() {
       this.reset();
-      const stats = await queueStats(ctx.db);
-      for (const [state, count] of Object.entries(stats.byState)) this.set({ state }, count);
+      for (const [state, count] of Object.entries((await stats()).byState)) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: 'syntra_queue_oldest_available_age_seconds',
+    help: 'Age of the oldest queue item that is due and not claimed (0 when none waits), read at scrape time',
+    registers: [api],
+    async collect() {
+      this.set((await stats()).oldestAvailableAgeSeconds);
+    },
+  });
+  new Gauge({
+    name: 'syntra_workers',
+    help: 'Workers in the registry by status (live: heartbeat within 60 s; silent: missed heartbeats; stopped), read at scrape time',
+    labelNames: ['status'] as const,
+    registers: [api],
+    async collect() {
+      this.reset();
+      const w = await workers();
+      for (const [status, count] of Object.entries(w.byStatus)) this.set({ status }, count);
+    },
+  });
+  new Gauge({
+    name: 'syntra_worker_heartbeat_age_seconds',
+    help: 'Seconds since the most recent heartbeat of any worker that has not stopped (-1 when there is none), read at scrape time',
+    registers: [api],
+    async collect() {
+      this.set((await workers()).newestHeartbeatAgeSeconds ?? -1);
     },
   });
 

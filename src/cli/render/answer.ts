@@ -43,7 +43,18 @@ export interface AskAnswer {
   recurrence?: { count: number; text: string } | null;
   /** The typed actions the Reviewer read from the remediation; `id` when an approval request was created. */
   proposedActions?: Array<{ action: string; target: { kind: string; name: string; namespace?: string }; params: Record<string, unknown>; id?: string; status?: string; waiting?: string }>;
+  /** The analysis's model use (AskRunOutput.model): calls, tokens, estimated cost. */
+  model?: { provider?: string; model?: string; outcome?: string; calls?: number; inputTokens?: number; outputTokens?: number; estimatedCostUsd?: number };
   [other: string]: unknown;
+}
+
+/** "Model  openai/gpt-4o-mini · 1 call · 1,020 tokens (900 in, 120 out) · ~$0.0002", or nothing when no model was called. */
+export function modelUsageLine(term: Terminal, m: AskAnswer['model']): string | undefined {
+  if (!m || !m.calls) return undefined;
+  const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US');
+  const tokens = (m.inputTokens ?? 0) + (m.outputTokens ?? 0);
+  const cost = m.estimatedCostUsd === undefined ? '' : ` · ~$${m.estimatedCostUsd < 0.01 ? m.estimatedCostUsd.toPrecision(2) : m.estimatedCostUsd.toFixed(2)}`;
+  return `${term.color.dim('Model')}       ${m.provider}/${m.model} · ${m.calls} call${m.calls === 1 ? '' : 's'} · ${n(tokens)} tokens (${n(m.inputTokens)} in, ${n(m.outputTokens)} out)${cost}`;
 }
 
 export function missingInfo(answer: AskAnswer | undefined): string[] {
@@ -169,6 +180,8 @@ export function renderAnswer(term: Terminal, answer: AskAnswer, runId?: string, 
   if (answer.recurrence) lines.push('', `${c.yellow.bold('Recurring')}   ${answer.recurrence.text}`);
   const similar = answer.similarIncidents;
   if (Array.isArray(similar) && similar.length) lines.push('', c.bold('Similar past incidents'), ...similarLines(term, similar.slice(0, 3)));
+  const usage = modelUsageLine(term, answer.model);
+  if (usage) lines.push('', usage);
   const refs = [answer.incidentId ? `incident ${answer.incidentId}` : '', runId ? `run ${runId}` : ''].filter(Boolean);
   if (refs.length) lines.push('', c.dim(refs.join(' · ')));
   return `${lines.join('\n')}\n`;

@@ -1,3 +1,4 @@
+import { inSpan, type SpanAttributes } from '../../telemetry/spans.js';
 import { CoreV1Api, VersionApi } from '@kubernetes/client-node';
 import type { ConfigurationOptions } from '@kubernetes/client-node';
 import { SyntraError, errorMessage } from '../../domain/errors.js';
@@ -64,21 +65,25 @@ export function createLiveSource(options: LiveSourceOptions = {}): EvidenceSourc
   /** One call of the typed APIs (version, a pod probe, a log) with its timeout and the caller's signal. */
   async function call<T>(request: RequestDescription, fn: (o: ConfigurationOptions) => Promise<T>, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
-    try {
-      return await fn({ middleware: [requestSignalMiddleware(timeoutMs, signal)], middlewareMergeStrategy: 'append' });
-    } catch (e) {
-      throw classifyRequestError(e, connect().config.server, request, signal);
-    }
+    return inSpan(spanName(request), spanAttributes(request), async () => {
+      try {
+        return await fn({ middleware: [requestSignalMiddleware(timeoutMs, signal)], middlewareMergeStrategy: 'append' });
+      } catch (e) {
+        throw classifyRequestError(e, connect().config.server, request, signal);
+      }
+    }, null, 'client');
   }
 
   /** Any other request (discovery, every page of a list), its errors said the same way. */
   async function classified<T>(request: RequestDescription, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
-    try {
-      return await fn();
-    } catch (e) {
-      throw classifyRequestError(e, connect().config.server, request, signal);
-    }
+    return inSpan(spanName(request), spanAttributes(request), async () => {
+      try {
+        return await fn();
+      } catch (e) {
+        throw classifyRequestError(e, connect().config.server, request, signal);
+      }
+    }, null, 'client');
   }
 
   return {
@@ -176,3 +181,7 @@ export function createLiveSource(options: LiveSourceOptions = {}): EvidenceSourc
     },
   };
 }
+
+/** Spans of Kubernetes API calls (tracing only): `k8s list pods`, with the namespace as an attribute. */
+const spanName = (r: RequestDescription) => `k8s ${r.verb} ${r.resource}`;
+const spanAttributes = (r: RequestDescription): SpanAttributes => ({ 'k8s.verb': r.verb, 'k8s.resource': r.resource, 'k8s.namespace.name': r.namespace });
