@@ -32,7 +32,8 @@ await build({
 for (const file of assets) cpSync(file, path.join(OUT, path.relative(SRC, file)));
 // The pre-migrated embedded database (dist/db/snapshot.js says why), from the code just built.
 const { writeSnapshot, SNAPSHOT_FILE } = await import(pathToFileURL(path.join(OUT, 'db', 'snapshot.js')).href);
-await writeSnapshot();
+const { vectorStorage } = await import(pathToFileURL(path.join(OUT, 'incidents', 'memory', 'vector-storage.js')).href);
+await writeSnapshot(undefined, undefined, (db) => vectorStorage(db));
 process.stdout.write(
   `build:server: ${sources.length} modules and ${assets.length} data files → dist/, ${path.relative(ROOT, SNAPSHOT_FILE)} ${Math.round(statSync(SNAPSHOT_FILE).size / 1024)} KiB, in ${Math.round(performance.now() - started)} ms\n`,
 );
