@@ -14,6 +14,9 @@ import { Change, HistoryPage, HistoryQuery, Snapshot, WriteResult, withReason } 
 import { FeedbackBody, Feedback as FeedbackView, Incident, IncidentDetail, IncidentListQuery, Note, SearchQuery as IncidentSearchQuery, SearchResult, SimilarIncident, TagsBody } from '../routes/incidents.js';
 import { changeIncidentStatus, changeIncidentTags, incidentFeedback, searchVisibleIncidents, similarToIncident, visibleIncident, visibleIncidents, type FeedbackBody as FeedbackInput, type IncidentListFilter, type IncidentSearch } from '../operations/incidents.js';
 import { WorkerView } from '../routes/workers.js';
+import { ActionList, ActionListQuery, ActionPolicies, ActionView, DecisionBody, decisionOf } from '../routes/actions.js';
+import { actionPolicies, decideAction, visibleAction, visibleActions } from '../operations/actions.js';
+import type { ActionStatus } from '../../agents/actions/store.js';
 import { SystemStatus } from '../routes/health.js';
 import { systemStatus } from '../operations/system.js';
 import { Me } from '../routes/auth.js';
@@ -126,6 +129,9 @@ const Types = {
   me: t.output(Me, 'Me'),
   keysUsage: t.output(Type.Object({ items: Type.Array(Type.Object({ keyId: Uuid, windows: Type.Array(Window) })) }), 'KeysUsage'),
   system: t.output(SystemStatus, 'SystemStatus'),
+  action: t.output(ActionView, 'Action'),
+  actionList: t.output(ActionList, 'ActionList'),
+  actionPolicies: t.output(ActionPolicies, 'ActionPolicies'),
   rateLimit: t.output(Type.Object({ subject: Type.String(), windows: Type.Array(Window) }), 'RateLimitUsage'),
 };
 
@@ -137,6 +143,8 @@ const READ_INCIDENTS: Need = { permission: 'incident:read' };
 const WRITE_INCIDENTS: Need = { permission: 'incident:create' };
 const READ_CONTROL: Need = { permission: 'control:read' };
 const WRITE_CONTROL: Need = { permission: 'control:write', tenantWide: true };
+const READ_KUBERNETES: Need = { permission: 'kubernetes:read' };
+const WRITE_KUBERNETES: Need = { permission: 'kubernetes:write' };
 const KEYS: Need = { permission: 'keys:manage', tenantWide: true };
 const USERS: Need = { permission: 'users:manage', tenantWide: true };
 
@@ -157,6 +165,10 @@ const queryType = new GraphQLObjectType<unknown, GraphQLContext>({
     similarIncidents: query('similarIncidents', Types.similarIncidents, READ_INCIDENTS, Type.Object({ id: Uuid, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) }, { additionalProperties: false }), async (a, ctx) => ({
       items: await similarToIncident(ctx.api.db, ctx.principal, a.id as string, (a.limit as number | undefined) ?? 3),
     })),
+    actions: query('actions', Types.actionList, READ_KUBERNETES, ActionListQuery, async (a, ctx) => visibleActions(ctx.api.db, ctx.principal, a as { status?: ActionStatus; limit?: number })),
+    // Nullable: another namespace's action is null plus a not_found error, never data.
+    action: query('action', nullable(Types.action), READ_KUBERNETES, IdArgs('id'), async (a, ctx) => visibleAction(ctx.api.db, ctx.principal, a.id as string)),
+    actionPolicies: query('actionPolicies', Types.actionPolicies, READ_KUBERNETES, undefined, async (_a, ctx) => actionPolicies(ctx.api.db)),
     controlSnapshot: query('controlSnapshot', Types.snapshot, READ_CONTROL, Type.Object({ version: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }), async (a, ctx) =>
       control.getSnapshot(ctx.api.db, { version: a.version as number | undefined }),
     ),
@@ -203,6 +215,7 @@ const createKeyArgs = withInput(CreateKeyBody, 'CreateKey');
 const rotateArgs = { argsSchema: Type.Object({ keyId: Uuid, graceSeconds: RotateBody.properties.graceSeconds }, { additionalProperties: false }) };
 const revokeArgs = { argsSchema: IdArgs('keyId') };
 const inviteArgs = withInput(InviteBody, 'InviteUser');
+const decisionArgs = { argsSchema: Type.Object({ id: Uuid, ...DecisionBody.properties }, { additionalProperties: false }) };
 const updateUserArgs = withInput(UpdateUserBody, 'UpdateUser', { userId: Uuid });
 
 function controlMutation<I>(name: string, input: Parameters<typeof withReason>[0], write: control.ControlWrite<I>) {
@@ -225,6 +238,12 @@ const mutationType = new GraphQLObjectType<unknown, GraphQLContext>({
       changeIncidentStatus(ctx.api.db, caller, a.incidentId as string, 'open', a.note as string | undefined),
     ),
     tagIncident: mutation('tagIncident', Types.incidentSummary, WRITE_INCIDENTS, tagsArgs.args, tagsArgs.argsSchema, (a, ctx, caller) => changeIncidentTags(ctx.api.db, caller, a.incidentId as string, a.input as { add?: string[]; remove?: string[] })),
+    approveAction: mutation('approveAction', Types.action, WRITE_KUBERNETES, t.args(decisionArgs.argsSchema, 'ApproveAction'), decisionArgs.argsSchema, (a, ctx, caller) =>
+      decideAction(ctx.api.db, caller, 'approve', a.id as string, decisionOf(a as { reason: string; allowDestructive?: boolean })),
+    ),
+    rejectAction: mutation('rejectAction', Types.action, WRITE_KUBERNETES, t.args(decisionArgs.argsSchema, 'RejectAction'), decisionArgs.argsSchema, (a, ctx, caller) =>
+      decideAction(ctx.api.db, caller, 'reject', a.id as string, decisionOf(a as { reason: string; allowDestructive?: boolean })),
+    ),
     activatePrompt: controlMutation('activatePrompt', control.ActivatePromptInput, control.activatePrompt),
     registerSkill: controlMutation('registerSkill', control.Skill, control.registerSkill),
     removeSkill: controlMutation('removeSkill', control.RemoveEntityInput, control.removeSkill),
