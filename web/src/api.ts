@@ -20,6 +20,8 @@ interface Session {
   user: User;
 }
 export interface Me {
+  userId: string;
+  keyType: string | null;
   email: string;
   roles: string[];
   permissions: string[];

@@ -2,6 +2,7 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { currentUser, gql, logoutEverywhere, onSessionChange, refresh, type Me } from './api';
 import { Account } from './pages/Account';
+import { ActionDetail, Actions } from './pages/Actions';
 import { Ask } from './pages/Ask';
 import { Audit } from './pages/Audit';
 import { Control } from './pages/Control';
@@ -30,6 +31,7 @@ const NAV: Array<[string, string]> = [
   ['/ask', 'Ask'],
   ['/runs', 'Runs'],
   ['/incidents', 'Incidents'],
+  ['/actions', 'Actions'],
   ['/control', 'Control registry'],
   ['/keys', 'API keys'],
   ['/users', 'Users'],
@@ -48,7 +50,7 @@ function App() {
   useEffect(() => void refresh().finally(() => setResuming(false)), []);
   useEffect(() => {
     setMe(undefined);
-    if (user) void gql<{ me: Me }>('{ me { email roles permissions namespaces } }').then((r) => setMe(r.me));
+    if (user) void gql<{ me: Me }>('{ me { userId keyType email roles permissions namespaces } }').then((r) => setMe(r.me));
   }, [user]);
   if (resuming) return <Loading />;
   if (!user) return <Login />;
@@ -60,6 +62,7 @@ function App() {
   const param = (prefix: string) => (path.startsWith(prefix) && path.length > prefix.length ? path.slice(prefix.length) : undefined);
   const runId = param('/runs/');
   const incidentId = param('/incidents/');
+  const actionId = param('/actions/');
   return (
     <>
       <header>
@@ -88,6 +91,10 @@ function App() {
           <RunDetail id={runId} canWrite={can('runs:write')} />
         ) : incidentId ? (
           <IncidentDetail id={incidentId} canWrite={can('incident:create')} />
+        ) : actionId ? (
+          <ActionDetail id={actionId} me={me} allowed={can('kubernetes:read')} />
+        ) : section === '/actions' ? (
+          <Actions allowed={can('kubernetes:read')} />
         ) : section === '/ask' ? (
           <Ask me={me} runId={param('/ask/')} canWrite={can('runs:write')} />
         ) : section === '/incidents' ? (
