@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -8,6 +9,13 @@ import { createUser } from '../../src/access/users.js';
 import { PANEL_DIR } from '../../src/api/panel.js';
 import { startGraphQLServer, type GraphQLServer } from '../graphql/client.js';
 import { killAll, startCli, type CliProcess } from '../api/spawn-cli.js';
+import { eventually } from '../api/harness.js';
+import { startFakeApiServer, writeKubeconfig } from '../helpers/fake-apiserver.js';
+import { registerExecutor } from '../../src/agents/actions/executor.js';
+import { createKubeWriter } from '../../src/agents/actions/kube-writer.js';
+import { DEMO_DIR } from '../../src/investigator/sources/demo-cluster/index.js';
+import { createRegistry } from '../../src/worker/registry.js';
+import { startWorker } from '../../src/worker/runtime.js';
 
 /**
  * The admin panel in real Chromium (Debian's, driven by playwright-core) against the real API
@@ -161,6 +169,61 @@ it('shows a viewer what its role may not do instead of failing on click', async 
   await expect.poll(() => page.getByTestId('not-allowed').textContent()).toContain('control:write');
   expect(await page.getByRole('button', { name: 'Save as a new version' }).count()).toBe(0);
   await context.close();
+});
+
+it('shows a proposed action with its dry-run diff: a viewer is told why it may not decide, an admin approves it with a reason', async () => {
+  // An executor on the same database, writing to the loopback Kubernetes API server (the demo cluster, writable).
+  const api = await startFakeApiServer({ dir: DEMO_DIR, writable: { settle: 'converge', writerToken: 'executor' } });
+  const kubeconfig = await writeKubeconfig(api.url, { token: 'executor' });
+  const worker = startWorker({ db: s.db, bus: s.bus, registry: registerExecutor(createRegistry(), { db: s.db, writer: createKubeWriter(kubeconfig), verify: { attempts: 3, intervalMs: 20 } }), concurrency: 1, pollIntervalMs: 50, leaseSeconds: 30, shutdownGraceMs: 1000 });
+  const context = await browser.newContext();
+  try {
+    await worker.registered;
+    // Proposed through the API by the test key's owner: another person than the panel's admin.
+    const res = await fetch(`${base}/v1/actions`, {
+      method: 'POST',
+      headers: { ...apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'scale', target: { kind: 'Deployment', name: 'postgres', namespace: 'production' }, params: { replicas: 1 }, reason: 'auth-service cannot reach postgres' }),
+    });
+    expect(res.status).toBe(201);
+    const id = ((await res.json()) as { id: string }).id;
+    const status = async () => ((await (await fetch(`${base}/v1/actions/${id}`, { headers: apiKey })).json()) as { status: string }).status;
+    await eventually(async () => ((await status()) === 'pending_approval' ? true : undefined), 'dry-run');
+
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await logIn(page, VIEWER);
+    await page.getByRole('link', { name: 'Actions' }).click();
+    const row = page.locator(`tr[data-action="${id}"]`);
+    await expect.poll(() => row.getByTestId('action-status').textContent()).toBe('pending approval');
+    expect(await row.textContent()).toContain('deployment/postgres in production');
+    await expect.poll(() => page.getByTestId('self-healing').textContent()).toContain('Self-healing is off');
+    await row.getByRole('link', { name: 'scale' }).click();
+    await expect.poll(() => page.getByTestId('dry-run-diff').textContent()).toContain('spec.replicas');
+    expect(await page.getByTestId('dry-run-diff').locator('tbody td').allTextContents()).toEqual(['spec.replicas', '0', '1']);
+    await expect.poll(() => page.getByTestId('not-allowed').textContent()).toContain('needs kubernetes:write');
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Log out everywhere' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+
+    // The admin approves, keyboard only: the reason, then Enter submits the approval.
+    await logIn(page, ADMIN);
+    await page.goto(`${base}/#/actions/${id}`);
+    await page.getByLabel('Reason').fill('restore the database for auth-service');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('decision').textContent()).toContain('restore the database for auth-service');
+    expect(await page.getByTestId('action-status').textContent()).toMatch(/^(approved|executing|verified)$/);
+    expect(await status()).not.toBe('pending_approval');
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+    await worker.stop();
+    await api.close();
+    await rm(path.dirname(kubeconfig), { recursive: true, force: true });
+  }
 });
 
 it('on a real syntra up: asks the demo question and watches the steps and the root cause arrive, then incidents, a routing-rule edit reaching the worker, system and keys', async () => {
