@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { whyNotDecide } from '../../web/src/action-rights.js';
 import { diffLines, withoutNulls } from '../../web/src/json-diff.js';
 import { stepsOf, type LedgerEvent } from '../../web/src/steps.js';
 
 /**
- * The panel's two pure view models, without a browser: the Ask page's step list from a real ask
+ * The panel's pure view models, without a browser: the Ask page's step list from a real ask
  * run's ledger (test/fixtures/panel-ask-ledger.json: the events of the demo question on a real
- * `syntra up`, findings trimmed to their types), and the control editor's diff.
+ * `syntra up`, findings trimmed to their types), the control editor's diff, and who may decide an action.
  */
 const LEDGER = JSON.parse(readFileSync(new URL('../fixtures/panel-ask-ledger.json', import.meta.url), 'utf8')) as LedgerEvent[];
 
@@ -60,5 +61,26 @@ describe('the control editor’s diff against the active version', () => {
       '+ rules[1].match: {}',
       '+ rules[1].target.provider: "default"',
     ]);
+  });
+});
+
+describe('who may approve or reject an action, as the panel explains it', () => {
+  const pending = { status: 'pending_approval', namespace: 'production', requestedByUser: 'u-alice', expired: false };
+  const operator = { userId: 'u-bob', permissions: ['kubernetes:read', 'kubernetes:write'], namespaces: null, keyType: null };
+
+  it('offers the decision to another person with kubernetes:write', () => {
+    expect(whyNotDecide(pending, operator)).toBeNull();
+  });
+
+  it.each([
+    ['a viewer', pending, { ...operator, permissions: ['kubernetes:read'] }, /needs kubernetes:write/],
+    ['a sk_test_ key', pending, { ...operator, keyType: 'test' }, /sk_test_/],
+    ['the person who proposed it', pending, { ...operator, userId: 'u-alice' }, /You proposed it/],
+    ['a namespace-limited caller on a node', { ...pending, namespace: null }, { ...operator, namespaces: ['production'] }, /cluster-scoped/],
+    ['an action not dry-run yet', { ...pending, status: 'proposed' }, operator, /dry-run has not run/],
+    ['a decided action', { ...pending, status: 'approved' }, operator, /It is approved/],
+    ['an expired approval window', { ...pending, expired: true }, operator, /expired/],
+  ])('explains why not to %s', (_who, action, me, why) => {
+    expect(whyNotDecide(action, me)).toMatch(why);
   });
 });
