@@ -171,7 +171,7 @@ it('shows a viewer what its role may not do instead of failing on click', async 
   await context.close();
 });
 
-it('shows a proposed action with its dry-run diff: a viewer is told why it may not decide, an admin approves it with a reason', async () => {
+it('shows a proposed action with its dry-run diff: a viewer and the proposer are told why they may not decide, an admin approves it with a reason', async () => {
   // An executor on the same database, writing to the loopback Kubernetes API server (the demo cluster, writable).
   const api = await startFakeApiServer({ dir: DEMO_DIR, writable: { settle: 'converge', writerToken: 'executor' } });
   const kubeconfig = await writeKubeconfig(api.url, { token: 'executor' });
@@ -179,10 +179,11 @@ it('shows a proposed action with its dry-run diff: a viewer is told why it may n
   const context = await browser.newContext();
   try {
     await worker.registered;
-    // Proposed through the API by the test key's owner: another person than the panel's admin.
+    // Proposed through the API by an operator's key: another person than the panel's admin.
+    const proposer = await createTestKey(s.db, { email: 'proposer@panel.test', roles: ['operator'], type: 'live' });
     const res = await fetch(`${base}/v1/actions`, {
       method: 'POST',
-      headers: { ...apiKey, 'content-type': 'application/json' },
+      headers: { ...proposer.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ action: 'scale', target: { kind: 'Deployment', name: 'postgres', namespace: 'production' }, params: { replicas: 1 }, reason: 'auth-service cannot reach postgres' }),
     });
     expect(res.status).toBe(201);
@@ -204,6 +205,14 @@ it('shows a proposed action with its dry-run diff: a viewer is told why it may n
     await expect.poll(() => page.getByTestId('dry-run-diff').textContent()).toContain('spec.replicas');
     expect(await page.getByTestId('dry-run-diff').locator('tbody td').allTextContents()).toEqual(['spec.replicas', '0', '1']);
     await expect.poll(() => page.getByTestId('not-allowed').textContent()).toContain('needs kubernetes:write');
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Log out everywhere' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+
+    // The proposer, an operator, may approve actions but not this one.
+    await logIn(page, { email: 'proposer@panel.test', password: 'test-password-not-secret' });
+    await page.goto(`${base}/#/actions/${id}`);
+    await expect.poll(() => page.getByTestId('not-allowed').textContent()).toContain('You proposed it');
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Log out everywhere' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();

@@ -201,8 +201,12 @@ const DETAIL = `query($id: String!) { action(id: $id) { ${ROW} params reason exp
 
 /** One action: what it changes (the dry-run's diff), who asked and why, the decision, the Reviewer's verification; approve or reject. */
 export function ActionDetail({ id, me, allowed }: { id: string; me: Me; allowed: boolean }) {
-  const q = useQuery<{ action: ActionDetailView | null }>(DETAIL, { id });
   if (!allowed) return <NotAllowed permission="kubernetes:read" what="see actions" />;
+  return <ActionPage id={id} me={me} />;
+}
+
+function ActionPage({ id, me }: { id: string; me: Me }) {
+  const q = useQuery<{ action: ActionDetailView | null }>(DETAIL, { id });
   if (q.loading && !q.data) return <Loading />;
   const a = q.data?.action;
   if (!a) return <ErrorNote error={q.error} />;
