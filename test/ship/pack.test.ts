@@ -12,7 +12,7 @@ import { within } from '../api/spawn-cli.js';
  * installed into a temporary prefix with `npm install -g --prefix` (dependencies from the npm
  * cache where it has them, else the registry), and the installed `syntra` run from a directory
  * outside the clone. Slow (about a minute, most of it npm install): it runs with
- * `npm run test:pack` (SYNTRA_TEST_PACK=1) and is skipped in the default test run.
+ * `npm run test:pack` (SYNTRA_TEST_PACK=1), which `.ci/run` runs after the suite; `npm test` skips it.
  */
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'evidence', 'describe-deployment.txt');
