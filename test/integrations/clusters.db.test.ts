@@ -1,6 +1,8 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localArtifactStore } from '../../src/artifacts/local-store.js';
 import { getRun } from '../../src/control-plane/runs.js';
@@ -71,6 +73,8 @@ users:
   const submit = (payload: Record<string, unknown>, headers?: Record<string, string>) =>
     api.app.inject({ method: 'POST', url: '/v1/commands/submit', payload, ...(headers ? { headers } : {}) });
 
+  let base: string | undefined;
+  const listening = async () => (base ??= await api.listen());
   let euRun = '';
   let usRun = '';
   let defaultRun = '';
@@ -188,8 +192,65 @@ users:
     expect(seen.items).toEqual([]);
   });
 
+  it('POST /api/ask and the MCP ask and diagnose tools name a cluster, with the same scope checks', async () => {
+    const us = await createTestKey(api.db, { roles: ['developer'], type: 'live', namespaces: ['staging-us/staging'] });
+    const ask = (payload: Record<string, unknown>, headers: Record<string, string>) => api.app.inject({ method: 'POST', url: '/api/ask', payload, headers });
+    const refused = await ask({ prompt: 'why are pods failing in staging?', cluster: 'prod-eu', namespace: 'staging' }, us.headers);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('may not start runs in cluster prod-eu: its namespaces are staging-us/staging') } });
+    expect((await ask({ prompt: 'why?', cluster: 'mars', namespace: 'staging' }, us.headers)).json()).toMatchObject({ error: { code: 'validation_failed', message: expect.stringContaining('registered: prod-eu, staging-us') } });
+    expect((await ask({ prompt: 'why?', cluster: 'Prod EU' }, us.headers)).statusCode).toBe(400);
+    const [eu0, us0] = [prodEu.requests.length, stagingUs.requests.length];
+    const answered = await ask({ prompt: 'why are pods failing in staging?', cluster: 'staging-us' }, us.headers);
+    expect([200, 202], answered.body).toContain(answered.statusCode);
+    const runId = (answered.json() as { metadata: { run_id: string } }).metadata.run_id;
+    expect((await finished(runId)).run).toMatchObject({ status: 'succeeded', cluster: 'staging-us', namespace: 'staging' });
+    expect(stagingUs.requests.length).toBeGreaterThan(us0);
+    expect(prodEu.requests.length).toBe(eu0);
+
+    // MCP over streamable HTTP, with the SDK's client and the same key.
+    const client = new Client({ name: 'syntra-clusters-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${await listening()}/mcp`), { requestInit: { headers: us.headers } }));
+    type ToolAnswer = { isError?: boolean; content: Array<{ text: string }> };
+    const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as ToolAnswer;
+    try {
+      const { tools } = await client.listTools();
+      for (const t of ['ask', 'diagnose']) expect(tools.find((x) => x.name === t)!.inputSchema.properties).toHaveProperty('cluster');
+      const outside = await call('ask', { question: 'why?', cluster: 'prod-eu', namespace: 'staging', wait: false });
+      expect(outside.isError).toBe(true);
+      expect(outside.content[0]!.text).toContain('this caller may not start runs in cluster prod-eu');
+      const started = await call('ask', { question: 'why are pods failing in staging?', cluster: 'staging-us', wait: false });
+      expect(started.isError, started.content[0]!.text).toBeFalsy();
+      const mcpRun = (JSON.parse(started.content[0]!.text) as { runId: string }).runId;
+      expect((await finished(mcpRun)).run).toMatchObject({ cluster: 'staging-us', namespace: 'staging' });
+
+      // diagnose reads the named cluster live, through its registered context, within the key's namespaces there.
+      const notThere = await call('diagnose', { source: 'live', cluster: 'prod-eu', namespace: 'staging' });
+      expect(notThere.content[0]!.text).toContain('this credential may diagnose only in its namespaces of cluster prod-eu (none)');
+      const plainScope = await call('diagnose', { source: 'live', namespace: 'staging' });
+      expect(plainScope.content[0]!.text).toContain('may diagnose only in its namespaces (none)');
+      const demo = await call('diagnose', { source: 'demo', cluster: 'staging-us', namespace: 'staging' });
+      expect(demo.content[0]!.text).toContain('pass source "live"');
+      const previous = process.env.KUBECONFIG;
+      process.env.KUBECONFIG = path.join(dir, 'config');
+      try {
+        const [eu1, us1] = [prodEu.requests.length, stagingUs.requests.length];
+        const diagnosed = await call('diagnose', { source: 'live', cluster: 'staging-us', namespace: 'staging' });
+        expect(diagnosed.isError, diagnosed.content[0]!.text).toBeFalsy();
+        expect(diagnosed.content[0]!.text).toContain('root_cause');
+        expect(stagingUs.requests.length).toBeGreaterThan(us1);
+        expect(prodEu.requests.length).toBe(eu1);
+      } finally {
+        if (previous === undefined) delete process.env.KUBECONFIG;
+        else process.env.KUBECONFIG = previous;
+      }
+    } finally {
+      await client.close();
+    }
+  });
+
   it('the CLI: clusters list/add/use/remove, and ask --cluster', async () => {
-    const base = await api.listen();
+    const base = await listening();
     const cwd = mkdtempSync(path.join(dir, 'cli-'));
     const o = { configDir: path.join(cwd, 'config'), cwd, env: { SYNTRA_ENDPOINT: base, SYNTRA_API_KEY: api.authHeaders['x-api-key'] } };
     const listed = await runCli(['clusters', 'list', '--json'], o);
