@@ -190,6 +190,29 @@ users:
     const reader = await createTestKey(api.db, { roles: ['developer'], type: 'live', namespaces: ['staging-us/staging'] });
     const seen = (await api.app.inject({ method: 'GET', url: '/v1/alerts', headers: reader.headers })).json() as { items: unknown[] };
     expect(seen.items).toEqual([]);
+
+    // Alert rules match on cluster (null: the default cluster), through the control API.
+    const rules = (body: Record<string, unknown>) => api.app.inject({ method: 'POST', url: '/v1/control/alert-rules/update', payload: body });
+    expect((await rules({ rules: [{ match: { cluster: ['Prod EU'] }, action: 'ignore' }], reason: 'a bad name' })).statusCode).toBe(400);
+    const set = await rules({ rules: [{ match: { cluster: ['staging-us'] }, action: 'ignore' }], reason: 'staging-us is noisy' });
+    expect(set.statusCode, set.body).toBeLessThan(300);
+    try {
+      const ignored = (await send({ ...crashLoopLabels('web-1'), namespace: 'staging', cluster: 'staging-us' }, admin.apiKey)).json() as { results: Array<{ outcome: string; runId: string | null; reason: string }> };
+      expect(ignored.results[0]).toMatchObject({ outcome: 'ignored', runId: null, reason: 'alert rule 0 ignores it' });
+      const other = (await send({ ...crashLoopLabels('auth-service-7d9f8b6c5d-q1q1q'), cluster: 'prod-eu' }, admin.apiKey)).json() as { results: Array<{ outcome: string }> };
+      expect(other.results[0]!.outcome).not.toBe('ignored');
+    } finally {
+      expect((await rules({ rules: [], reason: 'back to the default' })).statusCode).toBeLessThan(300);
+    }
+    // Notification channels route on cluster; the registry validates the names.
+    const channel = (match: Record<string, unknown>) =>
+      api.app.inject({ method: 'POST', url: '/v1/control/notification-channels/register', payload: { name: 'eu-chat', type: 'slack', urlEnv: 'EU_SLACK_URL', match, reason: 'prod-eu team' } });
+    expect((await channel({ cluster: ['prod eu'] })).statusCode).toBe(400);
+    const registered = await channel({ cluster: ['prod-eu', null] });
+    expect(registered.statusCode, registered.body).toBeLessThan(300);
+    const snapshot = (await api.app.inject({ method: 'GET', url: '/v1/control/snapshot' })).json() as { notificationChannels: Record<string, { match: unknown }> };
+    expect(snapshot.notificationChannels['eu-chat']!.match).toEqual({ cluster: ['prod-eu', null] });
+    expect((await api.app.inject({ method: 'POST', url: '/v1/control/notification-channels/remove', payload: { name: 'eu-chat', reason: 'test done' } })).statusCode).toBeLessThan(300);
   });
 
   it('POST /api/ask and the MCP ask and diagnose tools name a cluster, with the same scope checks', async () => {
