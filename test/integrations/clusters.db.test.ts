@@ -4,10 +4,12 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClusterEvidence } from '../../src/agents/cluster-evidence.js';
 import { localArtifactStore } from '../../src/artifacts/local-store.js';
 import { getRun } from '../../src/control-plane/runs.js';
 import { TERMINAL_RUN_STATUSES } from '../../src/control-plane/types.js';
-import { DEMO_DIR } from '../../src/investigator/sources/index.js';
+import { startWorkerWatch } from '../../src/integrations/watch/index.js';
+import { DEMO_DIR, demoSource } from '../../src/investigator/sources/index.js';
 import { createTestKey } from '../access/admin-key.js';
 import { DEMO_QUESTION, startAgentWorker, type AgentWorker } from '../agents/harness.js';
 import { eventually, startApiHarness, type ApiHarness } from '../api/harness.js';
@@ -89,6 +91,8 @@ users:
     expect(both.json()).toMatchObject({ error: { code: 'validation_failed', message: expect.stringContaining('either context') } });
     expect((await add({ name: 'prod-eu', context: 'other' })).statusCode).toBe(409);
     expect((await add({ name: 'Prod EU', context: 'x' })).statusCode).toBe(400);
+    const reserved = await add({ name: 'default', context: 'prod-eu' });
+    expect(reserved.json()).toMatchObject({ error: { code: 'validation_failed', message: expect.stringContaining('"default" is reserved') } });
     const developer = await createTestKey(api.db, { roles: ['developer'], type: 'live' });
     expect((await add({ name: 'sneaky', context: 'prod-eu' }, developer.headers)).statusCode).toBe(403);
     const listed = await api.app.inject({ method: 'GET', url: '/v1/clusters', headers: developer.headers });
@@ -295,5 +299,59 @@ users:
     expect(once.code, once.stderr).toBe(0);
     expect((await getRun(api.db, once.stdout.trim()))!.run).toMatchObject({ cluster: 'prod-eu', namespace: 'production' });
     for (const id of [used.stdout.trim(), once.stdout.trim()]) await finished(id);
+  });
+
+  it('watch in the workers scans every watched cluster, one lease per cluster, findings carrying their cluster', async () => {
+    const clients = createClusterEvidence(api.db, { kubeconfig: path.join(dir, 'config') });
+    const sourceFor = async (cluster: string | null) => (cluster === null ? demoSource() : (await clients.forCluster(cluster))!.source);
+    const options = { db: api.db, sourceFor, clusters: ['prod-eu', 'staging-us'], namespace: undefined, intervalMs: 60_000, cooldownMs: 600_000, alerts: { dedupeWindowSeconds: 3600, maxRunsPerNotification: 2 } };
+    // staging-us's auth-service starts crash-looping (prod-eu's staging stays healthy).
+    stagingUs.update('Pod', (pods) =>
+      pods.map((p) => {
+        const meta = p.metadata as { name: string; namespace: string };
+        if (meta.namespace !== 'staging' || !meta.name.startsWith('auth-service')) return p;
+        const status = p.status as { containerStatuses: Array<Record<string, unknown>> };
+        const crashed = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container' } };
+        const last = { terminated: { exitCode: 1, reason: 'Error', finishedAt: '2026-12-05T01:00:00Z' } };
+        return { ...p, status: { ...status, containerStatuses: status.containerStatuses.map((c) => ({ ...c, ready: false, restartCount: 9, state: crashed, lastState: last })) } };
+      }),
+    );
+    // Recorded, not investigated: no investigation reads the API servers while the replicas are counted.
+    const rules = (body: Record<string, unknown>) => api.app.inject({ method: 'POST', url: '/v1/control/alert-rules/update', payload: body });
+    expect((await rules({ rules: [{ match: { alertname: ['SyntraWatch'] }, action: 'ignore' }], reason: 'count the watch requests alone' })).statusCode).toBeLessThan(300);
+    const a = startWorkerWatch({ ...options, holder: 'watch-a' }, { loop: false });
+    const b = startWorkerWatch({ ...options, holder: 'watch-b' }, { loop: false });
+    try {
+      const [eu0, us0] = [prodEu.requests.length, stagingUs.requests.length];
+      const first = await a.tick();
+      expect(prodEu.requests.length).toBeGreaterThan(eu0);
+      expect(stagingUs.requests.length).toBeGreaterThan(us0);
+      const eu = first!.fired.filter((f) => f.startsWith('watch:prod-eu:'));
+      const us = first!.fired.filter((f) => f.startsWith('watch:staging-us:'));
+      expect(eu).toContain('watch:prod-eu:production/Deployment/auth-service');
+      expect(us.length).toBeGreaterThan(0);
+      // staging-us has no production namespace: nothing of it is found there.
+      expect(us.every((f) => f.startsWith('watch:staging-us:staging/'))).toBe(true);
+      expect(first!.fired).toHaveLength(eu.length + us.length);
+      const rows = await api.db.query<{ fingerprint: string; cluster: string | null }>(`SELECT fingerprint, cluster FROM alerts WHERE fingerprint LIKE 'watch:%'`);
+      for (const r of rows.rows) expect(r.cluster).toBe(r.fingerprint.split(':')[1]);
+      expect(rows.rows.map((r) => r.fingerprint)).toEqual(expect.arrayContaining([...eu, ...us]));
+      const leases = await api.db.query<{ name: string; holder: string }>(`SELECT name, holder FROM watch_lease ORDER BY name`);
+      expect(leases.rows).toEqual([{ name: 'watch:prod-eu', holder: 'watch-a' }, { name: 'watch:staging-us', holder: 'watch-a' }]);
+
+      // The other replica stands by for both clusters: neither API server hears from it.
+      const [eu1, us1] = [prodEu.requests.length, stagingUs.requests.length];
+      expect(await b.tick()).toBeNull();
+      expect([prodEu.requests.length, stagingUs.requests.length]).toEqual([eu1, us1]);
+      // The holder stops; the other takes both clusters over.
+      await a.stop();
+      const taken = await b.tick();
+      expect(taken).not.toBeNull();
+      expect((await api.db.query<{ holder: string }>(`SELECT holder FROM watch_lease`)).rows.map((r) => r.holder)).toEqual(['watch-b', 'watch-b']);
+    } finally {
+      await a.stop();
+      await b.stop();
+      await rules({ rules: [], reason: 'back to the default' });
+    }
   });
 });
