@@ -8,7 +8,12 @@ import { createClusterEvidence } from '../../src/agents/cluster-evidence.js';
 import { localArtifactStore } from '../../src/artifacts/local-store.js';
 import { getRun } from '../../src/control-plane/runs.js';
 import { TERMINAL_RUN_STATUSES } from '../../src/control-plane/types.js';
+import { startAlertFollowUp } from '../../src/integrations/alerts/index.js';
+import { NOTIFY_TASK, notifyHandler, notifyOnFinish } from '../../src/integrations/notify/index.js';
 import { startWorkerWatch } from '../../src/integrations/watch/index.js';
+import { createRegistry } from '../../src/worker/registry.js';
+import { startWorker } from '../../src/worker/runtime.js';
+import { startFakeSlack } from '../helpers/fake-chat-webhooks.js';
 import { DEMO_DIR, demoSource } from '../../src/investigator/sources/index.js';
 import { createTestKey } from '../access/admin-key.js';
 import { DEMO_QUESTION, startAgentWorker, type AgentWorker } from '../agents/harness.js';
@@ -31,7 +36,7 @@ describe('several clusters', () => {
   let stagingUs: FakeApiServer;
   let dir: string;
   beforeAll(async () => {
-    api = await startApiHarness({ relay: true, kinds: ['ask'] });
+    api = await startApiHarness({ relay: true, kinds: ['ask', NOTIFY_TASK] });
     dir = mkdtempSync(path.join(tmpdir(), 'syntra-clusters-'));
     // staging-us: a cluster that has only the staging namespace (and the cluster-wide objects).
     const onlyStaging = path.join(dir, 'staging-us');
@@ -352,6 +357,41 @@ users:
       await a.stop();
       await b.stop();
       await rules({ rules: [], reason: 'back to the default' });
+    }
+  });
+
+  it('routes notifications by cluster, and the Slack message names the cluster', async () => {
+    const slack = await startFakeSlack();
+    const [EU, HOME] = ['/services/T0001/B0001/euTOKEN', '/services/T0001/B0002/homeTOKEN'];
+    const env = { EU_SLACK_URL: `${slack.url}${EU}`, HOME_SLACK_URL: `${slack.url}${HOME}` };
+    const registry = createRegistry().register(NOTIFY_TASK, notifyHandler({ db: api.db, env, publicUrl: null }));
+    const notifier = startWorker({ db: api.db, bus: api.bus, registry, concurrency: 2, pollIntervalMs: 50, leaseSeconds: 30, shutdownGraceMs: 1000, backoff: { baseMs: 50, capMs: 200 } });
+    await notifier.registered;
+    const followUp = startAlertFollowUp({ db: api.db, intervalMs: 100, listeners: [notifyOnFinish] });
+    const channel = async (name: string, urlEnv: string, cluster: Array<string | null>) =>
+      expect((await api.app.inject({ method: 'POST', url: '/v1/control/notification-channels/register', payload: { name, type: 'slack', urlEnv, match: { cluster }, reason: 'per cluster' } })).statusCode).toBe(200);
+    try {
+      await channel('eu-slack', 'EU_SLACK_URL', ['prod-eu']);
+      await channel('home-slack', 'HOME_SLACK_URL', [null]);
+      const admin = await createWebhookKey(api.db);
+      const fired = await api.app.inject({ method: 'POST', url: '/v1/alerts/alertmanager', headers: { authorization: `Bearer ${admin.apiKey}` }, payload: amPayload([amAlert({ ...crashLoopLabels('payment-worker-6f7d8c9b5-k2m4n'), cluster: 'prod-eu' })]) });
+      const runId = (fired.json() as { results: Array<{ runId: string }> }).results[0]!.runId;
+      expect((await finished(runId)).run.cluster).toBe('prod-eu');
+      const notified = await eventually(async () => {
+        const rows = (await api.db.query<{ id: string; channel: string }>(`SELECT id::text AS id, input->>'channel' AS channel FROM runs WHERE kind = 'notify' AND input->>'runId' = $1`, [runId])).rows;
+        return rows.length ? rows : undefined;
+      }, 'the notify run', 200);
+      expect(notified.map((r) => r.channel)).toEqual(['eu-slack']);
+      expect((await finished(notified[0]!.id)).run.status).toBe('succeeded');
+      const posted = slack.requests.filter((r) => JSON.stringify(r.body).includes('payment-worker-6f7d8c9b5-k2m4n'));
+      expect(posted.map((r) => r.path)).toEqual([EU]);
+      const message = posted[0]!.body as { blocks: Array<{ type: string; text?: { text: string }; elements?: Array<{ text: string }> }> };
+      expect(message.blocks[0]!.text!.text).toMatch(/payment-worker-6f7d8c9b5-k2m4n in cluster prod-eu$/);
+      expect(message.blocks.at(-1)!.elements![0]!.text).toContain('· cluster prod-eu');
+    } finally {
+      await followUp.stop();
+      await notifier.stop();
+      await slack.close();
     }
   });
 });
