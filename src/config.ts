@@ -59,6 +59,8 @@ export interface SyntraConfig {
     readonly cooldownSeconds: number;
     /** One namespace (SYNTRA_WATCH_NAMESPACE); unset: every namespace. */
     readonly namespace: string | undefined;
+    /** The clusters watched (SYNTRA_WATCH_CLUSTERS, comma-separated; `default` is the default cluster); unset: the default and every registered one. */
+    readonly clusters: readonly string[] | undefined;
   };
 }
 
@@ -106,6 +108,15 @@ function artifactsConfig(env: Env, dataDir: string): ArtifactsConfig {
     forcePathStyle: env.S3_FORCE_PATH_STYLE ? env.S3_FORCE_PATH_STYLE !== 'false' : Boolean(env.S3_ENDPOINT),
     prefix: env.S3_PREFIX || undefined,
   };
+}
+
+/** SYNTRA_WATCH_CLUSTERS: registered cluster names (and `default`), comma-separated; unset or empty → every cluster. */
+function watchClusters(raw: string | undefined): readonly string[] | undefined {
+  if (!raw?.trim()) return undefined;
+  const names = [...new Set(raw.split(',').map((n) => n.trim()).filter(Boolean))];
+  const bad = names.filter((n) => !/^[a-z][a-z0-9-]{0,62}$/.test(n));
+  if (bad.length) throw new SyntraError('config_invalid', `SYNTRA_WATCH_CLUSTERS must list cluster names (lower-case, e.g. prod-eu,default), got "${bad.join('", "')}"`);
+  return names;
 }
 
 /** An integer setting in [min, max]; unset or empty → fallback; anything else → config_invalid naming the variable. */
@@ -197,6 +208,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
       intervalSeconds: intFromEnv(env, 'SYNTRA_WATCH_INTERVAL_SECONDS', 60, 10, 86_400),
       cooldownSeconds: intFromEnv(env, 'SYNTRA_WATCH_COOLDOWN_SECONDS', 900, 60, 604_800),
       namespace: env.SYNTRA_WATCH_NAMESPACE || undefined,
+      clusters: watchClusters(env.SYNTRA_WATCH_CLUSTERS),
     },
     ...overrides,
   };

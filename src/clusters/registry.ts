@@ -43,6 +43,12 @@ export async function addCluster(db: Queryable, c: NewCluster, createdBy: string
       details: { fields: [{ field: 'body.context', problem: 'exactly one of context and inCluster' }] },
     });
   }
+  // `default` names the workers' own default cluster where clusters are listed (SYNTRA_WATCH_CLUSTERS).
+  if (c.name === 'default') {
+    throw new SyntraError('validation_failed', 'cluster name "default" is reserved for the default cluster (the workers\' current context): choose another name', {
+      details: { fields: [{ field: 'body.name', problem: 'is reserved' }] },
+    });
+  }
   const res = await db.query(
     `INSERT INTO clusters (name, context, in_cluster, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
     [c.name, c.context ?? null, c.inCluster === true, createdBy],

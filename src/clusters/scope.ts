@@ -21,9 +21,10 @@ export function principalInCluster(principal: Principal, cluster: string | null)
 export function principalInCluster(principal: Principal | null, cluster: string | null): Principal | null;
 export function principalInCluster(principal: Principal | null, cluster: string | null): Principal | null {
   if (!principal || principal.namespaces === null) return principal;
-  const namespaces =
-    cluster === null
-      ? principal.namespaces.filter((s) => !s.includes('/'))
-      : principal.namespaces.filter((s) => s.startsWith(`${cluster}/`)).map((s) => s.slice(cluster.length + 1));
-  return { ...principal, namespaces };
+  return { ...principal, namespaces: namespacesInCluster(principal.namespaces, cluster) };
+}
+
+/** The namespaces of one cluster among scopes (`namespace` for the default cluster, `cluster/namespace`). */
+export function namespacesInCluster(scopes: readonly string[], cluster: string | null): string[] {
+  return cluster === null ? scopes.filter((s) => !s.includes('/')) : scopes.filter((s) => s.startsWith(`${cluster}/`)).map((s) => s.slice(cluster.length + 1));
 }

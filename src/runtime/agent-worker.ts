@@ -47,8 +47,9 @@ export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resour
   const watch = config.watch.enabled
     ? startWorkerWatch({
         db,
-        // The agents' evidence source: the same cluster, read-only identity and masking as investigations.
-        source: agents.deps.evidence.source,
+        // The agents' evidence clients: the same clusters, read-only identity and masking as investigations.
+        sourceFor: async (cluster) => ((cluster === null ? null : await agents.deps.clusters?.forCluster(cluster)) ?? agents.deps.evidence).source,
+        clusters: config.watch.clusters,
         namespace: config.watch.namespace,
         intervalMs: config.watch.intervalSeconds * 1000,
         cooldownMs: config.watch.cooldownSeconds * 1000,

@@ -35,9 +35,21 @@ describe('alert model', () => {
       { match: { namespace: ['production'], severity: ['critical'] }, action: 'investigate' as const },
       { match: { namespace: ['production'] }, action: 'ignore' as const },
     ];
-    expect(decide(rules, { alertname: 'Watchdog', severity: 'none', namespace: null })).toEqual({ action: 'ignore', rule: 0 });
-    expect(decide(rules, { alertname: 'X', severity: 'critical', namespace: 'production' })).toEqual({ action: 'investigate', rule: 1 });
-    expect(decide(rules, { alertname: 'X', severity: 'warning', namespace: 'production' })).toEqual({ action: 'ignore', rule: 2 });
-    expect(decide(rules, { alertname: 'X', severity: null, namespace: 'staging' })).toEqual({ action: 'investigate', rule: null });
+    expect(decide(rules, { alertname: 'Watchdog', severity: 'none', namespace: null, cluster: null })).toEqual({ action: 'ignore', rule: 0 });
+    expect(decide(rules, { alertname: 'X', severity: 'critical', namespace: 'production', cluster: null })).toEqual({ action: 'investigate', rule: 1 });
+    expect(decide(rules, { alertname: 'X', severity: 'warning', namespace: 'production', cluster: null })).toEqual({ action: 'ignore', rule: 2 });
+    expect(decide(rules, { alertname: 'X', severity: null, namespace: 'staging', cluster: null })).toEqual({ action: 'investigate', rule: null });
+  });
+
+  it('matches on cluster: a registered name, or null for the default cluster', () => {
+    const rules = [
+      { match: { cluster: ['staging-us'] }, action: 'ignore' as const },
+      { match: { cluster: [null], severity: ['info'] }, action: 'ignore' as const },
+    ];
+    const alert = { alertname: 'KubePodCrashLooping', severity: 'info', namespace: 'staging' };
+    expect(decide(rules, { ...alert, cluster: 'staging-us' })).toEqual({ action: 'ignore', rule: 0 });
+    expect(decide(rules, { ...alert, cluster: 'prod-eu' })).toEqual({ action: 'investigate', rule: null });
+    expect(decide(rules, { ...alert, cluster: null })).toEqual({ action: 'ignore', rule: 1 });
+    expect(decide(rules, { ...alert, severity: 'critical', cluster: null })).toEqual({ action: 'investigate', rule: null });
   });
 });

@@ -25,7 +25,7 @@ describe('watch in the worker', () => {
     kube = await startFakeApiServer({ dir: DEMO_DIR });
     dir = mkdtempSync(path.join(tmpdir(), 'syntra-watch-worker-'));
     source = await openEvidenceSource({ live: true, kubeconfig: await writeKubeconfig(kube.url, { dir }), redact: true });
-    const options = { db: api.db, source, namespace: 'production', intervalMs: 60_000, cooldownMs: 600_000, alerts: { dedupeWindowSeconds: 3600, maxRunsPerNotification: 5 } };
+    const options = { db: api.db, sourceFor: async () => source, namespace: 'production', intervalMs: 60_000, cooldownMs: 600_000, alerts: { dedupeWindowSeconds: 3600, maxRunsPerNotification: 5 } };
     a = startWorkerWatch({ ...options, holder: 'worker-a' }, { loop: false });
     b = startWorkerWatch({ ...options, holder: 'worker-b' }, { loop: false });
   });

@@ -63,7 +63,7 @@ export async function submitRun(ctx: ApiContext, caller: Caller, body: SubmitInp
   assertMayRunKind(principal, input.kind);
   await ctx.kinds.assertKnown(input.kind);
   if (cluster !== undefined) await requireCluster(ctx.db, cluster);
-  const namespace = submitNamespace(principalInCluster(principal, cluster ?? null), input.namespace, input.input);
+  const namespace = submitNamespace(inClusterOrRefuse(principal, cluster ?? null), input.namespace, input.input);
   // Idempotency keys are scoped per credential, namespace and cluster: nobody replays into, or
   // learns the id of, a run of another key, session, namespace or cluster.
   const scope = JSON.stringify([principal?.type ?? 'anonymous', principal?.id ?? null, namespace ?? null, ...(cluster === undefined ? [] : [cluster])]);
@@ -79,6 +79,19 @@ export async function submitRun(ctx: ApiContext, caller: Caller, body: SubmitInp
     if (submitted.created) await tx.query(`UPDATE runs SET cluster = $2 WHERE id = $1`, [submitted.runId, cluster]);
     return submitted;
   });
+}
+
+/**
+ * The caller as seen from the run's cluster; a caller whose scopes all lie in other clusters is
+ * refused with the reason (the same check for `syntra ask --cluster`, POST /api/ask and MCP's ask).
+ */
+function inClusterOrRefuse(principal: Principal | null, cluster: string | null): Principal | null {
+  const view = principalInCluster(principal, cluster);
+  if (principal?.namespaces && principal.namespaces.length > 0 && view?.namespaces?.length === 0) {
+    const where = cluster === null ? 'the default cluster' : `cluster ${cluster}`;
+    throw new SyntraError('forbidden', `this caller may not start runs in ${where}: its namespaces are ${principal.namespaces.join(', ')}`, { details: { cluster } });
+  }
+  return view;
 }
 
 /** Cancel a visible run; running handlers are told through the bus. */

@@ -1,14 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import { describeAgents, type AskRunOutput } from '../../agents/index.js';
 import { runEventsSubject } from '../../bus/subjects.js';
-import { submitCommand } from '../../control-plane/commands.js';
+import { CLUSTER_NAME } from '../../clusters/index.js';
 import { getSnapshot } from '../../control-plane/control-registry/index.js';
 import { getRun, getRunStatus } from '../../control-plane/runs.js';
 import { TERMINAL_RUN_STATUSES, type RunDetail } from '../../control-plane/types.js';
 import { ERROR_CATALOGUE, SyntraError, type ErrorCode } from '../../domain/errors.js';
 import { CONFIGURED_PROVIDER } from '../../llm/provider.js';
 import type { ApiContext } from '../context.js';
-import { assertMayRunKind, submitNamespace } from '../submit-access.js';
+import { submitRun } from '../operations/runs.js';
 import { errors } from '../schemas.js';
 import { listenForWakeups } from '../wakeup.js';
 
@@ -21,6 +21,7 @@ const AskBody = Type.Object(
   {
     prompt: Type.String({ minLength: 1, maxLength: 4000, description: 'the question, e.g. "why is auth-service crashing in production?"' }),
     namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+    cluster: Type.Optional(Type.String({ pattern: CLUSTER_NAME, description: 'a registered cluster (GET /v1/clusters); omitted: the default cluster' })),
     pod_name: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
     context: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Object({}, { additionalProperties: true })])),
   },
@@ -117,17 +118,13 @@ export const askRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx)
       },
     },
     async (request, reply) => {
-      assertMayRunKind(request.principal, 'ask');
-      await ctx.kinds.assertKnown('ask');
-      const { prompt, pod_name, context } = request.body;
+      const { prompt, pod_name, context, cluster } = request.body;
       // The namespace asked about goes into the question only when the caller named it: the run's
       // own namespace bounds the investigation, and a question about another one is refused there.
+      // The same service function as POST /v1/commands/submit: kind, cluster and namespace checks.
       const asked = request.body.namespace;
-      const namespace = submitNamespace(request.principal, asked, {});
       const input = { prompt, ...(asked ? { namespace: asked } : {}), ...(pod_name ? { pod_name } : {}), ...(context !== undefined ? { context } : {}) };
-      const { runId } = await submitCommand(ctx.db, { kind: 'ask', input, ...(namespace ? { namespace } : {}), metadata: { via: 'api/ask' } }, {
-        ...(request.principal ? { createdBy: `${request.principal.type}:${request.principal.id}` } : {}),
-      });
+      const { runId } = await submitRun(ctx, request, { kind: 'ask', input, ...(asked ? { namespace: asked } : {}), ...(cluster ? { cluster } : {}), metadata: { via: 'api/ask' } });
       const abort = new AbortController();
       const stop = () => abort.abort();
       request.raw.once('close', stop);

@@ -51,7 +51,7 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
         if (typeof v === 'string') credential[h] = v;
       }
       const client = new ApiClient('http://syntra.internal', { kind: 'none' }, {}, injectFetch(app, credential, request.ip));
-      const server = createMcpServer(apiBackend(client, { diagnoseNamespaces: principal.namespaces }), VERSION);
+      const server = createMcpServer(apiBackend(client, { diagnoseScopes: principal.namespaces }), VERSION);
       // No sessionIdGenerator: stateless mode (the SDK's `sessionIdGenerator: undefined`).
       const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
       reply.hijack();

@@ -8,8 +8,18 @@ import { Type, type Static } from '@sinclair/typebox';
 const Values = (what: string) =>
   Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { minItems: 1, maxItems: 50, uniqueItems: true, description: `any of these ${what}` }));
 
+/** Registered cluster names; null is the default cluster (an alert or run without a cluster). */
+const Clusters = Type.Optional(
+  Type.Array(Type.Union([Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$' }), Type.Null()]), {
+    minItems: 1,
+    maxItems: 50,
+    uniqueItems: true,
+    description: 'any of these registered clusters; null is the default cluster',
+  }),
+);
+
 export const AlertMatch = Type.Object(
-  { alertname: Values('alert names'), severity: Values('severities'), namespace: Values('namespaces') },
+  { alertname: Values('alert names'), severity: Values('severities'), namespace: Values('namespaces'), cluster: Clusters },
   { additionalProperties: false, description: 'every field given must match; an empty match matches every alert' },
 );
 export type AlertMatch = Static<typeof AlertMatch>;
@@ -51,10 +61,10 @@ export const NotificationChannel = Type.Object(
     urlEnv: EnvName('the webhook URL'),
     /** webhook only (required there): the variable holding the HMAC-SHA256 signing secret. */
     secretEnv: Type.Optional(EnvName('the signing secret (type webhook)')),
-    /** Only alerts of these namespaces / severities / root-cause types; omitted = all. */
+    /** Only alerts of these namespaces / severities / root-cause types / clusters; omitted = all. */
     match: Type.Optional(
       Type.Object(
-        { namespace: Values('namespaces'), severity: Values('severities'), rootCause: Values('root-cause types of the diagnosis, e.g. oom_killed') },
+        { namespace: Values('namespaces'), severity: Values('severities'), rootCause: Values('root-cause types of the diagnosis, e.g. oom_killed'), cluster: Clusters },
         { additionalProperties: false },
       ),
     ),

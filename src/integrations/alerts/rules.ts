@@ -8,12 +8,16 @@ export interface RuleDecision {
   rule: number | null;
 }
 
-function matches(m: AlertMatch, a: Pick<NormalizedAlert, 'alertname' | 'severity' | 'namespace'>): boolean {
+type Facts = Pick<NormalizedAlert, 'alertname' | 'severity' | 'namespace' | 'cluster'>;
+
+function matches(m: AlertMatch, a: Facts): boolean {
   const hit = (values: string[] | undefined, v: string | null) => values === undefined || (v !== null && values.includes(v));
-  return hit(m.alertname, a.alertname) && hit(m.severity, a.severity) && hit(m.namespace, a.namespace);
+  // null in a cluster match is the default cluster (an alert without a registered `cluster` label).
+  const inCluster = m.cluster === undefined || m.cluster.includes(a.cluster);
+  return hit(m.alertname, a.alertname) && hit(m.severity, a.severity) && hit(m.namespace, a.namespace) && inCluster;
 }
 
-export function decide(rules: readonly AlertRule[], a: Pick<NormalizedAlert, 'alertname' | 'severity' | 'namespace'>): RuleDecision {
+export function decide(rules: readonly AlertRule[], a: Facts): RuleDecision {
   const i = rules.findIndex((r) => matches(r.match, a));
   return i === -1 ? { action: 'investigate', rule: null } : { action: rules[i]!.action, rule: i };
 }

@@ -1,4 +1,5 @@
 import type { ApiClient } from '../../cli/client/http.js';
+import { namespacesInCluster } from '../../clusters/scope.js';
 import { SyntraError } from '../../domain/errors.js';
 import { diagnoseLocally, type DiagnoseArgs } from './local-diagnose.js';
 
@@ -11,13 +12,18 @@ import { diagnoseLocally, type DiagnoseArgs } from './local-diagnose.js';
 export interface AskArgs {
   question: string;
   namespace?: string | undefined;
+  /** A registered cluster; omitted: the default cluster. */
+  cluster?: string | undefined;
   pod?: string | undefined;
   wait?: boolean | undefined;
 }
 
+/** The `diagnose` tool's arguments: a registered cluster by name (its location comes from the registry). */
+export type DiagnoseToolArgs = Omit<DiagnoseArgs, 'location'> & { cluster?: string | undefined };
+
 export interface McpBackend {
   ask(a: AskArgs): Promise<unknown>;
-  diagnose(a: DiagnoseArgs, signal: AbortSignal): Promise<unknown>;
+  diagnose(a: DiagnoseToolArgs, signal: AbortSignal): Promise<unknown>;
   getRun(runId: string): Promise<unknown>;
   listRuns(q: { status?: string | undefined; limit?: number | undefined }): Promise<unknown>;
   listIncidents(q: { status?: string | undefined; namespace?: string | undefined; limit?: number | undefined }): Promise<unknown>;
@@ -27,27 +33,38 @@ export interface McpBackend {
 
 export interface BackendOptions {
   /**
-   * The namespaces the caller may read (null: all). The in-process `diagnose` reads a cluster
-   * with this process's identity, so a namespace-limited caller (a key of `POST /mcp`) may
-   * diagnose only inside its namespaces. Over stdio the caller owns the process and its kubeconfig.
+   * The caller's scopes (`namespace` or `cluster/namespace`; null: all). The in-process `diagnose`
+   * reads a cluster with this process's identity, so a namespace-limited caller (a key of
+   * `POST /mcp`) may diagnose only inside its namespaces of that cluster. Over stdio the caller
+   * owns the process and its kubeconfig.
    */
-  diagnoseNamespaces?: readonly string[] | null;
+  diagnoseScopes?: readonly string[] | null;
 }
 
 export function apiBackend(client: ApiClient, o: BackendOptions = {}): McpBackend {
   return {
     async ask(a) {
       const input = { prompt: a.question, ...(a.namespace ? { namespace: a.namespace } : {}), ...(a.pod ? { pod_name: a.pod } : {}) };
+      const cluster = a.cluster ? { cluster: a.cluster } : {};
       // Waiting: POST /api/ask answers with the diagnosis (or 202 with the run id after its bound).
-      if (a.wait !== false) return client.post('/api/ask', input);
-      return client.post('/v1/commands/submit', { kind: 'ask', input, ...(a.namespace ? { namespace: a.namespace } : {}), metadata: { via: 'mcp' } });
+      if (a.wait !== false) return client.post('/api/ask', { ...input, ...cluster });
+      return client.post('/v1/commands/submit', { kind: 'ask', input, ...(a.namespace ? { namespace: a.namespace } : {}), ...cluster, metadata: { via: 'mcp' } });
     },
     async diagnose(a, signal) {
-      const allowed = o.diagnoseNamespaces ?? null;
+      const scopes = o.diagnoseScopes ?? null;
+      const allowed = scopes === null ? null : namespacesInCluster(scopes, a.cluster ?? null);
+      const where = a.cluster ? ` of cluster ${a.cluster}` : '';
       if (allowed !== null && (!a.namespace || !allowed.includes(a.namespace))) {
-        throw new SyntraError('forbidden', `this credential may diagnose only in its namespaces (${allowed.join(', ') || 'none'}): pass namespace`);
+        throw new SyntraError('forbidden', `this credential may diagnose only in its namespaces${where} (${allowed.join(', ') || 'none'}): pass namespace`);
       }
-      return diagnoseLocally(a, signal);
+      const { cluster: named, ...args } = a;
+      if (!named) return diagnoseLocally(args, signal);
+      if (a.source !== 'live') throw new SyntraError('validation_failed', `cluster ${named} is read live: pass source "live" (the demo cluster has no clusters)`);
+      // The registry names the cluster's kubeconfig context (or in-cluster): asked with the caller's credential.
+      const { items } = (await client.get('/v1/clusters')) as { items: Array<{ name: string; context: string | null; inCluster: boolean }> };
+      const cluster = items.find((c) => c.name === named);
+      if (!cluster) throw new SyntraError('validation_failed', `cluster "${named}" is not registered (${items.length ? `registered: ${items.map((c) => c.name).join(', ')}` : 'none are'})`);
+      return diagnoseLocally({ ...args, location: { context: cluster.context, inCluster: cluster.inCluster } }, signal);
     },
     getRun: (runId) => client.get(`/v1/runs/${encodeURIComponent(runId)}`),
     listRuns: (q) => client.get('/v1/runs', { status: q.status, limit: q.limit }),

@@ -12,11 +12,16 @@ export interface DiagnoseArgs {
   pod?: string | undefined;
   /** Kind/name, e.g. deployment/auth-service. */
   resource?: string | undefined;
+  /** A registered cluster's location (live only): a context of this process's kubeconfig, or in-cluster. */
+  location?: { context: string | null; inCluster: boolean } | undefined;
 }
 
 export async function diagnoseLocally(a: DiagnoseArgs, signal: AbortSignal): Promise<Diagnosis | Diagnosis[]> {
   const [{ diagnose, diagnoseAll }, { openEvidenceSource }] = await Promise.all([import('../../investigator/diagnose.js'), import('../../investigator/sources/index.js')]);
-  const source = await openEvidenceSource({ ...(a.source === 'live' ? { live: true } : { demo: true }), redact: true });
+  const c = a.location;
+  const source = c
+    ? (await import('../../investigator/sources/live-source.js')).createLiveSource({ ...(c.context ? { context: c.context } : {}), ...(c.inCluster ? { inCluster: true } : {}), redact: true })
+    : await openEvidenceSource({ ...(a.source === 'live' ? { live: true } : { demo: true }), redact: true });
   if (a.source === 'live') {
     const report = await source.check(AbortSignal.any([signal, AbortSignal.timeout(30_000)]));
     if (!report.ok) throw new SyntraError(report.problem?.code === 'cluster_forbidden' ? 'cluster_forbidden' : 'cluster_unreachable', report.problem?.message ?? `cannot use ${report.description}`);

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z, type ZodRawShape } from 'zod';
+import { CLUSTER_NAME } from '../../clusters/registry.js';
 import { errorMessage, isSyntraError } from '../../domain/errors.js';
 import type { McpBackend } from './backend.js';
 
@@ -11,6 +12,7 @@ import type { McpBackend } from './backend.js';
  * so the model sees why and what to do.
  */
 const name = z.string().min(1).max(253);
+const clusterName = z.string().regex(new RegExp(CLUSTER_NAME), 'a registered cluster name, e.g. prod-eu');
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a run or incident id (uuid)');
 const limit = z.number().int().min(1).max(100).optional();
 const readOnly = { readOnlyHint: true, openWorldHint: false } as const;
@@ -53,6 +55,7 @@ export const MCP_TOOLS = [
     inputSchema: {
       question: z.string().min(1).max(4000).describe('the question, naming the workload and namespace when known'),
       namespace: name.optional().describe('Kubernetes namespace the investigation is limited to'),
+      cluster: clusterName.optional().describe('a registered cluster (syntra clusters list); omitted: the default cluster'),
       pod: name.optional().describe('a pod to start from'),
       wait: z.boolean().optional().describe('wait for the diagnosis (default true); false returns the run id at once'),
     },
@@ -68,6 +71,7 @@ export const MCP_TOOLS = [
     inputSchema: {
       source: z.enum(['demo', 'live']).describe('demo: the bundled demo cluster; live: the real cluster'),
       namespace: name.optional(),
+      cluster: clusterName.optional().describe('a registered cluster, read live (source live); omitted: the default cluster'),
       pod: name.optional().describe('diagnose this pod'),
       resource: z.string().min(3).max(300).optional().describe('diagnose this resource, KIND/NAME, e.g. deployment/auth-service'),
     },

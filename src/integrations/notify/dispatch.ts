@@ -12,6 +12,8 @@ import { perMinuteOf } from './kinds.js';
  */
 interface RouteFacts {
   namespace: string | null;
+  /** null: the default cluster. */
+  cluster: string | null;
   severities: readonly string[];
   rootCause: string | null;
 }
@@ -22,6 +24,7 @@ export function routes(channel: NotificationChannel, f: RouteFacts): boolean {
   if (m?.namespace && (f.namespace === null || !m.namespace.includes(f.namespace))) return false;
   if (m?.severity && !f.severities.some((s) => m.severity!.includes(s))) return false;
   if (m?.rootCause && (f.rootCause === null || !m.rootCause.includes(f.rootCause))) return false;
+  if (m?.cluster && !m.cluster.includes(f.cluster)) return false;
   return true;
 }
 
@@ -40,11 +43,12 @@ async function takeSlot(tx: Queryable, channel: NotificationChannel): Promise<Da
 export const notifyOnFinish: FinishedRunListener = async (db: Database, run) => {
   const channels = Object.values((await getSnapshot(db)).notificationChannels);
   if (channels.length === 0) return;
-  const facts = await db.query<{ namespace: string | null; severity: string | null }>(`SELECT namespace, severity FROM alerts WHERE id = ANY($1::uuid[])`, [run.alertIds]);
+  const facts = await db.query<{ namespace: string | null; severity: string | null; cluster: string | null }>(`SELECT namespace, severity, cluster FROM alerts WHERE id = ANY($1::uuid[])`, [run.alertIds]);
   const cause = await db.query<{ root_cause: string | null }>(`SELECT output->'diagnosis'->'root_cause'->>'type' AS root_cause FROM runs WHERE id = $1`, [run.runId]);
   const namespace = facts.rows[0]?.namespace ?? null;
   const route: RouteFacts = {
     namespace,
+    cluster: facts.rows[0]?.cluster ?? null,
     severities: facts.rows.map((r) => r.severity).filter((s): s is string => s !== null),
     rootCause: cause.rows[0]?.root_cause ?? null,
   };

@@ -19,12 +19,12 @@ export function slackMessage(s: RunSummary): Record<string, unknown> {
   if (s.evidence.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Evidence*\n${bullets(s.evidence, 2900)}` } });
   if (s.remediation.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Remediation*\n${bullets(s.remediation, 2900)}` } });
   if (s.verification.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Verify*\n${bullets(s.verification, 2900)}` } });
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Syntra run ${runRef} · ${s.runStatus}` }] });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Syntra run ${runRef} · ${s.runStatus}${s.cluster ? ` · cluster ${s.cluster}` : ''}` }] });
   return { text: `${s.title}: ${s.rootCause ? s.rootCause.summary : s.answer}`.slice(0, 3000), blocks };
 }
 
 export function discordMessage(s: RunSummary): Record<string, unknown> {
-  const fields: Array<{ name: string; value: string; inline?: boolean }> = [];
+  const fields: Array<{ name: string; value: string; inline?: boolean }> = s.cluster ? [{ name: 'Cluster', value: s.cluster, inline: true }] : [];
   if (s.rootCause) fields.push({ name: 'Root cause', value: s.rootCause.type.replace(/_/g, ' '), inline: true }, { name: 'Confidence', value: percent(s.rootCause.confidence), inline: true });
   if (s.evidence.length) fields.push({ name: 'Evidence', value: bullets(s.evidence, 1024) });
   if (s.remediation.length) fields.push({ name: 'Remediation', value: bullets(s.remediation, 1024) });
@@ -53,6 +53,7 @@ export function webhookMessage(s: RunSummary, delivery: { deliveryId: string; se
     sentAt: delivery.sentAt.toISOString(),
     title: s.title,
     namespace: s.namespace,
+    cluster: s.cluster,
     run: { id: s.runId, status: s.runStatus, url: s.runUrl },
     rootCause: s.rootCause,
     answer: s.answer,

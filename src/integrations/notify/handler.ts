@@ -59,6 +59,7 @@ export function notifyHandler(deps: NotifyDeps): TaskHandler {
       runId,
       runStatus: source.run.status,
       namespace: source.run.namespace,
+      cluster: source.run.cluster,
       alertnames: [...new Set(alerts.rows.map((a) => a.alertname))],
       target: first?.target_name ? `${first.target_kind}/${first.target_name}` : null,
       output: source.run.output as { answer?: string; diagnosis?: Diagnosis | null } | null,

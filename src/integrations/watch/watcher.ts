@@ -21,7 +21,9 @@ export interface TickResult {
   resolved: string[];
 }
 
-export const watchFingerprint = (p: Pick<WatchProblem, 'namespace' | 'kind' | 'name'>) => `watch:${p.namespace ?? '-'}/${p.kind}/${p.name}`;
+/** Per workload, and per cluster (a registered one prefixes it): the same problem in two clusters is two alerts. */
+export const watchFingerprint = (p: Pick<WatchProblem, 'namespace' | 'kind' | 'name'>, cluster: string | null = null) =>
+  `watch:${cluster ? `${cluster}:` : ''}${p.namespace ?? '-'}/${p.kind}/${p.name}`;
 
 export class Watcher {
   /** fingerprint → when its firing alert was last sent, and the problem. */
@@ -33,21 +35,24 @@ export class Watcher {
       send: (alerts: GenericAlert[]) => Promise<void>;
       cooldownMs: number;
       now?: () => number;
+      /** The registered cluster scanned (its alerts carry it); null or omitted: the default cluster. */
+      cluster?: string | null;
     },
   ) {}
 
   async tick(): Promise<TickResult> {
     const now = (this.o.now ?? Date.now)();
     const problems = await this.o.scan();
-    const current = new Map(problems.map((p) => [watchFingerprint(p), p]));
+    const cluster = this.o.cluster ?? null;
+    const current = new Map(problems.map((p) => [watchFingerprint(p, cluster), p]));
     const fire = [...current].filter(([fp]) => {
       const seen = this.#firing.get(fp);
       return !seen || now - seen.sentAt >= this.o.cooldownMs;
     });
     const resolve = [...this.#firing].filter(([fp]) => !current.has(fp));
     const alerts: GenericAlert[] = [
-      ...fire.map(([fingerprint, p]) => alertOf(fingerprint, p, 'firing')),
-      ...resolve.map(([fingerprint, { problem }]) => alertOf(fingerprint, problem, 'resolved')),
+      ...fire.map(([fingerprint, p]) => alertOf(fingerprint, p, 'firing', cluster)),
+      ...resolve.map(([fingerprint, { problem }]) => alertOf(fingerprint, problem, 'resolved', cluster)),
     ];
     if (alerts.length) await this.o.send(alerts);
     for (const [fp, problem] of fire) this.#firing.set(fp, { sentAt: now, problem });
@@ -56,13 +61,14 @@ export class Watcher {
   }
 }
 
-function alertOf(fingerprint: string, p: WatchProblem, status: 'firing' | 'resolved'): GenericAlert {
+function alertOf(fingerprint: string, p: WatchProblem, status: 'firing' | 'resolved', cluster: string | null): GenericAlert {
   return {
     // One alert name for everything watch mode finds, so one alert rule can govern it.
     title: 'SyntraWatch',
     status,
     severity: 'warning',
     ...(p.namespace ? { namespace: p.namespace } : {}),
+    ...(cluster ? { cluster } : {}),
     resource: { kind: p.kind, name: p.name },
     labels: { root_cause: p.rootCause, source: 'syntra-watch' },
     description: p.summary.slice(0, 4000),
