@@ -55,24 +55,24 @@ export async function runEvents(ctx: GraphQLContext, runId: string, afterSeq: nu
 const WATCHED = 50;
 
 /**
- * Runs of the caller's namespaces as they appear and change status (queued → running → done),
- * among the newest WATCHED: what a live run list needs.
+ * Items of a list the caller may see as they appear or change (`stateOf`), among the WATCHED most
+ * recent. A run's ledger wakeup prompts the early look (incidents are recorded by a run's report step).
  */
-export async function runUpdates(ctx: GraphQLContext): Promise<AsyncIterable<unknown>> {
+async function changesOf<T extends { id: string }>(ctx: GraphQLContext, list: () => Promise<T[]>, stateOf: (item: T) => string): Promise<AsyncIterable<unknown>> {
   const seen = new Map<string, string>();
-  for (const run of (await visibleRuns(ctx.api.db, ctx.principal, { limit: WATCHED })).items) seen.set(run.id, run.status);
+  for (const item of await list()) seen.set(item.id, stateOf(item));
   return streamOf(async (emit, signal) => {
     const wakeup = listenForWakeups(ctx.api.bus, ['syntra.run.*.events', WAKE_ALL]);
     try {
       while (!signal.aborted) {
         await wakeup.wait(ctx.api.timing.eventsPollMs, signal);
         if (signal.aborted) return;
-        const { items } = await visibleRuns(ctx.api.db, ctx.principal, { limit: WATCHED });
         // Oldest first, so a client applying updates in order ends with the newest on top.
-        for (const run of [...items].reverse()) {
-          if (seen.get(run.id) === run.status) continue;
-          seen.set(run.id, run.status);
-          await emit(run);
+        for (const item of [...(await list())].reverse()) {
+          const state = stateOf(item);
+          if (seen.get(item.id) === state) continue;
+          seen.set(item.id, state);
+          await emit(item);
         }
       }
     } finally {
@@ -82,31 +82,16 @@ export async function runUpdates(ctx: GraphQLContext): Promise<AsyncIterable<unk
 }
 
 /**
- * Incidents of the caller's namespaces as they appear, recur (one more occurrence) or change
- * status, among the WATCHED most recently seen. Incidents are recorded by a run's report step,
- * so a run's ledger wakeup is what prompts the early look.
+ * Runs of the caller's namespaces as they appear and change status (queued → running → done),
+ * among the newest WATCHED: what a live run list needs.
  */
-export async function incidentUpdates(ctx: GraphQLContext): Promise<AsyncIterable<unknown>> {
-  const stateOf = (i: { status: string; occurrences: number }) => `${i.status}/${i.occurrences}`;
-  const seen = new Map<string, string>();
-  for (const incident of (await visibleIncidents(ctx.api.db, ctx.principal, { limit: WATCHED })).items) seen.set(incident.id, stateOf(incident));
-  return streamOf(async (emit, signal) => {
-    const wakeup = listenForWakeups(ctx.api.bus, ['syntra.run.*.events', WAKE_ALL]);
-    try {
-      while (!signal.aborted) {
-        await wakeup.wait(ctx.api.timing.eventsPollMs, signal);
-        if (signal.aborted) return;
-        const { items } = await visibleIncidents(ctx.api.db, ctx.principal, { limit: WATCHED });
-        for (const incident of [...items].reverse()) {
-          if (seen.get(incident.id) === stateOf(incident)) continue;
-          seen.set(incident.id, stateOf(incident));
-          await emit(incident);
-        }
-      }
-    } finally {
-      wakeup.close();
-    }
-  }, ctx.api.closing);
+export function runUpdates(ctx: GraphQLContext): Promise<AsyncIterable<unknown>> {
+  return changesOf(ctx, async () => (await visibleRuns(ctx.api.db, ctx.principal, { limit: WATCHED })).items, (run) => run.status);
+}
+
+/** Incidents of the caller's namespaces as they appear, recur (one more occurrence) or change status. */
+export function incidentUpdates(ctx: GraphQLContext): Promise<AsyncIterable<unknown>> {
+  return changesOf(ctx, async () => (await visibleIncidents(ctx.api.db, ctx.principal, { limit: WATCHED })).items, (i) => `${i.status}/${i.occurrences}`);
 }
 
 /** Control-registry changes after `afterVersion` (default: from now on), oldest first. */
