@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from './database.js';
 import { listMigrations, migrate, type Migration } from './migrate.js';
 import { openPglite } from './pglite.js';
-import { ensurePrivateDir, makeOwnerOnly } from './private-files.js';
 import { untarGz } from './untar.js';
 
 /**
@@ -48,11 +47,10 @@ export async function restoreSnapshot(dataDir: string, file = SNAPSHOT_FILE): Pr
   if (existsSync(path.join(dataDir, 'PG_VERSION')) || !existsSync(file)) return false;
   const unpacking = `${dataDir}.unpacking-${process.pid}`;
   rmSync(unpacking, { recursive: true, force: true });
-  ensurePrivateDir(unpacking);
   try {
     // The dump's member names are absolute (/PG_VERSION, /base/…): unpacked relative to the directory.
+    // untarGz creates every directory 0700 and file 0600: the new database is owner-only from the start.
     untarGz(await readFile(file), unpacking);
-    makeOwnerOnly(unpacking);
     // An empty directory (made by an earlier start that stopped here) is replaced; anything else is left for PGlite to judge.
     if (existsSync(dataDir) && readdirSync(dataDir).length === 0) rmdirSync(dataDir);
     if (existsSync(dataDir)) return false;
