@@ -119,6 +119,17 @@ describe('MCP over streamable HTTP (POST /mcp)', () => {
     await expect(staging.readResource({ uri: `syntra://incidents/${productionIncident}` })).rejects.toThrow(/does not exist/);
   });
 
+  it('spends one request of the key\'s budget per tool call: the API call the tool makes, not the POST /mcp that carries it', async () => {
+    const { apiKey } = await createTestKey(api.db, { roles: ['viewer'], type: 'live' });
+    const remaining = async () => Number((await fetch(`${base}/v1/incidents`, { headers: { 'x-api-key': apiKey } })).headers.get('x-ratelimit-remaining'));
+    const client = await connect({ 'x-api-key': apiKey });
+    const before = await remaining();
+    await client.callTool({ name: 'list_incidents', arguments: {} });
+    await client.callTool({ name: 'list_incidents', arguments: {} });
+    // Two tool calls, then the probe itself: three requests.
+    expect(before - (await remaining())).toBe(3);
+  });
+
   it('refuses a credential the API refuses, and GET (stateless endpoint)', async () => {
     // (The harness adds its admin key to requests without any, so the refusal shown is of a forged key.)
     const forged = { 'x-api-key': `sk_live_${'A'.repeat(40)}` };

@@ -44,6 +44,12 @@ interface RouteAccess {
   permission?: string;
   public?: boolean;
   tenantWide?: boolean;
+  /**
+   * An authenticated request is counted by the API calls it makes on the caller's behalf
+   * (POST /mcp: each tool call is an in-process request with the same credential), not by itself,
+   * so one tool call spends one request of the budget, not two.
+   */
+  countedByInnerCalls?: boolean;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -143,6 +149,34 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
     throw error;
   };
 
+  /**
+   * Counts the request against its key's (or its address's) budget and refuses it over the limit.
+   * False when the counters are unavailable on a public route: it then goes on, anonymous.
+   */
+  const applyRateLimit = async (request: FastifyRequest, reply: FastifyReply, principal: Principal | null, isPublic: boolean): Promise<boolean> => {
+    let decision: RateLimitDecision;
+    try {
+      decision = await access.limiter.hit(principal, request.ip);
+    } catch (e) {
+      // Same for the shared counters: public routes fail open, everything else fails closed.
+      if (!isPublic) throw e;
+      request.log.warn({ err: e }, 'rate limiting unavailable on a public route');
+      request.principal = principal;
+      return false;
+    }
+    request.rateLimitDecision = decision;
+    setRateLimitHeaders(reply, decision, access.clock());
+    if (!decision.allowed) {
+      const error = new SyntraError('rate_limited', `rate limit exceeded (${decision.binding.limit} requests per ${decision.binding.window}); retry in ${decision.retryAfterSeconds}s`, {
+        details: { window: decision.binding.window, limit: decision.binding.limit, retryAfterSeconds: decision.retryAfterSeconds },
+      });
+      // Once per window, not once per rejected request: a flood must not flood the trail too.
+      if (decision.binding.used === decision.binding.limit + 1) await deny(request, error, principal);
+      throw error;
+    }
+    return true;
+  };
+
   app.addHook('onRequest', async (request, reply) => {
     const config = (request.routeOptions.config ?? {}) as RouteAccess;
     // No matched route: the not-found handler answers; rate limiting still applies below.
@@ -160,26 +194,13 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
       authError = isSyntraError(e) ? e : null;
     }
 
-    let decision: RateLimitDecision;
-    try {
-      decision = await access.limiter.hit(principal, request.ip);
-    } catch (e) {
-      // Same for the shared counters: public routes fail open, everything else fails closed.
-      if (!isPublic) throw e;
-      request.log.warn({ err: e }, 'rate limiting unavailable on a public route');
+    if (config.countedByInnerCalls === true && principal !== null) {
       request.principal = principal;
       return;
     }
-    request.rateLimitDecision = decision;
-    setRateLimitHeaders(reply, decision, access.clock());
-    if (!decision.allowed) {
-      const error = new SyntraError('rate_limited', `rate limit exceeded (${decision.binding.limit} requests per ${decision.binding.window}); retry in ${decision.retryAfterSeconds}s`, {
-        details: { window: decision.binding.window, limit: decision.binding.limit, retryAfterSeconds: decision.retryAfterSeconds },
-      });
-      // Once per window, not once per rejected request: a flood must not flood the trail too.
-      if (decision.binding.used === decision.binding.limit + 1) await deny(request, error, principal);
-      throw error;
-    }
+
+    const counted = config.countedByInnerCalls !== true || principal === null;
+    if (counted && !(await applyRateLimit(request, reply, principal, isPublic))) return;
 
     if (isPublic) {
       request.principal = principal;

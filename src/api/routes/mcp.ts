@@ -34,8 +34,9 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
   app.post(
     '/mcp',
     {
-      // Any authenticated caller: what each tool may do is decided by the API route it calls.
-      config: { permission: 'self' },
+      // Any authenticated caller: what each tool may do, and its rate limit, is decided by the
+      // API route it calls.
+      config: { permission: 'self', countedByInnerCalls: true },
       schema: { tags: ['mcp'], summary: 'MCP (Model Context Protocol) over streamable HTTP: JSON-RPC messages of a stateless session', body: McpBody },
     },
     async (request, reply) => {
