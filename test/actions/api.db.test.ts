@@ -89,6 +89,12 @@ describe('the flow over HTTP', () => {
     }, 'execution');
     expect(done).toMatchObject({ status: 'verified', decidedBy: expect.stringMatching(/^key:/), decisionReason: 'restore the database' });
     expect((await post(`/v1/actions/${id}/approve`, 'bob', { reason: 'again' })).statusCode).toBe(409);
+    // One entry per decision, the service's own (with the reason): the transport adds none beside it.
+    const trail = (await listAudit(h.db, {})).events;
+    const decisions = trail.filter((e) => e.target === `action:${id}`).map((e) => `${e.action} ${e.result}`);
+    expect(decisions.filter((d) => d === 'action.propose ok' || d === 'action.approve ok')).toEqual(['action.approve ok', 'action.propose ok']);
+    expect(decisions.filter((d) => d === 'action.approve denied')).toHaveLength(2);
+    expect(trail.filter((e) => /^http\.post \/v1\/actions/.test(e.action) && e.result !== 'failed')).toEqual([]);
 
     const list = await h.app.inject({ url: '/v1/actions?status=verified', headers: withKey(keys.vic!) });
     expect(list.json().items.map((a: { id: string }) => a.id)).toContain(id);

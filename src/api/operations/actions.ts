@@ -42,19 +42,27 @@ function signedIn(caller: Pick<Caller, 'principal'>, doing: string): Principal {
   return caller.principal;
 }
 
-export async function proposeVisibleAction(db: Database, caller: Pick<Caller, 'principal'>, input: ProposeInput): Promise<ActionView> {
+// The services below write their own audit entries (action.propose, action.approve, …, with the
+// reason); marking the caller audited keeps the transport from adding a second, vaguer one.
+
+export async function proposeVisibleAction(db: Database, caller: Pick<Caller, 'principal' | 'auditRecorded'>, input: ProposeInput): Promise<ActionView> {
   const principal = signedIn(caller, 'proposing an action');
-  return actionView(db, await proposeAction(db, { principal }, input));
+  const proposed = await proposeAction(db, { principal }, input);
+  caller.auditRecorded = true;
+  return actionView(db, proposed);
 }
 
 /** Approve or reject; a refusal by the rules (forbidden, a test key, a conflict) is audited as denied, with why. */
-export async function decideAction(db: Database, caller: Pick<Caller, 'principal' | 'ip'>, verb: 'approve' | 'reject', id: string, decision: Decision): Promise<ActionView> {
+export async function decideAction(db: Database, caller: Pick<Caller, 'principal' | 'ip' | 'auditRecorded'>, verb: 'approve' | 'reject', id: string, decision: Decision): Promise<ActionView> {
   const principal = signedIn(caller, `${verb === 'approve' ? 'approving' : 'rejecting'} an action`);
   try {
-    return await actionView(db, await (verb === 'approve' ? approveAction : rejectAction)(db, principal, id, decision));
+    const decided = await (verb === 'approve' ? approveAction : rejectAction)(db, principal, id, decision);
+    caller.auditRecorded = true;
+    return await actionView(db, decided);
   } catch (e) {
     if (isSyntraError(e) && ['forbidden', 'read_only_key', 'conflict'].includes(e.code)) {
       await appendAudit(db, { ...actorOf(principal), action: `action.${verb}`, target: `action:${id}`, ip: caller.ip, result: 'denied', details: { code: e.code, reason: e.message } });
+      caller.auditRecorded = true;
     }
     throw e;
   }
