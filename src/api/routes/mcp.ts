@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { ApiClient } from '../../cli/client/http.js';
 import { SyntraError } from '../../domain/errors.js';
 import { apiBackend, createMcpServer } from '../../integrations/mcp/index.js';
-import { injectFetch } from '../mcp/inject-fetch.js';
+import { injectCalls } from '../mcp/inject-calls.js';
 import { requirePrincipal } from '../plugins/auth.js';
 
 /**
@@ -51,8 +50,7 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
         const v = request.headers[h];
         if (typeof v === 'string') credential[h] = v;
       }
-      const client = new ApiClient('http://syntra.internal', { kind: 'none' }, {}, injectFetch(app, credential, request.ip));
-      const server = createMcpServer(apiBackend(client, { diagnoseScopes: principal.namespaces }), VERSION);
+      const server = createMcpServer(apiBackend(injectCalls(app, credential, request.ip), { diagnoseScopes: principal.namespaces }), VERSION);
       // No sessionIdGenerator: stateless mode (the SDK's `sessionIdGenerator: undefined`).
       const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
       reply.hijack();

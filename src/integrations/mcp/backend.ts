@@ -1,4 +1,3 @@
-import type { ApiClient } from '../../cli/client/http.js';
 import { namespacesInCluster } from '../../clusters/scope.js';
 import { SyntraError } from '../../domain/errors.js';
 import { diagnoseLocally, type DiagnoseArgs } from './local-diagnose.js';
@@ -31,6 +30,15 @@ export interface McpBackend {
   similarIncidents(id: string, limit?: number | undefined): Promise<unknown>;
 }
 
+/**
+ * The two API calls the tools make, answering the parsed JSON body or throwing a SyntraError with
+ * the API's code: the CLI's ApiClient over HTTP (stdio) and the API's in-process caller (`POST /mcp`).
+ */
+export interface ApiCalls {
+  get(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<unknown>;
+  post(path: string, body?: unknown): Promise<unknown>;
+}
+
 export interface BackendOptions {
   /**
    * The caller's scopes (`namespace` or `cluster/namespace`; null: all). The in-process `diagnose`
@@ -41,7 +49,7 @@ export interface BackendOptions {
   diagnoseScopes?: readonly string[] | null;
 }
 
-export function apiBackend(client: ApiClient, o: BackendOptions = {}): McpBackend {
+export function apiBackend(client: ApiCalls, o: BackendOptions = {}): McpBackend {
   return {
     async ask(a) {
       const input = { prompt: a.question, ...(a.namespace ? { namespace: a.namespace } : {}), ...(a.pod ? { pod_name: a.pod } : {}) };
