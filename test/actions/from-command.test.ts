@@ -10,6 +10,7 @@ describe('a kubectl write as a proposed action', () => {
     ['kubectl delete pod web-1 --namespace=staging', { action: 'delete_pod', target: { kind: 'Pod', name: 'web-1', namespace: 'staging' }, params: {} }],
     ['kubectl -n production rollout undo deployment/frontend', { action: 'rollout_undo', target: { kind: 'Deployment', name: 'frontend', namespace: 'production' }, params: {} }],
     ['kubectl -n production rollout undo deployment/frontend --to-revision=7', { action: 'rollout_undo', params: { toRevision: 7 } }],
+    ['kubectl -n production rollout undo statefulset/db', { action: 'rollout_undo', target: { kind: 'StatefulSet', name: 'db', namespace: 'production' }, params: {} }],
     ['kubectl -n production set image deployment/frontend frontend=registry.example.com/frontend:v2.3.0', { action: 'set_image', params: { container: 'frontend', image: 'registry.example.com/frontend:v2.3.0' } }],
     ['kubectl -n production set resources deployment/payment-worker -c payment-worker --limits=memory=512Mi', { action: 'set_resources', params: { container: 'payment-worker', limits: { memory: '512Mi' } } }],
     ['kubectl -n production set env deployment/api -c api LOG_LEVEL=debug', { action: 'patch_env', params: { container: 'api', name: 'LOG_LEVEL', value: 'debug' } }],
@@ -25,7 +26,6 @@ describe('a kubectl write as a proposed action', () => {
   });
 
   it.each([
-    'kubectl -n production rollout undo statefulset/db',
     'kubectl -n production set image deployment/frontend frontend=registry.example.com/frontend:<tag>',
     'kubectl -n production set env deployment/api API_URL=x',
     'kubectl -n production set resources deployment/api -c api --limits=memory=1Gi,storage=1Gi',

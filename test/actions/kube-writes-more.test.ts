@@ -1,5 +1,6 @@
-import { rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAction, type ActionTarget, type CheckedAction, type KubeObject, type Related } from '../../src/agents/actions/catalogue.js';
 import { createKubeWriter, type KubeWriter } from '../../src/agents/actions/kube-writer.js';
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 const related = async (a: CheckedAction, current: KubeObject): Promise<Related> =>
-  a.needs === 'replicaSets' ? { replicaSets: await writer.list('ReplicaSet', current.metadata!.namespace!, 'app=frontend') } : {};
+  a.needs === 'history' ? { history: await writer.list('ReplicaSet', current.metadata!.namespace!, 'app=frontend') } : {};
 
 /** Dry-run then (optionally) the real write, as the executor does; returns the recorded writes. */
 async function run(a: CheckedAction, target: ActionTarget, real: boolean) {
@@ -68,22 +69,90 @@ describe('rollout_undo', () => {
     expect(api.object('Deployment', 'production', 'frontend')!.spec.template.spec.containers[0].image).toBe('registry.example.com/frontend:v2.3.0');
   });
 
-  it('refuses when the template already is the previous revision, an unknown revision, and StatefulSets', async () => {
+  it('refuses when the template already is the previous revision, and an unknown revision', async () => {
     const a = checkAction('rollout_undo', frontend, { toRevision: 7 });
     const current = (await writer.read(frontend))!;
-    expect(() => a.request(current, now, { replicaSets: [] })).toThrow(/unable to find revision 7 of deployment\/frontend; revisions: none/);
+    expect(() => a.request(current, now, { history: [] })).toThrow(/unable to find revision 7 of deployment\/frontend; revisions: none/);
     const rs = await writer.list('ReplicaSet', 'production', 'app=frontend');
-    expect(() => a.request(current, now, { replicaSets: rs })).toThrow(/already runs the template of revision 7: nothing to roll back/);
-    expect(() => checkAction('rollout_undo', { kind: 'StatefulSet', name: 'redis', namespace: 'production' }, {})).toThrow(/ControllerRevisions, which Syntra does not restore/);
+    expect(() => a.request(current, now, { history: rs })).toThrow(/already runs the template of revision 7: nothing to roll back/);
   });
 
   it('a stale resourceVersion is a 409 and nothing changes', async () => {
     const a = checkAction('rollout_undo', auth, {});
     const current = (await writer.read(auth))!;
-    const request = a.request(current, now, { replicaSets: await writer.list('ReplicaSet', 'production', 'app=auth-service') });
+    const request = a.request(current, now, { history: await writer.list('ReplicaSet', 'production', 'app=auth-service') });
     await expect(writer.send(auth, request, { resourceVersion: '4812000', dryRun: false })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('the object has been modified') });
     expect(api.writes.at(-1)!.status).toBe(409);
     expect(api.object('Deployment', 'production', 'auth-service')!.spec.template.spec.containers[0].image).toBe('registry.example.com/auth-service:v1.8.2');
+  });
+});
+
+describe('rollout_undo of a StatefulSet or DaemonSet: its ControllerRevisions', () => {
+  let revApi: FakeApiServer;
+  let revWriter: KubeWriter;
+  let revDir: string;
+  const redis: ActionTarget = { kind: 'StatefulSet', name: 'redis', namespace: 'production' };
+  const shipper: ActionTarget = { kind: 'DaemonSet', name: 'log-shipper', namespace: 'production' };
+
+  /**
+   * The demo cluster plus the ControllerRevisions a controller keeps for each workload: the current
+   * template as the highest revision, and older ones with an older image (what `kubectl rollout
+   * history` would list after two image updates). `data` is the patch the controller records.
+   */
+  beforeAll(async () => {
+    revDir = await mkdtemp(join(tmpdir(), 'syntra-revisions-'));
+    await cp(DEMO_DIR, revDir, { recursive: true });
+    const items: unknown[] = [];
+    for (const [file, kind] of [['statefulsets.json', 'StatefulSet'], ['daemonsets.json', 'DaemonSet']] as const) {
+      const w = (JSON.parse(await readFile(join(revDir, 'production', file), 'utf8')) as { items: KubeObject[] }).items[0]!;
+      const image = (w.spec as any).template.spec.containers[0].image as string;
+      [`${image.split(':')[0]}:old-1`, `${image.split(':')[0]}:old-2`, image].forEach((img, i) => {
+        const template = structuredClone((w.spec as any).template);
+        template.spec.containers[0].image = img;
+        items.push({
+          metadata: { name: `${w.metadata!.name}-${i + 1}`, namespace: 'production', labels: { ...(w.spec as any).selector.matchLabels }, ownerReferences: [{ apiVersion: 'apps/v1', kind, name: w.metadata!.name, uid: w.metadata!.uid, controller: true, blockOwnerDeletion: true }] },
+          data: { spec: { template: { $patch: 'replace', ...template } } },
+          revision: i + 1,
+        });
+      });
+    }
+    await writeFile(join(revDir, 'production', 'controllerrevisions.json'), JSON.stringify({ kind: 'ControllerRevisionList', apiVersion: 'apps/v1', items }));
+    revApi = await startFakeApiServer({ dir: revDir, writable: { settle: 'converge', writerToken: 'executor-token' } });
+    revWriter = createKubeWriter(await writeKubeconfig(revApi.url, { token: 'executor-token' }));
+  });
+  afterAll(async () => {
+    await revApi?.close();
+    if (revDir) await rm(revDir, { recursive: true, force: true });
+  });
+
+  const undo = async (target: ActionTarget, params: { toRevision?: number }, selector: string) => {
+    const current = (await revWriter.read(target))!;
+    const request = checkAction('rollout_undo', target, params).request(current, now, { history: await revWriter.list('ControllerRevision', 'production', selector) });
+    return { current, request };
+  };
+
+  it("sends the previous revision's data as a strategic merge patch, as kubectl does, and the template is replaced", async () => {
+    const { current, request } = await undo(redis, {}, 'app=redis');
+    expect(request).toMatchObject({ verb: 'patch', strategy: 'application/strategic-merge-patch+json', body: { spec: { template: { $patch: 'replace' } } } });
+    await revWriter.send(redis, request, { resourceVersion: current.metadata!.resourceVersion!, dryRun: false });
+    const write = revApi.writes.at(-1)!;
+    expect(write).toMatchObject({ method: 'PATCH', path: '/apis/apps/v1/namespaces/production/statefulsets/redis', contentType: 'application/strategic-merge-patch+json', status: 200 });
+    const after = revApi.object('StatefulSet', 'production', 'redis')!;
+    expect(after.spec.template.spec.containers[0].image).toMatch(/:old-2$/);
+    // Replaced, not merged: the pod spec is the revision's, nothing of the current one kept.
+    const revision = (await revWriter.list('ControllerRevision', 'production', 'app=redis')).find((r) => r.metadata!.name === 'redis-2') as { data: { spec: { template: { spec: unknown } } } };
+    expect(after.spec.template.spec).toEqual(revision.data.spec.template.spec);
+  });
+
+  it('goes to a given revision of a DaemonSet, and refuses an unknown one or the template it already runs', async () => {
+    const { current, request } = await undo(shipper, { toRevision: 1 }, 'app=log-shipper');
+    expect(((request as { body: any }).body.spec.template.spec.containers[0].image as string).endsWith(':old-1')).toBe(true);
+    expect(current.kind).toBe('DaemonSet');
+    await expect(undo(shipper, { toRevision: 9 }, 'app=log-shipper')).rejects.toThrow(/unable to find revision 9 of daemonset\/log-shipper; revisions: 3, 2, 1/);
+    await expect(undo(shipper, { toRevision: 3 }, 'app=log-shipper')).rejects.toThrow(/daemonset\/log-shipper already runs the template of revision 3: nothing to roll back/);
+    // Another workload's revisions are not this one's history.
+    const foreign = (await revWriter.list('ControllerRevision', 'production', 'app=redis'));
+    expect(() => checkAction('rollout_undo', shipper, {}).request(current, now, { history: foreign })).toThrow(/has no previous revision to roll back to \(revisions: none\)/);
   });
 });
 

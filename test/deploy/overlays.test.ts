@@ -91,17 +91,19 @@ function egressPorts(policies: NetworkPolicy[], labels: Record<string, string>):
 }
 
 const RESOURCE: Record<ActionKind, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Pod: 'pods', Node: 'nodes' };
-const LISTED: Record<ListedKind, string> = { ReplicaSet: 'apps/replicasets', Pod: '/pods', Service: '/services', Endpoints: '/endpoints' };
+const LISTED: Record<ListedKind, string> = { ReplicaSet: 'apps/replicasets', ControllerRevision: 'apps/controllerrevisions', Pod: '/pods', Service: '/services', Endpoints: '/endpoints' };
 
-/** A current object the action's example applies to: its container, two revisions behind it, a node cordoned for uncordon. */
+/** A current object the action's example applies to: its container, two revisions behind it (ReplicaSets or ControllerRevisions), a node cordoned for uncordon. */
 function currentFor(kind: ActionKind, container: string, cordoned: boolean) {
   const metadata = { name: 'x', namespace: 'default', uid: 'u-1', resourceVersion: '1', annotations: { 'deployment.kubernetes.io/revision': '2' } };
   const template = (image: string) => ({ metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: container, image, env: [], resources: {} }] } });
-  const replicaSets = [1, 2].map((revision) => ({
-    metadata: { name: `x-${revision}`, namespace: 'default', annotations: { 'deployment.kubernetes.io/revision': String(revision) }, ownerReferences: [{ kind: 'Deployment', name: 'x', uid: 'u-1', controller: true }] },
-    spec: { template: template(`app:${revision}`) },
-  }));
-  return { current: kind === 'Node' ? { metadata: { name: 'x', resourceVersion: '1' }, spec: cordoned ? { unschedulable: true } : {} } : { metadata, spec: { replicas: 1, template: template('app:2') } }, related: { replicaSets } };
+  const owner = { kind, name: 'x', uid: 'u-1', controller: true };
+  const history = [1, 2].map((revision) =>
+    kind === 'Deployment'
+      ? { metadata: { name: `x-${revision}`, namespace: 'default', annotations: { 'deployment.kubernetes.io/revision': String(revision) }, ownerReferences: [owner] }, spec: { template: template(`app:${revision}`) } }
+      : { metadata: { name: `x-${revision}`, namespace: 'default', ownerReferences: [owner] }, revision, data: { spec: { template: { $patch: 'replace', ...template(`app:${revision}`) } } } },
+  );
+  return { current: kind === 'Node' ? { metadata: { name: 'x', resourceVersion: '1' }, spec: cordoned ? { unschedulable: true } : {} } : { metadata, spec: { replicas: 1, template: template('app:2') } }, related: { history } };
 }
 
 /**
@@ -305,6 +307,7 @@ describe.skipIf(!existsSync(KUBECTL))('Kubernetes install: every overlay rendere
         ['/pods', new Set(['get', 'delete', 'list'])],
         ['/nodes', new Set(['get', 'patch'])],
         ['apps/replicasets', new Set(['list'])],
+        ['apps/controllerrevisions', new Set(['list'])],
         ['/services', new Set(['list'])],
         ['/endpoints', new Set(['list'])],
         ['/pods/log', new Set(['get'])],

@@ -34,9 +34,12 @@ export interface Verification {
   detail: string;
 }
 
-/** Objects besides the target an action's request is computed from (rollout_undo: the ReplicaSets). */
+/**
+ * Objects besides the target an action's request is computed from: rollout_undo's history, the
+ * ReplicaSets of a Deployment or the ControllerRevisions of a StatefulSet or DaemonSet.
+ */
 export interface Related {
-  replicaSets?: KubeObject[];
+  history?: KubeObject[];
 }
 
 export interface ActionTarget {
@@ -55,7 +58,7 @@ export interface ActionDef<S extends TObject> {
   kindNote?: string;
   params: S;
   /** Which related objects the request needs (read by the executor before the dry-run and the write). */
-  needs?: 'replicaSets';
+  needs?: 'history';
   /** Why this action on this object is destructive (refused from the CLI, needs an admin), or undefined. */
   destructive(params: Static<S>, current: KubeObject): string | undefined;
   /** Throws a SyntraError (validation_failed / conflict) when the object does not allow it: the dry-run fails with that message. */

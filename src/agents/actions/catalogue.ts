@@ -29,7 +29,7 @@ export interface CheckedAction {
   expectedEffect: string;
   destructive(current: KubeObject): string | undefined;
   /** Which related objects request() needs (the executor reads them first). */
-  needs: 'replicaSets' | undefined;
+  needs: 'history' | undefined;
   request(current: KubeObject, now: Date, related?: Related): KubeRequest;
   verify(before: KubeObject, after: KubeObject | undefined): Verification;
 }
@@ -85,7 +85,8 @@ export function checkAction(name: string, target: ActionTarget, params: unknown)
     expectedEffect: d.expectedEffect(p, targetText(target)),
     destructive: (current) => d.destructive(p, current),
     needs: d.needs,
-    request: (current, now, related = {}) => d.request(p, current, now, related),
+    // The object as the target's kind: an action tells a Deployment from a StatefulSet by it.
+    request: (current, now, related = {}) => d.request(p, { ...current, kind: target.kind }, now, related),
     verify: (before, after) => d.verify(p, before, after),
   };
 }

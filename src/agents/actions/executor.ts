@@ -47,11 +47,16 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
   });
 
-/** The objects besides the target the action's request is computed from (rollout_undo: the Deployment's ReplicaSets). */
+/**
+ * The objects besides the target the action's request is computed from (rollout_undo: a
+ * Deployment's ReplicaSets, a StatefulSet's or DaemonSet's ControllerRevisions), found by the
+ * workload's selector as kubectl finds them; the request keeps those the workload controls.
+ */
 async function relatedOf(writer: KubeWriter, checked: CheckedAction, current: KubeObject): Promise<Related> {
-  if (checked.needs !== 'replicaSets' || !current.metadata?.namespace) return {};
+  if (checked.needs !== 'history' || !current.metadata?.namespace) return {};
   const sel = (current.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {};
-  return { replicaSets: await writer.list('ReplicaSet', current.metadata.namespace, Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') || undefined) };
+  const kind = checked.target.kind === 'Deployment' ? 'ReplicaSet' : 'ControllerRevision';
+  return { history: await writer.list(kind, current.metadata.namespace, Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') || undefined) };
 }
 
 /** What an action counts against for self-healing's rate limit: the workload; a pod counts against its controller (a ReplicaSet's Deployment). */

@@ -11,7 +11,7 @@ import { API_VERSION, type ActionTarget, type KubeObject, type KubeRequest } fro
  */
 export interface KubeWriter {
   read(target: ActionTarget, signal?: AbortSignal): Promise<KubeObject | undefined>;
-  /** Objects of a namespace, optionally by label selector (the Reviewer's reads; rollout_undo's ReplicaSets). */
+  /** Objects of a namespace, optionally by label selector (the Reviewer's reads; rollout_undo's history). */
   list(kind: ListedKind, namespace: string, labelSelector?: string): Promise<KubeObject[]>;
   /** The current log of one container, its last lines. */
   logs(namespace: string, pod: string, container: string, tailLines: number): Promise<string>;
@@ -20,8 +20,8 @@ export interface KubeWriter {
   description: string;
 }
 
-export type ListedKind = 'ReplicaSet' | 'Pod' | 'Service' | 'Endpoints';
-const LISTED_API: Record<ListedKind, string> = { ReplicaSet: 'apps/v1', Pod: 'v1', Service: 'v1', Endpoints: 'v1' };
+export type ListedKind = 'ReplicaSet' | 'ControllerRevision' | 'Pod' | 'Service' | 'Endpoints';
+const LISTED_API: Record<ListedKind, string> = { ReplicaSet: 'apps/v1', ControllerRevision: 'apps/v1', Pod: 'v1', Service: 'v1', Endpoints: 'v1' };
 const header = (t: ActionTarget) => ({ apiVersion: API_VERSION[t.kind], kind: t.kind, metadata: { name: t.name, ...(t.namespace !== undefined ? { namespace: t.namespace } : {}) } });
 const where = (t: ActionTarget) => (t.namespace !== undefined ? `${t.namespace}/${t.name}` : t.name);
 

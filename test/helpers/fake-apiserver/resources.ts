@@ -47,6 +47,7 @@ export const SERVED: readonly ServedResource[] = [
   grouped('apps', 'v1', 'replicasets', 'ReplicaSet', true, { shortNames: ['rs'], fields: ['status.replicas'] }),
   grouped('apps', 'v1', 'statefulsets', 'StatefulSet', true, { shortNames: ['sts'] }),
   grouped('apps', 'v1', 'daemonsets', 'DaemonSet', true, { shortNames: ['ds'] }),
+  grouped('apps', 'v1', 'controllerrevisions', 'ControllerRevision', true),
   grouped('batch', 'v1', 'jobs', 'Job', true, { fields: ['status.successful'] }),
   grouped('batch', 'v1', 'cronjobs', 'CronJob', true, { shortNames: ['cj'] }),
   grouped('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, { shortNames: ['ing'] }),

@@ -51,6 +51,8 @@ const MERGED_BY_NAME = new Set(['containers', 'initContainers', 'env', 'volumes'
 
 export function strategicMergePatch(target: unknown, patch: unknown): unknown {
   if (!isMap(patch)) return patch;
+  // `$patch: replace` (a ControllerRevision's template): the map replaces the target's, not merged into it.
+  if (patch.$patch === 'replace') return strategicMergePatch({}, { ...patch, $patch: undefined });
   const out: Raw = isMap(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (k.startsWith('$')) continue;
