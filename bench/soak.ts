@@ -10,7 +10,8 @@ import type { Database } from '../src/db/database.js';
 import { TaskHandlerRegistry } from '../src/worker/registry.js';
 import { startWorker } from '../src/worker/runtime.js';
 import type { Benchmark } from './lib/benchmark.js';
-import { DEFAULT_SERVER_URL, dropDatabase, recreateDatabase, serverVersion } from './lib/databases.js';
+import { ownPostgres } from '../test/helpers/own-postgres.js';
+import { serverVersion } from './lib/databases.js';
 import { upsertSection } from './lib/markdown-section.js';
 import { sleep } from './lib/timing.js';
 import { natsBus, openSyntraPostgres } from './queue/syntra.js';
@@ -92,10 +93,12 @@ export const benchmark: Benchmark = {
       console.error('--minutes and --rate must be positive numbers, e.g. --minutes 30 --rate 20');
       return 2;
     }
-    const serverUrl = process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL;
     const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-    const version = await serverVersion(serverUrl);
-    const db = await openSyntraPostgres(await recreateDatabase(serverUrl, DB_NAME), 10);
+    // A private cluster at the server's default autovacuum settings: the machine's shared server
+    // runs with autovacuum off (cheap throw-away test databases), which is what this must not measure.
+    const postgres = await ownPostgres();
+    const version = await serverVersion(postgres.url());
+    const db = await openSyntraPostgres(await postgres.createDatabase(DB_NAME), 10);
     const bus: Bus = await natsBus(natsUrl);
     let completed = 0;
     let submitted = 0;
@@ -140,13 +143,13 @@ export const benchmark: Benchmark = {
     await relay.stop();
     await bus.close();
     await db.close();
-    await dropDatabase(serverUrl, DB_NAME);
+    await postgres.dispose();
 
     const last = samples.at(-1)!;
     const command = `npm run bench -- soak --minutes ${minutes} --rate ${rate}`;
     const body = [
       `Command: \`${command}\` (NATS at \`NATS_URL\`). Measured ${new Date().toISOString().slice(0, 16)} UTC on ${version}`,
-      `(server defaults for autovacuum), Node ${process.version}, ${os.cpus().length} cores shared with other work; 1-minute load average`,
+      `(a private cluster, \`initdb\` defaults: autovacuum on, naptime 60 s, scale factor 0.2; fsync off), Node ${process.version}, ${os.cpus().length} cores shared with other work; 1-minute load average`,
       `per sample in the table. One process: submitCommand on a fixed schedule, the outbox relay over NATS, the worker runtime`,
       `(concurrency 8) and the housekeeping loop with the serving defaults (a pass every ${HOUSEKEEPING_DEFAULTS.intervalMs / 1000} s, relayed outbox rows`,
       `and done queue items kept ${HOUSEKEEPING_DEFAULTS.keepMs / 60_000} min). Sizes are table (with TOAST) and, in brackets, its indexes.`,
