@@ -10,6 +10,8 @@ import { SyntraError } from './domain/errors.js';
 export interface SyntraConfig {
   readonly mode: 'embedded' | 'distributed';
   readonly databaseUrl: string | undefined;
+  /** PostgreSQL connections one process opens at most (its pool); see docs/operations.md. */
+  readonly databasePoolSize: number;
   readonly dataDir: string;
   readonly natsUrl: string | undefined;
   readonly host: string;
@@ -171,6 +173,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
   const config: SyntraConfig = {
     mode: databaseUrl ? 'distributed' : 'embedded',
     databaseUrl,
+    databasePoolSize: intFromEnv(env, 'SYNTRA_DB_POOL_SIZE', 10, 1, 1000),
     dataDir,
     natsUrl: env.NATS_URL || undefined,
     host: env.SYNTRA_HOST || '127.0.0.1',

@@ -10,9 +10,9 @@ import { restoreSnapshot } from './snapshot.js';
  * Opens the database the config names (PostgreSQL server or embedded PGlite) and migrates it.
  * A new PGlite data directory starts from the build's pre-migrated snapshot (snapshot.ts).
  */
-export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>): Promise<Database> {
   let db: Database;
-  if (config.databaseUrl) db = connectPostgres(config.databaseUrl);
+  if (config.databaseUrl) db = connectPostgres(config.databaseUrl, { max: config.databasePoolSize });
   else {
     const dataDir = path.join(config.dataDir, 'pg');
     await restoreSnapshot(dataDir);

@@ -2,6 +2,7 @@ import { accessOptionsFromEnv, createAccess } from '../access/access.js';
 import { assertSafeToBind, bootstrapAccess, bootstrapNotice } from '../access/bootstrap.js';
 import { resolveMasterKeys, type MasterKeys } from '../access/master-key.js';
 import type { SyntraConfig } from '../config.js';
+import { HOUSEKEEPING_DEFAULTS, startHousekeeping } from '../control-plane/housekeeping.js';
 import { startRelay } from '../control-plane/relay.js';
 import { startAlertFollowUp } from '../integrations/alerts/index.js';
 import { notifyOnFinish } from '../integrations/notify/index.js';
@@ -60,6 +61,9 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
   try {
     const relay = startRelay({ db, bus, intervalMs: config.worker.pollIntervalMs, log: processLog(config, 'relay').line });
     steps.unshift(['relay', () => relay.stop()]);
+    // Relayed outbox rows and done queue items, ten minutes after they finished (docs/operations.md).
+    const housekeeping = startHousekeeping({ db, ...HOUSEKEEPING_DEFAULTS, log: processLog(config, 'housekeeping').line });
+    steps.unshift(['housekeeping', () => housekeeping.stop()]);
     // Finished alert runs → incident link, resolve, notifications (docs/alerts.md).
     const alertFollowUp = startAlertFollowUp({ db, intervalMs: config.alerts.followUpMs, listeners: [notifyOnFinish], log: processLog(config, 'alerts').line });
     steps.unshift(['alert follow-up', () => alertFollowUp.stop()]);
