@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -106,6 +107,8 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   app.removeContentTypeParser('text/plain');
 
   const closing = new AbortController();
+  // Every open stream and long poll listens to it: a thousand watchers are not a leak.
+  setMaxListeners(0, closing.signal);
   // Streams and long polls end when closing starts; otherwise they would hold close() open.
   app.addHook('preClose', async () => closing.abort());
 

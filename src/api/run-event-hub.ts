@@ -18,10 +18,10 @@ import type { Database } from '../db/database.js';
  * goes live in the same synchronous step that checks it is not behind the hub's cursor, so it
  * gets every event exactly once, in order.
  *
- * Backpressure: a live follower's queue holds at most `queueCap` events. A follower that falls
- * further behind (its client reads slowly) loses its queue and catches up from the database
- * again when it next reads, as a reconnecting client would: no event is lost, memory stays
- * bounded, and nobody else waits for it.
+ * Backpressure: a live follower still holding `queueCap` events when the next batch comes is slow
+ * (its client reads slowly): it loses its queue and catches up from the database again when it
+ * next reads, as a reconnecting client would. No event is lost, memory stays bounded (`queueCap`
+ * plus one batch per follower), and nobody else waits for it.
  */
 export type FeedItem = { kind: 'event'; event: LedgerEvent } | { kind: 'end'; status: string };
 
@@ -83,15 +83,18 @@ export function createRunEventHub(o: RunEventHubOptions): RunEventHub {
 
   const readable = (f: Feed) => f.dirty && f.cursor !== undefined && f.live.size > 0 && f.ended === undefined;
 
-  const push = (feed: Feed, follower: Follower, item: FeedItem) => {
-    if (item.kind === 'event' && follower.queue.length >= cap) {
-      follower.overflowed = true;
-      follower.queue.length = 0;
-      feed.live.delete(follower);
-    } else {
-      follower.queue.push(item);
+  /** A follower still holding `cap` events when the next batch comes is slow: it goes back to the database. */
+  const deliver = (feed: Feed, items: FeedItem[]) => {
+    for (const follower of [...feed.live]) {
+      if (follower.queue.length >= cap) {
+        follower.overflowed = true;
+        follower.queue.length = 0;
+        feed.live.delete(follower);
+      } else {
+        follower.queue.push(...items);
+      }
+      follower.wake?.();
     }
-    follower.wake?.();
   };
 
   async function readDirty(): Promise<void> {
@@ -105,17 +108,16 @@ export function createRunEventHub(o: RunEventHubOptions): RunEventHub {
       for (const tail of tails) {
         const feed = feeds.get(tail.runId);
         if (!feed || feed.cursor === undefined) continue;
-        for (const event of tail.events) {
-          if (event.seq <= feed.cursor) continue;
-          for (const follower of [...feed.live]) push(feed, follower, { kind: 'event', event });
-          feed.cursor = event.seq;
-        }
+        const fresh = tail.events.filter((e) => e.seq > feed.cursor!);
+        const items: FeedItem[] = fresh.map((event) => ({ kind: 'event', event }));
+        if (fresh.length > 0) feed.cursor = fresh.at(-1)!.seq;
         if (tail.events.length === TAIL_LIMIT) feed.dirty = true;
         else if (isEnd(tail.status)) {
           feed.ended = tail.status ?? 'unknown';
-          for (const follower of feed.live) push(feed, follower, { kind: 'end', status: feed.ended });
-          feed.live.clear();
+          items.push({ kind: 'end', status: feed.ended });
         }
+        if (items.length > 0) deliver(feed, items);
+        if (feed.ended !== undefined) feed.live.clear();
       }
     } catch (e) {
       // Left to the sweep rather than retried at once against a database that just failed.
