@@ -14,7 +14,7 @@ import { connectPostgres } from '../src/db/postgres.js';
 import type { Benchmark } from './lib/benchmark.js';
 import { DEFAULT_SERVER_URL, dropDatabase, recreateDatabase, serverVersion } from './lib/databases.js';
 import { upsertSection } from './lib/markdown-section.js';
-import { now, percentile, sleep, waitUntil } from './lib/timing.js';
+import { now, percentile, sleep } from './lib/timing.js';
 
 /**
  * `NATS_URL=… npm run bench -- stream [--runs 100] [--watchers 100,500,1000] [--seconds 10] [--no-write]`:
