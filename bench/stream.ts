@@ -224,6 +224,20 @@ export const benchmark: Benchmark = {
   },
 };
 
+/** The targets (p99 ≤ 100 ms; statements/s flat in the number of watchers), judged from the rows. */
+function verdicts(rows: readonly Row[]): string[] {
+  return (['before', 'after'] as const).flatMap((mode) => {
+    const own = rows.filter((r) => r.mode === mode);
+    if (own.length === 0) return [];
+    const few = own[0]!;
+    const many = own.at(-1)!;
+    const worst = Math.max(...own.map((r) => r.p99));
+    return [
+      `- ${mode}: p99 ≤ 100 ms ${worst <= 100 ? 'met' : 'not met'} (worst ${worst.toFixed(1)} ms); statements/s ×${(many.queriesPerSec / few.queriesPerSec).toFixed(2)} from ${few.watchers} to ${many.watchers} watchers.`,
+    ];
+  });
+}
+
 function writeSection(rows: readonly Row[], runs: number, seconds: number, load: readonly number[], pgVersion: string): void {
   const fmt = (n: number) => (Number.isNaN(n) ? '—' : n.toFixed(1));
   const table = rows.map((r) => `| ${r.mode === 'before' ? 'before (pump per stream)' : 'after (run event hub)'} | ${r.watchers} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.delivered} / ${r.expected} | ${r.cpuPct.toFixed(0)} % | ${r.queriesPerSec.toFixed(0)} |`);
@@ -235,6 +249,10 @@ function writeSection(rows: readonly Row[], runs: number, seconds: number, load:
     '| path | watchers | p50 ms | p99 ms | delivered / expected | server CPU | db statements/s |',
     '|---|---:|---:|---:|---:|---:|---:|',
     ...table,
+    '',
+    ...verdicts(rows),
+    '',
+    'How it works: each API process holds one run event hub (src/api/run-event-hub.ts). One NATS subscription (`syntra.run.*.events`) marks runs dirty; one statement per batch reads the new events and status of every dirty run (src/control-plane/ledger-tail.ts) and pushes them to every stream of those runs; a sweep every `eventsPollMs` (500 ms) re-reads every followed run, the backstop after a lost notification, so its cost follows the runs followed, not the watchers. A joining stream replays from the database itself, then goes live without gap or duplicate. Backpressure: a stream still holding 500 undelivered events when the next batch comes loses its queue and catches up from the database when its client reads again (as a reconnect with Last-Event-ID would): nothing is lost, memory per stream is bounded, and no other stream waits for it.',
   ].join('\n');
   upsertSection(DOC, 'stream', body, '# Benchmarks');
 }
