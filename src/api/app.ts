@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -18,6 +19,7 @@ import { rateLimitRoutes } from './routes/rate-limit.js';
 import { userRoutes } from './routes/users.js';
 import { DEFAULT_TIMING, type ApiContext, type ApiTiming } from './context.js';
 import { createKnownKinds } from './known-kinds.js';
+import { createRunEventHub } from './run-event-hub.js';
 import { enforceRouteDeclarations, type RouteDeclaration } from './permissions.js';
 import { registerCors } from './plugins/cors.js';
 import { answerFrameworkError, errorHandlingPlugin } from './plugins/errors.js';
@@ -105,6 +107,8 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   app.removeContentTypeParser('text/plain');
 
   const closing = new AbortController();
+  // Every open stream and long poll listens to it: a thousand watchers are not a leak.
+  setMaxListeners(0, closing.signal);
   // Streams and long polls end when closing starts; otherwise they would hold close() open.
   app.addHook('preClose', async () => closing.abort());
 
@@ -122,7 +126,10 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   const apiRegistry = new Registry();
   countHttpRequests(app, apiRegistry);
 
-  const ctx: ApiContext = { config, db, bus, timing: { ...DEFAULT_TIMING, ...options.timing }, closing: closing.signal, kinds: createKnownKinds(db) };
+  const timing = { ...DEFAULT_TIMING, ...options.timing };
+  const runEvents = createRunEventHub({ db, bus, sweepMs: timing.eventsPollMs, onError: (e) => app.log.warn({ err: e }, 'run event hub read failed') });
+  app.addHook('onClose', async () => runEvents.close());
+  const ctx: ApiContext = { config, db, bus, timing, closing: closing.signal, kinds: createKnownKinds(db), runEvents };
   await app.register(healthRoutes, ctx);
   await app.register(metricsRoutes, {
     ...ctx,

@@ -2,10 +2,11 @@ import type { SyntraConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Bus } from '../bus/bus.js';
 import type { KnownKinds } from './known-kinds.js';
+import type { RunEventHub } from './run-event-hub.js';
 
 /** How often long-lived requests look at the database when the bus stays quiet. */
 export interface ApiTiming {
-  /** SSE: database poll backstop between bus notifications. */
+  /** SSE and subscriptions: the run event hub's database sweep, the backstop after a missed bus notification. */
   readonly eventsPollMs: number;
   /** SSE: comment lines that keep proxies from closing an idle stream. */
   readonly heartbeatMs: number;
@@ -27,4 +28,6 @@ export interface ApiContext {
   readonly closing: AbortSignal;
   /** The task types workers have registered; a submit of any other kind is refused. */
   readonly kinds: KnownKinds;
+  /** The process's one fan-out of run ledgers to live followers (SSE, GraphQL subscriptions). */
+  readonly runEvents: RunEventHub;
 }

@@ -1,32 +1,21 @@
 import { once } from 'node:events';
 import type { PassThrough } from 'node:stream';
-import { listEvents } from '../control-plane/ledger.js';
-import type { Database } from '../db/database.js';
-import type { Wakeup } from './wakeup.js';
+import type { RunEventHub } from './run-event-hub.js';
 
 /**
- * Pumps a run's ledger into a Server-Sent Events stream: first everything after `afterSeq`,
- * then new events as they commit, until the run is terminal (final `end` event) or the signal
- * aborts (client gone, server closing).
- *
- * Ending is race-free because a run's status change and its ledger event commit together:
- * the status is read BEFORE the events, so once a terminal status is seen, the events read
- * right after include everything the run will ever append.
+ * Writes a run's ledger into a Server-Sent Events stream: first everything after `afterSeq`,
+ * then new events as the process's hub delivers them, until the run is terminal (final `end`
+ * event) or the signal aborts (client gone, server closing). Ordering, race-free ending and
+ * backpressure are the hub's (run-event-hub.ts): a write waiting for a slow client only holds
+ * up this stream.
  */
 export interface EventStreamOptions {
-  db: Database;
+  hub: RunEventHub;
   runId: string;
   afterSeq: number;
-  /** Current run status, or undefined when the run vanished. */
-  runStatus: () => Promise<string | undefined>;
-  isTerminal: (status: string) => boolean;
-  wakeup: Wakeup;
-  pollMs: number;
   heartbeatMs: number;
   signal: AbortSignal;
 }
-
-const BATCH = 200;
 
 /** One SSE field line; strips newlines that would otherwise split the field. */
 const field = (name: string, value: string) => `${name}: ${value.replace(/[\r\n]+/g, ' ')}\n`;
@@ -44,27 +33,16 @@ export async function pumpRunEvents(out: PassThrough, o: EventStreamOptions): Pr
   try {
     // Tells EventSource how soon to reconnect, and gets the headers to the client right away.
     await write(out, 'retry: 2000\n\n', o.signal);
-    let after = o.afterSeq;
-    while (!o.signal.aborted) {
-      const status = await o.runStatus();
-      let batch;
-      do {
-        batch = await listEvents(o.db, o.runId, { afterSeq: after, limit: BATCH });
-        for (const event of batch) {
-          if (o.signal.aborted) return;
-          await write(out, field('id', String(event.seq)) + field('event', event.type) + field('data', JSON.stringify(event)) + '\n', o.signal);
-          after = event.seq;
-        }
-      } while (batch.length === BATCH && !o.signal.aborted);
-      if (status === undefined || o.isTerminal(status)) {
-        await write(out, field('event', 'end') + field('data', JSON.stringify({ runId: o.runId, status: status ?? 'unknown' })) + '\n', o.signal);
+    for await (const item of o.hub.follow(o.runId, o.afterSeq, o.signal)) {
+      if (item.kind === 'end') {
+        await write(out, field('event', 'end') + field('data', JSON.stringify({ runId: o.runId, status: item.status })) + '\n', o.signal);
         return;
       }
-      await o.wakeup.wait(o.pollMs, o.signal);
+      const { event } = item;
+      await write(out, field('id', String(event.seq)) + field('event', event.type) + field('data', JSON.stringify(event)) + '\n', o.signal);
     }
   } finally {
     clearInterval(heartbeat);
-    o.wakeup.close();
     if (!out.destroyed && !out.writableEnded) out.end();
   }
 }

@@ -1,10 +1,8 @@
 import { principalInCluster } from '../../clusters/index.js';
 import { canAccessNamespace } from '../../access/principal.js';
-import { runEventsSubject, WAKE_ALL } from '../../bus/subjects.js';
+import { WAKE_ALL } from '../../bus/subjects.js';
 import { CONTROL_CHANGED_SUBJECT, currentVersion, history } from '../../control-plane/control-registry/index.js';
-import { listEvents } from '../../control-plane/ledger.js';
 import { getRunStatus } from '../../control-plane/runs.js';
-import { TERMINAL_RUN_STATUSES } from '../../control-plane/types.js';
 import { SyntraError } from '../../domain/errors.js';
 import { visibleIncidents } from '../operations/incidents.js';
 import { visibleRuns } from '../operations/runs.js';
@@ -13,41 +11,20 @@ import type { GraphQLContext } from './context.js';
 import { streamOf } from './stream.js';
 
 /**
- * Subscriptions read PostgreSQL, the source of truth, and use the bus only to wake up early
- * (the poll interval is the backstop), like the SSE stream: nothing is lost while the bus is
- * down, and a client resumes a run's ledger from the last sequence number it saw.
+ * Subscriptions read PostgreSQL, the source of truth, and use the bus only to look early (the poll
+ * interval is the backstop), like the SSE stream: nothing is lost while the bus is down, and a
+ * client resumes a run's ledger from the last sequence number it saw.
  */
-const BATCH = 200;
 
-/** A run's ledger events after `afterSeq`, live; completes once the run is terminal. */
+/** A run's ledger events after `afterSeq`, live (the process's run event hub); completes once the run is terminal. */
 export async function runEvents(ctx: GraphQLContext, runId: string, afterSeq: number): Promise<AsyncIterable<unknown>> {
-  const visible = async () => {
-    const found = await getRunStatus(ctx.api.db, runId);
-    return found && canAccessNamespace(principalInCluster(ctx.principal, found.cluster), found.namespace) ? found.status : undefined;
-  };
-  if ((await visible()) === undefined) throw new SyntraError('not_found', `run ${runId} does not exist`);
+  // A run's namespace never changes: seeing it once is enough.
+  const found = await getRunStatus(ctx.api.db, runId);
+  if (!found || !canAccessNamespace(principalInCluster(ctx.principal, found.cluster), found.namespace)) throw new SyntraError('not_found', `run ${runId} does not exist`);
   return streamOf(async (emit, signal) => {
-    // Subscribe before the first read, so nothing committed in between goes unnoticed.
-    const wakeup = listenForWakeups(ctx.api.bus, [runEventsSubject(runId)]);
-    try {
-      let after = afterSeq;
-      while (!signal.aborted) {
-        // Status before events: once terminal is seen, the events read next are all there will be.
-        const status = await visible();
-        let batch;
-        do {
-          batch = await listEvents(ctx.api.db, runId, { afterSeq: after, limit: BATCH });
-          for (const event of batch) {
-            if (signal.aborted) return;
-            await emit(event);
-            after = event.seq;
-          }
-        } while (batch.length === BATCH && !signal.aborted);
-        if (status === undefined || TERMINAL_RUN_STATUSES.has(status)) return;
-        await wakeup.wait(ctx.api.timing.eventsPollMs, signal);
-      }
-    } finally {
-      wakeup.close();
+    for await (const item of ctx.api.runEvents.follow(runId, afterSeq, signal)) {
+      if (item.kind === 'end') return;
+      await emit(item.event);
     }
   }, ctx.api.closing);
 }

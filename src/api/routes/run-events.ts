@@ -1,15 +1,12 @@
 import { principalInCluster } from '../../clusters/index.js';
 import { PassThrough } from 'node:stream';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { runEventsSubject } from '../../bus/subjects.js';
 import { getRunStatus } from '../../control-plane/runs.js';
-import { TERMINAL_RUN_STATUSES, type RunStatus } from '../../control-plane/types.js';
 import { canAccessNamespace, type Principal } from '../../access/principal.js';
 import { SyntraError } from '../../domain/errors.js';
 import type { ApiContext } from '../context.js';
 import { pumpRunEvents } from '../event-stream.js';
 import { RunIdParams, errors } from '../schemas.js';
-import { listenForWakeups } from '../wakeup.js';
 
 const EventsQuery = Type.Object(
   { after: Type.Optional(Type.Integer({ minimum: 0, description: 'stream only events with seq greater than this' })) },
@@ -22,10 +19,9 @@ const EventsHeaders = Type.Object({
 /**
  * GET /v1/runs/:runId/events — the run's ledger as Server-Sent Events (`id: <seq>`,
  * `event: <type>`, `data: <LedgerEvent JSON>`), resumable with Last-Event-ID or ?after=,
- * woken by the bus with a database poll backstop, ending with `event: end` once the run is terminal.
+ * fed by the process's run event hub (bus notifications, database sweep as backstop), ending with `event: end` once the run is terminal.
  */
 export const runEventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, ctx) => {
-  const runStatus = async (runId: string) => (await getRunStatus(ctx.db, runId))?.status;
   const visibleRunStatus = async (runId: string, principal: Principal | null) => {
     const found = await getRunStatus(ctx.db, runId);
     return found && canAccessNamespace(principalInCluster(principal, found.cluster), found.namespace) ? found.status : undefined;
@@ -60,18 +56,12 @@ export const runEventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
       const stop = () => abort.abort();
       reply.raw.once('close', stop);
       ctx.closing.addEventListener('abort', stop, { once: true });
-      // Subscribe before the first read, so nothing committed in between goes unnoticed.
-      const wakeup = listenForWakeups(ctx.bus, [runEventsSubject(runId)]);
       const out = new PassThrough();
 
       void pumpRunEvents(out, {
-        db: ctx.db,
+        hub: ctx.runEvents,
         runId,
         afterSeq,
-        runStatus: () => runStatus(runId),
-        isTerminal: (s) => TERMINAL_RUN_STATUSES.has(s as RunStatus),
-        wakeup,
-        pollMs: ctx.timing.eventsPollMs,
         heartbeatMs: ctx.timing.heartbeatMs,
         signal: abort.signal,
       })
