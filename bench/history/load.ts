@@ -23,7 +23,9 @@ const RUNS_OF_CHUNK = `
   SELECT i,
          now() - interval '90 days' * (1 - i::float8 / $3) AS at,
          CASE WHEN i % 10 = 0 THEN NULL ELSE ($4::text[])[1 + (i * 7919) % 20] END AS ns,
-         ($5::text[])[1 + CASE WHEN i % 20 < 12 THEN 0 WHEN i % 20 < 17 THEN 1 ELSE 2 END] AS kind,
+         -- Kind from a hash of the run id, status from i: independent, as they are in real use.
+         ($5::text[])[1 + CASE WHEN abs(hashtext(pg_temp.v7(now() - interval '90 days' * (1 - i::float8 / $3), 'r' || i)::text)) % 20 < 12 THEN 0
+                               WHEN abs(hashtext(pg_temp.v7(now() - interval '90 days' * (1 - i::float8 / $3), 'r' || i)::text)) % 20 < 17 THEN 1 ELSE 2 END] AS kind,
          CASE WHEN i % 20 < 17 THEN 'succeeded' WHEN i % 20 < 19 THEN 'failed' ELSE 'cancelled' END AS status,
          1 + (i * 31) % 3 AS ntasks
     FROM generate_series($1::bigint, $2::bigint) AS i`;
