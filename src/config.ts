@@ -52,6 +52,11 @@ export interface SyntraConfig {
   };
   /** GraphQL introspection and the GraphiQL page (SYNTRA_GRAPHQL_INTROSPECTION=1); off by default. */
   readonly graphqlIntrospection: boolean;
+  /**
+   * Finished runs older than this many days are archived (SYNTRA_RETENTION_DAYS; per namespace in
+   * the control registry); undefined: kept in the hot tables forever.
+   */
+  readonly retentionDays: number | undefined;
   /** Watch mode inside the workers (SYNTRA_WATCH=1 or `syntra worker --watch`; docs/alerts.md). */
   readonly watch: {
     readonly enabled: boolean;
@@ -205,6 +210,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
       maxRunsPerNotification: intFromEnv(env, 'SYNTRA_ALERT_MAX_RUNS_PER_NOTIFICATION', 5, 1, 100),
       followUpMs: intFromEnv(env, 'SYNTRA_ALERT_FOLLOW_UP_MS', 2000, 50, 600_000),
     },
+    retentionDays: env.SYNTRA_RETENTION_DAYS?.trim() ? intFromEnv(env, 'SYNTRA_RETENTION_DAYS', 0, 1, 36_500) : undefined,
     graphqlIntrospection: env.SYNTRA_GRAPHQL_INTROSPECTION === '1' || env.SYNTRA_GRAPHQL_INTROSPECTION === 'true',
     watch: {
       enabled: env.SYNTRA_WATCH === '1' || env.SYNTRA_WATCH === 'true',

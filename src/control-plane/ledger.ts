@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { EVENT_COLUMNS, toEvent } from './row-mappers.js';
+import { archivedRowsOf } from './run-archive.js';
 import { isUuid, jsonParam } from '../db/sql-values.js';
 import type { LedgerEvent } from './types.js';
 
@@ -28,6 +29,10 @@ export async function appendEvent(tx: Queryable, e: AppendEventInput): Promise<L
   return toEvent(res.rows[0]!);
 }
 
+/**
+ * A run's events after `afterSeq`, from the hot ledger and, once the run is archived, from its
+ * run_archive row (run-archive.ts) — one query either way, the same rows in the same order.
+ */
 export async function listEvents(
   db: Queryable,
   runId: string,
@@ -36,7 +41,10 @@ export async function listEvents(
   if (!isUuid(runId)) return [];
   const limit = Math.min(Math.max(opts.limit ?? 1000, 1), 10_000);
   const res = await db.query(
-    `SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    `SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE run_id = $1 AND seq > $2
+     UNION ALL
+     SELECT ${EVENT_COLUMNS} FROM ${archivedRowsOf('ledger_events', 'events')} WHERE seq > $2
+     ORDER BY seq LIMIT $3`,
     [runId, opts.afterSeq ?? 0, limit],
   );
   return res.rows.map(toEvent);

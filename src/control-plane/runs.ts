@@ -6,18 +6,22 @@ import { appendEvent } from './ledger.js';
 import { signalOutbox } from './outbox-signal.js';
 import { ARTIFACT_COLUMNS, EVENT_COLUMNS, RUN_COLUMNS, TASK_COLUMNS, toArtifact, toEvent, toRun, toTask } from './row-mappers.js';
 import { keysetPage, type KeysetFilter } from '../db/keyset-page.js';
+import { archivedRowsOf } from './run-archive.js';
 import { isUuid, jsonParam } from '../db/sql-values.js';
 import { TERMINAL_RUN_STATUSES, type Run, type RunDetail, type RunStatus } from './types.js';
 
-/** The run with its tasks, artifacts and whole ledger; null when it does not exist. */
+/** The run with its tasks, artifacts and whole ledger (archived or not); null when it does not exist. */
 export async function getRun(db: Database, runId: string): Promise<RunDetail | null> {
   if (!isUuid(runId)) return null;
   const run = await db.query(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [runId]);
   if (run.rows.length === 0) return null;
   const [tasks, artifacts, events] = await Promise.all([
-    db.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE run_id = $1 ORDER BY created_at, id`, [runId]),
+    db.query(
+      `SELECT ${TASK_COLUMNS} FROM tasks WHERE run_id = $1 UNION ALL SELECT ${TASK_COLUMNS} FROM ${archivedRowsOf('tasks', 'tasks')} ORDER BY created_at, id`,
+      [runId],
+    ),
     db.query(`SELECT ${ARTIFACT_COLUMNS} FROM artifacts WHERE run_id = $1 ORDER BY created_at, id`, [runId]),
-    db.query(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE run_id = $1 ORDER BY seq`, [runId]),
+    db.query(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE run_id = $1 UNION ALL SELECT ${EVENT_COLUMNS} FROM ${archivedRowsOf('ledger_events', 'events')} ORDER BY seq`, [runId]),
   ]);
   return {
     run: toRun(run.rows[0]!),

@@ -2,7 +2,8 @@ import type { SyntraConfig } from '../config.js';
 import { registerAgents, startAgents } from '../agents/index.js';
 import { registerExecutor } from '../agents/actions/executor.js';
 import { createKubeWriter } from '../agents/actions/kube-writer.js';
-import { SyntraError } from '../domain/errors.js';
+import { errorMessage, SyntraError } from '../domain/errors.js';
+import { startRetentionJob } from '../control-plane/retention-job.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { NOTIFY_TASK, notifyHandler } from '../integrations/notify/index.js';
@@ -58,7 +59,14 @@ export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resour
         log: (level, message) => watchLog[level](message),
       })
     : null;
+  const retentionLog = processLog(config, 'retention');
+  const retention = startRetentionJob(db, {
+    defaultDays: config.retentionDays,
+    holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    onError: (e) => retentionLog.warn('run retention failed; retrying at the next round', { error: errorMessage(e) }),
+  });
   return [
+    ['retention', () => retention.stop()],
     ...(watch ? ([['watch', () => watch.stop()]] as ShutdownStep[]) : []),
     ['worker', () => (offReload(), worker.stop())],
     ['agents', () => agents.stop()],

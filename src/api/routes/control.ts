@@ -17,6 +17,8 @@ import {
   AlertRule,
   NotificationChannel,
   UpdateAlertRulesInput,
+  RetentionPolicy,
+  RemoveRetentionPolicyInput,
   MAX_HISTORY_LIMIT,
   type ControlWrite,
 } from '../../control-plane/control-registry/index.js';
@@ -41,6 +43,7 @@ export const Snapshot = Type.Object(
     arbiters: Type.Record(Type.String(), ArbiterPolicy),
     alertRules: Type.Array(AlertRule),
     notificationChannels: Type.Record(Type.String(), NotificationChannel),
+    retentionPolicies: Type.Record(Type.String(), RetentionPolicy, { description: 'per-namespace retention windows, by scope (namespace or cluster/namespace)' }),
   },
   { description: 'The effective control configuration at one version' },
 );
@@ -137,5 +140,7 @@ export const controlRoutes: FastifyPluginAsyncTypebox<ControlRoutesOptions> = as
   writeRoute('/v1/control/alert-rules/update', 'Replace the alert rules (which alerts are investigated)', UpdateAlertRulesInput, control.updateAlertRules);
   writeRoute('/v1/control/notification-channels/register', 'Register or replace a notification channel (Slack, Discord, signed webhook)', NotificationChannel, control.upsertNotificationChannel);
   writeRoute('/v1/control/notification-channels/remove', 'Remove a notification channel', RemoveEntityInput, control.removeNotificationChannel);
+  writeRoute('/v1/control/retention/update', "Set a namespace's retention window (overrides SYNTRA_RETENTION_DAYS; days null keeps its runs forever)", RetentionPolicy, control.setRetentionPolicy);
+  writeRoute('/v1/control/retention/remove', 'Remove a namespace retention window (SYNTRA_RETENTION_DAYS applies again)', RemoveRetentionPolicyInput, control.removeRetentionPolicy);
   writeRoute('/v1/control/rollback', 'Make an older version effective again, as a new version', RollbackInput, control.rollback);
 };

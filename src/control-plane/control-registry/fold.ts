@@ -1,5 +1,5 @@
 import { builtinState } from './defaults.js';
-import type { AlertRule, ArbiterPolicy, ChangeAction, EntityType, NotificationChannel, PromptVersion, RoutingRule, Skill, ToolDefinition } from './schemas.js';
+import type { AlertRule, ArbiterPolicy, ChangeAction, EntityType, NotificationChannel, PromptVersion, RetentionPolicy, RoutingRule, Skill, ToolDefinition } from './schemas.js';
 import type { ControlState } from './state.js';
 
 /**
@@ -20,7 +20,9 @@ export type ChangePayload =
   | { entityType: 'rollback'; action: 'rollback'; payload: { toVersion: number; allowUnapprovedWrites?: boolean } }
   | { entityType: 'alert_rule'; action: 'upsert'; payload: { rules: AlertRule[] } }
   | { entityType: 'notification_channel'; action: 'upsert'; payload: { channel: NotificationChannel } }
-  | { entityType: 'notification_channel'; action: 'delete'; payload: Record<string, never> };
+  | { entityType: 'notification_channel'; action: 'delete'; payload: Record<string, never> }
+  | { entityType: 'retention_policy'; action: 'upsert'; payload: { policy: RetentionPolicy } }
+  | { entityType: 'retention_policy'; action: 'delete'; payload: Record<string, never> };
 
 export type ChangeSpec = ChangePayload & { entityName: string };
 
@@ -75,6 +77,13 @@ export function applyChange(state: ControlState, change: ChangeSpec, stateAt: (v
       if (change.action === 'delete') delete channels[change.entityName];
       else channels[change.payload.channel.name] = change.payload.channel;
       next.notificationChannels = channels;
+      return next;
+    }
+    case 'retention_policy': {
+      const policies = { ...(next.retentionPolicies ?? {}) };
+      if (change.action === 'delete') delete policies[change.entityName];
+      else policies[change.payload.policy.namespace] = change.payload.policy;
+      next.retentionPolicies = policies;
       return next;
     }
   }

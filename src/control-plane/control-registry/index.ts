@@ -21,6 +21,7 @@ export {
   type WriteOptions,
 } from './writes.js';
 export { updateAlertRules, upsertNotificationChannel, removeNotificationChannel } from './integration-writes.js';
+export { setRetentionPolicy, removeRetentionPolicy } from './retention-writes.js';
 export { resolveRoute, resolveRule, sameMatch, withRule, withoutRule, type RouteQuery } from './routing.js';
 export { renderPrompt, templateVariables } from './prompts.js';
 export {

@@ -205,9 +205,10 @@ export const ChangeMeta = Type.Object(
 );
 export type ChangeMeta = Static<typeof ChangeMeta>;
 
-export const ENTITY_TYPES = ['prompt', 'skill', 'tool', 'routing_rule', 'arbiter_policy', 'rollback', 'alert_rule', 'notification_channel'] as const;
+export const ENTITY_TYPES = ['prompt', 'skill', 'tool', 'routing_rule', 'arbiter_policy', 'rollback', 'alert_rule', 'notification_channel', 'retention_policy'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 export const CHANGE_ACTIONS = ['upsert', 'activate', 'delete', 'rollback'] as const;
 export type ChangeAction = (typeof CHANGE_ACTIONS)[number];
 
 export * from './integration-schemas.js';
+export * from './retention-schemas.js';

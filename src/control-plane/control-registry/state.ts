@@ -1,4 +1,4 @@
-import type { AlertRule, ArbiterPolicy, NotificationChannel, PromptVersion, RoutingRule, Skill, ToolDefinition } from './schemas.js';
+import type { AlertRule, ArbiterPolicy, NotificationChannel, PromptVersion, RetentionPolicy, RoutingRule, Skill, ToolDefinition } from './schemas.js';
 
 /**
  * The full registry state at one version — what the fold of `control_change` produces and what
@@ -15,6 +15,8 @@ export interface ControlState {
   /** Absent in states stored before the integrations existed: read through alertRulesOf. */
   alertRules?: AlertRule[];
   notificationChannels?: Record<string, NotificationChannel>;
+  /** Per-namespace retention windows, by scope; absent in states stored before they existed. */
+  retentionPolicies?: Record<string, RetentionPolicy>;
 }
 
 /** The effective configuration at one version, as workers and the API see it. */
@@ -30,6 +32,7 @@ export interface ControlSnapshot {
   arbiters: Record<string, ArbiterPolicy>;
   alertRules: AlertRule[];
   notificationChannels: Record<string, NotificationChannel>;
+  retentionPolicies: Record<string, RetentionPolicy>;
 }
 
 export const DEFAULT_ARBITER_NAME = 'default';
@@ -61,6 +64,7 @@ export function toSnapshot(version: number, state: ControlState): ControlSnapsho
     arbiters: state.arbiters,
     alertRules: state.alertRules ?? [...DEFAULT_ALERT_RULES],
     notificationChannels: state.notificationChannels ?? {},
+    retentionPolicies: state.retentionPolicies ?? {},
   };
 }
 

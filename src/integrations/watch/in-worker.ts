@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.js';
 import { errorMessage } from '../../domain/errors.js';
 import type { EvidenceSource } from '../../investigator/sources/index.js';
 import { fromGeneric, ingestAlerts } from '../alerts/index.js';
-import { holdWatchLease, releaseWatchLease } from './lease.js';
+import { holdJobLease, releaseJobLease } from '../../control-plane/job-lease.js';
 import { scanCluster } from './scan.js';
 import { Watcher, type TickResult } from './watcher.js';
 
@@ -91,12 +91,12 @@ export function startWorkerWatch(o: WorkerWatchOptions, { loop = true } = {}): W
     for (const gone of [...held].filter((c) => !clusters.includes(c))) {
       watchers.delete(gone);
       held.delete(gone);
-      await releaseWatchLease(o.db, leaseOf(gone), o.holder);
+      await releaseJobLease(o.db, leaseOf(gone), o.holder);
     }
     const total: TickResult = { problems: 0, fired: [], resolved: [] };
     let holding = false;
     for (const cluster of clusters) {
-      if (!(await holdWatchLease(o.db, leaseOf(cluster), o.holder, ttlMs))) {
+      if (!(await holdJobLease(o.db, leaseOf(cluster), o.holder, ttlMs))) {
         // Standing by: whoever takes over later starts from a fresh view (the dedupe window attaches repeats).
         watchers.delete(cluster);
         held.delete(cluster);
@@ -143,7 +143,7 @@ export function startWorkerWatch(o: WorkerWatchOptions, { loop = true } = {}): W
       stopping.abort();
       clearTimeout(timer);
       await current.catch(() => {});
-      for (const cluster of held) await releaseWatchLease(o.db, leaseOf(cluster), o.holder).catch(() => {});
+      for (const cluster of held) await releaseJobLease(o.db, leaseOf(cluster), o.holder).catch(() => {});
     },
   };
 }
