@@ -33,3 +33,14 @@ BEGIN
     c.wait_seconds, c.namespace
   FROM claim_queue_items(p_worker_id, p_task_types, p_limit, p_lease_seconds, p_namespaces, p_credential) c;
 END $$;
+
+-- Row estimates: a set-returning function is assumed to return 1,000 rows. Called LATERAL once
+-- per completion (completeMany), that made the planner expect 100,000 rows, price the query
+-- above jit_inline_above_cost and JIT-compile it on every batch: ~1.1 s of compilation for a
+-- ~3 ms statement on this machine (EXPLAIN ANALYZE, see docs/benchmarks.md "queue: where
+-- Syntra's time goes"). These answer one row per call, or at most a batch.
+ALTER FUNCTION syntra_complete_queue_item(uuid, uuid, jsonb, jsonb, jsonb, jsonb, boolean, boolean) ROWS 1;
+ALTER FUNCTION syntra_fail_queue_item(uuid, uuid, jsonb, boolean, integer, integer) ROWS 1;
+ALTER FUNCTION syntra_renew_queue_item(uuid, uuid, integer) ROWS 1;
+ALTER FUNCTION claim_queue_items(text, text[], integer, integer, text[], text) ROWS 16;
+ALTER FUNCTION syntra_complete_and_claim(jsonb, text, text[], integer, integer, text[], text) ROWS 32;
