@@ -33,7 +33,7 @@ const USAGE = `options:
   --pool N            connections per system pool (default 10)
   --no-sweep          skip the settings sweep; the full rows use the settings below
   --quick             a smaller sweep (about a third of the points)
-  --sweep-jobs N      jobs preloaded per sweep point (default: --jobs)
+  --sweep-jobs N      jobs preloaded per sweep point (default 5000)
   --graphile-local-queue N  graphile-worker's localQueue.size without the sweep (default 17 = concurrency + 1)
   --syntra-prefetch N items the Syntra worker runtime claims ahead beyond concurrency, without the sweep (default 16; 0 = off)
   --only a,b          run only systems whose label contains one of these words (e.g. syntra,graphile)
@@ -108,8 +108,9 @@ function candidates(serverUrl: string, natsUrl: string | undefined, o: Options, 
     );
   }
   list.push(
-    syntraOnPostgres(serverUrl, 'Syntra raw: claim batch + complete per item', 'syntra_bench_syntra_raw', { kind: 'raw', batchedComplete: false, loops: 2 }),
-    syntraOnPostgres(serverUrl, 'Syntra raw: claim batch + batched complete', 'syntra_bench_syntra_rawb', { kind: 'raw', batchedComplete: true, loops: 2 }),
+    syntraOnPostgres(serverUrl, 'Syntra raw: claim batch + complete per item', 'syntra_bench_syntra_raw', { kind: 'raw', complete: 'per-item', loops: 2 }),
+    syntraOnPostgres(serverUrl, 'Syntra raw: claim batch + batched complete', 'syntra_bench_syntra_rawb', { kind: 'raw', complete: 'batched', loops: 2 }),
+    syntraOnPostgres(serverUrl, 'Syntra raw: complete batch + claim next in one statement', 'syntra_bench_syntra_rawf', { kind: 'raw', complete: 'fold', loops: 2 }),
   );
   list.push({
     label: SYNTRA_PGLITE,
@@ -155,6 +156,7 @@ const BENCH_DBS = [
   'syntra_bench_syntra_nats',
   'syntra_bench_syntra_raw',
   'syntra_bench_syntra_rawb',
+  'syntra_bench_syntra_rawf',
   'syntra_bench_graphile',
   'syntra_bench_graphile_default',
   'syntra_bench_pgboss',
@@ -236,7 +238,7 @@ function options(args: readonly string[]): Options {
       'no-docs': { type: 'boolean', default: false },
       'no-sweep': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
-      'sweep-jobs': { type: 'string', default: '' },
+      'sweep-jobs': { type: 'string', default: '5000' },
     },
   });
   const int = (name: keyof typeof values, min: number): number => {
@@ -255,7 +257,7 @@ function options(args: readonly string[]): Options {
     docs: !values['no-docs'],
     sweep: !values['no-sweep'],
     quick: Boolean(values.quick),
-    sweepJobs: values['sweep-jobs'] ? int('sweep-jobs', 1) : int('jobs', 1),
+    sweepJobs: int('sweep-jobs', 1),
     graphileLocalQueue: int('graphile-local-queue', 2),
     tuning: { concurrency: int('concurrency', 1), poolSize: int('pool', 2), syntraPrefetch: int('syntra-prefetch', 0) },
   };
@@ -287,7 +289,7 @@ How it is measured (trivial handler: it records its start and returns):
 - Syntra's submit is \`submitCommand\`: ONE statement (\`syntra_submit_command\`, one round trip) inserting command, thread, run, task, queue item, two ledger events and an outbox row; the peers' \`addJob\`/\`send\` insert one job row. Syntra's claim and complete also update the task and run and append ledger events (task.started, run.started, task.succeeded, run.succeeded). Syntra does more work per task by design (history, ledger, run state).
 - The Syntra worker runtime claims up to \`prefetch\` items ahead of its handler slots (off by default), the counterpart of graphile-worker's \`localQueue\`; completions are group-committed, and a busy worker claims its next items in the same statement and commit as its completions (\`syntra_complete_and_claim\`).
 - pg-boss 10 has no LISTEN/NOTIFY: its latency is bounded by polling (\`pollingIntervalSeconds\` ≥ 0.5, so expect ~⅓–½ of the interval on average), and a work() loop that found jobs still waits out its interval, so its throughput is about loops × batchSize / interval. Its defaults (one loop, batchSize 1, 2 s polling) give about 0.5 tasks/s and are not run.
-- The raw Syntra rows call the queue SQL directly (no runtime, relay or bus) to show the ceiling of the claim/complete path; "batched complete" completes each claimed batch in one statement (\`unnest\` + \`syntra_complete_queue_item\`), what a batching completer in the runtime would do.
+- The raw Syntra rows call the queue SQL directly (no runtime, relay or bus) to show the ceiling of the claim/complete path; "batched complete" completes each claimed batch in one statement (\`unnest\` + \`syntra_complete_queue_item\`), what a batching completer in the runtime would do; "complete batch + claim next" is the same with the next batch claimed in that statement (one commit per batch).
 - The PGlite row is Syntra's embedded mode (PostgreSQL in WASM, one connection, in this same Node process); graphile-worker and pg-boss cannot run on PGlite, so it has no peers. It runs at most ${PGLITE_JOB_CAP.toLocaleString('en-US')} jobs per scenario.
 
 Settings:
