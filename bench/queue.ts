@@ -9,6 +9,7 @@ import { createGraphileSystem } from './queue/graphile.js';
 import { createPgBossSystem } from './queue/pgboss.js';
 import { checkTargets, markdownTable, settingsList, type Row } from './queue/report.js';
 import { claimToComplete, submitToClaimLatency, submitToComplete, warmUp } from './queue/scenarios.js';
+import { bestOf, sweepGrid, sweepTable, type Family, type SweepPoint, type SweepResult } from './queue/sweep.js';
 import { createSyntraSystem, inProcessBus, natsBus, openSyntraPglite, openSyntraPostgres, type SyntraWorkers } from './queue/syntra.js';
 import type { QueueSystem, Tuning } from './queue/system.js';
 
@@ -20,64 +21,105 @@ import type { QueueSystem, Tuning } from './queue/system.js';
 const DOCS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'benchmarks.md');
 const PGLITE_JOB_CAP = 2000;
 const SYNTRA_MAIN = 'Syntra (worker runtime, in-process bus)';
-const GRAPHILE_MAIN = 'graphile-worker 0.17.3 (tuned)';
+const SYNTRA_PGLITE = 'Syntra embedded (PGlite in memory, in-process bus)';
+const GRAPHILE_MAIN = 'graphile-worker 0.17.3 (best settings)';
 const USAGE = `options:
   --jobs N            jobs preloaded for claim→complete (default 10000)
   --submit-jobs N     jobs submitted for submit→complete (default 5000)
   --producers N       concurrent producers for submit→complete (default 4)
   --latency-jobs N    jobs submitted one at a time for latency (default 300)
   --gap-ms N          pause between latency submits (default 10)
-  --concurrency N     handlers in flight per worker (default 16)
+  --concurrency N     handlers in flight per worker (default 16; the sweep varies it)
   --pool N            connections per system pool (default 10)
-  --graphile-local-queue N  graphile-worker's localQueue.size in the tuned row (default 17 = concurrency + 1)
-  --syntra-prefetch N items the Syntra worker runtime claims ahead beyond concurrency (default 16; 0 = off)
+  --no-sweep          skip the settings sweep; the full rows use the settings below
+  --quick             a smaller sweep (about a third of the points)
+  --sweep-jobs N      jobs preloaded per sweep point (default 5000)
+  --graphile-local-queue N  graphile-worker's localQueue.size without the sweep (default 17 = concurrency + 1)
+  --syntra-prefetch N items the Syntra worker runtime claims ahead beyond concurrency, without the sweep (default 16; 0 = off)
   --only a,b          run only systems whose label contains one of these words (e.g. syntra,graphile)
   --timeout-s N       bound for each scenario (default 180)
   --no-docs           do not rewrite docs/benchmarks.md`;
 
 interface Candidate {
   label: string;
+  /** Overrides of the run's tuning for this candidate (a sweep point's, or the best one's). */
+  tuning?: Partial<Tuning>;
   make: (t: Tuning) => Promise<QueueSystem>;
 }
 
-function candidates(serverUrl: string, natsUrl: string | undefined, o: Options): Candidate[] {
-  const syntra = (label: string, db: string, workers: SyntraWorkers): Candidate => ({
-    label,
-    make: (t) =>
-      createSyntraSystem(
-        {
-          label,
-          workers,
-          open: async () => openSyntraPostgres(await recreateDatabase(serverUrl, db), t.poolSize),
-          dispose: () => dropDatabase(serverUrl, db),
-          dbLabel: `PostgreSQL, database ${db}`,
-        },
-        t,
-      ),
-  });
-  const list: Candidate[] = [
-    syntra(SYNTRA_MAIN, 'syntra_bench_syntra', { kind: 'runtime', bus: inProcessBus, busLabel: 'in-process bus' }),
-  ];
+const syntraOnPostgres = (serverUrl: string, label: string, db: string, workers: SyntraWorkers, tuning?: Partial<Tuning>): Candidate => ({
+  label,
+  ...(tuning ? { tuning } : {}),
+  make: (t) =>
+    createSyntraSystem(
+      {
+        label,
+        workers,
+        open: async () => openSyntraPostgres(await recreateDatabase(serverUrl, db), t.poolSize),
+        dispose: () => dropDatabase(serverUrl, db),
+        dbLabel: `PostgreSQL, database ${db}`,
+      },
+      t,
+    ),
+});
+
+const graphileAt = (
+  serverUrl: string,
+  label: string,
+  db: string,
+  s: Omit<Parameters<typeof createGraphileSystem>[1], 'label'>,
+  tuning?: Partial<Tuning>,
+): Candidate => ({
+  label,
+  ...(tuning ? { tuning } : {}),
+  make: async (t) => createGraphileSystem(await recreateDatabase(serverUrl, db), { label, ...s }, t),
+});
+
+const pgbossAt = (serverUrl: string, label: string, s: { loops: number; batchSize: number }): Candidate => ({
+  label,
+  make: async (t) =>
+    createPgBossSystem(await recreateDatabase(serverUrl, 'syntra_bench_pgboss'), { label, pollingIntervalSeconds: 0.5, ...s }, t),
+});
+
+const inProcess: SyntraWorkers = { kind: 'runtime', bus: inProcessBus, busLabel: 'in-process bus' };
+
+function sweepCandidate(serverUrl: string, p: SweepPoint): Candidate {
+  const label = `${p.family} sweep: ${p.knobs}`;
+  if (p.family === 'graphile') {
+    return graphileAt(serverUrl, label, 'syntra_bench_graphile', { localQueueSize: p.graphileLocalQueue!, batchDelay: 0, pollIntervalMs: 1000 }, p.tuning);
+  }
+  if (p.family === 'pgboss') return pgbossAt(serverUrl, label, p.pgboss!);
+  return syntraOnPostgres(serverUrl, label, 'syntra_bench_syntra', inProcess, p.tuning);
+}
+
+/** The full rows: each system at its best settings (the sweep's, or the options' without it). */
+function candidates(serverUrl: string, natsUrl: string | undefined, o: Options, best: Record<Family, SweepPoint>): Candidate[] {
+  const syntraTuning = best.syntra.tuning;
+  const list: Candidate[] = [syntraOnPostgres(serverUrl, SYNTRA_MAIN, 'syntra_bench_syntra', inProcess, syntraTuning)];
   if (natsUrl) {
     list.push(
-      syntra('Syntra (worker runtime, NATS JetStream)', 'syntra_bench_syntra_nats', {
-        kind: 'runtime',
-        bus: () => natsBus(natsUrl),
-        busLabel: `NATS JetStream at ${natsUrl}`,
-      }),
+      syntraOnPostgres(
+        serverUrl,
+        'Syntra (worker runtime, NATS JetStream)',
+        'syntra_bench_syntra_nats',
+        { kind: 'runtime', bus: () => natsBus(natsUrl), busLabel: `NATS JetStream at ${natsUrl}` },
+        syntraTuning,
+      ),
     );
   }
   list.push(
-    syntra('Syntra raw: claim batch + complete per item', 'syntra_bench_syntra_raw', { kind: 'raw', batchedComplete: false, loops: 2 }),
-    syntra('Syntra raw: claim batch + batched complete', 'syntra_bench_syntra_rawb', { kind: 'raw', batchedComplete: true, loops: 2 }),
+    syntraOnPostgres(serverUrl, 'Syntra raw: claim batch + complete per item', 'syntra_bench_syntra_raw', { kind: 'raw', complete: 'per-item', loops: 2 }),
+    syntraOnPostgres(serverUrl, 'Syntra raw: claim batch + batched complete', 'syntra_bench_syntra_rawb', { kind: 'raw', complete: 'batched', loops: 2 }),
+    syntraOnPostgres(serverUrl, 'Syntra raw: complete batch + claim next in one statement', 'syntra_bench_syntra_rawf', { kind: 'raw', complete: 'fold', loops: 2 }),
   );
   list.push({
-    label: 'Syntra embedded (PGlite in memory, in-process bus)',
+    label: SYNTRA_PGLITE,
+    tuning: syntraTuning,
     make: (t) =>
       createSyntraSystem(
         {
-          label: 'Syntra embedded (PGlite in memory, in-process bus)',
-          workers: { kind: 'runtime', bus: inProcessBus, busLabel: 'in-process bus' },
+          label: SYNTRA_PGLITE,
+          workers: inProcess,
           open: openSyntraPglite,
           dispose: async () => {},
           dbLabel: `PGlite 0.5.14 in memory (one connection; at most ${PGLITE_JOB_CAP} jobs per scenario)`,
@@ -86,24 +128,27 @@ function candidates(serverUrl: string, natsUrl: string | undefined, o: Options):
         t,
       ),
   });
-  const graphile = (label: string, db: string, s: Omit<Parameters<typeof createGraphileSystem>[1], 'label'>): Candidate => ({
-    label,
-    make: async (t) => createGraphileSystem(await recreateDatabase(serverUrl, db), { label, ...s }, t),
-  });
   list.push(
-    graphile(GRAPHILE_MAIN, 'syntra_bench_graphile', { localQueueSize: o.graphileLocalQueue, batchDelay: 0, pollIntervalMs: 1000 }),
-    graphile('graphile-worker 0.17.3 (defaults)', 'syntra_bench_graphile_default', { pollIntervalMs: 2000 }),
+    graphileAt(
+      serverUrl,
+      GRAPHILE_MAIN,
+      'syntra_bench_graphile',
+      { localQueueSize: best.graphile.graphileLocalQueue!, batchDelay: 0, pollIntervalMs: 1000 },
+      best.graphile.tuning,
+    ),
+    graphileAt(serverUrl, 'graphile-worker 0.17.3 (defaults)', 'syntra_bench_graphile_default', { pollIntervalMs: 2000 }),
+    pgbossAt(serverUrl, 'pg-boss 10.4.2 (best settings)', best.pgboss.pgboss!),
   );
-  list.push({
-    label: 'pg-boss 10.4.2 (tuned)',
-    make: async (t) =>
-      createPgBossSystem(
-        await recreateDatabase(serverUrl, 'syntra_bench_pgboss'),
-        { label: 'pg-boss 10.4.2 (tuned)', pollingIntervalSeconds: 0.5, batchSize: 100, loops: 4 },
-        t,
-      ),
-  });
   return list;
+}
+
+/** Without a sweep: the options' settings stand for each system's best. */
+function fixedBest(o: Options): Record<Family, SweepPoint> {
+  return {
+    syntra: { family: 'syntra', knobs: '', tuning: {} },
+    graphile: { family: 'graphile', knobs: '', tuning: {}, graphileLocalQueue: o.graphileLocalQueue },
+    pgboss: { family: 'pgboss', knobs: '', tuning: {}, pgboss: { loops: 4, batchSize: 100 } },
+  };
 }
 
 const BENCH_DBS = [
@@ -111,18 +156,19 @@ const BENCH_DBS = [
   'syntra_bench_syntra_nats',
   'syntra_bench_syntra_raw',
   'syntra_bench_syntra_rawb',
+  'syntra_bench_syntra_rawf',
   'syntra_bench_graphile',
   'syntra_bench_graphile_default',
   'syntra_bench_pgboss',
 ];
 
-async function runOne(c: Candidate, o: Options): Promise<Row> {
+async function runOne(c: Candidate, o: Options, claimOnly = false): Promise<Row> {
   const limits = { timeoutMs: o.timeoutS * 1000 };
   const row: Row = { label: c.label, settings: '', claim: '—', submit: '—', latency: '—' };
   process.stderr.write(`\n▶ ${c.label}\n`);
   let sys: QueueSystem;
   try {
-    sys = await c.make(o.tuning);
+    sys = await c.make({ ...o.tuning, ...c.tuning });
   } catch (e) {
     row.settings = `could not start: ${(e as Error).message}`;
     row.claim = row.submit = row.latency = 'error';
@@ -143,7 +189,9 @@ async function runOne(c: Candidate, o: Options): Promise<Row> {
   const cap = (n: number) => Math.min(n, sys.jobCap ?? n);
   try {
     await step('warm-up', () => warmUp(sys, 300, limits));
-    if (sys.scenarios.has('claim')) row.claim = await step('claim→complete', () => claimToComplete(sys, cap(o.jobs), limits));
+    const jobs = claimOnly ? o.sweepJobs : o.jobs;
+    if (sys.scenarios.has('claim')) row.claim = await step('claim→complete', () => claimToComplete(sys, cap(jobs), limits));
+    if (claimOnly) return row;
     if (sys.scenarios.has('submit')) {
       row.submit = await step('submit→complete', () => submitToComplete(sys, cap(o.submitJobs), o.producers, limits));
     }
@@ -165,6 +213,9 @@ interface Options {
   timeoutS: number;
   only: string[];
   docs: boolean;
+  sweep: boolean;
+  quick: boolean;
+  sweepJobs: number;
   graphileLocalQueue: number;
   tuning: Tuning;
 }
@@ -185,6 +236,9 @@ function options(args: readonly string[]): Options {
       only: { type: 'string', default: '' },
       'timeout-s': { type: 'string', default: '180' },
       'no-docs': { type: 'boolean', default: false },
+      'no-sweep': { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      'sweep-jobs': { type: 'string', default: '5000' },
     },
   });
   const int = (name: keyof typeof values, min: number): number => {
@@ -201,20 +255,30 @@ function options(args: readonly string[]): Options {
     timeoutS: int('timeout-s', 1),
     only: String(values.only).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     docs: !values['no-docs'],
+    sweep: !values['no-sweep'],
+    quick: Boolean(values.quick),
+    sweepJobs: int('sweep-jobs', 1),
     graphileLocalQueue: int('graphile-local-queue', 2),
     tuning: { concurrency: int('concurrency', 1), poolSize: int('pool', 2), syntraPrefetch: int('syntra-prefetch', 0) },
   };
 }
 
-function docSection(o: Options, rows: Row[], facts: string[], command: string): string {
-  const checks = checkTargets(rows, SYNTRA_MAIN, GRAPHILE_MAIN);
+function docSection(o: Options, rows: Row[], sweep: readonly SweepResult[], facts: string[], command: string): string {
+  const checks = checkTargets(rows, { syntra: SYNTRA_MAIN, graphile: GRAPHILE_MAIN, pglite: SYNTRA_PGLITE });
+  const sweepPart = sweep.length
+    ? `Settings sweep (claim→complete only, ${o.sweepJobs.toLocaleString('en-US')} preloaded jobs per point, each point in a fresh database after a warm-up; the best of each system then runs every scenario in the table below):
+
+${sweepTable(sweep)}
+
+`
+    : '';
   return `Command: \`${command}\`
 
 ${facts.map((f) => `- ${f}`).join('\n')}
 
-${markdownTable(rows)}
+${sweepPart}${markdownTable(rows)}
 
-Targets (issue 2), judged on this run:
+Targets (issue 17), judged on this run against graphile-worker at its best settings:
 ${checks.map((c) => `- ${c.met ? 'met' : 'MISSED'}: ${c.text}`).join('\n') || '- not evaluated (rows missing)'}
 
 How it is measured (trivial handler: it records its start and returns):
@@ -223,9 +287,9 @@ How it is measured (trivial handler: it records its start and returns):
 - **submit→claim**: workers idle; ${o.latencyJobs} jobs submitted one at a time, ${o.gapMs} ms apart; each sample is from just before the submit call to the handler's first line (same process, \`performance.now()\`), so it includes the submit's own commit.
 - Every system first gets a warm-up of 300 jobs. Each system has its own fresh database on the same server; databases are dropped at the end.
 - Syntra's submit is \`submitCommand\`: ONE statement (\`syntra_submit_command\`, one round trip) inserting command, thread, run, task, queue item, two ledger events and an outbox row; the peers' \`addJob\`/\`send\` insert one job row. Syntra's claim and complete also update the task and run and append ledger events (task.started, run.started, task.succeeded, run.succeeded). Syntra does more work per task by design (history, ledger, run state).
-- The Syntra worker runtime claims up to ${o.tuning.syntraPrefetch} items ahead of its ${o.tuning.concurrency} handler slots (\`prefetch\`, off by default), the counterpart of graphile-worker's \`localQueue\` in its tuned row; completions are group-committed.
+- The Syntra worker runtime claims up to \`prefetch\` items ahead of its handler slots (off by default), the counterpart of graphile-worker's \`localQueue\`; completions are group-committed, and a busy worker claims its next items in the same statement and commit as its completions (\`syntra_complete_and_claim\`).
 - pg-boss 10 has no LISTEN/NOTIFY: its latency is bounded by polling (\`pollingIntervalSeconds\` ≥ 0.5, so expect ~⅓–½ of the interval on average), and a work() loop that found jobs still waits out its interval, so its throughput is about loops × batchSize / interval. Its defaults (one loop, batchSize 1, 2 s polling) give about 0.5 tasks/s and are not run.
-- The raw Syntra rows call the queue SQL directly (no runtime, relay or bus) to show the ceiling of the claim/complete path; "batched complete" completes each claimed batch in one statement (\`unnest\` + \`syntra_complete_queue_item\`), what a batching completer in the runtime would do.
+- The raw Syntra rows call the queue SQL directly (no runtime, relay or bus) to show the ceiling of the claim/complete path; "batched complete" completes each claimed batch in one statement (\`unnest\` + \`syntra_complete_queue_item\`), what a batching completer in the runtime would do; "complete batch + claim next" is the same with the next batch claimed in that statement (one commit per batch).
 - The PGlite row is Syntra's embedded mode (PostgreSQL in WASM, one connection, in this same Node process); graphile-worker and pg-boss cannot run on PGlite, so it has no peers. It runs at most ${PGLITE_JOB_CAP.toLocaleString('en-US')} jobs per scenario.
 
 Settings:
@@ -233,7 +297,7 @@ ${settingsList(rows)}`;
 }
 
 export const benchmark: Benchmark = {
-  description: 'Syntra queue vs graphile-worker and pg-boss: claim→complete, submit→complete, submit→claim latency',
+  description: 'Syntra queue vs graphile-worker and pg-boss, each at its best of a settings sweep: claim→complete, submit→complete, submit→claim latency',
   async run(args) {
     if (args.includes('--help')) {
       console.log(USAGE);
@@ -244,27 +308,37 @@ export const benchmark: Benchmark = {
     const natsUrl = process.env.NATS_URL || undefined;
     const version = await serverVersion(serverUrl);
     const loadAtStart = os.loadavg()[0]!.toFixed(1);
-    const all = candidates(serverUrl, natsUrl, o);
-    const chosen = o.only.length ? all.filter((c) => o.only.some((w) => c.label.toLowerCase().replace('-', '').includes(w.replace('-', '')))) : all;
+    const wanted = (label: string) => o.only.length === 0 || o.only.some((w) => label.toLowerCase().replace('-', '').includes(w.replace('-', '')));
+    const sweep: SweepResult[] = [];
     const rows: Row[] = [];
     try {
-      for (const c of chosen) rows.push(await runOne(c, o));
+      if (o.sweep) {
+        for (const point of sweepGrid(o.quick)) {
+          const c = sweepCandidate(serverUrl, point);
+          if (wanted(c.label)) sweep.push({ point, claim: (await runOne(c, o, true)).claim });
+        }
+        if (sweep.length) console.log(`\n${sweepTable(sweep)}\n`);
+      }
+      const fixed = fixedBest(o);
+      const best = (f: Family): SweepPoint => bestOf(sweep, f)?.point ?? fixed[f];
+      const all = candidates(serverUrl, natsUrl, o, { syntra: best('syntra'), graphile: best('graphile'), pgboss: best('pgboss') });
+      for (const c of all.filter((c) => wanted(c.label))) rows.push(await runOne(c, o));
     } finally {
       await Promise.all(BENCH_DBS.map((db) => dropDatabase(serverUrl, db).catch(() => {})));
     }
     const facts = [
       `Date: ${new Date().toISOString().slice(0, 10)}`,
-      `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${version} on loopback (${new URL(serverUrl).host}), default server settings; 1-min load average at start ${loadAtStart} (the machine may be shared: compare rows of one run, not runs)`,
+      `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${version} on loopback (${new URL(serverUrl).host}), default server settings; 1-min load average at start ${loadAtStart}, at end ${os.loadavg()[0]!.toFixed(1)} (the machine may be shared: compare rows of one run, not runs)`,
       `Wakeups: in-process bus${natsUrl ? `; NATS JetStream at ${natsUrl}` : ' (NATS_URL not set: the NATS row is skipped)'}`,
-      `Same concurrency for every system where meaningful: ${o.tuning.concurrency} handlers in flight per worker, ${o.tuning.poolSize} connections per pool; all systems in one Node process, one at a time`,
+      `${o.tuning.poolSize} connections per pool; concurrency and batch settings per system as swept (each row's settings below); all systems in one Node process, one at a time`,
     ];
     const table = markdownTable(rows);
     console.log(`\n${table}\n`);
-    for (const c of checkTargets(rows, SYNTRA_MAIN, GRAPHILE_MAIN)) console.log(`${c.met ? 'met   ' : 'MISSED'} ${c.text}`);
+    for (const c of checkTargets(rows, { syntra: SYNTRA_MAIN, graphile: GRAPHILE_MAIN, pglite: SYNTRA_PGLITE })) console.log(`${c.met ? 'met   ' : 'MISSED'} ${c.text}`);
     console.log(`\nSettings:\n${settingsList(rows)}`);
     if (o.docs) {
       const command = ['npm run bench -- queue', ...args].join(' ');
-      upsertSection(DOCS, 'queue', docSection(o, rows, facts, command), '# Benchmarks\n\nEach section is written by its benchmark (`npm run bench -- <name>`); run it again to refresh the numbers.');
+      upsertSection(DOCS, 'queue', docSection(o, rows, sweep, facts, command), '# Benchmarks\n\nEach section is written by its benchmark (`npm run bench -- <name>`); run it again to refresh the numbers.');
       console.log(`\nwrote the "queue" section of ${path.relative(process.cwd(), DOCS)}`);
     }
     return rows.some((r) => [r.claim, r.submit, r.latency].includes('error')) ? 1 : 0;

@@ -1,7 +1,7 @@
 import type { Bus } from '../../src/bus/bus.js';
 import { createInProcessBus } from '../../src/bus/in-process.js';
 import { submitCommand } from '../../src/control-plane/commands.js';
-import { claim, complete } from '../../src/control-plane/queue.js';
+import { claim, complete, completeManyAndClaim } from '../../src/control-plane/queue.js';
 import { startRelay, type Relay } from '../../src/control-plane/relay.js';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -24,7 +24,14 @@ const PRELOAD_PARALLEL = 8;
 
 export type SyntraWorkers =
   | { kind: 'runtime'; bus: () => Promise<Bus>; busLabel: string }
-  | { kind: 'raw'; batchedComplete: boolean; loops: number };
+  /** per-item: one complete call per item; batched: one statement per batch; fold: that statement also claims the next batch. */
+  | { kind: 'raw'; complete: 'per-item' | 'batched' | 'fold'; loops: number };
+
+const RAW_COMPLETE = {
+  'per-item': 'one complete call per item (in parallel)',
+  batched: 'ONE statement completing the whole batch',
+  fold: 'ONE statement completing the batch AND claiming the next (syntra_complete_and_claim)',
+} as const;
 
 export interface SyntraVariant {
   label: string;
@@ -55,20 +62,24 @@ export async function createSyntraSystem(v: SyntraVariant, t: Tuning): Promise<Q
   const settings =
     v.workers.kind === 'runtime'
       ? `${v.dbLabel}; worker runtime concurrency ${t.concurrency}, prefetch ${t.syntraPrefetch}${db.dialect === 'postgres' ? `, pool ${t.poolSize}` : ''}, lease ${LEASE_SECONDS} s, poll ${POLL_MS} ms; relay + ${v.workers.busLabel} for wakeups`
-      : `${v.dbLabel}; ${v.workers.loops} loops × claim_queue_items(limit ${t.concurrency}) then ${
-          v.workers.batchedComplete ? 'ONE statement completing the whole batch' : 'one complete call per item (in parallel)'
-        }, pool ${t.poolSize}`;
+      : `${v.dbLabel}; ${v.workers.loops} loops × claim_queue_items(limit ${t.concurrency}) then ${RAW_COMPLETE[v.workers.complete]}, pool ${t.poolSize}`;
 
-  async function rawLoop(probe: JobProbe, batched: boolean, n: number): Promise<void> {
+  async function rawLoop(probe: JobProbe, mode: 'per-item' | 'batched' | 'fold', n: number): Promise<void> {
     const workerId = `bench-raw-${n}`;
+    const next = { workerId, taskTypes: [TASK_TYPE], limit: t.concurrency, leaseSeconds: LEASE_SECONDS };
+    let items: Awaited<ReturnType<typeof claim>> = [];
     while (!stopRaw.stop) {
-      const items = await claim(db, { workerId, taskTypes: [TASK_TYPE], limit: t.concurrency, leaseSeconds: LEASE_SECONDS });
+      if (items.length === 0) items = await claim(db, next);
       if (items.length === 0) {
         await new Promise((r) => setTimeout(r, 5));
         continue;
       }
       for (const it of items) probe.started((it.input as { seq: number }).seq);
-      if (batched) {
+      if (mode === 'fold') {
+        items = (await completeManyAndClaim(db, items.map((i) => ({ queueItemId: i.queueItemId, leaseToken: i.leaseToken, output: null })), next)).claimed;
+        continue;
+      }
+      if (mode === 'batched') {
         // What a batching completer would do: every item's completion in one round trip and one transaction.
         await db.query(
           `SELECT o.outcome FROM unnest($1::uuid[], $2::uuid[]) AS x(id, tok),
@@ -78,6 +89,7 @@ export async function createSyntraSystem(v: SyntraVariant, t: Tuning): Promise<Q
       } else {
         await Promise.all(items.map((i) => complete(db, { queueItemId: i.queueItemId, leaseToken: i.leaseToken, output: null })));
       }
+      items = [];
     }
   }
 
@@ -92,8 +104,8 @@ export async function createSyntraSystem(v: SyntraVariant, t: Tuning): Promise<Q
     async startWorkers(probe) {
       if (v.workers.kind === 'raw') {
         stopRaw.stop = false;
-        const { batchedComplete, loops } = v.workers;
-        rawLoops = Array.from({ length: loops }, (_, n) => rawLoop(probe, batchedComplete, n));
+        const { complete: mode, loops } = v.workers;
+        rawLoops = Array.from({ length: loops }, (_, n) => rawLoop(probe, mode, n));
         return;
       }
       bus = await v.workers.bus();

@@ -40,21 +40,28 @@ interface ClaimRow {
   run_kind: string | null;
 }
 
+const claimParams = (a: ClaimArgs) => [
+  a.workerId,
+  [...a.taskTypes],
+  Math.trunc(a.limit),
+  Math.max(1, Math.trunc(a.leaseSeconds)),
+  a.namespaces ? [...a.namespaces] : null,
+  a.credential ?? null,
+];
+
 export async function claim(db: Queryable, a: ClaimArgs): Promise<ClaimedItem[]> {
   if (a.taskTypes.length === 0 || a.limit < 1) return [];
   // The run's kind only for the rows that finished a run (dead-lettered), for the duration metric:
   // a subquery per such row (a join would let the planner scan runs on every claim).
   const res = await db.query<ClaimRow>(`SELECT c.*, CASE WHEN c.outcome = 'dead' THEN (SELECT r.kind FROM runs r WHERE r.id = c.run_id) END AS run_kind
-     FROM claim_queue_items($1, $2::text[], $3, $4, $5::text[], $6) c`, [
-    a.workerId,
-    [...a.taskTypes],
-    Math.trunc(a.limit),
-    Math.max(1, Math.trunc(a.leaseSeconds)),
-    a.namespaces ? [...a.namespaces] : null,
-    a.credential ?? null,
-  ]);
+     FROM claim_queue_items($1, $2::text[], $3, $4, $5::text[], $6) c`, claimParams(a));
+  return claimedItems(db, res.rows);
+}
+
+/** The claim's rows as items to run; lease expiries and dead-letters only counted. */
+async function claimedItems(db: Queryable, rows: readonly ClaimRow[]): Promise<ClaimedItem[]> {
   const items: ClaimedItem[] = [];
-  for (const r of res.rows) {
+  for (const r of rows) {
     if (r.outcome !== 'claimed') m.leaseExpiries.inc();
     if (r.outcome === 'dead') {
       observeRunFinished(r.run_kind, r.run_status, r.run_duration_seconds);
@@ -219,18 +226,51 @@ export async function complete(db: Queryable, a: CompleteArgs): Promise<Complete
  */
 export async function completeMany(db: Queryable, batch: readonly CompleteArgs[]): Promise<Array<CompleteResult | SyntraError>> {
   const valid = batch.filter((a) => isUuid(a.queueItemId) && isUuid(a.leaseToken));
+  if (valid.length === 0) return completionResults(batch, valid, []);
+  const res = await db.query<CompleteRow & { ord: number }>(
+    `SELECT r.*, e.ord, CASE WHEN r.run_duration_seconds IS NOT NULL THEN (SELECT k.kind FROM runs k WHERE k.id = r.run_id) END AS run_kind
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(x, ord)
+     CROSS JOIN LATERAL syntra_complete_queue_item((e.x->>'queueItemId')::uuid, (e.x->>'leaseToken')::uuid, e.x->'output',
+       e.x->'events', e.x->'followUps', e.x->'runOutput', (e.x->>'hasRunOutput')::boolean, (e.x->>'finishRun')::boolean) r
+     ORDER BY e.ord`,
+    [jsonParam(valid.map(completeParams))],
+  );
+  return completionResults(batch, valid, res.rows);
+}
+
+/**
+ * completeMany and the claim of the next batch in ONE statement and ONE commit
+ * (syntra_complete_and_claim, 070): what a busy worker does when its completions free room.
+ * Each completion gets its own answer as in completeMany; a database error fails both halves
+ * (nothing committed: the caller may retry the completions, nothing was claimed).
+ */
+export async function completeManyAndClaim(
+  db: Queryable,
+  batch: readonly CompleteArgs[],
+  next: ClaimArgs,
+): Promise<{ results: Array<CompleteResult | SyntraError>; claimed: ClaimedItem[] }> {
+  const valid = batch.filter((a) => isUuid(a.queueItemId) && isUuid(a.leaseToken));
+  const limit = next.taskTypes.length === 0 ? 0 : Math.max(0, Math.trunc(next.limit));
+  const [workerId, taskTypes, , leaseSeconds, namespaces, credential] = claimParams(next);
+  const res = await db.query<(CompleteRow & { ord: number }) | (ClaimRow & { ord: null })>(
+    `SELECT c.*, CASE WHEN (c.ord IS NULL AND c.outcome = 'dead') OR (c.ord IS NOT NULL AND c.run_duration_seconds IS NOT NULL)
+        THEN (SELECT r.kind FROM runs r WHERE r.id = c.run_id) END AS run_kind
+       FROM syntra_complete_and_claim($1::jsonb, $2, $3::text[], $4, $5, $6::text[], $7) c`,
+    [jsonParam(valid.map(completeParams)), workerId, taskTypes, limit, leaseSeconds, namespaces, credential],
+  );
+  const completed = res.rows.filter((r): r is CompleteRow & { ord: number } => r.ord !== null);
+  const claimRows = res.rows.filter((r): r is ClaimRow & { ord: null } => r.ord === null);
+  return { results: completionResults(batch, valid, completed), claimed: await claimedItems(db, claimRows) };
+}
+
+/** Each item of a batch its answer from the rows of the valid ones (ord: 1-based position in `valid`). */
+function completionResults(
+  batch: readonly CompleteArgs[],
+  valid: readonly CompleteArgs[],
+  completed: ReadonlyArray<CompleteRow & { ord: number }>,
+): Array<CompleteResult | SyntraError> {
   const rows = new Map<string, CompleteRow>();
-  if (valid.length > 0) {
-    const res = await db.query<CompleteRow & { ord: number }>(
-      `SELECT r.*, e.ord, CASE WHEN r.run_duration_seconds IS NOT NULL THEN (SELECT k.kind FROM runs k WHERE k.id = r.run_id) END AS run_kind
-         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(x, ord)
-       CROSS JOIN LATERAL syntra_complete_queue_item((e.x->>'queueItemId')::uuid, (e.x->>'leaseToken')::uuid, e.x->'output',
-         e.x->'events', e.x->'followUps', e.x->'runOutput', (e.x->>'hasRunOutput')::boolean, (e.x->>'finishRun')::boolean) r
-       ORDER BY e.ord`,
-      [jsonParam(valid.map(completeParams))],
-    );
-    for (const row of res.rows) rows.set(valid[Number(row.ord) - 1]!.queueItemId, row);
-  }
+  for (const row of completed) rows.set(valid[Number(row.ord) - 1]!.queueItemId, row);
   const results = batch.map((a) => {
     const row = rows.get(a.queueItemId);
     if (!row) return isUuid(a.queueItemId) ? fencingError('lease_lost', a.queueItemId) : fencingError('not_found', a.queueItemId);

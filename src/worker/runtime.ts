@@ -82,7 +82,22 @@ export function startWorker(o: WorkerOptions): RunningWorker {
   let claimWanted = false;
   let claimFailures = 0;
   let pollTimer: NodeJS.Timeout | undefined;
-  const completions = createCompletionBatcher(o.db);
+  // A busy worker claims its next items in the commit of its completions (one commit per batch):
+  // the room those completions free, while no other claim is in flight.
+  const completions = createCompletionBatcher(o.db, {
+    take(completing) {
+      const room = capacity - inflight.size + completing;
+      if (stopping || claimInFlight || claimFailures > 0 || room < 1) return null;
+      claimInFlight = true;
+      claimWanted = false;
+      return { workerId, taskTypes, limit: room, leaseSeconds: o.leaseSeconds };
+    },
+    claimed(items, limit) {
+      claimInFlight = false;
+      for (const item of items ?? []) launch(item);
+      if ((items && items.length >= limit) || claimWanted) requestClaim();
+    },
+  });
 
   const publish = (subject: string) => {
     if (!o.bus.isConnected()) return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { submitCommand } from '../../src/control-plane/commands.js';
-import { claim, complete, completeMany, fail, release, renew } from '../../src/control-plane/queue.js';
+import { claim, complete, completeMany, completeManyAndClaim, fail, release, renew } from '../../src/control-plane/queue.js';
 import { getRun } from '../../src/control-plane/runs.js';
 import { SyntraError } from '../../src/domain/errors.js';
 import { connectPostgres } from '../../src/db/postgres.js';
@@ -219,5 +219,51 @@ describe('leased queue', () => {
     expect(await runStatus(t.db, byRun.get(items[1]!.queueItemId)!)).toBe('running');
     const third = (await getRun(t.db, byRun.get(items[2]!.queueItemId)!))!;
     expect(third.run).toMatchObject({ status: 'succeeded', output: { final: 'c' } });
+  });
+
+  it('completeManyAndClaim completes a batch and claims the next in one commit; a stale token completes nothing', async () => {
+    await submitMany(t.db, 4, { kind: 'fold' });
+    const first = await claim(t.db, { workerId: 'w1', taskTypes: ['fold'], limit: 2, leaseSeconds: 30 });
+    // w1's first lease expires and w2 takes it over: w1's token is stale from now on.
+    await expireLease(t.db, first[0]!.queueItemId);
+    const [taken] = await claim(t.db, { workerId: 'w2', taskTypes: ['fold'], limit: 1, leaseSeconds: 30 });
+    expect(taken!.queueItemId).toBe(first[0]!.queueItemId);
+    const { results, claimed } = await completeManyAndClaim(
+      t.db,
+      [
+        { queueItemId: first[0]!.queueItemId, leaseToken: first[0]!.leaseToken, output: 'stale' },
+        { queueItemId: first[1]!.queueItemId, leaseToken: first[1]!.leaseToken, output: 'ok' },
+      ],
+      { workerId: 'w1', taskTypes: ['fold'], limit: 5, leaseSeconds: 30 },
+    );
+    expect(results.map((r) => (r instanceof SyntraError ? r.code : r.outcome))).toEqual(['lease_lost', 'completed']);
+    expect(claimed).toHaveLength(2);
+    expect(claimed.map((c) => c.queueItemId)).not.toContain(first[0]!.queueItemId);
+    expect(await runStatus(t.db, first[0]!.runId)).toBe('running');
+    expect(await eventTypes(t.db, first[0]!.runId)).not.toContain('task.succeeded');
+    expect(await eventTypes(t.db, first[1]!.runId)).toEqual(['run.queued', 'task.queued', 'run.started', 'task.started', 'task.succeeded', 'run.succeeded']);
+    // The new holder can still complete it.
+    expect((await complete(t.db, { queueItemId: taken!.queueItemId, leaseToken: taken!.leaseToken, output: 'w2' })).outcome).toBe('completed');
+  });
+
+  it('completeManyAndClaim is one transaction: when it fails, nothing is completed or claimed, and a retry settles everything', async () => {
+    await submitMany(t.db, 3, { kind: 'atomic' });
+    const [item] = await claim(t.db, { workerId: 'w', taskTypes: ['atomic'], limit: 1, leaseSeconds: 30 });
+    // A follow-up whose maxAttempts is not a number raises inside the completion, after the claim half would have run.
+    const bad = { queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, output: 'x', followUps: [{ taskType: 'next', input: {}, maxAttempts: 'many' as unknown as number }] };
+    await expect(completeManyAndClaim(t.db, [bad], { workerId: 'w', taskTypes: ['atomic'], limit: 2, leaseSeconds: 30 })).rejects.toThrow();
+    const states = await t.db.query<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM queue_items WHERE task_type = 'atomic' GROUP BY state ORDER BY state`);
+    expect(states.rows).toEqual([
+      { state: 'available', n: 2 },
+      { state: 'leased', n: 1 },
+    ]);
+    // Like a worker that crashed after the failed attempt: the lease is still valid, nothing was lost.
+    const { results, claimed } = await completeManyAndClaim(
+      t.db,
+      [{ queueItemId: item!.queueItemId, leaseToken: item!.leaseToken, output: 'x' }],
+      { workerId: 'w', taskTypes: ['atomic'], limit: 2, leaseSeconds: 30 },
+    );
+    expect(results.map((r) => (r instanceof SyntraError ? r.code : r.outcome))).toEqual(['completed']);
+    expect(claimed).toHaveLength(2);
   });
 });
