@@ -61,10 +61,10 @@ interface Recall { queries: number; hits: number; byHalf: Record<string, [number
  * scoring at least `min` (and above 0) count: a tie at nothing is not a match, whatever order
  * the corpus happens to be in.
  */
-function recallOf(incidents: CorpusIncident[], score: (i: number, j: number) => number, min = 0): Recall {
+function recallOf(incidents: CorpusIncident[], score: (i: number, j: number) => number, min = 0, only: (c: CorpusIncident) => boolean = () => true): Recall {
   const r: Recall = { queries: 0, hits: 0, byHalf: {} };
   incidents.forEach((c, i) => {
-    if (!incidents.some((x, j) => j !== i && sameCause(c, x))) return;
+    if (!only(c) || !incidents.some((x, j) => j !== i && sameCause(c, x))) return;
     const top = incidents.map((_, j) => j).filter((j) => j !== i).map((j) => ({ j, s: score(i, j) })).filter((x) => x.s > 0 && x.s >= min).sort((a, b) => b.s - a.s).slice(0, 3);
     const hit = top.some((t) => sameCause(c, incidents[t.j]!));
     r.queries++;
@@ -124,8 +124,12 @@ function ablations(incidents: CorpusIncident[]): Array<[string, Recall]> {
     );
   const diagnosisOnly = combined(vectorsOf(incidents.map((c) => memoryText(c.diagnosis))), {}, incidents.map((c) => entitiesOf(c.diagnosis)));
   const textOnly = (v: number[][]) => (i: number, j: number) => cosine(v[i], v[j]);
+  const diagnosed = (c: CorpusIncident) => c.diagnosis.root_cause.type;
   return [
     [`full score: 0.55 text + 0.25 same type + 0.10 same workload + 0.10 shared entities (over 0.75 when the probe's type is unknown), at least ${MIN_SIMILARITY} (as shown)`, recallOf(incidents, combined(full), MIN_SIMILARITY)],
+    ['— of it, the queries diagnosed with one of their labelled types', recallOf(incidents, combined(full), MIN_SIMILARITY, (c) => c.types.includes(diagnosed(c)))],
+    ['— of it, the queries diagnosed with another known type (a wrong diagnosis)', recallOf(incidents, combined(full), MIN_SIMILARITY, (c) => diagnosed(c) !== 'unknown' && !c.types.includes(diagnosed(c)))],
+    ['— of it, the queries diagnosed `unknown`', recallOf(incidents, combined(full), MIN_SIMILARITY, (c) => diagnosed(c) === 'unknown')],
     ['— the same without the minimum similarity', recallOf(incidents, combined(full))],
     ['— without the raw evidence lines (the diagnosis alone)', recallOf(incidents, diagnosisOnly, MIN_SIMILARITY)],
     ['— without the same-type term', recallOf(incidents, combined(full, { type: true }), MIN_SIMILARITY)],
@@ -278,14 +282,14 @@ export const benchmark: Benchmark = {
       }
     }
     const body = [
-      'Command: `npm run bench -- memory --sizes 1000,10000,100000` (default sizes 1000,10000; `--no-postgres` skips the server)',
+      'Command: `npm run bench -- memory --sizes 1000,10000,100000` (default sizes 1000,10000; `--no-postgres` skips the server; `--keep-data DIR` keeps each loaded dataset, `--keep-data DIR --reuse` measures the kept ones again without loading: "(kept)" in the load column)',
       '',
       `- Date: ${new Date().toISOString().slice(0, 10)}; Node ${process.version}; ${os.cpus().length} cores, 1-min load average at start ${loadAtStart} (the machine is shared: compare rows of one run)`,
       `- Embedder: offline, ${new TfidfEmbedder({ frequencies: async () => ({ documents: 0, df: new Map() }) }).model}: hashed words, word pairs and character 3–5-grams, sublinear TF × IDF learned from the incidents, per-family L2 norm, 512 signed buckets`,
       '',
       '### Recall@3 on the real-world corpus',
       '',
-      `${incidents.length} cases of test/fixtures/diagnosis/real diagnosed as a user runs them and remembered as incidents (one workload each); ${memory.settled.queries} of them have at least one other case with the same labelled cause (${memory.pairs} same-cause pairs). A query is a hit when one of its 3 most similar incidents has the same labelled cause. Nothing is tuned per pair; the corpus halves are shown because rules were tuned on the tuning half.`,
+      `${incidents.length} cases of test/fixtures/diagnosis/real diagnosed as a user runs them and remembered as incidents (one workload each); ${memory.settled.queries} of them have at least one other case with the same labelled cause (${memory.pairs} same-cause pairs). A query is a hit when one of its 3 most similar incidents has the same labelled cause. Nothing is tuned per pair; the corpus halves are shown because rules were tuned on the tuning half. Each incident is remembered with its diagnosis and the raw evidence lines that tell it apart (src/investigator/memory-lines.ts: failing log lines, events, container states, images, env var names), as the report step does.`,
       '',
       '| through the memory (PGlite, pgvector, `findSimilar`) | recall@3 | by half |',
       '|---|---:|---|',
@@ -306,7 +310,7 @@ export const benchmark: Benchmark = {
       '|---|---|---:|---:|---:|---:|---:|',
       ...rows.map((l) => `| ${l.backend} | ${l.path} | ${l.size.toLocaleString('en')} | ${l.loadSeconds.toFixed(0)}${l.reused ? ' (kept)' : ''} | ${ms(l.similarAll, 0.5)} / ${ms(l.similarAll, 0.99)} | ${ms(l.similarNs, 0.5)} / ${ms(l.similarNs, 0.99)} | ${ms(l.search, 0.5)} / ${ms(l.search, 0.99)} |`),
       '',
-      'Candidate sets: with pgvector, the 64 nearest by text through the HNSW index (`hnsw.ef_search` 200, iterative scan for the namespace filter) plus the 64 most recent of the same root-cause type; with real[], the incidents of the same type or sharing a prefilter word (GIN index), the 2,000 most recent, their cosine computed in SQL. Both are then scored by the same formula. Search reads the 2,000 most recent incidents sharing a query word on both paths.',
+      'Candidate sets: with pgvector, the 64 nearest by text through the HNSW index (`hnsw.ef_search` 200, iterative scan for the namespace filter) plus the 64 most recent of the same root-cause type; with real[], the incidents of the same type or sharing a prefilter word (GIN index), the 2,000 most recent, their cosine computed in SQL. Both are then scored by the same formula. Every nearest lookup runs with `SET LOCAL enable_seqscan = off` beside the HNSW settings: without it the planner read a whole namespace and sorted it whenever a namespace filter was present (test/incidents/vector-storage.db.test.ts checks the plan). Search: with pgvector, the 64 nearest to the query through the index plus the 200 most recent sharing a query word; with real[], the 2,000 most recent sharing a query word.',
     ].join('\n');
     upsertSection(DOCS, 'memory', body, '# Benchmarks');
     console.log(body);
