@@ -31,13 +31,14 @@ import {
 } from '../src/incidents/index.js';
 import { realArrayParam } from '../src/incidents/memory/vector-storage.js';
 import type { Benchmark } from './lib/benchmark.js';
-import { DEFAULT_SERVER_URL, dropDatabase, recreateDatabase, serverVersion } from './lib/databases.js';
+import { DEFAULT_SERVER_URL, databaseUrl, dropDatabase, recreateDatabase, serverVersion } from './lib/databases.js';
+import { keptData } from './memory-kept-data.js';
 import { upsertSection } from './lib/markdown-section.js';
 import { now, percentile } from './lib/timing.js';
 import { corpusIncidents, sameCause, type CorpusIncident } from '../test/fixtures/diagnosis/real/corpus-incidents.js';
 
 /**
- * `npm run bench -- memory [--sizes 1000,10000,100000] [--no-postgres]`: the incident memory.
+ * `npm run bench -- memory [--sizes 1000,10000,100000] [--no-postgres] [--keep-data DIR [--reuse]]`: the incident memory.
  * 1. recall@3 on the real-world corpus: every case diagnosed and remembered one after the other
  *    (the embedder learning its document frequencies as they arrive), then the background upkeep
  *    re-embeds what was learned from far fewer; for each case with another case of the same
@@ -45,6 +46,8 @@ import { corpusIncidents, sameCause, type CorpusIncident } from '../test/fixture
  *    component of the embedder and of the score turned off in turn (in process, same formula).
  * 2. similar-incident lookup and search latency at each size, on both storage paths: pgvector
  *    (HNSW) on PGlite, real[] on the PostgreSQL server (no pgvector there).
+ * --keep-data DIR keeps each loaded dataset (PGlite: a dump in DIR; the server: a database per
+ * size) and --reuse measures the kept ones again without loading (the 100k load takes minutes).
  * Writes the "memory" section of docs/benchmarks.md.
  */
 const DOCS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'benchmarks.md');
@@ -58,10 +61,10 @@ interface Recall { queries: number; hits: number; byHalf: Record<string, [number
  * scoring at least `min` (and above 0) count: a tie at nothing is not a match, whatever order
  * the corpus happens to be in.
  */
-function recallOf(incidents: CorpusIncident[], score: (i: number, j: number) => number, min = 0): Recall {
+function recallOf(incidents: CorpusIncident[], score: (i: number, j: number) => number, min = 0, only: (c: CorpusIncident) => boolean = () => true): Recall {
   const r: Recall = { queries: 0, hits: 0, byHalf: {} };
   incidents.forEach((c, i) => {
-    if (!incidents.some((x, j) => j !== i && sameCause(c, x))) return;
+    if (!only(c) || !incidents.some((x, j) => j !== i && sameCause(c, x))) return;
     const top = incidents.map((_, j) => j).filter((j) => j !== i).map((j) => ({ j, s: score(i, j) })).filter((x) => x.s > 0 && x.s >= min).sort((a, b) => b.s - a.s).slice(0, 3);
     const hit = top.some((t) => sameCause(c, incidents[t.j]!));
     r.queries++;
@@ -82,7 +85,7 @@ async function recallThroughMemory(incidents: CorpusIncident[]): Promise<{ arriv
   const ids: string[] = [];
   for (const c of incidents) {
     const { runId } = await submitCommand(db, { kind: 'echo', input: {} });
-    ids.push((await upsertIncident(db, { runId, namespace: 'bench', subject: { kind: 'Deployment', name: c.id }, diagnosis: c.diagnosis }, { embedder })).incident.id);
+    ids.push((await upsertIncident(db, { runId, namespace: 'bench', subject: { kind: 'Deployment', name: c.id }, diagnosis: c.diagnosis, evidence: c.evidence }, { embedder })).incident.id);
   }
   const measure = async (): Promise<Recall> => {
     const top = new Map<number, Set<number>>();
@@ -105,23 +108,30 @@ async function recallThroughMemory(incidents: CorpusIncident[]): Promise<{ arriv
 
 /** Ablations: the same score, computed in process with frequencies from the whole corpus, one component changed at a time. */
 function ablations(incidents: CorpusIncident[]): Array<[string, Recall]> {
-  const texts = incidents.map((c) => memoryText(c.diagnosis));
-  const entities = incidents.map((c) => entitiesOf(c.diagnosis));
   const types = incidents.map((c) => c.diagnosis.root_cause.type);
-  const vectorsWith = (o: TfidfOptions) => {
+  const vectorsOf = (texts: string[], o: TfidfOptions = {}) => {
     const freq = countFrequencies(texts, o.text ?? {});
     return texts.map((t) => tfidfVector(featuresOf(t, o.text ?? {}), freq, o));
   };
+  const texts = incidents.map((c) => memoryText(c.diagnosis, c.evidence));
+  const entities = incidents.map((c) => entitiesOf(c.diagnosis, c.evidence));
+  const vectorsWith = (o: TfidfOptions) => vectorsOf(texts, o);
   const full = vectorsWith({});
-  const combined = (v: number[][], drop: { type?: boolean; entities?: boolean } = {}) => (i: number, j: number) =>
+  const combined = (v: number[][], drop: { type?: boolean; entities?: boolean } = {}, ents = entities) => (i: number, j: number) =>
     similarityScore(
-      { rootCauseType: drop.type ? '-' : types[i]!, workload: null, entities: drop.entities ? [] : entities[i]! },
-      { cos: cosine(v[i], v[j]), rootCauseType: types[j]!, workload: null, entities: entities[j]! },
+      { rootCauseType: drop.type ? '-' : types[i]!, workload: null, entities: drop.entities ? [] : ents[i]! },
+      { cos: cosine(v[i], v[j]), rootCauseType: types[j]!, workload: null, entities: ents[j]! },
     );
+  const diagnosisOnly = combined(vectorsOf(incidents.map((c) => memoryText(c.diagnosis))), {}, incidents.map((c) => entitiesOf(c.diagnosis)));
   const textOnly = (v: number[][]) => (i: number, j: number) => cosine(v[i], v[j]);
+  const diagnosed = (c: CorpusIncident) => c.diagnosis.root_cause.type;
   return [
-    [`full score: 0.55 text + 0.25 same type + 0.10 same workload + 0.10 shared entities, at least ${MIN_SIMILARITY} (as shown)`, recallOf(incidents, combined(full), MIN_SIMILARITY)],
+    [`full score: 0.55 text + 0.25 same type + 0.10 same workload + 0.10 shared entities (over 0.75 when the probe's type is unknown), at least ${MIN_SIMILARITY} (as shown)`, recallOf(incidents, combined(full), MIN_SIMILARITY)],
+    ['— of it, the queries diagnosed with one of their labelled types', recallOf(incidents, combined(full), MIN_SIMILARITY, (c) => c.types.includes(diagnosed(c)))],
+    ['— of it, the queries diagnosed with another known type (a wrong diagnosis)', recallOf(incidents, combined(full), MIN_SIMILARITY, (c) => diagnosed(c) !== 'unknown' && !c.types.includes(diagnosed(c)))],
+    ['— of it, the queries diagnosed `unknown`', recallOf(incidents, combined(full), MIN_SIMILARITY, (c) => diagnosed(c) === 'unknown')],
     ['— the same without the minimum similarity', recallOf(incidents, combined(full))],
+    ['— without the raw evidence lines (the diagnosis alone)', recallOf(incidents, diagnosisOnly, MIN_SIMILARITY)],
     ['— without the same-type term', recallOf(incidents, combined(full, { type: true }), MIN_SIMILARITY)],
     ['— without the shared-entities term (resources, dependency hosts, images)', recallOf(incidents, combined(full, { entities: true }), MIN_SIMILARITY)],
     ['— with text vectors without IDF (raw sublinear counts)', recallOf(incidents, combined(vectorsWith({ idf: false })), MIN_SIMILARITY)],
@@ -138,7 +148,7 @@ function ablations(incidents: CorpusIncident[]): Array<[string, Recall]> {
 
 /** Bulk-loads n incidents made from the corpus (varied workload, namespace, age), as upsertIncident stores them. */
 async function load(db: Database, incidents: CorpusIncident[], n: number): Promise<void> {
-  const texts = incidents.map((c) => memoryText(c.diagnosis));
+  const texts = incidents.map((c) => memoryText(c.diagnosis, c.evidence));
   // Frequencies as the memory would have learned them from n incidents made of these texts.
   const freq = countFrequencies(texts);
   const copies = n / texts.length;
@@ -149,7 +159,7 @@ async function load(db: Database, incidents: CorpusIncident[], n: number): Promi
     text: texts[k]!,
     terms: termsOf(texts[k]!),
     vector: realArrayParam(tfidfVector(featuresOf(texts[k]!), freq)),
-    entities: entitiesOf(c.diagnosis),
+    entities: entitiesOf(c.diagnosis, c.evidence),
     tags: diagnosisTags(c.diagnosis),
   }));
   const model = TfidfEmbedder.of(db).model;
@@ -179,13 +189,13 @@ async function load(db: Database, incidents: CorpusIncident[], n: number): Promi
   await db.query('ANALYZE incidents');
 }
 
-interface Latency { backend: string; path: string; size: number; loadSeconds: number; similarAll: number[]; similarNs: number[]; search: number[] }
+interface Latency { backend: string; path: string; size: number; loadSeconds: number; reused: boolean; similarAll: number[]; similarNs: number[]; search: number[] }
 
-async function measure(db: Database, backend: string, size: number, loadSeconds: number): Promise<Latency> {
+async function measure(db: Database, backend: string, size: number, loadSeconds: number, reused: boolean): Promise<Latency> {
   const storage = await vectorStorage(db);
   const embedder = TfidfEmbedder.of(db);
   const ids = (await db.query<{ id: string }>(`SELECT id::text AS id FROM incidents ORDER BY random() LIMIT 100`)).rows.map((r) => r.id);
-  const lat: Latency = { backend, path: storage.description, size, loadSeconds, similarAll: [], similarNs: [], search: [] };
+  const lat: Latency = { backend, path: storage.description, size, loadSeconds, reused, similarAll: [], similarNs: [], search: [] };
   for (const [i, id] of ids.entries()) {
     const t0 = now();
     const probe = (await probeOf(db, id))!;
@@ -211,7 +221,19 @@ const halves = (r: Recall) => Object.entries(r.byHalf).sort().map(([h, [a, b]]) 
 export const benchmark: Benchmark = {
   description: 'incident memory: recall@3 on the real-world corpus with ablations; similar/search latency at 1k/10k/100k incidents on pgvector (PGlite) and real[] (PostgreSQL)',
   async run(args) {
-    const { values } = parseArgs({ args: [...args], options: { sizes: { type: 'string', default: '1000,10000' }, 'no-postgres': { type: 'boolean', default: false } } });
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        sizes: { type: 'string', default: '1000,10000' },
+        'no-postgres': { type: 'boolean', default: false },
+        'keep-data': { type: 'string' },
+        reuse: { type: 'boolean', default: false },
+      },
+    });
+    if (values.reuse && !values['keep-data']) {
+      console.error('--reuse reads the datasets a run with --keep-data DIR kept: give that DIR (e.g. --keep-data /var/tmp/syntra-memory-bench --reuse)');
+      return 2;
+    }
     const sizes = values.sizes!.split(',').filter(Boolean).map(Number);
     const loadAtStart = os.loadavg()[0]!.toFixed(1);
     console.log('diagnosing the real-world corpus…');
@@ -221,40 +243,53 @@ export const benchmark: Benchmark = {
     const ablated = ablations(incidents);
     for (const [name, r] of ablated) console.log(`${pct(r)}  ${name}`);
     const rows: Latency[] = [];
+    const kept = values['keep-data'] ? keptData(path.resolve(values['keep-data']), values.reuse!) : null;
     for (const size of sizes) {
-      const pgl = await openPglite();
-      await migrate(pgl);
       let t = now();
-      await load(pgl, incidents, size);
-      // The generated vector column and the HNSW index are built here, as at the start of a process.
-      await pgl.query(`SET maintenance_work_mem = '512MB'`);
-      await vectorStorage(pgl);
-      rows.push(await measure(pgl, 'PGlite (in process)', size, (now() - t) / 1000));
+      const reused = await kept?.pglite(size);
+      const pgl = reused?.db ?? (await openPglite());
+      if (!reused) {
+        await migrate(pgl);
+        await load(pgl, incidents, size);
+        // The generated vector column and the HNSW index are built here, as at the start of a process.
+        await pgl.query(`SET maintenance_work_mem = '512MB'`);
+        await vectorStorage(pgl);
+      }
+      const pglLoad = reused?.loadSeconds ?? (now() - t) / 1000;
+      if (!reused) await kept?.keepPglite(size, pgl, pglLoad);
+      rows.push(await measure(pgl, 'PGlite (in process)', size, pglLoad, Boolean(reused)));
       await pgl.close();
       console.log(`PGlite ${size}: done`);
       if (!values['no-postgres']) {
         const server = process.env.BENCH_SERVER_URL ?? DEFAULT_SERVER_URL;
-        const url = await recreateDatabase(server, 'syntra_bench_memory');
+        const name = kept ? `syntra_bench_memory_${size}` : 'syntra_bench_memory';
+        const reusedPg = await kept?.postgres(size);
+        const url = reusedPg ? databaseUrl(server, name) : await recreateDatabase(server, name);
         const pg = connectPostgres(url, { max: 4 });
-        await migrate(pg);
         t = now();
-        await load(pg, incidents, size);
-        await vectorStorage(pg);
-        rows.push(await measure(pg, `${await serverVersion(server)} (loopback)`, size, (now() - t) / 1000));
+        if (!reusedPg) {
+          await migrate(pg);
+          await load(pg, incidents, size);
+          await vectorStorage(pg);
+        }
+        const pgLoad = reusedPg?.loadSeconds ?? (now() - t) / 1000;
+        rows.push(await measure(pg, `${await serverVersion(server)} (loopback)`, size, pgLoad, Boolean(reusedPg)));
         await pg.close();
-        await dropDatabase(server, 'syntra_bench_memory');
+        if (kept) {
+          if (!reusedPg) kept.keepPostgres(size, pgLoad);
+        } else await dropDatabase(server, name);
         console.log(`PostgreSQL ${size}: done`);
       }
     }
     const body = [
-      'Command: `npm run bench -- memory --sizes 1000,10000,100000` (default sizes 1000,10000; `--no-postgres` skips the server)',
+      'Command: `npm run bench -- memory --sizes 1000,10000,100000` (default sizes 1000,10000; `--no-postgres` skips the server; `--keep-data DIR` keeps each loaded dataset, `--keep-data DIR --reuse` measures the kept ones again without loading: "(kept)" in the load column)',
       '',
       `- Date: ${new Date().toISOString().slice(0, 10)}; Node ${process.version}; ${os.cpus().length} cores, 1-min load average at start ${loadAtStart} (the machine is shared: compare rows of one run)`,
       `- Embedder: offline, ${new TfidfEmbedder({ frequencies: async () => ({ documents: 0, df: new Map() }) }).model}: hashed words, word pairs and character 3–5-grams, sublinear TF × IDF learned from the incidents, per-family L2 norm, 512 signed buckets`,
       '',
       '### Recall@3 on the real-world corpus',
       '',
-      `${incidents.length} cases of test/fixtures/diagnosis/real diagnosed as a user runs them and remembered as incidents (one workload each); ${memory.settled.queries} of them have at least one other case with the same labelled cause (${memory.pairs} same-cause pairs). A query is a hit when one of its 3 most similar incidents has the same labelled cause. Nothing is tuned per pair; the corpus halves are shown because rules were tuned on the tuning half.`,
+      `${incidents.length} cases of test/fixtures/diagnosis/real diagnosed as a user runs them and remembered as incidents (one workload each); ${memory.settled.queries} of them have at least one other case with the same labelled cause (${memory.pairs} same-cause pairs). A query is a hit when one of its 3 most similar incidents has the same labelled cause. Nothing is tuned per pair; the corpus halves are shown because rules were tuned on the tuning half. Each incident is remembered with its diagnosis and the raw evidence lines that tell it apart (src/investigator/memory-lines.ts: failing log lines, events, container states, images, env var names), as the report step does.`,
       '',
       '| through the memory (PGlite, pgvector, `findSimilar`) | recall@3 | by half |',
       '|---|---:|---|',
@@ -273,9 +308,9 @@ export const benchmark: Benchmark = {
       '',
       '| backend | storage path | incidents | load (s) | similar, all namespaces p50 / p99 (ms) | similar, one namespace p50 / p99 (ms) | search p50 / p99 (ms) |',
       '|---|---|---:|---:|---:|---:|---:|',
-      ...rows.map((l) => `| ${l.backend} | ${l.path} | ${l.size.toLocaleString('en')} | ${l.loadSeconds.toFixed(0)} | ${ms(l.similarAll, 0.5)} / ${ms(l.similarAll, 0.99)} | ${ms(l.similarNs, 0.5)} / ${ms(l.similarNs, 0.99)} | ${ms(l.search, 0.5)} / ${ms(l.search, 0.99)} |`),
+      ...rows.map((l) => `| ${l.backend} | ${l.path} | ${l.size.toLocaleString('en')} | ${l.loadSeconds.toFixed(0)}${l.reused ? ' (kept)' : ''} | ${ms(l.similarAll, 0.5)} / ${ms(l.similarAll, 0.99)} | ${ms(l.similarNs, 0.5)} / ${ms(l.similarNs, 0.99)} | ${ms(l.search, 0.5)} / ${ms(l.search, 0.99)} |`),
       '',
-      'Candidate sets: with pgvector, the 64 nearest by text through the HNSW index (`hnsw.ef_search` 200, iterative scan for the namespace filter) plus the 64 most recent of the same root-cause type; with real[], the incidents of the same type or sharing a prefilter word (GIN index), the 2,000 most recent, their cosine computed in SQL. Both are then scored by the same formula. Search reads the 2,000 most recent incidents sharing a query word on both paths.',
+      'Candidate sets: with pgvector, the 64 nearest by text through the HNSW index (`hnsw.ef_search` 200, iterative scan for the namespace filter) plus the 64 most recent of the same root-cause type; with real[], the incidents of the same type or sharing a prefilter word (GIN index), the 2,000 most recent, their cosine computed in SQL. Both are then scored by the same formula. Every nearest lookup runs with `SET LOCAL enable_seqscan = off` beside the HNSW settings: without it the planner read a whole namespace and sorted it whenever a namespace filter was present (test/incidents/vector-storage.db.test.ts checks the plan). Search: with pgvector, the 64 nearest to the query through the index plus the 200 most recent sharing a query word; with real[], the 2,000 most recent sharing a query word.',
     ].join('\n');
     upsertSection(DOCS, 'memory', body, '# Benchmarks');
     console.log(body);

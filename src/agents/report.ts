@@ -1,9 +1,11 @@
 import { scopeOf } from '../clusters/index.js';
 import { putArtifactVersion } from '../artifacts/artifact-versions.js';
 import type { ResourceRef } from '../domain/diagnosis.js';
+import { memoryLines } from '../investigator/memory-lines.js';
 import { TfidfEmbedder, recallFor, resolveIncidentsOf, upsertIncident, type Recall } from '../incidents/index.js';
 import type { TaskHandler } from '../worker/registry.js';
 import type { AgentDeps } from './deps.js';
+import { loadEvidence } from './evidence-artifact.js';
 import { explainText, HELP_TEXT } from './explain.js';
 import type { PipelineState } from './pipeline-state.js';
 import { memoryAnswer, renderJson, renderMarkdown, shortAnswer } from './report-render.js';
@@ -56,7 +58,9 @@ export function reportHandler(deps: AgentDeps): TaskHandler {
         if (resolved.length) rec.record('incident.resolved', { incidentIds: resolved });
       } else {
         const embedder = deps.embedder ?? TfidfEmbedder.of(deps.db);
-        const { incident, created } = await upsertIncident(deps.db, { runId, namespace, subject, diagnosis: d }, { embedder });
+        // The memory keeps the raw evidence lines that tell this incident apart, not only what the diagnosis quoted.
+        const evidence = state.evidence ? memoryLines(await loadEvidence(deps, runId, state.evidence, rec), subject) : [];
+        const { incident, created } = await upsertIncident(deps.db, { runId, namespace, subject, diagnosis: d, evidence }, { embedder });
         incidentId = incident.id;
         rec.record(created ? 'incident.created' : 'incident.updated', { incidentId, fingerprint: incident.fingerprint, occurrences: incident.occurrences, title: incident.title });
         // A run bound to a namespace recalls from that namespace only (namespace isolation).

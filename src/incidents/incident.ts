@@ -50,6 +50,11 @@ export interface IncidentObservation {
   /** The workload (or the resource) the question was about, e.g. Deployment/auth-service. */
   subject: ResourceRef;
   diagnosis: Diagnosis;
+  /**
+   * The raw evidence lines that tell this incident apart (src/investigator/memory-lines.ts):
+   * remembered, masked, with the diagnosis.
+   */
+  evidence?: readonly string[];
 }
 
 /** Same namespace, same workload or resource, same root-cause type → same incident. */

@@ -84,7 +84,7 @@ export async function upsertIncident(db: Database, o: IncidentObservation, optio
   if (!isUuid(o.runId)) throw new SyntraError('validation_failed', `run id ${o.runId} is not a uuid`);
   const d = o.diagnosis;
   // Nothing unmasked enters the memory: summary, symptoms, resources and remediation are masked here.
-  const text = memoryText(d);
+  const text = memoryText(d, o.evidence);
   const { vector, model, documents } = await embedOrNull(options.embedder ?? TfidfEmbedder.of(db), text);
   const fields = [
     maskText(incidentTitle(o)),
@@ -99,7 +99,7 @@ export async function upsertIncident(db: Database, o: IncidentObservation, optio
     vector ? realArrayParam(vector) : null,
     model,
     documents,
-    entitiesOf(redactDeep(d).value),
+    entitiesOf(redactDeep(d).value, (o.evidence ?? []).map(maskText)),
     diagnosisTags(d),
   ];
   return db.transaction(async (tx) => {

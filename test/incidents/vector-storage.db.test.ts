@@ -3,6 +3,9 @@ import { submitCommand } from '../../src/control-plane/commands.js';
 import type { Database } from '../../src/db/database.js';
 import { openPglite } from '../../src/db/pglite.js';
 import { findSimilar, probeOf, TfidfEmbedder, upsertIncident, vectorStorage, type VectorStorage } from '../../src/incidents/index.js';
+import { searchQuery } from '../../src/incidents/memory/search.js';
+import { candidateQuery } from '../../src/incidents/memory/similar.js';
+import { withNearestSettings } from '../../src/incidents/memory/vector-storage.js';
 import { corpusIncidents, type CorpusIncident } from '../fixtures/diagnosis/real/corpus-incidents.js';
 import { createTestDatabase, pgliteTemplateDump, testBackend, type TestDatabase } from '../helpers/db.js';
 
@@ -73,6 +76,24 @@ describe('vector storage paths', () => {
       expect(plan).toMatch(/incidents_embedding_hnsw_512/);
     } else {
       expect(storage.description).toMatch(/real\[\]/);
+    }
+  });
+
+  it('finds the nearest through the HNSW index when the lookup and the search are filtered by namespace', async () => {
+    // The plan of the SQL findSimilar and searchIncidents run, with the settings they run it with.
+    const db = pglite ?? t.db;
+    const storage = await vectorStorage(db);
+    expect(storage.kind).toBe('pgvector');
+    const id = (pglite ? pgliteIds : ids)[0]!;
+    const probe = (await probeOf(db, id))!;
+    const explain = ({ sql, params }: { sql: string; params: unknown[] }) =>
+      withNearestSettings(db, async (tx) => (await tx.query<Record<string, string>>(`EXPLAIN ${sql}`, params)).rows.map((r) => Object.values(r)[0]).join('\n'));
+    const similarPlan = await explain(candidateQuery(storage, probe, { namespaces: ['staging'], excludeId: id }));
+    const [vector] = await TfidfEmbedder.of(db).embed(['connection refused postgres']);
+    const searchPlan = await explain(searchQuery({ q: 'connection refused postgres', namespaces: ['staging'], namespace: 'staging' }, ['refused', 'postgres'], { model: TfidfEmbedder.of(db).model, vector: vector!, pgvector: true }));
+    for (const plan of [similarPlan, searchPlan]) {
+      // The namespace filter is checked inside the index scan (iterative scan), not by reading the namespace and sorting it.
+      expect(plan).toMatch(/Index Scan using incidents_embedding_hnsw_512 on incidents[^\n]*\n\s+Order By: \(\(embedding_vec\)::vector\(512\) <=>[^\n]*\n\s+Filter: [^\n]*namespace\) = ANY/);
     }
   });
 

@@ -32,10 +32,11 @@ export function imageKey(image: string): string {
   return `image:${repo.replace(/^(docker\.io\/)?(library\/)?/, '')}`;
 }
 
-export function entitiesOf(d: Diagnosis): string[] {
+/** `evidence`: the raw evidence lines remembered with the diagnosis (hosts and images are found in them too). */
+export function entitiesOf(d: Diagnosis, evidence: readonly string[] = []): string[] {
   const out = new Set<string>();
   for (const r of d.affected_resources) if (r.kind !== 'Namespace' && !r.name.startsWith('(')) out.add(resourceKey(r));
-  const text = [d.root_cause.summary, ...d.root_cause.evidence.map((e) => e.value), ...d.findings.slice(1, 11).map((f) => f.summary)].join('\n');
+  const text = [d.root_cause.summary, ...d.root_cause.evidence.map((e) => e.value), ...d.findings.slice(1, 11).map((f) => f.summary), ...evidence].join('\n');
   for (const re of HOST_PATTERNS) for (const m of text.matchAll(re)) {
     const k = hostKey(m[1]!);
     if (k) out.add(k);

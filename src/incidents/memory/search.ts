@@ -5,16 +5,18 @@ import { SyntraError } from '../../domain/errors.js';
 import type { Embedder } from './embedder.js';
 import { detailsOf, type SimilarIncident } from './similar.js';
 import { termsOf } from './text.js';
-import { realArrayParam, vectorParam, vectorStorage } from './vector-storage.js';
+import { realArrayParam, vectorParam, vectorStorage, withNearestSettings } from './vector-storage.js';
 
 /**
- * Search: words and similarity together. Candidates are the incidents sharing at least one
- * word with the query (GIN-indexed terms), within the caller's namespaces and the filters,
- * most recently seen first, at most MAX_SEARCH_CANDIDATES; each is scored
+ * Search: words and similarity together. Candidates (searchQuery) are, within the caller's
+ * namespaces and the filters, the incidents nearest to the query (pgvector's HNSW index) and the
+ * most recent sharing a word with it (GIN-indexed terms); each is scored
  * 0.7 · cosine(query, incident) + 0.3 · share of the query's words it contains.
  * Without a usable vector (the embeddings endpoint failed) the word share alone ranks.
  */
 export const MAX_SEARCH_CANDIDATES = 2000;
+export const NEAREST_SEARCH_K = 64;
+export const RECENT_SEARCH_K = 200;
 const MIN_SCORE = 0.15;
 
 export interface SearchQuery {
@@ -34,6 +36,44 @@ export interface SearchHit extends SimilarIncident {
   textMatch: number;
 }
 
+/**
+ * The SQL of the search candidates. With pgvector: the NEAREST_SEARCH_K nearest to the query's
+ * vector through the HNSW index (filters in the same scan, run with NEAREST_SETTINGS) and the
+ * RECENT_SEARCH_K most recent sharing a word, both under the filters; without it, the
+ * MAX_SEARCH_CANDIDATES most recent sharing a word. The cosine is computed in SQL either way
+ * (pgvector's operator, or syntra_cosine over real[]): no vector crosses the wire.
+ */
+export function searchQuery(
+  query: SearchQuery,
+  qTerms: string[],
+  embedded: { model: string; vector: number[]; pgvector: boolean } | null,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [qTerms];
+  const p = (v: unknown) => (params.push(v), `$${params.length}`);
+  const filters: string[] = [];
+  if (query.namespaces) filters.push(`${SCOPE_SQL} = ANY(${p([...query.namespaces])}::text[])`);
+  if (query.namespace) filters.push(`namespace = ${p(query.namespace)}`);
+  if (query.rootCauseType) filters.push(`root_cause_type = ${p(query.rootCauseType)}`);
+  if (query.status) filters.push(`status = ${p(query.status)}`);
+  if (query.tag) filters.push(`${p(query.tag)} = ANY(tags)`);
+  if (query.since) filters.push(`last_seen >= ${p(query.since.toISOString())}::timestamptz`);
+  const and = filters.map((f) => ` AND ${f}`).join('');
+  const columns = (cos: string) => `SELECT id::text AS id, ${cos} AS cos, root_cause_correct, terms, tags FROM incidents`;
+  if (!embedded) return { sql: `${columns('NULL::float8')} WHERE terms && $1::text[]${and} ORDER BY last_seen DESC, id DESC LIMIT ${MAX_SEARCH_CANDIDATES}`, params };
+  const d = embedded.vector.length;
+  const sameVector = `embedding_model = ${p(embedded.model)} AND embedding_dims = ${d}`;
+  if (!embedded.pgvector) {
+    const cos = `CASE WHEN ${sameVector} THEN syntra_cosine(embedding, ${p(realArrayParam(embedded.vector))}::real[]) END`;
+    return { sql: `${columns(cos)} WHERE terms && $1::text[]${and} ORDER BY last_seen DESC, id DESC LIMIT ${MAX_SEARCH_CANDIDATES}`, params };
+  }
+  const qv = `${p(vectorParam(embedded.vector))}::vector(${d})`;
+  const sql = `WITH near AS (SELECT id FROM incidents WHERE ${sameVector}${and} ORDER BY embedding_vec::vector(${d}) <=> ${qv} LIMIT ${NEAREST_SEARCH_K}),
+              recent AS (SELECT id FROM incidents WHERE terms && $1::text[]${and} ORDER BY last_seen DESC, id DESC LIMIT ${RECENT_SEARCH_K})
+         ${columns(`CASE WHEN ${sameVector} THEN 1 - (embedding_vec::vector(${d}) <=> ${qv}) END`)}
+          WHERE id IN (SELECT id FROM near UNION SELECT id FROM recent)`;
+  return { sql, params };
+}
+
 export async function searchIncidents(db: Queryable, embedder: Embedder, query: SearchQuery): Promise<{ items: SearchHit[]; method: 'hybrid' | 'text' }> {
   const qTerms = termsOf(query.q);
   if (!qTerms.length) {
@@ -45,32 +85,10 @@ export async function searchIncidents(db: Queryable, embedder: Embedder, query: 
   } catch {
     vector = null;
   }
-  const params: unknown[] = [qTerms, MAX_SEARCH_CANDIDATES];
-  const where = ['terms && $1::text[]'];
-  const add = (sql: (p: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(sql(`$${params.length}`));
-  };
-  if (query.namespaces) add((p) => `${SCOPE_SQL} = ANY(${p}::text[])`, [...query.namespaces]);
-  if (query.namespace) add((p) => `namespace = ${p}`, query.namespace);
-  if (query.rootCauseType) add((p) => `root_cause_type = ${p}`, query.rootCauseType);
-  if (query.status) add((p) => `status = ${p}`, query.status);
-  if (query.tag) add((p) => `${p} = ANY(tags)`, query.tag);
-  if (query.since) add((p) => `last_seen >= ${p}::timestamptz`, query.since.toISOString());
-  // The cosine is computed in SQL (pgvector's operator, or syntra_cosine over real[]): no vector crosses the wire.
-  let cos = 'NULL::float8';
-  if (vector) {
-    const d = vector.length;
-    const pgvector = (await vectorStorage(db)).kind === 'pgvector';
-    params.push(embedder.model, pgvector ? vectorParam(vector) : realArrayParam(vector));
-    const [m, v] = [`$${params.length - 1}`, `$${params.length}`];
-    cos = `CASE WHEN embedding_model = ${m} AND embedding_dims = ${d} THEN ${pgvector ? `1 - (embedding_vec::vector(${d}) <=> ${v}::vector(${d}))` : `syntra_cosine(embedding, ${v}::real[])`} END`;
-  }
-  const res = await db.query<{ id: string; cos: number | null; root_cause_correct: boolean | null; terms: string[] | null; tags: string[] | null }>(
-    `SELECT id::text AS id, ${cos} AS cos, root_cause_correct, terms, tags
-       FROM incidents WHERE ${where.join(' AND ')} ORDER BY last_seen DESC, id DESC LIMIT $2`,
-    params,
-  );
+  const pgvector = vector !== null && (await vectorStorage(db)).kind === 'pgvector';
+  const { sql, params } = searchQuery(query, qTerms, vector && { model: embedder.model, vector, pgvector });
+  const read = (on: Queryable) => on.query<{ id: string; cos: number | null; root_cause_correct: boolean | null; terms: string[] | null; tags: string[] | null }>(sql, params);
+  const res = pgvector ? await withNearestSettings(db, read) : await read(db);
   const wanted = new Set(qTerms);
   const scored = res.rows.map((row) => {
     const textMatch = (row.terms ?? []).filter((t) => wanted.has(t)).length / wanted.size;

@@ -1,9 +1,9 @@
 import { SCOPE_SQL } from '../../clusters/scope.js';
-import type { Database, Queryable } from '../../db/database.js';
+import type { Queryable } from '../../db/database.js';
 import { toDate } from '../../db/sql-values.js';
 import type { Remediation } from '../../domain/diagnosis.js';
 import { jaccard } from './entities.js';
-import { HNSW_SETTINGS, isPglite, realArrayParam, vectorParam, vectorStorage, type VectorStorage } from './vector-storage.js';
+import { realArrayParam, vectorParam, vectorStorage, withNearestSettings, type VectorStorage } from './vector-storage.js';
 
 /**
  * Similar past incidents. The candidates come from the vector storage chosen at start
@@ -139,8 +139,12 @@ interface CandidateRow {
 
 const CANDIDATE_COLUMNS = 'id::text AS id, fingerprint, root_cause_type, entities, remediation_verified, root_cause_correct';
 
-/** The candidate rows with their text cosine, from the chosen storage path. */
-async function candidates(db: Queryable, storage: VectorStorage, probe: SimilarProbe, q: SimilarQuery): Promise<CandidateRow[]> {
+/**
+ * The SQL of the candidate rows with their text cosine, for the chosen storage path. On pgvector
+ * the nearest are found by `ORDER BY embedding_vec <=> $v LIMIT k` with the filters beside it in
+ * one scan of the HNSW index (run with NEAREST_SETTINGS: the scan goes on until k rows pass them).
+ */
+export function candidateQuery(storage: VectorStorage, probe: SimilarProbe, q: SimilarQuery): { sql: string; params: unknown[]; nearest: boolean } {
   const params: unknown[] = [];
   const p = (v: unknown) => (params.push(v), `$${params.length}`);
   const filters: string[] = [];
@@ -153,47 +157,36 @@ async function candidates(db: Queryable, storage: VectorStorage, probe: SimilarP
   if (storage.kind === 'pgvector' && v) {
     const qv = `${p(vectorParam(v))}::vector(${d})`;
     const type = p(probe.rootCauseType);
-    const run = async (on: Queryable) => (
-      await on.query<CandidateRow>(
-        `WITH near AS (SELECT id FROM incidents WHERE ${sameVector}${and} ORDER BY embedding_vec::vector(${d}) <=> ${qv} LIMIT ${NEAREST_K}),
+    const sql = `WITH near AS (SELECT id FROM incidents WHERE ${sameVector}${and} ORDER BY embedding_vec::vector(${d}) <=> ${qv} LIMIT ${NEAREST_K}),
               typed AS (SELECT id FROM incidents WHERE root_cause_type = ${type}${and} ORDER BY last_seen DESC, id DESC LIMIT ${TYPED_K})
          SELECT ${CANDIDATE_COLUMNS}, CASE WHEN ${sameVector} THEN 1 - (embedding_vec::vector(${d}) <=> ${qv}) END AS cos
-           FROM incidents WHERE id IN (SELECT id FROM near UNION SELECT id FROM typed)`,
-        params,
-      )
-    ).rows;
-    // On a pool, the HNSW settings hold for this lookup's transaction only (PGlite has them for its one session).
-    const pool = db as Partial<Database>;
-    if (isPglite(db) || !pool.transaction) return run(db);
-    return pool.transaction(async (tx) => {
-      for (const s of HNSW_SETTINGS) await tx.query(s.replace(/^SET /, 'SET LOCAL '));
-      return run(tx);
-    });
+           FROM incidents WHERE id IN (SELECT id FROM near UNION SELECT id FROM typed)`;
+    return { sql, params, nearest: true };
   }
   const cos = v ? `CASE WHEN ${sameVector} THEN syntra_cosine(embedding, ${p(realArrayParam(v))}::real[]) END` : 'NULL::float8';
-  return (
-    await db.query<CandidateRow>(
-      `SELECT ${CANDIDATE_COLUMNS}, ${cos} AS cos FROM incidents
+  const sql = `SELECT ${CANDIDATE_COLUMNS}, ${cos} AS cos FROM incidents
         WHERE (root_cause_type = ${p(probe.rootCauseType)} OR terms && ${p(probe.terms)}::text[])${and}
-        ORDER BY last_seen DESC, id DESC LIMIT ${MAX_CANDIDATES}`,
-      params,
-    )
-  ).rows;
+        ORDER BY last_seen DESC, id DESC LIMIT ${MAX_CANDIDATES}`;
+  return { sql, params, nearest: false };
 }
 
 /** The combined score of a candidate for a probe (see the top of this file). */
 export function similarityScore(probe: Pick<SimilarProbe, 'rootCauseType' | 'workload' | 'entities'>, c: { cos: number | null; rootCauseType: string; workload: string | null; entities: readonly string[] }): number {
-  return (
+  const known = probe.rootCauseType !== 'unknown';
+  const score =
     WEIGHTS.text * Math.max(0, Number.isFinite(Number(c.cos)) ? Number(c.cos) : 0) +
-    WEIGHTS.type * Number(c.rootCauseType === probe.rootCauseType && probe.rootCauseType !== 'unknown') +
+    WEIGHTS.type * Number(known && c.rootCauseType === probe.rootCauseType) +
     WEIGHTS.workload * Number(probe.workload !== null && c.workload === probe.workload) +
-    WEIGHTS.entities * jaccard(probe.entities, c.entities)
-  );
+    WEIGHTS.entities * jaccard(probe.entities, c.entities);
+  // An unknown root cause neither matches nor mismatches a type: the other terms make the whole score.
+  return known ? score : score / (1 - WEIGHTS.type);
 }
 
 export async function findSimilar(db: Queryable, probe: SimilarProbe, q: SimilarQuery): Promise<SimilarIncident[]> {
   const storage = q.storage ?? (await vectorStorage(db));
-  const rows = await candidates(db, storage, probe, q);
+  const { sql, params, nearest } = candidateQuery(storage, probe, q);
+  const read = (on: Queryable) => on.query<CandidateRow>(sql, params).then((r) => r.rows);
+  const rows = nearest ? await withNearestSettings(db, read) : await read(db);
   const scored = rows.map((row) => ({
     id: row.id,
     score: row.id === q.pastSelfId ? 1 : similarityScore(probe, { cos: row.cos, rootCauseType: row.root_cause_type, workload: workloadOf(row.fingerprint), entities: row.entities ?? [] }),
