@@ -50,7 +50,7 @@ export async function restoreSnapshot(dataDir: string, file = SNAPSHOT_FILE): Pr
   try {
     // The dump's member names are absolute (/PG_VERSION, /base/…): unpacked relative to the directory.
     // untarGz creates every directory 0700 and file 0600: the new database is owner-only from the start.
-    untarGz(await readFile(file), unpacking);
+    await untarGz(await readFile(file), unpacking);
     // An empty directory (made by an earlier start that stopped here) is replaced; anything else is left for PGlite to judge.
     if (existsSync(dataDir) && readdirSync(dataDir).length === 0) rmdirSync(dataDir);
     if (existsSync(dataDir)) return false;
