@@ -1,7 +1,7 @@
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
-import type { FastifySchemaCompiler, FastifySchemaControllerOptions } from 'fastify';
+import type { FastifySchemaCompiler } from 'fastify';
 
-type SerializerFactory = NonNullable<NonNullable<FastifySchemaControllerOptions['compilersFactory']>['buildSerializer']>;
+type SerializerFactory = ReturnType<typeof SerializerSelector>;
 
 /**
  * Route schemas compiled on first use instead of at start-up. Fastify compiles a validator for
