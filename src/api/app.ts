@@ -43,6 +43,7 @@ import { runRoutes } from './routes/runs.js';
 import { graphqlRoutes } from './graphql/plugin.js';
 import { panelRoutes } from './panel.js';
 import { ErrorResponse } from './schemas.js';
+import { lazySchemas } from './lazy-schemas.js';
 import { validatorCompiler } from './validation.js';
 
 export interface BuildAppOptions {
@@ -82,7 +83,12 @@ function withSafeSerializers(logger: LoggerOption): LoggerOption {
   };
 }
 
-export type SyntraApp = FastifyInstance & { syntraRoutes: () => RouteDeclaration[]; access: Access };
+export type SyntraApp = FastifyInstance & {
+  syntraRoutes: () => RouteDeclaration[];
+  access: Access;
+  /** Compiles the route schemas not compiled yet (they compile on first use: lazy-schemas.ts); returns how many. */
+  compileSchemas: () => number;
+};
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -93,6 +99,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
  */
 export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   const { config, db, bus } = options;
+  const schemas = lazySchemas(validatorCompiler);
   const app = Fastify({
     logger: withSafeSerializers(options.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel })),
     bodyLimit: config.bodyLimitBytes,
@@ -100,8 +107,9 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
     // Off by default: request.ip (rate limits, login throttling, audit) is the TCP peer unless
     // SYNTRA_TRUST_PROXY names the proxies allowed to report the client in X-Forwarded-For.
     trustProxy: typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy,
+    schemaController: { compilersFactory: { buildSerializer: schemas.buildSerializer } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(schemas.validatorCompiler);
   // The API speaks JSON; a text/plain body is a 415, not a string that fails validation later.
   // (A route plugin that needs another media type adds its parser in its own scope.)
   app.removeContentTypeParser('text/plain');
@@ -152,5 +160,5 @@ export async function buildApp(options: BuildAppOptions): Promise<SyntraApp> {
   await app.register(graphqlRoutes, { api: ctx, access, introspection: config.graphqlIntrospection });
   await app.register(panelRoutes);
 
-  return Object.assign(app as unknown as FastifyInstance, { syntraRoutes: declarations.routes, access });
+  return Object.assign(app as unknown as FastifyInstance, { syntraRoutes: declarations.routes, access, compileSchemas: schemas.compileAll });
 }

@@ -5,6 +5,7 @@ import { migrate } from './migrate.js';
 import { openPglite } from './pglite.js';
 import { connectPostgres } from './postgres.js';
 import { restoreSnapshot } from './snapshot.js';
+import { startupStep } from '../runtime/startup-trace.js';
 
 /**
  * Opens the database the config names (PostgreSQL server or embedded PGlite) and migrates it.
@@ -16,8 +17,11 @@ export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'd
   else {
     const dataDir = path.join(config.dataDir, 'pg');
     await restoreSnapshot(dataDir);
+    startupStep('snapshot restored');
     db = await openPglite({ dataDir });
+    startupStep('PGlite open');
   }
   await migrate(db);
+  startupStep('migrated');
   return db;
 }

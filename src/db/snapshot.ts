@@ -1,15 +1,17 @@
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.js';
 import { listMigrations, migrate, type Migration } from './migrate.js';
 import { openPglite } from './pglite.js';
+import { tarGz } from './tar-gz.js';
 import { untarGz } from './untar.js';
 
 /**
  * A new embedded database starts from a snapshot: a PGlite data directory with every shipped
- * migration applied, dumped to a gzipped tarball at build time (scripts/build-server.mjs) and
+ * migration applied, archived as a gzipped tarball at build time (scripts/build-server.mjs) and
  * unpacked into a new data directory instead of running initdb and each migration on first start. migrate() still
  * runs after it, so migrations newer than the snapshot apply on top. Schema only: migrations
  * create tables and functions, they insert no rows, and test/db/snapshot.test.ts holds them to it
@@ -21,18 +23,29 @@ export const SNAPSHOT_FILE = fileURLToPath(new URL('./pglite-snapshot.tar.gz', i
 /**
  * `prepare` runs after the migrations: schema every start would otherwise create at run time (the
  * incident memory's pgvector extension, column and index: ~250 ms of a first `syntra up`).
+ * The database is built in a directory on disk and shut down cleanly before it is archived: a
+ * dump of a running database (PGlite's dumpDataDir) made every first start run crash recovery —
+ * replaying the build's WAL, scanning every relation for unlogged ones, a checkpoint — and
+ * rebuild the catalog caches' init files that recovery deletes. Opened and closed once more, so
+ * those files (pg_internal.init, invalidated by the migrations' DDL) are written and shipped.
  */
 export async function writeSnapshot(file = SNAPSHOT_FILE, migrations: Migration[] = listMigrations(), prepare?: (db: Database) => Promise<unknown>): Promise<void> {
-  const db = await openPglite();
+  const work = await mkdtemp(path.join(tmpdir(), 'syntra-snapshot-'));
   try {
-    await migrate(db, migrations);
-    await prepare?.(db);
-    const dump = await db.pglite.dumpDataDir('gzip');
+    const dataDir = path.join(work, 'pg');
+    const db = await openPglite({ dataDir });
+    try {
+      await migrate(db, migrations);
+      await prepare?.(db);
+    } finally {
+      await db.close();
+    }
+    await (await openPglite({ dataDir })).close();
     const partial = `${file}.${process.pid}.tmp`;
-    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await writeFile(partial, await tarGz(dataDir));
     await rename(partial, file);
   } finally {
-    await db.close();
+    await rm(work, { recursive: true, force: true });
   }
 }
 
@@ -48,9 +61,8 @@ export async function restoreSnapshot(dataDir: string, file = SNAPSHOT_FILE): Pr
   const unpacking = `${dataDir}.unpacking-${process.pid}`;
   rmSync(unpacking, { recursive: true, force: true });
   try {
-    // The dump's member names are absolute (/PG_VERSION, /base/…): unpacked relative to the directory.
     // untarGz creates every directory 0700 and file 0600: the new database is owner-only from the start.
-    untarGz(await readFile(file), unpacking);
+    await untarGz(await readFile(file), unpacking);
     // An empty directory (made by an earlier start that stopped here) is replaced; anything else is left for PGlite to judge.
     if (existsSync(dataDir) && readdirSync(dataDir).length === 0) rmdirSync(dataDir);
     if (existsSync(dataDir)) return false;

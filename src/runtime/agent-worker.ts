@@ -1,7 +1,6 @@
 import type { SyntraConfig } from '../config.js';
 import { registerAgents, startAgents } from '../agents/index.js';
 import { registerExecutor } from '../agents/actions/executor.js';
-import { createKubeWriter } from '../agents/actions/kube-writer.js';
 import { errorMessage, SyntraError } from '../domain/errors.js';
 import { startRetentionJob } from '../control-plane/retention-job.js';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +12,9 @@ import { startWorker } from '../worker/runtime.js';
 import type { ShutdownStep } from './lifecycle.js';
 import { processLog } from './process-log.js';
 import type { Resources } from './resources.js';
+
+/** The Kubernetes client (some 800 modules) loads only in a process that has an executor identity to write with. */
+const kubeWriter = async (kubeconfig: string) => (await import('../agents/actions/kube-writer.js')).createKubeWriter(kubeconfig);
 
 /**
  * The agents and a worker that runs their tasks, as both `syntra worker` and `syntra up` start
@@ -28,7 +30,7 @@ export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resour
       await agents.stop().catch(() => {});
       throw new SyntraError('config_invalid', 'SYNTRA_EXECUTOR_KUBECONFIG must be the executor\'s own (writing) identity, not the read-only KUBECONFIG of the evidence workers');
     }
-    const writer = createKubeWriter(config.executorKubeconfig);
+    const writer = await kubeWriter(config.executorKubeconfig);
     registerExecutor(registry, { db, writer });
     processLog(config, 'executor').info('executor ready: approved actions can be applied', { identity: writer.description });
   }
@@ -81,7 +83,7 @@ async function startExecutorOnly(config: SyntraConfig, { db, bus }: Resources): 
   if (!config.executorKubeconfig) {
     throw new SyntraError('config_invalid', '--executor-only needs SYNTRA_EXECUTOR_KUBECONFIG: the kubeconfig of the executor\'s own (writing) identity');
   }
-  const writer = createKubeWriter(config.executorKubeconfig);
+  const writer = await kubeWriter(config.executorKubeconfig);
   // Not even the built-in echo/sleep tasks: this process only applies approved actions.
   const registry = new TaskHandlerRegistry();
   registerExecutor(registry, { db, writer });

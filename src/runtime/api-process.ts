@@ -12,6 +12,7 @@ import { orderedShutdown, type RunningProcess, type ShutdownStep } from './lifec
 import { processLog } from './process-log.js';
 import { openResources } from './resources.js';
 import { startTracing } from '../telemetry/tracing.js';
+import { startupStep } from './startup-trace.js';
 
 /**
  * A process that serves the control API: the API and the outbox relay, plus the agents' worker
@@ -47,6 +48,7 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
     throw e;
   }
   const { db, bus } = resources;
+  startupStep('database and bus open');
   // Only with OTEL_EXPORTER_OTLP_ENDPOINT; flushed last, after every span of the shutdown.
   const stopTracing = await startTracing(options.withWorker ? 'syntra' : 'syntra-api');
   // Shut down in reverse order of start-up, whatever step start-up failed at.
@@ -68,15 +70,20 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
     const alertFollowUp = startAlertFollowUp({ db, intervalMs: config.alerts.followUpMs, listeners: [notifyOnFinish], log: processLog(config, 'alerts').line });
     steps.unshift(['alert follow-up', () => alertFollowUp.stop()]);
     const [{ buildApp }, agentWorker] = await modules;
+    startupStep('modules loaded');
     steps.unshift(...(agentWorker ? await agentWorker.startAgentWorker(config, resources) : []));
+    startupStep('worker started');
     // The same access as buildApp's default, plus the master keys: the configured request budget (SYNTRA_RATE_LIMIT_*) included.
     const app = await buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), rateLimits: { default: config.rateLimit }, masterKeys }) });
     steps.unshift(['api', () => app.close()]);
+    startupStep('api built');
     // Auth is always on: refuse a non-loopback address before anyone chose admin credentials.
     await assertSafeToBind(db, config.host);
     const url = await listenApi(app, config);
+    startupStep('listening');
     // First start: an admin, and in embedded mode an admin key in the local CLI config so the CLI works at once.
     const access = await bootstrapAccess(db, { mode: options.mode, endpoint: url, host: config.host });
+    startupStep('access bootstrapped');
     process.stderr.write(bootstrapNotice(access));
     return { url, ...(access.cliConfig ? { apiKeyFile: access.cliConfig.path } : {}), stop };
   } catch (e) {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,8 @@ describe('PGlite snapshot', () => {
     expect(statSync(dataDir).mode & 0o077).toBe(0);
     expect(statSync(path.join(dataDir, 'PG_VERSION')).mode & 0o077).toBe(0);
     expect(readdirSync(work).filter((n) => n.includes('unpacking'))).toEqual([]);
+    // Shut down cleanly before it was archived (pg_control's state, DB_SHUTDOWNED = 1): a first start runs no crash recovery.
+    expect(readFileSync(path.join(dataDir, 'global', 'pg_control')).readUInt32LE(16)).toBe(1);
     const db = await openPglite({ dataDir });
     try {
       expect((await db.query<{ id: number }>('SELECT id FROM syntra_migrations')).rows.map((r) => r.id)).toEqual([all[0]!.id]);

@@ -23,9 +23,9 @@ const work = mkdtempSync(path.join(tmpdir(), 'syntra-untar-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('untarGz (the embedded database snapshot)', () => {
-  it('unpacks directories and files with absolute member names under the directory, owner-only', () => {
+  it('unpacks directories and files with absolute member names under the directory, owner-only', async () => {
     const dir = path.join(work, 'ok');
-    const files = untarGz(archive(entry('/base', '5'), entry('/base/1', '0', 'x'.repeat(700)), entry('/PG_VERSION', '0', '17\n')), dir);
+    const files = await untarGz(archive(entry('/base', '5'), entry('/base/1', '0', 'x'.repeat(700)), entry('/PG_VERSION', '0', '17\n')), dir);
     expect(files).toBe(2);
     expect(readdirSync(dir).sort()).toEqual(['PG_VERSION', 'base']);
     expect(readFileSync(path.join(dir, 'base', '1'), 'utf8')).toBe('x'.repeat(700));
@@ -33,9 +33,10 @@ describe('untarGz (the embedded database snapshot)', () => {
     expect(statSync(path.join(dir, 'PG_VERSION')).mode & 0o077).toBe(0);
   });
 
-  it('refuses a name that leaves the directory and an entry that is not a file or directory', () => {
-    expect(() => untarGz(archive(entry('../escaped', '0', 'no')), path.join(work, 'a'))).toThrow(/leaves/);
-    expect(() => untarGz(archive(entry('/link', '2')), path.join(work, 'b'))).toThrow(/type "2"/);
+  it('refuses a name that leaves the directory and an entry that is not a file or directory, before writing anything', async () => {
+    await expect(untarGz(archive(entry('../escaped', '0', 'no')), path.join(work, 'a'))).rejects.toThrow(/leaves/);
+    await expect(untarGz(archive(entry('/fine', '0', 'x'), entry('/link', '2')), path.join(work, 'b'))).rejects.toThrow(/type "2"/);
     expect(readdirSync(work)).not.toContain('escaped');
+    expect(readdirSync(work)).not.toContain('b');
   });
 });

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { SyntraError } from '../../domain/errors.js';
-import { apiBackend, createMcpServer } from '../../integrations/mcp/index.js';
 import { injectCalls } from '../mcp/inject-calls.js';
 import { requirePrincipal } from '../plugins/auth.js';
 
@@ -29,6 +27,9 @@ const JsonRpcMessage = Type.Object(
 );
 const McpBody = Type.Union([JsonRpcMessage, Type.Array(JsonRpcMessage, { minItems: 1, maxItems: 50 })], { description: 'one JSON-RPC 2.0 message of MCP, or a batch' });
 
+/** The MCP SDK and the tools load on the first MCP request, not with the API: most servers never get one. */
+const loadMcp = () => Promise.all([import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('../../integrations/mcp/index.js')]);
+
 export const mcpRoutes: FastifyPluginAsync = async (app) => {
   app.post(
     '/mcp',
@@ -50,6 +51,7 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
         const v = request.headers[h];
         if (typeof v === 'string') credential[h] = v;
       }
+      const [{ StreamableHTTPServerTransport }, { apiBackend, createMcpServer }] = await loadMcp();
       const server = createMcpServer(apiBackend(injectCalls(app, credential, request.ip), { diagnoseScopes: principal.namespaces }), VERSION);
       // No sessionIdGenerator: stateless mode (the SDK's `sessionIdGenerator: undefined`).
       const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });

@@ -39,6 +39,8 @@ export function upCommand(): Command {
     .addHelpText('after', '\nExamples:\n  $ syntra up\n  $ syntra up --port 8080 --data-dir /tmp/syntra')
     .action(async (flags: ProcessFlags) => {
       const config = configFrom(flags);
+      const { startupStep } = await import('../../runtime/startup-trace.js');
+      startupStep('command parsed');
       // Loaded on use, so `--help` stays fast and never touches the database drivers.
       const { startEmbedded } = await import('../../runtime/embedded.js');
       const { stopOnSignal } = await import('../../runtime/signals.js');

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Env } from '../../config.js';
 import { SyntraError } from '../../domain/errors.js';
 import type { Queryable } from '../../db/database.js';
@@ -8,19 +8,21 @@ import { maskText } from './text.js';
 
 /**
  * An OpenAI-compatible embeddings endpoint (OpenAI, vLLM, Ollama, LocalAI…) through the
- * `openai` client. Text is masked once more before it leaves the process.
+ * `openai` client. Text is masked once more before it leaves the process. The client (and its
+ * 150 modules) loads at the first embedding, not when a process starts.
  */
 export class OpenAIEmbedder implements Embedder {
   readonly model: string;
-  private readonly client: OpenAI;
+  private client: Promise<OpenAI> | undefined;
   constructor(private readonly options: { baseURL: string; apiKey?: string; model: string; timeoutMs?: number }) {
     this.model = `openai:${options.model}`;
-    this.client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey || 'not-needed', maxRetries: 1, timeout: options.timeoutMs ?? 10_000 });
   }
 
   async embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
     if (texts.length === 0) return [];
-    const res = await this.client.embeddings.create(
+    const { baseURL, apiKey, timeoutMs } = this.options;
+    this.client ??= import('openai').then(({ default: OpenAI }) => new OpenAI({ baseURL, apiKey: apiKey || 'not-needed', maxRetries: 1, timeout: timeoutMs ?? 10_000 }));
+    const res = await (await this.client).embeddings.create(
       { model: this.options.model, input: texts.map((t) => maskText(t).slice(0, 8000)), encoding_format: 'float' },
       signal ? { signal } : {},
     );
