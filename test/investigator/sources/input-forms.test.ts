@@ -355,6 +355,17 @@ describe('forms the third batch showed', () => {
     expect(d.root_cause.evidence.map((e) => e.value)).toContain('etcd 16:14:21.28 ERROR ==> There was no snapshot to restore!');
   });
 
+  it('an HTTP error body (a one-line JSON object with a message and no object keys) is what the program said, not an object', () => {
+    const { account } = readKubectlText(real('i-n8n-helm-308-db-pool-lost-healthz-ok', 'http-response.txt'), { now: NOW });
+    expect(account).toMatchObject({ recognized_as: ['log lines'], objects: 0 });
+    // The pod is Running and Ready, and what it answers says its database is down: a dependency, not "no issue found".
+    const snap = buildKubectlSnapshot(files('i-n8n-helm-308-db-pool-lost-healthz-ok', 'http-response.txt', 'get-pods.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'n8n-...-sf6zx', namespace: 'n8n' });
+    expect(d.root_cause.type).toBe('dependency_unreachable');
+    expect(d.root_cause.evidence.map((e) => e.value)).toContain('{"code":503,"message":"Database is not ready!"}');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
+
   it('one log line alone is a hint, said below 0.7', () => {
     const d = diagnoseAll(buildKubectlSnapshot(files('j-cray-csm-envoy-503-sds-secret', 'istio-proxy-logs.txt'), { now: NOW }))[0]!;
     expect(d.root_cause.type).toBe('tls_certificate_error');
