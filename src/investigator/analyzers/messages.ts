@@ -124,8 +124,9 @@ export function analyzeMessages(ctx: AnalysisContext, already: readonly Analyzer
     groups.set(key, g);
   }
   return [...groups.values()].map((g) => {
-    // The most specific rule heard for this subject and type decides the wording.
-    const best = [...g].sort((a, b) => b.match.confidence - a.match.confidence)[0]!;
+    // The most specific rule heard for this subject and type decides the wording; between equals, the
+    // sentence that names more (a wrapped message read whole, not its first line joined to a stray word).
+    const best = [...g].sort((a, b) => b.match.confidence - a.match.confidence || b.match.cause.length - a.match.cause.length)[0]!;
     const evidence = [...new Map(g.map((h) => [h.evidence.value, h.evidence])).values()].slice(0, 3);
     const times = g.length > 1 ? ` (seen ${g.length} times)` : '';
     // One sentence about an object the evidence does not hold (pasted alone, a cut Events section):

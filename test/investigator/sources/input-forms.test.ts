@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { UNNAMED } from '../../../src/investigator/cluster/snapshot.js';
 import { diagnose, diagnoseAll } from '../../../src/investigator/diagnose.js';
 import { buildKubectlSnapshot } from '../../../src/investigator/sources/kubectl-source.js';
 import { readKubectlText } from '../../../src/investigator/sources/kubectl-text/read-text.js';
@@ -21,6 +22,9 @@ function real(caseId: string, file: string): { name: string; text: string } {
   expect(halfOf(caseId), `${caseId} must be a tuning case`).toBe('tuning');
   return { name: file, text: readFileSync(join(CASES, caseId, file), 'utf8') };
 }
+
+/** Several files of one tuning case, as `--from` is given them. */
+const files = (caseId: string, ...names: string[]) => names.map((n) => real(caseId, n));
 
 describe('kubectl get tables', () => {
   it('a pods table with its header', () => {
@@ -164,6 +168,24 @@ describe('logs: alone, and in one stream with a describe', () => {
     expect(snap.logs[0]).toMatchObject({ pod: 'db-migrate-29032410-7kq2d' });
   });
 
+  it('a file named for what it holds (scheduling-message.txt) is no pod: its message is about the workload in the evidence', () => {
+    const snap = buildKubectlSnapshot(files('i-kubeflow-7109-notebook-volumes-in-two-zones', 'scheduling-message.txt'), { now: NOW });
+    expect(snap.logs.map((l) => l.pod)).toEqual([UNNAMED]);
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('unschedulable_pvc');
+    expect(d.root_cause.summary).not.toContain('scheduling-message');
+  });
+
+  it('a message beside several pods in trouble that are replicas of one template goes to them; the sentence read whole decides', () => {
+    // `oc get pods -l app=…`, then `.items[0].status.reason` and `.status.message` printed on their own.
+    const snap = buildKubectlSnapshot(files('a-openshift-release-pr76967-dptp-evicted-memory', 'get-pods.txt', 'status-reason.txt', 'status-message.txt'), { now: NOW });
+    expect(new Set(snap.logs.map((l) => l.pod))).toEqual(new Set(['dptp-controller-manager-77ffc657cf-4z7wb']));
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('evicted');
+    expect(d.root_cause.summary).toContain('container dptp-controller-manager was using 48458972Ki against a request of 15Gi');
+    expect(d.root_cause.summary).not.toContain('status-message');
+  });
+
   it('a part that cannot be read is listed as skipped; the parts beside it still count', () => {
     const broken = 'Name:         ops-role\nLabels:       <none>\nAnnotations:  <none>\nPolicyRule:\n  Resources  Verbs\n';
     const snap = buildKubectlSnapshot([{ name: 'role.txt', text: broken }, real('c-eck-3964-insufficient-memory-upgrade', 'get-pods.txt'), real('c-eck-3964-insufficient-memory-upgrade', 'events.txt')], { now: NOW });
@@ -172,8 +194,6 @@ describe('logs: alone, and in one stream with a describe', () => {
   });
 });
 
-/** Files of the second batch's tuning half (ids g-): forms the first batch did not show. */
-const files = (caseId: string, ...names: string[]) => names.map((n) => real(caseId, n));
 
 describe('forms the second batch showed', () => {
   it('a get table whose rows do not line up with the header is read by its cells', () => {
