@@ -7,6 +7,7 @@ import type { AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { eventEvidence, fieldEvidence, logEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
+import { listedAlternatives } from './listed-alternatives.js';
 import { inScope, subjectText } from './scope.js';
 import { isStub } from '../bind.js';
 
@@ -136,7 +137,7 @@ export function analyzeMessages(ctx: AnalysisContext, already: readonly Analyzer
     const f = makeFinding({
       type: best.match.type,
       subject: best.subject,
-      summary: `${subjectText(best.subject)}: ${best.match.cause}${times}.`,
+      summary: `${subjectText(best.subject)}: ${best.match.cause}${listedAlternatives(ctx.snapshot, best.match.facts)}${times}.`,
       confidence: fragment ? Math.min(best.match.confidence, 0.68) : best.match.confidence,
       evidence,
       facts: { ...best.match.facts, ...(best.subject.kind === 'Pod' && best.subject.name !== UNNAMED ? { pod: best.subject.name } : {}), workload: `${best.subject.kind.toLowerCase()}/${best.subject.name}` },

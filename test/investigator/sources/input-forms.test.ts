@@ -61,6 +61,17 @@ describe('kubectl get tables', () => {
   });
 });
 
+describe('kubectl get cm / secrets tables', () => {
+  it('a `kubectl get cm` table lists the configmaps that exist, without their keys; a missing one is answered with the names that do exist', () => {
+    const { snapshot, account } = readKubectlText(real('j-nectar-postgres-configmap-not-found', 'get-cm.txt'), { now: NOW });
+    expect(account).toMatchObject({ recognized_as: ['kubectl get table'], objects: 2 });
+    expect(snapshot.configMaps.map((c) => [c.metadata.name, c.keysUnknown])).toEqual([['kube-root-ca.crt', true], ['postgres-config', true]]);
+    const d = diagnoseAll(buildKubectlSnapshot(files('j-nectar-postgres-configmap-not-found', 'events.txt', 'get-cm.txt'), { now: NOW }))[0]!;
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toContain('configmap postgres-db-config does not exist; the only configmap the evidence lists is postgres-config');
+  });
+});
+
 describe('events in every layout kubectl has printed', () => {
   it('kubectl get events with its header', () => {
     const { snapshot } = readKubectlText(real('c-eck-3964-insufficient-memory-upgrade', 'events.txt'), { now: NOW });
