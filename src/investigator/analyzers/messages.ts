@@ -7,6 +7,7 @@ import type { AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { eventEvidence, fieldEvidence, logEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
+import { listedAlternatives } from './listed-alternatives.js';
 import { inScope, subjectText } from './scope.js';
 import { isStub } from '../bind.js';
 
@@ -124,8 +125,9 @@ export function analyzeMessages(ctx: AnalysisContext, already: readonly Analyzer
     groups.set(key, g);
   }
   return [...groups.values()].map((g) => {
-    // The most specific rule heard for this subject and type decides the wording.
-    const best = [...g].sort((a, b) => b.match.confidence - a.match.confidence)[0]!;
+    // The most specific rule heard for this subject and type decides the wording; between equals, the
+    // sentence that names more (a wrapped message read whole, not its first line joined to a stray word).
+    const best = [...g].sort((a, b) => b.match.confidence - a.match.confidence || b.match.cause.length - a.match.cause.length)[0]!;
     const evidence = [...new Map(g.map((h) => [h.evidence.value, h.evidence])).values()].slice(0, 3);
     const times = g.length > 1 ? ` (seen ${g.length} times)` : '';
     // One sentence about an object the evidence does not hold (pasted alone, a cut Events section):
@@ -135,7 +137,7 @@ export function analyzeMessages(ctx: AnalysisContext, already: readonly Analyzer
     const f = makeFinding({
       type: best.match.type,
       subject: best.subject,
-      summary: `${subjectText(best.subject)}: ${best.match.cause}${times}.`,
+      summary: `${subjectText(best.subject)}: ${best.match.cause}${listedAlternatives(ctx.snapshot, best.match.facts)}${times}.`,
       confidence: fragment ? Math.min(best.match.confidence, 0.68) : best.match.confidence,
       evidence,
       facts: { ...best.match.facts, ...(best.subject.kind === 'Pod' && best.subject.name !== UNNAMED ? { pod: best.subject.name } : {}), workload: `${best.subject.kind.toLowerCase()}/${best.subject.name}` },

@@ -3,6 +3,7 @@ import type { EvidenceItem } from '../../domain/diagnosis.js';
 import type { AnalyzerFinding } from './analyzer.js';
 import { eventEvidence, fieldEvidence, specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
+import { listedAlternatives } from './listed-alternatives.js';
 import { baseFacts, nodeLink, type PodFacts } from './pod-facts.js';
 import { containerEvents, type ContainerView } from './pod-status.js';
 
@@ -40,7 +41,7 @@ export function missingRefs(p: PodFacts, spec: V1Container | undefined): Missing
     if (!knows(kind)) return undefined;
     const obj = kind === 'Secret' ? idx.get('Secret', p.namespace, name) : idx.get('ConfigMap', p.namespace, name);
     if (!obj) return { kind, name, path };
-    return key !== undefined && !obj.keys.includes(key) ? { kind, name, key, path } : undefined;
+    return key !== undefined && !obj.keysUnknown && !obj.keys.includes(key) ? { kind, name, key, path } : undefined;
   };
   const out: MissingRef[] = [];
   const base = `spec.containers[${spec.name}]`;
@@ -60,7 +61,7 @@ export function missingRefs(p: PodFacts, spec: V1Container | undefined): Missing
 
 function refExists(p: PodFacts, r: Omit<MissingRef, 'path'>): boolean {
   const obj = r.kind === 'Secret' ? p.ctx.cluster.get('Secret', p.namespace, r.name) : p.ctx.cluster.get('ConfigMap', p.namespace, r.name);
-  return obj !== undefined && (r.key === undefined || obj.keys.includes(r.key));
+  return obj !== undefined && (r.key === undefined || obj.keysUnknown === true || obj.keys.includes(r.key));
 }
 
 const describeRef = (r: Omit<MissingRef, 'path'>): string =>
@@ -80,11 +81,12 @@ export function configErrorFinding(p: PodFacts, view: ContainerView, waiting: V1
   // The message names it, and the snapshot confirms it is (still) missing: exact evidence.
   const confirmed = ref !== undefined && fromSpec.some((r) => r.name === ref.name && r.kind === ref.kind);
   const existsNow = parsed !== undefined && !confirmed && refExists(p, parsed);
+  const alternatives = ref && !existsNow ? listedAlternatives(p.ctx.snapshot, ref.kind === 'Secret' ? { secret: ref.name, ...(ref.key ? { key: ref.key } : {}) } : { configMap: ref.name, ...(ref.key ? { key: ref.key } : {}) }) : '';
   return makeFinding({
     type: 'container_config_error',
     subject: p.ref,
     summary: ref
-      ? `Container ${view.name} of pod ${p.name} cannot start: ${describeRef(ref)} is missing in namespace ${p.namespace ?? '?'}${existsNow ? ' (it exists now: the next retry may succeed)' : ''}.`
+      ? `Container ${view.name} of pod ${p.name} cannot start: ${describeRef(ref)} is missing in namespace ${p.namespace ?? '?'}${existsNow ? ' (it exists now: the next retry may succeed)' : ''}${alternatives}.`
       // Without the message (a get table shows only the reason), say what the reason means.
       : `Container ${view.name} of pod ${p.name} cannot start: ${message || 'CreateContainerConfigError: most often a secret or configmap (or a key in one) that its env, envFrom or volumes reference does not exist; else runAsNonRoot against a root image or a subPath that cannot be prepared (the pod\'s events say which)'}.`,
     confidence: ref ? (existsNow ? 0.75 : confirmed || parsed ? 0.95 : 0.85) : 0.6,

@@ -69,7 +69,7 @@ export function logSummary(match: ContainerLogMatch): string {
     case 'cpu_throttling':
       return `is throttled by its CPU limit: ${f.detail ?? match.line.trim()}`;
     case 'bad_command':
-      return `cannot execute ${f.file ?? 'its command'}`;
+      return match.patternId === 'unknown-argument' ? `refuses the arguments it was given: ${f.detail ?? match.line.trim()}` : `cannot execute ${f.file ?? 'its command'}`;
     case 'application_error':
       return `crashes with ${f.detail ?? match.line.trim()}`;
   }
@@ -133,7 +133,7 @@ export function crashFinding(input: CrashInput): AnalyzerFinding {
   );
   if (term.exitCode === 127 || term.exitCode === 126 || BAD_COMMAND_MESSAGE.test(term.message ?? '') || logs?.type === 'bad_command') {
     const file = logs?.type === 'bad_command' ? logs.facts.file : /exec: "([^"]+)"/.exec(term.message ?? '')?.[1];
-    const why = term.exitCode === 126 ? 'is not executable' : 'was not found';
+    const why = logs?.patternId === 'unknown-argument' ? `refuses its arguments (${logs.facts.detail ?? logs.line.trim()})` : term.exitCode === 126 ? 'is not executable' : 'was not found';
     return makeFinding({
       type: 'bad_command',
       subject: p.ref,

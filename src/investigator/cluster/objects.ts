@@ -70,15 +70,22 @@ function summaryMetadata(raw: Raw): SecretSummary['metadata'] {
   };
 }
 
+// Objects a text source read from a listing (a `kubectl get` row) carry this annotation (sources/kubectl-text/get-table.ts).
+const LISTED_ANNOTATION = 'syntra.dev/evidence';
+/** A listing row shows that the object exists, not its keys: a key it lacks must not be inferred from it. */
+const keysUnknown = (raw: Raw): { keysUnknown?: true } =>
+  asRecord(asRecord(raw.metadata).annotations)[LISTED_ANNOTATION] !== undefined && raw.data === undefined && raw.binaryData === undefined && raw.stringData === undefined
+    ? { keysUnknown: true } : {};
+
 /** Keys only: `data`, `stringData` and `binaryData` values are dropped, never copied. */
 export function summarizeSecret(raw: Raw): SecretSummary {
   const keys = new Set([...Object.keys(asRecord(raw.data)), ...Object.keys(asRecord(raw.stringData))]);
-  return { metadata: summaryMetadata(raw), ...(typeof raw.type === 'string' ? { type: raw.type } : {}), keys: [...keys].sort() };
+  return { metadata: summaryMetadata(raw), ...(typeof raw.type === 'string' ? { type: raw.type } : {}), keys: [...keys].sort(), ...keysUnknown(raw) };
 }
 
 export function summarizeConfigMap(raw: Raw): ConfigMapSummary {
   const keys = new Set([...Object.keys(asRecord(raw.data)), ...Object.keys(asRecord(raw.binaryData))]);
-  return { metadata: summaryMetadata(raw), keys: [...keys].sort() };
+  return { metadata: summaryMetadata(raw), keys: [...keys].sort(), ...keysUnknown(raw) };
 }
 
 /** Objects of another API version than the one the snapshot keeps, converted on the way in. */

@@ -35,11 +35,15 @@ export interface SecretSummary {
   metadata: { name: string; namespace: string; creationTimestamp?: string; labels?: Record<string, string> };
   type?: string;
   keys: string[];
+  /** Listed without its keys (a `kubectl get secrets` row): it exists, and `keys` says nothing. */
+  keysUnknown?: true;
 }
 
 export interface ConfigMapSummary {
   metadata: { name: string; namespace: string; creationTimestamp?: string; labels?: Record<string, string> };
   keys: string[];
+  /** Listed without its keys (a `kubectl get cm` row): it exists, and `keys` says nothing. */
+  keysUnknown?: true;
 }
 
 export interface ContainerLog {

@@ -34,7 +34,8 @@ export const PERMISSION_PATTERNS: readonly LogPattern[] = [
   specific('java-access-denied', 'permission_denied', /AccessDenied/, [/AccessDeniedException: (?<file>.+?)\s*$/], 0.92, path),
   specific('ruby-eacces', 'permission_denied', /EACCES/, [/Errno::EACCES: Permission denied (?:@ \w+ )?- (?<file>[^\s>]+)/], 0.92, path),
   specific('dotnet-access', 'permission_denied', /Access to the path/, [/Access to the path ['"](?<file>[^'"]+)['"] is denied/], 0.92, path),
-  specific('go-permission', 'permission_denied', /permission denied/, [/\b(?:open|mkdir|stat|create|remove|chmod|chown|lstat|mkdirat|openat|rename|unlink) (?<file>[^\s:"]+): permission denied/], 0.92, path),
+  // Go's os errors (`open x: permission denied`), also on a read-only mount (`remove x: read-only file system`).
+  specific('go-permission', 'permission_denied', /permission denied|read-only file system/, [/\b(?:open|mkdir|stat|create|remove|chmod|chown|lstat|mkdirat|openat|rename|unlink) (?<file>[^\s:"]+): (?:permission denied|read-only file system)/], 0.92, path),
   // EACCES, EPERM and EROFS on a named path: coreutils and busybox (`chown: /app/data: Operation not permitted`),
   // nginx (`mkdir() "/var/cache/nginx" failed (13: Permission denied)`), shell redirections, Rust, Java's FileNotFoundException.
   specific('path-not-permitted', 'permission_denied', /Permission denied|not permitted|Read-only file system|Access is denied/, [
@@ -44,5 +45,6 @@ export const PERMISSION_PATTERNS: readonly LogPattern[] = [
   ], 0.88, path),
   // The errno text alone (no path the process was denied; a path in the line may be the source file, not the target).
   // Not SSH's `(publickey)` nor a database privilege (`permission denied for table`): those are no file access.
-  specific('permission-denied', 'permission_denied', /Permission ?denied/i, [/\b[Pp]ermission denied\b(?! \(publickey| for (?:table|schema|relation|database|sequence|function|view)\b| to create)|\bPermissionDenied\b/], 0.7),
+  // The errno alone; Rust's io::ErrorKind names (`kind: ReadOnlyFilesystem`, `PermissionDenied`) too.
+  specific('permission-denied', 'permission_denied', /Permission ?denied|ReadOnlyFilesystem/i, [/\b[Pp]ermission denied\b(?! \(publickey| for (?:table|schema|relation|database|sequence|function|view)\b| to create)|\bPermissionDenied\b|\bReadOnlyFilesystem\b/], 0.7),
 ];

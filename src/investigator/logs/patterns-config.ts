@@ -17,11 +17,20 @@ const envVar = (m: RegExpExecArray): LogFacts => {
 
 export const CONFIG_PATTERNS: readonly LogPattern[] = [
   // An environment variable the program needs is not set, in the ways runtimes and libraries say it.
-  specific('env-var-unset', 'missing_configuration', /variable|env|required key|required value|unbound|must specify/i, [
-    // "<name> is not set / not defined / required": Node apps, Apache's `Config variable ${X} is not defined`, VAR_NAME is missing.
-    /(?:[Ee]nvironment variable|[Cc]onfig variable|\benv var(?:iable)?) [`'"]?\$?\{?([A-Za-z_][\w.-]*)\}?[`'"]? (?:is )?(?:not set|not defined|undefined|missing|required|must be set|empty)|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+) (?:env(?:ironment)? var(?:iable)? )?(?:is |IS )?(?:not set|must be set|required|missing|undefined|not defined|NOT SET|REQUIRED|MISSING|UNDEFINED|NOT DEFINED)\b/,
+  specific('env-var-unset', 'missing_configuration', /variable|env|required key|required value|unbound|must specify|must be set|must not be empty|NotPresent/i, [
+    // "<name> is not set / not defined / required": Node apps, Apache's `Config variable ${X} is not defined`, VAR_NAME is missing,
+    // Rust's `env::var("X").expect("X must be set")` panic (`X must be set: NotPresent`). The word after
+    // "environment variable" is a name only when it is not the verb (`the "X" environment variable is required`).
+    /(?:[Ee]nvironment variable|[Cc]onfig variable|\benv var(?:iable)?) [`'"]?\$?\{?(?!(?:is|was|are|not|must)\b)([A-Za-z_][\w.-]*)\}?[`'"]? (?:is )?(?:not set|not defined|undefined|missing|required|must be set|empty)|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+) (?:env(?:ironment)? var(?:iable)? )?(?:is |IS )?(?:not set|must be set|required|missing|undefined|not defined|NOT SET|REQUIRED|MISSING|UNDEFINED|NOT DEFINED)\b/,
     // "set / missing / required <name>": django-environ, go-envconfig, envconfig, `Missing required environment variable: X`.
     /\b(?:[Ss]et|[Dd]efine|[Pp]rovide) (?:the )?[`'"]?([A-Z][A-Z0-9_]+)[`'"]? env(?:ironment)? var(?:iable)?|(?:[Mm]issing|[Rr]equired) (?:required )?(?:env|ENV|[Ee]nvironment)(?: var(?:iable)?)?s?:? [`'"]?([A-Z][A-Z0-9_]+)\b|missing required value: ([A-Z][A-Z0-9_]+)|required key ([A-Z][A-Z0-9_]+) missing value/,
+    // Django's check on its own setting (`The SECRET_KEY setting must not be empty.`), read from the variable of that
+    // name; t3-env/zod validating the environment at start-up (`❌ Invalid environment variables: { CRON_SECRET: [ 'Required' ] }`).
+    /\b([A-Z][A-Z0-9]*_[A-Z0-9_]+) setting must not be empty|Invalid environment variables:?\s*\{\s*['"]?([A-Z][A-Z0-9_]+)['"]?:\s*\[\s*'Required'/,
+    // Rust's std::env::var failing (`VarError::NotPresent`) under whatever message the program gave
+    // `expect` (`'HISTFILE not set: NotPresent'`, `User env var should exist: NotPresent`), and the
+    // envy/config crates' `environment variable not found`.
+    /(?:panicked at '|^)\$?([A-Z][A-Z0-9_]*)\b[^:'\n]*: NotPresent\b|: NotPresent\b|\b[Ee]nvironment variable not found\b/,
     // bash `set -u`
     /(?:^|: )([A-Za-z_]\w*): unbound variable/,
     // Official images' entrypoints: postgres, mysql, mariadb (`You must specify POSTGRES_PASSWORD to a non-empty value`).

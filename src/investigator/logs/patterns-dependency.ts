@@ -57,8 +57,8 @@ export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
   // "<failed|unable|could not|can't|error> connect(ing) to <host:port>": Npgsql, curl, lettuce, redis-py,
   // redis-rb, redis-cli, the mysql client, netcat (OpenBSD `connect to x port n`, busybox `remote host (ip)`).
   specific('could-not-connect', 'dependency_unreachable', /connect/i, [
-    re(String.raw`\b(?:(?:[Ff]ailed|[Uu]nable|[Cc]ould not|[Cc]annot|[Cc]an't|[Ee]rror(?: \d+)?) (?:to )?connect(?:ing)?|nc: connect) to (?:(?:Redis|MySQL server|remote host|server|database) (?:at |on )?)?(?:${HP}|['(](?<qhost>[\w.:-]+)[')])`),
-  ], 0.9, (m, line, next) => (m.groups?.qhost ? { host: m.groups.qhost } : hostPort(m, line, next))),
+    re(String.raw`\b(?:(?:[Ff]ailed|[Uu]nable|[Cc]ould not|[Cc]annot|[Cc]an't|[Ee]rror(?: \d+)?) (?:to )?connect(?:ing)?|nc: connect) to (?:(?:Redis|MySQL server|remote host|server|database) (?:at |on )?)?(?:${HP}|['(\[](?<qhost>[\w.:-]+)[')\]])`),
+  ], 0.9, (m, line, next) => (m.groups?.qhost ? parseHostPort(m.groups.qhost) : hostPort(m, line, next))),
   // "connection to <host:port> refused / could not be established": pgjdbc, kubectl, Kafka, netty, node-redis.
   specific('connection-to-refused', 'dependency_unreachable', /refused|could not be established|Redis connection/, [
     re(String.raw`\b[Cc]onnection to (?:the server )?${HP} (?:was )?refused`),
@@ -95,6 +95,22 @@ export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
   specific('dotnet-socket', 'dependency_unreachable', /SocketException/, [
     re(String.raw`SocketException(?: \(\d+\))?: (?:Connection refused|Connection timed out|No route to host|Network is unreachable|Address not available|Cannot assign requested address)(?: ${HP})?`),
   ], 0.88, hostPort),
+  // Clients that cannot reach any server of a cluster: Sarama (Kafka), SQL Server's client libraries.
+  specific('no-server-reachable', 'dependency_unreachable', /available brokers|instance-specific error/, [
+    /client has run out of available brokers to talk to/,
+    /A network-related or instance-specific error occurred while establishing a connection to SQL Server/,
+  ], 0.82, merge(quoted, peer)),
+  // The dependency dropped a connection it had accepted (it restarted, crashed or was failed over):
+  // libpq (psql, psycopg2, ruby-pg, PDO), node-postgres, the MySQL client libraries. Weaker than a
+  // refused connection: a firewall closing idle connections or a query too big for the server say it too.
+  specific('connection-lost', 'dependency_unreachable', /unexpectedly|gone away|Lost connection/, [
+    /server closed the connection unexpectedly|Connection terminated unexpectedly|MySQL server has gone away|Lost connection to MySQL server/,
+  ], 0.7, merge(quoted, peer)),
+  // An application that reports its database as down instead of the driver's error (n8n's 503
+  // `Database is not ready!`, CloudNativePG's `DB not available, will retry`): the database, unnamed.
+  specific('database-not-ready', 'dependency_unreachable', /not (?:ready|available)/i, [
+    /\b(?:[Dd]atabase|DB) (?:is )?not (?:ready|available)\b/,
+  ], 0.65, quoted),
   // The errno text alone; host and port come from the line, libpq's next lines, or an earlier line.
   specific('connection-refused', 'dependency_unreachable', /refused|timed out|no route|unreachable|reset by peer|ECONN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/i, [
     /\b(?:[Cc]onnection refused|ECONNREFUSED|[Cc]onnection timed out|ETIMEDOUT|[Nn]o route to host|EHOSTUNREACH|Network is unreachable|ENETUNREACH|Connection reset by peer|ECONNRESET)\b/,

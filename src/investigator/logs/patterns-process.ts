@@ -22,12 +22,21 @@ export const COMMAND_PATTERNS: readonly LogPattern[] = [
     /(?:^|[\s\]])(?:(?:\S*\/)?(?:sh|bash|ash|dash|zsh|ksh): (?:(?:line )?\d+: )?|(?:\S*\/[\w.-]+|[\w.-]+\.sh): (?:line )?\d+: )(?:[^\s:]+: )?(?<file>\$'\\r'|[^\s:'"]+): (?:command )?not found\s*$/,
     /^(?:\S*\/)?(?:sh|bash|ash|dash): (?:line )?\d+: (?<file>\S+): [Pp]ermission denied\s*$/,
   ], 0.88, (m) => (m.groups?.file && m.groups.file !== "$'\\r'" ? { file: m.groups.file } : {})),
-  // The interpreter a script or shebang names does not exist (CRLF shebangs print `bash\r`).
-  specific('interpreter-not-found', 'bad_command', /No such file|can't open file/, [
+  // The interpreter a script or shebang names does not exist (CRLF shebangs print `bash\r`), or the
+  // script the command gives it does not (busybox/dash `sh: can't open 'x'`, `sh: 0: Can't open x`).
+  specific('interpreter-not-found', 'bad_command', /No such file|can't open|Can't open/, [
     /(?:^|\s)(?:\S*\/)?env: (?:can't execute )?[‘'`"](?<file>[^’'`"]+)[’'`"]: No such file or directory/,
     /(?:^|: )(?<file>\S+): bad interpreter: No such file or directory/,
     /^\S*(?:python[\d.]*|node|ruby|perl|php)\S*: can't open file [‘'"](?<file>[^’'"]+)[’'"]/,
+    /^(?:\S*\/)?(?:sh|bash|ash|dash): (?:\d+: )?[Cc]an't open [‘'"]?(?<file>[^’'"\s]+)[’'"]?/,
   ], 0.9, file),
+  // The program started and refused the arguments it was given: Go's flag package (`flag provided
+  // but not defined: -x`), cobra (`Error: unknown flag: --x`), npm without the script the command names.
+  specific('unknown-argument', 'bad_command', /flag|[Mm]issing script/, [
+    /flag provided but not defined: -{1,2}[\w.-]+/,
+    /\bError: unknown (?:shorthand )?flag: -{1,2}[\w.-]+/,
+    /npm (?:ERR!|error) [Mm]issing script: "?[\w:.-]+"?/,
+  ], 0.85, (m) => ({ detail: m[0].trim() })),
 ];
 
 export const MEMORY_PATTERNS: readonly LogPattern[] = [

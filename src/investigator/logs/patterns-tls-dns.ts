@@ -49,7 +49,9 @@ const resolverHost = (m: RegExpExecArray, line: string): LogFacts => {
   const host = /host='([^']+)'/.exec(line)?.[1] ?? /([\w.-]+): forward host lookup failed/.exec(line)?.[1];
   if (host) return { host };
   const paren = /\(([\w.-]+):(\d{1,5})\)/.exec(line);
-  return paren?.[1] ? { host: paren[1], port: Number(paren[2]) } : {};
+  if (paren?.[1]) return { host: paren[1], port: Number(paren[2]) };
+  // redis-py `Error -2 connecting to redis:6379. Name or service not known.`, pymongo `mongo:27017: [Errno -2] …`
+  return hostPortIn(line) ?? {};
 };
 
 export const DNS_PATTERNS: readonly LogPattern[] = [

@@ -178,7 +178,7 @@ const RULES: readonly Rule[] = [
   { id: 'evicted-ephemeral', type: 'evicted', confidence: 0.9,
     re: /(?:Pod|Container) ephemeral local storage usage exceeds|Usage of EmptyDir volume "([^"]+)" exceeds the limit/, cause: () => 'its ephemeral-storage use exceeded its limit' },
   { id: 'node-pressure', type: 'node_pressure', confidence: 0.88,
-    re: /\b(DiskPressure|MemoryPressure|PIDPressure)\b|node\(s\) had (?:untolerated )?taint \{node\.kubernetes\.io\/(disk|memory|pid)-pressure|kubelet has (disk|memory|insufficient PID|sufficient) pressure|(?:Disk usage on image filesystem|image filesystem) is at \d+% which is over the high threshold|EvictionThresholdMet|Attempting to reclaim (ephemeral-storage|memory|nodefs|imagefs)|failed to garbage collect required amount of images|FreeDiskSpaceFailed/,
+    re: /(?:\b|NodeHas)(DiskPressure|MemoryPressure|PIDPressure)\b|node\(s\) had (?:untolerated )?taint \{node\.kubernetes\.io\/(disk|memory|pid)-pressure|kubelet has (disk|memory|insufficient PID|sufficient) pressure|(?:Disk usage on image filesystem|image filesystem) is at \d+% which is over the high threshold|EvictionThresholdMet|Attempting to reclaim (ephemeral-storage|memory|nodefs|imagefs)|failed to garbage collect required amount of images|FreeDiskSpaceFailed/,
     cause: (m, text) => {
       const kind = m[1] ?? (m[2] ? `${m[2].charAt(0).toUpperCase()}${m[2].slice(1)}Pressure` : /image filesystem|garbage collect|ephemeral|nodefs|imagefs|disk/i.test(text) ? 'DiskPressure' : /memory/i.test(text) ? 'MemoryPressure' : 'pressure');
       return `the node reports ${kind}`;
@@ -233,7 +233,7 @@ const RULES: readonly Rule[] = [
     re: /(Liveness|Readiness|Startup) probe failed: HTTP probe failed with statuscode: (404|401|403)/,
     cause: (m) => `its ${m[1]!.toLowerCase()} probe gets HTTP ${m[2]}: the probe's path or port is wrong (the application does not serve that health endpoint there)` },
   { id: 'probe-timeout', type: 'probe_failure', confidence: 0.82,
-    re: /(Liveness|Readiness|Startup) probe failed: (?:command "([^"]+)" timed out|.*(?:context deadline exceeded|Client\.Timeout exceeded|timed out|timeout))/,
+    re: /(Liveness|Readiness|Startup) probe (?:failed|errored): (?:command "([^"]+)" timed out|.*(?:context deadline exceeded|Client\.Timeout exceeded|timed out|timeout))/,
     cause: (m) => `its ${m[1]!.toLowerCase()} probe times out${m[2] ? ` (${m[2]})` : ''}: the probe's timeoutSeconds is shorter than the check takes, or the container is too slow to answer` },
   // The kubelet's Killing event names the probe but not its error: the probe is the lead, not a certainty
   // (a slow start against initialDelaySeconds, or an application that stopped answering).

@@ -36,4 +36,16 @@ describe('crash findings from logs', () => {
     expect(finding).toMatchObject({ type: 'bad_command' });
     expect(finding!.summary).toContain('"gunicorn"');
   });
+
+  it('a program that refuses its arguments is bad_command saying so, not "command not found"', () => {
+    // kubectl logs of the crash-looping controller in DataDog/watermarkpodautoscaler#97 (the chart passed a flag the image lacks)
+    const snapshot = snapshotFromYaml(crashLooping('args'), {
+      namespace: 't',
+      logs: [{ pod: 'args', container: 'app', previous: true, text: 'flag provided but not defined: -zap-level\nUsage of /manager:\n  -enable-leader-election\n' }],
+    });
+    const [finding] = runOne('Pod', snapshot);
+    expect(finding).toMatchObject({ type: 'bad_command' });
+    expect(finding!.summary).toContain('refuses its arguments (flag provided but not defined: -zap-level)');
+    expect(finding!.summary).not.toContain('was not found');
+  });
 });

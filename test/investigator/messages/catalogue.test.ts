@@ -24,6 +24,17 @@ describe('the message catalogue on real sentences', () => {
     expect(m!.confidence).toBeLessThan(0.7);
   });
 
+  it('the kubelet\'s NodeHas…Pressure event is node pressure; its NodeHasNo…Pressure is not', () => {
+    // c-bsycorp-kind-15-disk-pressure-prune (bsycorp/kind#15): a Normal event of the node's describe
+    expect(matchMessage('NodeHasDiskPressure: Node minikube status is now: NodeHasDiskPressure')).toMatchObject({ type: 'node_pressure' });
+    expect(matchMessage('NodeHasNoDiskPressure: Node minikube status is now: NodeHasNoDiskPressure')).toBeUndefined();
+  });
+
+  it('an exec probe the runtime timed out ("errored") is a probe that times out', () => {
+    // kubernetes/kubernetes#82987: Unhealthy event of an exec liveness probe (curl, timeoutSeconds 2)
+    expect(matchMessage('Unhealthy: Liveness probe errored: rpc error: code = DeadlineExceeded desc = context deadline exceeded')).toMatchObject({ type: 'probe_failure', rule: 'probe-timeout' });
+  });
+
   it('a subPath the kubelet cannot prepare is a volume that does not mount, named', () => {
     // j-cray-csm-cephfs-subpath-mds (Cray-HPE/docs-csm, Kubernetes_Pods_Failing_to_Mount_PVCs.md): kubelet journal
     const line = 'Mar 27 18:04:26 ncn-w001 kubelet[63627]: E0327 23:04:26.085783   63627 kubelet_pods.go:226] failed to prepare subPath for volumeMount "slurm-data" of container "slurmctld": error resolving symlinks in "/var/lib/kubelet/pods/8c006150-1473-4299-a2c5-429d6bd145ed/volumes/kubernetes.io~cephfs/pvc-1a2bd4b7-1fee-4175-9f53-ff5b7ef8dea2": lstat /var/lib/kubelet/pods/8c006150-1473-4299-a2c5-429d6bd145ed/volumes/kubernetes.io~cephfs/pvc-1a2bd4b7-1fee-4175-9f53-ff5b7ef8dea2: permission denied';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { UNNAMED } from '../../../src/investigator/cluster/snapshot.js';
 import { diagnose, diagnoseAll } from '../../../src/investigator/diagnose.js';
 import { buildKubectlSnapshot } from '../../../src/investigator/sources/kubectl-source.js';
 import { readKubectlText } from '../../../src/investigator/sources/kubectl-text/read-text.js';
@@ -21,6 +22,9 @@ function real(caseId: string, file: string): { name: string; text: string } {
   expect(halfOf(caseId), `${caseId} must be a tuning case`).toBe('tuning');
   return { name: file, text: readFileSync(join(CASES, caseId, file), 'utf8') };
 }
+
+/** Several files of one tuning case, as `--from` is given them. */
+const files = (caseId: string, ...names: string[]) => names.map((n) => real(caseId, n));
 
 describe('kubectl get tables', () => {
   it('a pods table with its header', () => {
@@ -54,6 +58,17 @@ describe('kubectl get tables', () => {
     expect(readKubectlText(real('d-torus-214-postgres-endpoints-none', 'get-endpoints.txt')).snapshot.endpoints).toMatchObject([{ metadata: { name: 'postgres-torus' }, subsets: [] }]);
     expect(readKubectlText(real('c-codis-operator-13-hpa-unknown-no-request', 'get-hpa.txt')).snapshot.horizontalPodAutoscalers[0]?.spec?.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'sample-proxy' });
     expect(readKubectlText(real('d-fluentbit-k8s-41-ds-taints-desired', 'get-ds.txt')).snapshot.daemonSets.map((d) => d.status?.desiredNumberScheduled)).toEqual([15, 18]);
+  });
+});
+
+describe('kubectl get cm / secrets tables', () => {
+  it('a `kubectl get cm` table lists the configmaps that exist, without their keys; a missing one is answered with the names that do exist', () => {
+    const { snapshot, account } = readKubectlText(real('j-nectar-postgres-configmap-not-found', 'get-cm.txt'), { now: NOW });
+    expect(account).toMatchObject({ recognized_as: ['kubectl get table'], objects: 2 });
+    expect(snapshot.configMaps.map((c) => [c.metadata.name, c.keysUnknown])).toEqual([['kube-root-ca.crt', true], ['postgres-config', true]]);
+    const d = diagnoseAll(buildKubectlSnapshot(files('j-nectar-postgres-configmap-not-found', 'events.txt', 'get-cm.txt'), { now: NOW }))[0]!;
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toContain('configmap postgres-db-config does not exist; the only configmap the evidence lists is postgres-config');
   });
 });
 
@@ -164,6 +179,24 @@ describe('logs: alone, and in one stream with a describe', () => {
     expect(snap.logs[0]).toMatchObject({ pod: 'db-migrate-29032410-7kq2d' });
   });
 
+  it('a file named for what it holds (scheduling-message.txt) is no pod: its message is about the workload in the evidence', () => {
+    const snap = buildKubectlSnapshot(files('i-kubeflow-7109-notebook-volumes-in-two-zones', 'scheduling-message.txt'), { now: NOW });
+    expect(snap.logs.map((l) => l.pod)).toEqual([UNNAMED]);
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('unschedulable_pvc');
+    expect(d.root_cause.summary).not.toContain('scheduling-message');
+  });
+
+  it('a message beside several pods in trouble that are replicas of one template goes to them; the sentence read whole decides', () => {
+    // `oc get pods -l app=…`, then `.items[0].status.reason` and `.status.message` printed on their own.
+    const snap = buildKubectlSnapshot(files('a-openshift-release-pr76967-dptp-evicted-memory', 'get-pods.txt', 'status-reason.txt', 'status-message.txt'), { now: NOW });
+    expect(new Set(snap.logs.map((l) => l.pod))).toEqual(new Set(['dptp-controller-manager-77ffc657cf-4z7wb']));
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('evicted');
+    expect(d.root_cause.summary).toContain('container dptp-controller-manager was using 48458972Ki against a request of 15Gi');
+    expect(d.root_cause.summary).not.toContain('status-message');
+  });
+
   it('a part that cannot be read is listed as skipped; the parts beside it still count', () => {
     const broken = 'Name:         ops-role\nLabels:       <none>\nAnnotations:  <none>\nPolicyRule:\n  Resources  Verbs\n';
     const snap = buildKubectlSnapshot([{ name: 'role.txt', text: broken }, real('c-eck-3964-insufficient-memory-upgrade', 'get-pods.txt'), real('c-eck-3964-insufficient-memory-upgrade', 'events.txt')], { now: NOW });
@@ -172,8 +205,6 @@ describe('logs: alone, and in one stream with a describe', () => {
   });
 });
 
-/** Files of the second batch's tuning half (ids g-): forms the first batch did not show. */
-const files = (caseId: string, ...names: string[]) => names.map((n) => real(caseId, n));
 
 describe('forms the second batch showed', () => {
   it('a get table whose rows do not line up with the header is read by its cells', () => {
@@ -353,6 +384,17 @@ describe('forms the third batch showed', () => {
     const d = diagnoseAll(snap)[0] ?? diagnose(snap);
     expect(d.root_cause.type).toBe('unknown');
     expect(d.root_cause.evidence.map((e) => e.value)).toContain('etcd 16:14:21.28 ERROR ==> There was no snapshot to restore!');
+  });
+
+  it('an HTTP error body (a one-line JSON object with a message and no object keys) is what the program said, not an object', () => {
+    const { account } = readKubectlText(real('i-n8n-helm-308-db-pool-lost-healthz-ok', 'http-response.txt'), { now: NOW });
+    expect(account).toMatchObject({ recognized_as: ['log lines'], objects: 0 });
+    // The pod is Running and Ready, and what it answers says its database is down: a dependency, not "no issue found".
+    const snap = buildKubectlSnapshot(files('i-n8n-helm-308-db-pool-lost-healthz-ok', 'http-response.txt', 'get-pods.txt'), { now: NOW });
+    const d = diagnose(snap, { kind: 'Pod', name: 'n8n-...-sf6zx', namespace: 'n8n' });
+    expect(d.root_cause.type).toBe('dependency_unreachable');
+    expect(d.root_cause.evidence.map((e) => e.value)).toContain('{"code":503,"message":"Database is not ready!"}');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
   });
 
   it('one log line alone is a hint, said below 0.7', () => {

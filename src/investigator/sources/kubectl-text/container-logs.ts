@@ -25,6 +25,18 @@ export function parseLogTarget(spec: string): LogTarget {
 
 const GENERIC_STEM = /^(?:logs?|output|out|stdout|stderr|console|container|app|error|errors|describe.*|events?|pod|text|paste|previous|current)$/i;
 
+/**
+ * A word that says what a file holds rather than whose it is (`scheduling-message.txt`,
+ * `curl-port-80.txt`, `readiness-probe.txt`, `http-response.txt`): such a stem names a pod only
+ * when the evidence has a pod of that name, never as a guess.
+ */
+const CONTENT_WORD = new Set([
+  'message', 'messages', 'error', 'errors', 'event', 'events', 'status', 'state', 'reason', 'output', 'response', 'request',
+  'result', 'probe', 'curl', 'http', 'grep', 'kubectl', 'crictl', 'journal', 'journalctl', 'describe', 'get', 'fragment',
+  'line', 'lines', 'snippet', 'excerpt', 'paste', 'trace', 'stacktrace', 'dump', 'yaml', 'json', 'forward', 'nslookup',
+]);
+const describesContent = (stem: string): boolean => stem.toLowerCase().split(/[-_.]/).some((w) => CONTENT_WORD.has(w));
+
 function fromFileName(file: string | undefined): LogTarget {
   if (!file || file === '-') return {};
   const base = file.split(/[\\/]/).pop()!;
@@ -46,6 +58,10 @@ function podNamedIn(pods: readonly PodLike[], text: string | undefined): PodLike
   });
   return named.length === 1 ? named[0] : undefined;
 }
+
+/** The template a pod was made from: its owner, else its name without the generated suffix (`api-7d9f8b6c5d-x2k4p` → `api-7d9f8b6c5d`). */
+const templateOf = (p: PodLike): string =>
+  p.metadata?.ownerReferences?.[0]?.name ?? (p.metadata?.name ?? '').replace(/-(?:[a-z0-9]{5}|\d+)$/, '');
 
 const troubled = (p: PodLike): boolean =>
   (p.status?.containerStatuses ?? []).some((s) => s.restartCount > 0 || !s.ready) || !['Running', 'Succeeded'].includes(p.status?.phase ?? '');
@@ -74,9 +90,11 @@ export function resolveLogTarget(snapshot: ClusterSnapshot, target: LogTarget, f
   if (!pod && !target.pod && pods.length === 1) pod = pods[0];
   if (!pod && !target.pod) {
     const inTrouble = pods.filter(troubled);
-    if (inTrouble.length === 1) pod = inTrouble[0];
+    // Several pods in trouble that are replicas of one template are one workload: its logs are theirs.
+    if (inTrouble.length === 1 || (inTrouble.length > 1 && new Set(inTrouble.map(templateOf)).size === 1)) pod = inTrouble[0];
   }
-  const podName = pod?.metadata?.name ?? (namedContainerOnly(pods, byName.pod) ? UNNAMED : guess.pod) ?? UNNAMED;
+  const guessedFromFile = !target.pod && byName.pod !== undefined && (namedContainerOnly(pods, byName.pod) || describesContent(byName.pod));
+  const podName = pod?.metadata?.name ?? (guessedFromFile ? UNNAMED : guess.pod) ?? UNNAMED;
   const containers = pod?.spec?.containers ?? [];
   // Without a container name, the logs belong to the container in trouble, else the first.
   // An init container in trouble comes first: while it fails, the main containers have not started.

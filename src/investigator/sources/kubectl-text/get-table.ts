@@ -4,7 +4,7 @@ import { present } from './describe-values.js';
 
 /**
  * `kubectl get` tables (pods, nodes, deployments, replicasets, statefulsets, daemonsets, jobs,
- * services, endpoints, pvcs, pvs, storage classes, hpas, ingresses; `-A`, `-o wide`, `kubectl get all` with
+ * services, endpoints, pvcs, pvs, storage classes, hpas, ingresses, configmaps, secrets; `-A`, `-o wide`, `kubectl get all` with
  * `kind/name` in the NAME column), with or without their header line → partial objects.
  * A table shows less than the object: what it shows is kept, nothing is invented, and each
  * object is marked as read from a table so analyzers know its status is a summary.
@@ -42,6 +42,9 @@ function kindOfTable(header: string[], rows: Row[], command: string | undefined)
   if (has('DESIRED', 'CURRENT', 'READY')) return 'ReplicaSet';
   if (has('REFERENCE', 'TARGETS')) return 'HorizontalPodAutoscaler';
   if (has('TYPE', 'CLUSTER-IP')) return 'Service';
+  // `kubectl get secrets` (NAME TYPE DATA AGE) and `kubectl get cm` (NAME DATA AGE): names and key counts.
+  if (has('TYPE', 'DATA')) return 'Secret';
+  if (has('DATA', 'AGE') && header.length === 3) return 'ConfigMap';
   if (has('ENDPOINTS')) return 'Endpoints';
   if (has('RECLAIM POLICY') || has('CLAIM', 'CAPACITY')) return 'PersistentVolume';
   if (has('STATUS', 'VOLUME', 'CAPACITY')) return 'PersistentVolumeClaim';

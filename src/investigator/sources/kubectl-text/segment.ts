@@ -53,16 +53,22 @@ export function promptCommand(line: string): string | undefined {
 const blank = (l: string) => l.trim() === '';
 const indentOf = (l: string) => l.length - l.trimStart().length;
 
+const OBJECT_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'items', 'phase', 'conditions', 'containerStatuses'];
+
 /**
  * One JSON object on one line with a logger's keys (zap, logrus, pino, bunyan, slog: `level`,
- * `msg`, `ts`) and none of an object's: a structured log record, one line of a log stream.
+ * `msg`, `ts`) or an error body's (`{"code":503,"message":"Database is not ready!"}`, Spring's
+ * `{"status":500,"error":…}`) and none of an object's: one line of what the program said, read
+ * like a log line. A `status` that is an object is an object's status (a pasted fragment).
  */
 function isLogRecord(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const keys = Object.keys(value);
-  if (keys.some((k) => ['apiVersion', 'kind', 'metadata', 'spec', 'status', 'items'].includes(k))) return false;
+  if (keys.some((k) => OBJECT_KEYS.includes(k))) return false;
+  const status = (value as { status?: unknown }).status;
+  if (status !== null && typeof status === 'object') return false;
   const has = (...names: string[]) => names.some((n) => keys.includes(n));
-  return has('level', 'lvl', 'severity', 'msg') || (has('ts', 'time', 'timestamp', '@timestamp') && has('message', 'error', 'err'));
+  return has('level', 'lvl', 'severity', 'msg', 'message', 'error', 'err');
 }
 
 /** A balanced JSON value starting at line i; its length in lines, or 0 (a structured log record is a log line). */
