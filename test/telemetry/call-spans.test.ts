@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKubeWriter } from '../../src/agents/actions/kube-writer.js';
 import { createLiveSource } from '../../src/investigator/sources/live-source.js';
 import { DEMO_DIR } from '../../src/investigator/sources/demo-cluster/index.js';
 import { OpenAICompatibleProvider } from '../../src/llm/openai-compatible.js';
@@ -23,7 +24,8 @@ let stopTracing: () => Promise<void>;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  api = await startFakeApiServer({ dir: DEMO_DIR });
+  // Writable for the executor's dry-run; the live source only reads.
+  api = await startFakeApiServer({ dir: DEMO_DIR, writable: { settle: 'converge' } });
   kubeconfig = await writeKubeconfig(api.url, { namespace: 'production' });
   fake = await startFakeOpenAI();
 });
@@ -72,5 +74,22 @@ describe('tracing', () => {
     expect(chat.attributes).toMatchObject({ 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o-mini' });
     expect(chat.kind).toBe(3); // SPAN_KIND_CLIENT
     for (const s of [task, ...children]) expect(s.service).toBe('syntra-worker');
+  });
+
+  it("records the executor's reads and writes, the dry-run marked, under the action task's span", async () => {
+    const writer = createKubeWriter(kubeconfig);
+    const target = { kind: 'Deployment' as const, name: 'auth-service', namespace: 'production' };
+    const parent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await inSpan('syntra.task action_dry_run', { 'syntra.task.type': 'action_dry_run' }, async () => {
+      const current = await writer.read(target);
+      await writer.send(target, { verb: 'patch', strategy: 'application/strategic-merge-patch+json', body: { spec: { replicas: 2 } } }, { resourceVersion: current!.metadata!.resourceVersion!, dryRun: true });
+    }, parent, 'consumer');
+
+    const spans = await receiver.waitFor((s) => s.some((x) => x.name === 'syntra.task action_dry_run') && s.some((x) => x.name === 'k8s patch deployments'), 15_000);
+    const task = spans.find((s) => s.name === 'syntra.task action_dry_run')!;
+    const children = spans.filter((s) => s.parentSpanId === task.spanId);
+    expect(children.map((s) => s.name)).toEqual(['k8s get deployments', 'k8s patch deployments']);
+    expect(children[1]!.attributes).toMatchObject({ 'k8s.verb': 'patch', 'k8s.namespace.name': 'production', 'k8s.dry_run': true, 'syntra.identity': 'executor' });
+    expect(children[1]!.kind).toBe(3); // SPAN_KIND_CLIENT
   });
 });
