@@ -1,5 +1,5 @@
 import type { ContainerLog } from '../cluster/snapshot.js';
-import { isIp, stripTimestamp, type HostPort, type LogFacts } from './extract.js';
+import { isIp, serviceNameIn, stripTimestamp, type HostPort, type LogFacts } from './extract.js';
 import { LOG_PATTERNS, type LogCauseType, type LogPattern } from './patterns.js';
 import { intentIn, isHarmless, isRetryNotice, sameDependency, successIn } from './signals.js';
 
@@ -91,10 +91,27 @@ function continuation(lines: readonly string[], i: number): string[] {
 const hasNames = (f: LogFacts): boolean => Boolean(f.host || f.envVar || f.file || f.user);
 const needsNames = (m: LogMatch): boolean => !hasNames(m.facts) || (DEPENDENCY.has(m.type) && isIp(m.facts.host));
 
+/** The nearest non-blank line before line `i`, without its timestamps. */
+function previousLine(lines: readonly string[], i: number): string | undefined {
+  for (let j = i - 1; j >= 0 && j >= i - 3; j -= 1) {
+    const text = stripTimestamp(lines[j]!);
+    if (text.trim() !== '') return text;
+  }
+  return undefined;
+}
+
+/** A dependency failure on a bare IP takes the service name the same line gives for that port. */
+function namedInLine(type: LogCauseType, facts: LogFacts, line: string): LogFacts {
+  if (!DEPENDENCY.has(type) || !isIp(facts.host) || facts.port === undefined || facts.address) return facts;
+  const name = serviceNameIn(line, facts.port);
+  return name ? { ...facts, host: name, address: facts.host } : facts;
+}
+
 function toMatch(lines: readonly string[], i: number, lm: LineMatch): LogMatch {
   const line = lines[i]!;
   const next = continuation(lines, i);
-  const facts = lm.pattern.extract ? lm.pattern.extract(lm.m, stripTimestamp(line), next.map(stripTimestamp)) : {};
+  const text = stripTimestamp(line);
+  const facts = lm.pattern.extract ? namedInLine(lm.pattern.type, lm.pattern.extract(lm.m, text, next.map(stripTimestamp), previousLine(lines, i)), text) : {};
   return {
     type: lm.pattern.type,
     patternId: lm.pattern.id,

@@ -41,10 +41,16 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
   }),
   // The database refuses the credentials the program is configured with: PostgreSQL (its clients
   // quote the server's FATAL), MySQL/MariaDB (`(using password: NO)` is a password never given).
-  specific('db-auth-failed', 'missing_configuration', /authentication failed|Access denied for user/, [
+  // The database or cache refuses the credentials the program is configured with (or gave none): PostgreSQL
+  // (its clients quote the server's FATAL), MySQL/MariaDB (`(using password: NO)` is a password never given),
+  // SQL Server, MongoDB's SCRAM handshake as each driver words it, Redis (no password sent, or the wrong one).
+  specific('db-auth-failed', 'missing_configuration', /authentication failed|Access denied for user|Login failed for user|auth failed|AuthenticationFailed|NOAUTH|WRONGPASS/i, [
     /password authentication failed for user "(?<user>[^"]+)"/,
     /Access denied for user '(?<user>[^']+)'@'[^']*' \(using password: (?:YES|NO)\)/,
-  ], 0.85, (m) => ({ user: m.groups?.user ?? '', detail: m[0] })),
+    /\bLogin failed for user '(?<user>[^']*)'/,
+    /unable to authenticate using mechanism \\?"[\w-]+\\?": \(AuthenticationFailed\)|\bSCRAM failure: Authentication failed|\bMongoError: auth failed/,
+    /\bNOAUTH Authentication required|\bWRONGPASS invalid username-password pair/i,
+  ], 0.85, (m) => ({ ...(m.groups?.user ? { user: m.groups.user } : {}), detail: m[0] })),
   // A variable that is set but to a value the program rejects: kured's `Invalid value for env var
   // named KURED_METRICS_PORT`, `invalid value for environment variable X`.
   specific('env-var-invalid', 'missing_configuration', /[Ii]nvalid/, [
@@ -59,6 +65,18 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
   specific('env-key-error', 'missing_configuration', /key not found|KeyError/, [
     /KeyError: (?:key not found: )?['"]([A-Z][A-Z0-9_]+)['"]|`fetch': key not found: "([A-Z][A-Z0-9_]+)"/,
   ], 0.9, envVar),
+  // pydantic-settings validating the environment at start-up: the setting it could not find is named on the
+  // line above (`API_ID` then `  Field required [type=missing, …]`; v1: `field required (type=value_error.missing)`).
+  specific('settings-field-missing', 'missing_configuration', /ield required/, [
+    /^\s*[Ff]ield required (?:\[type=missing\b|\(type=value_error\.missing\))/,
+  ], 0.85, (_m, _line, _next, prev) => {
+    const name = prev && /^([A-Za-z_][\w.]*)\s*$/.exec(prev)?.[1];
+    return name ? { envVar: name } : {};
+  }),
+  // Spring Boot's start-up report when no database URL was configured (spring.datasource.url / SPRING_DATASOURCE_URL).
+  specific('spring-datasource-url', 'missing_configuration', /DataSource/, [
+    /Failed to configure a DataSource: 'url' attribute is not specified/,
+  ], 0.88, (m) => ({ detail: `${m[0]} (spring.datasource.url)` })),
   specific('spring-placeholder', 'missing_configuration', /placeholder/, [/Could not resolve placeholder '([^']+)'/], 0.9, envVar),
   // Rails: `secret_key_base` in backticks, or straight quotes on Ruby 3.4; SECRET_KEY_BASE is the variable that sets it.
   specific('rails-secret-key-base', 'missing_configuration', /secret_key_base/, [

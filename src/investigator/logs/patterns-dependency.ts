@@ -95,6 +95,17 @@ export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
   specific('dotnet-socket', 'dependency_unreachable', /SocketException/, [
     re(String.raw`SocketException(?: \(\d+\))?: (?:Connection refused|Connection timed out|No route to host|Network is unreachable|Address not available|Cannot assign requested address)(?: ${HP})?`),
   ], 0.88, hostPort),
+  // Clients that tried every host of a cluster and reached none: the DataStax Cassandra drivers
+  // (Java `All host(s) tried for query failed (tried: name/ip:port ...)`, Lua/Kong `All hosts tried for query failed. host: ...`).
+  specific('all-hosts-failed', 'dependency_unreachable', /All host/, [
+    /All host\(s\) tried for query failed \(tried: \/?(?<peer>[\w.-]+(?:\/[\d.]+)?(?::\d{1,5})?)/,
+    /All hosts tried for query failed\. (?<peer>[\w.-]+(?::\d{1,5})?): Host considered DOWN/,
+  ], 0.85, merge(quoted, (m) => {
+    const p = /^(?:(?<name>[\w.-]+)\/)?(?<host>[\w.-]+?)(?::(?<port>\d+))?$/.exec(m.groups?.peer ?? '')?.groups;
+    if (!p?.host) return {};
+    const name = p.name && p.name !== p.host ? p.name : undefined;
+    return { host: name ?? p.host, ...(name ? { address: p.host } : {}), ...(p.port ? { port: Number(p.port) } : {}) };
+  })),
   // Clients that cannot reach any server of a cluster: Sarama (Kafka), SQL Server's client libraries.
   specific('no-server-reachable', 'dependency_unreachable', /available brokers|instance-specific error/, [
     /client has run out of available brokers to talk to/,
@@ -114,5 +125,7 @@ export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
   // The errno text alone; host and port come from the line, libpq's next lines, or an earlier line.
   specific('connection-refused', 'dependency_unreachable', /refused|timed out|no route|unreachable|reset by peer|ECONN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/i, [
     /\b(?:[Cc]onnection refused|ECONNREFUSED|[Cc]onnection timed out|ETIMEDOUT|[Nn]o route to host|EHOSTUNREACH|Network is unreachable|ENETUNREACH|Connection reset by peer|ECONNRESET)\b/,
+    // WSAECONNREFUSED (10061) as Windows words it, also in clients running on Windows nodes
+    /\bNo connection could be made because the target machine actively refused it\b/,
   ], 0.75, hostPortOrLibpq),
 ];

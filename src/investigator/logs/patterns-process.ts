@@ -30,6 +30,9 @@ export const COMMAND_PATTERNS: readonly LogPattern[] = [
     /^\S*(?:python[\d.]*|node|ruby|perl|php)\S*: can't open file [‘'"](?<file>[^’'"]+)[’'"]/,
     /^(?:\S*\/)?(?:sh|bash|ash|dash): (?:\d+: )?[Cc]an't open [‘'"]?(?<file>[^’'"\s]+)[’'"]?/,
   ], 0.9, file),
+  // Node was told to run a script that is not there (`node /app/server.js` in an image that holds no
+  // such file): the module it cannot find is the entrypoint itself, an absolute path (a missing package is a bare name).
+  specific('node-entrypoint-missing', 'bad_command', /Cannot find module/, [/\bError: Cannot find module '(?<file>\/[^']+)'/], 0.85, file),
   // The program started and refused the arguments it was given: Go's flag package (`flag provided
   // but not defined: -x`), cobra (`Error: unknown flag: --x`), npm without the script the command names.
   specific('unknown-argument', 'bad_command', /flag|[Mm]issing script/, [
@@ -56,6 +59,8 @@ export const MEMORY_PATTERNS: readonly LogPattern[] = [
   ], 0.85, (m) => ({ detail: m[0].replace(/ in \S+ on line \d+$/, ''), ...(m.groups?.file && !m.groups.file.startsWith('phar:') ? { file: m.groups.file } : {}) })),
   // The kernel's OOM killer, as the node prints it or as the container state names it.
   specific('oom-killer', 'oom_killed', /oom-killer|Out of memory|OOMKilled/i, [/\binvoked oom-killer\b|\bOut of memory: Kill(?:ed)? process\b|\bMemory cgroup out of memory\b/, /\bOOMKilled\b/], 0.9, () => ({ detail: 'killed by the kernel OOM killer' })),
+  // bash reporting a child it started as `Killed` (SIGKILL): in a container that is the cgroup OOM killer, as below.
+  specific('shell-child-killed', 'oom_killed', /Killed/, [/^(?:\S+: )?line \d+:\s+\d+ Killed\s+\S.*/], 0.7, (m) => ({ detail: `${m[0].trim()}: a process the script started was killed by SIGKILL, the kernel OOM killer` })),
   // A worker the parent saw die of SIGKILL: inside a running container that is the cgroup OOM killer
   // taking the largest process (the kubelet stops whole containers, never one child).
   specific('worker-sigkill', 'oom_killed', /SIGKILL/, [/\bsignal 9 \(SIGKILL\)/], 0.7, () => ({ detail: 'a worker process was killed by SIGKILL (signal 9), the kernel OOM killer' })),

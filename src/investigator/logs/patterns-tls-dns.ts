@@ -12,9 +12,11 @@ const tlsFacts = (m: RegExpExecArray, line: string): LogFacts => {
 };
 
 export const TLS_PATTERNS: readonly LogPattern[] = [
-  specific('tls-expired', 'tls_certificate_error', /expired/i, [
+  // Java reports an expired certificate in the chain as a failed validity check of the path (CertPathValidatorException).
+  specific('tls-expired', 'tls_certificate_error', /expired|validity check/i, [
     /x509: certificate has expired or is not yet valid(?:: current time \S+ is after \S+)?/,
     /\bcertificate has expired\b|\bCERT_HAS_EXPIRED\b|CertificateExpiredException|\bcertificate expired\b/i,
+    /CertPathValidatorException: validity check failed/,
   ], 0.93, tlsFacts),
   specific('tls-name-mismatch', 'tls_certificate_error', /x509|NameMismatch|ALTNAME|altnames|subject alternative/i, [
     /x509: certificate is valid for .+?, not (?<host>[\w.*-]+)/,
@@ -55,6 +57,12 @@ const resolverHost = (m: RegExpExecArray, line: string): LogFacts => {
 };
 
 export const DNS_PATTERNS: readonly LogPattern[] = [
+  // A name the program itself could not resolve: nginx at start-up (an upstream or its `resolver`), curl, busybox wget.
+  specific('host-not-found', 'dns_resolution_failure', /host not found|resolve host|bad address/, [
+    /\bhost not found in (?:upstream|resolver) "(?<host>[\w.-]+)(?::(?<port>\d{1,5}))?"/,
+    /Could not resolve host: (?<host>[\w.-]+)/,
+    /\bwget: bad address '(?<host>[\w.-]+)'/,
+  ], 0.9, hostPort),
   specific('libpq-translate', 'dns_resolution_failure', /translate host name/, [/could not translate host name "(?<host>[^"]+)" to address/], 0.93, hostPort),
   // Go's resolver: `lookup db on 10.96.0.10:53: no such host`, musl's `Try again`, and a DNS server that does not answer.
   specific('go-lookup', 'dns_resolution_failure', /lookup|read udp/, [
