@@ -77,9 +77,12 @@ const flagAsHost = (line: string): string | undefined => /\b(?:at|to|host|connec
 /** Of several slow calls, the slowest names the bottleneck (etcd's fdatasync, not the client timeout it caused). */
 function worstSlow(match: ContainerLogMatch, lines: readonly string[]): ContainerLogMatch {
   if (match.type !== 'dependency_slow') return match;
+  // `30014ms`, `7.45s`, `2000 ms`, `30,000 milliseconds`, `1 minute(s)`
   const seconds = (d: string | undefined) => {
-    const m = /([\d.]+)\s*(ms|s|m)\b/.exec(d ?? '');
-    return m ? Number(m[1]) * (m[2] === 'ms' ? 0.001 : m[2] === 'm' ? 60 : 1) : 0;
+    const m = /([\d.]+)\s*(ms|milliseconds?|s|seconds?|m|minutes?)(?:\(s\))?(?![a-z])/.exec((d ?? '').replace(/(\d),(\d{3})/g, '$1$2'));
+    if (!m) return 0;
+    const unit = m[2]!;
+    return Number(m[1]) * (unit === 'ms' || unit.startsWith('milli') ? 0.001 : unit === 'm' || unit.startsWith('minute') ? 60 : 1);
   };
   let best = match;
   for (const [i, l] of lines.entries()) {

@@ -77,6 +77,16 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
   specific('spring-datasource-url', 'missing_configuration', /DataSource/, [
     /Failed to configure a DataSource: 'url' attribute is not specified/,
   ], 0.88, (m) => ({ detail: `${m[0]} (spring.datasource.url)` })),
+  // Config libraries that name the setting they could not find in any source: python-decouple, SmallRye Config (Quarkus, also
+  // its older `Property X not found`); and Mongoose handed an undefined connection URI (the variable holding it is unset).
+  specific('config-property-missing', 'missing_configuration', /not found|could not be found|openUri/, [
+    /\bUndefinedValueError: (?<name>[\w.-]+) not found\. Declare it as envvar/,
+    /\bThe config property (?<name>\S+) is required but it could not be found in any config source|NoSuchElementException: (?:Required )?[Pp]roperty (?<name2>\S+) not found/,
+    /The `uri` parameter to `openUri\(\)` must be a string, got "undefined"/,
+  ], 0.88, (m) => {
+    const name = m.groups?.name ?? m.groups?.name2;
+    return name ? { envVar: name } : { detail: m[0] };
+  }),
   specific('spring-placeholder', 'missing_configuration', /placeholder/, [/Could not resolve placeholder '([^']+)'/], 0.9, envVar),
   // Rails: `secret_key_base` in backticks, or straight quotes on Ruby 3.4; SECRET_KEY_BASE is the variable that sets it.
   specific('rails-secret-key-base', 'missing_configuration', /secret_key_base/, [

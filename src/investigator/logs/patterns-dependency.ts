@@ -33,6 +33,13 @@ export const SLOW_PATTERNS: readonly LogPattern[] = [
   specific('statement-timeout', 'dependency_slow', /statement timeout|statement execution time|Lock wait timeout/, [/canceling statement due to statement timeout|maximum statement execution time exceeded|Lock wait timeout exceeded/], 0.85, quoted),
   // StackExchange.Redis: `Timeout performing GET (5000ms)`.
   specific('command-timeout', 'dependency_slow', /Timeout performing/, [/Timeout performing \w+(?: \((?<dur>\d+ ?ms)\))?/], 0.85, merge(quoted, duration)),
+  // A request sent on an open connection that got no answer within the client's timeout: lettuce (`Command timed
+  // out after 1 minute(s)`), the Apache async HTTP client under the Elasticsearch REST client (`30,000 milliseconds
+  // timeout on connection http-outgoing-0 [ACTIVE]`: ACTIVE is a request in flight, not a connect).
+  specific('request-timed-out', 'dependency_slow', /Command timed out|milliseconds timeout on connection/, [
+    /\bCommand timed out after (?<dur>\d+ (?:second|minute|millisecond)\(s\))/,
+    /\b(?<dur>[\d,]+ milliseconds) timeout on connection http-outgoing-\d+ \[ACTIVE\]/,
+  ], 0.82, merge(quoted, duration)),
   // A server's slow-statement log (log_min_duration_statement, auto_explain): one second or more.
   specific('slow-query', 'dependency_slow', /duration: \d/, [/\bduration: (?<dur>\d{4,}(?:\.\d+)? ms)/], 0.7, merge(quoted, duration)),
   // etcd (and k3s/kine over it) warning that the disk or a request is slow: `"msg":"slow fdatasync","took":"7.45s"`.

@@ -33,6 +33,14 @@ export const COMMAND_PATTERNS: readonly LogPattern[] = [
   // Node was told to run a script that is not there (`node /app/server.js` in an image that holds no
   // such file): the module it cannot find is the entrypoint itself, an absolute path (a missing package is a bare name).
   specific('node-entrypoint-missing', 'bad_command', /Cannot find module/, [/\bError: Cannot find module '(?<file>\/[^']+)'/], 0.85, file),
+  // The JVM and the .NET host were pointed at a jar, class or assembly that is not there (a wrong path in the
+  // command, a build that left it out, an unexpanded `$JAVA_OPTS` taken as the class name).
+  specific('runtime-target-missing', 'bad_command', /main class|jarfile|application|executable found/, [
+    /\bError: Could not find or load main class (?<file>\S+)/,
+    /\bError: Unable to access jarfile (?<file>\S+)/,
+    /\bThe application '(?<file>[^']+)' does not exist|\bThe application to execute does not exist: '?(?<file2>[^'\s]+)'?/,
+    /No executable found matching command "dotnet-(?<file>[^"]+)"/,
+  ], 0.88, (m) => ({ file: m.groups?.file ?? m.groups?.file2 ?? '' })),
   // The program started and refused the arguments it was given: Go's flag package (`flag provided
   // but not defined: -x`), cobra (`Error: unknown flag: --x`), npm without the script the command names.
   specific('unknown-argument', 'bad_command', /flag|[Mm]issing script/, [
@@ -52,6 +60,8 @@ export const MEMORY_PATTERNS: readonly LogPattern[] = [
   specific('go-oom', 'oom_killed', /out of memory/, [/fatal error: runtime: out of memory/], 0.9, () => ({ detail: 'runtime: out of memory' })),
   specific('dotnet-oom', 'oom_killed', /OutOfMemoryException/, [/System\.OutOfMemoryException/], 0.88, () => ({ detail: 'System.OutOfMemoryException' })),
   // Python's MemoryError and numpy's subclasses (`_ArrayMemoryError: Unable to allocate 94.9 MiB`), Ruby's NoMemoryError.
+  // C++'s operator new failing (`terminate called after throwing an instance of 'std::bad_alloc'`).
+  specific('cpp-bad-alloc', 'oom_killed', /bad_alloc/, [/\bstd::bad_alloc\b/], 0.75, () => ({ detail: 'std::bad_alloc (a C++ allocation failed)' })),
   specific('python-oom', 'oom_killed', /MemoryError/, [/(?:^|[\s.])(?:_Array)?MemoryError\b.*|failed to allocate memory \(NoMemoryError\)/], 0.85, (m) => ({ detail: m[0].trim() })),
   // PHP's memory_limit: the fix is the same (more memory, or less use), the limit is PHP's own.
   specific('php-memory-exhausted', 'oom_killed', /Allowed memory size/, [
