@@ -110,9 +110,11 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
     return { serviceLink: m[1]!, ...(name ? { envVar: name } : {}) };
   }),
   // A configuration file or source that is missing or unreadable.
-  specific('config-file-unreadable', 'missing_configuration', /config|property source|loading failed|Syntax error on line/i, [
+  specific('config-file-unreadable', 'missing_configuration', /config|property source|loading failed|syntax error/i, [
     /\bconfig(?:uration)? file (?:not found|does not exist|is missing|missing)(?: at| in)?:? ['"]?([^\s'"]+?)['"]?(?:[\s,]|\.?$)/i,
     /(?:Can't|Cannot|Could not|Unable to|Failed to) (?:open|read|load|find|parse) (?:the )?config(?:uration)? file:? (?:read |open )?['"]?([^\s'":]+)/i,
+    // PHP reading a broken ini file at start-up (`PHP:  syntax error, unexpected '!' in /usr/local/etc/php/conf.d/x.ini on line 2`)
+    /^PHP:\s+syntax error, .+? in (\S+\.ini) on line \d+/,
     /Invalid \S*config\S* path: (\S+)|Failed to load property source from location '([^']+)'|[Ss]yntax error on line \d+ of (\S+?):|failed to initialize using configuration from '([^']+)'|files? loading failed: .* in "([^"]+)" dir/,
   ], 0.88, path),
   specific('node-enoent', 'missing_configuration', /ENOENT/, [/ENOENT: no such file or directory, (?:open|stat|scandir|lstat|access|readdir) '([^']+)'/], 0.88, path),

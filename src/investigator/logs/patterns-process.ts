@@ -22,6 +22,9 @@ export const COMMAND_PATTERNS: readonly LogPattern[] = [
     /(?:^|[\s\]])(?:(?:\S*\/)?(?:sh|bash|ash|dash|zsh|ksh): (?:(?:line )?\d+: )?|(?:\S*\/[\w.-]+|[\w.-]+\.sh): (?:line )?\d+: )(?:[^\s:]+: )?(?<file>\$'\\r'|[^\s:'"]+): (?:command )?not found\s*$/,
     /^(?:\S*\/)?(?:sh|bash|ash|dash): (?:line )?\d+: (?<file>\S+): [Pp]ermission denied\s*$/,
   ], 0.88, (m) => (m.groups?.file && m.groups.file !== "$'\\r'" ? { file: m.groups.file } : {})),
+  // A script saved with Windows line endings: bash reads the `\r` as part of the words, and its syntax errors quote it.
+  specific('crlf-script', 'bad_command', /syntax error/, [/^(?<file>[^\s:]+): line \d+: syntax error near unexpected token `\$'[^']*\\r'/], 0.88,
+    (m) => ({ file: m.groups?.file ?? '', detail: 'the script has Windows (CRLF) line endings' })),
   // The interpreter a script or shebang names does not exist (CRLF shebangs print `bash\r`), or the
   // script the command gives it does not (busybox/dash `sh: can't open 'x'`, `sh: 0: Can't open x`).
   specific('interpreter-not-found', 'bad_command', /No such file|can't open|Can't open/, [
@@ -68,7 +71,12 @@ export const MEMORY_PATTERNS: readonly LogPattern[] = [
     /Allowed memory size of \d+ bytes exhausted(?: \(tried to allocate \d+ bytes\))?(?: in (?<file>\S+) on line \d+)?/,
   ], 0.85, (m) => ({ detail: m[0].replace(/ in \S+ on line \d+$/, ''), ...(m.groups?.file && !m.groups.file.startsWith('phar:') ? { file: m.groups.file } : {}) })),
   // The kernel's OOM killer, as the node prints it or as the container state names it.
-  specific('oom-killer', 'oom_killed', /oom-killer|Out of memory|OOMKilled/i, [/\binvoked oom-killer\b|\bOut of memory: Kill(?:ed)? process\b|\bMemory cgroup out of memory\b/, /\bOOMKilled\b/], 0.9, () => ({ detail: 'killed by the kernel OOM killer' })),
+  // The kernel's report spans several lines; its last ones (the victim, the reaper, the cgroup whose limit was hit) say it too.
+  specific('oom-killer', 'oom_killed', /oom-killer|Out of memory|OOMKilled|limit of|Killed process|oom_reaper/i, [
+    /\binvoked oom-killer\b|\bOut of memory: Kill(?:ed)? process\b|\bMemory cgroup out of memory\b/,
+    /\bOOMKilled\b/,
+    /\bkilled as a result of limit of \/|\bKilled process \d+ \([^)]*\),? total-vm:|\boom_reaper: reaped process \d+/,
+  ], 0.9, () => ({ detail: 'killed by the kernel OOM killer' })),
   // bash reporting a child it started as `Killed` (SIGKILL): in a container that is the cgroup OOM killer, as below.
   specific('shell-child-killed', 'oom_killed', /Killed/, [/^(?:\S+: )?line \d+:\s+\d+ Killed\s+\S.*/], 0.7, (m) => ({ detail: `${m[0].trim()}: a process the script started was killed by SIGKILL, the kernel OOM killer` })),
   // A worker the parent saw die of SIGKILL: inside a running container that is the cgroup OOM killer
