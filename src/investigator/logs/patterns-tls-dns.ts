@@ -30,6 +30,8 @@ export const TLS_PATTERNS: readonly LogPattern[] = [
     /PKIX path (?:building|validation) failed|unable to find valid certification path/,
     /CERTIFICATE_VERIFY_FAILED|certificate verify failed|self[- ]signed certificate|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|unable to verify the first certificate|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|unable to get local issuer certificate/,
     /remote certificate is invalid|RemoteCertificateChainErrors/,
+    // Node's UNABLE_TO_GET_ISSUER_CERT message, Windows SChannel (CERT_E_UNTRUSTEDROOT), curl's verification failure (60)
+    /\bunable to get issuer certificate\b|terminated in a root certificate which is not trusted by the trust provider|\bcurl: \(60\) SSL (?:peer certificate|certificate problem)/,
   ], 0.9, tlsFacts),
   // A handshake that failed without a verification reason in the line (the inner exception usually has it).
   specific('tls-handshake', 'tls_certificate_error', /SSL|TLS|handshake/i, [
