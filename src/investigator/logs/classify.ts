@@ -1,7 +1,7 @@
 import type { ContainerLog } from '../cluster/snapshot.js';
 import { isIp, serviceNameIn, stripTimestamp, type HostPort, type LogFacts } from './extract.js';
 import { LOG_PATTERNS, type LogCauseType, type LogPattern } from './patterns.js';
-import { intentIn, isHarmless, isRetryNotice, sameDependency, successIn } from './signals.js';
+import { intentIn, isAnnouncedDefault, isHarmless, isRetryNotice, sameDependency, successIn } from './signals.js';
 
 /**
  * Log classification. The last failing line decides (the failure right before the exit), so an
@@ -65,7 +65,7 @@ export function matchLine(line: string): LineMatch | undefined {
     if (!family || !pattern.keywords.test(text)) continue;
     for (const regex of pattern.regexes) {
       const m = regex.exec(text);
-      if (m) return isHarmless(text) ? undefined : { pattern, m };
+      if (m) return isHarmless(text) || isAnnouncedDefault(text, pattern.type) ? undefined : { pattern, m };
     }
   }
   return undefined;

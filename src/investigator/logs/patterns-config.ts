@@ -17,7 +17,7 @@ const envVar = (m: RegExpExecArray): LogFacts => {
 
 export const CONFIG_PATTERNS: readonly LogPattern[] = [
   // An environment variable the program needs is not set, in the ways runtimes and libraries say it.
-  specific('env-var-unset', 'missing_configuration', /variable|env|required key|required value|unbound|must specify|must be set|must not be empty|NotPresent/i, [
+  specific('env-var-unset', 'missing_configuration', /variable|env|required|unbound|must specify|must be set|must not be empty|NotPresent|not set|missing|undefined|not defined/i, [
     // "<name> is not set / not defined / required": Node apps, Apache's `Config variable ${X} is not defined`, VAR_NAME is missing,
     // Rust's `env::var("X").expect("X must be set")` panic (`X must be set: NotPresent`). The word after
     // "environment variable" is a name only when it is not the verb (`the "X" environment variable is required`).
