@@ -64,14 +64,21 @@ export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
   // "<failed|unable|could not|can't|error> connect(ing) to <host:port>": Npgsql, curl, lettuce, redis-py,
   // redis-rb, redis-cli, the mysql client, netcat (OpenBSD `connect to x port n`, busybox `remote host (ip)`).
   specific('could-not-connect', 'dependency_unreachable', /connect/i, [
-    re(String.raw`\b(?:(?:[Ff]ailed|[Uu]nable|[Cc]ould not|[Cc]annot|[Cc]an't|[Ee]rror(?: \d+)?) (?:to )?connect(?:ing)?|nc: connect) to (?:(?:Redis|MySQL server|remote host|server|database) (?:at |on )?)?(?:${HP}|['(\[](?<qhost>[\w.:-]+)[')\]])`),
-  ], 0.9, (m, line, next) => (m.groups?.qhost ? parseHostPort(m.groups.qhost) : hostPort(m, line, next))),
+    re(String.raw`\b(?:(?:[Ff]ailed|[Uu]nable|[Cc]ould not|[Cc]annot|[Cc]an't|[Ee]rror(?: \d+)?) (?:to )?connect(?:ing)?|nc: connect) to (?:(?:Redis|MySQL server|remote host|server|database) (?:at |on )?)?(?:${HP}|['(\[](?<qhost>[\w.:-]+)[')\]]|"(?<dqhost>[\w.:-]+)",? port (?<qport>\d{1,5}))`),
+  ], 0.9, (m, line, next) => {
+    const { qhost, dqhost, qport } = m.groups ?? {};
+    // python's `"::1", port 123`: the host as given (an IPv6 literal is no host:port), then the port
+    if (dqhost) return { host: dqhost, port: Number(qport) };
+    return qhost ? parseHostPort(qhost) : hostPort(m, line, next);
+  }),
   // "connection to <host:port> refused / could not be established": pgjdbc, kubectl, Kafka, netty, node-redis.
-  specific('connection-to-refused', 'dependency_unreachable', /refused|could not be established|Redis connection/, [
+  specific('connection-to-refused', 'dependency_unreachable', /refused|could not be established|Redis connection|connection attempt failed/, [
     re(String.raw`\b[Cc]onnection to (?:the server )?${HP} (?:was )?refused`),
     re(String.raw`\bConnection to node -?\d+(?: \(${HP}\))? could not be established`),
     re(String.raw`\bConnection refused: ${HP}`),
     re(String.raw`\bRedis connection to ${HP} failed`),
+    // pgjdbc's wording for a connection it could not open (the cause, refused or timed out, follows as `Caused by:`)
+    /\bPSQLException: The connection attempt failed\b/,
   ], 0.92, hostPort),
   // Ruby's Errno messages: `Cannot assign requested address - connect(2) for [::1]:6379`.
   specific('ruby-connect', 'dependency_unreachable', /connect\(2\)/, [

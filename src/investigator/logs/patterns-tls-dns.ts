@@ -61,12 +61,15 @@ const resolverHost = (m: RegExpExecArray, line: string): LogFacts => {
 export const DNS_PATTERNS: readonly LogPattern[] = [
   // Clients that say they could not resolve a server they were given: the Kafka clients (Java
   // `Couldn't resolve server b:9092 from bootstrap.servers`, kafka-python `DNS lookup failed for b:9092`), MongoDB's
-  // `Could not find address for h:27017: … Host not found`, the Node driver's SRV lookup (`querySrv ENOTFOUND _mongodb._tcp.h`).
-  specific('client-resolve-failed', 'dns_resolution_failure', /resolve server|DNS lookup failed|Could not find address|querySrv/i, [
+  // `Could not find address for h:27017: … Host not found`, the Node driver's SRV lookup (`querySrv ENOTFOUND _mongodb._tcp.h`),
+  // Erlang's `:nxdomain`.
+  specific('client-resolve-failed', 'dns_resolution_failure', /resolve server|DNS lookup failed|Could not find address|querySrv|nxdomain/i, [
     /Couldn't resolve server (?<host>[\w.-]+):(?<port>\d{1,5}) from bootstrap\.servers/,
     /\bDNS lookup failed for (?<host>[\w.-]+):(?<port>\d{1,5})/,
     /Could not find address for (?<host>[\w.-]+):(?<port>\d{1,5}): SocketException: Host not found/,
     /\bquerySrv (?:ENOTFOUND|ESERVFAIL|ECONNREFUSED|ETIMEOUT) _mongodb\._tcp\.(?<host>[\w.-]+)/i,
+    // Erlang's inet as Elixir clients (Postgrex, DBConnection) report it
+    /\btcp connect(?: \((?<host>[\w.-]+):(?<port>\d{1,5})\))?: non-existing domain - :nxdomain/,
   ], 0.9, hostPort),
   // A name the program itself could not resolve: nginx at start-up (an upstream or its `resolver`), curl, busybox wget.
   specific('host-not-found', 'dns_resolution_failure', /host not found|resolve host|bad address/, [
