@@ -56,6 +56,9 @@ function streamsBySubject(ctx: AnalysisContext): Map<string, { subject: Resource
  */
 function unexpandedVariable(match: ContainerLogMatch, lines: readonly string[]): ContainerLogMatch | undefined {
   if (match.type !== 'dns_resolution_failure' && match.type !== 'dependency_unreachable') return undefined;
+  const flag = flagAsHost(match.line);
+  if (flag) return { ...match, type: 'missing_configuration', tier: 'specific', confidence: 0.8,
+    facts: { detail: `the host it tried is the command-line option ${flag}: the variable that should have given the host before it was empty` } };
   const near = lines.slice(Math.max(0, match.lineIndex - 3), match.lineIndex + 8);
   const found = near.map((l) => /(\$\{[A-Za-z_]*[A-Za-z0-9_.]*\}?|\$\([A-Za-z_][A-Za-z0-9_]*\))/.exec(l)).find((m) => m !== null);
   if (!found) return undefined;
@@ -65,12 +68,21 @@ function unexpandedVariable(match: ContainerLogMatch, lines: readonly string[]):
     facts: { ...(name ? { envVar: name } : {}), detail: `the address holds the literal ${found[1]}: an environment variable reference was never substituted` } };
 }
 
+/**
+ * A client that dialled an option as its host (`Could not connect to Redis at -p:6379`): a command
+ * line like `redis-cli -h $HOST -p 6379` with HOST empty shifts the next option into the host's place.
+ */
+const flagAsHost = (line: string): string | undefined => /\b(?:at|to|host|connect(?:ing)? to) (-{1,2}[A-Za-z][\w-]*):\d{1,5}\b/.exec(line)?.[1];
+
 /** Of several slow calls, the slowest names the bottleneck (etcd's fdatasync, not the client timeout it caused). */
 function worstSlow(match: ContainerLogMatch, lines: readonly string[]): ContainerLogMatch {
   if (match.type !== 'dependency_slow') return match;
+  // `30014ms`, `7.45s`, `2000 ms`, `30,000 milliseconds`, `1 minute(s)`
   const seconds = (d: string | undefined) => {
-    const m = /([\d.]+)\s*(ms|s|m)\b/.exec(d ?? '');
-    return m ? Number(m[1]) * (m[2] === 'ms' ? 0.001 : m[2] === 'm' ? 60 : 1) : 0;
+    const m = /([\d.]+)\s*(ms|milliseconds?|s|seconds?|m|minutes?)(?:\(s\))?(?![a-z])/.exec((d ?? '').replace(/(\d),(\d{3})/g, '$1$2'));
+    if (!m) return 0;
+    const unit = m[2]!;
+    return Number(m[1]) * (unit === 'ms' || unit.startsWith('milli') ? 0.001 : unit === 'm' || unit.startsWith('minute') ? 60 : 1);
   };
   let best = match;
   for (const [i, l] of lines.entries()) {

@@ -55,7 +55,7 @@ export function logSummary(match: ContainerLogMatch): string {
     case 'tls_certificate_error':
       return `fails TLS verification${target ? ` with ${target}` : ''}: ${f.detail ?? match.line.trim()}`;
     case 'permission_denied':
-      return `is denied permission${f.file ? ` on ${f.file}` : ''}`;
+      return `is denied permission${f.file ? ` on ${f.file}` : f.detail ? `: ${f.detail}` : ''}`;
     case 'rbac_forbidden':
       return `is forbidden by RBAC: ${f.user ?? 'its service account'} cannot ${f.verb ?? '?'} ${f.resource ?? '?'}`;
     case 'missing_configuration':

@@ -1,7 +1,7 @@
 import type { ContainerLog } from '../cluster/snapshot.js';
-import { isIp, stripTimestamp, type HostPort, type LogFacts } from './extract.js';
+import { isIp, serviceNameIn, stripTimestamp, type HostPort, type LogFacts } from './extract.js';
 import { LOG_PATTERNS, type LogCauseType, type LogPattern } from './patterns.js';
-import { intentIn, isHarmless, isRetryNotice, sameDependency, successIn } from './signals.js';
+import { intentIn, isAnnouncedDefault, isHarmless, isRetryNotice, sameDependency, successIn } from './signals.js';
 
 /**
  * Log classification. The last failing line decides (the failure right before the exit), so an
@@ -65,7 +65,7 @@ export function matchLine(line: string): LineMatch | undefined {
     if (!family || !pattern.keywords.test(text)) continue;
     for (const regex of pattern.regexes) {
       const m = regex.exec(text);
-      if (m) return isHarmless(text) ? undefined : { pattern, m };
+      if (m) return isHarmless(text) || isAnnouncedDefault(text, pattern.type) ? undefined : { pattern, m };
     }
   }
   return undefined;
@@ -91,10 +91,27 @@ function continuation(lines: readonly string[], i: number): string[] {
 const hasNames = (f: LogFacts): boolean => Boolean(f.host || f.envVar || f.file || f.user);
 const needsNames = (m: LogMatch): boolean => !hasNames(m.facts) || (DEPENDENCY.has(m.type) && isIp(m.facts.host));
 
+/** The nearest non-blank line before line `i`, without its timestamps. */
+function previousLine(lines: readonly string[], i: number): string | undefined {
+  for (let j = i - 1; j >= 0 && j >= i - 3; j -= 1) {
+    const text = stripTimestamp(lines[j]!);
+    if (text.trim() !== '') return text;
+  }
+  return undefined;
+}
+
+/** A dependency failure on a bare IP takes the service name the same line gives for that port. */
+function namedInLine(type: LogCauseType, facts: LogFacts, line: string): LogFacts {
+  if (!DEPENDENCY.has(type) || !isIp(facts.host) || facts.port === undefined || facts.address) return facts;
+  const name = serviceNameIn(line, facts.port);
+  return name ? { ...facts, host: name, address: facts.host } : facts;
+}
+
 function toMatch(lines: readonly string[], i: number, lm: LineMatch): LogMatch {
   const line = lines[i]!;
   const next = continuation(lines, i);
-  const facts = lm.pattern.extract ? lm.pattern.extract(lm.m, stripTimestamp(line), next.map(stripTimestamp)) : {};
+  const text = stripTimestamp(line);
+  const facts = lm.pattern.extract ? namedInLine(lm.pattern.type, lm.pattern.extract(lm.m, text, next.map(stripTimestamp), previousLine(lines, i)), text) : {};
   return {
     type: lm.pattern.type,
     patternId: lm.pattern.id,

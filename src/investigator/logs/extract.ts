@@ -78,6 +78,17 @@ export function hostPortIn(text: string): { host: string; port?: number } | unde
   return undefined;
 }
 
+/**
+ * The name a line gives next to the address it failed on (`failed to connect to server [mongo:27017] …
+ * ECONNREFUSED 172.18.0.3:27017`): the first host:port with a DNS name and the same port.
+ */
+export function serviceNameIn(text: string, port: number): string | undefined {
+  for (const hp of text.matchAll(HOST_PORT)) {
+    if (hp[1] && Number(hp[2]) === port && !isIp(hp[1]) && !SOURCE_FILE.test(hp[1])) return hp[1];
+  }
+  return undefined;
+}
+
 /** The first dotted IPv4 address in a line, for lines that name a peer without a port. */
 export function ipIn(text: string): string | undefined {
   return /(?<![\d.])((?:\d{1,3}\.){3}\d{1,3})(?![\d.]*\d)/.exec(text)?.[1];

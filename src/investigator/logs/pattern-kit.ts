@@ -34,8 +34,11 @@ export interface LogPattern {
   /** The wordings of the family: a line matching any of them is a case of it (the first match gives the names). */
   regexes: readonly RegExp[];
   confidence: number;
-  /** Names from the match; `next` are the few lines after it (libpq spreads host/port over them). */
-  extract?: (m: RegExpExecArray, line: string, next: readonly string[]) => LogFacts;
+  /**
+   * Names from the match; `next` are the few lines after it (libpq spreads host/port over them),
+   * `prev` the nearest non-blank line before it (pydantic names the setting on the line above its error).
+   */
+  extract?: (m: RegExpExecArray, line: string, next: readonly string[], prev?: string) => LogFacts;
 }
 
 type Extractor = NonNullable<LogPattern['extract']>;

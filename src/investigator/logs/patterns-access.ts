@@ -42,7 +42,21 @@ export const PERMISSION_PATTERNS: readonly LogPattern[] = [
     /['"‘](?<file>\.{0,2}\/?[^'"’\s][^'"’]*)['"’]:? (?:failed )?\(?(?:13: |1: |30: )?(?:Permission denied|Operation not permitted|Read-only file system)\)?/,
     /(?:^|\s)(?<file>\.{0,2}\/[^\s:'"]+): (?:Permission denied|Operation not permitted|Read-only file system)\b/,
     /FileNotFoundException: (?<file>\S+) \((?:Permission denied|Access is denied)\)/,
+    // Apache's `(13)Permission denied: AH00099: could not create /usr/local/apache2/logs/httpd.pid`
+    /\(13\)Permission denied: AH\d+: could not (?:create|open) (?<file>\/\S+)/,
   ], 0.88, path),
+  // A port below 1024 bound by a user that is not root (runAsNonRoot, a USER in the image) without NET_BIND_SERVICE:
+  // nginx, Apache (`make_sock: could not bind to address 0.0.0.0:80`), lighttpd.
+  specific('privileged-port', 'permission_denied', /Permission denied/, [
+    /\bbind\(\) to \S+:(?<port>\d{1,5}) failed \(13: Permission denied\)/,
+    /\(13\)Permission denied: AH00072: make_sock: could not bind to address \S+:(?<port>\d{1,5})/,
+    /\bbind\(\) \S+:(?<port>\d{1,5}): Permission denied/,
+  ], 0.88, (m) => {
+    const port = Number(m.groups?.port);
+    return { port, detail: port < 1024 ? `binding port ${port} needs root or the NET_BIND_SERVICE capability` : `binding port ${port} was refused` };
+  }),
+  // PostgreSQL refuses a data directory owned by another user (a volume mounted with the wrong owner or fsGroup).
+  specific('wrong-ownership', 'permission_denied', /wrong ownership/, [/\bdata directory "(?<file>[^"]+)" has wrong ownership/], 0.9, path),
   // The errno text alone (no path the process was denied; a path in the line may be the source file, not the target).
   // Not SSH's `(publickey)` nor a database privilege (`permission denied for table`): those are no file access.
   // The errno alone; Rust's io::ErrorKind names (`kind: ReadOnlyFilesystem`, `PermissionDenied`) too.

@@ -17,7 +17,7 @@ const envVar = (m: RegExpExecArray): LogFacts => {
 
 export const CONFIG_PATTERNS: readonly LogPattern[] = [
   // An environment variable the program needs is not set, in the ways runtimes and libraries say it.
-  specific('env-var-unset', 'missing_configuration', /variable|env|required key|required value|unbound|must specify|must be set|must not be empty|NotPresent/i, [
+  specific('env-var-unset', 'missing_configuration', /variable|env|required|unbound|must specify|must be set|must not be empty|NotPresent|not set|missing|undefined|not defined/i, [
     // "<name> is not set / not defined / required": Node apps, Apache's `Config variable ${X} is not defined`, VAR_NAME is missing,
     // Rust's `env::var("X").expect("X must be set")` panic (`X must be set: NotPresent`). The word after
     // "environment variable" is a name only when it is not the verb (`the "X" environment variable is required`).
@@ -41,10 +41,16 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
   }),
   // The database refuses the credentials the program is configured with: PostgreSQL (its clients
   // quote the server's FATAL), MySQL/MariaDB (`(using password: NO)` is a password never given).
-  specific('db-auth-failed', 'missing_configuration', /authentication failed|Access denied for user/, [
+  // The database or cache refuses the credentials the program is configured with (or gave none): PostgreSQL
+  // (its clients quote the server's FATAL), MySQL/MariaDB (`(using password: NO)` is a password never given),
+  // SQL Server, MongoDB's SCRAM handshake as each driver words it, Redis (no password sent, or the wrong one).
+  specific('db-auth-failed', 'missing_configuration', /authentication failed|Access denied for user|Login failed for user|auth failed|AuthenticationFailed|NOAUTH|WRONGPASS/i, [
     /password authentication failed for user "(?<user>[^"]+)"/,
     /Access denied for user '(?<user>[^']+)'@'[^']*' \(using password: (?:YES|NO)\)/,
-  ], 0.85, (m) => ({ user: m.groups?.user ?? '', detail: m[0] })),
+    /\bLogin failed for user '(?<user>[^']*)'/,
+    /unable to authenticate using mechanism \\?"[\w-]+\\?": \(AuthenticationFailed\)|\bSCRAM failure: Authentication failed|\bMongoError: auth failed/,
+    /\bNOAUTH Authentication required|\bWRONGPASS invalid username-password pair/i,
+  ], 0.85, (m) => ({ ...(m.groups?.user ? { user: m.groups.user } : {}), detail: m[0] })),
   // A variable that is set but to a value the program rejects: kured's `Invalid value for env var
   // named KURED_METRICS_PORT`, `invalid value for environment variable X`.
   specific('env-var-invalid', 'missing_configuration', /[Ii]nvalid/, [
@@ -59,6 +65,28 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
   specific('env-key-error', 'missing_configuration', /key not found|KeyError/, [
     /KeyError: (?:key not found: )?['"]([A-Z][A-Z0-9_]+)['"]|`fetch': key not found: "([A-Z][A-Z0-9_]+)"/,
   ], 0.9, envVar),
+  // pydantic-settings validating the environment at start-up: the setting it could not find is named on the
+  // line above (`API_ID` then `  Field required [type=missing, …]`; v1: `field required (type=value_error.missing)`).
+  specific('settings-field-missing', 'missing_configuration', /ield required/, [
+    /^\s*[Ff]ield required (?:\[type=missing\b|\(type=value_error\.missing\))/,
+  ], 0.85, (_m, _line, _next, prev) => {
+    const name = prev && /^([A-Za-z_][\w.]*)\s*$/.exec(prev)?.[1];
+    return name ? { envVar: name } : {};
+  }),
+  // Spring Boot's start-up report when no database URL was configured (spring.datasource.url / SPRING_DATASOURCE_URL).
+  specific('spring-datasource-url', 'missing_configuration', /DataSource/, [
+    /Failed to configure a DataSource: 'url' attribute is not specified/,
+  ], 0.88, (m) => ({ detail: `${m[0]} (spring.datasource.url)` })),
+  // Config libraries that name the setting they could not find in any source: python-decouple, SmallRye Config (Quarkus, also
+  // its older `Property X not found`); and Mongoose handed an undefined connection URI (the variable holding it is unset).
+  specific('config-property-missing', 'missing_configuration', /not found|could not be found|openUri/, [
+    /\bUndefinedValueError: (?<name>[\w.-]+) not found\. Declare it as envvar/,
+    /\bThe config property (?<name>\S+) is required but it could not be found in any config source|NoSuchElementException: (?:Required )?[Pp]roperty (?<name2>\S+) not found/,
+    /The `uri` parameter to `openUri\(\)` must be a string, got "undefined"/,
+  ], 0.88, (m) => {
+    const name = m.groups?.name ?? m.groups?.name2;
+    return name ? { envVar: name } : { detail: m[0] };
+  }),
   specific('spring-placeholder', 'missing_configuration', /placeholder/, [/Could not resolve placeholder '([^']+)'/], 0.9, envVar),
   // Rails: `secret_key_base` in backticks, or straight quotes on Ruby 3.4; SECRET_KEY_BASE is the variable that sets it.
   specific('rails-secret-key-base', 'missing_configuration', /secret_key_base/, [
@@ -82,9 +110,11 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
     return { serviceLink: m[1]!, ...(name ? { envVar: name } : {}) };
   }),
   // A configuration file or source that is missing or unreadable.
-  specific('config-file-unreadable', 'missing_configuration', /config|property source|loading failed|Syntax error on line/i, [
+  specific('config-file-unreadable', 'missing_configuration', /config|property source|loading failed|syntax error/i, [
     /\bconfig(?:uration)? file (?:not found|does not exist|is missing|missing)(?: at| in)?:? ['"]?([^\s'"]+?)['"]?(?:[\s,]|\.?$)/i,
     /(?:Can't|Cannot|Could not|Unable to|Failed to) (?:open|read|load|find|parse) (?:the )?config(?:uration)? file:? (?:read |open )?['"]?([^\s'":]+)/i,
+    // PHP reading a broken ini file at start-up (`PHP:  syntax error, unexpected '!' in /usr/local/etc/php/conf.d/x.ini on line 2`)
+    /^PHP:\s+syntax error, .+? in (\S+\.ini) on line \d+/,
     /Invalid \S*config\S* path: (\S+)|Failed to load property source from location '([^']+)'|[Ss]yntax error on line \d+ of (\S+?):|failed to initialize using configuration from '([^']+)'|files? loading failed: .* in "([^"]+)" dir/,
   ], 0.88, path),
   specific('node-enoent', 'missing_configuration', /ENOENT/, [/ENOENT: no such file or directory, (?:open|stat|scandir|lstat|access|readdir) '([^']+)'/], 0.88, path),

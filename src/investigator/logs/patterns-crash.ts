@@ -12,10 +12,12 @@ export const CRASH_PATTERNS: readonly LogPattern[] = [
   specific('stack-overflow', 'application_error', /overflow|stack|recursion/i, [
     /\bStackOverflowError\b|fatal error: stack overflow|has overflowed its stack|fatal runtime error: stack overflow|goroutine stack exceeds \d+-byte limit|Maximum call stack size exceeded|RecursionError: maximum recursion depth exceeded|stack level too deep/,
   ], 0.88, (m) => ({ detail: `stack overflow (${m[0]})` })),
-  // bash (`line 33: syntax error: unexpected end of file`), dash (`20: Syntax error: end of file unexpected`), Python, Node.
+  // bash (`line 33: syntax error: unexpected end of file`, also inside `eval`), dash (`20: Syntax error: end of file
+  // unexpected`), Python, Node, PHP's parser (`PHP Parse error:  syntax error, unexpected '=' in x.php on line 4039`).
   specific('syntax-error', 'application_error', /syntax ?error|unexpected EOF/i, [
-    /^(?<file>[^\s:]+): (?:line )?\d+: (?:[^\s:]+: )?(?:[Ss]yntax error\b|unexpected EOF while looking for matching).*/,
+    /^(?<file>[^\s:]+): (?:eval: )?(?:line )?\d+: (?:[^\s:]+: )?(?:[Ss]yntax error\b|unexpected EOF while looking for matching).*/,
     /^(?:\w+\.)*SyntaxError: .+/,
+    /^\s*(?:PHP )?Parse error:\s+syntax error, .+? in (?<file>\S+\.php) on line \d+/,
   ], 0.85, (m) => ({ detail: m[0].trim(), ...(m.groups?.file ? { file: m.groups.file } : {}) })),
 ];
 

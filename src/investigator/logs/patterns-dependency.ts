@@ -33,6 +33,13 @@ export const SLOW_PATTERNS: readonly LogPattern[] = [
   specific('statement-timeout', 'dependency_slow', /statement timeout|statement execution time|Lock wait timeout/, [/canceling statement due to statement timeout|maximum statement execution time exceeded|Lock wait timeout exceeded/], 0.85, quoted),
   // StackExchange.Redis: `Timeout performing GET (5000ms)`.
   specific('command-timeout', 'dependency_slow', /Timeout performing/, [/Timeout performing \w+(?: \((?<dur>\d+ ?ms)\))?/], 0.85, merge(quoted, duration)),
+  // A request sent on an open connection that got no answer within the client's timeout: lettuce (`Command timed
+  // out after 1 minute(s)`), the Apache async HTTP client under the Elasticsearch REST client (`30,000 milliseconds
+  // timeout on connection http-outgoing-0 [ACTIVE]`: ACTIVE is a request in flight, not a connect).
+  specific('request-timed-out', 'dependency_slow', /Command timed out|milliseconds timeout on connection/, [
+    /\bCommand timed out after (?<dur>\d+ (?:second|minute|millisecond)\(s\))/,
+    /\b(?<dur>[\d,]+ milliseconds) timeout on connection http-outgoing-\d+ \[ACTIVE\]/,
+  ], 0.82, merge(quoted, duration)),
   // A server's slow-statement log (log_min_duration_statement, auto_explain): one second or more.
   specific('slow-query', 'dependency_slow', /duration: \d/, [/\bduration: (?<dur>\d{4,}(?:\.\d+)? ms)/], 0.7, merge(quoted, duration)),
   // etcd (and k3s/kine over it) warning that the disk or a request is slow: `"msg":"slow fdatasync","took":"7.45s"`.
@@ -57,14 +64,21 @@ export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
   // "<failed|unable|could not|can't|error> connect(ing) to <host:port>": Npgsql, curl, lettuce, redis-py,
   // redis-rb, redis-cli, the mysql client, netcat (OpenBSD `connect to x port n`, busybox `remote host (ip)`).
   specific('could-not-connect', 'dependency_unreachable', /connect/i, [
-    re(String.raw`\b(?:(?:[Ff]ailed|[Uu]nable|[Cc]ould not|[Cc]annot|[Cc]an't|[Ee]rror(?: \d+)?) (?:to )?connect(?:ing)?|nc: connect) to (?:(?:Redis|MySQL server|remote host|server|database) (?:at |on )?)?(?:${HP}|['(\[](?<qhost>[\w.:-]+)[')\]])`),
-  ], 0.9, (m, line, next) => (m.groups?.qhost ? parseHostPort(m.groups.qhost) : hostPort(m, line, next))),
+    re(String.raw`\b(?:(?:[Ff]ailed|[Uu]nable|[Cc]ould not|[Cc]annot|[Cc]an't|[Ee]rror(?: \d+)?) (?:to )?connect(?:ing)?|nc: connect) to (?:(?:Redis|MySQL server|remote host|server|database) (?:at |on )?)?(?:${HP}|['(\[](?<qhost>[\w.:-]+)[')\]]|"(?<dqhost>[\w.:-]+)",? port (?<qport>\d{1,5}))`),
+  ], 0.9, (m, line, next) => {
+    const { qhost, dqhost, qport } = m.groups ?? {};
+    // python's `"::1", port 123`: the host as given (an IPv6 literal is no host:port), then the port
+    if (dqhost) return { host: dqhost, port: Number(qport) };
+    return qhost ? parseHostPort(qhost) : hostPort(m, line, next);
+  }),
   // "connection to <host:port> refused / could not be established": pgjdbc, kubectl, Kafka, netty, node-redis.
-  specific('connection-to-refused', 'dependency_unreachable', /refused|could not be established|Redis connection/, [
+  specific('connection-to-refused', 'dependency_unreachable', /refused|could not be established|Redis connection|connection attempt failed/, [
     re(String.raw`\b[Cc]onnection to (?:the server )?${HP} (?:was )?refused`),
     re(String.raw`\bConnection to node -?\d+(?: \(${HP}\))? could not be established`),
     re(String.raw`\bConnection refused: ${HP}`),
     re(String.raw`\bRedis connection to ${HP} failed`),
+    // pgjdbc's wording for a connection it could not open (the cause, refused or timed out, follows as `Caused by:`)
+    /\bPSQLException: The connection attempt failed\b/,
   ], 0.92, hostPort),
   // Ruby's Errno messages: `Cannot assign requested address - connect(2) for [::1]:6379`.
   specific('ruby-connect', 'dependency_unreachable', /connect\(2\)/, [
@@ -95,6 +109,17 @@ export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
   specific('dotnet-socket', 'dependency_unreachable', /SocketException/, [
     re(String.raw`SocketException(?: \(\d+\))?: (?:Connection refused|Connection timed out|No route to host|Network is unreachable|Address not available|Cannot assign requested address)(?: ${HP})?`),
   ], 0.88, hostPort),
+  // Clients that tried every host of a cluster and reached none: the DataStax Cassandra drivers
+  // (Java `All host(s) tried for query failed (tried: name/ip:port ...)`, Lua/Kong `All hosts tried for query failed. host: ...`).
+  specific('all-hosts-failed', 'dependency_unreachable', /All host/, [
+    /All host\(s\) tried for query failed \(tried: \/?(?<peer>[\w.-]+(?:\/[\d.]+)?(?::\d{1,5})?)/,
+    /All hosts tried for query failed\. (?<peer>[\w.-]+(?::\d{1,5})?): Host considered DOWN/,
+  ], 0.85, merge(quoted, (m) => {
+    const p = /^(?:(?<name>[\w.-]+)\/)?(?<host>[\w.-]+?)(?::(?<port>\d+))?$/.exec(m.groups?.peer ?? '')?.groups;
+    if (!p?.host) return {};
+    const name = p.name && p.name !== p.host ? p.name : undefined;
+    return { host: name ?? p.host, ...(name ? { address: p.host } : {}), ...(p.port ? { port: Number(p.port) } : {}) };
+  })),
   // Clients that cannot reach any server of a cluster: Sarama (Kafka), SQL Server's client libraries.
   specific('no-server-reachable', 'dependency_unreachable', /available brokers|instance-specific error/, [
     /client has run out of available brokers to talk to/,
@@ -114,5 +139,7 @@ export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
   // The errno text alone; host and port come from the line, libpq's next lines, or an earlier line.
   specific('connection-refused', 'dependency_unreachable', /refused|timed out|no route|unreachable|reset by peer|ECONN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/i, [
     /\b(?:[Cc]onnection refused|ECONNREFUSED|[Cc]onnection timed out|ETIMEDOUT|[Nn]o route to host|EHOSTUNREACH|Network is unreachable|ENETUNREACH|Connection reset by peer|ECONNRESET)\b/,
+    // WSAECONNREFUSED (10061) as Windows words it, also in clients running on Windows nodes
+    /\bNo connection could be made because the target machine actively refused it\b/,
   ], 0.75, hostPortOrLibpq),
 ];

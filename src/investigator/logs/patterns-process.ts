@@ -22,6 +22,9 @@ export const COMMAND_PATTERNS: readonly LogPattern[] = [
     /(?:^|[\s\]])(?:(?:\S*\/)?(?:sh|bash|ash|dash|zsh|ksh): (?:(?:line )?\d+: )?|(?:\S*\/[\w.-]+|[\w.-]+\.sh): (?:line )?\d+: )(?:[^\s:]+: )?(?<file>\$'\\r'|[^\s:'"]+): (?:command )?not found\s*$/,
     /^(?:\S*\/)?(?:sh|bash|ash|dash): (?:line )?\d+: (?<file>\S+): [Pp]ermission denied\s*$/,
   ], 0.88, (m) => (m.groups?.file && m.groups.file !== "$'\\r'" ? { file: m.groups.file } : {})),
+  // A script saved with Windows line endings: bash reads the `\r` as part of the words, and its syntax errors quote it.
+  specific('crlf-script', 'bad_command', /syntax error/, [/^(?<file>[^\s:]+): line \d+: syntax error near unexpected token `\$'[^']*\\r'/], 0.88,
+    (m) => ({ file: m.groups?.file ?? '', detail: 'the script has Windows (CRLF) line endings' })),
   // The interpreter a script or shebang names does not exist (CRLF shebangs print `bash\r`), or the
   // script the command gives it does not (busybox/dash `sh: can't open 'x'`, `sh: 0: Can't open x`).
   specific('interpreter-not-found', 'bad_command', /No such file|can't open|Can't open/, [
@@ -30,6 +33,17 @@ export const COMMAND_PATTERNS: readonly LogPattern[] = [
     /^\S*(?:python[\d.]*|node|ruby|perl|php)\S*: can't open file [‘'"](?<file>[^’'"]+)[’'"]/,
     /^(?:\S*\/)?(?:sh|bash|ash|dash): (?:\d+: )?[Cc]an't open [‘'"]?(?<file>[^’'"\s]+)[’'"]?/,
   ], 0.9, file),
+  // Node was told to run a script that is not there (`node /app/server.js` in an image that holds no
+  // such file): the module it cannot find is the entrypoint itself, an absolute path (a missing package is a bare name).
+  specific('node-entrypoint-missing', 'bad_command', /Cannot find module/, [/\bError: Cannot find module '(?<file>\/[^']+)'/], 0.85, file),
+  // The JVM and the .NET host were pointed at a jar, class or assembly that is not there (a wrong path in the
+  // command, a build that left it out, an unexpanded `$JAVA_OPTS` taken as the class name).
+  specific('runtime-target-missing', 'bad_command', /main class|jarfile|application|executable found/, [
+    /\bError: Could not find or load main class (?<file>\S+)/,
+    /\bError: Unable to access jarfile (?<file>\S+)/,
+    /\bThe application '(?<file>[^']+)' does not exist|\bThe application to execute does not exist: '?(?<file2>[^'\s]+)'?/,
+    /No executable found matching command "dotnet-(?<file>[^"]+)"/,
+  ], 0.88, (m) => ({ file: m.groups?.file ?? m.groups?.file2 ?? '' })),
   // The program started and refused the arguments it was given: Go's flag package (`flag provided
   // but not defined: -x`), cobra (`Error: unknown flag: --x`), npm without the script the command names.
   specific('unknown-argument', 'bad_command', /flag|[Mm]issing script/, [
@@ -49,13 +63,22 @@ export const MEMORY_PATTERNS: readonly LogPattern[] = [
   specific('go-oom', 'oom_killed', /out of memory/, [/fatal error: runtime: out of memory/], 0.9, () => ({ detail: 'runtime: out of memory' })),
   specific('dotnet-oom', 'oom_killed', /OutOfMemoryException/, [/System\.OutOfMemoryException/], 0.88, () => ({ detail: 'System.OutOfMemoryException' })),
   // Python's MemoryError and numpy's subclasses (`_ArrayMemoryError: Unable to allocate 94.9 MiB`), Ruby's NoMemoryError.
+  // C++'s operator new failing (`terminate called after throwing an instance of 'std::bad_alloc'`).
+  specific('cpp-bad-alloc', 'oom_killed', /bad_alloc/, [/\bstd::bad_alloc\b/], 0.75, () => ({ detail: 'std::bad_alloc (a C++ allocation failed)' })),
   specific('python-oom', 'oom_killed', /MemoryError/, [/(?:^|[\s.])(?:_Array)?MemoryError\b.*|failed to allocate memory \(NoMemoryError\)/], 0.85, (m) => ({ detail: m[0].trim() })),
   // PHP's memory_limit: the fix is the same (more memory, or less use), the limit is PHP's own.
   specific('php-memory-exhausted', 'oom_killed', /Allowed memory size/, [
     /Allowed memory size of \d+ bytes exhausted(?: \(tried to allocate \d+ bytes\))?(?: in (?<file>\S+) on line \d+)?/,
   ], 0.85, (m) => ({ detail: m[0].replace(/ in \S+ on line \d+$/, ''), ...(m.groups?.file && !m.groups.file.startsWith('phar:') ? { file: m.groups.file } : {}) })),
   // The kernel's OOM killer, as the node prints it or as the container state names it.
-  specific('oom-killer', 'oom_killed', /oom-killer|Out of memory|OOMKilled/i, [/\binvoked oom-killer\b|\bOut of memory: Kill(?:ed)? process\b|\bMemory cgroup out of memory\b/, /\bOOMKilled\b/], 0.9, () => ({ detail: 'killed by the kernel OOM killer' })),
+  // The kernel's report spans several lines; its last ones (the victim, the reaper, the cgroup whose limit was hit) say it too.
+  specific('oom-killer', 'oom_killed', /oom-killer|Out of memory|OOMKilled|limit of|Killed process|oom_reaper/i, [
+    /\binvoked oom-killer\b|\bOut of memory: Kill(?:ed)? process\b|\bMemory cgroup out of memory\b/,
+    /\bOOMKilled\b/,
+    /\bkilled as a result of limit of \/|\bKilled process \d+ \([^)]*\),? total-vm:|\boom_reaper: reaped process \d+/,
+  ], 0.9, () => ({ detail: 'killed by the kernel OOM killer' })),
+  // bash reporting a child it started as `Killed` (SIGKILL): in a container that is the cgroup OOM killer, as below.
+  specific('shell-child-killed', 'oom_killed', /Killed/, [/^(?:\S+: )?line \d+:\s+\d+ Killed\s+\S.*/], 0.7, (m) => ({ detail: `${m[0].trim()}: a process the script started was killed by SIGKILL, the kernel OOM killer` })),
   // A worker the parent saw die of SIGKILL: inside a running container that is the cgroup OOM killer
   // taking the largest process (the kubelet stops whole containers, never one child).
   specific('worker-sigkill', 'oom_killed', /SIGKILL/, [/\bsignal 9 \(SIGKILL\)/], 0.7, () => ({ detail: 'a worker process was killed by SIGKILL (signal 9), the kernel OOM killer' })),

@@ -12,9 +12,11 @@ const tlsFacts = (m: RegExpExecArray, line: string): LogFacts => {
 };
 
 export const TLS_PATTERNS: readonly LogPattern[] = [
-  specific('tls-expired', 'tls_certificate_error', /expired/i, [
+  // Java reports an expired certificate in the chain as a failed validity check of the path (CertPathValidatorException).
+  specific('tls-expired', 'tls_certificate_error', /expired|validity check/i, [
     /x509: certificate has expired or is not yet valid(?:: current time \S+ is after \S+)?/,
     /\bcertificate has expired\b|\bCERT_HAS_EXPIRED\b|CertificateExpiredException|\bcertificate expired\b/i,
+    /CertPathValidatorException: validity check failed/,
   ], 0.93, tlsFacts),
   specific('tls-name-mismatch', 'tls_certificate_error', /x509|NameMismatch|ALTNAME|altnames|subject alternative/i, [
     /x509: certificate is valid for .+?, not (?<host>[\w.*-]+)/,
@@ -28,6 +30,8 @@ export const TLS_PATTERNS: readonly LogPattern[] = [
     /PKIX path (?:building|validation) failed|unable to find valid certification path/,
     /CERTIFICATE_VERIFY_FAILED|certificate verify failed|self[- ]signed certificate|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|unable to verify the first certificate|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|unable to get local issuer certificate/,
     /remote certificate is invalid|RemoteCertificateChainErrors/,
+    // Node's UNABLE_TO_GET_ISSUER_CERT message, Windows SChannel (CERT_E_UNTRUSTEDROOT), curl's verification failure (60)
+    /\bunable to get issuer certificate\b|terminated in a root certificate which is not trusted by the trust provider|\bcurl: \(60\) SSL (?:peer certificate|certificate problem)/,
   ], 0.9, tlsFacts),
   // A handshake that failed without a verification reason in the line (the inner exception usually has it).
   specific('tls-handshake', 'tls_certificate_error', /SSL|TLS|handshake/i, [
@@ -55,6 +59,24 @@ const resolverHost = (m: RegExpExecArray, line: string): LogFacts => {
 };
 
 export const DNS_PATTERNS: readonly LogPattern[] = [
+  // Clients that say they could not resolve a server they were given: the Kafka clients (Java
+  // `Couldn't resolve server b:9092 from bootstrap.servers`, kafka-python `DNS lookup failed for b:9092`), MongoDB's
+  // `Could not find address for h:27017: … Host not found`, the Node driver's SRV lookup (`querySrv ENOTFOUND _mongodb._tcp.h`),
+  // Erlang's `:nxdomain`.
+  specific('client-resolve-failed', 'dns_resolution_failure', /resolve server|DNS lookup failed|Could not find address|querySrv|nxdomain/i, [
+    /Couldn't resolve server (?<host>[\w.-]+):(?<port>\d{1,5}) from bootstrap\.servers/,
+    /\bDNS lookup failed for (?<host>[\w.-]+):(?<port>\d{1,5})/,
+    /Could not find address for (?<host>[\w.-]+):(?<port>\d{1,5}): SocketException: Host not found/,
+    /\bquerySrv (?:ENOTFOUND|ESERVFAIL|ECONNREFUSED|ETIMEOUT) _mongodb\._tcp\.(?<host>[\w.-]+)/i,
+    // Erlang's inet as Elixir clients (Postgrex, DBConnection) report it
+    /\btcp connect(?: \((?<host>[\w.-]+):(?<port>\d{1,5})\))?: non-existing domain - :nxdomain/,
+  ], 0.9, hostPort),
+  // A name the program itself could not resolve: nginx at start-up (an upstream or its `resolver`), curl, busybox wget.
+  specific('host-not-found', 'dns_resolution_failure', /host not found|resolve host|bad address/, [
+    /\bhost not found in (?:upstream|resolver) "(?<host>[\w.-]+)(?::(?<port>\d{1,5}))?"/,
+    /Could not resolve host: (?<host>[\w.-]+)/,
+    /\bwget: bad address '(?<host>[\w.-]+)'/,
+  ], 0.9, hostPort),
   specific('libpq-translate', 'dns_resolution_failure', /translate host name/, [/could not translate host name "(?<host>[^"]+)" to address/], 0.93, hostPort),
   // Go's resolver: `lookup db on 10.96.0.10:53: no such host`, musl's `Try again`, and a DNS server that does not answer.
   specific('go-lookup', 'dns_resolution_failure', /lookup|read udp/, [

@@ -14,6 +14,15 @@ const HARMLESS: readonly RegExp[] = [
 
 export const isHarmless = (text: string): boolean => HARMLESS.some((r) => r.test(text));
 
+// The record's own level says info or below: JSON (`"level":"info"`, bunyan/pino's numeric 10–30), logfmt, a leading level word.
+const INFO_LEVEL = /"level":\s*(?:"(?:info|debug|trace)"|[123]0\b)|\blevel=(?:info|debug|trace)\b|^\[?(?:INFO|DEBUG|TRACE)\b/i;
+
+/**
+ * A setting the program reports missing at info level or below is a default it announces
+ * (`KUBE_NAMESPACE_ONLY not set. Watching pods in ALL namespaces.`), not what stopped it.
+ */
+export const isAnnouncedDefault = (text: string, type: string): boolean => type === 'missing_configuration' && INFO_LEVEL.test(text);
+
 // "connected", not "not connected"/"disconnected"; a succeeded netcat probe; a server that is up.
 const SUCCESS =
   /(?<!not |n't )\b(?:re)?connected(?: (?:to|successfully|with)\b|[.!]?\s*$)|\b[Ss]uccessfully (?:re)?connected\b|\b[Cc]onnection (?:established|succeeded|successful|is ready)\b|\battempt success\b|\bport \[[\w/*-]+\] succeeded\b|\bready (?:to accept|for) connections\b/;
