@@ -1,7 +1,26 @@
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Database, QueryResult } from './database.js';
 import { ensurePrivateDir, makeOwnerOnly, restrictNewFiles } from './private-files.js';
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+/** Node's WebAssembly global: the compiler options (lib ES2023, types node 20) declare its types but not the value. */
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+
+/**
+ * Postgres's WebAssembly (9 MB), compiled once per process. Called early by whoever is about to
+ * open a database (openDatabase, before it copies the snapshot), so the compile runs on V8's
+ * background threads meanwhile instead of inside PGlite.create.
+ */
+export function pgliteWasm(): Promise<WebAssembly.Module> {
+  return (compiled ??= (async () => {
+    const file = path.join(path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), 'pglite.wasm');
+    return wasm.compile(await readFile(file));
+  })());
+}
 
 /**
  * PGlite: one connection for the whole process. PGlite serialises queries and transactions
@@ -16,6 +35,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     restrictNewFiles();
   }
   const db = await PGlite.create({
+    pgliteWasmModule: await pgliteWasm(),
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: { 20: (v: string) => Number(v) },
