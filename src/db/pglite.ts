@@ -23,6 +23,15 @@ export function pgliteWasm(): Promise<WebAssembly.Module> {
 }
 
 /**
+ * Postgres asks for its shared memory at start and the WebAssembly build zeroes all of it in its
+ * (not yet optimised) memset: with the default 128 MB of shared buffers that was ~0.4–0.6 s of
+ * CPU on every open (`node --cpu-prof` of `syntra up`: one wasm function, memset under mmap, the
+ * largest single cost of PGlite's start). One connection and a database that mostly fits in the
+ * OS page cache need far less; pages beyond it are read through the file system, not lost.
+ */
+const SHARED_BUFFERS = '32MB';
+
+/**
  * PGlite: one connection for the whole process. PGlite serialises queries and transactions
  * internally, so callers use it exactly like the pool.
  * `dataDir` undefined → in memory; `loadDataDir` clones a dumped template (tests).
@@ -38,6 +47,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     pgliteWasmModule: await pgliteWasm(),
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
     parsers: { 20: (v: string) => Number(v) },
     // pgvector, for the incident memory's nearest-neighbour search (created only when used: src/incidents/memory/vector-storage.ts).
     extensions: { vector },
