@@ -4,7 +4,7 @@
 // keep working unchanged), plus the non-TypeScript files the code reads at run time (migrations,
 // the demo cluster), and the pre-migrated embedded database snapshot. Plain JavaScript on purpose: it runs in `npm install`'s `prepare`, before
 // anything else is built. Type checking stays `npm run typecheck` (esbuild only strips types).
-import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -31,9 +31,9 @@ await build({
 });
 for (const file of assets) cpSync(file, path.join(OUT, path.relative(SRC, file)));
 // The pre-migrated embedded database (dist/db/snapshot.js says why), from the code just built.
-const { writeSnapshot, SNAPSHOT_FILE } = await import(pathToFileURL(path.join(OUT, 'db', 'snapshot.js')).href);
+const { writeSnapshot, SNAPSHOT_DIR } = await import(pathToFileURL(path.join(OUT, 'db', 'snapshot.js')).href);
 const { vectorStorage } = await import(pathToFileURL(path.join(OUT, 'incidents', 'memory', 'vector-storage.js')).href);
 await writeSnapshot(undefined, undefined, (db) => vectorStorage(db));
 process.stdout.write(
-  `build:server: ${sources.length} modules and ${assets.length} data files → dist/, ${path.relative(ROOT, SNAPSHOT_FILE)} ${Math.round(statSync(SNAPSHOT_FILE).size / 1024)} KiB, in ${Math.round(performance.now() - started)} ms\n`,
+  `build:server: ${sources.length} modules and ${assets.length} data files → dist/, ${path.relative(ROOT, SNAPSHOT_DIR)}/ ${JSON.parse(readFileSync(`${SNAPSHOT_DIR}.json`, 'utf8')).files.length} files, in ${Math.round(performance.now() - started)} ms\n`,
 );

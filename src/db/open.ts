@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { SyntraConfig } from '../config.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
-import { openPglite } from './pglite.js';
+import { openPglite, pgliteWasm } from './pglite.js';
 import { connectPostgres } from './postgres.js';
 import { restoreSnapshot } from './snapshot.js';
 import { startupStep } from '../runtime/startup-trace.js';
@@ -16,6 +16,8 @@ export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'd
   if (config.databaseUrl) db = connectPostgres(config.databaseUrl, { max: config.databasePoolSize });
   else {
     const dataDir = path.join(config.dataDir, 'pg');
+    // Compiling while the snapshot is copied; awaited (and any failure reported) by openPglite.
+    pgliteWasm().catch(() => {});
     await restoreSnapshot(dataDir);
     startupStep('snapshot restored');
     db = await openPglite({ dataDir });

@@ -1,7 +1,35 @@
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Database, QueryResult } from './database.js';
 import { ensurePrivateDir, makeOwnerOnly, restrictNewFiles } from './private-files.js';
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+/** Node's WebAssembly global: the compiler options (lib ES2023, types node 20) declare its types but not the value. */
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+
+/**
+ * Postgres's WebAssembly (9 MB), compiled once per process. Called early by whoever is about to
+ * open a database (openDatabase, before it copies the snapshot), so the compile runs on V8's
+ * background threads meanwhile instead of inside PGlite.create.
+ */
+export function pgliteWasm(): Promise<WebAssembly.Module> {
+  return (compiled ??= (async () => {
+    const file = path.join(path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), 'pglite.wasm');
+    return wasm.compile(await readFile(file));
+  })());
+}
+
+/**
+ * Postgres asks for its shared memory at start and the WebAssembly build zeroes all of it in its
+ * (not yet optimised) memset: with the default 128 MB of shared buffers that was ~0.4–0.6 s of
+ * CPU on every open (`node --cpu-prof` of `syntra up`: one wasm function, memset under mmap, the
+ * largest single cost of PGlite's start). One connection and a database that mostly fits in the
+ * OS page cache need far less; pages beyond it are read through the file system, not lost.
+ */
+const SHARED_BUFFERS = '32MB';
 
 /**
  * PGlite: one connection for the whole process. PGlite serialises queries and transactions
@@ -16,8 +44,10 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     restrictNewFiles();
   }
   const db = await PGlite.create({
+    pgliteWasmModule: await pgliteWasm(),
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
     parsers: { 20: (v: string) => Number(v) },
     // pgvector, for the incident memory's nearest-neighbour search (created only when used: src/incidents/memory/vector-storage.ts).
     extensions: { vector },
