@@ -12,6 +12,8 @@ export interface SyntraConfig {
   readonly databaseUrl: string | undefined;
   /** PostgreSQL connections one process opens at most (its pool); see docs/operations.md. */
   readonly databasePoolSize: number;
+  /** Embedded mode: PGlite's shared buffers in MB (small, because starting zeroes all of them). */
+  readonly pgliteSharedBuffersMb: number;
   readonly dataDir: string;
   readonly natsUrl: string | undefined;
   readonly host: string;
@@ -179,6 +181,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<SyntraConf
     mode: databaseUrl ? 'distributed' : 'embedded',
     databaseUrl,
     databasePoolSize: intFromEnv(env, 'SYNTRA_DB_POOL_SIZE', 10, 1, 1000),
+    pgliteSharedBuffersMb: intFromEnv(env, 'SYNTRA_PGLITE_SHARED_BUFFERS_MB', 32, 1, 4096),
     dataDir,
     natsUrl: env.NATS_URL || undefined,
     host: env.SYNTRA_HOST || '127.0.0.1',

@@ -11,7 +11,7 @@ import { startupStep } from '../runtime/startup-trace.js';
  * Opens the database the config names (PostgreSQL server or embedded PGlite) and migrates it.
  * A new PGlite data directory starts from the build's pre-migrated snapshot (snapshot.ts).
  */
-export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>): Promise<Database> {
+export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir' | 'databasePoolSize'> & Partial<Pick<SyntraConfig, 'pgliteSharedBuffersMb'>>): Promise<Database> {
   let db: Database;
   if (config.databaseUrl) db = connectPostgres(config.databaseUrl, { max: config.databasePoolSize });
   else {
@@ -20,7 +20,7 @@ export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'd
     pgliteWasm().catch(() => {});
     await restoreSnapshot(dataDir);
     startupStep('snapshot restored');
-    db = await openPglite({ dataDir });
+    db = await openPglite({ dataDir, sharedBuffersMb: config.pgliteSharedBuffersMb });
     startupStep('PGlite open');
   }
   await migrate(db);

@@ -28,8 +28,9 @@ export function pgliteWasm(): Promise<WebAssembly.Module> {
  * CPU on every open (`node --cpu-prof` of `syntra up`: one wasm function, memset under mmap, the
  * largest single cost of PGlite's start). One connection and a database that mostly fits in the
  * OS page cache need far less; pages beyond it are read through the file system, not lost.
+ * A large incident memory may want more: SYNTRA_PGLITE_SHARED_BUFFERS_MB.
  */
-const SHARED_BUFFERS = '32MB';
+const DEFAULT_SHARED_BUFFERS_MB = 32;
 
 /**
  * PGlite: one connection for the whole process. PGlite serialises queries and transactions
@@ -37,7 +38,7 @@ const SHARED_BUFFERS = '32MB';
  * `dataDir` undefined → in memory; `loadDataDir` clones a dumped template (tests).
  * On disk, the data directory and everything in it is owner-only (private-files.ts).
  */
-export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File } = {}): Promise<Database & { pglite: PGlite }> {
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File; sharedBuffersMb?: number | undefined } = {}): Promise<Database & { pglite: PGlite }> {
   const dataDir = options.dataDir;
   if (dataDir) {
     ensurePrivateDir(dataDir);
@@ -47,7 +48,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     pgliteWasmModule: await pgliteWasm(),
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB}MB`],
     parsers: { 20: (v: string) => Number(v) },
     // pgvector, for the incident memory's nearest-neighbour search (created only when used: src/incidents/memory/vector-storage.ts).
     extensions: { vector },

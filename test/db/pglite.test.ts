@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { openPglite } from '../../src/db/pglite.js';
 
 describe('openPglite', () => {
@@ -6,6 +7,17 @@ describe('openPglite', () => {
     const db = await openPglite();
     try {
       expect((await db.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '32MB' }]);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
+  it('takes another size when asked (SYNTRA_PGLITE_SHARED_BUFFERS_MB, for a large incident memory)', async () => {
+    expect(loadConfig({}).pgliteSharedBuffersMb).toBe(32);
+    const config = loadConfig({ SYNTRA_PGLITE_SHARED_BUFFERS_MB: '64' });
+    const db = await openPglite({ sharedBuffersMb: config.pgliteSharedBuffersMb });
+    try {
+      expect((await db.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '64MB' }]);
     } finally {
       await db.close();
     }
