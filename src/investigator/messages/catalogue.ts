@@ -1,7 +1,7 @@
 import type { RootCauseType } from '../../domain/diagnosis.js';
 import { resolveKind } from '../cluster/kinds.js';
 import type { RemediationFacts } from '../remediation/catalog.js';
-import { readSchedulingMessage, SCHEDULER_SUMMARY } from './scheduler.js';
+import { readSchedulingMessage, SCHEDULER_SUMMARY, type Clause } from './scheduler.js';
 
 /**
  * What Kubernetes itself says when something fails — the scheduler, the kubelet, the
@@ -108,9 +108,9 @@ const RULES: readonly Rule[] = [
   { id: 'node-selector', type: 'unschedulable_node_selector', confidence: 0.88,
     re: /(?:(\d+) )?node\(s\) didn't match (?:node selector|Pod's node affinity(?:\/selector)?)|MatchNodeSelector/, cause: (m) => `${m[1] ? `${m[1]} node(s) do not match` : 'no node matches'} its node selector / required node affinity` },
   { id: 'pod-affinity', type: 'unschedulable_affinity', confidence: 0.88,
-    re: /(?:(\d+) )?node\(s\) didn't (?:match|satisfy) (?:existing )?pods? (?:anti-)?affinity rules|didn't match pod topology spread constraints|MatchInterPodAffinity/, cause: (m) => `${m[1] ?? 'no'} node(s) satisfy its pod (anti-)affinity or topology spread rules` },
+    re: /(?:(\d+) )?node\(s\) didn't (?:match|satisfy) (?:existing )?pods? (?:anti-)?affinity rules|didn't match pod topology spread constraints|MatchInterPodAffinity/, cause: (m) => (m[1] ? `${m[1]} node(s) do not satisfy its pod (anti-)affinity or topology spread rules` : 'no node satisfies its pod (anti-)affinity or topology spread rules') },
   { id: 'taint', type: 'unschedulable_taint', confidence: 0.85,
-    re: /(?:(\d+) )?node\(s\) had (?:untolerated )?taints? \{([^}]*)\}|PodToleratesNodeTaints|node\(s\) had taints? that the pod didn't tolerate/, cause: (m) => (m[2] ? `${m[1] ?? ''} node(s) have taint {${m[2]}} that the pod does not tolerate`.trim() : 'nodes carry taints the pod does not tolerate'), facts: (m) => (m[2] ? { taint: m[2].replace(/:\s*$/, '').trim() } : {}) },
+    re: /(?:(\d+) )?node\(s\) had (?:untolerated )?taints? \{([^}]*)\}|PodToleratesNodeTaints|(?:(\d+) )?node\(s\) had taints? that the pod didn't tolerate/, cause: (m) => (m[2] ? `${m[1] ?? ''} node(s) have taint {${m[2]}} that the pod does not tolerate`.trim() : m[3] ? `${m[3]} node(s) have taints the pod does not tolerate` : 'nodes carry taints the pod does not tolerate'), facts: (m) => (m[2] ? { taint: m[2].replace(/:\s*$/, '').trim() } : {}) },
 
   // ---- images, containers ---------------------------------------------------------------------
   { id: 'run-as-non-root', type: 'security_context_rejected', confidence: 0.95,
@@ -188,7 +188,7 @@ const RULES: readonly Rule[] = [
     re: /runtime network not ready|NetworkPluginNotReady|network plugin is not ready|cni config uninitialized/,
     cause: (m, text) => `its container network is not ready (${[/cni config uninitialized/, /no networks found in \S+/, /NetworkPluginNotReady/].map((r) => r.exec(text)?.[0]).find(Boolean) ?? m[0]}): the CNI network plugin is not installed or not configured on the node` },
   { id: 'node-not-ready', type: 'node_not_ready', confidence: 0.88,
-    re: /NodeNotReady|Kubelet stopped posting node status|PLEG is not healthy|container runtime is down|runtime network not ready|NetworkPluginNotReady|network plugin is not ready|Node is not ready|node\(s\) were (?:not ready|unschedulable)|had taint \{node\.kubernetes\.io\/(?:not-ready|unreachable)/,
+    re: /NodeNotReady|Kubelet stopped posting node status|PLEG is not healthy|container runtime is down|runtime network not ready|NetworkPluginNotReady|network plugin is not ready|Node is not ready|node\(s\) were not ready|had taint \{node\.kubernetes\.io\/(?:not-ready|unreachable)/,
     cause: (m) => `the node is not ready (${m[0].slice(0, 80)})` },
 
   // ---- workloads, jobs, autoscaling ---------------------------------------------------------------
@@ -300,6 +300,15 @@ function firstRule(text: string, names: (m: RegExpExecArray, rule: Rule) => Mess
   return undefined;
 }
 
+/**
+ * The scheduler's clause decides the type (a `node.kubernetes.io/not-ready` taint is a node that is
+ * not ready, not a taint to tolerate); a rule of the table only words it better when it agrees.
+ */
+function clauseMatch(clause: Clause, rule: MessageMatch | undefined): MessageMatch {
+  if (rule && rule.type === clause.type) return rule;
+  return { rule: 'scheduler-clause', type: clause.type, cause: `${clause.count} node(s) ${clause.says} (${clause.text})`, confidence: 0.85, facts: {} };
+}
+
 export function matchMessage(raw: string): MessageMatch | undefined {
   if (!MAY_MATCH.test(raw)) return undefined;
   const text = unquotedMessage(raw);
@@ -307,7 +316,7 @@ export function matchMessage(raw: string): MessageMatch | undefined {
   // A scheduler summary lists one reason per group of nodes: the clause that decides is read, not
   // whichever reason the table happens to list first.
   const scheduling = SCHEDULER_SUMMARY.test(text) ? readSchedulingMessage(text) : undefined;
-  const decided = scheduling ? firstRule(`${scheduling.clause.count} ${scheduling.clause.text}`, names) : undefined;
+  const decided = scheduling ? clauseMatch(scheduling.clause, firstRule(`${scheduling.clause.count} ${scheduling.clause.text}`, names)) : undefined;
   if (decided && scheduling?.mixed) {
     const others = scheduling.mixed.map((c) => `${c.count} ${c.text}`).join(', ');
     return { ...decided, cause: `${decided.cause} (other nodes: ${others}; fixing this alone may not place the pod)`, confidence: Math.min(decided.confidence, 0.65) };
