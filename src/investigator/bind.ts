@@ -2,7 +2,7 @@ import type { ResourceRef } from '../domain/diagnosis.js';
 import { kindSpec } from './cluster/kinds.js';
 import { ClusterQuery, controllerOf } from './cluster/query.js';
 import { UNNAMED, type ClusterSnapshot } from './cluster/snapshot.js';
-import { notFoundIn } from './messages/catalogue.js';
+import { emptyListIn, notFoundIn } from './messages/catalogue.js';
 import { deepMerge } from './sources/merge.js';
 
 /**
@@ -42,6 +42,9 @@ function reportedMissing(snapshot: ClusterSnapshot, cluster: ClusterQuery, targe
     for (const line of lines) {
       const nf = notFoundIn(line);
       if (nf && nf.kind === target.kind && nf.name === target.name) return line.trim();
+      // kubectl listed the target's namespace and found nothing, and nothing else shows it.
+      const empty = emptyListIn(line);
+      if (empty?.namespace && empty.namespace === target.namespace && !cluster.find(target)) return line.trim();
     }
   }
   return undefined;

@@ -330,3 +330,12 @@ export function notFoundIn(text: string): { kind: string; name: string } | undef
   const kind = m ? resolveKind(m[1]!) : undefined;
   return kind && m ? { kind, name: m[2]! } : undefined;
 }
+
+/**
+ * `No resources found in kjdnfkfkm namespace.`: what `kubectl get` prints (1.18+; before, `No
+ * resources found.`) when the list is empty — the namespace holds none of them, or does not exist.
+ */
+export function emptyListIn(text: string): { namespace?: string } | undefined {
+  const m = /^\s*No resources found(?: in ([a-z0-9][a-z0-9-]*) namespace)?\.?\s*$/.exec(text);
+  return m ? (m[1] ? { namespace: m[1] } : {}) : undefined;
+}

@@ -438,3 +438,13 @@ describe('forms the third batch showed', () => {
     expect(d.root_cause.confidence).toBeLessThan(0.7);
   });
 });
+
+describe('forms the fourth batch showed', () => {
+  it('kubectl\'s "No resources found in x namespace." is a namespace that holds nothing: not found, never "no issue"', () => {
+    const snap = buildKubectlSnapshot(files('k-kubernetes-122237-no-resources-missing-namespace', 'get-pods.txt'), { now: NOW });
+    expect(snap.notes.map((n) => n.origin)).toEqual(['kubectl-error']);
+    expect(() => diagnose(snap)).toThrow(/Namespace kjdnfkfkm holds nothing kubectl listed.*kubectl get namespaces/);
+    // a pod asked about in that namespace is not there either
+    expect(() => diagnose(snap, { kind: 'Pod', name: 'api', namespace: 'kjdnfkfkm' })).toThrow(/not in the evidence.*No resources found in kjdnfkfkm namespace/);
+  });
+});
