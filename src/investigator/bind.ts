@@ -69,20 +69,33 @@ function namedAfter(s: ClusterSnapshot, target: ResourceRef): boolean {
   return target.name.length >= 4 && allLines(s).some((l) => l.includes(target.name));
 }
 
-function rename<T extends { metadata?: { name?: string; namespace?: string } }>(o: T, to: ResourceRef): T {
+type Meta = { metadata?: { name?: string; namespace?: string } | undefined };
+
+function rename<T extends Meta>(o: T, to: ResourceRef): T {
   return { ...o, metadata: { ...o.metadata, name: to.name, ...(to.namespace ? { namespace: to.namespace } : {}) } } as T;
+}
+
+/**
+ * A fragment that names its controller (`Controlled By: ReplicaSet/x`) belongs to a pod of that
+ * controller: another object's describe cut above its name is not the target's.
+ */
+function ownedElsewhere(fragment: Meta, self: Meta): boolean {
+  const owner = controllerOf(fragment.metadata);
+  if (!owner?.name) return false;
+  const selfOwner = controllerOf(self.metadata);
+  return selfOwner ? selfOwner.name !== owner.name : !(self.metadata?.name ?? '').startsWith(`${owner.name}-`);
 }
 
 /** Fragments of the target's own kind that name nothing are parts of the target (its pasted `status:`, its container's state). */
 function mergeFragments(snapshot: ClusterSnapshot, target: ResourceRef): ClusterSnapshot | undefined {
   const spec = kindSpec(target.kind);
   if (!spec) return undefined;
-  const list = snapshot[spec.collection] as { metadata?: { name?: string; namespace?: string } }[];
-  const fragments = list.filter((o) => o.metadata?.name === UNNAMED);
-  if (fragments.length === 0) return undefined;
+  const list = snapshot[spec.collection] as Meta[];
   const cluster = new ClusterQuery(snapshot);
   const self = cluster.find(target);
   if (!self) return undefined;
+  const fragments = list.filter((o) => o.metadata?.name === UNNAMED && !ownedElsewhere(o, self));
+  if (fragments.length === 0) return undefined;
   const merged = fragments.reduce<unknown>((acc, f) => deepMerge(acc, rename(f, target)), self);
   return { ...snapshot, [spec.collection]: [...list.filter((o) => o !== self && !fragments.includes(o)), merged] };
 }

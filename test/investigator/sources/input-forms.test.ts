@@ -448,3 +448,53 @@ describe('forms the fourth batch showed', () => {
     expect(() => diagnose(snap, { kind: 'Pod', name: 'api', namespace: 'kjdnfkfkm' })).toThrow(/not in the evidence.*No resources found in kjdnfkfkm namespace/);
   });
 });
+
+describe('a pod describe cut above its containers', () => {
+  it('Status, Reason and Message alone are a pod: an evicted one, with what the node was low on', () => {
+    // cloud-ark/kubeplus#1382 (devdattakulkarni, 2025-01-06), as pasted (its inline-code backticks left out)
+    const text = [
+      'Status:       Failed',
+      'Reason:       Evicted',
+      'Message:      The node was low on resource: ephemeral-storage. Threshold quantity: 2146223340, available: 1883424Ki. Container helmer was using 10304Ki, request is 10Mi, has larger consumption of ephemeral-storage. Container consumerui was using 52676Ki, request is 10Mi, has larger consumption of ephemeral-storage.',
+    ].join('\n');
+    const { snapshot, account } = readKubectlText({ name: 'describe.txt', text }, { now: NOW });
+    expect(account.recognized_as).toEqual(['kubectl describe (fragment)']);
+    expect(snapshot.pods).toHaveLength(1);
+    expect(snapshot.pods[0]!.status).toMatchObject({ phase: 'Failed', reason: 'Evicted' });
+    const d = diagnoseAll(snapshot)[0]!;
+    expect(d.root_cause.type).toBe('evicted');
+    expect(d.root_cause.summary).toContain('ephemeral-storage');
+    expect(d.root_cause.summary).toContain('helmer');
+  });
+
+  it('several pods cut after their annotations, each evicted', () => {
+    // kubernetes/kubernetes#94073 (jofia, 2020-08-18): two describes, the first cut at its Annotations line
+    const text = [
+      'Annotations:    <none>',
+      'Status:         Failed',
+      'Reason:         Evicted',
+      'Message:        The node was low on resource: ephemeral-storage. Container ebaogi-bff-app was using 34260Ki, which exceeds its request of 0. ',
+      'IP:             ',
+      'IPs:            <none>',
+      'Controlled By:  ReplicaSet/ebaogi-bff-app-955968dbb',
+      '',
+      'Name:           ebaogi-report-app-5dbc89ff58-zqsn2',
+      'Namespace:      ebaogi',
+      'Priority:       0',
+      'Node:           xen15-142/',
+      'Start Time:     Thu, 09 Jul 2020 10:20:16 +0800',
+      'Labels:         app=ebaogi-report-app',
+      '                deploytime=2020-07-09-10-18-59-1594261139',
+      '                pod-template-hash=5dbc89ff58',
+      'Annotations:    <none>',
+      'Status:         Failed',
+      'Reason:         Evicted',
+      'Message:        The node was low on resource: ephemeral-storage. Container ebaogi-report-app was using 108488Ki, which exceeds its request of 0.',
+    ].join('\n');
+    const { snapshot } = readKubectlText({ name: 'describe.txt', text }, { now: NOW });
+    expect(snapshot.pods.map((p) => p.status?.reason)).toEqual(['Evicted', 'Evicted']);
+    const d = diagnose(snapshot, { kind: 'Pod', name: 'ebaogi-report-app-5dbc89ff58-zqsn2' });
+    expect(d.root_cause.type).toBe('evicted');
+    expect(d.root_cause.summary).toContain('ebaogi-report-app was using 108488Ki');
+  });
+});
