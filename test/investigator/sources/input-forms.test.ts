@@ -498,3 +498,24 @@ describe('a pod describe cut above its containers', () => {
     expect(d.root_cause.summary).toContain('ebaogi-report-app was using 108488Ki');
   });
 });
+
+describe('a Warning event no rule explains', () => {
+  it('is unknown with the event quoted, never "nothing to check"', () => {
+    // kubernetes-sigs/nfs-subdir-external-provisioner#257 (java-software, 2022-12-30): the Events section of a describe, alone
+    const text = [
+      'Events:',
+      '  Type     Reason                  Age                 From               Message',
+      '  ----     ------                  ----                ----               -------',
+      '  Normal   Scheduled               7d18h               default-scheduler  Successfully assigned a/nfs-client-provisioner-59c5f46f5-d4nds to work01',
+      '  Warning  FailedCreatePodSandBox  101s                kubelet            Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "cb8a846be7902a752bae7f4cdee280111ba8f005e90b6b68c7062bd1cb68a7b4": plugin type="calico" failed (add): connection is unauthorized: Unauthorized',
+      '  Normal   SandboxChanged          11s (x8 over 100s)  kubelet            Pod sandbox changed, it will be killed and re-created.',
+    ].join('\n');
+    const snap = buildKubectlSnapshot([{ name: 'events.txt', text }], { now: NOW });
+    const d = diagnose(snap);
+    expect(d.root_cause.type).toBe('unknown');
+    expect(d.root_cause.summary).toContain('FailedCreatePodSandBox');
+    expect(d.root_cause.summary).toContain('connection is unauthorized');
+    expect(d.root_cause.evidence.map((e) => e.path)).toEqual(['Warning FailedCreatePodSandBox']);
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
+});
