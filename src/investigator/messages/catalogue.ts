@@ -142,7 +142,11 @@ const RULES: readonly Rule[] = [
     re: /(?:mount failed: exit status 32[\s\S]*?)?(?:bad option; for several filesystems \(e\.g\. nfs, cifs\) you might need a \/sbin\/mount\.<type> helper program|mount(?:\.nfs)?: (?:wrong fs type|bad option)|mount\.nfs: No such file or directory|executable file not found in \$PATH.*mount)/,
     cause: () => 'the node cannot mount it: the filesystem\'s mount helper (e.g. nfs-common / mount.nfs) is missing on the node' },
   { id: 'mount-failed', type: 'volume_mount_failure', confidence: 0.85,
-    re: /MountVolume\.\w+ failed for volume "([^"]+)"\s*:\s*(.+)/, cause: (m) => `volume ${m[1]} cannot be mounted: ${m[2]!.slice(0, 200)}` },
+    re: /MountVolume\.\w+ failed for volume "([^"]+)"\s*:\s*(.+)/, cause: (m) => {
+      // mount-utils prints the mount's own output last (`Output: mount.nfs: access denied by server …`): that is why.
+      const [failed, output] = m[2]!.split(/\s*Mounting command:[\s\S]*?Output:\s*/);
+      return `volume ${m[1]} cannot be mounted: ${output ? `${output.replace(/^Running scope as unit \S+\s*/, '').slice(0, 200)} (${failed!.slice(0, 60)})` : m[2]!.slice(0, 200)}`;
+    } },
   // The kubelet prepares a subPath inside the mounted volume before it creates the container; a
   // volume it cannot read there fails the container with CreateContainerConfigError.
   { id: 'subpath-failed', type: 'volume_mount_failure', confidence: 0.85,

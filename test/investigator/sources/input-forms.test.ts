@@ -519,3 +519,43 @@ describe('a Warning event no rule explains', () => {
     expect(d.root_cause.confidence).toBeLessThan(0.7);
   });
 });
+
+describe('event messages kubectl printed over several lines', () => {
+  it('the mount\'s own output under a FailedMount row is its message, not container logs', () => {
+    // huggingface/dataset-viewer#270 (severo, 2022-05-13): the Events section of a describe
+    const text = [
+      'Events:',
+      '  Type     Reason       Age    From               Message',
+      '  ----     ------       ----   ----               -------',
+      '  Normal   Scheduled    4m44s  default-scheduler  Successfully assigned datasets-server/datasets-server-prod-api-6658dfb778-t5kh5 to ip-10-0-30-134.ec2.internal',
+      '  Warning  FailedMount  102s   kubelet            MountVolume.SetUp failed for volume "nfs" : mount failed: exit status 32',
+      'Mounting command: mount',
+      'Mounting arguments: -t nfs svm-0adb40782285e2ec6.fs-0220b222fb471f3b9.fsx.us-east-1.amazonaws.com:/fsx /var/lib/kubelet/pods/5088f644-f128-4b8c-b7e3-a9058904ac8e/volumes/kubernetes.io~nfs/nfs',
+      'Output: mount.nfs: Connection timed out',
+      '  Warning  FailedMount  27s (x2 over 2m41s)  kubelet  Unable to attach or mount volumes: unmounted volumes=[nfs], unattached volumes=[nfs kube-api-access-rhbw9]: timed out waiting for the condition',
+    ].join('\n');
+    const { snapshot, account } = readKubectlText({ name: 'describe-events.txt', text }, { now: NOW });
+    expect(account.recognized_as).toEqual(['events (describe Events section)']);
+    expect(snapshot.logs).toEqual([]);
+    expect(snapshot.events.map((e) => e.involvedObject?.name)).toEqual(Array(3).fill('datasets-server-prod-api-6658dfb778-t5kh5'));
+    const d = diagnoseAll(snapshot)[0]!;
+    expect(d.root_cause.type).toBe('volume_mount_failure');
+    expect(d.root_cause.summary).toContain('volume nfs cannot be mounted: mount.nfs: Connection timed out');
+  });
+
+  it('a row pasted without its header keeps the lines of its message', () => {
+    // kubernetes-retired/external-storage#1216 (Tehacz, 2019-08-29), IP and path anonymised by the author
+    const text = [
+      'Warning  FailedMount  5m42s  kubelet, k8s-worker-01  MountVolume.SetUp failed for volume "export-volume" : mount failed: exit status 32',
+      'Mounting command: systemd-run',
+      'Mounting arguments: --description=Kubernetes transient mount for /var/lib/kubelet/pods/9a2e33cb-eb10-4d3c-bbc5-8cc533fe6d44/volumes/kubernetes.io~nfs/export-volume --scope -- mount -t nfs IP/path /var/lib/kubelet/pods/9a2e33cb-eb10-4d3c-bbc5-8cc533fe6d44/volumes/kubernetes.io~nfs/export-volume',
+      'Output: Running scope as unit run-20707.scope.',
+      'mount.nfs: access denied by server while mounting IP/Path',
+    ].join('\n');
+    const { snapshot } = readKubectlText({ name: 'events.txt', text }, { now: NOW });
+    expect(snapshot.logs).toEqual([]);
+    const d = diagnoseAll(snapshot)[0]!;
+    expect(d.root_cause.type).toBe('volume_mount_failure');
+    expect(d.root_cause.summary).toContain('mount.nfs: access denied by server while mounting IP/Path');
+  });
+});
