@@ -180,7 +180,11 @@ const RULES: readonly Rule[] = [
   { id: 'evicted-condition', type: 'evicted', confidence: 0.88,
     re: /The node had condition: \[(\w+)\]/, cause: (m) => `the node had condition ${m[1]}`, facts: (m) => ({ pressure: m[1]! }) },
   { id: 'evicted-ephemeral', type: 'evicted', confidence: 0.9,
-    re: /(?:Pod|Container) ephemeral local storage usage exceeds|Usage of EmptyDir volume "([^"]+)" exceeds the limit/, cause: () => 'its ephemeral-storage use exceeded its limit' },
+    // pkg/kubelet/eviction/helpers.go: containerEphemeralStorageMessageFmt, podEphemeralStorageMessageFmt, emptyDirMessageFmt
+    re: /(?:Pod|Container) ephemeral local storage usage exceeds(?: the total limit of containers (\S+?)\.?(?:\s|$))?|Container ([\w.-]+) exceeded its local ephemeral storage limit "([^"]+)"|Usage of EmptyDir volume "([^"]+)" exceeds the limit "?([^".\s]+)"?/,
+    cause: (m) => (m[2] ? `container ${m[2]} exceeded its ephemeral-storage limit of ${m[3]}`
+      : m[4] ? `its emptyDir volume ${m[4]} exceeded its size limit of ${m[5]}`
+        : `its ephemeral-storage use exceeded its limit${m[1] ? ` (the containers' total limit of ${m[1]})` : ''}`) },
   { id: 'node-pressure', type: 'node_pressure', confidence: 0.88,
     re: /(?:\b|NodeHas)(DiskPressure|MemoryPressure|PIDPressure)\b|node\(s\) had (?:untolerated )?taint \{node\.kubernetes\.io\/(disk|memory|pid)-pressure|kubelet has (disk|memory|insufficient PID|sufficient) pressure|(?:Disk usage on image filesystem|image filesystem) is at \d+% which is over the high threshold|EvictionThresholdMet|Attempting to reclaim (ephemeral-storage|memory|nodefs|imagefs)|failed to garbage collect required amount of images|FreeDiskSpaceFailed/,
     cause: (m, text) => {
@@ -274,7 +278,7 @@ export function namedPodIn(text: string): MessageMatch['names'] {
  * Words at least one rule's sentence contains: most log lines hold none of them, and one test
  * spares them sixty regular expressions (a 10,000-pod namespace has a lot of log lines).
  */
-const MAY_MATCH = /forbidden|quota|LimitRange|usage per|available|Insufficient|Too many pods|unbound|PersistentVolumeClaim|persistentvolumeclaim|affinity|topology|taint|Taint|selector|MatchNodeSelector|runAsNonRoot|image|Image|pull|couldn't find key|not found|exec|Mount|mount|Attach|storageclass|storage class|provision|low on resource|had condition|ephemeral|EmptyDir|Pressure|pressure|image filesystem|EvictionThresholdMet|reclaim|garbage collect|FreeDiskSpace|NotReady|not ready|stopped posting|PLEG|runtime|network plugin|NetworkPlugin|backoff limit|Backoff|Deadline|deadline|missed start|needs to be started|timed out progressing|missing request|metrics|IngressClass|ingress class|ingressClassName|cross[- ]namespace|allowCrossNamespace|parent resource|[Ss]ervice|[Ee]ndpoint|probe failed|failed (?:liveness|startup) probe|Cannot bind|subPath|OOM|oom|Back-off|back-off|CrashLoopBackOff|service account|serviceaccount|PodSecurity|pod security policy|PodSecurityPolicy|admission webhook|SecurityContext|securityContext/;
+const MAY_MATCH = /forbidden|quota|LimitRange|usage per|available|Insufficient|Too many pods|unbound|PersistentVolumeClaim|persistentvolumeclaim|affinity|topology|taint|Taint|selector|MatchNodeSelector|runAsNonRoot|image|Image|pull|couldn't find key|not found|exec|Mount|mount|Attach|storageclass|storage class|provision|low on resource|had condition|ephemeral|exceeds the limit|EmptyDir|Pressure|pressure|image filesystem|EvictionThresholdMet|reclaim|garbage collect|FreeDiskSpace|NotReady|not ready|stopped posting|PLEG|runtime|network plugin|NetworkPlugin|backoff limit|Backoff|Deadline|deadline|missed start|needs to be started|timed out progressing|missing request|metrics|IngressClass|ingress class|ingressClassName|cross[- ]namespace|allowCrossNamespace|parent resource|[Ss]ervice|[Ee]ndpoint|probe failed|failed (?:liveness|startup) probe|Cannot bind|subPath|OOM|oom|Back-off|back-off|CrashLoopBackOff|service account|serviceaccount|PodSecurity|pod security policy|PodSecurityPolicy|admission webhook|SecurityContext|securityContext/;
 
 /**
  * The message itself when it arrives as a JSON or YAML value: `"message": "secrets \"x\" not

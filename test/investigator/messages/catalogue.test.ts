@@ -167,3 +167,13 @@ describe('every reason the scheduler prints, from the upstream source', () => {
     expect(readSchedulingMessage('0/5 nodes are available: 2 node(s) were unschedulable, 3 Insufficient pods.')?.mixed).toBeUndefined();
   });
 });
+
+describe('evictions for the pod\'s own ephemeral storage', () => {
+  // The kubelet's templates, kubernetes/kubernetes pkg/kubelet/eviction/helpers.go:
+  // containerEphemeralStorageMessageFmt, podEphemeralStorageMessageFmt, emptyDirMessageFmt
+  it('names the container, the volume and the limit each template carries', () => {
+    expect(matchMessage('Evicted: Container nginx exceeded its local ephemeral storage limit "500Mi". ')).toMatchObject({ type: 'evicted', cause: 'container nginx exceeded its ephemeral-storage limit of 500Mi' });
+    expect(matchMessage('Evicted: Pod ephemeral local storage usage exceeds the total limit of containers 10Gi. ')?.cause).toContain('10Gi');
+    expect(matchMessage('Evicted: Usage of EmptyDir volume "data" exceeds the limit "10Mi". ')).toMatchObject({ type: 'evicted', cause: 'its emptyDir volume data exceeded its size limit of 10Mi' });
+  });
+});
