@@ -559,3 +559,14 @@ describe('event messages kubectl printed over several lines', () => {
     expect(d.root_cause.summary).toContain('mount.nfs: access denied by server while mounting IP/Path');
   });
 });
+
+describe('what a get pods row does not show is not quoted', () => {
+  it('an OOMKilled or Error row has no exit code: none is said or given as evidence', () => {
+    const snap = buildKubectlSnapshot(files('h-pranay-s14-gauntlet-database-url-missing', 'get-pods.txt'), { now: NOW });
+    const oom = diagnose(snap, { kind: 'Pod', name: 'fail-5-oomkilled-pod' });
+    expect(oom.root_cause.type).toBe('oom_killed');
+    expect(oom.root_cause.summary).not.toMatch(/exit code/);
+    expect(oom.root_cause.evidence.map((e) => e.path)).not.toContainEqual(expect.stringMatching(/exitCode$/));
+    expect(diagnose(snap, { kind: 'Pod', name: 'fail-1-crashloop-pod' }).root_cause.summary).not.toMatch(/exit code/);
+  });
+});
