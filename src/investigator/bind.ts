@@ -2,7 +2,7 @@ import type { ResourceRef } from '../domain/diagnosis.js';
 import { kindSpec } from './cluster/kinds.js';
 import { ClusterQuery, controllerOf } from './cluster/query.js';
 import { UNNAMED, type ClusterSnapshot } from './cluster/snapshot.js';
-import { notFoundIn } from './messages/catalogue.js';
+import { emptyListIn, notFoundIn } from './messages/catalogue.js';
 import { deepMerge } from './sources/merge.js';
 
 /**
@@ -42,6 +42,9 @@ function reportedMissing(snapshot: ClusterSnapshot, cluster: ClusterQuery, targe
     for (const line of lines) {
       const nf = notFoundIn(line);
       if (nf && nf.kind === target.kind && nf.name === target.name) return line.trim();
+      // kubectl listed the target's namespace and found nothing, and nothing else shows it.
+      const empty = emptyListIn(line);
+      if (empty?.namespace && empty.namespace === target.namespace && !cluster.find(target)) return line.trim();
     }
   }
   return undefined;
@@ -66,20 +69,33 @@ function namedAfter(s: ClusterSnapshot, target: ResourceRef): boolean {
   return target.name.length >= 4 && allLines(s).some((l) => l.includes(target.name));
 }
 
-function rename<T extends { metadata?: { name?: string; namespace?: string } }>(o: T, to: ResourceRef): T {
+type Meta = { metadata?: { name?: string; namespace?: string } | undefined };
+
+function rename<T extends Meta>(o: T, to: ResourceRef): T {
   return { ...o, metadata: { ...o.metadata, name: to.name, ...(to.namespace ? { namespace: to.namespace } : {}) } } as T;
+}
+
+/**
+ * A fragment that names its controller (`Controlled By: ReplicaSet/x`) belongs to a pod of that
+ * controller: another object's describe cut above its name is not the target's.
+ */
+function ownedElsewhere(fragment: Meta, self: Meta): boolean {
+  const owner = controllerOf(fragment.metadata);
+  if (!owner?.name) return false;
+  const selfOwner = controllerOf(self.metadata);
+  return selfOwner ? selfOwner.name !== owner.name : !(self.metadata?.name ?? '').startsWith(`${owner.name}-`);
 }
 
 /** Fragments of the target's own kind that name nothing are parts of the target (its pasted `status:`, its container's state). */
 function mergeFragments(snapshot: ClusterSnapshot, target: ResourceRef): ClusterSnapshot | undefined {
   const spec = kindSpec(target.kind);
   if (!spec) return undefined;
-  const list = snapshot[spec.collection] as { metadata?: { name?: string; namespace?: string } }[];
-  const fragments = list.filter((o) => o.metadata?.name === UNNAMED);
-  if (fragments.length === 0) return undefined;
+  const list = snapshot[spec.collection] as Meta[];
   const cluster = new ClusterQuery(snapshot);
   const self = cluster.find(target);
   if (!self) return undefined;
+  const fragments = list.filter((o) => o.metadata?.name === UNNAMED && !ownedElsewhere(o, self));
+  if (fragments.length === 0) return undefined;
   const merged = fragments.reduce<unknown>((acc, f) => deepMerge(acc, rename(f, target)), self);
   return { ...snapshot, [spec.collection]: [...list.filter((o) => o !== self && !fragments.includes(o)), merged] };
 }

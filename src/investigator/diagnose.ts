@@ -7,6 +7,7 @@ import { canonicalKind } from './cluster/kinds.js';
 import { runAnalyzers } from './analyzers/registry.js';
 import type { ClusterSnapshot } from './cluster/snapshot.js';
 import { bindTarget, type Binding } from './bind.js';
+import { emptyListIn } from './messages/catalogue.js';
 import { noIssueFinding } from './healthy.js';
 import { hypothesesFor } from './hypotheses.js';
 import { rankFindings } from './rank.js';
@@ -53,6 +54,8 @@ export function diagnose(snapshot: ClusterSnapshot, target?: DiagnoseTarget): Di
   if (!target) {
     const all = diagnoseAll(snapshot);
     if (all[0]) return all[0];
+    const empty = emptyNamespace(snapshot);
+    if (empty) throw empty;
     const ctx = buildAnalysisContext(snapshot);
     const scopeRef: ResourceRef = { kind: 'Namespace', name: snapshot.namespaces.length === 1 ? snapshot.namespaces[0]! : 'all' };
     return assemble(ctx, scopeRef, []);
@@ -74,6 +77,21 @@ export function diagnose(snapshot: ClusterSnapshot, target?: DiagnoseTarget): Di
   const ctx = buildAnalysisContext(snapshot, { target: ref, cluster });
   const withNs = ref.namespace ? ref : { ...ref, ...namespaceOf(ctx, ref) };
   return assemble(ctx, withNs, runAnalyzers(ctx));
+}
+
+/**
+ * The evidence is kubectl saying a namespace holds nothing (`No resources found in x namespace.`),
+ * and nothing else shows that namespace: the question is about something that is not there.
+ */
+function emptyNamespace(snapshot: ClusterSnapshot): SyntraError | undefined {
+  for (const note of snapshot.notes) {
+    const namespace = emptyListIn(note.text)?.namespace;
+    if (!namespace || snapshot.namespaces.includes(namespace)) continue;
+    return new SyntraError('not_found', `Namespace ${namespace} holds nothing kubectl listed (kubectl said: "${note.text.trim()}"): it is empty or does not exist; check its name with \`kubectl get namespaces\`.`, {
+      details: { target: { kind: 'Namespace', name: namespace }, closest: snapshot.namespaces, namespaces: [] },
+    });
+  }
+  return undefined;
 }
 
 function notFound(cluster: ClusterQuery, ref: ResourceRef, b: Extract<Binding, { kind: 'not_found' }>, snapshot: ClusterSnapshot): SyntraError {

@@ -1,11 +1,13 @@
 import type { EvidenceItem, ResourceRef } from '../domain/diagnosis.js';
 import type { AnalyzerFinding } from './analyzers/analyzer.js';
 import type { AnalysisContext } from './analyzers/context.js';
-import { fieldEvidence, logEvidence } from './analyzers/evidence.js';
+import type { CoreV1Event } from '@kubernetes/client-node';
+import { eventEvidence, fieldEvidence, logEvidence } from './analyzers/evidence.js';
 import { makeFinding } from './analyzers/finding.js';
 import { isPodReady, podStatusText } from './analyzers/pod-status.js';
 import { isPodOfSettledJob } from './analyzers/job-state.js';
 import { refOf } from './cluster/query.js';
+import { UNNAMED } from './cluster/snapshot.js';
 import { TABLE_ANNOTATION } from './sources/kubectl-text/get-table.js';
 
 /**
@@ -14,7 +16,39 @@ import { TABLE_ANNOTATION } from './sources/kubectl-text/get-table.js';
  * given"); when the evidence holds nothing to check (logs or text no rule recognises), the honest
  * answer is `unknown`, quoting what was seen.
  */
+/**
+ * Warning events about what is asked (for a namespace: about anything in scope, or about nothing
+ * named) that no rule explained: the cluster said something is wrong.
+ */
+function unexplainedWarnings(ctx: AnalysisContext, target: ResourceRef): CoreV1Event[] {
+  const names = new Set<string>([target.name, ...ctx.scope.pods.map((p) => p.metadata?.name ?? '')]);
+  return ctx.snapshot.events.filter((e) => {
+    if (e.type !== 'Warning') return false;
+    const about = e.involvedObject?.name ?? '';
+    const ns = e.involvedObject?.namespace;
+    if (about === '' || about === UNNAMED || names.has(about)) return true;
+    return target.kind === 'Namespace' && (ctx.namespace === undefined || ns === undefined || ns === ctx.namespace);
+  });
+}
+
+/** A Warning event no rule explains is never "no issue": the answer is unknown, the event quoted. */
+function warningsFinding(target: ResourceRef, warnings: readonly CoreV1Event[], state: string): AnalyzerFinding {
+  const latest = warnings.slice(-3);
+  const first = latest[latest.length - 1]!;
+  const about = first.involvedObject?.name && first.involvedObject.name !== UNNAMED ? ` about ${(first.involvedObject.kind ?? 'Pod').toLowerCase()} ${first.involvedObject.name}` : '';
+  return makeFinding({
+    type: 'unknown',
+    subject: target,
+    summary: `${warnings.length > 1 ? `${warnings.length} Warning events` : 'A Warning event'} that no rule explains${about}: ${first.reason ?? 'Warning'}: "${(first.message ?? '').trim().slice(0, 300)}". ${state}; the event says something is wrong that Syntra does not recognise.`,
+    confidence: 0.4,
+    evidence: latest.map((e) => eventEvidence(e.involvedObject?.name && e.involvedObject.name !== UNNAMED ? { kind: e.involvedObject.kind ?? 'Pod', name: e.involvedObject.name, ...(e.involvedObject.namespace ? { namespace: e.involvedObject.namespace } : {}) } : target, e)),
+    facts: { workload: `${target.kind.toLowerCase()}/${target.name}` },
+  });
+}
+
 function nothingToCheck(ctx: AnalysisContext, target: ResourceRef): AnalyzerFinding {
+  const warnings = unexplainedWarnings(ctx, target);
+  if (warnings.length > 0) return warningsFinding(target, warnings, 'The evidence holds no object state beside it');
   const lines = ctx.snapshot.logs.flatMap((l) => l.lines.filter((x) => x.trim() !== '').slice(-3).map((x) => logEvidence(target, l.container, l.previous, x))).slice(-5);
   const notes = ctx.snapshot.notes.slice(-3).map((n) => fieldEvidence(target, n.input, n.text));
   const seen = [...lines, ...notes];
@@ -73,6 +107,8 @@ export function noIssueFinding(ctx: AnalysisContext, target: ResourceRef): Analy
       facts: { workload: `${target.kind.toLowerCase()}/${target.name}` },
     });
   }
+  const warned = unexplainedWarnings(ctx, target);
+  if (warned.length > 0) return warningsFinding(target, warned, `The state looks healthy (${pods.map((p) => `${p.metadata?.name} ${podStatusText(p)}`).slice(0, 3).join(', ') || 'its objects'})`);
   // A `kubectl get` row is a summary (READY, STATUS, RESTARTS): healthy by it is weaker than healthy by the object.
   const fromTables = pods.length > 0 && pods.every((p) => p.metadata?.annotations?.[TABLE_ANNOTATION] !== undefined);
   const confidence = 0.55 + (hasStatus ? 0.1 : 0) + (eventsKnown ? 0.1 : 0) + (allReady ? 0.1 : 0) + (logsKnown ? 0.05 : 0) - (fromTables ? 0.1 : 0);

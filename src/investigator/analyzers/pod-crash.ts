@@ -1,3 +1,4 @@
+import { TABLE_ANNOTATION } from '../sources/kubectl-text/get-table.js';
 import { shortNameHint } from './dns-hint.js';
 import type { V1ContainerStateTerminated } from '@kubernetes/client-node';
 import type { EvidenceItem } from '../../domain/diagnosis.js';
@@ -27,7 +28,14 @@ export interface CrashInput {
 const BAD_COMMAND_MESSAGE = /executable file not found|exec format error|exec: "[^"]+": no such file|exec \/\S+: no such file/;
 const LIVENESS_FAILED = /Liveness probe failed|failed liveness probe|failed startup probe|Startup probe failed/;
 
-function exitText(term: V1ContainerStateTerminated): string {
+/**
+ * A `kubectl get pods` row shows a reason (`OOMKilled`, `Error`) but no exit code: the code its
+ * container state carries there was filled in to make a state, and is never quoted as evidence.
+ */
+const exitCodeShown = (p: PodFacts): boolean => p.pod.metadata?.annotations?.[TABLE_ANNOTATION] !== 'kubectl get table';
+
+function exitText(term: V1ContainerStateTerminated, p: PodFacts): string {
+  if (!exitCodeShown(p)) return term.reason ? `status ${term.reason}` : 'terminated';
   return `exit code ${term.exitCode}${term.reason ? ` (${term.reason})` : ''}`;
 }
 
@@ -93,7 +101,7 @@ export function logFinding(input: CrashInput, match: ContainerLogMatch): Analyze
   return makeFinding({
     type: match.type,
     subject: p.ref,
-    summary: `Container ${view.name} of pod ${p.name} ${logSummary(match)} (${input.looping ? 'crash loop, ' : ''}${exitText(term)})${dnsHint(p, match)}.`,
+    summary: `Container ${view.name} of pod ${p.name} ${logSummary(match)} (${input.looping ? 'crash loop, ' : ''}${exitText(term, p)})${dnsHint(p, match)}.`,
     confidence: match.confidence,
     method: 'log_pattern',
     evidence,
@@ -118,9 +126,9 @@ export function crashFinding(input: CrashInput): AnalyzerFinding {
     return makeFinding({
       type: 'oom_killed',
       subject: p.ref,
-      summary: `Container ${view.name} of pod ${p.name} was OOMKilled (exit code ${term.exitCode})${limit ? ` at its memory limit of ${limit}` : ''}${input.looping ? ' and is in a crash loop' : ''}.`,
+      summary: `Container ${view.name} of pod ${p.name} was OOMKilled${exitCodeShown(p) ? ` (exit code ${term.exitCode})` : ''}${limit ? ` at its memory limit of ${limit}` : ''}${input.looping ? ' and is in a crash loop' : ''}.`,
       confidence: 0.96,
-      evidence: [fieldEvidence(p.ref, `${path}.reason`, 'OOMKilled'), fieldEvidence(p.ref, `${path}.exitCode`, term.exitCode), ...input.evidence,
+      evidence: [fieldEvidence(p.ref, `${path}.reason`, 'OOMKilled'), ...(exitCodeShown(p) ? [fieldEvidence(p.ref, `${path}.exitCode`, term.exitCode)] : []), ...input.evidence,
         ...(limit ? [fieldEvidence(p.ref, `spec.containers[${view.name}].resources.limits.memory`, limit)] : [])],
       facts: { ...facts, ...(limit ? { memoryLimit: limit } : {}) },
       links: nodeLink(p),
@@ -169,8 +177,8 @@ export function crashFinding(input: CrashInput): AnalyzerFinding {
     type: input.looping ? 'crash_loop' : 'unknown',
     subject: p.ref,
     summary: input.looping
-      ? `Container ${view.name} of pod ${p.name} is in a crash loop (${exitText(term)}); its logs name no cause.`
-      : `Container ${view.name} of pod ${p.name} exited with ${exitText(term)}; its logs name no cause.`,
+      ? `Container ${view.name} of pod ${p.name} is in a crash loop (${exitText(term, p)}); its logs name no cause.`
+      : `Container ${view.name} of pod ${p.name} exited with ${exitText(term, p)}; its logs name no cause.`,
     confidence: input.looping ? 0.55 : 0.45,
     evidence: [fieldEvidence(p.ref, `${path}.exitCode`, term.exitCode), ...(term.reason ? [fieldEvidence(p.ref, `${path}.reason`, term.reason)] : []), ...input.evidence,
       ...lastLines(p, view.name)],

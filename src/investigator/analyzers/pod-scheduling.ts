@@ -70,13 +70,17 @@ export function schedulingFinding(p: PodFacts): AnalyzerFinding | undefined {
     }
     case 'unschedulable_insufficient_resources': {
       const res = /Insufficient ([\w./-]+)/.exec(clause.text)?.[1];
+      if (!res) {
+        summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) ${clause.says} (${clause.text})${also}.`;
+        break;
+      }
       const req = res ? requests(p, res) : undefined;
       summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) have ${clause.text.replace(/^Insufficient /, 'insufficient ')}${req ? ` for its request of ${res} ${req}` : ''}${also}.`;
       if (req) evidence.push(specEvidence(p.ref, `spec.containers[*].resources.requests.${res}`, req));
       break;
     }
     case 'node_capacity_exhausted':
-      summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) have no room for more pods (${clause.text}: the pods-per-node limit is reached)${also}.`;
+      summary = !/pods/i.test(clause.text) ? `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) ${clause.says}${also}.` : `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) have no room for more pods (${clause.text}: the pods-per-node limit is reached)${also}.`;
       break;
     case 'unschedulable_node_selector':
       type = selectorOrAffinity(p);
@@ -93,16 +97,25 @@ export function schedulingFinding(p: PodFacts): AnalyzerFinding | undefined {
       summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) ${clause.text.replace(/^node\(s\)\s+/, '')}${also}.`;
       break;
     case 'node_pressure': {
-      const pressure = /(Memory|Disk|PID)Pressure/.exec(clause.text)?.[1] ?? '';
+      const said = /(memory|disk|pid)[- ]?pressure|out[- ]of[- ]disk/i.exec(clause.text);
+      const pressure = said?.[1] ? (said[1].toLowerCase() === 'pid' ? 'PID' : `${said[1][0]!.toUpperCase()}${said[1].slice(1).toLowerCase()}`) : said ? 'Disk' : '';
       summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) are under ${pressure}Pressure (${clause.text}); the scheduler keeps pods off them${also}.`;
       extra = { pressure: `${pressure}Pressure` };
       break;
     }
-    default: {
+    case 'unschedulable_taint': {
       const taint = taintOf(clause.text);
+      if (taint === clause.text) {
+        // Recent schedulers no longer name the taint ("had untolerated taint(s)"): the nodes' describe does.
+        summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) have taints it does not tolerate (${clause.text}); \`kubectl describe node\` lists them${also}.`;
+        break;
+      }
       summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) have taint ${taint} that the pod does not tolerate${also}.`;
       extra = { taint };
+      break;
     }
+    default:
+      summary = `Pod ${p.name} cannot be scheduled: ${clause.count} node(s) ${clause.says} (${clause.text})${also}.`;
   }
   return makeFinding({ type, subject: p.ref, summary, confidence, evidence, facts: { ...facts, ...extra } });
 }

@@ -1,7 +1,7 @@
 import type { RootCauseType } from '../../domain/diagnosis.js';
 import { resolveKind } from '../cluster/kinds.js';
 import type { RemediationFacts } from '../remediation/catalog.js';
-import { readSchedulingMessage, SCHEDULER_SUMMARY } from './scheduler.js';
+import { readSchedulingMessage, SCHEDULER_SUMMARY, type Clause } from './scheduler.js';
 
 /**
  * What Kubernetes itself says when something fails — the scheduler, the kubelet, the
@@ -108,9 +108,9 @@ const RULES: readonly Rule[] = [
   { id: 'node-selector', type: 'unschedulable_node_selector', confidence: 0.88,
     re: /(?:(\d+) )?node\(s\) didn't match (?:node selector|Pod's node affinity(?:\/selector)?)|MatchNodeSelector/, cause: (m) => `${m[1] ? `${m[1]} node(s) do not match` : 'no node matches'} its node selector / required node affinity` },
   { id: 'pod-affinity', type: 'unschedulable_affinity', confidence: 0.88,
-    re: /(?:(\d+) )?node\(s\) didn't (?:match|satisfy) (?:existing )?pods? (?:anti-)?affinity rules|didn't match pod topology spread constraints|MatchInterPodAffinity/, cause: (m) => `${m[1] ?? 'no'} node(s) satisfy its pod (anti-)affinity or topology spread rules` },
+    re: /(?:(\d+) )?node\(s\) didn't (?:match|satisfy) (?:existing )?pods? (?:anti-)?affinity rules|didn't match pod topology spread constraints|MatchInterPodAffinity/, cause: (m) => (m[1] ? `${m[1]} node(s) do not satisfy its pod (anti-)affinity or topology spread rules` : 'no node satisfies its pod (anti-)affinity or topology spread rules') },
   { id: 'taint', type: 'unschedulable_taint', confidence: 0.85,
-    re: /(?:(\d+) )?node\(s\) had (?:untolerated )?taints? \{([^}]*)\}|PodToleratesNodeTaints|node\(s\) had taints? that the pod didn't tolerate/, cause: (m) => (m[2] ? `${m[1] ?? ''} node(s) have taint {${m[2]}} that the pod does not tolerate`.trim() : 'nodes carry taints the pod does not tolerate'), facts: (m) => (m[2] ? { taint: m[2].replace(/:\s*$/, '').trim() } : {}) },
+    re: /(?:(\d+) )?node\(s\) had (?:untolerated )?taints? \{([^}]*)\}|PodToleratesNodeTaints|(?:(\d+) )?node\(s\) had taints? that the pod didn't tolerate/, cause: (m) => (m[2] ? `${m[1] ?? ''} node(s) have taint {${m[2]}} that the pod does not tolerate`.trim() : m[3] ? `${m[3]} node(s) have taints the pod does not tolerate` : 'nodes carry taints the pod does not tolerate'), facts: (m) => (m[2] ? { taint: m[2].replace(/:\s*$/, '').trim() } : {}) },
 
   // ---- images, containers ---------------------------------------------------------------------
   { id: 'run-as-non-root', type: 'security_context_rejected', confidence: 0.95,
@@ -142,7 +142,11 @@ const RULES: readonly Rule[] = [
     re: /(?:mount failed: exit status 32[\s\S]*?)?(?:bad option; for several filesystems \(e\.g\. nfs, cifs\) you might need a \/sbin\/mount\.<type> helper program|mount(?:\.nfs)?: (?:wrong fs type|bad option)|mount\.nfs: No such file or directory|executable file not found in \$PATH.*mount)/,
     cause: () => 'the node cannot mount it: the filesystem\'s mount helper (e.g. nfs-common / mount.nfs) is missing on the node' },
   { id: 'mount-failed', type: 'volume_mount_failure', confidence: 0.85,
-    re: /MountVolume\.\w+ failed for volume "([^"]+)"\s*:\s*(.+)/, cause: (m) => `volume ${m[1]} cannot be mounted: ${m[2]!.slice(0, 200)}` },
+    re: /MountVolume\.\w+ failed for volume "([^"]+)"\s*:\s*(.+)/, cause: (m) => {
+      // mount-utils prints the mount's own output last (`Output: mount.nfs: access denied by server …`): that is why.
+      const [failed, output] = m[2]!.split(/\s*Mounting command:[\s\S]*?Output:\s*/);
+      return `volume ${m[1]} cannot be mounted: ${output ? `${output.replace(/^Running scope as unit \S+\s*/, '').slice(0, 200)} (${failed!.slice(0, 60)})` : m[2]!.slice(0, 200)}`;
+    } },
   // The kubelet prepares a subPath inside the mounted volume before it creates the container; a
   // volume it cannot read there fails the container with CreateContainerConfigError.
   { id: 'subpath-failed', type: 'volume_mount_failure', confidence: 0.85,
@@ -176,7 +180,11 @@ const RULES: readonly Rule[] = [
   { id: 'evicted-condition', type: 'evicted', confidence: 0.88,
     re: /The node had condition: \[(\w+)\]/, cause: (m) => `the node had condition ${m[1]}`, facts: (m) => ({ pressure: m[1]! }) },
   { id: 'evicted-ephemeral', type: 'evicted', confidence: 0.9,
-    re: /(?:Pod|Container) ephemeral local storage usage exceeds|Usage of EmptyDir volume "([^"]+)" exceeds the limit/, cause: () => 'its ephemeral-storage use exceeded its limit' },
+    // pkg/kubelet/eviction/helpers.go: containerEphemeralStorageMessageFmt, podEphemeralStorageMessageFmt, emptyDirMessageFmt
+    re: /(?:Pod|Container) ephemeral local storage usage exceeds(?: the total limit of containers (\S+?)\.?(?:\s|$))?|Container ([\w.-]+) exceeded its local ephemeral storage limit "([^"]+)"|Usage of EmptyDir volume "([^"]+)" exceeds the limit "?([^".\s]+)"?/,
+    cause: (m) => (m[2] ? `container ${m[2]} exceeded its ephemeral-storage limit of ${m[3]}`
+      : m[4] ? `its emptyDir volume ${m[4]} exceeded its size limit of ${m[5]}`
+        : `its ephemeral-storage use exceeded its limit${m[1] ? ` (the containers' total limit of ${m[1]})` : ''}`) },
   { id: 'node-pressure', type: 'node_pressure', confidence: 0.88,
     re: /(?:\b|NodeHas)(DiskPressure|MemoryPressure|PIDPressure)\b|node\(s\) had (?:untolerated )?taint \{node\.kubernetes\.io\/(disk|memory|pid)-pressure|kubelet has (disk|memory|insufficient PID|sufficient) pressure|(?:Disk usage on image filesystem|image filesystem) is at \d+% which is over the high threshold|EvictionThresholdMet|Attempting to reclaim (ephemeral-storage|memory|nodefs|imagefs)|failed to garbage collect required amount of images|FreeDiskSpaceFailed/,
     cause: (m, text) => {
@@ -188,7 +196,7 @@ const RULES: readonly Rule[] = [
     re: /runtime network not ready|NetworkPluginNotReady|network plugin is not ready|cni config uninitialized/,
     cause: (m, text) => `its container network is not ready (${[/cni config uninitialized/, /no networks found in \S+/, /NetworkPluginNotReady/].map((r) => r.exec(text)?.[0]).find(Boolean) ?? m[0]}): the CNI network plugin is not installed or not configured on the node` },
   { id: 'node-not-ready', type: 'node_not_ready', confidence: 0.88,
-    re: /NodeNotReady|Kubelet stopped posting node status|PLEG is not healthy|container runtime is down|runtime network not ready|NetworkPluginNotReady|network plugin is not ready|Node is not ready|node\(s\) were (?:not ready|unschedulable)|had taint \{node\.kubernetes\.io\/(?:not-ready|unreachable)/,
+    re: /NodeNotReady|Kubelet stopped posting node status|PLEG is not healthy|container runtime is down|runtime network not ready|NetworkPluginNotReady|network plugin is not ready|Node is not ready|node\(s\) were not ready|had taint \{node\.kubernetes\.io\/(?:not-ready|unreachable)/,
     cause: (m) => `the node is not ready (${m[0].slice(0, 80)})` },
 
   // ---- workloads, jobs, autoscaling ---------------------------------------------------------------
@@ -270,7 +278,7 @@ export function namedPodIn(text: string): MessageMatch['names'] {
  * Words at least one rule's sentence contains: most log lines hold none of them, and one test
  * spares them sixty regular expressions (a 10,000-pod namespace has a lot of log lines).
  */
-const MAY_MATCH = /forbidden|quota|LimitRange|usage per|available|Insufficient|Too many pods|unbound|PersistentVolumeClaim|persistentvolumeclaim|affinity|topology|taint|Taint|selector|MatchNodeSelector|runAsNonRoot|image|Image|pull|couldn't find key|not found|exec|Mount|mount|Attach|storageclass|storage class|provision|low on resource|had condition|ephemeral|EmptyDir|Pressure|pressure|image filesystem|EvictionThresholdMet|reclaim|garbage collect|FreeDiskSpace|NotReady|not ready|stopped posting|PLEG|runtime|network plugin|NetworkPlugin|backoff limit|Backoff|Deadline|deadline|missed start|needs to be started|timed out progressing|missing request|metrics|IngressClass|ingress class|ingressClassName|cross[- ]namespace|allowCrossNamespace|parent resource|[Ss]ervice|[Ee]ndpoint|probe failed|failed (?:liveness|startup) probe|Cannot bind|subPath|OOM|oom|Back-off|back-off|CrashLoopBackOff|service account|serviceaccount|PodSecurity|pod security policy|PodSecurityPolicy|admission webhook|SecurityContext|securityContext/;
+const MAY_MATCH = /forbidden|quota|LimitRange|usage per|available|Insufficient|Too many pods|unbound|PersistentVolumeClaim|persistentvolumeclaim|affinity|topology|taint|Taint|selector|MatchNodeSelector|runAsNonRoot|image|Image|pull|couldn't find key|not found|exec|Mount|mount|Attach|storageclass|storage class|provision|low on resource|had condition|ephemeral|exceeds the limit|EmptyDir|Pressure|pressure|image filesystem|EvictionThresholdMet|reclaim|garbage collect|FreeDiskSpace|NotReady|not ready|stopped posting|PLEG|runtime|network plugin|NetworkPlugin|backoff limit|Backoff|Deadline|deadline|missed start|needs to be started|timed out progressing|missing request|metrics|IngressClass|ingress class|ingressClassName|cross[- ]namespace|allowCrossNamespace|parent resource|[Ss]ervice|[Ee]ndpoint|probe failed|failed (?:liveness|startup) probe|Cannot bind|subPath|OOM|oom|Back-off|back-off|CrashLoopBackOff|service account|serviceaccount|PodSecurity|pod security policy|PodSecurityPolicy|admission webhook|SecurityContext|securityContext/;
 
 /**
  * The message itself when it arrives as a JSON or YAML value: `"message": "secrets \"x\" not
@@ -300,6 +308,15 @@ function firstRule(text: string, names: (m: RegExpExecArray, rule: Rule) => Mess
   return undefined;
 }
 
+/**
+ * The scheduler's clause decides the type (a `node.kubernetes.io/not-ready` taint is a node that is
+ * not ready, not a taint to tolerate); a rule of the table only words it better when it agrees.
+ */
+function clauseMatch(clause: Clause, rule: MessageMatch | undefined): MessageMatch {
+  if (rule && rule.type === clause.type) return rule;
+  return { rule: 'scheduler-clause', type: clause.type, cause: `${clause.count} node(s) ${clause.says} (${clause.text})`, confidence: 0.85, facts: {} };
+}
+
 export function matchMessage(raw: string): MessageMatch | undefined {
   if (!MAY_MATCH.test(raw)) return undefined;
   const text = unquotedMessage(raw);
@@ -307,7 +324,7 @@ export function matchMessage(raw: string): MessageMatch | undefined {
   // A scheduler summary lists one reason per group of nodes: the clause that decides is read, not
   // whichever reason the table happens to list first.
   const scheduling = SCHEDULER_SUMMARY.test(text) ? readSchedulingMessage(text) : undefined;
-  const decided = scheduling ? firstRule(`${scheduling.clause.count} ${scheduling.clause.text}`, names) : undefined;
+  const decided = scheduling ? clauseMatch(scheduling.clause, firstRule(`${scheduling.clause.count} ${scheduling.clause.text}`, names)) : undefined;
   if (decided && scheduling?.mixed) {
     const others = scheduling.mixed.map((c) => `${c.count} ${c.text}`).join(', ');
     return { ...decided, cause: `${decided.cause} (other nodes: ${others}; fixing this alone may not place the pod)`, confidence: Math.min(decided.confidence, 0.65) };
@@ -320,4 +337,13 @@ export function notFoundIn(text: string): { kind: string; name: string } | undef
   const m = /\b([a-z]+(?:\.[a-z.]+)?) "([^"]+)" not found/.exec(text);
   const kind = m ? resolveKind(m[1]!) : undefined;
   return kind && m ? { kind, name: m[2]! } : undefined;
+}
+
+/**
+ * `No resources found in kjdnfkfkm namespace.`: what `kubectl get` prints (1.18+; before, `No
+ * resources found.`) when the list is empty — the namespace holds none of them, or does not exist.
+ */
+export function emptyListIn(text: string): { namespace?: string } | undefined {
+  const m = /^\s*No resources found(?: in ([a-z0-9][a-z0-9-]*) namespace)?\.?\s*$/.exec(text);
+  return m ? (m[1] ? { namespace: m[1] } : {}) : undefined;
 }

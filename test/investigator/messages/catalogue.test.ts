@@ -107,3 +107,73 @@ describe('scheduler summaries: the clause of the latest filter decides', () => {
     expect(m!.cause).toContain('cni config uninitialized');
   });
 });
+
+describe('every reason the scheduler prints, from the upstream source', () => {
+  // The reasons are the filter plugins' ErrReason constants (kubernetes/kubernetes
+  // pkg/scheduler/framework/plugins/*) and, before 1.17, the predicates' failure errors
+  // (pkg/scheduler/algorithm/predicates/error.go); the envelope is FitError.Error():
+  // "0/%v nodes are available: <count> <reason>, …".
+  const UPSTREAM: readonly [string, string][] = [
+    ["node(s) didn't have free ports for the requested pod ports", 'unschedulable_insufficient_resources'],
+    ["node(s) didn't match the requested node name", 'unschedulable_node_selector'],
+    ["node(s) didn't match the requested hostname", 'unschedulable_node_selector'],
+    ["node(s) didn't have the requested labels", 'unschedulable_node_selector'],
+    ["node(s) didn't match node selector", 'unschedulable_node_selector'],
+    ["node(s) didn't match pod affinity/anti-affinity", 'unschedulable_affinity'],
+    ["node(s) didn't match service affinity", 'unschedulable_affinity'],
+    ["node(s) didn't satisfy existing pods anti-affinity rules", 'unschedulable_affinity'],
+    ['node(s) had no available disk', 'unschedulable_pvc'],
+    ['node(s) had no available volume zone', 'unschedulable_pvc'],
+    ["node(s) didn't find available persistent volumes to bind", 'unschedulable_pvc'],
+    ['node(s) exceed max volume count', 'node_capacity_exhausted'],
+    ['node(s) had memory pressure', 'node_pressure'],
+    ['node(s) had disk pressure', 'node_pressure'],
+    ['node(s) had pid pressure', 'node_pressure'],
+    ['node(s) were out of disk space', 'node_pressure'],
+    ['node(s) were not ready', 'node_not_ready'],
+    ['node(s) had unavailable network', 'node_not_ready'],
+    ['node(s) had unknown conditions', 'node_not_ready'],
+    ["node(s) had taints that the pod didn't tolerate", 'unschedulable_taint'],
+  ];
+  it.each(UPSTREAM)('"%s" is %s', (reason, type) => {
+    const m = matchMessage(`FailedScheduling: 0/3 nodes are available: 3 ${reason}.`);
+    expect(m?.type).toBe(type);
+    expect(m!.cause).toMatch(/^3 node|^the node/);
+  });
+
+  it('the taints the node lifecycle controller sets are the node condition they stand for', () => {
+    // TaintToleration's "node(s) had untolerated taint {%s: %s}" with the keys of pkg/apis/core/well_known_taints.go
+    expect(matchMessage('0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.')?.type).toBe('node_not_ready');
+    expect(matchMessage('0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/disk-pressure: }.')?.type).toBe('node_pressure');
+    expect(matchMessage('0/2 nodes are available: 2 node(s) had untolerated taint {node.kubernetes.io/unschedulable: }.')?.cause).toContain('cordoned');
+  });
+
+  it('a scheduler that no longer names the taint is still a taint', () => {
+    // k-stackit-ccm-1517-uninitialized-taint (stackitcloud/cloud-provider-stackit#1517), a describe event row
+    const m = matchMessage('FailedScheduling: 0/3 nodes are available: 3 node(s) had untolerated taint(s).');
+    expect(m).toMatchObject({ type: 'unschedulable_taint' });
+    expect(m!.cause).toContain('taint');
+  });
+
+  it('host ports held by another pod are a node resource the pod waits for', () => {
+    // k-nri-kubernetes-356-hostnetwork-port-single-node (newrelic/nri-kubernetes#356)
+    const m = matchMessage("FailedScheduling: 0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.");
+    expect(m?.type).toBe('unschedulable_insufficient_resources');
+    expect(m!.cause).toContain('host ports');
+  });
+
+  it('cordoned nodes are an exclusion, not a second reason that lowers the confidence', () => {
+    // kubernetes/kubernetes#107194
+    expect(readSchedulingMessage('0/5 nodes are available: 2 node(s) were unschedulable, 3 Insufficient pods.')?.mixed).toBeUndefined();
+  });
+});
+
+describe('evictions for the pod\'s own ephemeral storage', () => {
+  // The kubelet's templates, kubernetes/kubernetes pkg/kubelet/eviction/helpers.go:
+  // containerEphemeralStorageMessageFmt, podEphemeralStorageMessageFmt, emptyDirMessageFmt
+  it('names the container, the volume and the limit each template carries', () => {
+    expect(matchMessage('Evicted: Container nginx exceeded its local ephemeral storage limit "500Mi". ')).toMatchObject({ type: 'evicted', cause: 'container nginx exceeded its ephemeral-storage limit of 500Mi' });
+    expect(matchMessage('Evicted: Pod ephemeral local storage usage exceeds the total limit of containers 10Gi. ')?.cause).toContain('10Gi');
+    expect(matchMessage('Evicted: Usage of EmptyDir volume "data" exceeds the limit "10Mi". ')).toMatchObject({ type: 'evicted', cause: 'its emptyDir volume data exceeded its size limit of 10Mi' });
+  });
+});

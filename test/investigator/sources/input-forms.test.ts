@@ -438,3 +438,135 @@ describe('forms the third batch showed', () => {
     expect(d.root_cause.confidence).toBeLessThan(0.7);
   });
 });
+
+describe('forms the fourth batch showed', () => {
+  it('kubectl\'s "No resources found in x namespace." is a namespace that holds nothing: not found, never "no issue"', () => {
+    const snap = buildKubectlSnapshot(files('k-kubernetes-122237-no-resources-missing-namespace', 'get-pods.txt'), { now: NOW });
+    expect(snap.notes.map((n) => n.origin)).toEqual(['kubectl-error']);
+    expect(() => diagnose(snap)).toThrow(/Namespace kjdnfkfkm holds nothing kubectl listed.*kubectl get namespaces/);
+    // a pod asked about in that namespace is not there either
+    expect(() => diagnose(snap, { kind: 'Pod', name: 'api', namespace: 'kjdnfkfkm' })).toThrow(/not in the evidence.*No resources found in kjdnfkfkm namespace/);
+  });
+});
+
+describe('a pod describe cut above its containers', () => {
+  it('Status, Reason and Message alone are a pod: an evicted one, with what the node was low on', () => {
+    // cloud-ark/kubeplus#1382 (devdattakulkarni, 2025-01-06), as pasted (its inline-code backticks left out)
+    const text = [
+      'Status:       Failed',
+      'Reason:       Evicted',
+      'Message:      The node was low on resource: ephemeral-storage. Threshold quantity: 2146223340, available: 1883424Ki. Container helmer was using 10304Ki, request is 10Mi, has larger consumption of ephemeral-storage. Container consumerui was using 52676Ki, request is 10Mi, has larger consumption of ephemeral-storage.',
+    ].join('\n');
+    const { snapshot, account } = readKubectlText({ name: 'describe.txt', text }, { now: NOW });
+    expect(account.recognized_as).toEqual(['kubectl describe (fragment)']);
+    expect(snapshot.pods).toHaveLength(1);
+    expect(snapshot.pods[0]!.status).toMatchObject({ phase: 'Failed', reason: 'Evicted' });
+    const d = diagnoseAll(snapshot)[0]!;
+    expect(d.root_cause.type).toBe('evicted');
+    expect(d.root_cause.summary).toContain('ephemeral-storage');
+    expect(d.root_cause.summary).toContain('helmer');
+  });
+
+  it('several pods cut after their annotations, each evicted', () => {
+    // kubernetes/kubernetes#94073 (jofia, 2020-08-18): two describes, the first cut at its Annotations line
+    const text = [
+      'Annotations:    <none>',
+      'Status:         Failed',
+      'Reason:         Evicted',
+      'Message:        The node was low on resource: ephemeral-storage. Container ebaogi-bff-app was using 34260Ki, which exceeds its request of 0. ',
+      'IP:             ',
+      'IPs:            <none>',
+      'Controlled By:  ReplicaSet/ebaogi-bff-app-955968dbb',
+      '',
+      'Name:           ebaogi-report-app-5dbc89ff58-zqsn2',
+      'Namespace:      ebaogi',
+      'Priority:       0',
+      'Node:           xen15-142/',
+      'Start Time:     Thu, 09 Jul 2020 10:20:16 +0800',
+      'Labels:         app=ebaogi-report-app',
+      '                deploytime=2020-07-09-10-18-59-1594261139',
+      '                pod-template-hash=5dbc89ff58',
+      'Annotations:    <none>',
+      'Status:         Failed',
+      'Reason:         Evicted',
+      'Message:        The node was low on resource: ephemeral-storage. Container ebaogi-report-app was using 108488Ki, which exceeds its request of 0.',
+    ].join('\n');
+    const { snapshot } = readKubectlText({ name: 'describe.txt', text }, { now: NOW });
+    expect(snapshot.pods.map((p) => p.status?.reason)).toEqual(['Evicted', 'Evicted']);
+    const d = diagnose(snapshot, { kind: 'Pod', name: 'ebaogi-report-app-5dbc89ff58-zqsn2' });
+    expect(d.root_cause.type).toBe('evicted');
+    expect(d.root_cause.summary).toContain('ebaogi-report-app was using 108488Ki');
+  });
+});
+
+describe('a Warning event no rule explains', () => {
+  it('is unknown with the event quoted, never "nothing to check"', () => {
+    // kubernetes-sigs/nfs-subdir-external-provisioner#257 (java-software, 2022-12-30): the Events section of a describe, alone
+    const text = [
+      'Events:',
+      '  Type     Reason                  Age                 From               Message',
+      '  ----     ------                  ----                ----               -------',
+      '  Normal   Scheduled               7d18h               default-scheduler  Successfully assigned a/nfs-client-provisioner-59c5f46f5-d4nds to work01',
+      '  Warning  FailedCreatePodSandBox  101s                kubelet            Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "cb8a846be7902a752bae7f4cdee280111ba8f005e90b6b68c7062bd1cb68a7b4": plugin type="calico" failed (add): connection is unauthorized: Unauthorized',
+      '  Normal   SandboxChanged          11s (x8 over 100s)  kubelet            Pod sandbox changed, it will be killed and re-created.',
+    ].join('\n');
+    const snap = buildKubectlSnapshot([{ name: 'events.txt', text }], { now: NOW });
+    const d = diagnose(snap);
+    expect(d.root_cause.type).toBe('unknown');
+    expect(d.root_cause.summary).toContain('FailedCreatePodSandBox');
+    expect(d.root_cause.summary).toContain('connection is unauthorized');
+    expect(d.root_cause.evidence.map((e) => e.path)).toEqual(['Warning FailedCreatePodSandBox']);
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+  });
+});
+
+describe('event messages kubectl printed over several lines', () => {
+  it('the mount\'s own output under a FailedMount row is its message, not container logs', () => {
+    // huggingface/dataset-viewer#270 (severo, 2022-05-13): the Events section of a describe
+    const text = [
+      'Events:',
+      '  Type     Reason       Age    From               Message',
+      '  ----     ------       ----   ----               -------',
+      '  Normal   Scheduled    4m44s  default-scheduler  Successfully assigned datasets-server/datasets-server-prod-api-6658dfb778-t5kh5 to ip-10-0-30-134.ec2.internal',
+      '  Warning  FailedMount  102s   kubelet            MountVolume.SetUp failed for volume "nfs" : mount failed: exit status 32',
+      'Mounting command: mount',
+      'Mounting arguments: -t nfs svm-0adb40782285e2ec6.fs-0220b222fb471f3b9.fsx.us-east-1.amazonaws.com:/fsx /var/lib/kubelet/pods/5088f644-f128-4b8c-b7e3-a9058904ac8e/volumes/kubernetes.io~nfs/nfs',
+      'Output: mount.nfs: Connection timed out',
+      '  Warning  FailedMount  27s (x2 over 2m41s)  kubelet  Unable to attach or mount volumes: unmounted volumes=[nfs], unattached volumes=[nfs kube-api-access-rhbw9]: timed out waiting for the condition',
+    ].join('\n');
+    const { snapshot, account } = readKubectlText({ name: 'describe-events.txt', text }, { now: NOW });
+    expect(account.recognized_as).toEqual(['events (describe Events section)']);
+    expect(snapshot.logs).toEqual([]);
+    expect(snapshot.events.map((e) => e.involvedObject?.name)).toEqual(Array(3).fill('datasets-server-prod-api-6658dfb778-t5kh5'));
+    const d = diagnoseAll(snapshot)[0]!;
+    expect(d.root_cause.type).toBe('volume_mount_failure');
+    expect(d.root_cause.summary).toContain('volume nfs cannot be mounted: mount.nfs: Connection timed out');
+  });
+
+  it('a row pasted without its header keeps the lines of its message', () => {
+    // kubernetes-retired/external-storage#1216 (Tehacz, 2019-08-29), IP and path anonymised by the author
+    const text = [
+      'Warning  FailedMount  5m42s  kubelet, k8s-worker-01  MountVolume.SetUp failed for volume "export-volume" : mount failed: exit status 32',
+      'Mounting command: systemd-run',
+      'Mounting arguments: --description=Kubernetes transient mount for /var/lib/kubelet/pods/9a2e33cb-eb10-4d3c-bbc5-8cc533fe6d44/volumes/kubernetes.io~nfs/export-volume --scope -- mount -t nfs IP/path /var/lib/kubelet/pods/9a2e33cb-eb10-4d3c-bbc5-8cc533fe6d44/volumes/kubernetes.io~nfs/export-volume',
+      'Output: Running scope as unit run-20707.scope.',
+      'mount.nfs: access denied by server while mounting IP/Path',
+    ].join('\n');
+    const { snapshot } = readKubectlText({ name: 'events.txt', text }, { now: NOW });
+    expect(snapshot.logs).toEqual([]);
+    const d = diagnoseAll(snapshot)[0]!;
+    expect(d.root_cause.type).toBe('volume_mount_failure');
+    expect(d.root_cause.summary).toContain('mount.nfs: access denied by server while mounting IP/Path');
+  });
+});
+
+describe('what a get pods row does not show is not quoted', () => {
+  it('an OOMKilled or Error row has no exit code: none is said or given as evidence', () => {
+    const snap = buildKubectlSnapshot(files('h-pranay-s14-gauntlet-database-url-missing', 'get-pods.txt'), { now: NOW });
+    const oom = diagnose(snap, { kind: 'Pod', name: 'fail-5-oomkilled-pod' });
+    expect(oom.root_cause.type).toBe('oom_killed');
+    expect(oom.root_cause.summary).not.toMatch(/exit code/);
+    expect(oom.root_cause.evidence.map((e) => e.path)).not.toContainEqual(expect.stringMatching(/exitCode$/));
+    expect(diagnose(snap, { kind: 'Pod', name: 'fail-1-crashloop-pod' }).root_cause.summary).not.toMatch(/exit code/);
+  });
+});

@@ -1,6 +1,6 @@
 import { parseTable } from './describe-tree.js';
 import { eventAge } from './describe-values.js';
-import { eventFromRow, parseEventRow, type EventRow } from './event-rows.js';
+import { eventFromRow, joinContinuations, parseEventRow, type EventRow } from './event-rows.js';
 
 /**
  * The `Events:` table at the end of `kubectl describe` output (Type, Reason, Age, From,
@@ -33,10 +33,11 @@ function source(from: string): Raw {
 /** Rows in any of kubectl's older layouts (FirstSeen/LastSeen, tab-separated) or without a header. */
 export function eventsFromLines(lines: string[], now: Date, about?: DescribedObject): Raw[] {
   const object = about ? { kind: about.kind, name: about.name, ...(about.namespace ? { namespace: about.namespace } : {}) } : undefined;
-  return lines.map(parseEventRow).filter((r): r is EventRow => r !== undefined).map((r) => eventFromRow(r, object, now));
+  return joinContinuations(lines).map(parseEventRow).filter((r): r is EventRow => r !== undefined).map((r) => eventFromRow(r, object, now));
 }
 
-export function describeEvents(eventLines: string[], about: DescribedObject, now: Date): Raw[] {
+export function describeEvents(lines: string[], about: DescribedObject, now: Date): Raw[] {
+  const eventLines = joinContinuations(lines);
   const header = eventLines.find((l) => l.trim() !== '' && l.trim() !== '<none>') ?? '';
   // The current layout is aligned with spaces and sliced by column; anything else row by row.
   if (!/^\s*Type\s+Reason\s+Age\s+From\s+Message/.test(header) || eventLines.some((l) => l.includes('\t'))) return eventsFromLines(eventLines, now, about);

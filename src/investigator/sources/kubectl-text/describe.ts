@@ -59,6 +59,8 @@ function describeHpa(root: DescribeNode): Raw[] {
   }];
 }
 
+const POD_STATUS = /^(?:Pending|Running|Succeeded|Failed|Unknown)$/;
+
 /** The order matters: the first row whose fields fit decides. */
 const DESCRIBERS: readonly Describer[] = [
   { kind: 'Event', recognize: (r) => has(r, 'Involved Object') && has(r, 'Message'), parse: describeEvent },
@@ -75,6 +77,10 @@ const DESCRIBERS: readonly Describer[] = [
   { kind: 'Ingress', recognize: (r) => has(r, 'Rules') || has(r, 'Default backend') || has(r, 'Ingress Class') },
   { kind: 'Service', recognize: (r) => has(r, 'Type') && (has(r, 'Endpoints') || has(r, 'IP Families') || has(r, 'Session Affinity') || has(r, 'Port')), parse: (r) => describeService(r) },
   { kind: 'Endpoints', recognize: (r) => has(r, 'Subsets') },
+  // A pod's describe cut above its containers (an evicted pod's `Status: Failed`, `Reason:
+  // Evicted`, `Message:`) is still a pod: of the kinds left, only pods print a phase, a start time
+  // or a QoS class.
+  { kind: 'Pod', recognize: (r) => !has(r, 'Pod Template') && (has(r, 'Start Time') || has(r, 'QoS Class') || POD_STATUS.test(childValue(r, 'Status') ?? '')), parse: (r) => [describePod(r)] },
 ];
 
 /** Name, namespace, labels and annotations: what every describe document prints first. */

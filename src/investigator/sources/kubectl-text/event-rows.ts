@@ -81,6 +81,33 @@ export function parseEventRow(line: string): EventRow | undefined {
 
 export const isEventRow = (line: string): boolean => parseEventRow(line) !== undefined;
 
+/**
+ * A line kubectl printed as part of the event message above it: event messages may hold newlines,
+ * and kubectl prints them as they are, unindented — the kubelet's mount failure is one
+ * (mount-utils: `mount failed: …\nMounting command: …\nMounting arguments: …\nOutput: …`). Not a
+ * line that starts something else: a row, a prompt, a describe or YAML document, a kubectl error,
+ * JSON, a timestamped log line.
+ */
+export function isMessageContinuation(line: string): boolean {
+  if (line.trim() === '' || /^\s/.test(line) || isEventRow(line)) return false;
+  return !/^(?:Name:|Events:|apiVersion:|kind:|---|[{[]|\$ |Error from server|error: |\d{4}-\d\d-\d\d|[IWEF]\d{4} |[A-Z]{2,}\s{2,}[A-Z])/.test(line);
+}
+
+/** Rows with the lines that continue their messages joined onto them (a space for each newline). */
+export function joinContinuations(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  let open = false;
+  for (const line of lines) {
+    if (open && isMessageContinuation(line)) {
+      out[out.length - 1] = `${out[out.length - 1]!.trimEnd()} ${line.trim()}`;
+      continue;
+    }
+    out.push(line);
+    open = isEventRow(line);
+  }
+  return out;
+}
+
 /** When a row's time is a date (old layouts) rather than an age. */
 function timestamp(value: string | undefined, now: Date): EventAge {
   if (value === undefined) return { count: 1 };

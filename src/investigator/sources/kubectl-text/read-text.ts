@@ -7,7 +7,7 @@ import { parseCommand, type CommandHint } from './command-hint.js';
 import { describeEvents } from './describe-events.js';
 import { parseDescribe } from './describe.js';
 import { parseTable } from './describe-tree.js';
-import { eventFromRow, parseEventRow, type EventRow } from './event-rows.js';
+import { eventFromRow, joinContinuations, parseEventRow, type EventRow } from './event-rows.js';
 import { parseEventsTable } from './events-table.js';
 import { parseGetTable, parsePodRows } from './get-table.js';
 import { parseJsonDocuments, splitClusterInfoDump } from './object-documents.js';
@@ -187,12 +187,12 @@ export function readKubectlText(input: TextInput, options: ReadOptions = {}): Re
           const target = assigned ?? about(hint, options.defaultNamespace)!;
           const events = headed
             ? describeEvents(rows, { kind: target.kind, name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) }, now)
-            : rows.map(parseEventRow).filter((r): r is EventRow => r !== undefined).map((r) => eventFromRow(r, target, now));
+            : joinContinuations(rows).map(parseEventRow).filter((r): r is EventRow => r !== undefined).map((r) => eventFromRow(r, target, now));
           add(events);
           break;
         }
         case 'event-rows':
-          add(part.lines.map(parseEventRow).filter((r): r is EventRow => r !== undefined).map((r) => eventFromRow(r, about(hint, options.defaultNamespace), now)));
+          add(joinContinuations(part.lines).map(parseEventRow).filter((r): r is EventRow => r !== undefined).map((r) => eventFromRow(r, about(hint, options.defaultNamespace), now)));
           break;
         case 'table': {
           if (/REASON/.test(part.lines[0]!) && /(OBJECT|MESSAGE|NAME\s+KIND)/.test(part.lines[0]!)) {

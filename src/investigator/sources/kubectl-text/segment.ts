@@ -1,4 +1,4 @@
-import { isEventRow } from './event-rows.js';
+import { isEventRow, isMessageContinuation } from './event-rows.js';
 import { isPodRow } from './get-table.js';
 
 /**
@@ -107,6 +107,7 @@ function jsonLength(lines: readonly string[], i: number): number {
 function describeLength(lines: readonly string[], i: number): number {
   if (!/^Name:\s+\S/.test(lines[i]!) && !/^Name:\t/.test(lines[i]!)) return 0;
   let j = i + 1;
+  let inEvents = false;
   for (; j < lines.length; j += 1) {
     const line = lines[j]!;
     if (blank(line)) {
@@ -116,7 +117,8 @@ function describeLength(lines: readonly string[], i: number): number {
       continue;
     }
     if (/^Name:\s/.test(line) || promptCommand(line) || YAML_TOP.test(line) || /^[{[]/.test(line) || KUBECTL_ERROR.test(line)) break;
-    if (indentOf(line) === 0 && !/^[A-Z][\w ()/.-]*:/.test(line) && !/^No (volumes|events)\./.test(line) && !/^[A-Z][\w ()/-]*\t/.test(line)) break;
+    if (indentOf(line) === 0 && !/^[A-Z][\w ()/.-]*:/.test(line) && !/^No (volumes|events)\./.test(line) && !/^[A-Z][\w ()/-]*\t/.test(line) && !(inEvents && isMessageContinuation(line))) break;
+    if (EVENTS_HEADING.test(line)) inEvents = true;
   }
   return j - i;
 }
@@ -125,7 +127,13 @@ function describeLength(lines: readonly string[], i: number): number {
 function eventsSectionLength(lines: readonly string[], i: number): number {
   if (!EVENTS_HEADING.test(lines[i]!)) return 0;
   let j = i + 1;
-  while (j < lines.length && !blank(lines[j]!) && (TABLE_HEADER.test(lines[j]!) || /^\s*-+(\s+-+)*\s*$/.test(lines[j]!) || isEventRow(lines[j]!) || indentOf(lines[j]!) > indentOf(lines[i]!))) j += 1;
+  let open = false;
+  for (; j < lines.length && !blank(lines[j]!); j += 1) {
+    const line = lines[j]!;
+    if (open && isMessageContinuation(line)) continue;
+    if (!(TABLE_HEADER.test(line) || /^\s*-+(\s+-+)*\s*$/.test(line) || isEventRow(line) || indentOf(line) > indentOf(lines[i]!))) break;
+    open = isEventRow(line);
+  }
   return j - i;
 }
 
@@ -179,8 +187,9 @@ function describeFragmentLength(lines: readonly string[], i: number): number {
 }
 
 function eventRowsLength(lines: readonly string[], i: number): number {
-  let j = i;
-  while (j < lines.length && isEventRow(lines[j]!)) j += 1;
+  if (!isEventRow(lines[i]!)) return 0;
+  let j = i + 1;
+  while (j < lines.length && (isEventRow(lines[j]!) || isMessageContinuation(lines[j]!))) j += 1;
   return j - i;
 }
 
