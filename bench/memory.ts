@@ -228,6 +228,7 @@ export const benchmark: Benchmark = {
         'no-postgres': { type: 'boolean', default: false },
         'keep-data': { type: 'string' },
         reuse: { type: 'boolean', default: false },
+        'recall-only': { type: 'boolean', default: false },
       },
     });
     if (values.reuse && !values['keep-data']) {
@@ -242,6 +243,8 @@ export const benchmark: Benchmark = {
     console.log(`recall@3 through the memory: on arrival ${pct(memory.arrival)}, after re-embedding ${pct(memory.settled)}`);
     const ablated = ablations(incidents);
     for (const [name, r] of ablated) console.log(`${pct(r)}  ${name}`);
+    // Recall needs no quiet machine and no datasets: a check after diagnosis changes, nothing written.
+    if (values['recall-only']) return 0;
     const rows: Latency[] = [];
     const kept = values['keep-data'] ? keptData(path.resolve(values['keep-data']), values.reuse!) : null;
     for (const size of sizes) {
@@ -282,7 +285,7 @@ export const benchmark: Benchmark = {
       }
     }
     const body = [
-      'Command: `npm run bench -- memory --sizes 1000,10000,100000` (default sizes 1000,10000; `--no-postgres` skips the server; `--keep-data DIR` keeps each loaded dataset, `--keep-data DIR --reuse` measures the kept ones again without loading: "(kept)" in the load column)',
+      'Command: `npm run bench -- memory --sizes 1000,10000,100000` (default sizes 1000,10000; `--no-postgres` skips the server; `--keep-data DIR` keeps each loaded dataset, `--keep-data DIR --reuse` measures the kept ones again without loading: "(kept)" in the load column; `--recall-only` prints the recall tables and writes nothing)',
       '',
       `- Date: ${new Date().toISOString().slice(0, 10)}; Node ${process.version}; ${os.cpus().length} cores, 1-min load average at start ${loadAtStart} (the machine is shared: compare rows of one run)`,
       `- Embedder: offline, ${new TfidfEmbedder({ frequencies: async () => ({ documents: 0, df: new Map() }) }).model}: hashed words, word pairs and character 3–5-grams, sublinear TF × IDF learned from the incidents, per-family L2 norm, 512 signed buckets`,
