@@ -9,8 +9,21 @@ const onServers = Boolean(process.env.TEST_DATABASE_URL);
 /** Fails a test file that leaves a database behind on the server (test/helpers/db.ts). */
 const LEAK_CHECK = 'test/helpers/leak-check.ts';
 
+/**
+ * Test files run side by side. vitest's own default is one worker fewer than the cores, which is a
+ * single worker on the 2-core CI machine: every file then waits for the one before, although most
+ * of a file's time is spent importing (one core) or waiting on other processes — PostgreSQL, NATS,
+ * the spawned CLI, Chromium. Three workers keep both cores busy (figures: docs/benchmarks.md,
+ * "test suite: workers"). Files stay isolated (one fresh process and database each); tests that
+ * share a server (NATS subjects, PostgreSQL) must tolerate other files' traffic.
+ * SYNTRA_TEST_WORKERS=1 gets the old one-file-at-a-time order back (vitest's `--maxWorkers` flag
+ * does not reach the projects once the config sets a value: the projects inherit this one).
+ */
+const TEST_WORKERS = Number(process.env.SYNTRA_TEST_WORKERS) || 3;
+
 export default defineConfig({
   test: {
+    maxWorkers: TEST_WORKERS,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

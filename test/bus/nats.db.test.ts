@@ -36,14 +36,21 @@ describe.skipIf(!runNats)('NATS bus', () => {
     const bus = await connectNatsBus({ url: natsUrl()! });
     try {
       expect(bus.isConnected()).toBe(true);
+      // Other test files (run in parallel, and other clones) publish on this server under the
+      // same wildcards: count only the subjects this test made, and exactly once each.
+      const id = randomBytes(4).toString('hex');
       const got: Array<[string, unknown]> = [];
-      const off = bus.subscribe('syntra.run.*.events', (s, p) => got.push([s, p]));
-      const offWake = bus.subscribe('syntra.wake.>', (s, p) => got.push([s, p]));
-      await bus.publish('syntra.run.r1.events', { n: 1 });
-      await bus.publish('syntra.wake.nats-test', { w: 1 });
-      await waitFor(() => got.length === 2, 'both messages');
-      expect(got).toContainEqual(['syntra.run.r1.events', { n: 1 }]);
-      expect(got).toContainEqual(['syntra.wake.nats-test', { w: 1 }]);
+      const mine = (s: string, p: unknown) => {
+        if (s.includes(id)) got.push([s, p]);
+      };
+      const off = bus.subscribe('syntra.run.*.events', mine);
+      const offWake = bus.subscribe('syntra.wake.>', mine);
+      await bus.publish(`syntra.run.r1-${id}.events`, { n: 1 });
+      await bus.publish(`syntra.wake.nats-test-${id}`, { w: 1 });
+      await waitFor(() => got.length >= 2, 'both messages');
+      expect(got).toHaveLength(2);
+      expect(got).toContainEqual([`syntra.run.r1-${id}.events`, { n: 1 }]);
+      expect(got).toContainEqual([`syntra.wake.nats-test-${id}`, { w: 1 }]);
       off();
       offWake();
     } finally {
