@@ -11,9 +11,9 @@ import {
 import type { ClaimedItem } from '../control-plane/types.js';
 
 /**
- * Group commit for completions, with no added delay: the first completions go out at once (up
- * to MAX_IN_FLIGHT batches); those arriving while they are in flight are sent together as one
- * batch (one transaction, one WAL flush) when one returns. Under load that turns N commits into a handful; idle, it is a
+ * Group commit for completions, with no added delay: the first completion goes out at once;
+ * those arriving while it is in flight are sent together as one batch (one transaction, one
+ * WAL flush) when it returns. Under load that turns N commits into a handful; idle, it is a
  * plain complete. A batch that fails as a whole falls back to completing items one by one.
  *
  * With `claimAlong`, the batch also claims the next items in the same statement and commit
@@ -31,19 +31,12 @@ export interface ClaimAlong {
 }
 
 const MAX_BATCH = 200;
-/**
- * Batches in flight at once. With one, a busy worker's completions wait for the previous batch's
- * round trip and commit, so a worker completes at most one batch per commit latency however many
- * connections it has; two keep one batch filling while the other commits (the bench's raw rows
- * run two such loops).
- */
-const MAX_IN_FLIGHT = 2;
 
 type Pending = { args: CompleteArgs; resolve: (r: CompleteResult) => void; reject: (e: unknown) => void };
 
 export function createCompletionBatcher(db: Database, claimAlong?: ClaimAlong): CompletionBatcher {
   let queue: Pending[] = [];
-  let inFlight = 0;
+  let flushing = false;
 
   const settle = (batch: Pending[], results: Array<CompleteResult | SyntraError>) =>
     results.forEach((r, i) => (r instanceof SyntraError ? batch[i]!.reject(r) : batch[i]!.resolve(r)));
@@ -78,14 +71,14 @@ export function createCompletionBatcher(db: Database, claimAlong?: ClaimAlong): 
   }
 
   async function flush(): Promise<void> {
-    if (inFlight >= MAX_IN_FLIGHT || queue.length === 0) return;
-    inFlight++;
+    if (flushing || queue.length === 0) return;
+    flushing = true;
     const batch = queue.slice(0, MAX_BATCH);
     queue = queue.slice(batch.length);
     try {
       await send(batch);
     } finally {
-      inFlight--;
+      flushing = false;
       void flush();
     }
   }
