@@ -109,6 +109,7 @@ function candidates(serverUrl: string, natsUrl: string | undefined, o: Options, 
   }
   list.push(
     syntraOnPostgres(serverUrl, 'Syntra raw: claim batch + complete per item', 'syntra_bench_syntra_raw', { kind: 'raw', complete: 'per-item', loops: 2 }),
+    syntraOnPostgres(serverUrl, 'Syntra raw: claim batch + batched complete, one function call per item', 'syntra_bench_syntra_rawl', { kind: 'raw', complete: 'per-item-sql', loops: 2 }),
     syntraOnPostgres(serverUrl, 'Syntra raw: claim batch + batched complete', 'syntra_bench_syntra_rawb', { kind: 'raw', complete: 'batched', loops: 2 }),
     syntraOnPostgres(serverUrl, 'Syntra raw: complete batch + claim next in one statement', 'syntra_bench_syntra_rawf', { kind: 'raw', complete: 'fold', loops: 2 }),
   );
@@ -155,6 +156,7 @@ const BENCH_DBS = [
   'syntra_bench_syntra',
   'syntra_bench_syntra_nats',
   'syntra_bench_syntra_raw',
+  'syntra_bench_syntra_rawl',
   'syntra_bench_syntra_rawb',
   'syntra_bench_syntra_rawf',
   'syntra_bench_graphile',
@@ -289,7 +291,7 @@ How it is measured (trivial handler: it records its start and returns):
 - Syntra's submit is \`submitCommand\`: ONE statement (\`syntra_submit_command\`, one round trip) inserting command, thread, run, task, queue item, two ledger events and an outbox row; the peers' \`addJob\`/\`send\` insert one job row. Syntra's claim and complete also update the task and run and append ledger events (task.started, run.started, task.succeeded, run.succeeded). Syntra does more work per task by design (history, ledger, run state).
 - The Syntra worker runtime claims up to \`prefetch\` items ahead of its handler slots (off by default), the counterpart of graphile-worker's \`localQueue\`; completions are group-committed, and a busy worker claims its next items in the same statement and commit as its completions (\`syntra_complete_and_claim\`).
 - pg-boss 10 has no LISTEN/NOTIFY: its latency is bounded by polling (\`pollingIntervalSeconds\` ≥ 0.5, so expect ~⅓–½ of the interval on average), and a work() loop that found jobs still waits out its interval, so its throughput is about loops × batchSize / interval. Its defaults (one loop, batchSize 1, 2 s polling) give about 0.5 tasks/s and are not run.
-- The raw Syntra rows call the queue SQL directly (no runtime, relay or bus) to show the ceiling of the claim/complete path; "batched complete" completes each claimed batch in one statement (\`unnest\` + \`syntra_complete_queue_item\`), what a batching completer in the runtime would do; "complete batch + claim next" is the same with the next batch claimed in that statement (one commit per batch).
+- The raw Syntra rows call the queue SQL directly (no runtime, relay or bus) to show the ceiling of the claim/complete path; "batched complete" completes each claimed batch in one statement, \`completeMany\` as the runtime's completer calls it (since 080 set-based for the common completion: \`syntra_complete_queue_items\`); "one function call per item" is the same batch as one statement calling \`syntra_complete_queue_item\` per element (what \`completeMany\` did before 080), kept to show the difference in the same run; "complete batch + claim next" is the same with the next batch claimed in that statement (one commit per batch).
 - The PGlite row is Syntra's embedded mode (PostgreSQL in WASM, one connection, in this same Node process); graphile-worker and pg-boss cannot run on PGlite, so it has no peers. It runs at most ${PGLITE_JOB_CAP.toLocaleString('en-US')} jobs per scenario.
 
 Settings:

@@ -1,7 +1,7 @@
 import type { Bus } from '../../src/bus/bus.js';
 import { createInProcessBus } from '../../src/bus/in-process.js';
 import { submitCommand } from '../../src/control-plane/commands.js';
-import { claim, complete, completeManyAndClaim } from '../../src/control-plane/queue.js';
+import { claim, complete, completeMany, completeManyAndClaim } from '../../src/control-plane/queue.js';
 import { startRelay, type Relay } from '../../src/control-plane/relay.js';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -24,12 +24,18 @@ const PRELOAD_PARALLEL = 8;
 
 export type SyntraWorkers =
   | { kind: 'runtime'; bus: () => Promise<Bus>; busLabel: string }
-  /** per-item: one complete call per item; batched: one statement per batch; fold: that statement also claims the next batch. */
-  | { kind: 'raw'; complete: 'per-item' | 'batched' | 'fold'; loops: number };
+  /**
+ * per-item: one complete call per item; per-item-sql: one statement per batch calling the per-item
+ * function for each; batched: completeMany; fold: that statement also claims the next batch.
+ */
+  | { kind: 'raw'; complete: RawComplete; loops: number };
+
+type RawComplete = 'per-item' | 'per-item-sql' | 'batched' | 'fold';
 
 const RAW_COMPLETE = {
   'per-item': 'one complete call per item (in parallel)',
-  batched: 'ONE statement completing the whole batch',
+  'per-item-sql': 'ONE statement completing the whole batch, syntra_complete_queue_item per element (completeMany before 080)',
+  batched: 'ONE statement completing the whole batch (completeMany: set-based syntra_complete_queue_items)',
   fold: 'ONE statement completing the batch AND claiming the next (syntra_complete_and_claim)',
 } as const;
 
@@ -64,7 +70,7 @@ export async function createSyntraSystem(v: SyntraVariant, t: Tuning): Promise<Q
       ? `${v.dbLabel}; worker runtime concurrency ${t.concurrency}, prefetch ${t.syntraPrefetch}${db.dialect === 'postgres' ? `, pool ${t.poolSize}` : ''}, lease ${LEASE_SECONDS} s, poll ${POLL_MS} ms; relay + ${v.workers.busLabel} for wakeups`
       : `${v.dbLabel}; ${v.workers.loops} loops × claim_queue_items(limit ${t.concurrency}) then ${RAW_COMPLETE[v.workers.complete]}, pool ${t.poolSize}`;
 
-  async function rawLoop(probe: JobProbe, mode: 'per-item' | 'batched' | 'fold', n: number): Promise<void> {
+  async function rawLoop(probe: JobProbe, mode: RawComplete, n: number): Promise<void> {
     const workerId = `bench-raw-${n}`;
     const next = { workerId, taskTypes: [TASK_TYPE], limit: t.concurrency, leaseSeconds: LEASE_SECONDS };
     let items: Awaited<ReturnType<typeof claim>> = [];
@@ -80,7 +86,9 @@ export async function createSyntraSystem(v: SyntraVariant, t: Tuning): Promise<Q
         continue;
       }
       if (mode === 'batched') {
-        // What a batching completer would do: every item's completion in one round trip and one transaction.
+        // The runtime's batched completer: every item's completion in one round trip and one transaction.
+        await completeMany(db, items.map((i) => ({ queueItemId: i.queueItemId, leaseToken: i.leaseToken, output: null })));
+      } else if (mode === 'per-item-sql') {
         await db.query(
           `SELECT o.outcome FROM unnest($1::uuid[], $2::uuid[]) AS x(id, tok),
              LATERAL syntra_complete_queue_item(x.id, x.tok, 'null'::jsonb, '[]'::jsonb, '[]'::jsonb, NULL, false, false) o`,

@@ -221,18 +221,17 @@ export async function complete(db: Queryable, a: CompleteArgs): Promise<Complete
 
 /**
  * Several completions in ONE statement and ONE transaction: one commit (WAL flush) instead of
- * one per item, which is what bounds a queue's throughput. Each item gets its own answer, a
- * fencing failure included; only a database error fails the whole batch (nothing committed).
+ * one per item, which is what bounds a queue's throughput. The common completion is done for the
+ * whole batch set-based, the rest item by item (syntra_complete_queue_items, 080). Each item gets
+ * its own answer, a fencing failure included; only a database error fails the whole batch
+ * (nothing committed).
  */
 export async function completeMany(db: Queryable, batch: readonly CompleteArgs[]): Promise<Array<CompleteResult | SyntraError>> {
   const valid = batch.filter((a) => isUuid(a.queueItemId) && isUuid(a.leaseToken));
   if (valid.length === 0) return completionResults(batch, valid, []);
   const res = await db.query<CompleteRow & { ord: number }>(
-    `SELECT r.*, e.ord, CASE WHEN r.run_duration_seconds IS NOT NULL THEN (SELECT k.kind FROM runs k WHERE k.id = r.run_id) END AS run_kind
-       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(x, ord)
-     CROSS JOIN LATERAL syntra_complete_queue_item((e.x->>'queueItemId')::uuid, (e.x->>'leaseToken')::uuid, e.x->'output',
-       e.x->'events', e.x->'followUps', e.x->'runOutput', (e.x->>'hasRunOutput')::boolean, (e.x->>'finishRun')::boolean) r
-     ORDER BY e.ord`,
+    `SELECT r.*, CASE WHEN r.run_duration_seconds IS NOT NULL THEN (SELECT k.kind FROM runs k WHERE k.id = r.run_id) END AS run_kind
+       FROM syntra_complete_queue_items($1::jsonb) r`,
     [jsonParam(valid.map(completeParams))],
   );
   return completionResults(batch, valid, res.rows);

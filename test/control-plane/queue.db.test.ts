@@ -221,6 +221,70 @@ describe('leased queue', () => {
     expect(third.run).toMatchObject({ status: 'succeeded', output: { final: 'c' } });
   });
 
+  it("completeMany's set-based path (080) writes exactly what one complete() per item writes", async () => {
+    // The same work twice: once completed item by item, once in one batch. The batch mixes what
+    // 080 does set-based (a lone task, a runOutput, the first of two open tasks of a run) with
+    // what it leaves to the per-item function (the second task of that run, custom events).
+    const scenario = async (kind: string) => {
+      const lone = await submitCommand(t.db, { kind, input: { n: 'lone' } });
+      const withOutput = await submitCommand(t.db, { kind, input: { n: 'out' } });
+      const withEvents = await submitCommand(t.db, { kind, input: { n: 'events' } });
+      const pair = await submitCommand(t.db, { kind: `${kind}-parent`, input: { n: 'pair' } });
+      const [parent] = await claim(t.db, { workerId: 'w', taskTypes: [`${kind}-parent`], limit: 1, leaseSeconds: 30 });
+      await complete(t.db, {
+        queueItemId: parent!.queueItemId,
+        leaseToken: parent!.leaseToken,
+        output: 'p',
+        followUps: [{ taskType: kind, input: { n: 'child1' } }, { taskType: kind, input: { n: 'child2' } }],
+      });
+      const items = await claim(t.db, { workerId: 'w', taskTypes: [kind], limit: 10, leaseSeconds: 30 });
+      const by = (n: string) => items.find((i) => (i.input as { n: string }).n === n)!;
+      const batch = [
+        { queueItemId: by('lone').queueItemId, leaseToken: by('lone').leaseToken, output: { r: 'lone' } },
+        { queueItemId: by('child1').queueItemId, leaseToken: by('child1').leaseToken, output: { r: 'child1' } },
+        { queueItemId: by('out').queueItemId, leaseToken: by('out').leaseToken, output: { r: 'out' }, runOutput: { final: true } },
+        { queueItemId: by('child2').queueItemId, leaseToken: by('child2').leaseToken, output: { r: 'child2' } },
+        { queueItemId: by('events').queueItemId, leaseToken: by('events').leaseToken, output: 1, events: [{ type: 'note', data: { a: 1 } }] },
+      ];
+      return { runIds: [lone.runId, withOutput.runId, withEvents.runId, pair.runId], batch };
+    };
+    // Ids and the kind differ between the two runs of the scenario by construction.
+    const neutral = (data: unknown, kind: string) =>
+      JSON.parse(JSON.stringify(data).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'ID').replaceAll(kind, 'KIND')) as unknown;
+    const snapshot = async (runIds: string[], kind: string) =>
+      Promise.all(
+        runIds.map(async (id) => {
+          const d = (await getRun(t.db, id))!;
+          const lastSeq = (await t.db.query<{ last_seq: number }>('SELECT last_seq FROM runs WHERE id = $1', [id])).rows[0]!.last_seq;
+          // Tasks by their input: two follow-ups of one completion may share a created_at (PGlite's
+          // clock), and a claim hands out items of one instant in id order (random within a
+          // millisecond), so which child's task.started comes first is left out of the comparison.
+          const name = new Map(d.tasks.map((x) => [x.id, (x.input as { n?: string }).n ?? null]));
+          const tasks = [...d.tasks].sort((a, b) => String(name.get(a.id)).localeCompare(String(name.get(b.id))));
+          return {
+            status: d.run.status,
+            output: d.run.output,
+            finished: d.run.finishedAt instanceof Date,
+            lastSeq,
+            tasks: tasks.map((x) => ({ name: name.get(x.id), status: x.status, output: x.output, finished: x.finishedAt instanceof Date })),
+            events: d.events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor, data: neutral(e.data, kind), task: e.taskId && e.type !== 'task.started' ? name.get(e.taskId) : null })),
+          };
+        }),
+      );
+
+    const one = await scenario('each');
+    const oneResults = [];
+    for (const args of one.batch) oneResults.push((await complete(t.db, args)).runStatus);
+    const many = await scenario('many');
+    const manyResults = await completeMany(t.db, many.batch);
+    expect(manyResults.map((r) => (r instanceof SyntraError ? r.code : r.runStatus))).toEqual(oneResults);
+    expect(oneResults).toEqual(['succeeded', 'running', 'succeeded', 'succeeded', 'succeeded']);
+    const expected = await snapshot(one.runIds, 'each');
+    expect(await snapshot(many.runIds, 'many')).toEqual(expected);
+    for (const run of expected) expect(run.events.map((e) => e.seq)).toEqual(run.events.map((_, i) => i + 1));
+    for (const run of expected) expect(run.lastSeq).toBe(run.events.length);
+  });
+
   it('completeManyAndClaim completes a batch and claims the next in one commit; a stale token completes nothing', async () => {
     await submitMany(t.db, 4, { kind: 'fold' });
     const first = await claim(t.db, { workerId: 'w1', taskTypes: ['fold'], limit: 2, leaseSeconds: 30 });
