@@ -240,9 +240,10 @@ export const benchmark: Benchmark = {
     console.log('diagnosing the real-world corpus…');
     const incidents = await corpusIncidents();
     const memory = await recallThroughMemory(incidents);
-    console.log(`recall@3 through the memory: on arrival ${pct(memory.arrival)}, after re-embedding ${pct(memory.settled)}`);
+    console.log(`${incidents.length} incidents, ${memory.settled.queries} queries with a same-cause partner, ${memory.pairs} same-cause pairs`);
+    console.log(`recall@3 through the memory: on arrival ${pct(memory.arrival)} (${halves(memory.arrival)}), after re-embedding ${pct(memory.settled)} (${halves(memory.settled)})`);
     const ablated = ablations(incidents);
-    for (const [name, r] of ablated) console.log(`${pct(r)}  ${name}`);
+    for (const [name, r] of ablated) console.log(`${pct(r)} (${halves(r)})  ${name}`);
     // Recall needs no quiet machine and no datasets: a check after diagnosis changes, nothing written.
     if (values['recall-only']) return 0;
     const rows: Latency[] = [];
@@ -299,7 +300,7 @@ export const benchmark: Benchmark = {
       `| remembered one by one, each embedded with the frequencies learned so far | ${pct(memory.arrival)} | ${halves(memory.arrival)} |`,
       `| after the background upkeep re-embedded vectors learned from < 2/3 of the memory | ${pct(memory.settled)} | ${halves(memory.settled)} |`,
       '',
-      'What each component adds (in process over all 253 other incidents, document frequencies from the whole corpus, the same score formula; each row changes one thing; text-alone rows count any candidate with a cosine above 0):',
+      'What each component adds (in process over all the other incidents, document frequencies from the whole corpus, the same score formula; each row changes one thing; text-alone rows count any candidate with a cosine above 0):',
       '',
       '| ranking | recall@3 | by half |',
       '|---|---:|---|',
