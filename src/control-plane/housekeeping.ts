@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { errorMessage } from '../domain/errors.js';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
 
 /**
  * Keeps the two hot, transient tables small: outbox rows once relayed and queue items once done
@@ -63,31 +63,8 @@ export interface HousekeepingOptions extends PruneOptions {
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
-export interface Housekeeping {
-  stop(): Promise<void>;
-}
+export type Housekeeping = PeriodicJob;
 
 export function startHousekeeping(o: HousekeepingOptions): Housekeeping {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
-  const tick = () => {
-    current = (async () => {
-      try {
-        await pruneFinished(o.db, o);
-      } catch (e) {
-        // The database may be down for a while: the next tick tries again.
-        o.log?.('warn', `housekeeping failed: ${errorMessage(e)}`);
-      }
-      if (!stopped) timer = setTimeout(tick, o.intervalMs);
-    })();
-  };
-  timer = setTimeout(tick, o.intervalMs);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
-    },
-  };
+  return startPeriodicJob({ name: 'housekeeping', intervalMs: o.intervalMs, round: () => pruneFinished(o.db, o), log: o.log });
 }

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.js';
-import { errorMessage } from '../../domain/errors.js';
+import { startPeriodicJob, type PeriodicJob } from '../../control-plane/periodic-job.js';
 import { closeIncidentIfQuiet } from './incident-link.js';
 
 /**
@@ -61,31 +61,16 @@ export async function followUpFinishedRuns(db: Database, listeners: readonly Fin
   return finished.length;
 }
 
-export interface FollowUpLoop {
-  stop(): Promise<void>;
-}
+export type FollowUpLoop = PeriodicJob;
 
 export function startAlertFollowUp(o: FollowUpOptions): FollowUpLoop {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
-  const tick = () => {
-    current = (async () => {
-      try {
-        while (!stopped && (await followUpFinishedRuns(o.db, o.listeners)) > 0);
-      } catch (e) {
-        // The database may be down for a while: the next tick tries again, nothing is lost.
-        o.log?.('warn', `alert follow-up failed: ${errorMessage(e)}`);
-      }
-      if (!stopped) timer = setTimeout(tick, o.intervalMs);
-    })();
-  };
-  timer = setTimeout(tick, o.intervalMs);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
+  return startPeriodicJob({
+    name: 'alert follow-up',
+    intervalMs: o.intervalMs,
+    // A full pass follows up runs until none is left, in batches.
+    round: async (stopped) => {
+      while (!stopped() && (await followUpFinishedRuns(o.db, o.listeners)) > 0);
     },
-  };
+    log: o.log,
+  });
 }
