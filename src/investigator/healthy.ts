@@ -11,12 +11,6 @@ import { UNNAMED } from './cluster/snapshot.js';
 import { TABLE_ANNOTATION } from './sources/kubectl-text/get-table.js';
 
 /**
- * The answer when no rule found a problem. `no_issue_found` only when there was state to check
- * and it is healthy — saying what was checked and what was not available ("no logs were
- * given"); when the evidence holds nothing to check (logs or text no rule recognises), the honest
- * answer is `unknown`, quoting what was seen.
- */
-/**
  * Warning events about what is asked (for a namespace: about anything in scope, or about nothing
  * named) that no rule explained: the cluster said something is wrong.
  */
@@ -31,17 +25,25 @@ function unexplainedWarnings(ctx: AnalysisContext, target: ResourceRef): CoreV1E
   });
 }
 
+/** The object an event is about, when the event names one (a pasted events table may not). */
+function namedSubject(e: CoreV1Event): ResourceRef | undefined {
+  const o = e.involvedObject;
+  if (!o?.name || o.name === UNNAMED) return undefined;
+  return { kind: o.kind ?? 'Pod', name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) };
+}
+
 /** A Warning event no rule explains is never "no issue": the answer is unknown, the event quoted. */
 function warningsFinding(target: ResourceRef, warnings: readonly CoreV1Event[], state: string): AnalyzerFinding {
   const latest = warnings.slice(-3);
-  const first = latest[latest.length - 1]!;
-  const about = first.involvedObject?.name && first.involvedObject.name !== UNNAMED ? ` about ${(first.involvedObject.kind ?? 'Pod').toLowerCase()} ${first.involvedObject.name}` : '';
+  const last = latest[latest.length - 1]!;
+  const lastAbout = namedSubject(last);
+  const about = lastAbout ? ` about ${lastAbout.kind.toLowerCase()} ${lastAbout.name}` : '';
   return makeFinding({
     type: 'unknown',
     subject: target,
-    summary: `${warnings.length > 1 ? `${warnings.length} Warning events` : 'A Warning event'} that no rule explains${about}: ${first.reason ?? 'Warning'}: "${(first.message ?? '').trim().slice(0, 300)}". ${state}; the event says something is wrong that Syntra does not recognise.`,
+    summary: `${warnings.length > 1 ? `${warnings.length} Warning events` : 'A Warning event'} that no rule explains${about}: ${last.reason ?? 'Warning'}: "${(last.message ?? '').trim().slice(0, 300)}". ${state}; the event says something is wrong that Syntra does not recognise.`,
     confidence: 0.4,
-    evidence: latest.map((e) => eventEvidence(e.involvedObject?.name && e.involvedObject.name !== UNNAMED ? { kind: e.involvedObject.kind ?? 'Pod', name: e.involvedObject.name, ...(e.involvedObject.namespace ? { namespace: e.involvedObject.namespace } : {}) } : target, e)),
+    evidence: latest.map((e) => eventEvidence(namedSubject(e) ?? target, e)),
     facts: { workload: `${target.kind.toLowerCase()}/${target.name}` },
   });
 }
@@ -64,6 +66,12 @@ function nothingToCheck(ctx: AnalysisContext, target: ResourceRef): AnalyzerFind
   });
 }
 
+/**
+ * The answer when no rule found a problem. `no_issue_found` only when there was state to check
+ * and it is healthy — saying what was checked and what was not available ("no logs were
+ * given"); when the evidence holds nothing to check (logs or text no rule recognises), the honest
+ * answer is `unknown`, quoting what was seen.
+ */
 export function noIssueFinding(ctx: AnalysisContext, target: ResourceRef): AnalyzerFinding {
   const pods = ctx.scope.pods;
   const objects = Object.values(ctx.scope).reduce((n, list) => n + list.length, 0);
