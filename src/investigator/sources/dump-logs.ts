@@ -54,31 +54,38 @@ export interface PodLogDir {
   defaultContainer: string;
 }
 
+/** The log files of one pod directory, as read: `[file name, text]`, in no particular order. */
+export type LogFiles = [string, string][];
+
+export const isLogFile = (f: string): boolean => f === 'logs.txt' || f === 'logs-previous.txt' || f.endsWith('.log');
+
 /**
- * Reads every log file of one pod directory. Missing or unreadable files are simply absent.
+ * Reads the log files of one pod directory. Missing or unreadable directories hold none.
  * Synchronous on purpose: a dump holds thousands of small files, and each asynchronous read is
  * four trips through the thread pool (open, stat, read, close) — on a 5,000-pod dump five times
- * the CPU of reading them in turn, for a folder that is read once per process.
+ * the CPU of reading them in turn (dump-log-reader.ts moves the whole loop off the main thread).
  */
-export function readPodLogDir(p: PodLogDir): ContainerLog[] {
+export function readLogFiles(dir: string): LogFiles {
   let files: string[];
   try {
-    files = readdirSync(p.dir);
+    files = readdirSync(dir);
   } catch {
     return [];
   }
-  // One log per container and instance; a per-container file wins over the combined logs.txt.
+  return files.filter(isLogFile).map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
+}
+
+/** One pod directory's log files as container logs; a per-container file wins over the combined logs.txt. */
+export function podLogs(p: PodLogDir, files: LogFiles): ContainerLog[] {
   const logs = new Map<string, ContainerLog>();
   const add = (container: string, previous: boolean, lines: string[]) =>
     logs.set(`${container}/${previous}`, { namespace: p.namespace, pod: p.pod, container, previous, lines });
   const isCombined = (f: string) => f === 'logs.txt' || f === 'logs-previous.txt';
-  const ordered = [...files.filter(isCombined).sort(), ...files.filter((f) => !isCombined(f)).sort()];
-  for (const file of ordered) {
+  const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const ordered = [...files.filter(([f]) => isCombined(f)).sort(byName), ...files.filter(([f]) => !isCombined(f)).sort(byName)];
+  for (const [file, text] of ordered) {
     const previous = file === 'logs-previous.txt' || file.endsWith('.previous.log');
-    const combined = isCombined(file);
-    if (!combined && !file.endsWith('.log')) continue;
-    const text = readFileSync(join(p.dir, file), 'utf8');
-    if (combined) {
+    if (isCombined(file)) {
       for (const [container, lines] of splitContainerLogs(text, p.defaultContainer)) add(container, previous, lines);
     } else {
       const container = file.slice(0, -(previous ? '.previous.log' : '.log').length);
@@ -87,3 +94,6 @@ export function readPodLogDir(p: PodLogDir): ContainerLog[] {
   }
   return [...logs.values()];
 }
+
+/** Reads every log file of one pod directory as container logs. */
+export const readPodLogDir = (p: PodLogDir): ContainerLog[] => podLogs(p, readLogFiles(p.dir));

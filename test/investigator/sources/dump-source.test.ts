@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO, DEMO_DIR, demoSource } from '../../../src/investigator/sources/demo-cluster/index.js';
 import { createDumpSource, readDumpFolder } from '../../../src/investigator/sources/dump-source.js';
-import { splitContainerLogs } from '../../../src/investigator/sources/dump-logs.js';
+import { readLogDirs } from '../../../src/investigator/sources/dump-log-reader.js';
+import { readLogFiles, splitContainerLogs } from '../../../src/investigator/sources/dump-logs.js';
 
 const temps: string[] = [];
 afterAll(async () => {
@@ -106,6 +107,20 @@ describe('dump source layouts and log conventions', () => {
       { namespace: 'production', pod: DEMO.authPods[1], container: 'auth-service', previous: false, lines: ['line one', 'line two'] },
       { namespace: 'production', pod: DEMO.authPods[1], container: 'auth-service', previous: true, lines: ['crashed: ECONNREFUSED'] },
     ]));
+  });
+
+  it('reads pod log folders on a worker thread exactly as in place (a large dump), missing folders included', async () => {
+    const dir = await tempDir();
+    await cp(join(DEMO_DIR, 'production'), dir, { recursive: true });
+    await writeFile(join(dir, DEMO.authPods[1], 'auth-service.previous.log'), 'crashed: ECONNREFUSED\n');
+    await writeFile(join(dir, DEMO.authPods[1], 'notes.md'), 'not a log');
+    const podDirs = [...DEMO.authPods.map((p) => join(dir, p)), join(dir, 'no-such-pod')];
+    const offThread = await readLogDirs(podDirs, 0);
+    const inPlace = podDirs.map(readLogFiles);
+    const sorted = (files: [string, string][][]) => files.map((f) => [...f].sort(([a], [b]) => a.localeCompare(b)));
+    expect(sorted(offThread)).toEqual(sorted(inPlace));
+    expect(offThread[1]!.map(([f]) => f).sort()).toEqual(['auth-service.previous.log', 'logs-previous.txt', 'logs.txt']);
+    expect(offThread.at(-1)).toEqual([]);
   });
 
   it('sorts extra files of any kind by their items, and skips kinds outside the model', async () => {
