@@ -9,7 +9,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'coverage/**', '**/*.d.ts'],
+    ignores: ['dist/**', '.test-cli-*/**', 'web/dist/**', 'node_modules/**', 'coverage/**', '**/*.d.ts'],
   },
   {
     files: ['**/*.{ts,tsx}'],

@@ -24,6 +24,8 @@ const TEST_WORKERS = Number(process.env.SYNTRA_TEST_WORKERS) || 3;
 export default defineConfig({
   test: {
     maxWorkers: TEST_WORKERS,
+    // The CLI children start from a copy transpiled once per run (test/helpers/cli-build.ts).
+    globalSetup: ['test/helpers/cli-build.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

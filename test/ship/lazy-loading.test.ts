@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { within } from '../api/spawn-cli.js';
-import { SYNTRA_ARGV } from '../helpers/syntra-bin.js';
+import { SYNTRA_ARGV, SYNTRA_CODE_ROOT } from '../helpers/syntra-bin.js';
 
 /**
  * What a command loads, recorded by a loader hook in the CLI process (record-modules.mjs): a
@@ -17,9 +17,13 @@ const FIXTURE = path.join(HERE, '..', 'fixtures', 'evidence', 'describe-deployme
 const work = mkdtempSync(path.join(tmpdir(), 'syntra-lazy-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** A module's path, whether the recorder logged a file URL or a path. */
+const pathOf = (m: string) => (m.startsWith('file:') ? fileURLToPath(m) : m);
+/** Syntra's own modules, those under the code the child ran (the test run's transpiled copy, or src/ under tsx). */
+const isOurs = (m: string) => pathOf(m).startsWith(`${SYNTRA_CODE_ROOT}${path.sep}`);
 /** The npm packages a module list touches (`@scope/name` or `name`). */
 function packagesOf(modules: string[]): Set<string> {
-  return new Set(modules.flatMap((m) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(m)?.[1] ?? []));
+  return new Set(modules.filter((m) => !isOurs(m)).flatMap((m) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(m)?.[1] ?? []));
 }
 /** The test's own loader (tsx runs the sources) and what it brings; the built CLI has none of them. */
 const LOADER = new Set(['tsx', 'esbuild', 'get-tsconfig', 'resolve-pkg-maps']);
@@ -37,7 +41,7 @@ async function modulesLoadedBy(args: string[]): Promise<{ code: number | null; m
   return { code, modules, packages: [...packagesOf(modules)].filter((p) => !LOADER.has(p)).sort() };
 }
 
-const ours = (modules: string[], dir: string) => modules.filter((m) => m.includes(`/src/${dir}`));
+const ours = (modules: string[], dir: string) => modules.filter((m) => isOurs(m) && pathOf(m).slice(SYNTRA_CODE_ROOT.length + 1).startsWith(dir));
 
 describe('lazy loading', () => {
   it('syntra --help loads commander and the CLI shell, no command', async () => {
@@ -61,7 +65,7 @@ describe('lazy loading', () => {
   it('syntra runs --help loads the runs command and none of the server side', async () => {
     const r = await modulesLoadedBy(['runs', '--help']);
     expect(r.code).toBe(0);
-    expect(ours(r.modules, 'cli/commands/').map((m) => path.basename(m))).toEqual(['runs.ts']);
+    expect(ours(r.modules, 'cli/commands/').map((m) => path.basename(m).replace(/\.[jt]s$/, ''))).toEqual(['runs']);
     for (const heavy of ['fastify', '@electric-sql/pglite', 'pg', 'openai', '@anthropic-ai/sdk', '@kubernetes/client-node']) expect(r.packages, heavy).not.toContain(heavy);
   });
 });
