@@ -1,10 +1,10 @@
 import type { EvidenceItem, ResourceRef } from '../domain/diagnosis.js';
 import type { AnalyzerFinding } from './analyzers/analyzer.js';
 import type { AnalysisContext } from './analyzers/context.js';
-import type { CoreV1Event } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { eventEvidence, fieldEvidence, logEvidence } from './analyzers/evidence.js';
 import { makeFinding } from './analyzers/finding.js';
-import { isPodReady, podStatusText } from './analyzers/pod-status.js';
+import { isPodReady, podStatusText, ranToCompletion } from './analyzers/pod-status.js';
 import { isPodOfSettledJob } from './analyzers/job-state.js';
 import { refOf } from './cluster/query.js';
 import { UNNAMED } from './cluster/snapshot.js';
@@ -77,7 +77,9 @@ export function noIssueFinding(ctx: AnalysisContext, target: ResourceRef): Analy
   const objects = Object.values(ctx.scope).reduce((n, list) => n + list.length, 0);
   if (objects === 0) return nothingToCheck(ctx, target);
   const evidence: EvidenceItem[] = [];
-  for (const pod of pods.slice(0, 5)) evidence.push(fieldEvidence(refOf(pod, 'Pod'), 'status', `${podStatusText(pod)}, ready=${isPodReady(pod)}`));
+  // A pod without its phase that ran to completion: say so beside the runtime's reason word (it may read `Error`).
+  const completedText = (pod: V1Pod): string => (pod.status?.phase === undefined && ranToCompletion(pod) ? ' (every container exited 0: completed)' : '');
+  for (const pod of pods.slice(0, 5)) evidence.push(fieldEvidence(refOf(pod, 'Pod'), 'status', `${podStatusText(pod)}${completedText(pod)}, ready=${isPodReady(pod)}`));
   const w = [...ctx.scope.deployments, ...ctx.scope.statefulSets][0];
   if (w) evidence.push(fieldEvidence(target, 'status.readyReplicas/spec.replicas', `${w.status?.readyReplicas ?? 0}/${w.spec?.replicas ?? 1}`));
   const warnings = ctx.snapshot.events.filter((e) => e.type === 'Warning' && e.involvedObject?.name === target.name).length;
@@ -85,10 +87,12 @@ export function noIssueFinding(ctx: AnalysisContext, target: ResourceRef): Analy
   const hasStatus = pods.length > 0 ? pods.every((p) => p.status?.phase !== undefined) : true;
   const eventsKnown = ctx.snapshot.events.length > 0;
   const logsKnown = pods.some((p) => ctx.cluster.logsOfPod(p.metadata?.namespace, p.metadata?.name ?? '').length > 0);
+  // Completion inferred for a pod whose phase the evidence does not give (a fragment) keeps it out of `stuck`,
+  // but earns no confidence: the phase was not reported, only read from its containers.
   const allReady = pods.every((p) => p.status?.phase === 'Succeeded' || isPodReady(p));
   // A pod that is not ready, or not running, with nothing that explains it is not "no issue".
   // (A failed pod of a Job that later succeeded is history, not a problem.)
-  const stuck = pods.filter((p) => p.status?.phase !== 'Succeeded' && !isPodReady(p) && !(p.status?.phase === 'Failed' && isPodOfSettledJob(ctx.cluster, p)));
+  const stuck = pods.filter((p) => !ranToCompletion(p) && !isPodReady(p) && !(p.status?.phase === 'Failed' && isPodOfSettledJob(ctx.cluster, p)));
   if (stuck.length > 0) {
     return makeFinding({
       type: 'unknown',
@@ -125,7 +129,7 @@ export function noIssueFinding(ctx: AnalysisContext, target: ResourceRef): Analy
   return makeFinding({
     type: 'no_issue_found',
     subject: target,
-    summary: `No issue found for ${target.kind.toLowerCase()} ${target.name}: checked ${checked}; ${allReady ? 'all pods ready' : 'status complete'}${missing ? ` (${missing})` : ''}.`,
+    summary: `No issue found for ${target.kind.toLowerCase()} ${target.name}: checked ${checked}; ${allReady ? 'all pods ready' : pods.some((p) => ranToCompletion(p) && p.status?.phase === undefined) ? 'every container exited 0 (run to completion)' : 'status complete'}${missing ? ` (${missing})` : ''}.`,
     confidence,
     evidence,
     facts: { workload: `${target.kind.toLowerCase()}/${target.name}` },

@@ -33,6 +33,11 @@ const RIVALS: Partial<Record<RootCauseType, { type: RootCauseType; summary: stri
     { type: 'network_policy_blocked', summary: 'a NetworkPolicy drops the connection', check: (k) => `${k} get networkpolicy` },
     { type: 'dns_resolution_failure', summary: 'the name resolves to the wrong place or not at all', check: (k, pod) => `${k} exec ${pod} -- nslookup <host>` },
   ],
+  // A connection that times out is dropped on the way: by a NetworkPolicy, or by a pod network that does not work on that node.
+  network_policy_blocked: [
+    { type: 'node_not_ready', summary: 'the pod network on its node (CNI plugin, kube-proxy) is broken, so no traffic from the pod gets through', check: (_k, pod) => `kubectl get pod ${pod} -o wide && kubectl -n kube-system get pods -o wide` },
+    { type: 'dependency_unreachable', summary: 'the destination itself does not answer', check: (k) => `${k} get endpoints` },
+  ],
   pvc_provisioning_failure: [
     { type: 'unschedulable_pvc', summary: 'the pod waits for the claim and cannot be scheduled until it binds', check: (k) => `${k} get pvc` },
   ],

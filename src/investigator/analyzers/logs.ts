@@ -122,7 +122,8 @@ export function analyzeLogs(ctx: AnalysisContext, already: readonly AnalyzerFind
         subject,
         summary: `${who} ${logSummary(match)}${repeated}${hint ? `. ${hint}` : ''}.`,
         // A line repeated is a pattern; one line alone is a hint, below 0.7, the level a person acts on.
-        confidence: match.tier === 'specific' ? (count > 1 ? 0.8 : 0.65) : 0.6,
+        // A family that is itself only a lead (below 0.6: the API server's dial timeout) stays below it however often it repeats.
+        confidence: Math.min(match.tier === 'specific' ? (count > 1 ? 0.8 : 0.65) : 0.6, match.confidence < 0.6 ? 0.65 : 1),
         method: 'log_pattern',
         evidence: match.evidenceLines.map((l) => logEvidence(subject, container, match.previous, l)),
         facts: {

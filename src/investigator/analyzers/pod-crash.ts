@@ -54,6 +54,8 @@ export function logSummary(match: ContainerLogMatch): string {
   const f = match.facts;
   const target = f.host ? `${f.host}${f.port ? `:${f.port}` : ''}${f.address ? ` (${f.address})` : ''}` : undefined;
   switch (match.type) {
+    case 'network_policy_blocked':
+      return `cannot connect to the Kubernetes API server at ${target ?? 'its service address'}: the connection times out (${f.detail ?? match.line.trim()}), so the traffic is dropped on the way — a NetworkPolicy whose egress does not allow the API server (its endpoints, usually port 6443), or the pod network on the node`;
     case 'dependency_unreachable':
       return target ? `cannot connect to ${target}` : 'cannot connect to a dependency';
     case 'dependency_slow':

@@ -81,3 +81,15 @@ export function isPodReady(pod: V1Pod): boolean {
 export function restartCount(pod: V1Pod): number {
   return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].reduce((n, s) => n + (s.restartCount ?? 0), 0);
 }
+
+/**
+ * A pod whose phase the evidence does not give (a describe fragment) but whose every container
+ * terminated with exit code 0 and never restarted has run to completion: the kubelet's phase for it is
+ * Succeeded (getPhase, pkg/kubelet/kubelet_pods.go), whatever reason word the runtime printed beside the
+ * code (the docker runtime of 1.1-1.2 reported `Reason: Error` for exit code 0, kubernetes#22795).
+ */
+export function ranToCompletion(pod: V1Pod): boolean {
+  if (pod.status?.phase !== undefined) return pod.status.phase === 'Succeeded';
+  const statuses = pod.status?.containerStatuses ?? [];
+  return statuses.length > 0 && statuses.every((s) => s.state?.terminated?.exitCode === 0 && s.restartCount === 0);
+}

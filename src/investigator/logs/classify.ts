@@ -1,5 +1,6 @@
 import type { ContainerLog } from '../cluster/snapshot.js';
 import { isIp, serviceNameIn, stripTimestamp, type HostPort, type LogFacts } from './extract.js';
+import { withPanicSite } from './go-panic-site.js';
 import { LOG_PATTERNS, type LogCauseType, type LogPattern } from './patterns.js';
 import { intentIn, isAnnouncedDefault, isHarmless, isRetryNotice, sameDependency, successIn } from './signals.js';
 
@@ -43,7 +44,7 @@ const PART_OF_TRACE = /^(?:\s|Traceback \(most recent call last\)|The above exce
 const CONTEXT_WINDOW = 8;
 /** How many lines before a crash line still belong to the same failure. */
 const FAILURE_WINDOW = 6;
-const CONNECTION: ReadonlySet<LogCauseType> = new Set(['dependency_unreachable', 'dns_resolution_failure', 'dependency_slow', 'tls_certificate_error']);
+const CONNECTION: ReadonlySet<LogCauseType> = new Set(['dependency_unreachable', 'dns_resolution_failure', 'dependency_slow', 'tls_certificate_error', 'network_policy_blocked']);
 const DEPENDENCY: ReadonlySet<LogCauseType> = new Set(['dependency_unreachable', 'dns_resolution_failure', 'dependency_slow']);
 
 interface LineMatch {
@@ -173,7 +174,7 @@ export function classifyLines(lines: readonly string[]): LogMatch | undefined {
     }
     const decided = match.tier === 'exception' ? (causeBefore(s, match) ?? match) : match;
     const named = needsNames(decided) ? enrichFromNearby(s, decided) : decided;
-    return { ...named, occurrences: occurrencesOf(s, named) };
+    return { ...withPanicSite(lines, named), occurrences: occurrencesOf(s, named) };
   }
   return undefined;
 }

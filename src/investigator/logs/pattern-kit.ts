@@ -15,6 +15,7 @@ export type LogCauseType = Extract<
   | 'permission_denied'
   | 'missing_configuration'
   | 'application_error'
+  | 'network_policy_blocked'
 >;
 
 /**

@@ -56,6 +56,13 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
   specific('env-var-invalid', 'missing_configuration', /[Ii]nvalid/, [
     /[Ii]nvalid (?:value|format|setting) (?:for|of|in) (?:the )?(?:env(?:ironment)?(?: var(?:iable)?)?|config(?:uration)? (?:variable|key|option|setting)) (?:named )?[`'"]?\$?([A-Za-z_][\w.-]*)/,
   ], 0.88, envVar),
+  // "<NAME> is a required/mandatory (environment) variable": the check programs write by hand before reading a
+  // variable (Go `panic("DB_HOST is a required environment variable")`, Node `throw new Error(`${key} is a required
+  // environment variable`)`, Syringe's `SYRINGE_TIER is a required variable.`), the article that the wordings
+  // of env-var-unset do not take.
+  specific('env-var-required-article', 'missing_configuration', /is an? (?:required|mandatory)/, [
+    /\b[`'"]?([A-Z][A-Z0-9]*_[A-Z0-9_]+)[`'"]? is an? (?:required|mandatory) (?:(?:environment|env|config(?:uration)?) )?(?:variable|var|setting)\b/,
+  ], 0.9, envVar),
   // A commercial image whose evaluation or licence ran out refuses to start (SQL Server's
   // `The evaluation period has expired.`, `License expired`, `trial period has expired`).
   specific('license-expired', 'missing_configuration', /expired/i, [

@@ -45,7 +45,7 @@ const crash = (id: string, keywords: RegExp, regex: RegExp, confidence: number, 
   generic(id, 'application_error', keywords, [regex], confidence, quote);
 
 export const EXCEPTION_PATTERNS: readonly LogPattern[] = [
-  crash('go-panic', /panic/, /^panic: (.+)|\] Observed a panic: (.+)/, 0.85, wholeLine),
+  crash('go-panic', /panic/, /^panic: (.+)|(?:^|\] )Observed a panic: (.+)/, 0.85, wholeLine),
   crash('rust-panic', /panicked/, /^thread '[^']+'(?: \(\d+\))? panicked at .+/, 0.82, wholeLine),
   crash('runtime-fatal', /fatal/i, /^fatal error: .+|^# Fatal error in .*/, 0.82, wholeLine),
   crash('java-main', /Exception in/, /Exception in thread "[^"]+" (\S.*)|\bException in worker process\b/, 0.85),

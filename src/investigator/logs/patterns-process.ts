@@ -7,6 +7,19 @@ import { specific, type LogPattern } from './pattern-kit.js';
  */
 const file = (m: RegExpExecArray): LogFacts => (m.groups?.file ? { file: m.groups.file } : {});
 
+/**
+ * The refusal as the parser printed it. A parser that quotes the option it refused quotes one argument as
+ * the program received it: a space inside (`--log-level debug`) is an option and its value given as one
+ * item of the container's command/args list, which no shell splits.
+ */
+const refusedArguments = (m: RegExpExecArray): LogFacts => {
+  const one = m.groups?.quoted;
+  const joined = one !== undefined && /^-{1,2}[\w.-]+ \S/.test(one)
+    ? ` (option and value reached the program as one argument "${one}": in a container's command/args each must be an item of its own, or written ${one.split(' ')[0]}=…)`
+    : '';
+  return { detail: `${m[0].trim()}${joined}` };
+};
+
 export const COMMAND_PATTERNS: readonly LogPattern[] = [
   // The runtime could not exec the entrypoint: runc/docker (`exec: "x": ...`, escaped when nested in
   // JSON or a daemon error), runc's own `exec /x: ...`, tini, and the older `exec user process caused`.
@@ -46,11 +59,19 @@ export const COMMAND_PATTERNS: readonly LogPattern[] = [
   ], 0.88, (m) => ({ file: m.groups?.file ?? m.groups?.file2 ?? '' })),
   // The program started and refused the arguments it was given: Go's flag package (`flag provided
   // but not defined: -x`), cobra (`Error: unknown flag: --x`), npm without the script the command names.
-  specific('unknown-argument', 'bad_command', /flag|[Mm]issing script/, [
+  specific('unknown-argument', 'bad_command', /flag|[Mm]issing script|[Uu]nknown option|unrecognized arguments|bad option/, [
     /flag provided but not defined: -{1,2}[\w.-]+/,
     /\bError: unknown (?:shorthand )?flag: -{1,2}[\w.-]+/,
     /npm (?:ERR!|error) [Mm]issing script: "?[\w:.-]+"?/,
-  ], 0.85, (m) => ({ detail: m[0].trim() })),
+    // Node's commander (`  error: unknown option \`--x'` up to 2.x, `error: unknown option '--x'` since) and git's parse-options,
+    // which quote the argument as received; kingpin, the parser of the Prometheus exporters (`error: unknown long flag '--x'`).
+    /\berror: unknown option [`'](?<quoted>[^`'\n]+)'/,
+    /\berror: unknown (?:long|short) flag '(?<quoted>[^'\n]+)'/,
+    // Python's argparse (`prog: error: unrecognized arguments: --x 5`, the arguments it could not place, space-joined);
+    // node itself (`node: bad option: --x`) and hand-written parsers (`Error: Unknown option --x`).
+    /\berror: unrecognized arguments: \S.*/,
+    /^(?:\S*\/)?node: bad option: -{1,2}\S+|\bError: Unknown option -{1,2}[^\s'`"]+/,
+  ], 0.85, refusedArguments),
 ];
 
 export const MEMORY_PATTERNS: readonly LogPattern[] = [

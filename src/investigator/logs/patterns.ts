@@ -1,5 +1,6 @@
 import type { LogPattern } from './pattern-kit.js';
 import { PERMISSION_PATTERNS, RBAC_PATTERNS } from './patterns-access.js';
+import { API_SERVER_PATTERNS } from './patterns-apiserver.js';
 import { CONFIG_PATTERNS } from './patterns-config.js';
 import { CRASH_PATTERNS, EXCEPTION_PATTERNS, EXIT_PATTERNS } from './patterns-crash.js';
 import { SLOW_PATTERNS, UNREACHABLE_PATTERNS } from './patterns-dependency.js';
@@ -21,6 +22,7 @@ export const LOG_PATTERNS: readonly LogPattern[] = [
   ...MEMORY_PATTERNS,
   ...THROTTLING_PATTERNS,
   ...RBAC_PATTERNS,
+  ...API_SERVER_PATTERNS,
   ...TLS_PATTERNS,
   ...DNS_PATTERNS,
   ...SLOW_PATTERNS,

@@ -71,6 +71,16 @@ const RULES: readonly Rule[] = [
   { id: 'service-account-missing-short', type: 'missing_service_account', confidence: 0.85,
     re: /(?:pods? "([^"]*)" is forbidden: )?(?:serviceaccounts? "([^"]+)" not found|service account ([\w-]+)\/([\w.-]+) was not found)/,
     cause: (m) => `service account ${m[2] ?? m[4]} does not exist${m[3] ? ` in namespace ${m[3]}` : ''}`, facts: (m) => ({ serviceAccount: (m[2] ?? m[4])!, ...(m[3] ? { namespace: m[3] } : {}) }), names: (m) => creatorOf(m[1]) },
+  // plugin/pkg/admission/serviceaccount/admission.go: the ServiceAccount admission plugin (RequireAPIToken) refuses a
+  // pod whose service account has no token secret yet — 1.0-1.2 as Forbidden ("no API token found for service account
+  // default/default, retry after …"), 1.3+ as ServerTimeout ("No API token found for service account \"default\", …",
+  // also in a controller's FailedCreate). The account exists; kube-controller-manager's token controller has not given
+  // it a token, which it never does without --service-account-private-key-file (matching the API server's
+  // --service-account-key-file).
+  { id: 'service-account-no-token', type: 'missing_service_account', confidence: 0.88,
+    re: /(?:[Pp]ods? "([^"]*)" is forbidden: )?[Nn]o API token found for service account (?:([\w-]+)\/([\w.-]+)|"([^"]+)")/,
+    cause: (m) => `service account ${m[2] ? `${m[2]}/${m[3]}` : m[4]} has no API token, so the ServiceAccount admission plugin refuses its pods: the token controller of kube-controller-manager has not created one (it needs --service-account-private-key-file, matching the API server's --service-account-key-file)`,
+    facts: (m) => ({ serviceAccount: (m[3] ?? m[4])!, ...(m[2] ? { namespace: m[2] } : {}) }), names: (m) => creatorOf(m[1]) },
   { id: 'pod-security', type: 'admission_rejected', confidence: 0.95,
     re: /(?:pods? "([^"]*)" is forbidden: )?violates PodSecurity "([^"]+)": ([^\n]+)/,
     cause: (m) => `pods violate PodSecurity "${m[2]}": ${m[3]!.slice(0, 200)}`, facts: (m) => ({ policy: `PodSecurity ${m[2]}` }), names: (m) => creatorOf(m[1]) },
@@ -84,10 +94,10 @@ const RULES: readonly Rule[] = [
     re: /(?:pods? "([^"]*)" is forbidden: )?(?:SecurityContext\.?\w* is forbidden|pod\.Spec\.SecurityContext\.\w+ is forbidden|securityContext\.\w+ is forbidden)(.*)/,
     cause: (m) => `an admission policy forbids the pods' securityContext${m[2] ? `: ${m[2].slice(0, 160)}` : ''}`, names: (m) => creatorOf(m[1]) },
   { id: 'quota-exceeded', type: 'resource_quota_exceeded', confidence: 0.95,
-    re: /(?:pods? "?([^"\s]*)"? is forbidden: )?exceeded quota: ([\w.-]+)(?:, requested: ([^,]+(?:,[^,]+=[^,]+)*?), used: ([^\n]+?), limited: ([^\n]+))?$/m,
+    re: /(?:pods? "?([^"\s]*)"? is forbidden: )?[Ee]xceeded quota: ([\w.-]+)(?:, requested: ([^,]+(?:,[^,]+=[^,]+)*?), used: ([^\n]+?), limited: ([^\n]+))?$/m,
     cause: (m) => `ResourceQuota ${m[2]} is exceeded${m[3] ? ` (requested ${m[3]}, used ${m[4]}, limited ${m[5]})` : ''}`, facts: (m) => ({ quota: m[2]! }), names: (m) => creatorOf(m[1]) },
   { id: 'quota-must-specify', type: 'resource_quota_exceeded', confidence: 0.93,
-    re: /(?:pods? "?([^"\s]*)"? is forbidden: )?failed quota: ([\w.-]+): must specify ([\w.,]+)/,
+    re: /(?:pods? "?([^"\s]*)"? is forbidden: )?[Ff]ailed quota: ([\w.-]+): must specify ([\w.,]+)/,
     cause: (m) => `ResourceQuota ${m[2]} requires ${m[3]} on every container, and the pods do not set them`, facts: (m) => ({ quota: m[2]! }), names: (m) => creatorOf(m[1]) },
   { id: 'limit-range', type: 'resource_quota_exceeded', confidence: 0.9,
     re: /(?:pods? "?([^"\s]*)"? is forbidden: )?(maximum|minimum) (cpu|memory|ephemeral-storage|storage) usage per (Container|Pod|PersistentVolumeClaim) is ([\w.]+), but (request|limit) is ([\w.]+)/,
@@ -109,6 +119,19 @@ const RULES: readonly Rule[] = [
     re: /(?:(\d+) )?node\(s\) didn't match (?:node selector|Pod's node affinity(?:\/selector)?)|MatchNodeSelector/, cause: (m) => `${m[1] ? `${m[1]} node(s) do not match` : 'no node matches'} its node selector / required node affinity` },
   { id: 'pod-affinity', type: 'unschedulable_affinity', confidence: 0.88,
     re: /(?:(\d+) )?node\(s\) didn't (?:match|satisfy) (?:existing )?pods? (?:anti-)?affinity rules|didn't match pod topology spread constraints|MatchInterPodAffinity/, cause: (m) => (m[1] ? `${m[1]} node(s) do not satisfy its pod (anti-)affinity or topology spread rules` : 'no node satisfies its pod (anti-)affinity or topology spread rules') },
+  // A taint the node lifecycle controller sets for a node condition (k8s.io/api/core/v1 well_known_taints.go:
+  // TaintNodeNotReady, TaintNodeUnreachable, TaintNodeNetworkUnavailable, TaintNodeMemoryPressure, TaintNodeDiskPressure,
+  // TaintNodePIDPressure; TaintNodesByCondition, 1.12+) is that condition, not a taint someone chose for the pod to
+  // tolerate: scheduler.ts reads it so inside a `0/N nodes are available:` summary, this reads the clause alone
+  // (quoted from memory, cut out of its summary).
+  { id: 'condition-taint-pressure', type: 'node_pressure', confidence: 0.85,
+    re: /(?:(\d+) )?node\(s\) had (?:untolerated )?taints? \{node\.kubernetes\.io\/(memory|disk|pid)-pressure\b[^}]*\}/,
+    cause: (m) => `${m[1] ?? 'the'} node(s) carry the node.kubernetes.io/${m[2]}-pressure taint: the node is under ${m[2]} pressure (the lifecycle controller taints it for that condition), so no new pod is placed there until it is relieved`,
+    facts: (m) => ({ taint: `node.kubernetes.io/${m[2]}-pressure`, pressure: m[2] === 'pid' ? 'PIDPressure' : `${m[2]!.charAt(0).toUpperCase()}${m[2]!.slice(1)}Pressure` }) },
+  { id: 'condition-taint-not-ready', type: 'node_not_ready', confidence: 0.85,
+    re: /(?:(\d+) )?node\(s\) had (?:untolerated )?taints? \{node\.kubernetes\.io\/(not-ready|unreachable|network-unavailable)\b[^}]*\}/,
+    cause: (m) => `${m[1] ?? 'the'} node(s) carry the node.kubernetes.io/${m[2]} taint: the node is ${m[2] === 'network-unavailable' ? 'without its pod network' : m[2]!.replace('-', ' ')} (a node condition, not a taint to tolerate)`,
+    facts: (m) => ({ taint: `node.kubernetes.io/${m[2]}` }) },
   { id: 'taint', type: 'unschedulable_taint', confidence: 0.85,
     re: /(?:(\d+) )?node\(s\) had (?:untolerated )?taints? \{([^}]*)\}|PodToleratesNodeTaints|(?:(\d+) )?node\(s\) had taints? that the pod didn't tolerate/, cause: (m) => (m[2] ? `${m[1] ?? ''} node(s) have taint {${m[2]}} that the pod does not tolerate`.trim() : m[3] ? `${m[3]} node(s) have taints the pod does not tolerate` : 'nodes carry taints the pod does not tolerate'), facts: (m) => (m[2] ? { taint: m[2].replace(/:\s*$/, '').trim() } : {}) },
 
@@ -120,6 +143,20 @@ const RULES: readonly Rule[] = [
     cause: (m, text) => `image ${m[1] ?? m[3] ?? m[4] ?? m[5] ?? m[6] ?? m[7]} cannot be pulled: ${whyImagePullFailed(text)}`, facts: (m) => ({ image: (m[1] ?? m[3] ?? m[4] ?? m[5] ?? m[6] ?? m[7])! }) },
   { id: 'image-pull-reason', type: 'image_pull_error', confidence: 0.75,
     re: /\b(ErrImagePull|ImagePullBackOff|ErrImageNeverPull|InvalidImageName)\b/, cause: (m) => `the image cannot be pulled (${m[1]})` },
+  // A registry's answer to a call of the distribution API (/v2/<repository>/manifests|tags/list|blobs), as
+  // go-containerregistry's transport.Error words it (`GET <url>: <CODE>: <message>`, pkg/v1/remote/transport/error.go)
+  // for the tools built on it (Flux's image-reflector, crane, ko, kaniko, Tekton): the error codes are the
+  // distribution spec's. Refused credentials (UNAUTHORIZED, DENIED) and unknown names keep any puller out, the
+  // kubelet's too; the registry's own message says which (an expired token, a repository that does not exist).
+  { id: 'registry-api-refused', type: 'image_pull_error', confidence: 0.85,
+    re: /\b(?:GET|HEAD) https?:\/\/([^/\s]+)\/v2\/(\S+?)\/(?:tags\/list|manifests\/|blobs\/)\S*: (UNAUTHORIZED|DENIED|NAME_UNKNOWN|MANIFEST_UNKNOWN|NAME_INVALID|TOOMANYREQUESTS): ?([^\n]*)/,
+    cause: (m) => {
+      const why = m[3] === 'UNAUTHORIZED' || m[3] === 'DENIED' ? 'the registry refused the credentials it was given (missing, wrong or expired: renew the pull secret)'
+        : m[3] === 'TOOMANYREQUESTS' ? 'the registry is rate-limiting pulls'
+          : m[3] === 'MANIFEST_UNKNOWN' ? 'the tag does not exist (manifest unknown)' : 'the repository does not exist in that registry or its name is invalid';
+      return `registry ${m[1]} refuses repository ${m[2]} (${m[3]}${m[4] ? `: ${m[4].trim().slice(0, 160)}` : ''}): ${why}`;
+    },
+    facts: (m) => ({ image: `${m[1]}/${m[2]}` }) },
   { id: 'missing-key', type: 'container_config_error', confidence: 0.93,
     re: /couldn't find key ([\w.-]+) in (ConfigMap|Secret) ([\w-]+)\/([\w.-]+)/, cause: (m) => `key ${m[1]} is missing in ${m[2]!.toLowerCase()} ${m[4]}`, facts: (m) => (m[2] === 'Secret' ? { secret: m[4]!, key: m[1]! } : { configMap: m[4]!, key: m[1]! }) },
   { id: 'missing-secret', type: 'container_config_error', confidence: 0.9,
@@ -138,6 +175,18 @@ const RULES: readonly Rule[] = [
     re: /MountVolume\.\w+ failed for volume "([^"]+)" : (?:configmaps?|configmap references non-existent config key)[^"]*"?([\w.-]*)"? not found/, cause: (m) => `configmap ${m[2] || m[1]} for volume ${m[1]} does not exist`, facts: (m) => ({ configMap: m[2] || m[1]! }) },
   { id: 'mount-secret-missing', type: 'volume_mount_failure', confidence: 0.93,
     re: /MountVolume\.\w+ failed for volume "([^"]+)" : secrets? "([^"]+)" not found/, cause: (m) => `secret ${m[2]} for volume ${m[1]} does not exist`, facts: (m) => ({ secret: m[2]! }) },
+  // The mount program's own words, as mount-utils quotes them after `Output:` (util-linux before 2.30: "wrong fs type,
+  // bad option, bad superblock on <source>, missing codepage or helper program, or other error (for several filesystems
+  // (e.g. nfs, cifs) you might need a /sbin/mount.<type> helper program)"; since: "<target>: bad option; for several
+  // filesystems (e.g. nfs, cifs) you might need a /sbin/mount.<type> helper program."), with the filesystem from `Mounting arguments:`
+  // (`<source> <target> <fstype> [options]` before 1.9, `-t <fstype> …` since): quoted, so the answer says what the node said.
+  { id: 'mount-output-helper', type: 'volume_mount_failure', confidence: 0.9,
+    re: /Output: (?:Running scope as unit:? \S+\s*)?(mount(?:\.\w+)?: [^\n]*?(?:wrong fs type, bad option|bad option;)[^\n]*?you might need a \/sbin\/mount\.<type> helper program\)?\.?)/,
+    cause: (m, text) => {
+      const fsType = /Mounting arguments: (?:.*?-t (\w+)|\S+ \S+ (\w+) \[)/.exec(text);
+      const type = fsType?.[1] ?? fsType?.[2];
+      return `the node cannot mount the ${type ? `${type} ` : ''}volume: ${type ? `the ${type} mount helper (/sbin/mount.${type})` : 'the filesystem\'s mount helper'} is most likely missing where the kubelet mounts (on the node, or in the kubelet's own container when it runs in one), or its options are wrong: ${m[1]!.replace(/\s+/g, ' ').slice(0, 260)}`;
+    } },
   { id: 'mount-helper-missing', type: 'volume_mount_failure', confidence: 0.9,
     re: /(?:mount failed: exit status 32[\s\S]*?)?(?:bad option; for several filesystems \(e\.g\. nfs, cifs\) you might need a \/sbin\/mount\.<type> helper program|mount(?:\.nfs)?: (?:wrong fs type|bad option)|mount\.nfs: No such file or directory|executable file not found in \$PATH.*mount)/,
     cause: () => 'the node cannot mount it: the filesystem\'s mount helper (e.g. nfs-common / mount.nfs) is missing on the node' },
@@ -278,7 +327,7 @@ export function namedPodIn(text: string): MessageMatch['names'] {
  * Words at least one rule's sentence contains: most log lines hold none of them, and one test
  * spares them sixty regular expressions (a 10,000-pod namespace has a lot of log lines).
  */
-const MAY_MATCH = /forbidden|quota|LimitRange|usage per|available|Insufficient|Too many pods|unbound|PersistentVolumeClaim|persistentvolumeclaim|affinity|topology|taint|Taint|selector|MatchNodeSelector|runAsNonRoot|image|Image|pull|couldn't find key|not found|exec|Mount|mount|Attach|storageclass|storage class|provision|low on resource|had condition|ephemeral|exceeds the limit|EmptyDir|Pressure|pressure|image filesystem|EvictionThresholdMet|reclaim|garbage collect|FreeDiskSpace|NotReady|not ready|stopped posting|PLEG|runtime|network plugin|NetworkPlugin|backoff limit|Backoff|Deadline|deadline|missed start|needs to be started|timed out progressing|missing request|metrics|IngressClass|ingress class|ingressClassName|cross[- ]namespace|allowCrossNamespace|parent resource|[Ss]ervice|[Ee]ndpoint|probe failed|failed (?:liveness|startup) probe|Cannot bind|subPath|OOM|oom|Back-off|back-off|CrashLoopBackOff|service account|serviceaccount|PodSecurity|pod security policy|PodSecurityPolicy|admission webhook|SecurityContext|securityContext/;
+const MAY_MATCH = /\/v2\/|forbidden|quota|LimitRange|usage per|available|Insufficient|Too many pods|unbound|PersistentVolumeClaim|persistentvolumeclaim|affinity|topology|taint|Taint|selector|MatchNodeSelector|runAsNonRoot|image|Image|pull|couldn't find key|not found|exec|Mount|mount|Attach|storageclass|storage class|provision|low on resource|had condition|ephemeral|exceeds the limit|EmptyDir|Pressure|pressure|image filesystem|EvictionThresholdMet|reclaim|garbage collect|FreeDiskSpace|NotReady|not ready|stopped posting|PLEG|runtime|network plugin|NetworkPlugin|backoff limit|Backoff|Deadline|deadline|missed start|needs to be started|timed out progressing|missing request|metrics|IngressClass|ingress class|ingressClassName|cross[- ]namespace|allowCrossNamespace|parent resource|[Ss]ervice|[Ee]ndpoint|probe failed|failed (?:liveness|startup) probe|Cannot bind|subPath|OOM|oom|Back-off|back-off|CrashLoopBackOff|service account|serviceaccount|PodSecurity|pod security policy|PodSecurityPolicy|admission webhook|SecurityContext|securityContext/;
 
 /**
  * The message itself when it arrives as a JSON or YAML value: `"message": "secrets \"x\" not

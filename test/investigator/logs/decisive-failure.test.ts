@@ -69,7 +69,8 @@ describe('a specific cause beats the crash it caused', () => {
       '',
       'goroutine 1 [running]:',
     ]);
-    expect(m).toMatchObject({ type: 'dependency_unreachable', facts: { host: '10.96.0.1', port: 443 } });
+    // A dial timeout to the API server's address is the API-server family (patterns-apiserver.ts), a specific cause all the same.
+    expect(m).toMatchObject({ type: 'network_policy_blocked', facts: { host: '10.96.0.1', port: 443 } });
     expect(m?.evidenceLines.at(-1)).toBe('panic: runtime error: invalid memory address or nil pointer dereference');
   });
 

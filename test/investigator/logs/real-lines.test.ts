@@ -27,6 +27,7 @@ const KNOWN_GAPS: Record<string, string> = {
 const LOG_FAMILIES = new Set([
   'missing_configuration', 'dependency_unreachable', 'dependency_slow', 'dns_resolution_failure', 'tls_certificate_error',
   'permission_denied', 'rbac_forbidden', 'bad_command', 'oom_killed', 'application_error', 'cpu_throttling',
+  'network_policy_blocked',
 ]);
 
 const title = (m: RealMessage): string => `${m.family}: ${m.lines[0]!.slice(0, 110)}`;

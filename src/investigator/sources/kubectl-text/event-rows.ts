@@ -7,6 +7,8 @@ import { eventAge, type EventAge } from './describe-values.js';
  * - `kubectl describe` (≤1.9):    `4m  2m  2  {kubelet node-1}  spec.containers{app}  Warning  FailedMount  …`
  *                                 (FirstSeen LastSeen Count From [SubObjectPath] Type Reason Message; `kubelet, node-1` from 1.6)
  * - `kubectl describe` (≤1.4):    the same without Type, and tab-separated dates in 2015
+ * The SubObjectPath of the pod's infra container before 1.3 is `implicitly required container POD`
+ * (pkg/kubelet/container/ref.go, ImplicitContainerPrefix), the one path with spaces.
  * - `kubectl get events` (1.14+): `2m27s  Warning  Unhealthy  pod/uptime-kuma-…  Readiness probe failed: …` (NAMESPACE first with -A)
  * - `kubectl get events` (≤1.13): `59m  6d  124  name.hash  ReplicaSet  [subobject]  Warning  FailedCreate  source  message`
  * Each row becomes a core/v1 Event; the object it is about is set when the row names it.
@@ -43,11 +45,11 @@ const LAYOUTS: [RegExp, (m: RegExpExecArray) => EventRow][] = [
     type: m[1], reason: m[2]!, lastSeen: m[3], source: m[4], message: m[5]!,
   })],
   // kubectl describe (≤1.9): FirstSeen LastSeen Count From [SubObjectPath] Type Reason Message
-  [new RegExp(`^\\s*${OLD_AGE}\\s+${OLD_AGE}\\s+(\\d+)\\s+(\\{[^}]*\\}|[\\w.-]+(?:, [\\w.-]+)?)\\s+(?:(spec\\.\\S+)\\s+)?${TYPE}\\s+${REASON}\\s+(.*)$`), (m) => ({
+  [new RegExp(`^\\s*${OLD_AGE}\\s+${OLD_AGE}\\s+(\\d+)\\s+(\\{[^}]*\\}|[\\w.-]+(?:, [\\w.-]+)?)\\s+(?:(spec\\.\\S+|implicitly required container \\S+)\\s+)?${TYPE}\\s+${REASON}\\s+(.*)$`), (m) => ({
     firstSeen: m[1], lastSeen: m[2], count: Number(m[3]), source: m[4]!.replace(/^\{|\}$/g, '').trim(), fieldPath: m[5], type: m[6], reason: m[7]!, message: m[8]!,
   })],
   // kubectl describe (≤1.4): FirstSeen LastSeen Count From SubobjectPath Reason Message (no Type)
-  [new RegExp(`^\\s*${OLD_AGE}\\s+${OLD_AGE}\\s+(\\d+)\\s+(\\{[^}]*\\})\\s+(?:(spec\\.\\S+)\\s+)?${REASON}\\s+(.*)$`), (m) => ({
+  [new RegExp(`^\\s*${OLD_AGE}\\s+${OLD_AGE}\\s+(\\d+)\\s+(\\{[^}]*\\})\\s+(?:(spec\\.\\S+|implicitly required container \\S+)\\s+)?${REASON}\\s+(.*)$`), (m) => ({
     firstSeen: m[1], lastSeen: m[2], count: Number(m[3]), source: m[4]!.replace(/^\{|\}$/g, '').trim(), fieldPath: m[5], reason: m[6]!, message: m[7]!,
   })],
   // 2015: date, {source}, subobject, reason, message — tab separated, no counts
@@ -55,7 +57,7 @@ const LAYOUTS: [RegExp, (m: RegExpExecArray) => EventRow][] = [
     lastSeen: m[1], source: m[2]!.replace(/^\{|\}$/g, '').trim(), fieldPath: m[3] || undefined, reason: m[4]!, message: m[5]!.trim(),
   })],
   // kubectl get events (≤1.13): LAST SEEN FIRST SEEN COUNT NAME KIND [SUBOBJECT] TYPE REASON SOURCE MESSAGE
-  [new RegExp(`^\\s*${OLD_AGE}\\s+${OLD_AGE}\\s+(\\d+)\\s+(\\S+)\\s+([A-Z][A-Za-z]+)\\s+(?:(spec\\.\\S+)\\s+)?${TYPE}\\s+${REASON}\\s+(.+?)\\s{2,}(.*)$`), (m) => ({
+  [new RegExp(`^\\s*${OLD_AGE}\\s+${OLD_AGE}\\s+(\\d+)\\s+(\\S+)\\s+([A-Z][A-Za-z]+)\\s+(?:(spec\\.\\S+|implicitly required container \\S+)\\s+)?${TYPE}\\s+${REASON}\\s+(.+?)\\s{2,}(.*)$`), (m) => ({
     lastSeen: m[1], firstSeen: m[2], count: Number(m[3]), object: { kind: resolveKind(m[5]!) ?? m[5]!, name: eventObjectName(m[4]!) },
     fieldPath: m[6], type: m[7], reason: m[8]!, source: m[9], message: m[10]!,
   })],
@@ -93,12 +95,21 @@ export function isMessageContinuation(line: string): boolean {
   return !/^(?:Name:|Events:|apiVersion:|kind:|---|[{[]|\$ |Error from server|error: |\d{4}-\d\d-\d\d|[IWEF]\d{4} |[A-Z]{2,}\s{2,}[A-Z])/.test(line);
 }
 
+/**
+ * The mount program's own output, which mount-utils quotes last (`Output: …`) and as it was printed: util-linux
+ * indents the lines after the first of its hints (`mount: wrong fs type, bad option, bad superblock on x,` then
+ * `       missing codepage or helper program, or other error` … `need a /sbin/mount.<type> helper program)`),
+ * so once a message has reached its `Output:`, an indented line that is no event row still belongs to it.
+ */
+const inMountOutput = (joined: string, line: string): boolean =>
+  /\bOutput: /.test(joined) && /^\s+\S/.test(line) && !isEventRow(line);
+
 /** Rows with the lines that continue their messages joined onto them (a space for each newline). */
 export function joinContinuations(lines: readonly string[]): string[] {
   const out: string[] = [];
   let open = false;
   for (const line of lines) {
-    if (open && isMessageContinuation(line)) {
+    if (open && (isMessageContinuation(line) || inMountOutput(out[out.length - 1]!, line))) {
       out[out.length - 1] = `${out[out.length - 1]!.trimEnd()} ${line.trim()}`;
       continue;
     }

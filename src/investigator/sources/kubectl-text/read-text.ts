@@ -62,14 +62,31 @@ function about(hint: CommandHint | undefined, defaultNamespace: string | undefin
   return { kind: hint?.kind ?? 'Pod', name: hint?.name ?? UNNAMED, ...(namespace ? { namespace } : {}) };
 }
 
+/**
+ * A fragment cut inside one container's block (`Containers:` and the container's name above the cut): its
+ * first lines are container fields, indented under the pod-level sections that follow them (`\tState:
+ * Terminated`, `\t  Exit Code: 0`, then `Conditions:` at the margin). Those lines are that container's.
+ */
+function containerTail(body: readonly string[]): { fields: string[]; rest: string[] } | undefined {
+  const section = body.findIndex((l) => /^(?:Conditions|Volumes|QoS Class|Node-Selectors|Tolerations|Events):/.test(l));
+  if (section <= 0) return undefined;
+  const fields = body.slice(0, section);
+  if (!fields.every((l) => l.trim() === '' || /^\s/.test(l))) return undefined;
+  if (!fields.some((l) => /^\s+(?:State|Last State|Last Termination State|Restart Count|Exit Code):/.test(l))) return undefined;
+  const indent = Math.min(...fields.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
+  return { fields: fields.map((l) => `    ${l.slice(indent)}`), rest: body.slice(section) };
+}
+
 /** Indented describe lines without their document → a describe document of the hinted object. */
 function wrapFragment(lines: string[], hint: CommandHint | undefined): string {
   const keyIndent = Math.min(...lines.filter((l) => /^\s*[A-Z][\w -]*:/.test(l)).map((l) => l.length - l.trimStart().length));
   const dedent = (l: string) => l.slice(Math.min(keyIndent, l.length - l.trimStart().length));
-  const body = lines.filter((l) => !/^\s*\.\.\.\s*$/.test(l)).map(dedent);
+  const body = lines.filter((l) => !/^\s*\.{3,}\s*$/.test(l)).map(dedent);
   const head = [`Name:         ${hint?.name ?? UNNAMED}`, ...(hint?.namespace ? [`Namespace:    ${hint.namespace}`] : [])];
   const hasSections = body.some((l) => /^(Containers|Init Containers|Conditions|Volumes|Status|Node|Labels|Controlled By):/.test(l));
   const containerKeys = body.some((l) => /^(State|Last State|Last Termination State|Restart Count|Image|Container ID|Limits|Requests|Exit Code|Ready):/.test(l));
+  const tail = containerTail(body);
+  if (tail) return [...head, 'Containers:', `  ${hint?.container ?? '(container)'}:`, ...tail.fields, ...tail.rest].join('\n');
   if (!hasSections && containerKeys) return [...head, 'Containers:', `  ${hint?.container ?? '(container)'}:`, ...body.map((l) => `    ${l}`)].join('\n');
   return [...head, ...body].join('\n');
 }

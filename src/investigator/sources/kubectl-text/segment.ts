@@ -35,10 +35,12 @@ const KUBE_COMMAND = /^(?:sudo\s+)?(?:kubectl|oc|k|kc|zkubectl|microk8s(?:\.kube
 const YAML_TOP = /^(?:---\s*$|apiVersion:|kind:|metadata:|spec:|status:|items:)/;
 const YAML_LINE = /^\s*(?:- )?[a-zA-Z_][\w.\/-]*:(?:\s|$)|^\s*-\s|^\s*#/;
 const CAMEL_KEY = /^\s*(?:- )?[a-z]+[A-Z]\w*:|^\s*(?:- )?(?:apiVersion|kind|metadata|spec|status|phase|message|reason|conditions|containers|image|name|type|lastTransitionTime|startTime|hostIP|podIP|qosClass|exitCode|restartCount|state|lastState|ready|started|terminated|waiting|running|nodeSelector|affinity|tolerations|resources|limits|requests):(?:\s|$)/;
-const DESCRIBE_KEY = /^\s*(?:Name|Namespace|Priority|Node|Start Time|Labels|Annotations|Status|Reason|Message|IP|IPs|Controlled By|Containers|Init Containers|Container ID|Image|Image ID|Port|Ports|Host Port|Command|Args|State|Last State|Started|Finished|Exit Code|Ready|Restart Count|Limits|Requests|Liveness|Readiness|Startup|Environment|Environment Variables from|Mounts|Conditions|Volumes|QoS Class|Node-Selectors|Tolerations|Events|Type|ClaimName|SecretName|ConfigMapName|Optional|Signal|Replicas|Selector|Pods Status|Pod Template|StrategyType|Service Account|Capacity|Allocatable|Taints|Unschedulable|Allocated resources|System Info|StorageClass|Access Modes|Finalizers|Used By|Reference|Metrics|Min replicas|Max replicas|Deployment pods|Rules|Default backend|Backends|Endpoints|TargetPort|NodePort|Session Affinity|Schedule|Backoff Limit|Completions|Parallelism)\s*:/;
+const DESCRIBE_KEY = /^\s*(?:Name|Namespace|QoS Tier|Priority|Node|Start Time|Labels|Annotations|Status|Reason|Message|IP|IPs|Controlled By|Containers|Init Containers|Container ID|Image|Image ID|Port|Ports|Host Port|Command|Args|State|Last State|Started|Finished|Exit Code|Ready|Restart Count|Limits|Requests|Liveness|Readiness|Startup|Environment|Environment Variables from|Mounts|Conditions|Volumes|QoS Class|Node-Selectors|Tolerations|Events|Type|ClaimName|SecretName|ConfigMapName|Optional|Signal|Replicas|Selector|Pods Status|Pod Template|StrategyType|Service Account|Capacity|Allocatable|Taints|Unschedulable|Allocated resources|System Info|StorageClass|Access Modes|Finalizers|Used By|Reference|Metrics|Min replicas|Max replicas|Deployment pods|Rules|Default backend|Backends|Endpoints|TargetPort|NodePort|Session Affinity|Schedule|Backoff Limit|Completions|Parallelism)\s*:/;
 const TABLE_HEADER = /^\s*[A-Z][A-Z0-9()_-]*(?: [A-Z][A-Z0-9()_-]*)?(?:(?:\s{2,}|\t+)[A-Z][A-Z0-9()_-]*(?: [A-Z][A-Z0-9()_-]*)?){2,}\s*$/;
-// kubectl's own errors; before 1.3 the API server's answer came bare (`Pod "x" does not exist`).
-const KUBECTL_ERROR = /^\s*(?:Error from server(?: \([A-Za-z]+\))?:|error: |The \w+ "[^"]+" is invalid|unable to recognize|No resources found|[A-Z][a-z]+ "[^"]+" (?:does not exist|not found)\s*$)/;
+// kubectl's own errors; before 1.3 the API server's answer came bare (`Pod "x" does not exist`). kubectl writes
+// its `error: …` at the start of the line (cmdutil.CheckErr); an indented one is a program's own, in its log
+// (Node's commander prints `  error: unknown option …` two spaces in).
+const KUBECTL_ERROR = /^(?:\s*(?:Error from server(?: \([A-Za-z]+\))?:|The \w+ "[^"]+" is invalid|unable to recognize|No resources found|[A-Z][a-z]+ "[^"]+" (?:does not exist|not found)\s*$)|error: )/;
 const EVENTS_HEADING = /^\s*Events:\s*(?:<none>)?\s*$/;
 
 /** The command a prompt line runs, or undefined when the line is not a prompt. */
@@ -171,10 +173,13 @@ function yamlLength(lines: readonly string[], i: number): number {
   return YAML_TOP.test(first) || camel >= 2 || (camel === 1 && opensBlock) ? j - i : 0;
 }
 
+/** Where the person cut the output: `...`, or more dots. */
+const CUT = /^\s*\.{3,}\s*$/;
+
 /** Indented describe lines without their `Name:` document: at least two known describe keys. */
 function describeFragmentLength(lines: readonly string[], i: number): number {
-  const isDescribeish = (l: string) => DESCRIBE_KEY.test(l) || (/^\s+\S/.test(l) && !isEventRow(l) && !CAMEL_KEY.test(l)) || /^\s*\.\.\.\s*$/.test(l);
-  if (!DESCRIBE_KEY.test(lines[i]!) && !/^\s*\.\.\.\s*$/.test(lines[i]!)) return 0;
+  const isDescribeish = (l: string) => DESCRIBE_KEY.test(l) || (/^\s+\S/.test(l) && !isEventRow(l) && !CAMEL_KEY.test(l)) || CUT.test(l);
+  if (!DESCRIBE_KEY.test(lines[i]!) && !CUT.test(lines[i]!)) return 0;
   let j = i;
   let keys = 0;
   for (; j < lines.length; j += 1) {
