@@ -274,6 +274,14 @@ describe('forms the second batch showed', () => {
     expect(d.root_cause.type).toBe('oom_killed');
   });
 
+  it('one entry of containerStatuses cut out of -o yaml is that named container of the pod asked about', () => {
+    const snap = buildKubectlSnapshot(files('m-samson-3381-secret-puller-oomkilled-status', 'status.yaml'), { now: NOW });
+    expect(snap.pods[0]?.status?.containerStatuses?.[0]).toMatchObject({ name: 'secret-puller', restartCount: 2, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } } });
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('oom_killed');
+    expect(d.root_cause.summary).toContain('secret-puller');
+  });
+
   it('two log texts for the same container are one stream; a short name that fails while the Service lives elsewhere says where', () => {
     const snap = buildKubectlSnapshot(files('h-pranay-s14-dns-short-name-other-namespace', 'nslookup.txt', 'resolv-conf.txt', 'get-svc-grep.txt', 'get-coredns.txt'), { now: NOW });
     expect(snap.logs).toHaveLength(1);
