@@ -77,7 +77,9 @@ export function logSummary(match: ContainerLogMatch): string {
     case 'cpu_throttling':
       return `is throttled by its CPU limit: ${f.detail ?? match.line.trim()}`;
     case 'bad_command':
-      return match.patternId === 'unknown-argument' ? `refuses the arguments it was given: ${f.detail ?? match.line.trim()}` : `cannot execute ${f.file ?? 'its command'}`;
+      if (match.patternId === 'unknown-argument') return `refuses the arguments it was given: ${f.detail ?? match.line.trim()}`;
+      if (match.patternId === 'app-module-missing') return `is told to load module ${f.file ?? '?'}, which the image does not hold: ${f.detail ?? match.line.trim()}`;
+      return `cannot execute ${f.file ?? 'its command'}`;
     case 'application_error':
       return `crashes with ${f.detail ?? match.line.trim()}`;
   }
@@ -141,7 +143,8 @@ export function crashFinding(input: CrashInput): AnalyzerFinding {
   );
   if (term.exitCode === 127 || term.exitCode === 126 || BAD_COMMAND_MESSAGE.test(term.message ?? '') || logs?.type === 'bad_command') {
     const file = logs?.type === 'bad_command' ? logs.facts.file : /exec: "([^"]+)"/.exec(term.message ?? '')?.[1];
-    const why = logs?.patternId === 'unknown-argument' ? `refuses its arguments (${logs.facts.detail ?? logs.line.trim()})` : term.exitCode === 126 ? 'is not executable' : 'was not found';
+    const why = logs?.patternId === 'unknown-argument' ? `refuses its arguments (${logs.facts.detail ?? logs.line.trim()})`
+      : logs?.patternId === 'app-module-missing' ? 'names a module the image does not hold' : term.exitCode === 126 ? 'is not executable' : 'was not found';
     return makeFinding({
       type: 'bad_command',
       subject: p.ref,

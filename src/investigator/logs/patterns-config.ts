@@ -127,7 +127,9 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
     return { serviceLink: m[1]!, ...(name ? { envVar: name } : {}) };
   }),
   // A configuration file or source that is missing or unreadable.
-  specific('config-file-unreadable', 'missing_configuration', /config|property source|loading failed|syntax error/i, [
+  specific('config-file-unreadable', 'missing_configuration', /config|property source|loading failed|syntax error|\[emerg\]/i, [
+    // nginx at start-up: its configuration, or a file it includes, is not there (a volume mounted over /etc/nginx, a missing ConfigMap key)
+    /\[emerg\] (?:\d+#\d+: )?open\(\) "([^"]+)" failed \(2: No such file or directory\)/,
     /\bconfig(?:uration)? file (?:not found|does not exist|is missing|missing)(?: at| in)?:? ['"]?([^\s'"]+?)['"]?(?:[\s,]|\.?$)/i,
     /(?:Can't|Cannot|Could not|Unable to|Failed to) (?:open|read|load|find|parse) (?:the )?config(?:uration)? file:? (?:read |open )?['"]?([^\s'":]+)/i,
     // PHP reading a broken ini file at start-up (`PHP:  syntax error, unexpected '!' in /usr/local/etc/php/conf.d/x.ini on line 2`)
