@@ -91,11 +91,12 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
   // the Kafka clients' ConfigDef (`Missing required configuration "bootstrap.servers" which has no default value.`),
   // Flask-SQLAlchemy 3 (`Either 'SQLALCHEMY_DATABASE_URI' or 'SQLALCHEMY_BINDS' must be set.`), client-go's
   // rest.InClusterConfig and the Python client's (`Service host/port is not set.`), both run outside a pod or without
-  // the service environment.
-  specific('setting-required', 'missing_configuration', /Missing required configuration|must be set|must be defined|host\/port is not set/, [
+  // the service environment; Django started without DJANGO_SETTINGS_MODULE (`Requested setting X, but settings are not configured.`).
+  specific('setting-required', 'missing_configuration', /Missing required configuration|must be set|must be defined|host\/port is not set|settings are not configured/, [
     /\bMissing required configuration "(?<name>[\w.-]+)" which has no default value/,
     /\bEither '(?<name>[A-Z][A-Z0-9_]+)' or '[A-Z][A-Z0-9_]+' must be set/,
     /\bunable to load in-cluster configuration, (?<name>KUBERNETES_SERVICE_HOST) and KUBERNETES_SERVICE_PORT must be defined|ConfigException: Service host\/port is not set/,
+    /\bbut settings are not configured\. You must either define the environment variable (?<name>DJANGO_SETTINGS_MODULE)/,
   ], 0.88, (m) => (m.groups?.name ? { envVar: m.groups.name } : { envVar: 'KUBERNETES_SERVICE_HOST' })),
   // A secret the framework reads from one variable, reported without the variable's name: Laravel's
   // MissingAppKeyException (APP_KEY), node-postgres handed no password (its SASL client checks the type:
@@ -141,5 +142,6 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
     /(?:FileNotFoundError|IOError|OSError): \[Errno 2\] No such file or directory: '([^']+)'|FileNotFoundError: .*?(\/[^\s'"]+)\s*$/,
   ], 0.88, path),
   specific('java-file-not-found', 'missing_configuration', /FileNotFoundException/, [/FileNotFoundException: (\S+) \((?:No such file or directory|The system cannot find the (?:file|path) specified)\)/], 0.88, path),
-  specific('go-open-missing', 'missing_configuration', /no such file/, [/\bopen ([^\s:]+): no such file or directory/], 0.88, path),
+  // Go's os errors for a file that is not there, opened or stat'ed (`stat /root/.kube/config: no such file or directory`).
+  specific('go-open-missing', 'missing_configuration', /no such file/, [/\b(?:open|stat|lstat) ([^\s:"]+): no such file or directory/], 0.88, path),
 ];
