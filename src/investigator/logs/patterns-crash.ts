@@ -58,6 +58,10 @@ export const EXCEPTION_PATTERNS: readonly LogPattern[] = [
   // Bitnami images' entrypoints (liblog.sh: `<module> HH:MM:SS.ss ERROR ==> message`) print an ERROR record and exit:
   // what it says is why the container stopped (a specific cause it words, a variable not set, is read before this).
   crash('bitnami-entrypoint-error', /ERROR ==>/, /^[\w-]+ \d\d:\d\d:\d\d\.\d+ ERROR ==> (.+)$/, 0.72),
+  // A request handler that crashed while the server kept running: Tomcat under Spring (`Servlet.service() for servlet [x]
+  // in context with path [] threw exception [Request processing failed; nested exception is …] with root cause`), Go's
+  // net/http recovering a handler's panic (`http: panic serving 10.0.0.1:4321: runtime error: …`).
+  crash('request-handler-crash', /threw exception|panic serving/, /\bServlet\.service\(\) for servlet \[[^\]]+\] in context with path \[[^\]]*\] threw exception \[(.+?)\](?: with root cause)?$|\bhttp: panic serving \S+: (.+)/, 0.78),
   // PHP's fatal errors (an uncaught exception, a call to an undefined function), also relayed by php-fpm (`PHP message:`);
   // its memory limit and parse errors are read before this.
   crash('php-fatal', /PHP Fatal error/, /\bPHP Fatal error:\s+(.+)/, 0.8),
