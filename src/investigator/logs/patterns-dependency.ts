@@ -50,9 +50,11 @@ export const SLOW_PATTERNS: readonly LogPattern[] = [
   // A request sent on an open connection that got no answer within the client's timeout: lettuce (`Command timed
   // out after 1 minute(s)`), the Apache async HTTP client under the Elasticsearch REST client (`30,000 milliseconds
   // timeout on connection http-outgoing-0 [ACTIVE]`: ACTIVE is a request in flight, not a connect).
-  specific('request-timed-out', 'dependency_slow', /Command timed out|milliseconds timeout on connection/, [
+  // axios giving up on a response (`Error: timeout of 120000ms exceeded`, code ECONNABORTED; lib/adapters/http.js).
+  specific('request-timed-out', 'dependency_slow', /Command timed out|milliseconds timeout on connection|timeout of \d/, [
     /\bCommand timed out after (?<dur>\d+ (?:second|minute|millisecond)\(s\))/,
     /\b(?<dur>[\d,]+ milliseconds) timeout on connection http-outgoing-\d+ \[ACTIVE\]/,
+    /\btimeout of (?<dur>\d+ms) exceeded/,
   ], 0.82, merge(quoted, duration)),
   // A server's slow-statement log (log_min_duration_statement, auto_explain): one second or more.
   specific('slow-query', 'dependency_slow', /duration: \d/, [/\bduration: (?<dur>\d{4,}(?:\.\d+)? ms)/], 0.7, merge(quoted, duration)),
