@@ -186,7 +186,11 @@ export function crashFinding(input: CrashInput): AnalyzerFinding {
   return makeFinding({
     type: input.looping ? 'crash_loop' : 'unknown',
     subject: p.ref,
-    summary: input.looping
+    // Exit code 0 in a loop is no crash: the process ran to its end, and a pod whose restartPolicy is Always (every
+    // Deployment's, StatefulSet's, DaemonSet's) restarts whatever exits, then backs off (kubelet's CrashLoopBackOff).
+    summary: input.looping && term.exitCode === 0 && exitCodeShown(p)
+      ? `Container ${view.name} of pod ${p.name} is in a crash loop although its process ends successfully (${exitText(term, p)}): its command runs to completion instead of staying in the foreground, and the pod restarts whatever exits.`
+      : input.looping
       ? `Container ${view.name} of pod ${p.name} is in a crash loop (${exitText(term, p)}); its logs name no cause.`
       : `Container ${view.name} of pod ${p.name} exited with ${exitText(term, p)}; its logs name no cause.`,
     confidence: input.looping ? 0.55 : 0.45,

@@ -15,6 +15,7 @@ import { startFakeApiServer } from '../../helpers/fake-apiserver.js';
  * the log's tail there) as the real kubectl describes it: kubectl's prefixWriter indents only the
  * first line of a value (describe.go, `Write(LEVEL_3, "Message:\t%s\n", …)`), the others are printed
  * at whatever column they have. The describe is read whole, and the message says why it crashed.
+ * Beside it, the loop a clean exit makes: how the last termination reads when no message says why.
  */
 const run = promisify(execFile);
 let dir: string;
@@ -22,6 +23,7 @@ let cacheDir: string;
 let api: FakeApiServer;
 
 const POD = 'orders-6d5c7b9f48-q2w8x';
+const LOOP_POD = 'report-7b8c9d6f5-k4m2n';
 // The message a Python service leaves when os.environ has no DATABASE_URL (cookiecutter-django#2821's KeyError),
 // as FallbackToLogsOnError copies the log's last lines into it.
 const MESSAGE = [
@@ -52,6 +54,20 @@ beforeAll(async () => {
       }],
     },
   });
+  // A process that ends with 0 under restartPolicy Always (`command: ["echo", "done"]` in a Deployment): restarted, then backed off.
+  pods.items.push({
+    metadata: { name: LOOP_POD, namespace: 'production', uid: '6c0d1a2b-7e4f-4c3a-9b8d-2f1e0a9c8b7d', creationTimestamp: '2025-03-14T09:00:00Z', labels: { app: 'report' } },
+    spec: { containers: [{ name: 'report', image: 'busybox:1.36', command: ['echo', 'done'] }], nodeName: 'worker-1', restartPolicy: 'Always' },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [{
+        name: 'report', ready: false, restartCount: 9, image: 'busybox:1.36', imageID: '', started: false,
+        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=report pod=${LOOP_POD}_production(6c0d1a2b-7e4f-4c3a-9b8d-2f1e0a9c8b7d)` } },
+        lastState: { terminated: { exitCode: 0, reason: 'Completed', startedAt: '2025-03-14T10:40:01Z', finishedAt: '2025-03-14T10:40:01Z' } },
+      }],
+    },
+  });
   await writeFile(podsFile, JSON.stringify(pods));
   api = await startFakeApiServer({ dir });
 });
@@ -61,9 +77,9 @@ afterAll(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-async function kubectlDescribe(): Promise<string> {
+async function kubectlDescribe(pod = POD): Promise<string> {
   try {
-    const { stdout } = await run('kubectl', ['--server', api.url, '--cache-dir', cacheDir, 'describe', 'pod', '-n', 'production', POD], { env: { ...process.env, KUBECONFIG: '/dev/null' } });
+    const { stdout } = await run('kubectl', ['--server', api.url, '--cache-dir', cacheDir, 'describe', 'pod', '-n', 'production', pod], { env: { ...process.env, KUBECONFIG: '/dev/null' } });
     return stdout;
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT') throw new Error('kubectl is not installed: .ci/run installs it (Debian package kubernetes-client)');
@@ -84,5 +100,13 @@ describe('a termination message of several lines in kubectl describe', () => {
     expect(d.root_cause.type).toBe('missing_configuration');
     expect(d.root_cause.summary).toContain('DATABASE_URL');
     expect(d.root_cause.evidence).toContainEqual(expect.objectContaining({ kind: 'field', path: expect.stringMatching(/lastState\.terminated\.message$/), value: "KeyError: 'DATABASE_URL'" }));
+  });
+
+  it('a loop of exit code 0 is said as a process that runs to its end, not as a crash nobody explained', async () => {
+    const text = await kubectlDescribe(LOOP_POD);
+    const { snapshot } = readKubectlText({ name: 'describe-pod.txt', text }, { now: new Date('2025-03-14T10:45:00Z') });
+    const d = diagnose(snapshot, { kind: 'Pod', name: LOOP_POD, namespace: 'production' });
+    expect(d.root_cause.type).toBe('crash_loop');
+    expect(d.root_cause.summary).toMatch(/ends successfully \(exit code 0 \(Completed\)\): its command runs to completion/);
   });
 });
