@@ -35,39 +35,36 @@ const MESSAGE = [
   "KeyError: 'DATABASE_URL'",
 ].join('\n');
 
+/** A pod of one container in CrashLoopBackOff after the termination given, as the API server holds it. */
+function crashLoopingPod(name: string, uid: string, container: { name: string; image: string } & Record<string, unknown>, restartCount: number, terminated: Record<string, unknown>): unknown {
+  return {
+    metadata: { name, namespace: 'production', uid, creationTimestamp: '2025-03-14T09:00:00Z', labels: { app: container.name } },
+    spec: { containers: [container], nodeName: 'worker-1', restartPolicy: 'Always' },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [{
+        name: container.name, ready: false, restartCount, image: container.image, imageID: '', started: false,
+        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${container.name} pod=${name}_production(${uid})` } },
+        lastState: { terminated },
+      }],
+    },
+  };
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'syntra-describe-message-'));
   cacheDir = await mkdtemp(join(tmpdir(), 'syntra-kubectl-cache-'));
   await cp(DEMO_DIR, dir, { recursive: true });
   const podsFile = join(dir, 'production', 'pods.json');
   const pods = JSON.parse(await readFile(podsFile, 'utf8')) as { items: unknown[] };
-  pods.items.push({
-    metadata: { name: POD, namespace: 'production', uid: '0b7e2f7c-3f7b-4a40-9d55-5a8f5bde2c11', creationTimestamp: '2025-03-14T09:00:00Z', labels: { app: 'orders' } },
-    spec: { containers: [{ name: 'orders', image: 'registry.example/orders:2.4.1', terminationMessagePolicy: 'FallbackToLogsOnError' }], nodeName: 'worker-1' },
-    status: {
-      phase: 'Running',
-      conditions: [{ type: 'Ready', status: 'False' }],
-      containerStatuses: [{
-        name: 'orders', ready: false, restartCount: 6, image: 'registry.example/orders:2.4.1', imageID: '', started: false,
-        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=orders pod=${POD}_production(0b7e2f7c-3f7b-4a40-9d55-5a8f5bde2c11)` } },
-        lastState: { terminated: { exitCode: 1, reason: 'Error', message: MESSAGE, startedAt: '2025-03-14T10:40:01Z', finishedAt: '2025-03-14T10:40:02Z' } },
-      }],
-    },
-  });
-  // A process that ends with 0 under restartPolicy Always (`command: ["echo", "done"]` in a Deployment): restarted, then backed off.
-  pods.items.push({
-    metadata: { name: LOOP_POD, namespace: 'production', uid: '6c0d1a2b-7e4f-4c3a-9b8d-2f1e0a9c8b7d', creationTimestamp: '2025-03-14T09:00:00Z', labels: { app: 'report' } },
-    spec: { containers: [{ name: 'report', image: 'busybox:1.36', command: ['echo', 'done'] }], nodeName: 'worker-1', restartPolicy: 'Always' },
-    status: {
-      phase: 'Running',
-      conditions: [{ type: 'Ready', status: 'False' }],
-      containerStatuses: [{
-        name: 'report', ready: false, restartCount: 9, image: 'busybox:1.36', imageID: '', started: false,
-        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=report pod=${LOOP_POD}_production(6c0d1a2b-7e4f-4c3a-9b8d-2f1e0a9c8b7d)` } },
-        lastState: { terminated: { exitCode: 0, reason: 'Completed', startedAt: '2025-03-14T10:40:01Z', finishedAt: '2025-03-14T10:40:01Z' } },
-      }],
-    },
-  });
+  pods.items.push(
+    crashLoopingPod(POD, '0b7e2f7c-3f7b-4a40-9d55-5a8f5bde2c11', { name: 'orders', image: 'registry.example/orders:2.4.1', terminationMessagePolicy: 'FallbackToLogsOnError' }, 6,
+      { exitCode: 1, reason: 'Error', message: MESSAGE, startedAt: '2025-03-14T10:40:01Z', finishedAt: '2025-03-14T10:40:02Z' }),
+    // A process that ends with 0 under restartPolicy Always (`command: ["echo", "done"]` in a Deployment): restarted, then backed off.
+    crashLoopingPod(LOOP_POD, '6c0d1a2b-7e4f-4c3a-9b8d-2f1e0a9c8b7d', { name: 'report', image: 'busybox:1.36', command: ['echo', 'done'] }, 9,
+      { exitCode: 0, reason: 'Completed', startedAt: '2025-03-14T10:40:01Z', finishedAt: '2025-03-14T10:40:01Z' }),
+  );
   await writeFile(podsFile, JSON.stringify(pods));
   api = await startFakeApiServer({ dir });
 });
