@@ -94,12 +94,30 @@ export function initContainerFinding(p: PodFacts, view: ContainerView): Analyzer
   };
 }
 
-/** An init container still running, whose logs keep failing (e.g. waiting for a database). */
+/**
+ * An init container still running, whose logs keep failing (e.g. waiting for a database). Without
+ * such logs the pod is still held by it (scheduled, never started: `Init:0/1`), which is all that is
+ * known: said as that, with little confidence, rather than as a Pending pod nobody explained.
+ */
 function blockedInit(p: PodFacts, view: ContainerView): AnalyzerFinding | undefined {
-  const match = classifyContainerLogs(p.ctx.cluster.logsFor(p.namespace, p.name, view.name, false), undefined);
-  if (!match || match.tier !== 'specific') return undefined;
+  const log = p.ctx.cluster.logsFor(p.namespace, p.name, view.name, false);
+  const match = classifyContainerLogs(log, undefined);
+  if (!match || match.tier !== 'specific') {
+    // a table row does not name the init container (`(init container)`): the command shows where its name goes
+    const name = view.name.startsWith('(') ? '<init-container>' : view.name;
+    return makeFinding({
+      type: 'init_container_failure',
+      subject: p.ref,
+      summary: `Init container ${view.name} of pod ${p.name} is still running and has not completed, so the pod never starts; ${log ? 'its logs name no failure' : 'its logs were not given'} (kubectl logs ${p.name} -c ${name} says what it waits for).`,
+      confidence: 0.45,
+      evidence: [fieldEvidence(p.ref, `${view.statusPath}.state`, 'running'), fieldEvidence(p.ref, 'status.phase', 'Pending')],
+      facts: baseFacts(p, view.name),
+      links: nodeLink(p),
+    });
+  }
   const inner = logFinding({ p, view, term: { exitCode: 0 }, termPath: 'state', looping: false, evidence: [fieldEvidence(p.ref, `${view.statusPath}.state`, 'running')] }, match);
-  const cause = inner.summary.replace(/^Container .+? of pod \S+ /, '').replace(/ \(exit code 0\)\.$/, '');
+  // the exit status logFinding appends is none here (it is still running): `(exit code 0)`, or `(terminated)` from a table row
+  const cause = inner.summary.replace(/^Container .+? of pod \S+ /, '').replace(/ \((?:exit code 0|terminated)\)(?=\.|$)/, '').replace(/\.$/, '');
   return {
     ...inner,
     type: 'init_container_failure',

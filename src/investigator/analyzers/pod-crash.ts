@@ -79,7 +79,9 @@ export function logSummary(match: ContainerLogMatch): string {
     case 'cpu_throttling':
       return `is throttled by its CPU limit: ${f.detail ?? match.line.trim()}`;
     case 'bad_command':
-      return match.patternId === 'unknown-argument' ? `refuses the arguments it was given: ${f.detail ?? match.line.trim()}` : `cannot execute ${f.file ?? 'its command'}`;
+      if (match.patternId === 'unknown-argument') return `refuses the arguments it was given: ${f.detail ?? match.line.trim()}`;
+      if (match.patternId === 'app-module-missing') return `is told to load module ${f.file ?? '?'}, which the image does not hold: ${f.detail ?? match.line.trim()}`;
+      return `cannot execute ${f.file ?? 'its command'}`;
     case 'application_error':
       return `crashes with ${f.detail ?? match.line.trim()}`;
   }
@@ -137,27 +139,35 @@ export function crashFinding(input: CrashInput): AnalyzerFinding {
     });
   }
 
-  const logs = classifyContainerLogs(
+  const fromLogs = classifyContainerLogs(
     p.ctx.cluster.logsFor(p.namespace, p.name, view.name, false),
     p.ctx.cluster.logsFor(p.namespace, p.name, view.name, true),
   );
+  // Without logs that say why, the termination message may: what the process wrote to its termination log,
+  // or the log's tail (`terminationMessagePolicy: FallbackToLogsOnError`), as describe and -o yaml show it.
+  const fromMessage = fromLogs ? undefined : terminationMessageMatch(term, view.name);
+  const logs = fromLogs ?? fromMessage;
+  const asField = (f: AnalyzerFinding): AnalyzerFinding => (fromMessage
+    ? { ...f, evidence: f.evidence.map((e) => (e.kind === 'log' ? fieldEvidence(p.ref, `${path}.message`, e.value) : e)) }
+    : f);
   if (term.exitCode === 127 || term.exitCode === 126 || BAD_COMMAND_MESSAGE.test(term.message ?? '') || logs?.type === 'bad_command') {
     const file = logs?.type === 'bad_command' ? logs.facts.file : /exec: "([^"]+)"/.exec(term.message ?? '')?.[1];
-    const why = logs?.patternId === 'unknown-argument' ? `refuses its arguments (${logs.facts.detail ?? logs.line.trim()})` : term.exitCode === 126 ? 'is not executable' : 'was not found';
+    const why = logs?.patternId === 'unknown-argument' ? `refuses its arguments (${logs.facts.detail ?? logs.line.trim()})`
+      : logs?.patternId === 'app-module-missing' ? 'names a module the image does not hold' : term.exitCode === 126 ? 'is not executable' : 'was not found';
     return makeFinding({
       type: 'bad_command',
       subject: p.ref,
       summary: `Container ${view.name} of pod ${p.name}: command ${file ? `"${file}" ` : ''}${why} (exit code ${term.exitCode}); image ${view.spec?.image ?? '?'}.`,
       confidence: logs?.type === 'bad_command' || term.message ? 0.93 : 0.88,
       evidence: [fieldEvidence(p.ref, `${path}.exitCode`, term.exitCode), ...(term.message ? [fieldEvidence(p.ref, `${path}.message`, term.message)] : []),
-        ...(logs?.type === 'bad_command' ? [logEvidence(p.ref, view.name, logs.previous, logs.line)] : []), ...input.evidence,
+        ...(logs?.type === 'bad_command' && !fromMessage ? [logEvidence(p.ref, view.name, logs.previous, logs.line)] : []), ...input.evidence,
         ...(view.spec?.command ? [fieldEvidence(p.ref, `spec.containers[${view.name}].command`, JSON.stringify(view.spec.command))] : [])],
       facts: { ...facts, ...(view.spec?.image ? { image: view.spec.image } : {}) },
       links: nodeLink(p),
     });
   }
 
-  if (logs && logs.tier === 'specific') return logFinding(input, logs);
+  if (logs && logs.tier === 'specific') return asField(logFinding(input, logs));
 
   const liveness = containerEvents(p.events, view.name).filter((e) => LIVENESS_FAILED.test(e.message ?? ''));
   if (liveness.length > 0) {
@@ -173,12 +183,16 @@ export function crashFinding(input: CrashInput): AnalyzerFinding {
     });
   }
 
-  if (logs) return logFinding(input, logs);
+  if (logs) return asField(logFinding(input, logs));
 
   return makeFinding({
     type: input.looping ? 'crash_loop' : 'unknown',
     subject: p.ref,
-    summary: input.looping
+    // Exit code 0 in a loop is no crash: the process ran to its end, and a pod whose restartPolicy is Always (every
+    // Deployment's, StatefulSet's, DaemonSet's) restarts whatever exits, then backs off (kubelet's CrashLoopBackOff).
+    summary: input.looping && term.exitCode === 0 && exitCodeShown(p)
+      ? `Container ${view.name} of pod ${p.name} is in a crash loop although its process ends successfully (${exitText(term, p)}): its command runs to completion instead of staying in the foreground, and the pod restarts whatever exits.`
+      : input.looping
       ? `Container ${view.name} of pod ${p.name} is in a crash loop (${exitText(term, p)}); its logs name no cause.`
       : `Container ${view.name} of pod ${p.name} exited with ${exitText(term, p)}; its logs name no cause.`,
     confidence: input.looping ? 0.55 : 0.45,
@@ -187,6 +201,12 @@ export function crashFinding(input: CrashInput): AnalyzerFinding {
     facts,
     links: nodeLink(p),
   });
+}
+
+/** The termination message read like the lines of the log it often is. */
+function terminationMessageMatch(term: V1ContainerStateTerminated, container: string): ContainerLogMatch | undefined {
+  const lines = term.message?.split('\n').filter((l) => l.trim() !== '') ?? [];
+  return lines.length > 0 ? classifyContainerLogs(undefined, { namespace: '', pod: '', container, previous: true, lines }) : undefined;
 }
 
 /** The last few log lines, so even an unexplained crash shows what the process said last. */

@@ -197,6 +197,8 @@ function causeBefore(s: Stream, crash: LogMatch): LogMatch | undefined {
     if (s.success(j)) return undefined;
     if (!PART_OF_TRACE.test(s.text(j))) seen += 1;
     const f = s.at(j);
+    // A connection failure the program announced it would retry once is a wait, as it is when it decides (classifyLines).
+    if (f && CONNECTION.has(f.pattern.type) && isRetryNotice(s.lines[j]!) && retryNotices(s, j, f.pattern.type) < 2) continue;
     if (f?.pattern.tier === 'specific') {
       const cause = toMatch(s.lines, j, f);
       return { ...cause, evidenceLines: [...cause.evidenceLines, crash.line] };

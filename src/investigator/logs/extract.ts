@@ -62,12 +62,17 @@ export const HOST_PORT_GROUP = String.raw`(?<hp>(?:[\w.-]*\/)?"?(?:\[[\da-fA-F:]
 
 const URL_HOST = /\b(?:https?|postgres(?:ql)?|mysql|redis|amqp|mongodb|grpc|tcp|fastcgi|wss?):\/\/(?:[^@\s/]*@)?(\[[\da-f:]+\]|[a-z0-9][\w.-]*)(?::(\d{1,5}))?/i;
 // host:port where the host is a DNS name with a letter or a dotted IPv4; excludes clock times like 10:23:45.
-const HOST_PORT = /(?<![\w.:/-])((?:\d{1,3}\.){3}\d{1,3}|[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*)(?:\/(?:\d{1,3}\.){3}\d{1,3})?:(\d{2,5})(?![\d:])/gi;
+// Not an IP's first octet after a prefix (grpc-core's `ipv4:10.0.0.1:50051`: `ipv4` is the address family, not a host).
+const HOST_PORT = /(?<![\w.:/-])((?:\d{1,3}\.){3}\d{1,3}|[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*)(?:\/(?:\d{1,3}\.){3}\d{1,3})?:(\d{2,5})(?![\d:]|\.\d)/gi;
 // `main.go:231`, `_tls_wrap.js:633`, `DbTool.php:346`: a source position, not a service.
 const SOURCE_FILE = /\.(?:go|java|kt|scala|py|js|mjs|cjs|ts|rb|rs|c|cc|cpp|h|php|cs|ex|exs|erl)$/i;
 const URLLIB3 = /host='([^']+)', port=(\d{1,5})/;
 
-export function hostPortIn(text: string): { host: string; port?: number } | undefined {
+// SQLAlchemy appends where its error is documented (`(Background on this error at: http://sqlalche.me/e/e3q8)`): no peer.
+const DOCS_LINK = /\(Background on this error at: [^)]*\)/g;
+
+export function hostPortIn(line: string): { host: string; port?: number } | undefined {
+  const text = line.includes('Background on this error') ? line.replace(DOCS_LINK, '') : line;
   const pool = URLLIB3.exec(text);
   if (pool?.[1]) return { host: pool[1], port: Number(pool[2]) };
   const url = URL_HOST.exec(text);

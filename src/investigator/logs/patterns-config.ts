@@ -18,10 +18,10 @@ const envVar = (m: RegExpExecArray): LogFacts => {
 export const CONFIG_PATTERNS: readonly LogPattern[] = [
   // An environment variable the program needs is not set, in the ways runtimes and libraries say it.
   specific('env-var-unset', 'missing_configuration', /variable|env|required|unbound|must specify|must be set|must not be empty|NotPresent|not set|missing|undefined|not defined/i, [
-    // "<name> is not set / not defined / required": Node apps, Apache's `Config variable ${X} is not defined`, VAR_NAME is missing,
+    // "<name> is not set / not defined / required": Bitnami images' validation (`The X environment variable is empty or not set`), Node apps, Apache's `Config variable ${X} is not defined`, VAR_NAME is missing,
     // Rust's `env::var("X").expect("X must be set")` panic (`X must be set: NotPresent`). The word after
     // "environment variable" is a name only when it is not the verb (`the "X" environment variable is required`).
-    /(?:[Ee]nvironment variable|[Cc]onfig variable|\benv var(?:iable)?) [`'"]?\$?\{?(?!(?:is|was|are|not|must)\b)([A-Za-z_][\w.-]*)\}?[`'"]? (?:is )?(?:not set|not defined|undefined|missing|required|must be set|empty)|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+) (?:env(?:ironment)? var(?:iable)? )?(?:is |IS )?(?:not set|must be set|required|missing|undefined|not defined|NOT SET|REQUIRED|MISSING|UNDEFINED|NOT DEFINED)\b/,
+    /(?:[Ee]nvironment variable|[Cc]onfig variable|\benv var(?:iable)?) [`'"]?\$?\{?(?!(?:is|was|are|not|must)\b)([A-Za-z_][\w.-]*)\}?[`'"]? (?:is )?(?:not set|not defined|undefined|missing|required|must be set|empty)|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+) (?:env(?:ironment)? var(?:iable)? )?(?:is |IS )?(?:(?:empty or )?not set|must be set|required|missing|undefined|not defined|NOT SET|REQUIRED|MISSING|UNDEFINED|NOT DEFINED)\b/,
     // "set / missing / required <name>": django-environ, go-envconfig, envconfig, `Missing required environment variable: X`.
     /\b(?:[Ss]et|[Dd]efine|[Pp]rovide) (?:the )?[`'"]?([A-Z][A-Z0-9_]+)[`'"]? env(?:ironment)? var(?:iable)?|(?:[Mm]issing|[Rr]equired) (?:required )?(?:env|ENV|[Ee]nvironment)(?: var(?:iable)?)?s?:? [`'"]?([A-Z][A-Z0-9_]+)\b|missing required value: ([A-Z][A-Z0-9_]+)|required key ([A-Z][A-Z0-9_]+) missing value/,
     // Django's check on its own setting (`The SECRET_KEY setting must not be empty.`), read from the variable of that
@@ -94,6 +94,24 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
     const name = m.groups?.name ?? m.groups?.name2;
     return name ? { envVar: name } : { detail: m[0] };
   }),
+  // A library or framework that names the setting it needs and did not get, in its own words (each from its source):
+  // the Kafka clients' ConfigDef (`Missing required configuration "bootstrap.servers" which has no default value.`),
+  // Flask-SQLAlchemy 3 (`Either 'SQLALCHEMY_DATABASE_URI' or 'SQLALCHEMY_BINDS' must be set.`), client-go's
+  // rest.InClusterConfig and the Python client's (`Service host/port is not set.`), both run outside a pod or without
+  // the service environment; Django started without DJANGO_SETTINGS_MODULE (`Requested setting X, but settings are not configured.`).
+  specific('setting-required', 'missing_configuration', /Missing required configuration|must be set|must be defined|host\/port is not set|settings are not configured/, [
+    /\bMissing required configuration "(?<name>[\w.-]+)" which has no default value/,
+    /\bEither '(?<name>[A-Z][A-Z0-9_]+)' or '[A-Z][A-Z0-9_]+' must be set/,
+    /\bunable to load in-cluster configuration, (?<name>KUBERNETES_SERVICE_HOST) and KUBERNETES_SERVICE_PORT must be defined|ConfigException: Service host\/port is not set/,
+    /\bbut settings are not configured\. You must either define the environment variable (?<name>DJANGO_SETTINGS_MODULE)/,
+  ], 0.88, (m) => (m.groups?.name ? { envVar: m.groups.name } : { envVar: 'KUBERNETES_SERVICE_HOST' })),
+  // A secret the framework reads from one variable, reported without the variable's name: Laravel's
+  // MissingAppKeyException (APP_KEY), node-postgres handed no password (its SASL client checks the type:
+  // `client password must be a string`, `… a non-empty string` since pg 8.9).
+  specific('secret-setting-missing', 'missing_configuration', /application encryption key|client password must be/, [
+    /\bNo application encryption key has been specified/,
+    /\bSASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a (?:non-empty )?string/,
+  ], 0.86, (m) => (/encryption key/.test(m[0]) ? { envVar: 'APP_KEY', detail: m[0] } : { detail: `${m[0]} (the database password it was configured with is not set)` })),
   specific('spring-placeholder', 'missing_configuration', /placeholder/, [/Could not resolve placeholder '([^']+)'/], 0.9, envVar),
   // Rails: `secret_key_base` in backticks, or straight quotes on Ruby 3.4; SECRET_KEY_BASE is the variable that sets it.
   specific('rails-secret-key-base', 'missing_configuration', /secret_key_base/, [
@@ -117,7 +135,9 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
     return { serviceLink: m[1]!, ...(name ? { envVar: name } : {}) };
   }),
   // A configuration file or source that is missing or unreadable.
-  specific('config-file-unreadable', 'missing_configuration', /config|property source|loading failed|syntax error/i, [
+  specific('config-file-unreadable', 'missing_configuration', /config|property source|loading failed|syntax error|\[emerg\]/i, [
+    // nginx at start-up: its configuration, or a file it includes, is not there (a volume mounted over /etc/nginx, a missing ConfigMap key)
+    /\[emerg\] (?:\d+#\d+: )?open\(\) "([^"]+)" failed \(2: No such file or directory\)/,
     /\bconfig(?:uration)? file (?:not found|does not exist|is missing|missing)(?: at| in)?:? ['"]?([^\s'"]+?)['"]?(?:[\s,]|\.?$)/i,
     /(?:Can't|Cannot|Could not|Unable to|Failed to) (?:open|read|load|find|parse) (?:the )?config(?:uration)? file:? (?:read |open )?['"]?([^\s'":]+)/i,
     // PHP reading a broken ini file at start-up (`PHP:  syntax error, unexpected '!' in /usr/local/etc/php/conf.d/x.ini on line 2`)
@@ -129,5 +149,6 @@ export const CONFIG_PATTERNS: readonly LogPattern[] = [
     /(?:FileNotFoundError|IOError|OSError): \[Errno 2\] No such file or directory: '([^']+)'|FileNotFoundError: .*?(\/[^\s'"]+)\s*$/,
   ], 0.88, path),
   specific('java-file-not-found', 'missing_configuration', /FileNotFoundException/, [/FileNotFoundException: (\S+) \((?:No such file or directory|The system cannot find the (?:file|path) specified)\)/], 0.88, path),
-  specific('go-open-missing', 'missing_configuration', /no such file/, [/\bopen ([^\s:]+): no such file or directory/], 0.88, path),
+  // Go's os errors for a file that is not there, opened or stat'ed (`stat /root/.kube/config: no such file or directory`).
+  specific('go-open-missing', 'missing_configuration', /no such file/, [/\b(?:open|stat|lstat) ([^\s:"]+): no such file or directory/], 0.88, path),
 ];

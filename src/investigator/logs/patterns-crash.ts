@@ -55,6 +55,16 @@ export const EXCEPTION_PATTERNS: readonly LogPattern[] = [
   crash('ruby-exception', /\.rb:\d/, /^\S+\.rb:\d+:in `[^']+': (.+ \([A-Z]\w*(?:::\w+)*\))$/, 0.82),
   crash('qualified-exception', /Exception|Error/, /^((?:Caused by: )?(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error)(?::\s.*)?)$/, 0.8),
   crash('plain-exception', /Exception|Error/, /^(?:\[\w+\]\s*)?([A-Z]\w*(?:Error|Exception): .+)$/, 0.78),
+  // Bitnami images' entrypoints (liblog.sh: `<module> HH:MM:SS.ss ERROR ==> message`) print an ERROR record and exit:
+  // what it says is why the container stopped (a specific cause it words, a variable not set, is read before this).
+  crash('bitnami-entrypoint-error', /ERROR ==>/, /^[\w-]+ \d\d:\d\d:\d\d\.\d+ ERROR ==> (.+)$/, 0.72),
+  // A request handler that crashed while the server kept running: Tomcat under Spring (`Servlet.service() for servlet [x]
+  // in context with path [] threw exception [Request processing failed; nested exception is …] with root cause`), Go's
+  // net/http recovering a handler's panic (`http: panic serving 10.0.0.1:4321: runtime error: …`).
+  crash('request-handler-crash', /threw exception|panic serving/, /\bServlet\.service\(\) for servlet \[[^\]]+\] in context with path \[[^\]]*\] threw exception \[(.+?)\](?: with root cause)?$|\bhttp: panic serving \S+: (.+)/, 0.78),
+  // PHP's fatal errors (an uncaught exception, a call to an undefined function), also relayed by php-fpm (`PHP message:`);
+  // its memory limit and parse errors are read before this.
+  crash('php-fatal', /PHP Fatal error/, /\bPHP Fatal error:\s+(.+)/, 0.8),
   crash('startup-failed', /Application run failed|FAILED TO START/, /\bApplication run failed\b|APPLICATION FAILED TO START/, 0.75, wholeLine),
   // Fatal-level records: logfmt/JSON levels, logrus's TTY `FATA`, Ruby's Logger `F, [...] FATAL --`, glog's `F0714`.
   crash('structured-fatal', /fatal|panic|critical|FATA|^F[\d,]/i, /\blevel=(?:fatal|panic)\b.*|"level":\s*"(?:fatal|panic)".*|^(?:FATAL|CRITICAL|FATA|PANI)\b.*|^F, \[[^\]]+\] FATAL -- .*|^F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+\] .*/, 0.72, wholeLine),

@@ -17,28 +17,44 @@ const upstream = (_m: RegExpExecArray, line: string): LogFacts => {
 const duration = (m: RegExpExecArray): LogFacts => (m.groups?.dur ? { duration: m.groups.dur } : {});
 const peer = (_m: RegExpExecArray, line: string): LogFacts => hostPortIn(line) ?? {};
 
+/**
+ * Clients that gave up finding a server to connect to, worded as a timeout: read before the slow
+ * family (whose `timed out after 30000 ms` they also say), they are no slow answer but no answer at all.
+ * The MongoDB drivers' server selection (Node `MongoServerSelectionError`/`MongoTimeoutError: Server
+ * selection timed out after 30000 ms`): no server of the deployment could be reached in that time.
+ */
+export const CONNECT_TIMEOUT_PATTERNS: readonly LogPattern[] = [
+  specific('server-selection-timeout', 'dependency_unreachable', /[Ss]erver selection timed out/, [
+    /\b[Ss]erver selection timed out after (?<dur>\d+ ?ms)/,
+  ], 0.85, merge(quoted, peer)),
+];
+
 export const SLOW_PATTERNS: readonly LogPattern[] = [
   // nginx: the upstream accepted the connection and then did not answer in time.
   specific('upstream-timeout', 'dependency_slow', /upstream timed out/, [/upstream timed out \(110: (?:Connection|Operation) timed out\) while (?:reading|sending)/], 0.88, merge(quoted, upstream)),
   // The request went out and the answer did not come back in time: requests/urllib3, Go's net/http.
-  specific('http-read-timeout', 'dependency_slow', /Read ?time|ESOCKETTIMEDOUT|awaiting (?:response )?headers/i, [
-    /\bRead timed out\b|\bReadTimeout(?:Error)?\b|\bESOCKETTIMEDOUT\b/,
+  // redis-py waiting on a reply past socket_timeout (`redis.exceptions.TimeoutError: Timeout reading from socket`).
+  specific('http-read-timeout', 'dependency_slow', /Read ?time|ESOCKETTIMEDOUT|awaiting (?:response )?headers|Timeout reading/i, [
+    /\bRead timed out\b|\bReadTimeout(?:Error)?\b|\bESOCKETTIMEDOUT\b|\bTimeout reading from socket\b/,
     /Client\.Timeout exceeded while awaiting headers|timeout awaiting response headers/,
   ], 0.85, merge((m, line) => ({ detail: /Read timed out\.?(?: \(read timeout=[\d.]+\))?/.exec(line)?.[0] ?? m[0] }), peer)),
-  // Every pooled connection is busy with slow work: HikariCP, Knex.
-  specific('pool-timeout', 'dependency_slow', /timed out after|Timeout acquiring/, [
+  // Every pooled connection is busy with slow work: HikariCP, Knex, SQLAlchemy's QueuePool (its timeout in seconds).
+  specific('pool-timeout', 'dependency_slow', /timed out after|Timeout acquiring|QueuePool limit/, [
     /Connection is not available, request timed out after (?<dur>\d+ ?ms)/,
     /Timeout acquiring a connection\. The pool is probably full/,
-  ], 0.85, merge(quoted, duration)),
+    /QueuePool limit of size \d+ overflow \d+ reached, connection timed out, timeout (?<secs>[\d.]+)/,
+  ], 0.85, merge(quoted, duration, (m) => (m.groups?.secs ? { duration: `${Number(m.groups.secs)} s` } : {}))),
   specific('statement-timeout', 'dependency_slow', /statement timeout|statement execution time|Lock wait timeout/, [/canceling statement due to statement timeout|maximum statement execution time exceeded|Lock wait timeout exceeded/], 0.85, quoted),
   // StackExchange.Redis: `Timeout performing GET (5000ms)`.
   specific('command-timeout', 'dependency_slow', /Timeout performing/, [/Timeout performing \w+(?: \((?<dur>\d+ ?ms)\))?/], 0.85, merge(quoted, duration)),
   // A request sent on an open connection that got no answer within the client's timeout: lettuce (`Command timed
   // out after 1 minute(s)`), the Apache async HTTP client under the Elasticsearch REST client (`30,000 milliseconds
   // timeout on connection http-outgoing-0 [ACTIVE]`: ACTIVE is a request in flight, not a connect).
-  specific('request-timed-out', 'dependency_slow', /Command timed out|milliseconds timeout on connection/, [
+  // axios giving up on a response (`Error: timeout of 120000ms exceeded`, code ECONNABORTED; lib/adapters/http.js).
+  specific('request-timed-out', 'dependency_slow', /Command timed out|milliseconds timeout on connection|timeout of \d/, [
     /\bCommand timed out after (?<dur>\d+ (?:second|minute|millisecond)\(s\))/,
     /\b(?<dur>[\d,]+ milliseconds) timeout on connection http-outgoing-\d+ \[ACTIVE\]/,
+    /\btimeout of (?<dur>\d+ms) exceeded/,
   ], 0.82, merge(quoted, duration)),
   // A server's slow-statement log (log_min_duration_statement, auto_explain): one second or more.
   specific('slow-query', 'dependency_slow', /duration: \d/, [/\bduration: (?<dur>\d{4,}(?:\.\d+)? ms)/], 0.7, merge(quoted, duration)),
@@ -125,6 +141,27 @@ export const UNREACHABLE_PATTERNS: readonly LogPattern[] = [
     /client has run out of available brokers to talk to/,
     /A network-related or instance-specific error occurred while establishing a connection to SQL Server/,
   ], 0.82, merge(quoted, peer)),
+  // Clients that name the database they could not reach, in their own words: Prisma's P1001 (`Can't reach database
+  // server at `db`:`5432``, newer releases `db:5432` in one pair of backticks), Python's asyncio (asyncpg,
+  // aiohttp: `[Errno 111] Connect call failed ('127.0.0.1', 5432)`).
+  specific('client-cannot-reach', 'dependency_unreachable', /reach database server|Connect call failed/, [
+    /\bCan't reach database server at `(?<host>[^`:\s]+)(?:`:`|:)(?<port>\d{1,5})`/,
+    /\bConnect call failed \('(?<host>[\w.:-]+)', (?<port>\d{1,5})/,
+  ], 0.9, hostPort),
+  // gRPC's UNAVAILABLE for a channel with no server to talk to (grpc-node `14 UNAVAILABLE: failed to connect to all
+  // addresses`, `No connection established`, the older `Connect Failed`; Python's `details = "failed to connect to all
+  // addresses"`), and Envoy (Istio, Contour) answering for an upstream it could not connect to
+  // (`upstream connect error or disconnect/reset before headers. reset reason: connection failure`,
+  // `… remote connection failure, transport failure reason: delayed connect error: 111`).
+  specific('proxy-or-channel-unavailable', 'dependency_unreachable', /UNAVAILABLE|failed to connect to all addresses|upstream connect error/, [
+    /\b14 UNAVAILABLE: (?:failed to connect to all addresses|No connection established|Connect Failed)|\bdetails = "failed to connect to all addresses/,
+    /\bupstream connect error or disconnect\/reset before headers\.(?: retried and the latest)? reset reason: (?:remote )?connection failure/,
+  ], 0.82, merge(quoted, peer)),
+  // The database is at its connection limit and turns new clients away: PostgreSQL (`FATAL: sorry, too many clients
+  // already`, `remaining connection slots are reserved for …`), MySQL/MariaDB (`[1040] Too many connections`).
+  specific('too-many-connections', 'dependency_unreachable', /too many clients|connection slots are reserved|Too many connections/, [
+    /\bsorry, too many clients already|\bremaining connection slots are reserved for|\bToo many connections\b/,
+  ], 0.8, (m) => ({ detail: `${m[0]} (the database is at its connection limit and refuses new connections)` })),
   // The dependency dropped a connection it had accepted (it restarted, crashed or was failed over):
   // libpq (psql, psycopg2, ruby-pg, PDO), node-postgres, the MySQL client libraries. Weaker than a
   // refused connection: a firewall closing idle connections or a query too big for the server say it too.

@@ -57,6 +57,11 @@ export const COMMAND_PATTERNS: readonly LogPattern[] = [
     /\bThe application '(?<file>[^']+)' does not exist|\bThe application to execute does not exist: '?(?<file2>[^'\s]+)'?/,
     /No executable found matching command "dotnet-(?<file>[^"]+)"/,
   ], 0.88, (m) => ({ file: m.groups?.file ?? m.groups?.file2 ?? '' })),
+  // An application server told to load a module the image does not hold (a wrong path or module name in the
+  // command): uvicorn's `Error loading ASGI app. Could not import module "main".` (uvicorn/importer.py).
+  specific('app-module-missing', 'bad_command', /Could not import module/, [
+    /\bError loading ASGI app\. Could not import module "(?<file>[\w.]+)"/,
+  ], 0.85, (m) => ({ file: m.groups?.file ?? '', detail: m[0] })),
   // The program started and refused the arguments it was given: Go's flag package (`flag provided
   // but not defined: -x`), cobra (`Error: unknown flag: --x`), npm without the script the command names.
   specific('unknown-argument', 'bad_command', /flag|[Mm]issing script|[Uu]nknown option|unrecognized arguments|bad option/, [
@@ -81,7 +86,8 @@ export const MEMORY_PATTERNS: readonly LogPattern[] = [
     /(?<![\w+])(?:java\.lang\.)?OutOfMemoryError\b(?:: (?<what>[^\]\n]+?))?\s*(?:\]|$)/,
     /\bJava heap space\b/,
   ], 0.9, (m) => ({ detail: m.groups?.what !== undefined || /OutOfMemoryError/.test(m[0]) ? `java.lang.OutOfMemoryError${m.groups?.what ? `: ${m.groups.what}` : ''}` : 'Java heap space' })),
-  specific('go-oom', 'oom_killed', /out of memory/, [/fatal error: runtime: out of memory/], 0.9, () => ({ detail: 'runtime: out of memory' })),
+  // Go's runtime when the heap cannot grow: `out of memory`, or `cannot allocate memory` when mmap fails (ENOMEM under a cgroup limit).
+  specific('go-oom', 'oom_killed', /out of memory|cannot allocate memory/, [/fatal error: runtime: (?:out of memory|cannot allocate memory)/], 0.9, (m) => ({ detail: m[0].replace(/^fatal error: /, '') })),
   specific('dotnet-oom', 'oom_killed', /OutOfMemoryException/, [/System\.OutOfMemoryException/], 0.88, () => ({ detail: 'System.OutOfMemoryException' })),
   // Python's MemoryError and numpy's subclasses (`_ArrayMemoryError: Unable to allocate 94.9 MiB`), Ruby's NoMemoryError.
   // C++'s operator new failing (`terminate called after throwing an instance of 'std::bad_alloc'`).

@@ -77,6 +77,10 @@ export const DNS_PATTERNS: readonly LogPattern[] = [
     /Could not resolve host: (?<host>[\w.-]+)/,
     /\bwget: bad address '(?<host>[\w.-]+)'/,
   ], 0.9, hostPort),
+  // libmysqlclient/mysqlnd's CR_UNKNOWN_HOST (2005): the host it was given does not resolve (`Unknown MySQL server host
+  // 'db' (-2)`; the number is getaddrinfo's error, -2 EAI_NONAME, -3 EAI_AGAIN). A `host:port` in the quotes is a port
+  // written into the host setting, which no resolver knows either.
+  specific('mysql-unknown-host', 'dns_resolution_failure', /Unknown MySQL server host/, [/\bUnknown MySQL server host '(?<hp>[^'\s]+)'/], 0.9, hostPort),
   specific('libpq-translate', 'dns_resolution_failure', /translate host name/, [/could not translate host name "(?<host>[^"]+)" to address/], 0.93, hostPort),
   // Go's resolver: `lookup db on 10.96.0.10:53: no such host`, musl's `Try again`, and a DNS server that does not answer.
   specific('go-lookup', 'dns_resolution_failure', /lookup|read udp/, [

@@ -3,7 +3,7 @@ import { PERMISSION_PATTERNS, RBAC_PATTERNS } from './patterns-access.js';
 import { API_SERVER_PATTERNS } from './patterns-apiserver.js';
 import { CONFIG_PATTERNS } from './patterns-config.js';
 import { CRASH_PATTERNS, EXCEPTION_PATTERNS, EXIT_PATTERNS } from './patterns-crash.js';
-import { SLOW_PATTERNS, UNREACHABLE_PATTERNS } from './patterns-dependency.js';
+import { CONNECT_TIMEOUT_PATTERNS, SLOW_PATTERNS, UNREACHABLE_PATTERNS } from './patterns-dependency.js';
 import { COMMAND_PATTERNS, MEMORY_PATTERNS, THROTTLING_PATTERNS } from './patterns-process.js';
 import { DNS_PATTERNS, TLS_PATTERNS } from './patterns-tls-dns.js';
 
@@ -25,6 +25,7 @@ export const LOG_PATTERNS: readonly LogPattern[] = [
   ...API_SERVER_PATTERNS,
   ...TLS_PATTERNS,
   ...DNS_PATTERNS,
+  ...CONNECT_TIMEOUT_PATTERNS,
   ...SLOW_PATTERNS,
   ...UNREACHABLE_PATTERNS,
   ...PERMISSION_PATTERNS,

@@ -17,11 +17,15 @@ export const isHarmless = (text: string): boolean => HARMLESS.some((r) => r.test
 // The record's own level says info or below: JSON (`"level":"info"`, bunyan/pino's numeric 10–30), logfmt, a leading level word.
 const INFO_LEVEL = /"level":\s*(?:"(?:info|debug|trace)"|[123]0\b)|\blevel=(?:info|debug|trace)\b|^\[?(?:INFO|DEBUG|TRACE)\b/i;
 
+// The program says what it uses instead (Flask-SQLAlchemy 2's `SQLALCHEMY_DATABASE_URI not set. Defaulting to "sqlite:///:memory:".`).
+const FALLS_BACK = /\b(?:[Dd]efaulting (?:\w+ )?to|[Uu]sing (?:the )?default|[Ff]alling back to)\b/;
+
 /**
- * A setting the program reports missing at info level or below is a default it announces
- * (`KUBE_NAMESPACE_ONLY not set. Watching pods in ALL namespaces.`), not what stopped it.
+ * A setting the program reports missing at info level or below, or with the default it falls back
+ * to, is a default it announces (`KUBE_NAMESPACE_ONLY not set. Watching pods in ALL namespaces.`),
+ * not what stopped it.
  */
-export const isAnnouncedDefault = (text: string, type: string): boolean => type === 'missing_configuration' && INFO_LEVEL.test(text);
+export const isAnnouncedDefault = (text: string, type: string): boolean => type === 'missing_configuration' && (INFO_LEVEL.test(text) || FALLS_BACK.test(text));
 
 // "connected", not "not connected"/"disconnected"; a succeeded netcat probe; a server that is up.
 const SUCCESS =

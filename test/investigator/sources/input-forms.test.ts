@@ -247,6 +247,21 @@ describe('forms the second batch showed', () => {
     expect(d.root_cause.summary).toContain('flagsmith-flagsmith-postgresql.flagsmith.svc.cluster.local:5432');
   });
 
+  it('Init:0/1 in a get table: the pod is held by its running init container, which writes the only logs there are', () => {
+    // kong's table alone: scheduled, its init container never completes; what it waits for is not in the evidence
+    const alone = diagnose(buildKubectlSnapshot(files('i-helm-charts-pr8681-kong-wait-for-db-cassandra', 'get-all.txt'), { now: NOW }), { kind: 'Pod', name: 'kong-kong-ddc97bf6f-lvmm7' });
+    expect(alone.root_cause.type).toBe('init_container_failure');
+    expect(alone.root_cause.confidence).toBeLessThan(0.7);
+    expect(alone.root_cause.summary).toMatch(/still running and has not completed.*logs were not given/);
+    // the same row beside a wait loop's log (a busybox nslookup init container's, from another thread): the log is the init container's
+    const log = { ...real('g-poseidon-125-init-nslookup-search-domain', 'init-logs.txt'), name: 'kong-kong-ddc97bf6f-lvmm7.log' };
+    const snap = buildKubectlSnapshot([real('i-helm-charts-pr8681-kong-wait-for-db-cassandra', 'get-all.txt'), log], { now: NOW });
+    expect(snap.logs[0]).toMatchObject({ pod: 'kong-kong-ddc97bf6f-lvmm7', container: '(init container)' });
+    const d = diagnose(snap, { kind: 'Pod', name: 'kong-kong-ddc97bf6f-lvmm7' });
+    expect(d.root_cause.type).toBe('init_container_failure');
+    expect(d.root_cause.summary).toContain('has not completed: it cannot resolve host firmament-service.kube-system');
+  });
+
   it('a message copied as a JSON value, escaped quotes and all, is read as the message', () => {
     const line = real('g-cloud-on-k8s-545-kibana-secret-deleted', 'state.json').text.split('\n').find((l) => l.includes('"message"'))!;
     const d = diagnoseAll(buildKubectlSnapshot([{ name: 'paste.txt', text: line }], { now: NOW }))[0]!;
@@ -272,6 +287,14 @@ describe('forms the second batch showed', () => {
     const snap = buildKubectlSnapshot(files('h-pranay-s14-gauntlet-oom-jsonpath', 'last-state.json'), { now: NOW });
     const d = diagnose(snap, { kind: 'Pod', name: 'fail-5-oomkilled-pod', namespace: 'default' });
     expect(d.root_cause.type).toBe('oom_killed');
+  });
+
+  it('one entry of containerStatuses cut out of -o yaml is that named container of the pod asked about', () => {
+    const snap = buildKubectlSnapshot(files('m-samson-3381-secret-puller-oomkilled-status', 'status.yaml'), { now: NOW });
+    expect(snap.pods[0]?.status?.containerStatuses?.[0]).toMatchObject({ name: 'secret-puller', restartCount: 2, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } } });
+    const d = diagnoseAll(snap)[0]!;
+    expect(d.root_cause.type).toBe('oom_killed');
+    expect(d.root_cause.summary).toContain('secret-puller');
   });
 
   it('two log texts for the same container are one stream; a short name that fails while the Service lives elsewhere says where', () => {
@@ -380,9 +403,12 @@ describe('forms the third batch showed', () => {
     const snap = buildKubectlSnapshot(files('j-cray-csm-bitnami-etcd-no-member-id', 'logs.txt'), { now: NOW });
     expect(snap.notes).toEqual([]);
     expect(snap.logs[0]!.lines).toHaveLength(8);
-    // A retried connection and errors no rule reads: an honest unknown that quotes the last lines, not a guess.
+    // The entrypoint's ERROR record before it exits is what stopped it; the connection refused before it was a wait
+    // it announced it would retry (`retrying of unary invoker failed`), not the cause. One line: a hint, below 0.7.
     const d = diagnoseAll(snap)[0] ?? diagnose(snap);
-    expect(d.root_cause.type).toBe('unknown');
+    expect(d.root_cause.type).toBe('application_error');
+    expect(d.root_cause.confidence).toBeLessThan(0.7);
+    expect(d.root_cause.summary).toContain('There was no snapshot to restore!');
     expect(d.root_cause.evidence.map((e) => e.value)).toContain('etcd 16:14:21.28 ERROR ==> There was no snapshot to restore!');
   });
 

@@ -99,7 +99,10 @@ export function resolveLogTarget(snapshot: ClusterSnapshot, target: LogTarget, f
   // Without a container name, the logs belong to the container in trouble, else the first.
   // An init container in trouble comes first: while it fails, the main containers have not started.
   const initInTrouble = pod?.status?.initContainerStatuses?.find((s) => s.restartCount > 0 || (s.state?.terminated?.exitCode ?? 0) !== 0 || (s.state?.waiting !== undefined && s.state.waiting.reason !== 'PodInitializing'))?.name;
-  const inTroubleContainer = initInTrouble ?? pod?.status?.containerStatuses?.find((s) => s.restartCount > 0 || !s.ready)?.name;
+  // An init container still running (`Init:0/1`, a wait-for-db loop) while no main container has started writes the only logs there are.
+  const mainStarted = (pod?.status?.containerStatuses ?? []).some((s) => s.state?.running || s.state?.terminated || s.lastState?.terminated);
+  const initRunning = mainStarted ? undefined : pod?.status?.initContainerStatuses?.find((s) => s.state?.running)?.name;
+  const inTroubleContainer = initInTrouble ?? initRunning ?? pod?.status?.containerStatuses?.find((s) => s.restartCount > 0 || !s.ready)?.name;
   const namedContainer = byName.pod && [...containers, ...(pod?.spec?.initContainers ?? [])].some((c) => c.name === byName.pod) ? byName.pod : undefined;
   const container = guess.container ?? namedContainer ?? inTroubleContainer ?? containers[0]?.name ?? '(container)';
   return {

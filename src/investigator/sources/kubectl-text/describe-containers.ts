@@ -1,5 +1,5 @@
 import type { DescribeNode } from './describe-tree.js';
-import { child, childValue } from './describe-tree.js';
+import { allValues, child, childValue } from './describe-tree.js';
 import {
   commandLines, containerPorts, envFrom, envVars, kubectlTime, present, probe, resourceList, volumeMounts,
 } from './describe-values.js';
@@ -15,7 +15,8 @@ type Raw = Record<string, unknown>;
 function containerState(node: DescribeNode | undefined): Raw | undefined {
   if (!node) return undefined;
   const reason = present(childValue(node, 'Reason'));
-  const message = present(childValue(node, 'Message'));
+  // all its lines (a termination message can hold the log's tail)
+  const message = present(allValues(child(node, 'Message')).join('\n'));
   switch (node.value) {
     case 'Running':
       return { running: { startedAt: kubectlTime(childValue(node, 'Started')) } };

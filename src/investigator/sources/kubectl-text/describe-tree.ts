@@ -18,15 +18,37 @@ export interface DescribeNode {
 
 const KEY_LINE = /^([^:\s][^:]*?):(?:\s+(.*?))?\s*$/;
 
+/**
+ * A container state's `Message:` may hold several lines (a termination message, which
+ * `terminationMessagePolicy: FallbackToLogsOnError` fills with the log's tail): kubectl indents
+ * only its first line, the others are printed as they are, at any column. They belong to the
+ * message until a key line of its own state (`Exit Code:`) or a key describe prints above it.
+ */
+const ABOVE_MESSAGE = new Set([
+  'State', 'Last State', 'Ready', 'Restart Count', 'Limits', 'Requests', 'Environment', 'Environment Variables from', 'Mounts',
+  'Liveness', 'Readiness', 'Startup', 'Image', 'Image ID', 'Port', 'Ports', 'Host Port', 'Host Ports', 'Command', 'Args', 'Container ID',
+  'Containers', 'Init Containers', 'Conditions', 'Volumes', 'QoS Class', 'Node-Selectors', 'Tolerations', 'Events', 'Name', 'Namespace',
+]);
+const endsMessage = (indent: number, key: string | undefined, message: DescribeNode): boolean =>
+  key !== undefined && (indent === message.indent || (indent < message.indent && ABOVE_MESSAGE.has(key)));
+
 /** Parses one describe document (one object) into a tree of lines. */
 export function parseDescribeTree(text: string): DescribeNode {
   const root: DescribeNode = { key: null, value: '', more: [], indent: -1, raw: '', children: [] };
   const stack: DescribeNode[] = [root];
   let lastKey: { node: DescribeNode; valueColumn: number } | undefined;
+  let message: DescribeNode | undefined;
   for (const raw of text.split(/\r?\n/)) {
     if (raw.trim() === '') continue;
     const indent = raw.length - raw.trimStart().length;
     const text = raw.trim();
+    if (message) {
+      if (!endsMessage(indent, KEY_LINE.exec(text)?.[1], message)) {
+        message.more.push(raw.trimEnd());
+        continue;
+      }
+      message = undefined;
+    }
     // A continuation line starts exactly in the value column of the key line above it.
     if (lastKey && lastKey.node.value !== '' && indent === lastKey.valueColumn && indent > lastKey.node.indent) {
       lastKey.node.more.push(text);
@@ -40,6 +62,8 @@ export function parseDescribeTree(text: string): DescribeNode {
     if (m && node.value !== '') {
       const valueColumn = raw.indexOf(node.value, indent + m[1]!.length + 1);
       lastKey = { node, valueColumn };
+      // a state's message (under `State:`/`Last State:`, so indented at least twice)
+      if (node.key === 'Message' && indent >= 4) message = node;
     } else lastKey = undefined;
   }
   return root;

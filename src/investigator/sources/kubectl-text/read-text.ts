@@ -91,11 +91,26 @@ function wrapFragment(lines: string[], hint: CommandHint | undefined): string {
   return [...head, ...body].join('\n');
 }
 
+/** One entry of a pod's `status.containerStatuses`: a named container with a state and its status fields. */
+function isContainerStatus(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const v = value as Raw;
+  return typeof v.name === 'string' && ('state' in v || 'lastState' in v) && ['restartCount', 'ready', 'image', 'containerID', 'started'].some((k) => k in v);
+}
+
 /** A pasted YAML mapping without `kind`: its `status:`/`spec:` belong to the hinted object. */
 function wrapYamlFragment(value: unknown, hint: CommandHint | undefined): Raw | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const v = value as Raw;
+  if (value === null || typeof value !== 'object') return undefined;
   const kind = hint?.kind ?? 'Pod';
+  // Entries of `status.containerStatuses` cut out of `-o yaml` (`name:` beside `state:`/`lastState:`), one or a list:
+  // each names its container, so its state is that container's.
+  const statuses = (Array.isArray(value) ? value : [value]) as unknown[];
+  if (kind === 'Pod' && statuses.length > 0 && statuses.every(isContainerStatus)) {
+    const metadata = { name: hint?.name ?? UNNAMED, ...(hint?.namespace ? { namespace: hint.namespace } : {}) };
+    return { kind, apiVersion: 'v1', metadata, status: { containerStatuses: statuses.map((s) => ({ ready: false, restartCount: 0, image: '', imageID: '', state: {}, ...(s as Raw) })) } };
+  }
+  if (Array.isArray(value)) return undefined;
+  const v = value as Raw;
   const metadata = { name: hint?.name ?? UNNAMED, ...(hint?.namespace ? { namespace: hint.namespace } : {}), ...((v.metadata as Raw | undefined) ?? {}) };
   if ('status' in v || 'spec' in v) return { kind, apiVersion: kindOf(kind)?.apiVersion ?? 'v1', ...v, metadata };
   // One container's state as `-o jsonpath` / jq print it: `{.state}` ({waiting|running|terminated: …})
