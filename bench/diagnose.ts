@@ -10,7 +10,7 @@ import type { ClusterSnapshot } from '../src/investigator/cluster/snapshot.js';
 import { loadDiagnosisCorpus } from '../test/fixtures/diagnosis/corpus.js';
 import { BATCHES, type Batch } from '../test/fixtures/diagnosis/real/corpus.js';
 import { confusion, confusionMarkdown } from './diagnose/confusion.js';
-import { realMissLines, realScoreLine, realScoreMarkdown, scoreHalf, type RealScoreSummary } from './diagnose/real-corpus.js';
+import { formTableMarkdown, realMissLines, realScoreLine, realScoreMarkdown, scoreHalf, type RealScoreSummary } from './diagnose/real-corpus.js';
 import { writeSyntheticNamespace } from './diagnose/synthetic-namespace.js';
 import type { Benchmark } from './lib/benchmark.js';
 import { upsertSection } from './lib/markdown-section.js';
@@ -111,6 +111,7 @@ async function accuracy(misses: boolean): Promise<Accuracy> {
   }
   const own = confusion(loadDiagnosisCorpus());
   console.log(`  project corpus ${own.correct}/${own.cases} right type, ${own.namesCause}/${own.cases} naming the cause`);
+  console.log(`\n${formTableMarkdown('Every frozen half', batches.map((b) => b.frozen))}`);
   if (misses) {
     for (const { tuning } of batches) {
       const lines = realMissLines(tuning);
@@ -173,6 +174,8 @@ async function run(args: readonly string[]): Promise<number> {
     '### How right: the real-world corpus',
     '',
     `${batches.reduce((n, b) => n + b.all.cases, 0)} cases of kubectl output and logs pasted into public threads by other people, labelled from each thread's resolution (test/fixtures/diagnosis/real, README there), collected in ${batches.length} batches. Each case goes once, by a seeded hash of its id, to a tuning half, which the rules may be improved against, or a frozen half, scored only. Each batch was collected after the rules had been tuned on the ones before it: its frozen half is a measure of evidence the rules never met. Wrong answers are listed for tuning halves only.`,
+    '',
+    formTableMarkdown('Every frozen half', batches.map((b) => b.frozen)),
     '',
     ...batches.flatMap((b) => [`#### ${b.batch[0]!.toUpperCase()}${b.batch.slice(1)} batch (${b.all.cases} cases, ids ${BATCHES.find((x) => x.name === b.batch)!.prefixes.join(' ')})`, '', realScoreMarkdown(b.frozen), '', realScoreMarkdown(b.tuning), '']),
     `### How right: the project's own corpus (${own.cases} cases, test/fixtures/diagnosis/cases)`,

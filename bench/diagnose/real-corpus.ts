@@ -18,9 +18,17 @@ export interface RealScoreSummary {
   notFoundConfidentlyWrong: number;
   errors: number;
   matrix: Map<string, Map<string, number>>;
+  /** Per input form (a case counts once under each form among its inputs): totals only, safe to show for a frozen half. */
+  byForm: Map<string, FormTally>;
   misses: { id: string; want: string; got: string; confidence: number; missing: string[] }[];
 }
 
+
+export interface FormTally {
+  cases: number;
+  correct: number;
+  unknown: number;
+}
 
 export async function scoreHalf(half: 'tuning' | 'frozen' | 'all', batch: Batch): Promise<RealScoreSummary> {
   const cases = loadRealCorpus(half === 'all' ? undefined : half, batch);
@@ -28,7 +36,7 @@ export async function scoreHalf(half: 'tuning' | 'frozen' | 'all', batch: Batch)
 }
 
 export async function scoreCases(what: string, cases: RealCase[], listMisses: boolean): Promise<RealScoreSummary> {
-  const s: RealScoreSummary = { half: what, listMisses, cases: cases.length, typeOk: 0, correct: 0, confidentlyWrong: 0, notFoundCases: 0, notFoundConfidentlyWrong: 0, errors: 0, matrix: new Map(), misses: [] };
+  const s: RealScoreSummary = { half: what, listMisses, cases: cases.length, typeOk: 0, correct: 0, confidentlyWrong: 0, notFoundCases: 0, notFoundConfidentlyWrong: 0, errors: 0, matrix: new Map(), byForm: new Map(), misses: [] };
   for (const c of cases) {
     const a = await runRealCase(c);
     const r = scoreRealCase(c, a);
@@ -41,6 +49,13 @@ export async function scoreCases(what: string, cases: RealCase[], listMisses: bo
     if (r.correct) s.correct += 1;
     if (r.confidentlyWrong) s.confidentlyWrong += 1;
     if (a.type === 'error') s.errors += 1;
+    for (const form of new Set(c.inputs.map((i) => i.form))) {
+      const t = s.byForm.get(form) ?? { cases: 0, correct: 0, unknown: 0 };
+      t.cases += 1;
+      if (r.correct) t.correct += 1;
+      if (a.type === 'unknown') t.unknown += 1;
+      s.byForm.set(form, t);
+    }
     if (c.label.types.includes('not_found')) {
       s.notFoundCases += 1;
       if (r.confidentlyWrong) s.notFoundConfidentlyWrong += 1;
@@ -81,4 +96,26 @@ export const realScoreLine = (s: RealScoreSummary): string =>
 export function realMissLines(s: RealScoreSummary): string[] {
   if (!s.listMisses) return [];
   return s.misses.map((m) => `    ${m.id}: label ${m.want}, answered ${m.got} at ${m.confidence}${m.missing.length ? `; cause words missing: ${m.missing.join(', ')}` : ''}`);
+}
+
+/**
+ * Right answers by input form, pooled over several scored sets (e.g. every frozen half): which
+ * shapes of evidence the investigator still reads badly, without listing a single case.
+ */
+export function formTableMarkdown(what: string, sets: RealScoreSummary[]): string {
+  const pooled = new Map<string, FormTally>();
+  for (const s of sets) {
+    for (const [form, t] of s.byForm) {
+      const p = pooled.get(form) ?? { cases: 0, correct: 0, unknown: 0 };
+      pooled.set(form, { cases: p.cases + t.cases, correct: p.correct + t.correct, unknown: p.unknown + t.unknown });
+    }
+  }
+  const rows = [...pooled.entries()].sort((a, b) => b[1].cases - a[1].cases || a[0].localeCompare(b[0]));
+  return [
+    `${what}, by input form (a case counts under each form among its inputs):`,
+    '',
+    '| input form | cases | right | answered `unknown` |',
+    '|---|---:|---:|---:|',
+    ...rows.map(([form, t]) => `| ${form} | ${t.cases} | ${t.correct} (${pct(t.correct, t.cases)}) | ${t.unknown} |`),
+  ].join('\n');
 }
