@@ -75,10 +75,23 @@ function eventSubject(ev: CoreV1Event): ResourceRef | undefined {
   return { kind: o.kind ?? 'Pod', name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) };
 }
 
-/** A message a terminal wrapped onto the next line (`Container x was using …` under `The node was low on …`). */
-function withContinuation(line: string, next: string | undefined): string {
-  if (next === undefined || next.trim() === '' || /^\s*(?:\d{4}-\d\d-\d\d|[A-Z][a-z]{2} \d|\[|[IWEF]\d{4} |\{|at\s)/.test(next)) return line;
-  return `${line} ${next.trim()}`;
+const NEW_RECORD = /^\s*(?:\d{4}-\d\d-\d\d|[A-Z][a-z]{2} \d|\[|[IWEF]\d{4} |\{|at\s)/;
+
+/**
+ * A message a terminal wrapped onto the next line (`Container x was using …` under `The node was low on
+ * …`). A Go error chain broken after its colons (`failed calling webhook "x": failed to call webhook:` /
+ * `Post "https://…":` / `net/http: request canceled …`) goes on while the line ends with one.
+ */
+function withContinuation(lines: readonly string[], i: number): string {
+  let text = lines[i]!;
+  for (let j = i + 1; j < lines.length && j <= i + 3; j += 1) {
+    const next = lines[j]!;
+    if (next.trim() === '' || NEW_RECORD.test(next)) break;
+    const open = j === i + 1 || /:\s*$/.test(text);
+    if (!open) break;
+    text = `${text.trimEnd()} ${next.trim()}`;
+  }
+  return text;
 }
 
 export function heardMessages(ctx: AnalysisContext): Heard[] {
@@ -99,7 +112,7 @@ export function heardMessages(ctx: AnalysisContext): Heard[] {
   for (const note of ctx.snapshot.notes) hear(note.text, undefined, (subject) => ({ kind: 'field', resource: subject, path: note.origin === 'kubectl-error' ? `kubectl (${note.input})` : note.input, value: note.text }));
   for (const log of ctx.snapshot.logs) {
     const from: ResourceRef = { kind: 'Pod', name: log.pod, ...(log.namespace ? { namespace: log.namespace } : {}) };
-    log.lines.forEach((line, i) => hear(withContinuation(line, log.lines[i + 1]), from, (subject) => logEvidence(subject, log.container, log.previous, line)));
+    log.lines.forEach((line, i) => hear(withContinuation(log.lines, i), from, (subject) => logEvidence(subject, log.container, log.previous, line)));
   }
   return heard;
 }

@@ -209,7 +209,8 @@ export function readKubectlText(input: TextInput, options: ReadOptions = {}): Re
           add(parsePodRows(part.lines, hint?.namespace ?? options.defaultNamespace));
           break;
         case 'kubectl-error':
-          for (const l of part.lines) note(l, 'kubectl-error');
+          // A wrapped error line is one error: the terminal cut it where the width ran out, mid-word.
+          note(part.lines.join(''), 'kubectl-error');
           break;
         case 'logs':
           logs.push({ text, ...(hint ? { hint } : {}) });
