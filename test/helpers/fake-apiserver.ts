@@ -9,6 +9,7 @@ import type { ServedResource } from './fake-apiserver/resources.js';
 import { SERVED, coreEventToEventsV1, fieldPathOf, groupList, groupVersionOf, resourceList, selectableFields } from './fake-apiserver/resources.js';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './fake-apiserver/selectors.js';
 import { JsonPatchError, WRITE_CONTENT_TYPES, bumpGeneration, jsonPatch, mergePatch, nextResourceVersion, settleWorkload, strategicMergePatch, type RecordedWrite, type Settle } from './fake-apiserver/writes.js';
+import { tableOf, wantsTable } from './fake-apiserver/tables.js';
 import { listenOnLoopback } from './loopback-http.js';
 
 /**
@@ -157,7 +158,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     return resource.group === 'events.k8s.io' ? stored.map(coreEventToEventsV1) : stored;
   };
 
-  const list = (res: ServerResponse, url: URL, resource: ServedResource, ns: string | undefined) => {
+  const list = (res: ServerResponse, url: URL, resource: ServedResource, ns: string | undefined, asTable = false) => {
     const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
     const fieldSelector = url.searchParams.get('fieldSelector');
     const fields = parseFieldSelector(fieldSelector, selectableFields(resource), fieldPathOf);
@@ -181,6 +182,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       ...(more ? { continue: encodeContinue(relKey(page.at(-1)!)) } : {}),
       ...(more && !selected ? { remainingItemCount: matching.length - page.length } : {}),
     };
+    const table = asTable && resource.group === '' ? tableOf(resource.kind, page, metadata) : undefined;
+    if (table) return json(res, table);
     json(res, { kind: `${resource.kind}List`, apiVersion: groupVersionOf(resource), metadata, items: page.map(({ kind: _k, apiVersion: _a, ...rest }) => rest) });
   };
 
@@ -285,7 +288,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       const subresource = sub ? `/${sub}` : '';
       return status(res, 403, 'Forbidden', `${resourceName}${subresource}${name ? ` "${name}"` : ''} is forbidden: User "system:serviceaccount:syntra:reader" cannot ${verb} resource "${resourceName}"${subresource ? ` subresource "${sub}"` : ''} in API group "${group}"${ns ? ` in the namespace "${ns}"` : ' at the cluster scope'}`, { ...(name ? { name } : {}), kind: resourceName });
     }
-    if (name === undefined) return list(res, url, resource, ns);
+    if (name === undefined) return list(res, url, resource, ns, wantsTable(req.headers.accept));
     const obj = storedObjects(resource).find((o) => o.metadata?.name === name && (!resource.namespaced || o.metadata?.namespace === ns));
     if (!obj) return status(res, 404, 'NotFound', `${resourceName} "${name}" not found`, { name, kind: resourceName });
     if (sub === undefined) return json(res, obj);
