@@ -31,7 +31,8 @@ function statusMessages(ctx: AnalysisContext): { subject: ResourceRef; path: str
   const s = ctx.scope;
   for (const pod of s.pods) {
     const ref = refOf(pod, 'Pod');
-    if (pod.status?.message) out.push({ subject: ref, path: 'status.message', text: `${pod.status.reason ?? ''} ${pod.status.message}`.trim() });
+    // A reason alone says enough when the kubelet set it (`OutOfcpu` in a get pods row, `NodeLost`).
+    if (pod.status?.message || pod.status?.reason) out.push({ subject: ref, path: pod.status.message ? 'status.message' : 'status.reason', text: `${pod.status.reason ?? ''} ${pod.status.message ?? ''}`.trim() });
     for (const c of pod.status?.conditions ?? []) if (c.message) out.push({ subject: ref, path: `status.conditions[${c.type}].message`, text: c.message });
     for (const cs of [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]) {
       for (const [path, st] of [['state', cs.state], ['lastState', cs.lastState]] as const) {

@@ -46,10 +46,60 @@ function eventRow(ev: Raw, now: number): unknown[] {
   return [since(last, now), ev.type ?? '', ev.reason ?? '', target, o.fieldPath ?? '', from, String(ev.message ?? '').trim(), since(first, now), Number(ev.count ?? 1), ev.metadata?.name ?? ''];
 }
 
+const terminatedReason = (t: Raw, prefix = ''): string => (t.reason ? `${prefix}${t.reason}` : t.signal ? `${prefix}Signal:${t.signal}` : `${prefix}ExitCode:${t.exitCode ?? 0}`);
+
+/** printers.go printPod (1.29 → 1.32; sidecar init containers left out): READY, STATUS, RESTARTS as kubectl shows them. */
+function podRow(pod: Raw, now: number): unknown[] {
+  const status = (pod.status ?? {}) as Raw;
+  const spec = (pod.spec ?? {}) as Raw;
+  let reason: string = status.reason || status.phase || '';
+  let restarts = 0;
+  let ready = 0;
+  let lastRestart = 0;
+  let initializing = false;
+  const inits: Raw[] = status.initContainerStatuses ?? [];
+  for (const [i, c] of inits.entries()) {
+    restarts += c.restartCount ?? 0;
+    if (c.state?.terminated && (c.state.terminated.exitCode ?? 0) === 0) continue;
+    if (c.state?.terminated) reason = terminatedReason(c.state.terminated, 'Init:');
+    else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') reason = `Init:${c.state.waiting.reason}`;
+    else reason = `Init:${i}/${(spec.initContainers ?? []).length}`;
+    initializing = true;
+    break;
+  }
+  const initialized = (status.conditions ?? []).some((c: Raw) => c.type === 'Initialized' && c.status === 'True');
+  if (!initializing || initialized) {
+    restarts = 0;
+    let running = false;
+    for (const c of [...((status.containerStatuses ?? []) as Raw[])].reverse()) {
+      restarts += c.restartCount ?? 0;
+      const finished = c.lastState?.terminated?.finishedAt;
+      if (finished) lastRestart = Math.max(lastRestart, Date.parse(finished));
+      if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
+      else if (c.state?.terminated) reason = terminatedReason(c.state.terminated);
+      else if (c.ready && c.state?.running) {
+        running = true;
+        ready += 1;
+      }
+    }
+    if (reason === 'Completed' && running) reason = (status.conditions ?? []).some((c: Raw) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
+  }
+  const deleting = Boolean(pod.metadata?.deletionTimestamp);
+  if (deleting && status.reason === 'NodeLost') reason = 'Unknown';
+  else if (deleting && !['Succeeded', 'Failed'].includes(status.phase)) reason = 'Terminating';
+  const restartsText = restarts !== 0 && lastRestart > 0 ? `${restarts} (${humanDuration(now - lastRestart)} ago)` : String(restarts);
+  const ip = status.podIPs?.[0]?.ip ?? status.podIP ?? '<none>';
+  return [pod.metadata?.name ?? '', `${ready}/${(spec.containers ?? []).length}`, reason, restartsText, since(pod.metadata?.creationTimestamp, now), ip, spec.nodeName || '<none>', status.nominatedNodeName || '<none>', '<none>'];
+}
+
 const TABLES: Record<string, { columns: ReturnType<typeof column>[]; row: (o: Raw, now: number) => unknown[] }> = {
   Event: {
     columns: [column('Last Seen'), column('Type'), column('Reason'), column('Object'), column('Subobject', 1), column('Source', 1), column('Message'), column('First Seen', 1), column('Count', 1), column('Name', 1, 'name')],
     row: eventRow,
+  },
+  Pod: {
+    columns: [column('Name', 0, 'name'), column('Ready'), column('Status'), column('Restarts'), column('Age'), column('IP', 1), column('Node', 1), column('Nominated Node', 1), column('Readiness Gates', 1)],
+    row: podRow,
   },
 };
 

@@ -40,7 +40,19 @@ const replicaSet = (name: string): Raw => ({
 
 interface Scenario { target: { kind: string; name: string }; want: RootCauseType; names: string }
 
-const PODS: Raw[] = [pendingPod('db-0', 'db'), pendingPod('worker-8d9f-r4t5y', 'worker')];
+const withStatus = (name: string, status: Raw, extra: Raw = {}): Raw => ({
+  kind: 'Pod', apiVersion: 'v1', metadata: { ...meta(name), ...extra },
+  spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'registry.example.com/shop/app:1.0' }] },
+  status: { startTime: T, ...status },
+});
+const PODS: Raw[] = [
+  pendingPod('db-0', 'db'), pendingPod('worker-8d9f-r4t5y', 'worker'),
+  // pkg/kubelet/lifecycle/predicate.go: rejected at admission
+  withStatus('batch-2x9kq', { phase: 'Failed', reason: 'OutOfcpu', message: "Pod Node didn't have enough resource: cpu, requested: 2000, used: 1500, capacity: 2000" }),
+  // the node controller's NodeLost on a pod being deleted from an unreachable node: printPod shows "Unknown"
+  withStatus('queue-0', { phase: 'Running', reason: 'NodeLost', message: 'Node node-2 which was running pod queue-0 is unresponsive' }, { deletionTimestamp: '2025-03-14T10:35:00Z' }),
+  withStatus('web-7c9d-abcde', { phase: 'Running', containerStatuses: [{ name: 'app', image: 'registry.example.com/shop/app:1.0', imageID: '', ready: false, restartCount: 4, state: { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: T, finishedAt: '2025-03-14T10:41:00Z' } }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: T, finishedAt: '2025-03-14T10:38:00Z' } } }] }),
+];
 const REPLICA_SETS: Raw[] = [replicaSet('front-6c8b'), replicaSet('api-5d4f7')];
 const EVENTS: Raw[] = [
   // pkg/volume/csi/csi_plugin.go (1.14 → 1.32), inside the operation generator's MountVolume.MountDevice failure
@@ -116,6 +128,16 @@ describe('cluster-side messages in every shape kubectl prints them', () => {
       }
     });
   }
+
+  it('kubectl get pods -o wide prints the STATUS printPod computes, and each row reads as its cause', async () => {
+    const table = await kubectl('get', 'pods', '-n', 'shop', '-o', 'wide');
+    const lines = table.trim().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/);
+    const status = (pod: string) => lines.find((l) => l.startsWith(`${pod} `))?.split(/\s{2,}/)[2];
+    expect([status('batch-2x9kq'), status('queue-0'), status('web-7c9d-abcde'), status('db-0')]).toEqual(['OutOfcpu', 'Unknown', 'OOMKilled', 'ContainerCreating']);
+    const expected: [string, RootCauseType][] = [['batch-2x9kq', 'node_capacity_exhausted'], ['queue-0', 'node_not_ready'], ['web-7c9d-abcde', 'oom_killed']];
+    for (const [pod, type] of expected) expect(read('pods.txt', table, { kind: 'Pod', name: pod }).root_cause.type, pod).toBe(type);
+  });
 
   it('a pod whose only trouble is in events it was not given stays an honest unknown, and a ReplicaSet short of pods is never "no issue"', async () => {
     const pod = read('pod.yaml', await kubectl('get', 'pod', 'db-0', '-n', 'shop', '-o', 'yaml'), { kind: 'Pod', name: 'db-0' });
