@@ -18,8 +18,9 @@ import { listenOnLoopback } from './loopback-http.js';
  * real kubectl. It answers as kube-apiserver does where a client can tell: discovery documents,
  * List objects whose items carry no kind, items in key order, `limit` + `continue` paging,
  * label and field selectors (a selector it does not understand is a 400, not a match-all),
- * Status objects for 400/401/403/404, events.k8s.io/v1 Events, and pod logs as the kubelet
- * serves them (fake-apiserver/pod-logs.ts). Secrets are served with their data, so tests can
+ * Status objects for 400/401/403/404, events.k8s.io/v1 Events, server-side tables for the pods and
+ * events kubectl prints (fake-apiserver/tables.ts), and pod logs as the kubelet serves them
+ * (fake-apiserver/pod-logs.ts). Secrets are served with their data, so tests can
  * prove the client side strips the values.
  */
 type Raw = Record<string, any>;
