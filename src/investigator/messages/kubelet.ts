@@ -51,6 +51,13 @@ export const KUBELET_RULES: readonly Rule[] = [
     re: /Cannot enforce AppArmor: (?:profile "([^"]+)" is not loaded|[^\n]{0,120})|cannot load seccomp profile "([^"]+)"|seccomp profile "?([^"\s]+)"? (?:not found|does not exist)/,
     cause: (m) => `the node cannot apply the security profile the pod asks for (${m[1] ? `AppArmor profile ${m[1]} is not loaded` : m[2] ?? m[3] ? `seccomp profile ${m[2] ?? m[3]} is missing` : m[0]})` },
 
+  // An exec probe (pkg/probe/exec) whose command the image does not have: the runtime's exec error
+  // (runc "exec: \"curl\": executable file not found in $PATH") is the probe's output. The probe is wrong, not
+  // the container's command, which is running.
+  { id: 'probe-command-missing', type: 'probe_failure', confidence: 0.88,
+    re: /(Liveness|Readiness|Startup) probe (?:failed|errored):[^\n]*?exec: "([^"]+)": executable file not found in \$PATH/,
+    cause: (m) => `its ${m[1]!.toLowerCase()} probe runs ${m[2]}, which the image does not have (executable file not found in $PATH): the probe command is wrong for this image`, facts: (m) => ({ file: m[2]! }) },
+
   // pkg/kubelet/kubelet_pods.go validateContainerLogStatus: what `kubectl logs` answers for a container
   // that never started; ErrImagePull / ImagePullBackOff have sentences of their own there.
   { id: 'logs-waiting-image', type: 'image_pull_error', confidence: 0.8,

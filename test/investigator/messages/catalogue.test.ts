@@ -273,6 +273,14 @@ describe('cluster-side sentences across versions, from where they are written', 
     expect(matchMessage('error forwarding port 8080 to pod 9d1e, uid : exit status 1: 2018/03/02 10:11:12 socat[1234] E connect(5, AF=2 127.0.0.1:8080, 16): Connection refused')?.rule).toBe('port-forward-refused');
   });
 
+  it('an exec probe whose command the image lacks is a wrong probe, not a wrong container command', () => {
+    // pkg/probe/exec, with runc's exec error as the probe output
+    expect(matchMessage('Unhealthy: Liveness probe failed: OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "curl": executable file not found in $PATH: unknown'))
+      .toMatchObject({ type: 'probe_failure', rule: 'probe-command-missing', facts: { file: 'curl' } });
+    // the container's own command missing stays a bad command
+    expect(matchMessage('Error: failed to start container "api": Error response from daemon: OCI runtime create failed: container_linux.go:349: starting container process caused "exec: \\"/app/server\\": stat /app/server: no such file or directory": unknown')?.type).toBe('bad_command');
+  });
+
   it('what kubectl logs and docker pull answer for an image that cannot be pulled', () => {
     // pkg/kubelet/kubelet_pods.go validateContainerLogStatus
     expect(matchMessage('Error from server (BadRequest): container "upload" in pod "upload-7f9c" is waiting to start: trying and failing to pull image'))
