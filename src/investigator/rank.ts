@@ -2,6 +2,7 @@ import type { ResourceRef, RootCauseType } from '../domain/diagnosis.js';
 import type { AnalyzerFinding } from './analyzers/analyzer.js';
 import type { AnalysisContext } from './analyzers/context.js';
 import { analyzeNode } from './analyzers/node.js';
+import { networkPolicyCause } from './analyzers/network-policy.js';
 import { refKey } from './cluster/query.js';
 import { analyzePvc } from './analyzers/pvc.js';
 import { analyzeService } from './analyzers/service.js';
@@ -76,9 +77,13 @@ export function linkCauses(ctx: AnalysisContext, findings: readonly AnalyzerFind
           evidence: [...f.evidence.filter((x) => x.kind === 'log'), ...e.evidence],
           affected_resources: uniqueRefs([...e.affected_resources, ...f.affected_resources]),
         }));
-        if (!linked) f.summary = `${f.summary} Service ${svc.metadata?.name} has ready endpoints: check its port and network policies.`;
-      } else if (ctx.snapshot.services.length > 0 && !/^[\d.]+$/.test(dep.host)) {
-        f.summary = `${f.summary} No Service in the evidence resolves ${dep.host}.`;
+        const policy = linked ? undefined : networkPolicyCause(ctx, f, svc);
+        if (policy) explain(refKey(policy.subject), () => policy, f);
+        else if (!linked) f.summary = `${f.summary} Service ${svc.metadata?.name} has ready endpoints: check its port and network policies.`;
+      } else {
+        const policy = networkPolicyCause(ctx, f, undefined);
+        if (policy) explain(refKey(policy.subject), () => policy, f);
+        else if (ctx.snapshot.services.length > 0 && !/^[\d.]+$/.test(dep.host)) f.summary = `${f.summary} No Service in the evidence resolves ${dep.host}.`;
       }
     }
     const node = f.links?.node;

@@ -9,6 +9,7 @@ import type { ServedResource } from './fake-apiserver/resources.js';
 import { SERVED, coreEventToEventsV1, fieldPathOf, groupList, groupVersionOf, resourceList, selectableFields } from './fake-apiserver/resources.js';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './fake-apiserver/selectors.js';
 import { JsonPatchError, WRITE_CONTENT_TYPES, bumpGeneration, jsonPatch, mergePatch, nextResourceVersion, settleWorkload, strategicMergePatch, type RecordedWrite, type Settle } from './fake-apiserver/writes.js';
+import { tableOf, wantsTable } from './fake-apiserver/tables.js';
 import { listenOnLoopback } from './loopback-http.js';
 
 /**
@@ -17,8 +18,9 @@ import { listenOnLoopback } from './loopback-http.js';
  * real kubectl. It answers as kube-apiserver does where a client can tell: discovery documents,
  * List objects whose items carry no kind, items in key order, `limit` + `continue` paging,
  * label and field selectors (a selector it does not understand is a 400, not a match-all),
- * Status objects for 400/401/403/404, events.k8s.io/v1 Events, and pod logs as the kubelet
- * serves them (fake-apiserver/pod-logs.ts). Secrets are served with their data, so tests can
+ * Status objects for 400/401/403/404, events.k8s.io/v1 Events, server-side tables for the pods and
+ * events kubectl prints (fake-apiserver/tables.ts), and pod logs as the kubelet serves them
+ * (fake-apiserver/pod-logs.ts). Secrets are served with their data, so tests can
  * prove the client side strips the values.
  */
 type Raw = Record<string, any>;
@@ -157,7 +159,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     return resource.group === 'events.k8s.io' ? stored.map(coreEventToEventsV1) : stored;
   };
 
-  const list = (res: ServerResponse, url: URL, resource: ServedResource, ns: string | undefined) => {
+  const list = (res: ServerResponse, url: URL, resource: ServedResource, ns: string | undefined, asTable = false) => {
     const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
     const fieldSelector = url.searchParams.get('fieldSelector');
     const fields = parseFieldSelector(fieldSelector, selectableFields(resource), fieldPathOf);
@@ -181,6 +183,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       ...(more ? { continue: encodeContinue(relKey(page.at(-1)!)) } : {}),
       ...(more && !selected ? { remainingItemCount: matching.length - page.length } : {}),
     };
+    const table = asTable && resource.group === '' ? tableOf(resource.kind, page, metadata) : undefined;
+    if (table) return json(res, table);
     json(res, { kind: `${resource.kind}List`, apiVersion: groupVersionOf(resource), metadata, items: page.map(({ kind: _k, apiVersion: _a, ...rest }) => rest) });
   };
 
@@ -285,7 +289,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       const subresource = sub ? `/${sub}` : '';
       return status(res, 403, 'Forbidden', `${resourceName}${subresource}${name ? ` "${name}"` : ''} is forbidden: User "system:serviceaccount:syntra:reader" cannot ${verb} resource "${resourceName}"${subresource ? ` subresource "${sub}"` : ''} in API group "${group}"${ns ? ` in the namespace "${ns}"` : ' at the cluster scope'}`, { ...(name ? { name } : {}), kind: resourceName });
     }
-    if (name === undefined) return list(res, url, resource, ns);
+    if (name === undefined) return list(res, url, resource, ns, wantsTable(req.headers.accept));
     const obj = storedObjects(resource).find((o) => o.metadata?.name === name && (!resource.namespaced || o.metadata?.namespace === ns));
     if (!obj) return status(res, 404, 'NotFound', `${resourceName} "${name}" not found`, { name, kind: resourceName });
     if (sub === undefined) return json(res, obj);

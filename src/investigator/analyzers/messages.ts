@@ -31,7 +31,8 @@ function statusMessages(ctx: AnalysisContext): { subject: ResourceRef; path: str
   const s = ctx.scope;
   for (const pod of s.pods) {
     const ref = refOf(pod, 'Pod');
-    if (pod.status?.message) out.push({ subject: ref, path: 'status.message', text: `${pod.status.reason ?? ''} ${pod.status.message}`.trim() });
+    // A reason alone says enough when the kubelet set it (`OutOfcpu` in a get pods row, `NodeLost`).
+    if (pod.status?.message || pod.status?.reason) out.push({ subject: ref, path: pod.status.message ? 'status.message' : 'status.reason', text: `${pod.status.reason ?? ''} ${pod.status.message ?? ''}`.trim() });
     for (const c of pod.status?.conditions ?? []) if (c.message) out.push({ subject: ref, path: `status.conditions[${c.type}].message`, text: c.message });
     for (const cs of [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]) {
       for (const [path, st] of [['state', cs.state], ['lastState', cs.lastState]] as const) {
@@ -75,10 +76,23 @@ function eventSubject(ev: CoreV1Event): ResourceRef | undefined {
   return { kind: o.kind ?? 'Pod', name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) };
 }
 
-/** A message a terminal wrapped onto the next line (`Container x was using …` under `The node was low on …`). */
-function withContinuation(line: string, next: string | undefined): string {
-  if (next === undefined || next.trim() === '' || /^\s*(?:\d{4}-\d\d-\d\d|[A-Z][a-z]{2} \d|\[|[IWEF]\d{4} |\{|at\s)/.test(next)) return line;
-  return `${line} ${next.trim()}`;
+const NEW_RECORD = /^\s*(?:\d{4}-\d\d-\d\d|[A-Z][a-z]{2} \d|\[|[IWEF]\d{4} |\{|at\s)/;
+
+/**
+ * A message a terminal wrapped onto the next line (`Container x was using …` under `The node was low on
+ * …`). A Go error chain broken after its colons (`failed calling webhook "x": failed to call webhook:` /
+ * `Post "https://…":` / `net/http: request canceled …`) goes on while the line ends with one.
+ */
+function withContinuation(lines: readonly string[], i: number): string {
+  let text = lines[i]!;
+  for (let j = i + 1; j < lines.length && j <= i + 3; j += 1) {
+    const next = lines[j]!;
+    if (next.trim() === '' || NEW_RECORD.test(next)) break;
+    const open = j === i + 1 || /:\s*$/.test(text);
+    if (!open) break;
+    text = `${text.trimEnd()} ${next.trim()}`;
+  }
+  return text;
 }
 
 export function heardMessages(ctx: AnalysisContext): Heard[] {
@@ -99,7 +113,7 @@ export function heardMessages(ctx: AnalysisContext): Heard[] {
   for (const note of ctx.snapshot.notes) hear(note.text, undefined, (subject) => ({ kind: 'field', resource: subject, path: note.origin === 'kubectl-error' ? `kubectl (${note.input})` : note.input, value: note.text }));
   for (const log of ctx.snapshot.logs) {
     const from: ResourceRef = { kind: 'Pod', name: log.pod, ...(log.namespace ? { namespace: log.namespace } : {}) };
-    log.lines.forEach((line, i) => hear(withContinuation(line, log.lines[i + 1]), from, (subject) => logEvidence(subject, log.container, log.previous, line)));
+    log.lines.forEach((line, i) => hear(withContinuation(log.lines, i), from, (subject) => logEvidence(subject, log.container, log.previous, line)));
   }
   return heard;
 }

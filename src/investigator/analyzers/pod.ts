@@ -80,8 +80,10 @@ function notReadyFinding(p: PodFacts): AnalyzerFinding | undefined {
   }
   if (phase === 'Unknown') {
     return makeFinding({
-      type: 'unknown', subject: p.ref, summary: `Pod ${p.name} is in phase Unknown: its node${p.node ? ` ${p.node}` : ''} stopped reporting.`,
-      confidence: 0.5, evidence: [fieldEvidence(p.ref, 'status.phase', 'Unknown')], facts: baseFacts(p), links: nodeLink(p),
+      // The phase the API server shows when the pod's node cannot be reached (the node controller's
+      // NodeLost before 1.9, a kubelet that stopped posting status since): the node is the lead, unconfirmed without it.
+      type: 'node_not_ready', subject: p.ref, summary: `Pod ${p.name} is in phase Unknown: its node${p.node ? ` ${p.node}` : ''} stopped reporting (not ready or unreachable).`,
+      confidence: 0.6, evidence: [fieldEvidence(p.ref, 'status.phase', 'Unknown')], facts: baseFacts(p), links: nodeLink(p),
     });
   }
   return undefined;

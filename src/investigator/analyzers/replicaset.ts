@@ -1,9 +1,12 @@
 import { refOf } from '../cluster/query.js';
 import type { Analyzer } from './analyzer.js';
 
-import { failedCreate } from './workload-status.js';
+import { failedCreate, replicaShortfall } from './workload-status.js';
 
-/** ReplicaSet: a current ReplicaSet (replicas > 0) whose controller cannot create pods. */
+/**
+ * ReplicaSet: a current ReplicaSet (replicas > 0) whose controller cannot create pods. Without the
+ * FailedCreate event that says why, the missing pods are still a symptom, never "no issue".
+ */
 export const replicaSetAnalyzer: Analyzer = {
   kind: 'ReplicaSet',
   analyze: (ctx) =>
@@ -12,6 +15,7 @@ export const replicaSetAnalyzer: Analyzer = {
       const ref = refOf(rs, 'ReplicaSet');
       const top = ctx.cluster.workloadOf(ref);
       const f = failedCreate(ref, ctx.cluster.eventsFor('ReplicaSet', ref.namespace, ref.name), `${top.kind.toLowerCase()}/${top.name}`);
-      return f ? [f] : [];
+      const shortfall = f ? undefined : replicaShortfall(ref, rs.spec?.replicas ?? 0, rs.status?.readyReplicas ?? 0, 'status.readyReplicas');
+      return f ? [f] : shortfall ? [shortfall] : [];
     }),
 };

@@ -1,7 +1,10 @@
 import type { RootCauseType } from '../../domain/diagnosis.js';
 import { resolveKind } from '../cluster/kinds.js';
 import type { RemediationFacts } from '../remediation/catalog.js';
+import { KUBELET_RULES } from './kubelet.js';
+import type { NamedObject, Rule } from './rule.js';
 import { readSchedulingMessage, SCHEDULER_SUMMARY, type Clause } from './scheduler.js';
+import { WEBHOOK_CALL_RULES } from './webhook-calls.js';
 
 /**
  * What Kubernetes itself says when something fails — the scheduler, the kubelet, the
@@ -22,18 +25,7 @@ export interface MessageMatch {
   /** A consequence, not a cause (a back-off restarting a container): never outranks a cause. */
   symptom?: boolean;
   /** The object the sentence itself names, when it names one. */
-  names?: { kind: string; name: string; namespace?: string };
-}
-
-interface Rule {
-  id: string;
-  type: RootCauseType;
-  re: RegExp;
-  confidence: number;
-  cause: (m: RegExpExecArray, text: string) => string;
-  facts?: (m: RegExpExecArray) => RemediationFacts;
-  symptom?: boolean;
-  names?: (m: RegExpExecArray) => MessageMatch['names'];
+  names?: NamedObject;
 }
 
 const IMAGE_WHY: readonly [RegExp, string][] = [
@@ -63,7 +55,7 @@ const creatorOf = (generated: string | undefined): MessageMatch['names'] => {
   return { kind: /-\d{8,}$/.test(owner) ? 'Job' : 'ReplicaSet', name: owner };
 };
 
-const RULES: readonly Rule[] = [
+const OWN_RULES: readonly Rule[] = [
   // ---- admission and controllers: pods refused before they exist ---------------------------
   { id: 'service-account-missing', type: 'missing_service_account', confidence: 0.95,
     re: /(?:pods? "([^"]*)" is forbidden: )?error looking up service account ([\w-]+)\/([\w.-]+): serviceaccounts? "([^"]+)" not found/,
@@ -87,6 +79,11 @@ const RULES: readonly Rule[] = [
   { id: 'psp', type: 'admission_rejected', confidence: 0.9,
     re: /(?:pods? "([^"]*)" is forbidden: )?(?:unable to validate against any pod security policy|PodSecurityPolicy: unable to admit pod)(.*)/,
     cause: (m) => `no PodSecurityPolicy admits the pods${m[2] ? `: ${m[2].replace(/^[:\s]+/, '').slice(0, 200)}` : ''}`, facts: () => ({ policy: 'PodSecurityPolicy' }), names: (m) => creatorOf(m[1]) },
+  // OpenShift's SecurityContextConstraints admission (openshift/apiserver-library-go, pkg/securitycontextconstraints/sccadmission):
+  // the same refusal as a PodSecurityPolicy's, listing the securityContext fields no SCC the pod may use allows.
+  { id: 'scc', type: 'admission_rejected', confidence: 0.9,
+    re: /(?:pods? "([^"]*)" is forbidden: )?unable to validate against any security context constraint:?\s*([^\n]*)/,
+    cause: (m) => `no SecurityContextConstraints the pods' service account may use admits them${m[2] ? `: ${m[2].slice(0, 200)}` : ''}`, facts: () => ({ policy: 'SecurityContextConstraints' }), names: (m) => creatorOf(m[1]) },
   { id: 'admission-webhook', type: 'admission_rejected', confidence: 0.93,
     re: /(?:pods? "([^"]*)" is forbidden: )?admission webhook "([^"]+)" denied the request:?\s*([^\n]*)/,
     cause: (m) => `admission webhook ${m[2]} denied the pods${m[3] ? `: ${m[3].slice(0, 200)}` : ''}`, facts: (m) => ({ policy: `webhook ${m[2]}` }), names: (m) => creatorOf(m[1]) },
@@ -99,9 +96,14 @@ const RULES: readonly Rule[] = [
   { id: 'quota-must-specify', type: 'resource_quota_exceeded', confidence: 0.93,
     re: /(?:pods? "?([^"\s]*)"? is forbidden: )?[Ff]ailed quota: ([\w.-]+): must specify ([\w.,]+)/,
     cause: (m) => `ResourceQuota ${m[2]} requires ${m[3]} on every container, and the pods do not set them`, facts: (m) => ({ quota: m[2]! }), names: (m) => creatorOf(m[1]) },
+  // plugin/pkg/admission/limitranger/admission.go: minConstraint / maxConstraint ("…, but request is 50m",
+  // or ". No request is specified." when the container sets none) and limitRequestRatioConstraint.
   { id: 'limit-range', type: 'resource_quota_exceeded', confidence: 0.9,
-    re: /(?:pods? "?([^"\s]*)"? is forbidden: )?(maximum|minimum) (cpu|memory|ephemeral-storage|storage) usage per (Container|Pod|PersistentVolumeClaim) is ([\w.]+), but (request|limit) is ([\w.]+)/,
-    cause: (m) => `a LimitRange allows a ${m[2]} ${m[3]} of ${m[5]} per ${m[4]!.toLowerCase()}, but the ${m[6]} is ${m[7]}`, names: (m) => creatorOf(m[1]) },
+    re: /(?:pods? "?([^"\s]*)"? is forbidden: )?(maximum|minimum) (cpu|memory|ephemeral-storage|storage) usage per (Container|Pod|PersistentVolumeClaim) is ([\w.]+)(?:, but (request|limit) is ([\w.]+)|\.\s*No (request|limit) is specified)/,
+    cause: (m) => `a LimitRange allows a ${m[2]} ${m[3]} of ${m[5]} per ${m[4]!.toLowerCase()}, but ${m[7] ? `the ${m[6]} is ${m[7]}` : `the pod sets no ${m[8]}`}`, names: (m) => creatorOf(m[1]) },
+  { id: 'limit-range-ratio', type: 'resource_quota_exceeded', confidence: 0.9,
+    re: /(?:pods? "?([^"\s]*)"? is forbidden: )?(cpu|memory|ephemeral-storage) max limit to request ratio per (Container|Pod) is ([\w.]+), but provided ratio is ([\w.]+)/,
+    cause: (m) => `a LimitRange allows a ${m[2]} limit at most ${m[4]} times its request per ${m[3]!.toLowerCase()}, but the ratio is ${m[5]}`, names: (m) => creatorOf(m[1]) },
 
   // ---- scheduling ------------------------------------------------------------------------------
   { id: 'too-many-pods', type: 'node_capacity_exhausted', confidence: 0.9,
@@ -171,6 +173,11 @@ const RULES: readonly Rule[] = [
     re: /exec format error/, cause: () => 'the image\'s binary is built for another CPU architecture (exec format error)' },
 
   // ---- volumes -----------------------------------------------------------------------------------
+  // pkg/volume/csi (csi_plugin.go, csi_client.go; 1.10 → 1.32): the node has no CSI node plugin registered
+  // under the driver name the volume asks for (its node DaemonSet pod is not running there, or the name is wrong).
+  { id: 'csi-driver-missing', type: 'volume_mount_failure', confidence: 0.9,
+    re: /driver name ([\w.-]+) not found in the list of registered CSI drivers/,
+    cause: (m) => `CSI driver ${m[1]} is not registered on the node: its node plugin (the driver's DaemonSet pod) is not running there, or the storage class names another driver` },
   { id: 'mount-configmap-missing', type: 'volume_mount_failure', confidence: 0.93,
     re: /MountVolume\.\w+ failed for volume "([^"]+)" : (?:configmaps?|configmap references non-existent config key)[^"]*"?([\w.-]*)"? not found/, cause: (m) => `configmap ${m[2] || m[1]} for volume ${m[1]} does not exist`, facts: (m) => ({ configMap: m[2] || m[1]! }) },
   { id: 'mount-secret-missing', type: 'volume_mount_failure', confidence: 0.93,
@@ -224,10 +231,11 @@ const RULES: readonly Rule[] = [
 
   // ---- nodes and eviction ------------------------------------------------------------------------
   { id: 'evicted-low-resource', type: 'evicted', confidence: 0.93,
-    re: /The node was low on resource: ([\w-]+)\.(?:\s*Threshold quantity: (\S+), available: (\S+)\.)?(?:\s*Container ([\w.-]+) was using (\S+?),? (?:which exceeds its request of|request is) (\S+?)[,.]?(?:\s|$))?/,
+    // pkg/kubelet/eviction/helpers.go nodeLowMessageFmt; 1.5-1.7 printed the signal in brackets ("[DiskPressure]").
+    re: /The node was low on resource: \[?([\w-]+)\]?\.(?:\s*Threshold quantity: (\S+), available: (\S+)\.)?(?:\s*Container ([\w.-]+) was using (\S+?),? (?:which exceeds its request of|request is) (\S+?)[,.]?(?:\s|$))?/,
     cause: (m) => `the node was low on ${m[1]}${m[4] ? `; container ${m[4]} was using ${m[5]} against a request of ${m[6]}` : ''}` },
   { id: 'evicted-condition', type: 'evicted', confidence: 0.88,
-    re: /The node had condition: \[(\w+)\]/, cause: (m) => `the node had condition ${m[1]}`, facts: (m) => ({ pressure: m[1]! }) },
+    re: /The node had condition: \[(\w+)(?:, ?\w+)*\]/, cause: (m) => `the node had condition ${m[1]}`, facts: (m) => ({ pressure: m[1]! }) },
   { id: 'evicted-ephemeral', type: 'evicted', confidence: 0.9,
     // pkg/kubelet/eviction/helpers.go: containerEphemeralStorageMessageFmt, podEphemeralStorageMessageFmt, emptyDirMessageFmt
     re: /(?:Pod|Container) ephemeral local storage usage exceeds(?: the total limit of containers (\S+?)\.?(?:\s|$))?|Container ([\w.-]+) exceeded its local ephemeral storage limit "([^"]+)"|Usage of EmptyDir volume "([^"]+)" exceeds the limit "?([^".\s]+)"?/,
@@ -245,7 +253,9 @@ const RULES: readonly Rule[] = [
     re: /runtime network not ready|NetworkPluginNotReady|network plugin is not ready|cni config uninitialized/,
     cause: (m, text) => `its container network is not ready (${[/cni config uninitialized/, /no networks found in \S+/, /NetworkPluginNotReady/].map((r) => r.exec(text)?.[0]).find(Boolean) ?? m[0]}): the CNI network plugin is not installed or not configured on the node` },
   { id: 'node-not-ready', type: 'node_not_ready', confidence: 0.88,
-    re: /NodeNotReady|Kubelet stopped posting node status|PLEG is not healthy|container runtime is down|runtime network not ready|NetworkPluginNotReady|network plugin is not ready|Node is not ready|node\(s\) were not ready|had taint \{node\.kubernetes\.io\/(?:not-ready|unreachable)/,
+    // Also the node controller's NodeLost pod status before 1.9 ("Node x which was running pod y is unresponsive",
+    // pkg/util/node) and the kubelet's runtime check ("container runtime not ready: RuntimeReady=false …").
+    re: /NodeNotReady|Kubelet stopped posting node status|Kubelet never posted node status|which was running pod \S+ is unresponsive|\bNodeLost\b|PLEG is not healthy|container runtime is down|container runtime not ready|RuntimeReady=false|runtime network not ready|NetworkPluginNotReady|network plugin is not ready|Node is not ready|node\(s\) were not ready|had taint \{node\.kubernetes\.io\/(?:not-ready|unreachable)/,
     cause: (m) => `the node is not ready (${m[0].slice(0, 80)})` },
 
   // ---- workloads, jobs, autoscaling ---------------------------------------------------------------
@@ -302,11 +312,21 @@ const RULES: readonly Rule[] = [
 
   // ---- runtime symptoms (never a root cause on their own) -----------------------------------------
   { id: 'oom-kill', type: 'oom_killed', confidence: 0.9,
-    re: /\bOOMKill(?:ed|ing)\b|Memory cgroup out of memory: Kill(?:ed)? process \d+ \(([^)]+)\)|System OOM encountered|oom-kill(?:er)?:.*task=([\w.-]+)/,
-    cause: (m) => `the kernel OOM killer killed ${m[1] ?? m[2] ? `process ${m[1] ?? m[2]}` : 'the container'} (memory limit reached)` },
+    // The kernel's own lines (mm/oom_kill.c: "Memory cgroup out of memory: Killed process 1234 (java)", the
+    // node-wide "Out of memory: Kill process …", "java invoked oom-killer", "Task in /kubepods/… killed as a
+    // result of limit of …", the 4.19+ "oom-kill:constraint=…,task=java"), node-problem-detector's OOMKilling
+    // event and the kubelet's SystemOOM ("System OOM encountered, victim process: java, pid: 1234", 1.22+).
+    re: /\bOOMKill(?:ed|ing)\b|(?:Memory cgroup out of memory|Out of memory): Kill(?:ed)? process \d+ \(([^)]+)\)|System OOM encountered(?:, victim process: ([\w.-]+))?|oom-kill(?:er)?:.*task=([\w.-]+)|\b([\w.-]+) invoked oom-killer|Task in \S+ killed as a result of limit of/,
+    cause: (m) => {
+      const process = m[1] ?? m[2] ?? m[3] ?? m[4];
+      return `the kernel OOM killer killed ${process ? `process ${process}` : 'the container'} (memory limit reached)`;
+    } },
   { id: 'back-off-restarting', type: 'crash_loop', confidence: 0.5, symptom: true,
     re: /Back-off restarting failed container|CrashLoopBackOff/, cause: () => 'the container keeps crashing (back-off restarting failed container)' },
 ];
+
+/** The catalogue's own rules after the kubelet's and the webhook calls', which are more specific than its generic mount and service rules. */
+const RULES: readonly Rule[] = [...WEBHOOK_CALL_RULES, ...KUBELET_RULES, ...OWN_RULES];
 
 /** `pod "api_default(uid)"`, `pod="default/api"`, `Successfully assigned default/api to node`. */
 const NAMED_POD: readonly RegExp[] = [
@@ -327,7 +347,7 @@ export function namedPodIn(text: string): MessageMatch['names'] {
  * Words at least one rule's sentence contains: most log lines hold none of them, and one test
  * spares them sixty regular expressions (a 10,000-pod namespace has a lot of log lines).
  */
-const MAY_MATCH = /\/v2\/|forbidden|quota|LimitRange|usage per|available|Insufficient|Too many pods|unbound|PersistentVolumeClaim|persistentvolumeclaim|affinity|topology|taint|Taint|selector|MatchNodeSelector|runAsNonRoot|image|Image|pull|couldn't find key|not found|exec|Mount|mount|Attach|storageclass|storage class|provision|low on resource|had condition|ephemeral|exceeds the limit|EmptyDir|Pressure|pressure|image filesystem|EvictionThresholdMet|reclaim|garbage collect|FreeDiskSpace|NotReady|not ready|stopped posting|PLEG|runtime|network plugin|NetworkPlugin|backoff limit|Backoff|Deadline|deadline|missed start|needs to be started|timed out progressing|missing request|metrics|IngressClass|ingress class|ingressClassName|cross[- ]namespace|allowCrossNamespace|parent resource|[Ss]ervice|[Ee]ndpoint|probe failed|failed (?:liveness|startup) probe|Cannot bind|subPath|OOM|oom|Back-off|back-off|CrashLoopBackOff|service account|serviceaccount|PodSecurity|pod security policy|PodSecurityPolicy|admission webhook|SecurityContext|securityContext/;
+const MAY_MATCH = /\/v2\/|forbidden|quota|LimitRange|usage per|available|Insufficient|Too many pods|unbound|PersistentVolumeClaim|persistentvolumeclaim|affinity|topology|taint|Taint|selector|MatchNodeSelector|runAsNonRoot|image|Image|pull|couldn't find key|not found|exec|Mount|mount|Attach|storageclass|storage class|provision|low on resource|had condition|ephemeral|exceeds the limit|EmptyDir|Pressure|pressure|image filesystem|EvictionThresholdMet|reclaim|garbage collect|FreeDiskSpace|NotReady|not ready|stopped posting|PLEG|runtime|network plugin|NetworkPlugin|backoff limit|Backoff|Deadline|deadline|missed start|needs to be started|timed out progressing|missing request|metrics|IngressClass|ingress class|ingressClassName|cross[- ]namespace|allowCrossNamespace|parent resource|[Ss]ervice|[Ee]ndpoint|probe failed|failed (?:liveness|startup) probe|Cannot bind|subPath|OOM|oom|Back-off|back-off|CrashLoopBackOff|service account|serviceaccount|PodSecurity|pod security policy|PodSecurityPolicy|admission webhook|SecurityContext|securityContext|security context constraint|webhook|[Ii][Pp] address|IPAM|range is full|enough resource|OutOf|devices unavailable|forwarding|runAsUser|AppArmor|seccomp|waiting to start|trying to pull|unresponsive|NodeLost|Out of memory|Task in|ratio per|CSI|Exceeded quota|Failed quota|No available addresses|Failed to attach volume/;
 
 /**
  * The message itself when it arrives as a JSON or YAML value: `"message": "secrets \"x\" not
@@ -366,9 +386,22 @@ function clauseMatch(clause: Clause, rule: MessageMatch | undefined): MessageMat
   return { rule: 'scheduler-clause', type: clause.type, cause: `${clause.count} node(s) ${clause.says} (${clause.text})`, confidence: 0.85, facts: {} };
 }
 
+/**
+ * The volume manager's sentences before 1.9 named the volume by its plugin path and the pod by its UID
+ * (`MountVolume.SetUp failed for volume "kubernetes.io/secret/<uid>-token" (spec.Name: "token") pod
+ * "<uid>" (UID: "<uid>") with: secrets "token" not found`; attach: `Failed to attach volume "x" on node "y"
+ * with: …`): rewritten to today's shape, one set of rules reads both.
+ */
+function currentVolumeWording(text: string): string {
+  if (!text.includes(' with: ')) return text;
+  return text
+    .replace(/(MountVolume\.\w+|UnmountVolume\.\w+) failed for volume "[^"]*" \(spec\.Name: "([^"]+)"\) pod "[^"]*" \(UID: "[^"]*"\) with: /, '$1 failed for volume "$2" : ')
+    .replace(/Failed to attach volume "([^"]+)" on node "[^"]*" with: /, 'AttachVolume.Attach failed for volume "$1" : ');
+}
+
 export function matchMessage(raw: string): MessageMatch | undefined {
   if (!MAY_MATCH.test(raw)) return undefined;
-  const text = unquotedMessage(raw);
+  const text = currentVolumeWording(unquotedMessage(raw));
   const names = (m: RegExpExecArray, rule: Rule) => rule.names?.(m) ?? namedPodIn(text);
   // A scheduler summary lists one reason per group of nodes: the clause that decides is read, not
   // whichever reason the table happens to list first.

@@ -264,7 +264,7 @@ const BUILDERS: Record<RootCauseType, Builder> = {
     prevention: ['Set spec.ingressClassName explicitly and keep exactly one default IngressClass; validate ingress backends in CI.'],
   }),
   network_policy_blocked: (f, k) => ({
-    immediate: [`Allow the traffic of ${podOrWorkload(f)}${f.host ? ` to ${f.host}${f.port ? `:${f.port}` : ''}` : ''} in NetworkPolicy ${f.networkPolicy ?? ''} (egress to the destination and to DNS on port 53).`],
+    immediate: [`Allow the traffic of ${podOrWorkload(f)}${f.host ? ` to ${f.host}${f.port ? `:${f.port}` : ''}` : ''} in NetworkPolicy ${f.networkPolicy ?? ''}: a rule admitting that peer and port in the direction it isolates (ingress on the destination's pods, egress on the source's, and then egress to DNS on port 53 too).`],
     verification: [k('get networkpolicy'), ...(f.networkPolicy ? [k(`describe networkpolicy ${f.networkPolicy}`)] : [])],
     prevention: ['Review default-deny policies with the workloads they affect; always allow egress to kube-dns.'],
   }),

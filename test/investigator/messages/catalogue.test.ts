@@ -177,3 +177,115 @@ describe('evictions for the pod\'s own ephemeral storage', () => {
     expect(matchMessage('Evicted: Usage of EmptyDir volume "data" exceeds the limit "10Mi". ')).toMatchObject({ type: 'evicted', cause: 'its emptyDir volume data exceeded its size limit of 10Mi' });
   });
 });
+
+describe('cluster-side sentences across versions, from where they are written', () => {
+  it('an admission webhook the API server cannot call: the transport error says where the call broke', () => {
+    // staging/src/k8s.io/apiserver/pkg/admission/plugin/webhook/errors + webhookutil (1.18+: "failed to call webhook: %w")
+    const timeout = matchMessage('Error creating: Internal error occurred: failed calling webhook "sidecar-injector.istio.io": failed to call webhook: Post "https://istiod.istio-system.svc:443/inject?timeout=10s": context deadline exceeded');
+    expect(timeout).toMatchObject({ type: 'network_policy_blocked', rule: 'webhook-call-timeout', facts: { service: 'istiod' } });
+    expect(timeout!.cause).toContain('sidecar-injector.istio.io');
+    expect(timeout!.confidence).toBeLessThan(0.7);
+    // 1.14-1.17: the URL unquoted, no "failed to call webhook:"
+    expect(matchMessage('Internal error occurred: failed calling webhook "webhook.cert-manager.io": Post https://cert-manager-webhook.cert-manager.svc:443/mutate?timeout=30s: net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)')?.type).toBe('network_policy_blocked');
+    // 1.9: "failed calling admission webhook"
+    expect(matchMessage('Internal error occurred: failed calling admission webhook "validate.example.com": Post https://validator.example.svc:443/validate: dial tcp 10.96.12.7:443: i/o timeout')?.type).toBe('network_policy_blocked');
+    expect(matchMessage('Internal error occurred: failed calling webhook "validate.nginx.ingress.kubernetes.io": Post "https://ingress-nginx-controller-admission.ingress-nginx.svc:443/networking/v1/ingresses?timeout=10s": no endpoints available for service "ingress-nginx-controller-admission"'))
+      .toMatchObject({ type: 'service_no_endpoints', rule: 'webhook-call-no-endpoints' });
+    expect(matchMessage('failed calling webhook "mpod.kb.io": failed to call webhook: Post "https://webhook-service.system.svc:443/mutate-v1-pod?timeout=10s": service "webhook-service" not found')?.type).toBe('service_no_endpoints');
+    expect(matchMessage('Internal error occurred: failed calling webhook "vingress.elbv2.k8s.aws": failed to call webhook: Post "https://aws-load-balancer-webhook-service.kube-system.svc:443/validate-networking-v1-ingress?timeout=10s": dial tcp 10.100.45.2:443: connect: connection refused')?.type).toBe('service_no_endpoints');
+    expect(matchMessage('Internal error occurred: failed calling webhook "webhook.cert-manager.io": failed to call webhook: Post "https://cert-manager-webhook.cert-manager.svc:443/mutate?timeout=10s": x509: certificate signed by unknown authority')?.type).toBe('tls_certificate_error');
+    // a webhook that answered and said no is a different sentence, and stays an admission refusal
+    expect(matchMessage('admission webhook "validation.gatekeeper.sh" denied the request: [owner-label] you must provide labels: {"owner"}')?.type).toBe('admission_rejected');
+  });
+
+  it('a node out of pod IP addresses is node capacity, whichever IPAM says it', () => {
+    // containernetworking/plugins plugins/ipam/host-local/backend/allocator (flannel, bridge, kubenet)
+    expect(matchMessage('FailedCreatePodSandBox: Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container "5b2d" network for pod "web-0": networkPlugin cni failed to set up pod "web-0_default" network: failed to allocate for range 0: no IP addresses available in range set: 10.244.3.1-10.244.3.254'))
+      .toMatchObject({ type: 'node_capacity_exhausted', rule: 'pod-ip-exhausted' });
+    // docker before CNI (daemon/networkdriver/ipallocator) and libnetwork's ipamapi.ErrNoAvailableIPs
+    expect(matchMessage('Error syncing pod, skipping: API error (500): Cannot start container 26a6: no available ip addresses on network')?.type).toBe('node_capacity_exhausted');
+    expect(matchMessage('Failed to allocate address: Failed to delegate: Failed to allocate address: No available addresses')?.type).toBe('node_capacity_exhausted');
+    // aws/amazon-vpc-cni-k8s cmd/routed-eni-cni-plugin: the CNI's answer when ipamd has no address
+    expect(matchMessage('Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "0c1f": plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container')?.type).toBe('node_capacity_exhausted');
+    // projectcalico/calico cni-plugin k8s.go
+    expect(matchMessage('plugin type="calico" failed (add): failed to request 1 IPv4 addresses. IPAM allocated only 0.')?.type).toBe('node_capacity_exhausted');
+  });
+
+  it('the kubelet rejecting a pod at admission (OutOf…) is a full node; the message names the resource', () => {
+    // pkg/kubelet/lifecycle/predicate.go InsufficientResourceError (1.9+; "Pod " prefixed before)
+    const m = matchMessage("OutOfcpu: Pod Node didn't have enough resource: cpu, requested: 2000, used: 1500, capacity: 2000");
+    expect(m).toMatchObject({ type: 'node_capacity_exhausted', rule: 'kubelet-out-of-resource' });
+    expect(m!.cause).toContain('requested 2000, used 1500, capacity 2000');
+    expect(matchMessage('OutOfpods')?.type).toBe('node_capacity_exhausted');
+    // pkg/kubelet/cm/devicemanager: a device plugin resource used up
+    expect(matchMessage('UnexpectedAdmissionError: Allocate failed due to requested number of devices unavailable for nvidia.com/gpu. Requested: 1, Available: 0, which is unexpected')?.type).toBe('node_capacity_exhausted');
+    // an application's own out-of-memory error is not the kubelet's OutOfmemory
+    expect(matchMessage('java.lang.OutOfMemoryError: Java heap space')?.type).not.toBe('node_capacity_exhausted');
+  });
+
+  it('volume wordings of every era read alike', () => {
+    // pkg/volume/csi: the node has no CSI node plugin of that name
+    expect(matchMessage('MountVolume.MountDevice failed for volume "pvc-8b2c" : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name ebs.csi.aws.com not found in the list of registered CSI drivers'))
+      .toMatchObject({ type: 'volume_mount_failure', rule: 'csi-driver-missing' });
+    // before 1.9 the operation executor named the volume by plugin path and the pod by UID, ending "with:"
+    expect(matchMessage('MountVolume.SetUp failed for volume "kubernetes.io/secret/7d4e-default-token-abcde" (spec.Name: "default-token-abcde") pod "7d4e" (UID: "7d4e") with: secrets "default-token-abcde" not found'))
+      .toMatchObject({ type: 'volume_mount_failure', rule: 'mount-secret-missing', facts: { secret: 'default-token-abcde' } });
+    expect(matchMessage('Failed to attach volume "pvc-1a2b" on node "ip-10-0-1-5" with: Error attaching EBS volume "vol-0abc" to instance "i-0def": VolumeInUse')?.rule).toBe('attach-failed');
+  });
+
+  it('eviction, node loss and OOM in their older and newer words', () => {
+    // pkg/kubelet/eviction (1.5-1.7 printed the signal in brackets)
+    expect(matchMessage('Evicted: The node was low on resource: [DiskPressure].')).toMatchObject({ type: 'evicted', cause: 'the node was low on DiskPressure' });
+    expect(matchMessage('The node had condition: [DiskPressure, MemoryPressure].')).toMatchObject({ type: 'evicted', facts: { pressure: 'DiskPressure' } });
+    // pkg/util/node (before 1.9): the node controller marking pods of an unresponsive node
+    expect(matchMessage('NodeLost: Node ip-10-0-3-7.ec2.internal which was running pod api-1 is unresponsive')?.type).toBe('node_not_ready');
+    expect(matchMessage('container runtime not ready: RuntimeReady=false reason:DockerDaemonNotReady message:docker: failed to get docker version: Cannot connect to the Docker daemon')?.type).toBe('node_not_ready');
+    // the kernel (mm/oom_kill.c) and the kubelet's SystemOOM (1.22+)
+    expect(matchMessage('Out of memory: Killed process 4012 (postgres) total-vm:2120856kB, anon-rss:1900212kB')?.cause).toContain('postgres');
+    expect(matchMessage('SystemOOM: System OOM encountered, victim process: java, pid: 23415')?.cause).toContain('java');
+    expect(matchMessage('[ 8123.4] nginx invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=998')).toMatchObject({ type: 'oom_killed' });
+  });
+
+  it('quota and LimitRange refusals, capitalised before 1.6 and the ratio rule', () => {
+    // plugin/pkg/admission/resourcequota (1.2-1.5: "Exceeded quota", "Failed quota")
+    expect(matchMessage('Error creating: pods "web-1" is forbidden: Exceeded quota: compute-quota, requested: cpu=500m, used: cpu=2, limited: cpu=2')).toMatchObject({ type: 'resource_quota_exceeded', facts: { quota: 'compute-quota' } });
+    expect(matchMessage('Error creating: pods "web-" is forbidden: Failed quota: compute-quota: must specify limits.cpu,limits.memory')?.type).toBe('resource_quota_exceeded');
+    // plugin/pkg/admission/limitranger: ratio, and a minimum with no request set
+    expect(matchMessage('pods "api-5d4f7-x2x9k" is forbidden: cpu max limit to request ratio per Container is 2, but provided ratio is 4.000000')?.rule).toBe('limit-range-ratio');
+    expect(matchMessage('pods "api-1" is forbidden: minimum memory usage per Container is 64Mi.  No request is specified.')?.cause).toContain('sets no request');
+  });
+
+  it('security-context refusals: by the kubelet and the node is security_context_rejected, by an admission policy admission_rejected', () => {
+    // pkg/kubelet/kuberuntime/security_context_others.go (1.10+)
+    expect(matchMessage('Error: container\'s runAsUser breaks non-root policy (pod: "api-1_default(2f1e)", container: api)')?.type).toBe('security_context_rejected');
+    // the runtime cannot load the seccomp profile the pod names
+    expect(matchMessage('Error: failed to create containerd container: cannot load seccomp profile "/var/lib/kubelet/seccomp/profiles/audit.json": open /var/lib/kubelet/seccomp/profiles/audit.json: no such file or directory')?.type).toBe('security_context_rejected');
+    // OpenShift SecurityContextConstraints admission, the PodSecurityPolicy of OpenShift
+    expect(matchMessage('Error creating: pods "web-5d9f7-" is forbidden: unable to validate against any security context constraint: [spec.containers[0].securityContext.runAsUser: Invalid value: 0: must be in the ranges: [1000680000, 1000689999]]'))
+      .toMatchObject({ type: 'admission_rejected', rule: 'scc', names: { kind: 'ReplicaSet', name: 'web-5d9f7' } });
+  });
+
+  it('kubectl port-forward refused inside the pod is a port nothing listens on', () => {
+    // containerd pkg/cri/server/sandbox_portforward_linux.go, printed by kubectl's portforward.go
+    const m = matchMessage('E0625 13:52:21.097232   41027 portforward.go:409] an error occurred forwarding 30001 -> 9090: error forwarding port 9090 to pod 3f1c, uid : failed to execute portforward in network namespace "/var/run/netns/cni-1": failed to connect to localhost:9090 inside namespace "3f1c", IPv4: dial tcp4 127.0.0.1:9090: connect: connection refused IPv6 dial tcp6 [::1]:9090: connect: connection refused');
+    expect(m).toMatchObject({ type: 'service_no_endpoints', facts: { port: 9090 } });
+    // dockershim's socat
+    expect(matchMessage('error forwarding port 8080 to pod 9d1e, uid : exit status 1: 2018/03/02 10:11:12 socat[1234] E connect(5, AF=2 127.0.0.1:8080, 16): Connection refused')?.rule).toBe('port-forward-refused');
+  });
+
+  it('an exec probe whose command the image lacks is a wrong probe, not a wrong container command', () => {
+    // pkg/probe/exec, with runc's exec error as the probe output
+    expect(matchMessage('Unhealthy: Liveness probe failed: OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "curl": executable file not found in $PATH: unknown'))
+      .toMatchObject({ type: 'probe_failure', rule: 'probe-command-missing', facts: { file: 'curl' } });
+    // the container's own command missing stays a bad command
+    expect(matchMessage('Error: failed to start container "api": Error response from daemon: OCI runtime create failed: container_linux.go:349: starting container process caused "exec: \\"/app/server\\": stat /app/server: no such file or directory": unknown')?.type).toBe('bad_command');
+  });
+
+  it('what kubectl logs and docker pull answer for an image that cannot be pulled', () => {
+    // pkg/kubelet/kubelet_pods.go validateContainerLogStatus
+    expect(matchMessage('Error from server (BadRequest): container "upload" in pod "upload-7f9c" is waiting to start: trying and failing to pull image'))
+      .toMatchObject({ type: 'image_pull_error', names: { kind: 'Pod', name: 'upload-7f9c' } });
+    // docker's v1 registry session
+    expect(matchMessage('Error: Status 403 trying to pull repository gcr.io/other-project/app: "Unable to access the repository: gcr.io/other-project/app; please verify that it exists and you have permission to access it."')?.cause).toContain('403');
+  });
+});

@@ -153,6 +153,26 @@ describe('YAML, values and messages', () => {
     expect(diagnoseAll(snapshot)[0]?.root_cause).toMatchObject({ type: 'resource_quota_exceeded', summary: expect.stringMatching(/money-claims-quota/) });
   });
 
+  it('a kubectl error a terminal wrapped inside a quoted URL is one error, read whole', () => {
+    // the URL breaks mid-word onto a second line; the transport error (EOF) is only on that line
+    const { snapshot, account } = readKubectlText(real('m-ingress-nginx-8907-netpol-blocks-admission-webhook', 'kubectl-apply.txt'), { now: NOW });
+    expect(account.recognized_as).toContain('kubectl error');
+    const error = snapshot.notes.find((n) => n.origin === 'kubectl-error')!;
+    expect(error.text).toContain('https://ingress-controller-admission.ingress.svc:443/networking/v1/ingresses?timeout=10s": EOF');
+    expect(diagnoseAll(snapshot)[0]?.root_cause).toMatchObject({ type: 'network_policy_blocked', summary: expect.stringContaining('validate.nginx.ingress.kubernetes.io') });
+  });
+
+  it('an error chain a paste broke after its colons is one message', () => {
+    const d = diagnoseAll(buildKubectlSnapshot(files('m-kubeflow-3581-netpol-blocks-apiserver-webhook', 'error.txt'), { now: NOW }))[0]!;
+    expect(d.root_cause).toMatchObject({ type: 'network_policy_blocked', summary: expect.stringContaining('ml-pipeline.kubeflow.svc:8443') });
+  });
+
+  it('one container status pasted without its list dash is that container\'s state, named', () => {
+    const { snapshot } = readKubectlText(real('m-samson-3381-secret-puller-oomkilled-status', 'status.yaml'), { now: NOW });
+    expect(snapshot.pods[0]?.status?.containerStatuses?.[0]).toMatchObject({ name: 'secret-puller', restartCount: 2, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } } });
+    expect(diagnoseAll(snapshot)[0]?.root_cause).toMatchObject({ type: 'oom_killed', summary: expect.stringContaining('secret-puller') });
+  });
+
   it('a prompt line before an output names what printed it', () => {
     const { snapshot } = readKubectlText(real('d-osb-sdk-30-service-namespace', 'error.txt'), { now: NOW });
     expect(snapshot.notes.map((n) => n.text)).toEqual(['Error from server (NotFound): services "brokersdk" not found']);

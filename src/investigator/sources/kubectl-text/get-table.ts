@@ -69,6 +69,11 @@ function meta(row: Row, namespace: string | undefined): Raw {
 
 const WAITING = /^(?:Init:)?(CrashLoopBackOff|ImagePullBackOff|ErrImagePull|CreateContainerConfigError|CreateContainerError|RunContainerError|InvalidImageName|ContainerCreating|PodInitializing|ErrImageNeverPull)$/;
 const TERMINATED = /^(?:Init:)?(Error|OOMKilled|Completed|ContainerCannotRun|DeadlineExceeded|StartError|ContainerStatusUnknown)$/;
+/**
+ * A pod the kubelet refused at admission: printPod shows status.reason, set by pkg/kubelet/lifecycle/predicate.go
+ * (`OutOfcpu`, `OutOfmemory`, `OutOfpods`, `OutOf<extended resource>`, `NodeAffinity`, `UnexpectedAdmissionError`, …).
+ */
+const REJECTED = /^(?:OutOf[a-z][\w./-]*|NodeAffinity|NodeSelectorMismatching|UnexpectedAdmissionError|UnexpectedPredicateFailureType|PodOSNotSupported|PodOSSelectorNodeLabelDoesNotMatch|InvalidNodeInfo)$/;
 
 /** A pod row → a pod whose container states are what the STATUS column says (one synthetic container). */
 function podFromRow(row: Row, namespace: string | undefined): Raw {
@@ -83,7 +88,7 @@ function podFromRow(row: Row, namespace: string | undefined): Raw {
   if (lost) ready[0] = 0;
   const phase = lost ? 'Unknown' : status === 'Running' || (ready[0] > 0 && !waiting) ? 'Running' : status === 'Completed' ? 'Succeeded'
     : ['Pending', 'ContainerCreating', 'PodInitializing'].includes(status) || init || waiting === 'ImagePullBackOff' || waiting === 'ErrImagePull' || waiting === 'CreateContainerConfigError' ? 'Pending'
-      : ['Failed', 'Evicted', 'Error', 'OOMKilled', 'ContainerStatusUnknown'].includes(status) ? 'Failed' : waiting ? 'Running' : undefined;
+      : ['Failed', 'Evicted', 'Error', 'OOMKilled', 'ContainerStatusUnknown'].includes(status) || REJECTED.test(status) ? 'Failed' : waiting ? 'Running' : undefined;
   const containers = Array.from({ length: Math.max(1, ready[1]) }, (_, i) => ({
     name: ready[1] > 1 ? `container-${i + 1}` : '(container)',
     ready: i < ready[0],
@@ -101,7 +106,7 @@ function podFromRow(row: Row, namespace: string | undefined): Raw {
     spec: { containers: containers.map((c) => ({ name: c.name })), ...(node ? { nodeName: node } : {}) },
     status: {
       ...(phase ? { phase } : {}),
-      ...(status === 'Evicted' ? { reason: 'Evicted' } : {}),
+      ...(status === 'Evicted' || status === 'NodeLost' || REJECTED.test(status) ? { reason: status } : {}),
       ...(present(row.IP) ? { podIP: row.IP } : {}),
       conditions: [{ type: 'Ready', status: ready[0] === ready[1] && phase === 'Running' ? 'True' : 'False' }],
       containerStatuses: init ? [] : containers,

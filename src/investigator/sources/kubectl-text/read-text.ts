@@ -119,6 +119,10 @@ function wrapYamlFragment(value: unknown, hint: CommandHint | undefined): Raw | 
     const container = hint?.container ?? '(container)';
     const isState = Object.keys(v).length > 0 && Object.keys(v).every((k) => k === 'waiting' || k === 'running' || k === 'terminated');
     if (isState) return { kind, apiVersion: 'v1', metadata, status: { containerStatuses: [{ name: container, ready: false, restartCount: 0, image: '', imageID: '', state: v }] } };
+    // One item of status.containerStatuses pasted without its list dash: `lastState:`, `name: x`, `restartCount: 2`.
+    if (typeof v.name === 'string' && ('state' in v || 'lastState' in v) && ('restartCount' in v || 'ready' in v || 'containerID' in v || 'imageID' in v)) {
+      return { kind, apiVersion: 'v1', metadata, status: { containerStatuses: [{ ready: false, restartCount: 0, image: '', imageID: '', ...v }] } };
+    }
     if ('exitCode' in v && ('reason' in v || 'finishedAt' in v || 'containerID' in v)) {
       return { kind, apiVersion: 'v1', metadata, status: { containerStatuses: [{ name: container, ready: false, restartCount: 0, image: '', imageID: '', lastState: { terminated: v } }] } };
     }
@@ -241,7 +245,8 @@ export function readKubectlText(input: TextInput, options: ReadOptions = {}): Re
           add(parsePodRows(part.lines, hint?.namespace ?? options.defaultNamespace));
           break;
         case 'kubectl-error':
-          for (const l of part.lines) note(l, 'kubectl-error');
+          // A wrapped error line is one error: the terminal cut it where the width ran out, mid-word.
+          note(part.lines.join(''), 'kubectl-error');
           break;
         case 'logs':
           logs.push({ text, ...(hint ? { hint } : {}) });

@@ -204,8 +204,21 @@ function podRowsLength(lines: readonly string[], i: number): number {
   return j - i;
 }
 
+const unclosedQuote = (text: string): boolean => (text.match(/"/g)?.length ?? 0) % 2 === 1;
+
+/**
+ * One kubectl error line, and the lines a terminal wrapped it onto: while a quoted string (a URL, a
+ * name) is still open, the next line is the rest of it (`Post "https://ingress-contro` / `ller-admission…": EOF`).
+ */
 function kubectlErrorLength(lines: readonly string[], i: number): number {
-  return KUBECTL_ERROR.test(lines[i]!) ? 1 : 0;
+  if (!KUBECTL_ERROR.test(lines[i]!)) return 0;
+  let text = lines[i]!;
+  let n = 1;
+  while (n < 4 && unclosedQuote(text) && i + n < lines.length && !blank(lines[i + n]!) && !KUBECTL_ERROR.test(lines[i + n]!)) {
+    text += lines[i + n]!;
+    n += 1;
+  }
+  return unclosedQuote(text) ? 1 : n;
 }
 
 const RECOGNIZERS: [PartForm, (lines: readonly string[], i: number) => number][] = [
