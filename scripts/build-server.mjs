@@ -1,39 +1,67 @@
 #!/usr/bin/env node
-// Builds the server and CLI: every src/**/*.ts transpiled to dist/**/*.js one file for one file
-// (no bundling, so `import.meta.url` paths, lazy `import()`s and the data files next to the code
-// keep working unchanged), plus the non-TypeScript files the code reads at run time (migrations,
-// the demo cluster), and the pre-migrated embedded database snapshot. Plain JavaScript on purpose: it runs in `npm install`'s `prepare`, before
-// anything else is built. Type checking stays `npm run typecheck` (esbuild only strips types).
+// Builds the server and CLI: src/cli/bin.ts bundled with esbuild into dist/bundle/ (ESM, split so
+// every lazy `import()` stays a chunk of its own that loads on use), the data files the code
+// reads at run time copied to dist/ where the unbundled layout had them (migrations, the demo
+// cluster), and the pre-migrated embedded database snapshot. Plain JavaScript on purpose: it runs
+// in `npm install`'s `prepare`, before anything else is built. Type checking stays
+// `npm run typecheck` (esbuild only strips types). docs/packaging.md says why a bundle.
 import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { bundleOptions } from './bundle-options.mjs';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = path.join(ROOT, 'src');
 const OUT = path.join(ROOT, 'dist');
+const BUNDLE = path.join(OUT, 'bundle');
 
 const files = readdirSync(SRC, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-const sources = files.filter((e) => e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')).map((e) => path.join(e.parentPath, e.name));
 const assets = files.filter((e) => !e.name.endsWith('.ts')).map((e) => path.join(e.parentPath, e.name));
 
 const started = performance.now();
 rmSync(OUT, { recursive: true, force: true });
+const { metafile } = await build({
+  ...bundleOptions({ root: ROOT, outdir: BUNDLE }),
+  entryPoints: { syntra: path.join(SRC, 'cli', 'bin.ts') },
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  metafile: true,
+});
+// The thread that runs embedded PGlite (src/db/pglite-thread.ts) starts this file: where the
+// unbundled layout had it, so the path the main thread computes for it is the same in both.
 await build({
-  entryPoints: sources,
-  outdir: OUT,
-  outbase: SRC,
-  bundle: false,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.11',
-  logLevel: 'warning',
+  ...bundleOptions({ root: ROOT, outdir: path.join(OUT, 'db') }),
+  entryPoints: { 'pglite-worker': path.join(SRC, 'db', 'pglite-worker.ts') },
 });
 for (const file of assets) cpSync(file, path.join(OUT, path.relative(SRC, file)));
-// The pre-migrated embedded database (dist/db/snapshot.js says why), from the code just built.
-const { writeSnapshot, SNAPSHOT_DIR } = await import(pathToFileURL(path.join(OUT, 'db', 'snapshot.js')).href);
-const { vectorStorage } = await import(pathToFileURL(path.join(OUT, 'incidents', 'memory', 'vector-storage.js')).href);
-await writeSnapshot(undefined, undefined, (db) => vectorStorage(db));
+
+// The pre-migrated embedded database (src/db/snapshot.ts says why), written by the same code
+// bundled the same way: a one-off entry beside the bundle (so its paths resolve as the CLI's do), removed after use.
+const writer = path.join(BUNDLE, 'write-snapshot.mjs');
+await build({
+  ...bundleOptions({ root: ROOT, outdir: BUNDLE }),
+  stdin: {
+    contents: `import { writeSnapshot } from './db/snapshot.ts';
+import { vectorStorage } from './incidents/memory/vector-storage.ts';
+await writeSnapshot(undefined, undefined, (db) => vectorStorage(db));`,
+    resolveDir: SRC,
+    sourcefile: 'write-snapshot.ts',
+    loader: 'ts',
+  },
+  outfile: writer,
+  outdir: undefined,
+});
+try {
+  await import(pathToFileURL(writer).href);
+} finally {
+  rmSync(writer, { force: true });
+}
+
+const inputs = Object.keys(metafile.inputs);
+const ours = inputs.filter((f) => !f.includes('node_modules/')).length;
+const outputs = Object.keys(metafile.outputs).filter((f) => f.endsWith('.js'));
+const snapshot = path.join(OUT, 'db', 'pglite-snapshot');
 process.stdout.write(
-  `build:server: ${sources.length} modules and ${assets.length} data files → dist/, ${path.relative(ROOT, SNAPSHOT_DIR)}/ ${JSON.parse(readFileSync(`${SNAPSHOT_DIR}.json`, 'utf8')).files.length} files, in ${Math.round(performance.now() - started)} ms\n`,
+  `build:server: ${ours} of our modules and ${inputs.length - ours} of dependencies → ${outputs.length} files in ${path.relative(ROOT, BUNDLE)}/, ${assets.length} data files, ${path.relative(ROOT, snapshot)}/ ${JSON.parse(readFileSync(`${snapshot}.json`, 'utf8')).files.length} files, in ${Math.round(performance.now() - started)} ms\n`,
 );
