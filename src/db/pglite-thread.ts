@@ -6,17 +6,7 @@ import type { Database, Queryable, QueryResult } from './database.js';
 import { errorFromThread, type OpenOptions, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol.js';
 import { restrictNewFiles } from './private-files.js';
 
-/**
- * Embedded PGlite on a thread of its own. Postgres's start inside PGlite is about a second of
- * single-threaded WebAssembly (docs/benchmarks.md, "startup"); on the main thread it ran one after
- * the other with loading the rest of the code and building the API. On its own thread the two
- * overlap on a second core, and `syntra up` / `syntra demo` are ready that much sooner.
- * Every statement crosses the thread boundary as a message (a few tens of microseconds, small
- * beside a statement's own time in PGlite); results and errors arrive as they would on one
- * thread (pglite-thread-protocol.ts says how errors keep their fields).
- * Same contract as openPglite: one connection, queries serialised by PGlite, a statement outside
- * an open transaction waits for it.
- */
+/** A request without its id (call() gives every request one). */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = WithoutId<ThreadRequest>;
 
@@ -34,8 +24,19 @@ function newWorker(): Worker {
 }
 
 /**
- * PGlite on a thread of its own, on `options.dataDir` (a new directory from the build's
- * snapshot), migrated: the database, or why it could not be opened.
+ * Embedded PGlite on a thread of its own. Postgres's start inside PGlite is about a second of
+ * single-threaded WebAssembly (docs/benchmarks.md, "startup"); on the main thread it ran one after
+ * the other with loading the rest of the code and building the API. On its own thread the two
+ * overlap on a second core, and `syntra up` / `syntra demo` are ready that much sooner.
+ * Every statement crosses the thread boundary as a message each way, its rows copied by structured
+ * clone: not free (`syntra demo`'s CPU, with its many statements, did not fall with this change;
+ * docs/benchmarks.md). Results and errors arrive as they would on one thread
+ * (pglite-thread-protocol.ts says how errors keep their fields).
+ * Same contract as openPglite: one connection, queries serialised by PGlite, a statement outside
+ * an open transaction waits for it.
+ *
+ * Opens `options.dataDir` (a new directory from the build's snapshot) on the thread and migrates
+ * it: the database, or why it could not be opened.
  */
 export async function openPgliteThread(options: OpenOptions): Promise<Database> {
   // The umask is the process's, and only the main thread may set it.
@@ -68,9 +69,10 @@ export async function openPgliteThread(options: OpenOptions): Promise<Database> 
     if (gone) return Promise.reject(gone);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
+      // First, so a parameter structured clone cannot copy rejects this call and leaves nothing pending (no reply can arrive before this returns).
+      worker.postMessage({ ...request, id });
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       refWhileBusy();
-      worker.postMessage({ ...request, id });
     });
   };
 

@@ -97,9 +97,17 @@ async function handle(r: ThreadRequest): Promise<unknown> {
 }
 
 port.on('message', (r: ThreadRequest) => {
-  void handle(r).then(
+  void handle(r)
+    .then(
       (result): ThreadReply => ({ id: r.id, ok: true, result }),
       (e: unknown): ThreadReply => ({ id: r.id, ok: false, error: errorToThread(e) }),
     )
-    .then((reply) => port.postMessage(reply));
+    .then((reply) => {
+      try {
+        port.postMessage(reply);
+      } catch (e) {
+        // A value structured clone cannot copy: the request fails, the thread goes on.
+        port.postMessage({ id: r.id, ok: false, error: errorToThread(e) } satisfies ThreadReply);
+      }
+    });
 });

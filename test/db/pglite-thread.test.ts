@@ -80,6 +80,11 @@ describe('PGlite on its own thread', () => {
     expect(order).toEqual(['transaction', 'outside saw 1']);
   });
 
+  it('a parameter that cannot cross the thread boundary fails that statement only', async () => {
+    await expect(db.query('SELECT $1::text AS v', [() => 'a function'])).rejects.toThrow(/could not be cloned/);
+    expect((await db.query<{ v: string }>('SELECT $1::text AS v', ['still there'])).rows).toEqual([{ v: 'still there' }]);
+  });
+
   it('fails to open a data directory it cannot use, and leaves no thread behind', async () => {
     const file = path.join(work, 'a-file');
     writeFileSync(file, 'not a directory');
