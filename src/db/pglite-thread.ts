@@ -29,8 +29,8 @@ function newWorker(): Worker {
  * the other with loading the rest of the code and building the API. On its own thread the two
  * overlap on a second core, and `syntra up` / `syntra demo` are ready that much sooner.
  * Every statement crosses the thread boundary as a message each way, its rows copied by structured
- * clone: not free (`syntra demo`'s CPU, with its many statements, did not fall with this change;
- * docs/benchmarks.md). Results and errors arrive as they would on one thread
+ * clone: not free (whether `syntra demo`, with its many statements, uses more CPU overall is not
+ * settled: docs/benchmarks.md, "startup"). Results and errors arrive as they would on one thread
  * (pglite-thread-protocol.ts says how errors keep their fields).
  * Same contract as openPglite: one connection, queries serialised by PGlite, a statement outside
  * an open transaction waits for it.
