@@ -121,7 +121,7 @@ async function run(args: readonly string[]): Promise<number> {
   const runs = at >= 0 ? Number(args[at + 1]) : 10;
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a positive integer');
   const write = !args.includes('--no-write') && binArg < 0;
-  if (binArg < 0 && !existsSync(path.join(ROOT, 'dist', 'cli', 'bin.js'))) throw new Error('the CLI is not built: run `npm run build` first (the benchmark measures what users run)');
+  if (binArg < 0 && !existsSync(path.join(ROOT, 'dist', 'bundle', 'syntra.js'))) throw new Error('the CLI is not built: run `npm run build` first (the benchmark measures what users run)');
   const loadBefore = os.loadavg()[0]!.toFixed(1);
   const machine = `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`;
   console.log(`startup benchmark — ${path.relative(process.cwd(), BIN)}, ${machine}, load average ${loadBefore}, ${runs} rounds\n`);

@@ -3,9 +3,9 @@
 // clone through `prepare`; a packed tarball ships it). No TypeScript loader at run time.
 import { existsSync } from 'node:fs';
 
-const built = new URL('../dist/cli/bin.js', import.meta.url);
+const built = new URL('../dist/bundle/syntra.js', import.meta.url);
 if (!existsSync(built)) {
-  process.stderr.write('syntra: the CLI is not built (no dist/cli/bin.js); run `npm run build` in the Syntra checkout (npm install does it too)\n');
+  process.stderr.write('syntra: the CLI is not built (no dist/bundle/syntra.js); run `npm run build` in the Syntra checkout (npm install does it too)\n');
   process.exit(1);
 }
 await import(built.href);

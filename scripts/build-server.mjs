@@ -1,20 +1,64 @@
 #!/usr/bin/env node
-// Builds the server and CLI into dist/: the sources transpiled file for file with their data files
-// (scripts/transpile-sources.mjs), and the pre-migrated embedded database snapshot. Plain
-// JavaScript on purpose: it runs in `npm install`'s `prepare`, before anything else is built.
-import { readFileSync } from 'node:fs';
+// Builds the server and CLI: src/cli/bin.ts bundled with esbuild into dist/bundle/ (ESM, split so
+// every lazy `import()` stays a chunk of its own that loads on use), the data files the code
+// reads at run time copied to dist/ where the unbundled layout had them (migrations, the demo
+// cluster), and the pre-migrated embedded database snapshot. Plain JavaScript on purpose: it runs
+// in `npm install`'s `prepare`, before anything else is built. Type checking stays
+// `npm run typecheck` (esbuild only strips types). docs/packaging.md says why a bundle.
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, transpileSources } from './transpile-sources.mjs';
+import { build } from 'esbuild';
+import { bundleOptions } from './bundle-options.mjs';
+import { copyDataFiles, ROOT } from './transpile-sources.mjs';
 
+const SRC = path.join(ROOT, 'src');
 const OUT = path.join(ROOT, 'dist');
+const BUNDLE = path.join(OUT, 'bundle');
 
 const started = performance.now();
-const { modules, dataFiles } = await transpileSources(OUT);
-// The pre-migrated embedded database (dist/db/snapshot.js says why), from the code just built.
-const { writeSnapshot, SNAPSHOT_DIR } = await import(pathToFileURL(path.join(OUT, 'db', 'snapshot.js')).href);
-const { vectorStorage } = await import(pathToFileURL(path.join(OUT, 'incidents', 'memory', 'vector-storage.js')).href);
-await writeSnapshot(undefined, undefined, (db) => vectorStorage(db));
+rmSync(OUT, { recursive: true, force: true });
+const { metafile } = await build({
+  ...bundleOptions({ root: ROOT, outdir: BUNDLE }),
+  entryPoints: { syntra: path.join(SRC, 'cli', 'bin.ts') },
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  metafile: true,
+});
+// The thread that runs embedded PGlite (src/db/pglite-thread.ts) starts this file: where the
+// unbundled layout had it, so the path the main thread computes for it is the same in both.
+await build({
+  ...bundleOptions({ root: ROOT, outdir: path.join(OUT, 'db') }),
+  entryPoints: { 'pglite-worker': path.join(SRC, 'db', 'pglite-worker.ts') },
+});
+const dataFiles = copyDataFiles(OUT);
+
+// The pre-migrated embedded database (src/db/snapshot.ts says why), written by the same code
+// bundled the same way: a one-off entry beside the bundle (so its paths resolve as the CLI's do), removed after use.
+const writer = path.join(BUNDLE, 'write-snapshot.mjs');
+await build({
+  ...bundleOptions({ root: ROOT, outdir: BUNDLE }),
+  stdin: {
+    contents: `import { writeSnapshot } from './db/snapshot.ts';
+import { vectorStorage } from './incidents/memory/vector-storage.ts';
+await writeSnapshot(undefined, undefined, (db) => vectorStorage(db));`,
+    resolveDir: SRC,
+    sourcefile: 'write-snapshot.ts',
+    loader: 'ts',
+  },
+  outfile: writer,
+  outdir: undefined,
+});
+try {
+  await import(pathToFileURL(writer).href);
+} finally {
+  rmSync(writer, { force: true });
+}
+
+const inputs = Object.keys(metafile.inputs);
+const ours = inputs.filter((f) => !f.includes('node_modules/')).length;
+const outputs = Object.keys(metafile.outputs).filter((f) => f.endsWith('.js'));
+const snapshot = path.join(OUT, 'db', 'pglite-snapshot');
 process.stdout.write(
-  `build:server: ${modules} modules and ${dataFiles} data files → dist/, ${path.relative(ROOT, SNAPSHOT_DIR)}/ ${JSON.parse(readFileSync(`${SNAPSHOT_DIR}.json`, 'utf8')).files.length} files, in ${Math.round(performance.now() - started)} ms\n`,
+  `build:server: ${ours} of our modules and ${inputs.length - ours} of dependencies → ${outputs.length} files in ${path.relative(ROOT, BUNDLE)}/, ${dataFiles} data files, ${path.relative(ROOT, snapshot)}/ ${JSON.parse(readFileSync(`${snapshot}.json`, 'utf8')).files.length} files, in ${Math.round(performance.now() - started)} ms\n`,
 );

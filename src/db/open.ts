@@ -2,27 +2,22 @@ import path from 'node:path';
 import type { SyntraConfig } from '../config.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
-import { openPglite, pgliteWasm } from './pglite.js';
+import { openPgliteThread } from './pglite-thread.js';
 import { connectPostgres } from './postgres.js';
-import { restoreSnapshot } from './snapshot.js';
 import { startupStep } from '../runtime/startup-trace.js';
 
 /**
  * Opens the database the config names (PostgreSQL server or embedded PGlite) and migrates it.
- * A new PGlite data directory starts from the build's pre-migrated snapshot (snapshot.ts).
+ * Embedded PGlite runs on a thread of its own (pglite-thread.ts), which also copies a new data
+ * directory from the build's pre-migrated snapshot (snapshot.ts) and migrates it there.
  */
 export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir' | 'databasePoolSize'> & Partial<Pick<SyntraConfig, 'pgliteSharedBuffersMb'>>): Promise<Database> {
-  let db: Database;
-  if (config.databaseUrl) db = connectPostgres(config.databaseUrl, { max: config.databasePoolSize });
-  else {
-    const dataDir = path.join(config.dataDir, 'pg');
-    // Compiling while the snapshot is copied; awaited (and any failure reported) by openPglite.
-    pgliteWasm().catch(() => {});
-    await restoreSnapshot(dataDir);
-    startupStep('snapshot restored');
-    db = await openPglite({ dataDir, sharedBuffersMb: config.pgliteSharedBuffersMb });
-    startupStep('PGlite open');
+  if (!config.databaseUrl) {
+    const db = await openPgliteThread({ dataDir: path.join(config.dataDir, 'pg'), sharedBuffersMb: config.pgliteSharedBuffersMb });
+    startupStep('database open and migrated');
+    return db;
   }
+  const db = connectPostgres(config.databaseUrl, { max: config.databasePoolSize });
   await migrate(db);
   startupStep('migrated');
   return db;

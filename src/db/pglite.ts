@@ -12,7 +12,7 @@ const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Arra
 
 /**
  * Postgres's WebAssembly (9 MB), compiled once per process. Called early by whoever is about to
- * open a database (openDatabase, before it copies the snapshot), so the compile runs on V8's
+ * open a database (the database thread, pglite-worker.ts, before it copies the snapshot), so the compile runs on V8's
  * background threads meanwhile instead of inside PGlite.create.
  */
 export function pgliteWasm(): Promise<WebAssembly.Module> {

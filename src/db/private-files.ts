@@ -1,5 +1,6 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 /**
  * The embedded database (and the signing secrets, hashes and runs in it) is readable by its
@@ -39,7 +40,12 @@ export function makeOwnerOnly(root: string): number {
   return changed;
 }
 
-/** New files of this process are owner-only (the umask of a PostgreSQL server, 077). */
+/**
+ * New files of this process are owner-only (the umask of a PostgreSQL server, 077). The umask is
+ * the process's and only the main thread may set it: on the thread that runs PGlite
+ * (pglite-thread.ts) the main thread has set it before starting that thread, and this checks it.
+ */
 export function restrictNewFiles(): void {
-  process.umask(0o077);
+  if (isMainThread) process.umask(0o077);
+  else if ((process.umask() & 0o077) !== 0o077) throw new Error('the process umask lets others read new database files: restrictNewFiles() must run on the main thread first');
 }

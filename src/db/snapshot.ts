@@ -4,7 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.js';
 import { listMigrations, migrate, type Migration } from './migrate.js';
-import { openPglite } from './pglite.js';
 
 /**
  * A new embedded database starts from a snapshot: a PGlite data directory with every shipped
@@ -62,6 +61,8 @@ function listTree(root: string): SnapshotManifest {
  * Built beside `dir` and renamed into place, so an interrupted build leaves no half snapshot.
  */
 export async function writeSnapshot(dir = SNAPSHOT_DIR, migrations: Migration[] = listMigrations(), prepare?: (db: Database) => Promise<unknown>): Promise<void> {
+  // Imported here, at build time: a start only restores, and PGlite itself then runs on its own thread (pglite-thread.ts).
+  const { openPglite } = await import('./pglite.js');
   const building = `${dir}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   try {

@@ -79,6 +79,28 @@ describe('vector storage paths', () => {
     }
   });
 
+  it('on a prepared database takes no lock and runs no DDL; a missing index is created again', async () => {
+    const db = testBackend() === 'pglite' ? t.db : pglite!;
+    const first = await vectorStorage(db);
+    expect(first.kind).toBe('pgvector');
+    // A new Database object (the choice is remembered per object) that records every statement it is given.
+    const recording = (log: string[]): Database => ({
+      ...db,
+      query: (text, params) => (log.push(text), db.query(text, params)),
+      exec: (sql) => (log.push(sql), db.exec(sql)),
+      transaction: (fn) => (log.push('BEGIN'), db.transaction((tx) => fn({ query: (text, params) => (log.push(text), tx.query(text, params)), exec: (sql) => (log.push(sql), tx.exec(sql)) }))),
+    });
+    const quiet: string[] = [];
+    expect(await vectorStorage(recording(quiet))).toEqual(first);
+    expect(quiet.filter((q) => /BEGIN|advisory|ALTER|CREATE/i.test(q))).toEqual([]);
+
+    await db.query('DROP INDEX incidents_embedding_hnsw_512');
+    const repairing: string[] = [];
+    expect(await vectorStorage(recording(repairing))).toEqual(first);
+    expect(repairing.some((q) => /pg_advisory_xact_lock/.test(q))).toBe(true);
+    expect(repairing.some((q) => /CREATE INDEX IF NOT EXISTS incidents_embedding_hnsw_512/.test(q))).toBe(true);
+  });
+
   it('finds the nearest through the HNSW index when the lookup and the search are filtered by namespace', async () => {
     // The plan of the SQL findSimilar and searchIncidents run, with the settings they run it with.
     const db = pglite ?? t.db;

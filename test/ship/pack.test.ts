@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,15 +23,21 @@ const work = mkdtempSync(path.join(tmpdir(), 'syntra-pack-'));
 const prefix = path.join(work, 'prefix');
 const home = path.join(work, 'home');
 const syntra = path.join(prefix, 'bin', 'syntra');
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// An installed prefix is tens of thousands of files: removing it takes a while on a busy machine.
+afterAll(() => rmSync(work, { recursive: true, force: true }), 300_000);
 
+const cliConfigDir = path.join(home, '.syntra-cli');
 /** The installed CLI with nothing of the clone around it: its own HOME, cwd and PATH. */
-function installed(args: string[], ms: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(syntra, args, {
+function start(args: string[]) {
+  return spawn(syntra, args, {
     cwd: home,
-    env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: home, SYNTRA_CONFIG_DIR: path.join(home, '.syntra-cli'), SYNTRA_LOG_LEVEL: 'warn' },
+    env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: home, SYNTRA_CONFIG_DIR: cliConfigDir, SYNTRA_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+function installed(args: string[], ms: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = start(args);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -77,5 +83,46 @@ describe.skipIf(!enabled)('npm pack → npm install -g → syntra, outside the c
     const r = await installed(['demo'], 180_000);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Root cause\s+service_no_endpoints/);
+  }, 200_000);
+
+  it('syntra up serves the API, its docs (the files of Swagger UI itself) and the panel, accepts a submit, and stops on SIGINT', async () => {
+    const child = start(['up', '--port', '0', '--data-dir', path.join(home, 'data')]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const url = await within(
+        new Promise<string>((resolve, reject) => {
+          child.stdout.on('data', () => {
+            const m = /API:\s+(\S+)/.exec(stdout);
+            if (m && stdout.includes('Press Ctrl+C to stop.')) resolve(m[1]!);
+          });
+          void exited.then((code) => reject(new Error(`syntra up exited ${code}: ${stderr}`)));
+        }),
+        120_000,
+        'syntra up to listen',
+      );
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      const docs = await fetch(`${url}/docs/static/swagger-ui.css`);
+      expect(docs.status).toBe(200);
+      expect((await docs.text()).length).toBeGreaterThan(1000);
+      expect((await fetch(`${url}/openapi.json`)).status).toBe(200);
+      const panel = await fetch(`${url}/`);
+      expect(panel.status).toBe(200);
+      expect(await panel.text()).toMatch(/<html/i);
+      const { apiKey } = JSON.parse(readFileSync(path.join(cliConfigDir, 'config.json'), 'utf8')) as { apiKey: string };
+      const submit = await fetch(`${url}/v1/commands/submit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        body: JSON.stringify({ kind: 'echo', input: { message: 'from the packed tarball' } }),
+      });
+      expect(submit.status, await submit.clone().text()).toBe(201);
+      child.kill('SIGINT');
+      expect(await within(exited, 60_000, 'syntra up to stop'), stderr).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
   }, 200_000);
 });
