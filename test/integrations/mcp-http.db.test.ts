@@ -130,6 +130,16 @@ describe('MCP over streamable HTTP (POST /mcp)', () => {
     expect(before - (await remaining())).toBe(3);
   });
 
+  it('answers the stream a client asks for in the background (GET /mcp) with 405, without spending the budget', async () => {
+    const { apiKey } = await createTestKey(api.db, { roles: ['viewer'], type: 'live' });
+    const remaining = async () => Number((await fetch(`${base}/v1/incidents`, { headers: { 'x-api-key': apiKey } })).headers.get('x-ratelimit-remaining'));
+    const before = await remaining();
+    const get = await fetch(`${base}/mcp`, { headers: { 'x-api-key': apiKey, accept: 'text/event-stream' } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(before - (await remaining())).toBe(1);
+  });
+
   it('refuses a credential the API refuses, and GET (stateless endpoint)', async () => {
     // (The harness adds its admin key to requests without any, so the refusal shown is of a forged key.)
     const forged = { 'x-api-key': `sk_live_${'A'.repeat(40)}` };

@@ -64,12 +64,14 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
       await transport.handleRequest(request.raw, reply.raw, request.body);
     },
   );
-  // Stateless: no server-initiated stream to open (GET) and no session to end (DELETE).
+  // Stateless: no server-initiated stream to open (GET) and no session to end (DELETE). An MCP
+  // client asks for the stream on its own, in the background, right after it connects: that
+  // refusal costs the caller nothing of its budget (it would land at an unpredictable moment).
   for (const method of ['GET', 'DELETE'] as const) {
     app.route({
       method,
       url: '/mcp',
-      config: { permission: 'self' },
+      config: { permission: 'self', countedByInnerCalls: true },
       schema: { tags: ['mcp'], summary: `${method} /mcp is not offered: the MCP endpoint is stateless, use POST` },
       handler: async (_request, reply) => {
         reply.header('allow', 'POST');
