@@ -10,7 +10,7 @@ import { claimDataDir } from './data-dir.js';
 import { assertPortFree, listenApi } from './listen.js';
 import { orderedShutdown, type RunningProcess, type ShutdownStep } from './lifecycle.js';
 import { processLog } from './process-log.js';
-import { openResources } from './resources.js';
+import { openResourcesEarly } from './resources.js';
 import { startTracing } from '../telemetry/tracing.js';
 import { startupStep } from './startup-trace.js';
 
@@ -42,41 +42,56 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
   try {
     // Embedded: the key generated in the (now claimed) data directory unless one is configured.
     masterKeys = serverMasterKeys ?? resolveMasterKeys('embedded', config.dataDir);
-    resources = await openResources(config);
+    resources = await openResourcesEarly(config);
   } catch (e) {
     dataDir?.release({ removeIfCreated: true });
     throw e;
   }
-  const { db, bus } = resources;
-  startupStep('database and bus open');
+  const { db, bus, opened } = resources;
   // Only with OTEL_EXPORTER_OTLP_ENDPOINT; flushed last, after every span of the shutdown.
   const stopTracing = await startTracing(options.withWorker ? 'syntra' : 'syntra-api');
-  // Shut down in reverse order of start-up, whatever step start-up failed at.
-  const steps: ShutdownStep[] = [
+  // Shut down in reverse order of start-up, whatever step start-up failed at: the API, the
+  // agents' worker, the background loops, then these.
+  const api: ShutdownStep[] = [];
+  const agents: ShutdownStep[] = [];
+  const loops: ShutdownStep[] = [];
+  const resourceSteps: ShutdownStep[] = [
     ['bus', () => bus.close()],
     ['database', () => db.close()],
     ['data directory lock', () => dataDir?.release()],
     ['tracing', stopTracing],
   ];
   let shutdown: (() => Promise<void>) | undefined;
-  const stop = () => (shutdown ??= orderedShutdown(steps))();
+  const stop = () => (shutdown ??= orderedShutdown([...api, ...agents, ...loops, ...resourceSteps]))();
   try {
-    const relay = startRelay({ db, bus, intervalMs: config.worker.pollIntervalMs, log: processLog(config, 'relay').line });
-    steps.unshift(['relay', () => relay.stop()]);
-    // Relayed outbox rows and done queue items, ten minutes after they finished (docs/operations.md).
-    const housekeeping = startHousekeeping({ db, ...HOUSEKEEPING_DEFAULTS, log: processLog(config, 'housekeeping').line });
-    steps.unshift(['housekeeping', () => housekeeping.stop()]);
-    // Finished alert runs → incident link, resolve, notifications (docs/alerts.md).
-    const alertFollowUp = startAlertFollowUp({ db, intervalMs: config.alerts.followUpMs, listeners: [notifyOnFinish], log: processLog(config, 'alerts').line });
-    steps.unshift(['alert follow-up', () => alertFollowUp.stop()]);
     const [{ buildApp }, agentWorker] = await modules;
     startupStep('modules loaded');
-    steps.unshift(...(agentWorker ? await agentWorker.startAgentWorker(config, resources) : []));
-    startupStep('worker started');
+    // Built while the database opens (for embedded PGlite a second or more of Postgres's start on
+    // its own thread, docs/benchmarks.md "startup"): the API, and the agents' worker up to its
+    // first statement; whatever queries waits for the database.
     // The same access as buildApp's default, plus the master keys: the configured request budget (SYNTRA_RATE_LIMIT_*) included.
-    const app = await buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), rateLimits: { default: config.rateLimit }, masterKeys }) });
-    steps.unshift(['api', () => app.close()]);
-    startupStep('api built');
+    const building = buildApp({ config, db, bus, access: createAccess(db, { ...accessOptionsFromEnv(), rateLimits: { default: config.rateLimit }, masterKeys }) });
+    void building.then(() => startupStep('api built'), () => {});
+    const starting = agentWorker ? agentWorker.startAgentWorker(config, { db, bus }) : Promise.resolve([]);
+    const [open, built, worker] = await Promise.allSettled([opened, building, starting]);
+    if (built.status === 'fulfilled') api.push(['api', () => built.value.close()]);
+    if (worker.status === 'fulfilled') agents.push(...worker.value);
+    // The database's own error when it could not open, whatever the pieces waiting for it made of that.
+    if (open.status === 'rejected') throw open.reason;
+    startupStep('database open');
+    if (worker.status === 'rejected') throw worker.reason;
+    startupStep('worker started');
+    if (built.status === 'rejected') throw built.reason;
+    const app = built.value;
+    // Once the database is open: their rounds query it from the start.
+    const relay = startRelay({ db, bus, intervalMs: config.worker.pollIntervalMs, log: processLog(config, 'relay').line });
+    loops.unshift(['relay', () => relay.stop()]);
+    // Relayed outbox rows and done queue items, ten minutes after they finished (docs/operations.md).
+    const housekeeping = startHousekeeping({ db, ...HOUSEKEEPING_DEFAULTS, log: processLog(config, 'housekeeping').line });
+    loops.unshift(['housekeeping', () => housekeeping.stop()]);
+    // Finished alert runs → incident link, resolve, notifications (docs/alerts.md).
+    const alertFollowUp = startAlertFollowUp({ db, intervalMs: config.alerts.followUpMs, listeners: [notifyOnFinish], log: processLog(config, 'alerts').line });
+    loops.unshift(['alert follow-up', () => alertFollowUp.stop()]);
     // Auth is always on: refuse a non-loopback address before anyone chose admin credentials.
     await assertSafeToBind(db, config.host);
     const url = await listenApi(app, config);

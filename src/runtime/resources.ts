@@ -2,6 +2,7 @@ import type { Bus } from '../bus/bus.js';
 import { openBus } from '../bus/bus.js';
 import type { SyntraConfig } from '../config.js';
 import type { Database } from '../db/database.js';
+import { deferredDatabase } from '../db/deferred-database.js';
 import { openDatabase } from '../db/open.js';
 import { vectorStorage } from '../incidents/memory/vector-storage.js';
 import { processLog } from './process-log.js';
@@ -13,14 +14,43 @@ export interface Resources {
   bus: Bus;
 }
 
+/** The resources with the database still opening: `opened` settles once it is open (or rejects with why it could not be). */
+export interface OpeningResources extends Resources {
+  opened: Promise<void>;
+}
+
+/** The incident memory's vector storage is chosen once, at start (pgvector with HNSW where the extension exists, real[] elsewhere). */
+async function chooseVectorStorage(db: Database): Promise<void> {
+  await vectorStorage(db);
+  startupStep('vector storage chosen');
+}
+
 export async function openResources(config: SyntraConfig): Promise<Resources> {
   const db = await openDatabase(config);
   try {
-    // The incident memory's vector storage is chosen once, here (pgvector with HNSW where the extension exists, real[] elsewhere).
-    await vectorStorage(db);
-    startupStep('vector storage chosen');
+    await chooseVectorStorage(db);
     const bus = await openBus(config, { log: processLog(config, 'bus').line });
     return { db, bus };
+  } catch (e) {
+    await db.close().catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * The bus open and the database opening: the database handle is usable at once, its statements
+ * waiting for the opening (deferred-database.ts), so a process builds what needs no database
+ * meanwhile; it awaits `opened` before it serves. Closing the handle waits for the opening.
+ */
+export async function openResourcesEarly(config: SyntraConfig): Promise<OpeningResources> {
+  const opening = openDatabase(config);
+  const db = deferredDatabase(opening, config.databaseUrl ? 'postgres' : 'pglite');
+  // On the handle everyone uses: the choice is remembered per handle.
+  const opened = opening.then(() => chooseVectorStorage(db));
+  opened.catch(() => {}); // the caller awaits it
+  try {
+    const bus = await openBus(config, { log: processLog(config, 'bus').line });
+    return { db, bus, opened };
   } catch (e) {
     await db.close().catch(() => {});
     throw e;

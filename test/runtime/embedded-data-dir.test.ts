@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig, type SyntraConfig } from '../../src/config.js';
+import { openPgliteThread } from '../../src/db/pglite-thread.js';
 import { LOCK_FILE } from '../../src/runtime/data-dir-lock.js';
 import { startEmbedded } from '../../src/runtime/embedded.js';
 import type { RunningProcess } from '../../src/runtime/lifecycle.js';
@@ -101,6 +102,24 @@ describe('the embedded data directory', () => {
       await new Promise((r) => busy.close(r));
     }
   });
+
+  it('a database that cannot open fails the start with its own error, though the API and the agents were starting meanwhile', async () => {
+    // The embedded database lives in <data dir>/pg: a file there cannot be opened as one.
+    const dir = path.join(root, 'unopenable', 'data');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(dir, 'pg'), 'not a database directory');
+    const own = await openPgliteThread({ dataDir: path.join(dir, 'pg') }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(own).toBeInstanceOf(Error);
+    await expect(startEmbedded(configFor(dir))).rejects.toThrow(own!.message);
+    // Released: the lock is gone and the next start takes the directory.
+    expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+    rmSync(path.join(dir, 'pg'));
+    proc = await startEmbedded(configFor(dir));
+    expect(proc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  }, 120_000);
 
   it('a start-up that fails after the database opened closes it and frees the directory', async () => {
     const dir = path.join(root, 'failing-start', 'data');
