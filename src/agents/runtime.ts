@@ -43,8 +43,8 @@ export async function startAgents(
   const upkeep = startMemoryUpkeep(resources.db, embedder, {
     retentionDays: retentionDaysFromEnv(env),
     onError: (e) => options.log?.warn('incident memory upkeep failed; retrying at the next round', { error: e instanceof Error ? e.message : String(e) }),
+    firstRoundMs: 5_000,
   });
-  void upkeep.runOnce().catch(() => undefined);
   return {
     controls,
     deps: {

@@ -102,4 +102,18 @@ describe('embedders', () => {
     expect(probe.embeddingModel).toBe('openai:fake-embed-2');
     expect(probe.embedding).toHaveLength(64);
   });
+
+  it('runs a first round soon after start, not during it, when asked to', async () => {
+    const all = async () => (await db.query<{ model: string | null; n: number }>(`SELECT embedding_model AS model, count(*)::int AS n FROM incidents GROUP BY 1 ORDER BY 1`)).rows;
+    const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`)).rows[0]!.n;
+    const next = embedderFromEnv({ ...env(), SYNTRA_EMBEDDINGS_MODEL: 'fake-embed-3' }, db);
+    // An interval of an hour: only the first round can do it, and it has not started yet.
+    const upkeep = startMemoryUpkeep(db, next, { retentionDays: 180, intervalMs: 3_600_000, firstRoundMs: 1_000 });
+    try {
+      expect(await all()).toEqual([{ model: 'openai:fake-embed-2', n: total }]);
+      await vi.waitFor(async () => expect(await all()).toEqual([{ model: 'openai:fake-embed-3', n: total }]), { timeout: 20_000, interval: 50 });
+    } finally {
+      await upkeep.stop();
+    }
+  });
 });

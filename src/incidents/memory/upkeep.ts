@@ -19,7 +19,7 @@ export interface MemoryUpkeep {
 export function startMemoryUpkeep(
   db: Database,
   embedder: Embedder,
-  options: { retentionDays: number; intervalMs?: number; batch?: number; onError?: (e: unknown) => void },
+  options: { retentionDays: number; intervalMs?: number; batch?: number; onError?: (e: unknown) => void; firstRoundMs?: number },
 ): MemoryUpkeep {
   const batch = options.batch ?? 64;
   const controller = new AbortController();
@@ -31,12 +31,18 @@ export function startMemoryUpkeep(
     return { reembedded, summarised };
   };
   const runOnce = () => (running ??= round().finally(() => (running = undefined)));
-  const timer = setInterval(() => void runOnce().catch((e) => options.onError?.(e)), options.intervalMs ?? 60_000);
+  const tick = () => void runOnce().catch((e) => options.onError?.(e));
+  const timer = setInterval(tick, options.intervalMs ?? 60_000);
   timer.unref();
+  // A first round soon after start, but not during it: its statements would queue before the
+  // ones a starting process waits for (the embedded database answers one statement at a time).
+  const first = options.firstRoundMs === undefined ? undefined : setTimeout(tick, options.firstRoundMs);
+  first?.unref();
   return {
     runOnce,
     async stop() {
       clearInterval(timer);
+      clearTimeout(first);
       controller.abort();
       await running?.catch(() => undefined);
     },
