@@ -36,11 +36,14 @@ async function propose(replicas: number, who = h.alice): Promise<string> {
   const res = await fetch(s.url.replace('/graphql', '/v1/actions'), { method: 'POST', headers: { ...who, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect(res.status).toBe(201);
   const id = ((await res.json()) as { id: string }).id;
-  // Waited for in the database: polling through the API would spend the viewer key's request budget the tests need.
-  const status = async () => (await s.db.query<{ status: string }>('SELECT status FROM action_requests WHERE id = $1', [id])).rows[0]?.status;
-  expect(await eventually(async () => ((await status()) === 'proposed' ? undefined : status()), 'dry-run')).toBe('pending_approval');
+  const after = await eventually(async () => ((await statusOf(id)) === 'proposed' ? undefined : statusOf(id)), 'dry-run');
+  const dryRun = (await s.db.query<{ dry_run: unknown }>('SELECT dry_run FROM action_requests WHERE id = $1', [id])).rows[0]?.dry_run;
+  expect(after, JSON.stringify(dryRun)).toBe('pending_approval');
   return id;
 }
+
+// Waited for in the database: polling through the API would spend the viewer key's request budget the tests need.
+const statusOf = async (id: string) => (await s.db.query<{ status: string }>('SELECT status FROM action_requests WHERE id = $1', [id])).rows[0]?.status;
 
 beforeAll(async () => {
   s = await startGraphQLServer();
@@ -105,6 +108,8 @@ describe('actions over GraphQL', () => {
     expect(codes(again)).toEqual(['conflict']);
     const trail = (await listAudit(s.db, {})).events.filter((e) => e.target === `action:${id}` && e.result === 'ok').map((e) => e.action);
     expect(trail).toContain('action.approve');
+    // The approved scale runs on the worker: let it finish before the next proposal's dry run reads the same Deployment.
+    await eventually(async () => (['verified', 'failed', 'verification_failed'].includes((await statusOf(id)) ?? '') ? true : undefined), 'the approved scale executed');
   });
 
   it('rejects with a reason', async () => {
