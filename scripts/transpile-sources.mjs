@@ -20,15 +20,14 @@ function sourceTree() {
 }
 
 /** Copies the files the code reads at run time to where they sit under src/; returns how many. */
-export function copyDataFiles(out) {
-  const { assets } = sourceTree();
+export function copyDataFiles(out, assets = sourceTree().assets) {
   for (const file of assets) cpSync(file, path.join(out, path.relative(SRC, file)));
   return assets.length;
 }
 
 /** Returns how many modules and data files were written. */
 export async function transpileSources(out) {
-  const { sources } = sourceTree();
+  const { sources, assets } = sourceTree();
   rmSync(out, { recursive: true, force: true });
   await build({
     entryPoints: sources,
@@ -40,5 +39,5 @@ export async function transpileSources(out) {
     target: 'node20.11',
     logLevel: 'warning',
   });
-  return { modules: sources.length, dataFiles: copyDataFiles(out) };
+  return { modules: sources.length, dataFiles: copyDataFiles(out, assets) };
 }

@@ -11,6 +11,9 @@ import { startupStep } from '../runtime/startup-trace.js';
  * Embedded PGlite runs on a thread of its own (pglite-thread.ts), which also copies a new data
  * directory from the build's pre-migrated snapshot (snapshot.ts) and migrates it there.
  */
+/** Which database openDatabase opens for the config: a PostgreSQL server when it has a URL, else embedded PGlite. */
+export const databaseDialect = (config: Pick<SyntraConfig, 'databaseUrl'>): Database['dialect'] => (config.databaseUrl ? 'postgres' : 'pglite');
+
 export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir' | 'databasePoolSize'> & Partial<Pick<SyntraConfig, 'pgliteSharedBuffersMb'>>): Promise<Database> {
   if (!config.databaseUrl) {
     const db = await openPgliteThread({ dataDir: path.join(config.dataDir, 'pg'), sharedBuffersMb: config.pgliteSharedBuffersMb });

@@ -3,7 +3,7 @@ import { openBus } from '../bus/bus.js';
 import type { SyntraConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import { deferredDatabase } from '../db/deferred-database.js';
-import { openDatabase } from '../db/open.js';
+import { databaseDialect, openDatabase } from '../db/open.js';
 import { vectorStorage } from '../incidents/memory/vector-storage.js';
 import { processLog } from './process-log.js';
 import { startupStep } from './startup-trace.js';
@@ -44,7 +44,7 @@ export async function openResources(config: SyntraConfig): Promise<Resources> {
  */
 export async function openResourcesEarly(config: SyntraConfig): Promise<OpeningResources> {
   const opening = openDatabase(config);
-  const db = deferredDatabase(opening, config.databaseUrl ? 'postgres' : 'pglite');
+  const db = deferredDatabase(opening, databaseDialect(config));
   // On the handle everyone uses: the choice is remembered per handle.
   const opened = opening.then(() => chooseVectorStorage(db));
   opened.catch(() => {}); // the caller awaits it

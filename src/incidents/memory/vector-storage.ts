@@ -63,15 +63,16 @@ async function indexedDims(db: Queryable): Promise<number[]> {
 }
 
 /**
- * Whether the column and every wanted index are there already: read-only, so a start on a
- * prepared database (every one after its first, and a new one from the build's snapshot, which
- * is prepared at build time) takes no lock and runs no DDL (~0.2–0.3 s of a first `syntra up`).
+ * The indexed sizes when the column and every wanted index are there already, else null:
+ * read-only, so a start on a prepared database (every one after its first, and a new one from
+ * the build's snapshot, which is prepared at build time) takes no lock and runs no DDL (~0.2–0.3 s
+ * of a first `syntra up`).
  */
-async function alreadyPrepared(db: Queryable, dims: readonly number[]): Promise<boolean> {
+async function preparedIndexes(db: Queryable, dims: readonly number[]): Promise<number[] | null> {
   const column = await db.query(`SELECT 1 FROM pg_attribute WHERE attrelid = 'incidents'::regclass AND attname = 'embedding_vec' AND NOT attisdropped`);
-  if (!column.rows.length) return false;
-  const indexed = new Set(await indexedDims(db));
-  return (await wantedDims(db, dims)).every((d) => indexed.has(d));
+  if (!column.rows.length) return null;
+  const indexed = await indexedDims(db);
+  return (await wantedDims(db, dims)).every((d) => indexed.includes(d)) ? indexed : null;
 }
 
 async function prepare(db: Queryable, dims: readonly number[], prefer: VectorStorageKind | undefined): Promise<VectorStorage> {
@@ -88,7 +89,8 @@ async function prepare(db: Queryable, dims: readonly number[], prefer: VectorSto
       );
     }
   };
-  if (!(await alreadyPrepared(db, dims))) {
+  let indexed = await preparedIndexes(db, dims);
+  if (!indexed) {
     // API and worker replicas start together: one prepares, the others wait for it (IF NOT EXISTS alone races).
     const database = db as Partial<Database>;
     if (database.transaction) {
@@ -97,8 +99,8 @@ async function prepare(db: Queryable, dims: readonly number[], prefer: VectorSto
         await ddl(tx);
       });
     } else await ddl(db);
+    indexed = await indexedDims(db);
   }
-  const indexed = await indexedDims(db);
   return { kind: 'pgvector', indexedDims: indexed, description: `pgvector ${version}, HNSW (cosine) on ${indexed.join(', ') || 'no'} dims` };
 }
 
