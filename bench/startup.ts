@@ -120,17 +120,20 @@ async function run(args: readonly string[]): Promise<number> {
   const at = args.indexOf('--runs');
   const runs = at >= 0 ? Number(args[at + 1]) : 10;
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a positive integer');
-  const write = !args.includes('--no-write') && binArg < 0;
+  const write = !args.includes('--no-write') && !args.includes('--only') && binArg < 0;
   if (binArg < 0 && !existsSync(path.join(ROOT, 'dist', 'bundle', 'syntra.js'))) throw new Error('the CLI is not built: run `npm run build` first (the benchmark measures what users run)');
   const loadBefore = os.loadavg()[0]!.toFixed(1);
   const machine = `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`;
   console.log(`startup benchmark — ${path.relative(process.cwd(), BIN)}, ${machine}, load average ${loadBefore}, ${runs} rounds\n`);
 
+  // `--only up`: the floor and the commands whose label holds the word (A/B of one command; never written to the doc).
+  const only = args.indexOf('--only');
+  const measures = only < 0 ? MEASURES : MEASURES.filter((m, i) => i === 0 || m.label.includes(`syntra ${args[only + 1]}`));
   const home = await mkdtemp(path.join(os.tmpdir(), 'syntra-bench-startup-'));
-  const samples = new Map<Measure, Sample[]>(MEASURES.map((m) => [m, []]));
+  const samples = new Map<Measure, Sample[]>(measures.map((m) => [m, []]));
   try {
     for (let round = 0; round < runs; round++) {
-      for (const m of MEASURES) samples.get(m)!.push(await m.once(home));
+      for (const m of measures) samples.get(m)!.push(await m.once(home));
       process.stdout.write(`  round ${round + 1}/${runs}\r`);
     }
   } finally {
@@ -143,7 +146,7 @@ async function run(args: readonly string[]): Promise<number> {
     return xs.length ? percentile(xs, 0.5) : undefined;
   };
   const floor = median(MEASURES[0]!, 'wallMs')!;
-  const rows = MEASURES.map((m) => {
+  const rows = measures.map((m) => {
     const wall = median(m, 'wallMs')!;
     const target = m.targetMs === undefined ? '' : `≤ ${m.targetMs} ms ${wall <= m.targetMs ? '✓' : '✗'}`;
     return `| ${m.label} | ${fmt(wall)} | ${m === MEASURES[0] ? '' : `+${fmt(wall - floor)}`} | ${fmt(median(m, 'cpuMs'))} | ${target} |`;

@@ -49,26 +49,36 @@ export async function assertSafeToBind(db: Database, host: string, env: Record<s
   );
 }
 
-export async function bootstrapAccess(db: Database, options: BootstrapOptions): Promise<BootstrapResult> {
-  const env = options.env ?? process.env;
-  await assertSafeToBind(db, options.host, env);
+/** The first admin, created unless one exists: `id` is set when this call created it. */
+export interface AdminBootstrap {
+  admin: BootstrapResult['admin'];
+  createdId?: string;
+}
 
+/** Refuses an unsafe bind (assertSafeToBind), then creates the first admin if there is none. */
+export async function ensureAdmin(db: Database, host: string, env: Record<string, string | undefined> = process.env): Promise<AdminBootstrap> {
+  await assertSafeToBind(db, host, env);
   const email = (env.SYNTRA_ADMIN_EMAIL || 'admin@localhost').trim().toLowerCase();
-  let admin: BootstrapResult['admin'] = { email, created: false };
-  if ((await userCount(db)) === 0) {
-    const generated = env.SYNTRA_ADMIN_PASSWORD ? undefined : randomBytes(18).toString('base64url');
-    try {
-      const user = await createUser(db, { email, password: env.SYNTRA_ADMIN_PASSWORD || generated!, roles: ['admin'] });
-      await appendAudit(db, { actorType: 'system', action: 'user.bootstrap_admin', target: user.id, result: 'ok', details: { email } });
-      admin = { email, created: true, ...(generated ? { generatedPassword: generated } : {}) };
-    } catch (e) {
-      // Another replica starting at the same moment created it first.
-      if (!(isSyntraError(e) && e.code === 'conflict')) throw e;
-    }
+  if ((await userCount(db)) > 0) return { admin: { email, created: false } };
+  const generated = env.SYNTRA_ADMIN_PASSWORD ? undefined : randomBytes(18).toString('base64url');
+  try {
+    const user = await createUser(db, { email, password: env.SYNTRA_ADMIN_PASSWORD || generated!, roles: ['admin'] });
+    await appendAudit(db, { actorType: 'system', action: 'user.bootstrap_admin', target: user.id, result: 'ok', details: { email } });
+    return { admin: { email, created: true, ...(generated ? { generatedPassword: generated } : {}) }, createdId: user.id };
+  } catch (e) {
+    // Another replica starting at the same moment created it first.
+    if (!(isSyntraError(e) && e.code === 'conflict')) throw e;
+    return { admin: { email, created: false } };
   }
+}
 
+/**
+ * Embedded mode: an admin API key for the local CLI, in its config, unless the key there still
+ * authenticates against this database; distributed mode writes no local file.
+ */
+export async function ensureCliKey(db: Database, { admin, createdId }: AdminBootstrap, options: BootstrapOptions): Promise<BootstrapResult> {
   if (options.mode !== 'embedded') return { admin };
-  const file = cliConfigPath(env);
+  const file = cliConfigPath(options.env ?? process.env);
   const existing = readCliConfig(file);
   if (existing?.apiKey) {
     const stillValid = await resolveApiKey(db, existing.apiKey).then(
@@ -83,14 +93,19 @@ export async function bootstrapAccess(db: Database, options: BootstrapOptions): 
       return { admin, cliConfig: { path: file, keyCreated: false } };
     }
   }
-  const owner = await db.query<{ id: string }>(
-    `SELECT id FROM users WHERE 'admin' = ANY(roles) AND status = 'active' ORDER BY created_at LIMIT 1`,
-  );
-  if (!owner.rows[0]) return { admin };
-  const { key, secret } = await createApiKey(db, { ownerId: owner.rows[0].id, name: 'local CLI (syntra up)', type: 'admin', createdBy: 'system' });
+  const ownerId =
+    createdId ??
+    (await db.query<{ id: string }>(`SELECT id FROM users WHERE 'admin' = ANY(roles) AND status = 'active' ORDER BY created_at LIMIT 1`)).rows[0]?.id;
+  if (!ownerId) return { admin };
+  const { key, secret } = await createApiKey(db, { ownerId, name: 'local CLI (syntra up)', type: 'admin', createdBy: 'system' });
   await appendAudit(db, { actorType: 'system', action: 'key.create', target: key.id, result: 'ok', details: { name: key.name, type: key.type, prefix: key.prefix } });
   writeCliConfig(file, { endpoint: options.endpoint, apiKey: secret, apiKeyEndpoint: options.endpoint });
   return { admin, cliConfig: { path: file, keyCreated: true } };
+}
+
+/** Both steps in order (a process that listens runs them around its listen: api-process.ts). */
+export async function bootstrapAccess(db: Database, options: BootstrapOptions): Promise<BootstrapResult> {
+  return ensureCliKey(db, await ensureAdmin(db, options.host, options.env ?? process.env), options);
 }
 
 /** What the operator must see once, on stderr: a generated password and where the CLI key went. */

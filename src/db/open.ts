@@ -1,9 +1,7 @@
 import path from 'node:path';
 import type { SyntraConfig } from '../config.js';
 import type { Database } from './database.js';
-import { migrate } from './migrate.js';
 import { openPgliteThread } from './pglite-thread.js';
-import { connectPostgres } from './postgres.js';
 import { startupStep } from '../runtime/startup-trace.js';
 
 /**
@@ -20,6 +18,8 @@ export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'd
     startupStep('database open and migrated');
     return db;
   }
+  // Loaded on use: an embedded start reaches its database thread without the PostgreSQL driver.
+  const [{ connectPostgres }, { migrate }] = await Promise.all([import('./postgres.js'), import('./migrate.js')]);
   const db = connectPostgres(config.databaseUrl, { max: config.databasePoolSize });
   await migrate(db);
   startupStep('migrated');

@@ -20,7 +20,11 @@ const kubeWriter = async (kubeconfig: string) => (await import('../agents/action
  * The agents and a worker that runs their tasks, as both `syntra worker` and `syntra up` start
  * them. Returns the shutdown steps in order: the worker drains its handlers before the agents go.
  */
-export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resources, options: { executorOnly?: boolean } = {}): Promise<ShutdownStep[]> {
+export async function startAgentWorker(
+  config: SyntraConfig,
+  { db, bus }: Resources,
+  options: { executorOnly?: boolean; claimAfter?: Promise<unknown> } = {},
+): Promise<ShutdownStep[]> {
   if (options.executorOnly) return startExecutorOnly(config, { db, bus });
   const agents = await startAgents(config, { db, bus }, { log: processLog(config, 'agents') });
   const registry = registerAgents(createRegistry(), agents.deps).register(NOTIFY_TASK, notifyHandler({ db, env: process.env, publicUrl: process.env.SYNTRA_PUBLIC_URL?.trim() || null }));
@@ -35,7 +39,15 @@ export async function startAgentWorker(config: SyntraConfig, { db, bus }: Resour
     processLog(config, 'executor').info('executor ready: approved actions can be applied', { identity: writer.description });
   }
   const { controls } = agents;
-  const worker = startWorker({ db, bus, registry, ...config.worker, log: processLog(config, 'worker'), controlVersion: () => controls.current().version });
+  const worker = startWorker({
+    db,
+    bus,
+    registry,
+    ...config.worker,
+    log: processLog(config, 'worker'),
+    controlVersion: () => controls.current().version,
+    ...(options.claimAfter ? { claimAfter: options.claimAfter } : {}),
+  });
   // The registry hears of a reload at once, not at the next heartbeat: operators see a change reach the workers.
   const offReload = controls.onChange(() => void worker.announce());
   // Before the API of this process listens: its own task types must never be refused as unknown.

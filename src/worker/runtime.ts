@@ -45,6 +45,13 @@ export interface WorkerOptions {
   heartbeatMs?: number;
   /** The control-registry version its handlers have loaded, reported with every announcement. */
   controlVersion?: () => number;
+  /**
+   * Its first claim and its polling wait for this (default: at once). `syntra up` lets its API
+   * get ready first: embedded PGlite runs one statement at a time, and a first claim compiles the
+   * claim function (~0.2 s) in front of the statements the API waits for. Wakeups before it are
+   * served by that first claim.
+   */
+  claimAfter?: Promise<unknown>;
 }
 
 export interface RunningWorker {
@@ -82,6 +89,7 @@ export function startWorker(o: WorkerOptions): RunningWorker {
   let claimWanted = false;
   let claimFailures = 0;
   let pollTimer: NodeJS.Timeout | undefined;
+  let gated = Boolean(o.claimAfter);
   // A busy worker claims its next items in the commit of its completions (one commit per batch):
   // the room those completions free, while no other claim is in flight.
   const completions = createCompletionBatcher(o.db, {
@@ -145,7 +153,7 @@ export function startWorker(o: WorkerOptions): RunningWorker {
    * served when it returns; topping up behind waiting items happens in batches of `minTopUp`.
    */
   function requestClaim(): void {
-    if (stopping) return;
+    if (stopping || gated) return;
     if (claimInFlight) {
       claimWanted = true;
       return;
@@ -214,8 +222,13 @@ export function startWorker(o: WorkerOptions): RunningWorker {
   });
 
   if (taskTypes.length > 0) {
-    requestClaim();
-    schedulePoll();
+    const startClaiming = () => {
+      gated = false;
+      requestClaim();
+      schedulePoll();
+    };
+    if (o.claimAfter) void o.claimAfter.then(startClaiming, startClaiming);
+    else startClaiming();
   }
 
   const base = { workerId, transport: 'database' as const, taskTypes, host: hostname() };

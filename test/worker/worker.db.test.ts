@@ -70,6 +70,19 @@ describe('worker runtime', () => {
     expect(d.run).toMatchObject({ status: 'succeeded', output: { message: 'hello' } });
   });
 
+  it('claimAfter: no claim, by poll or by wakeup, until it settles; then the waiting run is claimed', async () => {
+    let open = () => {};
+    const claimAfter = new Promise<void>((resolve) => (open = resolve));
+    start(createRegistry(), { claimAfter });
+    const { runId } = await submitCommand(db, { kind: 'echo', input: { message: 'gated' } });
+    // The relay publishes its wakeup within 100 ms and the worker polls every 200 ms: several chances to claim.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect((await getRun(db, runId))?.run.status).toBe('queued');
+    open();
+    const d = await finished(runId);
+    expect(d.run).toMatchObject({ status: 'succeeded', output: { message: 'gated' } });
+  });
+
   it('chains follow-up tasks (echo → echo → echo) and the run succeeds at the end', async () => {
     start(createRegistry());
     const { runId } = await submitCommand(db, { kind: 'echo', input: { step: 1, then: [{ step: 2 }, { step: 3 }] } });
