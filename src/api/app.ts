@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { readFileSync } from 'node:fs';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
@@ -45,6 +44,7 @@ import { panelRoutes } from './panel.js';
 import { ErrorResponse } from './schemas.js';
 import { lazySchemas } from './lazy-schemas.js';
 import { validatorCompiler } from './validation.js';
+import { VERSION } from '../version.js';
 
 export interface BuildAppOptions {
   config: SyntraConfig;
@@ -90,7 +90,6 @@ export type SyntraApp = FastifyInstance & {
   compileSchemas: () => number;
 };
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
  * The control API, built but not listening (tests use `app.inject()`, the runtime calls `listen`).

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { errorMessage } from '../domain/errors.js';
 import { COMMAND_INDEX, invokedCommand } from './command-index.js';
 import { flushOutput, withDefaultCommand } from './process-output.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit.js';
+import { VERSION } from '../version.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const EXAMPLES = `
 Examples:

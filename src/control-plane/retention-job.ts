@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import { getSnapshot } from './control-registry/index.js';
 import { holdJobLease, releaseJobLease } from './job-lease.js';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
 import { archiveDueRuns, type RetentionWindows } from './run-archive.js';
 
 /**
@@ -20,11 +21,8 @@ export interface RetentionJobOptions {
   onError?: (e: unknown) => void;
 }
 
-export interface RetentionJob {
-  /** One round now (what the timer does); resolves with the number of runs archived, null when another process holds the lease. */
-  runOnce(): Promise<number | null>;
-  stop(): Promise<void>;
-}
+/** One round now (what the timer does) resolves with the number of runs archived, null when another process holds the lease. */
+export type RetentionJob = PeriodicJob<number | null>;
 
 export async function retentionWindows(db: Database, defaultDays: number | undefined): Promise<RetentionWindows> {
   const policies = (await getSnapshot(db)).retentionPolicies;
@@ -34,30 +32,28 @@ export async function retentionWindows(db: Database, defaultDays: number | undef
 export function startRetentionJob(db: Database, o: RetentionJobOptions): RetentionJob {
   const intervalMs = o.intervalMs ?? 10 * 60_000;
   const batch = o.batch ?? 200;
-  const stopping = new AbortController();
-  let running: Promise<number | null> | undefined;
-  const round = async (): Promise<number | null> => {
-    const windows = await retentionWindows(db, o.defaultDays);
-    if (windows.defaultDays === null && Object.values(windows.byScope).every((d) => d === null)) return 0;
-    // The lease outlives a round's batches: renewed before each one, so a slow round keeps it.
-    const hold = () => holdJobLease(db, RETENTION_LEASE, o.holder, intervalMs * 2);
-    if (!(await hold())) return null;
-    let archived = 0;
-    for (let n = batch; n === batch && !stopping.signal.aborted && (await hold()); ) {
-      n = await archiveDueRuns(db, windows, { batch });
-      archived += n;
-    }
-    return archived;
-  };
-  const runOnce = () => (running ??= round().finally(() => (running = undefined)));
-  const timer = setInterval(() => void runOnce().catch((e: unknown) => o.onError?.(e)), intervalMs);
-  timer.unref();
+  const job = startPeriodicJob({
+    name: 'run retention',
+    intervalMs,
+    onError: o.onError,
+    round: async (signal): Promise<number | null> => {
+      const windows = await retentionWindows(db, o.defaultDays);
+      if (windows.defaultDays === null && Object.values(windows.byScope).every((d) => d === null)) return 0;
+      // The lease outlives a round's batches: renewed before each one, so a slow round keeps it.
+      const hold = () => holdJobLease(db, RETENTION_LEASE, o.holder, intervalMs * 2);
+      if (!(await hold())) return null;
+      let archived = 0;
+      for (let n = batch; n === batch && !signal.aborted && (await hold()); ) {
+        n = await archiveDueRuns(db, windows, { batch });
+        archived += n;
+      }
+      return archived;
+    },
+  });
   return {
-    runOnce,
+    runOnce: job.runOnce,
     async stop() {
-      clearInterval(timer);
-      stopping.abort();
-      await running?.catch(() => undefined);
+      await job.stop();
       await releaseJobLease(db, RETENTION_LEASE, o.holder).catch(() => undefined);
     },
   };

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import * as api from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { setTracing } from './spans.js';
+import { VERSION } from '../version.js';
 
 /**
  * The OpenTelemetry SDK, imported only when tracing is on (tracing.ts). Traces only: Syntra's
@@ -12,7 +12,6 @@ import { setTracing } from './spans.js';
  * and log exporters are turned off here. The exporter reads the standard OTEL_EXPORTER_OTLP_*
  * variables (headers, timeout, compression) itself; spans go out over OTLP/HTTP (protobuf).
  */
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Where spans go: the traces endpoint as given, or the general endpoint plus /v1/traces (the OTLP/HTTP rule). */
 export function tracesUrl(env: NodeJS.ProcessEnv): string {

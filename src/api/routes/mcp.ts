@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { SyntraError } from '../../domain/errors.js';
 import { injectCalls } from '../mcp/inject-calls.js';
 import { requirePrincipal } from '../plugins/auth.js';
+import { VERSION } from '../../version.js';
 
 /**
  * MCP over streamable HTTP: `POST /mcp`, authenticated like every route (X-API-Key or
@@ -12,7 +12,6 @@ import { requirePrincipal } from '../plugins/auth.js';
  * resources are the stdio server's, calling this app in-process with the caller's credential, so
  * each tool call is checked like the REST call it makes (permission, namespaces, rate limit).
  */
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const JsonRpcMessage = Type.Object(
   {

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ApiClient } from '../client/http.js';
 import { settingsOf } from '../context.js';
 import { UsageError } from '../exit.js';
+import { VERSION } from '../../version.js';
 
 /**
  * `syntra mcp` — an MCP server on stdin/stdout for MCP clients (Claude Desktop, IDEs, agents).
@@ -10,7 +10,6 @@ import { UsageError } from '../exit.js';
  * session or the config file), so permissions and namespaces are the key's. stdout carries the
  * protocol only; warnings go to stderr.
  */
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export function mcpCommand(): Command {
   return new Command('mcp')

@@ -68,8 +68,8 @@ export function startAlertFollowUp(o: FollowUpOptions): FollowUpLoop {
     name: 'alert follow-up',
     intervalMs: o.intervalMs,
     // A full pass follows up runs until none is left, in batches.
-    round: async (stopped) => {
-      while (!stopped() && (await followUpFinishedRuns(o.db, o.listeners)) > 0);
+    round: async (signal) => {
+      while (!signal.aborted && (await followUpFinishedRuns(o.db, o.listeners)) > 0);
     },
     log: o.log,
   });
