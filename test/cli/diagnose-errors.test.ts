@@ -66,6 +66,18 @@ describe.concurrent('syntra diagnose: errors and exit codes', { timeout: 120_000
     expect(r.stderr).not.toMatch(/payment-worker/);
   });
 
+  it('kubectl output read, but none of it in the namespace asked about: not found (4), not "nothing recognizable"', async () => {
+    const stdin = 'NAME                            READY   STATUS             RESTARTS   AGE\nmy-deployment-fc94b7f98-m9z2l   1/2     CrashLoopBackOff   42         3h53m\n';
+    // A describe from a write-up (the real-world corpus), of a pod in namespace default.
+    const describe = path.join(FIXTURES, '../diagnosis/real/cases/j-msdocs-aks-intermittent-timeouts-oom-500mi/describe-pod.txt');
+    const described = await runDiagnose(['--from', describe, '--namespace', 'staging']);
+    expect(described.code).toBe(4);
+    expect(described.stderr).toMatch(/nothing in .*describe-pod\.txt is in namespace staging: the evidence is about other namespaces/);
+    // A get table without -n names no namespace: it may be about any, so it is read.
+    const table = await runDiagnose(['--from', '-', '--namespace', 'staging'], { stdin });
+    expect(table.code).toBe(0);
+  });
+
   it('bad flag combinations are usage errors (2)', async () => {
     const cases: [string[], RegExp][] = [
       [[], /say where the evidence is/],

@@ -134,6 +134,11 @@ function unrecognized(from: readonly string[]): UsageError {
   return new UsageError(`nothing recognizable in ${names}: expected kubectl describe output, kubectl get tables or -o json|yaml, events, container logs, or a kubectl cluster-info dump folder`);
 }
 
+function notInNamespace(namespace: string, from: readonly string[]): SyntraError {
+  const names = from.map((p) => (p === '-' ? 'stdin' : p)).join(', ');
+  return new SyntraError('not_found', `nothing in ${names} is in namespace ${namespace}: the evidence is about other namespaces (drop -n to see them, or check the name with \`kubectl get namespaces\`)`);
+}
+
 /** One line per input: what it was read as, and what was skipped and why. */
 function inputLines(term: Terminal, inputs: readonly InputAccount[] | undefined): string {
   if (!inputs?.length) return '';
@@ -179,8 +184,12 @@ async function run(flags: DiagnoseFlags, self: Command): Promise<void> {
       : undefined;
   const scope: EvidenceScope = { ...(flags.namespace ? { namespace: flags.namespace } : {}), ...(target ? { target: { kind: target.kind, name: target.name } } : {}) };
   const snapshot = await source.collect(scope, flags.live ? AbortSignal.timeout(120_000) : undefined);
-  if (nothingRead(snapshot) && flags.from.length) throw unrecognized(flags.from);
   const inputs = snapshot.source.inputs;
+  if (nothingRead(snapshot) && flags.from.length) {
+    // Read, but all of it in other namespaces: the namespace asked about is not in the evidence.
+    const read = inputs?.some((i) => i.objects > 0 || (i.log_lines ?? 0) > 0);
+    throw read && flags.namespace ? notInNamespace(flags.namespace, flags.from) : unrecognized(flags.from);
+  }
   const withInputs = <T extends object>(doc: T) => (inputs ? { ...doc, inputs } : doc);
   for (const w of snapshot.source.warnings ?? []) process.stderr.write(`syntra: warning: ${w}\n`);
 

@@ -1,5 +1,6 @@
 import type { ClusterSnapshot, ContainerLog } from '../cluster/snapshot.js';
 import { emptySnapshot } from '../cluster/snapshot.js';
+import { TABLE_ANNOTATION } from './kubectl-text/get-table.js';
 
 /**
  * Merges several snapshots into one: `kubectl describe pod` text plus `kubectl get events` plus
@@ -61,14 +62,56 @@ function identity(obj: unknown): string {
   return `${md.namespace ?? ''}/${String(inv.kind)}/${String(inv.name)}/${String(o.reason)}/${String(o.message)}`;
 }
 
+const metadataOf = (o: unknown): Plain => (isPlain(o) && isPlain(o.metadata) ? o.metadata : {});
+
+/** An object built from one `kubectl get` table row: its containers stand in for the READY count. */
+const fromTable = (o: unknown): boolean => {
+  const annotations = metadataOf(o).annotations;
+  return isPlain(annotations) && annotations[TABLE_ANNOTATION] !== undefined;
+};
+
+/**
+ * A table row's object without what the fuller one (a describe, the JSON) says better: its
+ * stand-in containers would sit beside the real ones as containers of their own, and the mark
+ * that the object is known only from a table no longer holds.
+ */
+function tableRowBeside(row: Plain): Plain {
+  const { annotations, ...metadata } = metadataOf(row);
+  const { [TABLE_ANNOTATION]: _table, ...kept } = isPlain(annotations) ? annotations : {};
+  const { containerStatuses: _c, initContainerStatuses: _i, ...status } = isPlain(row.status) ? row.status : {};
+  const { containers: _s, ...spec } = isPlain(row.spec) ? row.spec : {};
+  return { ...row, metadata: { ...metadata, annotations: kept }, spec, status };
+}
+
+/** Later inputs win, except that a table row never outranks a fuller object's containers. */
+function mergeTwo(prev: unknown, next: unknown): unknown {
+  if (fromTable(prev) === fromTable(next)) return deepMerge(prev, next);
+  return fromTable(prev) ? deepMerge(tableRowBeside(prev as Plain), next) : deepMerge(prev, tableRowBeside(next as Plain));
+}
+
 function mergeCollection<T>(lists: T[][]): T[] {
   const byId = new Map<string, T>();
   for (const list of lists) {
     for (const obj of list) {
       const id = identity(obj);
       const prev = byId.get(id);
-      byId.set(id, prev === undefined ? obj : (deepMerge(prev, obj) as T));
+      byId.set(id, prev === undefined ? obj : (mergeTwo(prev, obj) as T));
     }
+  }
+  // `kubectl get pods` without -n prints no namespace: such an object is the one of that name
+  // another input places in a namespace, when exactly one does.
+  const namespaced = new Map<string, string[]>();
+  for (const [id, obj] of byId) {
+    const md = metadataOf(obj);
+    if (typeof md.name === 'string' && typeof md.namespace === 'string' && md.namespace !== '') namespaced.set(md.name, [...(namespaced.get(md.name) ?? []), id]);
+  }
+  for (const [id, obj] of byId) {
+    const md = metadataOf(obj);
+    if (typeof md.name !== 'string' || md.namespace) continue;
+    const homes = namespaced.get(md.name);
+    if (homes?.length !== 1) continue;
+    byId.delete(id);
+    byId.set(homes[0]!, mergeTwo(obj, byId.get(homes[0]!)) as T);
   }
   return [...byId.values()];
 }

@@ -74,3 +74,32 @@ describe('a program\'s indented `error:` among kubectl output (jupyterhub/zero-t
     expect(snapshot.notes).toHaveLength(1);
   });
 });
+
+describe('a describe cut with `...` between its fields, beside the get table of the same pod (Microsoft Learn, AKS intermittent timeouts)', () => {
+  const CASE = 'j-msdocs-aks-intermittent-timeouts-oom-500mi';
+  const read = () => buildKubectlSnapshot([real(CASE, 'describe-pod.txt'), real(CASE, 'get-pods.txt')], { now: NOW });
+
+  it('`...` at the left margin does not end the document: the pod keeps its name and namespace, and the container after a cut block is its own', () => {
+    const { snapshot } = readKubectlText(real(CASE, 'describe-pod.txt'), { now: NOW });
+    const pods = snapshot.pods;
+    expect(pods.map((p) => [p.metadata?.name, p.metadata?.namespace])).toEqual([['my-deployment-fc94b7f98-m9z2l', 'default']]);
+    expect(pods[0]!.spec?.containers?.map((c) => c.name)).toEqual(['webserver', 'my-app']);
+    // webserver's fields were all cut: no state to report for it.
+    expect(pods[0]!.status?.containerStatuses?.map((c) => c.name)).toEqual(['my-app']);
+    expect(pods[0]!.status?.containerStatuses?.[0]?.lastState?.terminated).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
+  });
+
+  it('the get table row (no namespace printed) is the described pod: one pod, its containers the described ones', () => {
+    const snapshot = read();
+    expect(snapshot.pods).toHaveLength(1);
+    expect(snapshot.pods[0]!.metadata?.namespace).toBe('default');
+    // No stand-ins for the READY column's two containers beside the described ones.
+    expect(snapshot.pods[0]!.spec?.containers?.map((c) => c.name)).toEqual(['webserver', 'my-app']);
+    expect(snapshot.pods[0]!.status?.containerStatuses?.map((c) => c.name)).toEqual(['my-app']);
+    expect(diagnose(snapshot, { kind: 'Pod', name: 'my-deployment-fc94b7f98-m9z2l' }).root_cause.type).toBe('oom_killed');
+  });
+
+  it('a deployment that is not in the evidence is not found, never the pod\'s diagnosis', () => {
+    expect(() => diagnose(read(), { kind: 'Deployment', name: 'my-deployment-v2' })).toThrow(/not in the evidence/);
+  });
+});

@@ -32,6 +32,8 @@ const ABOVE_MESSAGE = new Set([
 const endsMessage = (indent: number, key: string | undefined, message: DescribeNode): boolean =>
   key !== undefined && (indent === message.indent || (indent < message.indent && ABOVE_MESSAGE.has(key)));
 
+const CUT_LINE = /^\s*(?:\.{2,}|…)\s*$/;
+
 /** Parses one describe document (one object) into a tree of lines. */
 export function parseDescribeTree(text: string): DescribeNode {
   const root: DescribeNode = { key: null, value: '', more: [], indent: -1, raw: '', children: [] };
@@ -39,7 +41,9 @@ export function parseDescribeTree(text: string): DescribeNode {
   let lastKey: { node: DescribeNode; valueColumn: number } | undefined;
   let message: DescribeNode | undefined;
   for (const raw of text.split(/\r?\n/)) {
-    if (raw.trim() === '') continue;
+    // `...` alone on a line is where the person cut lines out, at whatever indent: no node, or it
+    // would adopt the lines after it (a container's fields cut, then the next container).
+    if (raw.trim() === '' || CUT_LINE.test(raw)) continue;
     const indent = raw.length - raw.trimStart().length;
     const text = raw.trim();
     if (message) {
@@ -92,7 +96,7 @@ export function parseTable(lines: string[]): Record<string, string>[] {
   for (const line of nonEmpty.slice(1)) {
     if (/^\s*-+(\s+-+)*\s*$/.test(line)) continue;
     // `...` or `…` alone on a line: the author cut the table there; it is no row.
-    if (/^\s*(?:\.{2,}|…)\s*$/.test(line)) continue;
+    if (CUT_LINE.test(line)) continue;
     const row: Record<string, string> = {};
     // A row whose columns do not line up with the header (re-typed, or aligned for another font):
     // a column start cuts through a word. When its cells, split on runs of spaces, are exactly as

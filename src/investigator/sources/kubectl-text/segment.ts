@@ -106,6 +106,9 @@ function jsonLength(lines: readonly string[], i: number): number {
 }
 
 /** Lines of a `kubectl describe` document from a `Name:` line: key lines, indented lines, its tables. */
+/** Where the person cut the output: `...`, more dots, or `…`. */
+const CUT = /^\s*(?:\.{3,}|…)\s*$/;
+
 function describeLength(lines: readonly string[], i: number): number {
   if (!/^Name:\s+\S/.test(lines[i]!) && !/^Name:\t/.test(lines[i]!)) return 0;
   let j = i + 1;
@@ -119,7 +122,8 @@ function describeLength(lines: readonly string[], i: number): number {
       continue;
     }
     if (/^Name:\s/.test(line) || promptCommand(line) || YAML_TOP.test(line) || /^[{[]/.test(line) || KUBECTL_ERROR.test(line)) break;
-    if (indentOf(line) === 0 && !/^[A-Z][\w ()/.-]*:/.test(line) && !/^No (volumes|events)\./.test(line) && !/^[A-Z][\w ()/-]*\t/.test(line) && !(inEvents && isMessageContinuation(line))) break;
+    // A cut (`...`) inside the document is where the person left lines out: the document goes on.
+    if (indentOf(line) === 0 && !CUT.test(line) && !/^[A-Z][\w ()/.-]*:/.test(line) && !/^No (volumes|events)\./.test(line) && !/^[A-Z][\w ()/-]*\t/.test(line) && !(inEvents && isMessageContinuation(line))) break;
     if (EVENTS_HEADING.test(line)) inEvents = true;
   }
   return j - i;
@@ -172,9 +176,6 @@ function yamlLength(lines: readonly string[], i: number): number {
   const opensBlock = /:\s*$/.test(first) && j > i + 1 && indentOf(lines[i + 1]!) > base;
   return YAML_TOP.test(first) || camel >= 2 || (camel === 1 && opensBlock) ? j - i : 0;
 }
-
-/** Where the person cut the output: `...`, or more dots. */
-const CUT = /^\s*\.{3,}\s*$/;
 
 /** Indented describe lines without their `Name:` document: at least two known describe keys. */
 function describeFragmentLength(lines: readonly string[], i: number): number {
