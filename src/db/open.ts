@@ -12,9 +12,12 @@ import { startupStep } from '../runtime/startup-trace.js';
 /** Which database openDatabase opens for the config: a PostgreSQL server when it has a URL, else embedded PGlite. */
 export const databaseDialect = (config: Pick<SyntraConfig, 'databaseUrl'>): Database['dialect'] => (config.databaseUrl ? 'postgres' : 'pglite');
 
-export async function openDatabase(config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir' | 'databasePoolSize'> & Partial<Pick<SyntraConfig, 'pgliteSharedBuffersMb'>>): Promise<Database> {
+export async function openDatabase(
+  config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir' | 'databasePoolSize'> & Partial<Pick<SyntraConfig, 'pgliteSharedBuffersMb'>>,
+  options: { throwaway?: boolean } = {},
+): Promise<Database> {
   if (!config.databaseUrl) {
-    const db = await openPgliteThread({ dataDir: path.join(config.dataDir, 'pg'), sharedBuffersMb: config.pgliteSharedBuffersMb });
+    const db = await openPgliteThread({ dataDir: path.join(config.dataDir, 'pg'), sharedBuffersMb: config.pgliteSharedBuffersMb, throwaway: options.throwaway });
     startupStep('database open and migrated');
     return db;
   }

@@ -30,6 +30,8 @@ export type ThreadReply = { id: number; ok: true; result?: unknown } | { id: num
 export interface OpenOptions {
   dataDir: string;
   sharedBuffersMb?: number | undefined;
+  /** A database deleted when the process ends (`syntra demo`): no fsync (pglite.ts). */
+  throwaway?: boolean | undefined;
 }
 
 /** Own fields of an error whose values survive structured clone as they are (strings, numbers, booleans, and arrays of them). */

@@ -20,7 +20,7 @@ let opened: Promise<Database> | undefined;
 
 async function openAndMigrate(options: OpenOptions): Promise<Database> {
   // The snapshot's files are copied on libuv's threads, with this thread's event loop to hand them out (the main one is busy loading code).
-  await restoreSnapshot(options.dataDir);
+  await restoreSnapshot(options.dataDir, undefined, { throwaway: options.throwaway });
   startupStep('snapshot restored (database thread)');
   const db = await openPglite(options);
   startupStep('PGlite open (database thread)');

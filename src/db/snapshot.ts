@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { chmod, constants, copyFile } from 'node:fs/promises';
+import { chmod, constants, copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.js';
@@ -91,8 +91,13 @@ const COPIES_AT_ONCE = 16;
  * is made inside a 0700 directory and every file made 0600 before the rename (copyFile keeps the
  * installed files' 0644). False when the directory already holds a database or no snapshot was
  * built (running from the sources: a new database then migrates from nothing).
+ * `throwaway` (a database deleted at exit, `syntra demo`): the files are written through the page
+ * cache instead of copied by the kernel. A kernel copy (copy_file_range) has the file system
+ * allocate every block at once, and deleting them is then slow where the disk is mounted with
+ * `discard` (ext4 here: 1.5–1.6 s to remove the copied 41 MB, against 0.1–0.2 s after a written copy);
+ * a database that stays keeps the faster kernel copy.
  */
-export async function restoreSnapshot(dataDir: string, dir = SNAPSHOT_DIR): Promise<boolean> {
+export async function restoreSnapshot(dataDir: string, dir = SNAPSHOT_DIR, options: { throwaway?: boolean | undefined } = {}): Promise<boolean> {
   if (existsSync(path.join(dataDir, 'PG_VERSION')) || !existsSync(manifestFile(dir))) return false;
   const { dirs, files } = JSON.parse(readFileSync(manifestFile(dir), 'utf8')) as SnapshotManifest;
   const copying = `${dataDir}.copying-${process.pid}`;
@@ -106,6 +111,10 @@ export async function restoreSnapshot(dataDir: string, dir = SNAPSHOT_DIR): Prom
       while (next < files.length) {
         const file = files[next++]!;
         const target = path.join(copying, file);
+        if (options.throwaway) {
+          await writeFile(target, await readFile(path.join(dir, file)), { mode: 0o600 });
+          continue;
+        }
         // A copy-on-write clone where the file system offers one (btrfs, XFS); a kernel copy elsewhere.
         await copyFile(path.join(dir, file), target, constants.COPYFILE_FICLONE);
         await chmod(target, 0o600);

@@ -25,8 +25,9 @@ async function chooseVectorStorage(db: Database): Promise<void> {
   startupStep('vector storage chosen');
 }
 
-export async function openResources(config: SyntraConfig): Promise<Resources> {
-  const db = await openDatabase(config);
+/** `throwaway`: an embedded database deleted when the process ends (`syntra demo`), opened without fsync. */
+export async function openResources(config: SyntraConfig, options: { throwaway?: boolean } = {}): Promise<Resources> {
+  const db = await openDatabase(config, options);
   try {
     await chooseVectorStorage(db);
     const bus = await openBus(config, { log: processLog(config, 'bus').line });

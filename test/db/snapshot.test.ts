@@ -52,6 +52,24 @@ describe('PGlite snapshot', () => {
     }
   }, 120_000);
 
+  it('a throwaway restore (syntra demo) writes the same files, owner-only, and opens without fsync', async () => {
+    const file = path.join(work, 'first-only');
+    const manifest = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { files: string[] };
+    const dataDir = path.join(work, 'throwaway');
+    expect(await restoreSnapshot(dataDir, file, { throwaway: true })).toBe(true);
+    for (const f of manifest.files) {
+      expect(statSync(path.join(dataDir, f)).mode & 0o077, f).toBe(0);
+      expect(readFileSync(path.join(dataDir, f)).equals(readFileSync(path.join(file, f))), f).toBe(true);
+    }
+    const db = await openPglite({ dataDir, throwaway: true });
+    try {
+      expect((await db.query<{ fsync: string }>('SHOW fsync')).rows).toEqual([{ fsync: 'off' }]);
+      expect((await db.query('SELECT id FROM syntra_migrations')).rows).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
   it('leaves a directory that holds something else alone', async () => {
     const file = path.join(work, 'first-only');
     const dataDir = path.join(work, 'occupied');

@@ -81,7 +81,7 @@ async function runDemo(flags: DemoFlags): Promise<number> {
   out(chalk.bold('Syntra demo'));
   out(chalk.dim(`  embedded PGlite in ${dataDir} (temporary), in-process bus, bundled demo cluster`));
   const started = performance.now();
-  const { db, bus } = await openResources(config);
+  const { db, bus } = await openResources(config, { throwaway: !flags.keep });
   const relay = startRelay({ db, bus, intervalMs: 200 });
   const agents = await startAgents(config, { db, bus });
   const worker = startWorker({ db, bus, registry: registerAgents(createRegistry(), agents.deps), concurrency: 2, pollIntervalMs: 100, leaseSeconds: 30, shutdownGraceMs: 2000 });
