@@ -120,3 +120,26 @@ export function describeJob(root: DescribeNode, events: Raw[]): Raw {
     },
   };
 }
+
+export function describeDaemonSet(root: DescribeNode): Raw {
+  const n = (label: string) => (present(childValue(root, label)) ? Number(childValue(root, label)) : undefined);
+  const available = n('Number of Nodes Scheduled with Available Pods');
+  const nodeSelector = labelMap(child(root, 'Node-Selector'));
+  const podTemplate = template(root);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    // describe prints no Namespace for a DaemonSet (describe.go describeDaemonSet): the command's flag says it.
+    metadata: objectMeta(root),
+    spec: { selector: selector(root), ...(podTemplate ? { template: { ...podTemplate, spec: { ...(podTemplate.spec as Raw), ...(nodeSelector ? { nodeSelector } : {}) } } } : {}) },
+    status: {
+      desiredNumberScheduled: n('Desired Number of Nodes Scheduled'),
+      currentNumberScheduled: n('Current Number of Nodes Scheduled'),
+      updatedNumberScheduled: n('Number of Nodes Scheduled with Up-to-date Pods'),
+      numberAvailable: available,
+      // Ready is not printed; an available pod is a ready one, so available is what is known ready.
+      numberReady: available,
+      numberMisscheduled: n('Number of Nodes Misscheduled'),
+    },
+  };
+}
