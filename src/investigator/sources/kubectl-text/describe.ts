@@ -88,7 +88,8 @@ const DESCRIBERS: readonly Describer[] = [
   { kind: 'Namespace', recognize: isNamespaceDescribe, parse: describeNamespace },
   { kind: 'ResourceQuota', recognize: (r) => r.children.some((c) => c.key === null && QUOTA_HEADER.test(c.raw)), parse: (r) => [describeResourceQuota(r)] },
   { kind: 'ConfigMap', recognize: isConfigMapDescribe, parse: (r) => [describeConfigMap(r)] },
-  { kind: 'Service', recognize: (r) => has(r, 'Type') && (has(r, 'Endpoints') || has(r, 'IP Families') || has(r, 'Session Affinity') || has(r, 'Port')), parse: (r) => describeService(r) },
+  // Only a service prints TargetPort (a grep of its describe keeps it beside Selector and Endpoints).
+  { kind: 'Service', recognize: (r) => (has(r, 'Type') && (has(r, 'Endpoints') || has(r, 'IP Families') || has(r, 'Session Affinity') || has(r, 'Port'))) || has(r, 'TargetPort'), parse: (r) => describeService(r) },
   { kind: 'Endpoints', recognize: (r) => has(r, 'Subsets') },
   // A pod's describe cut above its containers (an evicted pod's `Status: Failed`, `Reason:
   // Evicted`, `Message:`) is still a pod: of the kinds left, only pods print a phase, a start time
