@@ -1,5 +1,6 @@
 import type { V1Endpoints, V1Service } from '@kubernetes/client-node';
 import { refOf } from '../cluster/query.js';
+import { selectorMatches } from '../cluster/selectors.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
 import { fieldEvidence, specEvidence } from './evidence.js';
@@ -13,6 +14,9 @@ export function analyzeService(ctx: AnalysisContext, svc: V1Service): AnalyzerFi
   const state = endpointsState(ctx, svc);
   if (state.ready > 0) return targetPortMismatch(ctx, svc);
   const ref = refOf(svc, 'Service');
+  // Pasted objects without any pod (`kubectl get deploy,svc -o yaml`): no pod matching is no evidence of none.
+  const podsGiven = ctx.snapshot.source.kind !== 'kubectl' || ctx.snapshot.pods.some((p) => p.metadata?.namespace === ref.namespace);
+  if (state.source === 'pods' && !podsGiven && servingWorkload(ctx, svc)) return [];
   const why = whyNoEndpoints(ctx, svc);
   const ports = (svc.spec?.ports ?? []).map((p) => p.port).join(',');
   const podsNotReady = why.podsNotReady === true;
@@ -20,13 +24,22 @@ export function analyzeService(ctx: AnalysisContext, svc: V1Service): AnalyzerFi
     type: 'service_no_endpoints',
     subject: ref,
     summary: `Service ${ref.name}${ports ? ` (port ${ports})` : ''} has no ready endpoints: ${why.text}.`,
-    confidence: state.source === 'endpoints' ? 0.95 : 0.8,
+    confidence: state.source === 'endpoints' ? 0.95 : podsGiven ? 0.8 : 0.6,
     evidence: [...state.evidence, ...why.evidence],
     affected: [ref, ...(why.backendRef ? [why.backendRef] : [])],
     facts: { service: ref.name, ...(why.backend ? { backend: why.backend } : {}) },
   });
   // Pods that exist but are not ready: their own findings hold the cause, this is its consequence.
   return [podsNotReady ? { ...finding, symptom: true, ...(why.backendRef ? { groupUnder: why.backendRef } : {}) } : finding];
+}
+
+const readyOf = (status: { readyReplicas?: number; numberReady?: number } | undefined): number => status?.readyReplicas ?? status?.numberReady ?? 0;
+
+/** A workload whose pods the service selects and which reports ready replicas: its pods exist, unseen. */
+function servingWorkload(ctx: AnalysisContext, svc: V1Service): boolean {
+  const sel = svc.spec?.selector ?? {};
+  return [...ctx.snapshot.deployments, ...ctx.snapshot.statefulSets, ...ctx.snapshot.daemonSets, ...ctx.snapshot.replicaSets].some((w) =>
+    w.metadata?.namespace === svc.metadata?.namespace && selectorMatches(sel, w.spec?.template?.metadata?.labels) && readyOf(w.status) > 0);
 }
 
 /**

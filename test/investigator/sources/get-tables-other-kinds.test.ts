@@ -97,6 +97,15 @@ describe('what the other kinds\' output explains, alone or beside what it points
     expect(d.root_cause.confidence).toBeLessThan(0.5);
   });
 
+  it('get deploy,svc,ing -o yaml without pods: a service whose workload reports ready pods is not "no endpoints"; one nothing selects stays below 0.7', () => {
+    const s = snapshotOf('get-deploy-svc-ing.yaml');
+    expect(diagnose(s, { kind: 'Service', name: 'web', namespace: 'shop' }).root_cause.type).not.toBe('service_no_endpoints');
+    const orders = diagnose(s, { kind: 'Service', name: 'orders', namespace: 'shop' });
+    expect(orders.root_cause.type).toBe('service_no_endpoints');
+    expect(orders.root_cause.confidence).toBeLessThan(0.7);
+    expect(diagnose(s, { kind: 'Ingress', name: 'storefront', namespace: 'shop' }).root_cause.summary).toContain('storefront, which does not exist');
+  });
+
   it('a targetPort no container of the selected pods declares: describe svc beside describe pod', () => {
     const d = answer({ kind: 'Service', name: 'payments' }, 'describe-service-target-port.txt', 'describe-pod-payments.txt');
     expect(d.root_cause.type).toBe('service_no_endpoints');
@@ -118,5 +127,24 @@ describe('what the other kinds\' output explains, alone or beside what it points
     const d = answer({ kind: 'Deployment', name: 'checkout' }, 'describe-deployment-progress-deadline.txt', 'describe-replicaset-failed-create.txt');
     expect(d.root_cause.type).toBe('resource_quota_exceeded');
     expect(d.root_cause.summary).toContain('compute-quota');
+  });
+});
+
+describe('older table layouts (the column names of printers.go before 1.12: kubernetes/kubernetes@008dafe)', () => {
+  const table = (...lines: string[]) => readKubectlText({ name: 'old.txt', text: lines.join('\n') }, { now: NOW, defaultNamespace: 'shop' }).snapshot;
+
+  it('jobs: DESIRED and SUCCESSFUL', () => {
+    const s = table('NAME             DESIRED   SUCCESSFUL   AGE', 'nightly-report   1         0            3h');
+    expect(s.jobs[0]).toMatchObject({ metadata: { name: 'nightly-report' }, spec: { completions: 1 }, status: { succeeded: 0 } });
+  });
+
+  it('storage classes: NAME PROVISIONER AGE, the default marked after the name', () => {
+    const s = table('NAME                 PROVISIONER            AGE', 'standard (default)   kubernetes.io/gce-pd   40d');
+    expect(s.storageClasses[0]).toMatchObject({ metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'kubernetes.io/gce-pd' });
+  });
+
+  it('horizontal pod autoscalers: REFERENCE TARGETS MINPODS MAXPODS REPLICAS', () => {
+    const s = table('NAME   REFERENCE        TARGETS           MINPODS   MAXPODS   REPLICAS   AGE', 'web    Deployment/web   <unknown> / 80%   1         5         1          2m');
+    expect(s.horizontalPodAutoscalers[0]?.spec).toMatchObject({ scaleTargetRef: { kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 5 });
   });
 });

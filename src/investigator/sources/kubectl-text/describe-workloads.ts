@@ -95,7 +95,8 @@ export function describeJob(root: DescribeNode, events: Raw[]): Raw {
   const condition = ending
     ? [{ type: ending.reason === 'Completed' ? 'Complete' : 'Failed', status: 'True', reason: ending.reason, message: ending.message }]
     : undefined;
-  const active = /(\d+) Active(?: \((\d+) Ready\))?/.exec(statuses);
+  // Older kubectl printed the active pods as `Running`.
+  const active = /(\d+) (?:Active|Running)(?: \((\d+) Ready\))?/.exec(statuses);
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -141,5 +142,21 @@ export function describeDaemonSet(root: DescribeNode): Raw {
       numberReady: available,
       numberMisscheduled: n('Number of Nodes Misscheduled'),
     },
+  };
+}
+
+/** `kubectl describe cronjob` → a partial V1CronJob: its schedule, suspension, last run and active jobs. */
+export function describeCronJob(root: DescribeNode): Raw {
+  const active = present(childValue(root, 'Active Jobs'))?.split(',').map((name) => ({ kind: 'Job', name: name.trim() }));
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: objectMeta(root),
+    spec: {
+      schedule: childValue(root, 'Schedule'),
+      ...(present(childValue(root, 'Concurrency Policy')) ? { concurrencyPolicy: childValue(root, 'Concurrency Policy') } : {}),
+      suspend: /^true$/i.test(childValue(root, 'Suspend') ?? ''),
+    },
+    status: { lastScheduleTime: kubectlTime(childValue(root, 'Last Schedule Time')), ...(active ? { active } : {}) },
   };
 }

@@ -13,7 +13,7 @@ import { QUOTA_HEADER, describeResourceQuota } from './describe-resource-quota.j
 import { describeService } from './describe-service.js';
 import { describeStorageClass } from './describe-storage-class.js';
 import { describePersistentVolumeClaim } from './describe-storage.js';
-import { describeDaemonSet, describeDeployment, describeJob, describeReplicaSet } from './describe-workloads.js';
+import { describeCronJob, describeDaemonSet, describeDeployment, describeJob, describeReplicaSet } from './describe-workloads.js';
 import { annotationMap, kubectlTime, labelMap, present } from './describe-values.js';
 
 /**
@@ -76,7 +76,7 @@ const DESCRIBERS: readonly Describer[] = [
   { kind: 'DaemonSet', recognize: (r) => has(r, 'Desired Number of Nodes Scheduled'), parse: (r) => [describeDaemonSet(r)] },
   { kind: 'StatefulSet', recognize: (r) => has(r, 'Update Strategy') && (has(r, 'Volume Claims') || /\d+ desired \| \d+ total/.test(replicas(r))) },
   { kind: 'ReplicaSet', recognize: (r) => /\d+ current \/ \d+ desired/.test(replicas(r)) || has(r, 'Pods Status'), parse: (r) => [describeReplicaSet(r)] },
-  { kind: 'CronJob', recognize: (r) => has(r, 'Schedule') && (has(r, 'Concurrency Policy') || has(r, 'Suspend')) },
+  { kind: 'CronJob', recognize: (r) => has(r, 'Schedule') && (has(r, 'Concurrency Policy') || has(r, 'Suspend')), parse: (r) => [describeCronJob(r)] },
   { kind: 'Job', recognize: (r) => has(r, 'Pods Statuses') || has(r, 'Completions', 'Parallelism'), parse: (r, events) => [describeJob(r, events)] },
   { kind: 'Pod', recognize: (r) => has(r, 'Containers') && !has(r, 'Pod Template'), parse: (r) => [describePod(r)] },
   { kind: 'Node', recognize: (r) => has(r, 'Roles') || has(r, 'System Info') || has(r, 'Allocatable'), parse: (r) => [describeNode(r)] },

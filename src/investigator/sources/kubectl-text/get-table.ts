@@ -1,6 +1,7 @@
 import { kindOf, resolveKind } from '../../cluster/kinds.js';
 import { parseTable } from './describe-tree.js';
 import { accessModes, present } from './describe-values.js';
+import { ENDED_BY_KUBELET, REJECTED, TERMINATED, WAITING, terminatedState } from './status-reasons.js';
 
 /**
  * `kubectl get` tables (pods, nodes, deployments, replicasets, statefulsets, daemonsets, jobs,
@@ -36,12 +37,15 @@ function kindOfTable(header: string[], rows: Row[], command: string | undefined)
   if (has('STATUS', 'ROLES', 'VERSION')) return 'Node';
   // Before 1.8 `kubectl get nodes` had no ROLES column (NAME STATUS AGE [VERSION]).
   if (has('STATUS', 'AGE') && header.length <= 4 && rows.length > 0 && rows.every((r) => /^(?:Not)?Ready(?:,|$)|^Unknown$/.test(r.STATUS ?? ''))) return 'Node';
-  if (has('UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR')) return 'DaemonSet';
+  // Before 1.11 (client-side printing) the column was NODE-SELECTOR, and before 1.6 the only new one.
+  if (has('UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR') || has('NODE-SELECTOR')) return 'DaemonSet';
   if (has('READY', 'UP-TO-DATE', 'AVAILABLE')) return 'Deployment';
   if (has('DESIRED', 'CURRENT', 'UP-TO-DATE', 'AVAILABLE')) return 'Deployment';
   if (has('DESIRED', 'CURRENT', 'READY')) return 'ReplicaSet';
-  if (has('REFERENCE', 'TARGETS')) return 'HorizontalPodAutoscaler';
-  if (has('TYPE', 'CLUSTER-IP')) return 'Service';
+  // Before 1.8 an HPA printed TARGET and CURRENT apart.
+  if (has('REFERENCE', 'TARGETS') || has('REFERENCE', 'MINPODS')) return 'HorizontalPodAutoscaler';
+  // Before 1.7 `kubectl get svc` had no TYPE column (NAME CLUSTER-IP EXTERNAL-IP PORT(S) AGE).
+  if (has('TYPE', 'CLUSTER-IP') || has('CLUSTER-IP', 'PORT(S)')) return 'Service';
   // `kubectl get secrets` (NAME TYPE DATA AGE) and `kubectl get cm` (NAME DATA AGE): names and key counts.
   if (has('TYPE', 'DATA')) return 'Secret';
   if (has('DATA', 'AGE') && header.length === 3) return 'ConfigMap';
@@ -53,7 +57,8 @@ function kindOfTable(header: string[], rows: Row[], command: string | undefined)
   if (has('REQUEST', 'LIMIT')) return 'ResourceQuota';
   if (has('SCHEDULE', 'SUSPEND')) return 'CronJob';
   if (has('HOSTS', 'ADDRESS')) return 'Ingress';
-  if (has('PROVISIONER', 'RECLAIMPOLICY')) return 'StorageClass';
+  // Before 1.13 a storage class printed only NAME PROVISIONER AGE.
+  if (has('PROVISIONER')) return 'StorageClass';
   if (has('READY', 'AGE') && header.length <= 4) return 'StatefulSet';
   return undefined;
 }
@@ -89,33 +94,6 @@ function meta(row: Row, namespace: string | undefined): Raw {
   const labels = labelsOf(row.LABELS);
   return { name, ...(ns ? { namespace: ns } : {}), ...(labels ? { labels } : {}), annotations: { [TABLE_ANNOTATION]: 'kubectl get table', ...(row.STATUS === 'Terminating' ? { [TERMINATING_ANNOTATION]: 'true' } : {}) } };
 }
-
-/**
- * A container's waiting reason as printPod shows it: the kubelet's (pkg/kubelet/images/types.go,
- * pkg/kubelet/container/sync_result.go, pkg/kubelet/kuberuntime) and the runtime's.
- */
-const WAITING = /^(?:Init:)?(CrashLoopBackOff|ImagePullBackOff|ErrImagePull|ErrImageNeverPull|ImageInspectError|RegistryUnavailable|InvalidImageName|CreateContainerConfigError|CreateContainerError|RunContainerError|KillContainerError|VerifyNonRootError|PreCreateHookError|PreStartHookError|PostStartHookError|CreatePodSandboxError|ConfigPodSandboxError|KillPodSandboxError|ContainerCreating|PodInitializing)$/;
-/** A terminated container: the runtime's reason, or printPod's `ExitCode:N` / `Signal:N` when it gave none. */
-const TERMINATED = /^(?:Init:)?(Error|OOMKilled|Completed|ContainerCannotRun|DeadlineExceeded|StartError|ContainerStatusUnknown|ExitCode:\d+|Signal:\d+)$/;
-/** A terminated STATUS → the state: `ExitCode:2` → exit code 2, `Signal:9` → signal 9 (exit 137), a reason as it is. */
-function terminatedState(status: string): Raw {
-  const code = /^ExitCode:(\d+)$/.exec(status)?.[1];
-  if (code) return { exitCode: Number(code) };
-  const signal = /^Signal:(\d+)$/.exec(status)?.[1];
-  if (signal) return { exitCode: 128 + Number(signal), signal: Number(signal) };
-  return { exitCode: status === 'Completed' ? 0 : 1, reason: status };
-}
-/**
- * A pod ended by the kubelet itself, whose status.reason printPod shows when no container state
- * overrides it: the active deadline (pkg/kubelet/active_deadline.go), a graceful node shutdown
- * (pkg/kubelet/nodeshutdown: `Terminated`, and `NodeShutdown` for a pod refused during one).
- */
-const ENDED_BY_KUBELET = /^(?:DeadlineExceeded|Terminated|NodeShutdown)$/;
-/**
- * A pod the kubelet refused at admission: printPod shows status.reason, set by pkg/kubelet/lifecycle/predicate.go
- * (`OutOfcpu`, `OutOfmemory`, `OutOfpods`, `OutOf<extended resource>`, `NodeAffinity`, `UnexpectedAdmissionError`, …).
- */
-const REJECTED = /^(?:OutOf[a-z][\w./-]*|NodeAffinity|NodeSelectorMismatching|UnexpectedAdmissionError|UnexpectedPredicateFailureType|PodOSNotSupported|PodOSSelectorNodeLabelDoesNotMatch|InvalidNodeInfo)$/;
 
 /** A pod row → a pod whose container states are what the STATUS column says (one synthetic container). */
 function podFromRow(row: Row, namespace: string | undefined): Raw {
@@ -195,7 +173,7 @@ function objectFromRow(kind: string, row: Row, namespace: string | undefined): R
     case 'ReplicaSet':
       return { ...base, spec: { replicas: Number(row.DESIRED ?? 0), ...wideWorkload(row) }, status: { replicas: Number(row.CURRENT ?? 0), readyReplicas: Number(row.READY ?? 0) } };
     case 'DaemonSet': {
-      const nodeSelector = labelsOf(row['NODE SELECTOR']);
+      const nodeSelector = labelsOf(row['NODE SELECTOR'] ?? row['NODE-SELECTOR']);
       const wide = wideWorkload(row) as { template?: { spec: Raw } };
       const template = wide.template || nodeSelector ? { template: { spec: { ...wide.template?.spec, ...(nodeSelector ? { nodeSelector } : {}) } } } : {};
       return { ...base, spec: { ...wide, ...template }, status: { desiredNumberScheduled: Number(row.DESIRED ?? 0), currentNumberScheduled: Number(row.CURRENT ?? 0), numberReady: Number(row.READY ?? 0), numberAvailable: Number(row.AVAILABLE ?? 0), updatedNumberScheduled: Number(row['UP-TO-DATE'] ?? 0), numberMisscheduled: 0 } };
@@ -215,9 +193,10 @@ function objectFromRow(kind: string, row: Row, namespace: string | undefined): R
         ...base,
         spec: {
           ...(present(row.STORAGECLASS) ? { storageClassName: row.STORAGECLASS } : {}),
-          ...(present(row['RECLAIM POLICY']) ? { persistentVolumeReclaimPolicy: row['RECLAIM POLICY'] } : {}),
+          ...(present(row['RECLAIM POLICY'] ?? row.RECLAIMPOLICY) ? { persistentVolumeReclaimPolicy: row['RECLAIM POLICY'] ?? row.RECLAIMPOLICY } : {}),
           ...(present(row.CAPACITY) ? { capacity: { storage: row.CAPACITY } } : {}),
-          ...(accessModes(row['ACCESS MODES']) ? { accessModes: accessModes(row['ACCESS MODES']) } : {}),
+          // ACCESSMODES and RECLAIMPOLICY before 1.9.
+          ...(accessModes(row['ACCESS MODES'] ?? row.ACCESSMODES) ? { accessModes: accessModes(row['ACCESS MODES'] ?? row.ACCESSMODES) } : {}),
           ...(claim ? { claimRef: { kind: 'PersistentVolumeClaim', namespace: claim[1], name: claim[2] } } : {}),
         },
         status: { phase: row.STATUS, ...(present(row.REASON) ? { reason: row.REASON } : {}) },
@@ -227,7 +206,7 @@ function objectFromRow(kind: string, row: Row, namespace: string | undefined): R
       const [refKind, refName] = (row.REFERENCE ?? '').split('/');
       return {
         ...base,
-        metadata: { ...metadata, annotations: { ...(metadata.annotations as Raw), 'syntra.dev/table-targets': row.TARGETS ?? '' } },
+        metadata: { ...metadata, annotations: { ...(metadata.annotations as Raw), 'syntra.dev/table-targets': row.TARGETS ?? (row.TARGET ? `${row.CURRENT ?? '<unknown>'}/${row.TARGET}` : '') } },
         spec: { scaleTargetRef: { kind: refKind, name: refName }, minReplicas: Number(row.MINPODS ?? 1), maxReplicas: Number(row.MAXPODS ?? 0) },
         status: { currentReplicas: Number(row.REPLICAS ?? 0), desiredReplicas: Number(row.REPLICAS ?? 0) },
       };
