@@ -55,6 +55,8 @@ function podRow(pod: Raw, now: number): unknown[] {
   const status = (pod.status ?? {}) as Raw;
   const spec = (pod.spec ?? {}) as Raw;
   let reason: string = status.reason || status.phase || '';
+  // 1.27+: a pod held back by its schedulingGates.
+  if ((status.conditions ?? []).some((c: Raw) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) reason = 'SchedulingGated';
   let restarts = 0;
   let ready = 0;
   let lastRestart = 0;

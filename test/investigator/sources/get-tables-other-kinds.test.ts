@@ -31,9 +31,9 @@ describe('kubectl get tables of the other kinds', () => {
 
   it('get all and get pods,svc,deploy: one table per kind, each object under its kind', () => {
     const s = snapshotOf('get-all.txt');
-    expect([s.pods.length, s.services.length, s.deployments.length, s.replicaSets.length, s.daemonSets.length, s.jobs.length, s.cronJobs.length]).toEqual([10, 3, 2, 2, 1, 2, 1]);
+    expect([s.pods.length, s.services.length, s.deployments.length, s.replicaSets.length, s.daemonSets.length, s.jobs.length, s.cronJobs.length]).toEqual([12, 3, 2, 2, 1, 2, 1]);
     const three = snapshotOf('get-pods-svc-deploy.txt');
-    expect([three.pods.length, three.services.length, three.deployments.length]).toEqual([10, 3, 2]);
+    expect([three.pods.length, three.services.length, three.deployments.length]).toEqual([12, 3, 2]);
   });
 
   it('-o wide and --show-labels: selectors, images, node selectors and labels are kept', () => {
@@ -67,6 +67,8 @@ describe('the STATUS column: every kubelet reason printPod can show', () => {
     ['hooked-6f7d8-k2m4n', 'unknown', 'PostStartHookError'],
     ['exit2-7b8c9-x7y8z', 'unknown', 'exit code 2'],
     ['killed-8c9d1-a1b2c', 'unknown', 'signal 9'],
+    ['migrate-3a4b5-m9n0p', 'init_container_failure', 'exit code 2'],
+    ['gated-2f3a4-j7k8l', 'unknown', 'scheduling gates'],
   ];
   for (const [pod, type, words] of cases) {
     it(`${pod}: ${words}`, () => {
@@ -79,7 +81,7 @@ describe('the STATUS column: every kubelet reason printPod can show', () => {
 
   it('the reasons the get table never hid before: a pod in any of them is not healthy', () => {
     const s = snapshotOf('get-pods-unusual-status.txt');
-    const unhealthy = ['inspect-5d9c7-p8q2r', 'hooked-6f7d8-k2m4n', 'exit2-7b8c9-x7y8z', 'killed-8c9d1-a1b2c'];
+    const unhealthy = ['inspect-5d9c7-p8q2r', 'hooked-6f7d8-k2m4n', 'exit2-7b8c9-x7y8z', 'killed-8c9d1-a1b2c', 'migrate-3a4b5-m9n0p', 'gated-2f3a4-j7k8l'];
     for (const name of unhealthy) expect(s.pods.find((p) => p.metadata?.name === name)?.status?.conditions?.[0]?.status, name).toBe('False');
   });
 });

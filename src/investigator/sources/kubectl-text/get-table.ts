@@ -107,7 +107,8 @@ function podFromRow(row: Row, namespace: string | undefined): Raw {
   const lost = status === 'Unknown' || status === 'NodeLost';
   if (lost) ready[0] = 0;
   const phase = lost ? 'Unknown' : status === 'Running' || (ready[0] > 0 && !waiting) ? 'Running' : status === 'Completed' ? 'Succeeded'
-    : ['Pending', 'ContainerCreating', 'PodInitializing'].includes(status) || init || waiting === 'ImagePullBackOff' || waiting === 'ErrImagePull' || waiting === 'CreateContainerConfigError' ? 'Pending'
+    // SchedulingGated (1.27+): printPod's word for a pod held back by its schedulingGates.
+    : ['Pending', 'ContainerCreating', 'PodInitializing', 'SchedulingGated'].includes(status) || init || waiting === 'ImagePullBackOff' || waiting === 'ErrImagePull' || waiting === 'CreateContainerConfigError' ? 'Pending'
       : ['Failed', 'Evicted', 'Error', 'OOMKilled', 'ContainerStatusUnknown'].includes(status) || /^(?:ExitCode|Signal):/.test(status) || REJECTED.test(status) || ENDED_BY_KUBELET.test(status) ? 'Failed' : waiting ? 'Running' : undefined;
   const containers = Array.from({ length: Math.max(1, ready[1]) }, (_, i) => ({
     name: ready[1] > 1 ? `container-${i + 1}` : '(container)',
@@ -128,9 +129,9 @@ function podFromRow(row: Row, namespace: string | undefined): Raw {
       ...(phase ? { phase } : {}),
       ...(status === 'Evicted' || status === 'NodeLost' || REJECTED.test(status) || ENDED_BY_KUBELET.test(status) ? { reason: status } : {}),
       ...(present(row.IP) ? { podIP: row.IP } : {}),
-      conditions: [{ type: 'Ready', status: ready[0] === ready[1] && phase === 'Running' ? 'True' : 'False' }],
+      conditions: [{ type: 'Ready', status: ready[0] === ready[1] && phase === 'Running' ? 'True' : 'False' }, ...(status === 'SchedulingGated' ? [{ type: 'PodScheduled', status: 'False', reason: status }] : [])],
       containerStatuses: init ? [] : containers,
-      ...(init ? { initContainerStatuses: [{ name: '(init container)', ready: false, restartCount: restarts, image: '', imageID: '', state: waiting ? { waiting: { reason: waiting } } : terminated ? { terminated: { exitCode: 1, reason: terminated } } : { running: {} } }] } : {}),
+      ...(init ? { initContainerStatuses: [{ name: '(init container)', ready: false, restartCount: restarts, image: '', imageID: '', state: waiting ? { waiting: { reason: waiting } } : terminated ? { terminated: terminatedState(terminated) } : { running: {} } }] } : {}),
     },
   };
 }
