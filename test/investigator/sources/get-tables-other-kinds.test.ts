@@ -126,6 +126,7 @@ describe('what the other kinds\' output explains, alone or beside what it points
   it('a deployment past its progress deadline whose ReplicaSet cannot create pods: the quota, named', () => {
     const alone = answer({ kind: 'Deployment', name: 'checkout' }, 'describe-deployment-progress-deadline.txt');
     expect(alone.root_cause.type).toBe('rollout_stuck');
+    expect(alone.root_cause.summary).toContain('ReplicaFailure: FailedCreate');
     const d = answer({ kind: 'Deployment', name: 'checkout' }, 'describe-deployment-progress-deadline.txt', 'describe-replicaset-failed-create.txt');
     expect(d.root_cause.type).toBe('resource_quota_exceeded');
     expect(d.root_cause.summary).toContain('compute-quota');
