@@ -85,6 +85,25 @@ describe('kubectl describe of other kinds (kubectl 1.32)', () => {
     expect(JSON.parse(ing?.metadata?.annotations?.[BACKEND_ENDPOINTS] ?? '{}')).toEqual({ storefront: '<error: endpoints "storefront" not found>', web: '10.244.1.5:8080' });
   });
 
+  it('pasted one after another in one input, each is read whole (the margin headings of one never swallow the next)', () => {
+    const names = ['describe-configmap.txt', 'describe-namespace.txt', 'get-quota.txt', 'describe-networkpolicy.txt', 'describe-resourcequota.txt', 'describe-pv.txt', 'describe-storageclass.txt'];
+    const r = readKubectlText({ name: 'pasted.txt', text: names.map((n) => text(n).text).join('\n') }, { now: NOW });
+    expect(r.account.skipped).toBeUndefined();
+    expect(r.logs).toEqual([]);
+    const s = r.snapshot;
+    expect([s.configMaps.length, s.resourceQuotas.length, s.networkPolicies.length, s.persistentVolumes.length, s.storageClasses.length]).toEqual([1, 3, 2, 1, 1]);
+  });
+
+  it('a described default-deny policy is the cause of a timeout to a service with ready endpoints', () => {
+    // Go's net/http client error (Go 1.14+ quotes the URL), as a program logs it.
+    const log = { name: 'payments-5c7d9f8b6-q9w4e.log', text: 'level=error msg="request to web failed" error="Get \\"http://web.shop.svc:80/api\\": dial tcp 10.96.10.20:80: i/o timeout"\n' };
+    const snapshot = buildKubectlSnapshot([text('describe-networkpolicy.txt'), text('describe-pod-payments.txt'), text('describe-service-healthy.txt'), log], { now: NOW });
+    const d = diagnose(snapshot, { kind: 'Pod', name: 'payments-5c7d9f8b6-q9w4e', namespace: 'shop' });
+    expect(d.root_cause.type).toBe('network_policy_blocked');
+    expect(d.root_cause.summary).toContain('default-deny');
+    expect(d.root_cause.summary).toContain('egress');
+  });
+
   it('a daemonset and a cronjob whose controller cannot create pods or jobs are that quota, named', () => {
     for (const [file, target] of [['describe-daemonset.txt', { kind: 'DaemonSet', name: 'node-agent' }], ['describe-cronjob.txt', { kind: 'CronJob', name: 'nightly-export' }]] as const) {
       const d = diagnose(buildKubectlSnapshot([text(file)], { now: NOW }), { ...target, namespace: 'shop' });
