@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../src/investigator/diagnose.js';
+import { diagnose, diagnoseAll } from '../../../src/investigator/diagnose.js';
 import { buildKubectlSnapshot } from '../../../src/investigator/sources/kubectl-source.js';
 import { BACKEND_ENDPOINTS } from '../../../src/investigator/sources/kubectl-text/describe-ingress.js';
 import { readKubectlText } from '../../../src/investigator/sources/kubectl-text/read-text.js';
@@ -33,6 +33,17 @@ describe('kubectl describe of other kinds (kubectl 1.32)', () => {
       ingress: [{ ports: [{ protocol: 'TCP', port: 8080 }], from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } } }] }],
       policyTypes: ['Ingress'],
     });
+  });
+
+  it('endpoints: each subset\'s addresses and ports, so only the empty one reads as a service without endpoints', () => {
+    const s = read('describe-endpoints.txt');
+    expect(s.endpoints.map((e) => [e.metadata?.name, e.subsets])).toEqual([
+      ['orders', []],
+      ['payments', [{ addresses: [{ ip: '10.244.1.7' }], ports: [{ port: 9090, protocol: 'TCP' }] }]],
+      ['web', [{ addresses: [{ ip: '10.244.1.5' }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }]],
+    ]);
+    const answers = diagnoseAll(buildKubectlSnapshot([text('describe-endpoints.txt')], { now: NOW }));
+    expect(answers.filter((d) => d.root_cause.type === 'service_no_endpoints').map((d) => d.target.name)).toEqual(['orders']);
   });
 
   it('namespace: its resource quotas with what is used of each', () => {

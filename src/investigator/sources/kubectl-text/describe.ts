@@ -3,6 +3,7 @@ import type { DescribeNode } from './describe-tree.js';
 import { child, childValue, parseDescribeTree, parseTable, sectionLines, splitDescribeDocuments } from './describe-tree.js';
 import { cutEvents, describeEvents, eventsFromLines } from './describe-events.js';
 import { describeConfigMap, isConfigMapDescribe } from './describe-configmap.js';
+import { describeEndpoints } from './describe-endpoints.js';
 import { describeIngress } from './describe-ingress.js';
 import { describeNamespace, isNamespaceDescribe } from './describe-namespace.js';
 import { describeNetworkPolicy } from './describe-network-policy.js';
@@ -90,7 +91,7 @@ const DESCRIBERS: readonly Describer[] = [
   { kind: 'ConfigMap', recognize: isConfigMapDescribe, parse: (r) => [describeConfigMap(r)] },
   // Only a service prints TargetPort (a grep of its describe keeps it beside Selector and Endpoints).
   { kind: 'Service', recognize: (r) => (has(r, 'Type') && (has(r, 'Endpoints') || has(r, 'IP Families') || has(r, 'Session Affinity') || has(r, 'Port'))) || has(r, 'TargetPort'), parse: (r) => describeService(r) },
-  { kind: 'Endpoints', recognize: (r) => has(r, 'Subsets') },
+  { kind: 'Endpoints', recognize: (r) => has(r, 'Subsets'), parse: (r) => [describeEndpoints(r)] },
   // A pod's describe cut above its containers (an evicted pod's `Status: Failed`, `Reason:
   // Evicted`, `Message:`) is still a pod: of the kinds left, only pods print a phase, a start time
   // or a QoS class.
