@@ -86,6 +86,14 @@ describe('kubectl describe of other kinds (kubectl 1.32)', () => {
     expect(s.daemonSets[0]?.spec?.template?.spec?.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
   });
 
+  it('statefulset (1.32 prints `2 desired | 2 total`): a StatefulSet, not a Deployment, with its claim templates and running pods', () => {
+    const s = read('describe-statefulset.txt');
+    expect(s.deployments).toEqual([]);
+    expect(s.statefulSets[0]?.spec?.volumeClaimTemplates).toEqual([{ metadata: { name: 'data' }, spec: { storageClassName: 'fast', resources: { requests: { storage: '10Gi' } }, accessModes: ['ReadWriteOnce'] } }]);
+    expect(s.statefulSets[0]?.status).toMatchObject({ replicas: 2, readyReplicas: 2 });
+    expect(diagnose(buildKubectlSnapshot([text('describe-statefulset.txt')], { now: NOW }), { kind: 'StatefulSet', name: 'db', namespace: 'shop' }).root_cause.type).toBe('no_issue_found');
+  });
+
   it('ingress: rules, backends, and what kubectl found for each backend\'s endpoints', () => {
     const [ing] = read('describe-ingress.txt').ingresses;
     expect(ing?.spec?.ingressClassName).toBeUndefined();

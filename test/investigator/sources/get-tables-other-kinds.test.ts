@@ -31,9 +31,9 @@ describe('kubectl get tables of the other kinds', () => {
 
   it('get all and get pods,svc,deploy: one table per kind, each object under its kind', () => {
     const s = snapshotOf('get-all.txt');
-    expect([s.pods.length, s.services.length, s.deployments.length, s.replicaSets.length, s.daemonSets.length, s.jobs.length, s.cronJobs.length]).toEqual([12, 3, 2, 2, 1, 2, 1]);
+    expect([s.pods.length, s.services.length, s.deployments.length, s.replicaSets.length, s.daemonSets.length, s.jobs.length, s.cronJobs.length]).toEqual([14, 3, 2, 2, 1, 2, 1]);
     const three = snapshotOf('get-pods-svc-deploy.txt');
-    expect([three.pods.length, three.services.length, three.deployments.length]).toEqual([12, 3, 2]);
+    expect([three.pods.length, three.services.length, three.deployments.length]).toEqual([14, 3, 2]);
   });
 
   it('-o wide and --show-labels: selectors, images, node selectors and labels are kept', () => {

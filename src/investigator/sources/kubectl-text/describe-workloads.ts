@@ -160,3 +160,33 @@ export function describeCronJob(root: DescribeNode): Raw {
     status: { lastScheduleTime: kubectlTime(childValue(root, 'Last Schedule Time')), ...(active ? { active } : {}) },
   };
 }
+
+/** `Volume Claims:` → volumeClaimTemplates: each `Name:` starts one, with its StorageClass, Capacity and Access Modes. */
+function volumeClaims(root: DescribeNode): Raw[] | undefined {
+  const claims: Raw[] = [];
+  for (const line of child(root, 'Volume Claims')?.children ?? []) {
+    if (line.key === 'Name') claims.push({ metadata: { name: line.value }, spec: {} });
+    const spec = claims.at(-1)?.spec as Raw | undefined;
+    if (!spec) continue;
+    if (line.key === 'StorageClass' && present(line.value)) spec.storageClassName = line.value;
+    if (line.key === 'Capacity' && present(line.value)) spec.resources = { requests: { storage: line.value } };
+    if (line.key === 'Access Modes') spec.accessModes = line.value.replace(/[[\]]/g, '').split(/[\s,]+/).filter((m) => m !== '');
+  }
+  return claims.length > 0 ? claims : undefined;
+}
+
+/**
+ * `kubectl describe statefulset` → a partial V1StatefulSet. `Replicas: 2 desired | 2 total`; describe
+ * prints no ready count, so the pods it counts `Running` stand for it (as for a ReplicaSet).
+ */
+export function describeStatefulSet(root: DescribeNode): Raw {
+  const replicas = childValue(root, 'Replicas') ?? '';
+  const claims = volumeClaims(root);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: objectMeta(root),
+    spec: { replicas: count(replicas, 'desired'), selector: selector(root), template: template(root), ...(claims ? { volumeClaimTemplates: claims } : {}) },
+    status: { replicas: count(replicas, 'total') ?? 0, readyReplicas: count(childValue(root, 'Pods Status') ?? '', 'Running'), conditions: conditionRows(root) },
+  };
+}

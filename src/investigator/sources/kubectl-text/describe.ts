@@ -14,7 +14,7 @@ import { QUOTA_HEADER, describeResourceQuota } from './describe-resource-quota.j
 import { describeService } from './describe-service.js';
 import { describeStorageClass } from './describe-storage-class.js';
 import { describePersistentVolumeClaim } from './describe-storage.js';
-import { describeCronJob, describeDaemonSet, describeDeployment, describeJob, describeReplicaSet } from './describe-workloads.js';
+import { describeCronJob, describeDaemonSet, describeDeployment, describeJob, describeReplicaSet, describeStatefulSet } from './describe-workloads.js';
 import { annotationMap, kubectlTime, labelMap, present } from './describe-values.js';
 
 /**
@@ -73,9 +73,10 @@ const POD_STATUS = /^(?:Pending|Running|Succeeded|Failed|Unknown)$/;
 const DESCRIBERS: readonly Describer[] = [
   { kind: 'Event', recognize: (r) => has(r, 'Involved Object') && has(r, 'Message'), parse: describeEvent },
   { kind: 'HorizontalPodAutoscaler', recognize: (r) => has(r, 'Reference') && (has(r, 'Min replicas') || has(r, 'Max replicas')), parse: describeHpa },
-  { kind: 'Deployment', recognize: (r) => has(r, 'StrategyType') || /\d+ desired \|/.test(replicas(r)), parse: (r) => [describeDeployment(r)] },
+  // `2 desired | 2 updated | …`; a StatefulSet prints `2 desired | 2 total`.
+  { kind: 'Deployment', recognize: (r) => has(r, 'StrategyType') || /\d+ desired \| \d+ updated/.test(replicas(r)), parse: (r) => [describeDeployment(r)] },
   { kind: 'DaemonSet', recognize: (r) => has(r, 'Desired Number of Nodes Scheduled'), parse: (r) => [describeDaemonSet(r)] },
-  { kind: 'StatefulSet', recognize: (r) => has(r, 'Update Strategy') && (has(r, 'Volume Claims') || /\d+ desired \| \d+ total/.test(replicas(r))) },
+  { kind: 'StatefulSet', recognize: (r) => has(r, 'Update Strategy') && (has(r, 'Volume Claims') || /\d+ desired \| \d+ total/.test(replicas(r))), parse: (r) => [describeStatefulSet(r)] },
   { kind: 'ReplicaSet', recognize: (r) => /\d+ current \/ \d+ desired/.test(replicas(r)) || has(r, 'Pods Status'), parse: (r) => [describeReplicaSet(r)] },
   { kind: 'CronJob', recognize: (r) => has(r, 'Schedule') && (has(r, 'Concurrency Policy') || has(r, 'Suspend')), parse: (r) => [describeCronJob(r)] },
   { kind: 'Job', recognize: (r) => has(r, 'Pods Statuses') || has(r, 'Completions', 'Parallelism'), parse: (r, events) => [describeJob(r, events)] },
