@@ -31,9 +31,9 @@ describe('kubectl get tables of the other kinds', () => {
 
   it('get all and get pods,svc,deploy: one table per kind, each object under its kind', () => {
     const s = snapshotOf('get-all.txt');
-    expect([s.pods.length, s.services.length, s.deployments.length, s.replicaSets.length, s.daemonSets.length, s.jobs.length, s.cronJobs.length]).toEqual([14, 3, 2, 2, 1, 2, 1]);
+    expect([s.pods.length, s.services.length, s.deployments.length, s.replicaSets.length, s.daemonSets.length, s.jobs.length, s.cronJobs.length]).toEqual([15, 3, 2, 2, 1, 2, 1]);
     const three = snapshotOf('get-pods-svc-deploy.txt');
-    expect([three.pods.length, three.services.length, three.deployments.length]).toEqual([14, 3, 2]);
+    expect([three.pods.length, three.services.length, three.deployments.length]).toEqual([15, 3, 2]);
   });
 
   it('-o wide and --show-labels: selectors, images, node selectors and labels are kept', () => {
@@ -114,6 +114,13 @@ describe('what the other kinds\' output explains, alone or beside what it points
     expect(d.root_cause.summary).toMatch(/targetPort 9090.*8080/);
     // The service alone says nothing against its port.
     expect(answer({ kind: 'Service', name: 'payments' }, 'describe-service-target-port.txt').root_cause.type).not.toBe('service_no_endpoints');
+  });
+
+  it('a pod whose configmap is missing, beside the configmaps that exist: the missing one named, the listed ones offered', () => {
+    const d = answer({ kind: 'Pod', name: 'worker-7c6d5-q2w3e' }, 'describe-pod-missing-refs.txt', 'get-cm.txt');
+    expect(d.root_cause.type).toBe('container_config_error');
+    expect(d.root_cause.summary).toContain('worker-config');
+    expect(d.root_cause.summary).toContain('web-config');
   });
 
   it('an ingress whose backend service kubectl found no endpoints for', () => {
