@@ -63,6 +63,12 @@ describe('kubectl describe of other kinds (kubectl 1.32)', () => {
     expect(JSON.stringify(cm)).not.toContain('info');
   });
 
+  it('secret: its type and keys (describe prints sizes, never values), and not taken for a configmap', () => {
+    const s = read('describe-secret.txt');
+    expect(s.configMaps).toEqual([]);
+    expect(s.secrets).toEqual([{ metadata: { name: 'db-credentials', namespace: 'shop' }, type: 'Opaque', keys: ['username'] }]);
+  });
+
   it('pv: a Released volume and the claim it was bound to (not read as a claim)', () => {
     const s = read('describe-pv.txt');
     expect(s.persistentVolumeClaims).toEqual([]);

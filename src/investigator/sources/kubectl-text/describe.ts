@@ -11,6 +11,7 @@ import { describeNode } from './describe-node.js';
 import { describePersistentVolume } from './describe-persistent-volume.js';
 import { describePod } from './describe-pod.js';
 import { QUOTA_HEADER, describeResourceQuota } from './describe-resource-quota.js';
+import { describeSecret, isSecretDescribe } from './describe-secret.js';
 import { describeService } from './describe-service.js';
 import { describeStorageClass } from './describe-storage-class.js';
 import { describePersistentVolumeClaim } from './describe-storage.js';
@@ -89,6 +90,7 @@ const DESCRIBERS: readonly Describer[] = [
   { kind: 'NetworkPolicy', recognize: (r) => child(child(r, 'Spec'), 'PodSelector') !== undefined, parse: (r) => [describeNetworkPolicy(r)] },
   { kind: 'Namespace', recognize: isNamespaceDescribe, parse: describeNamespace },
   { kind: 'ResourceQuota', recognize: (r) => r.children.some((c) => c.key === null && QUOTA_HEADER.test(c.raw)), parse: (r) => [describeResourceQuota(r)] },
+  { kind: 'Secret', recognize: isSecretDescribe, parse: (r) => [describeSecret(r)] },
   { kind: 'ConfigMap', recognize: isConfigMapDescribe, parse: (r) => [describeConfigMap(r)] },
   // Only a service prints TargetPort (a grep of its describe keeps it beside Selector and Endpoints).
   { kind: 'Service', recognize: (r) => (has(r, 'Type') && (has(r, 'Endpoints') || has(r, 'IP Families') || has(r, 'Session Affinity') || has(r, 'Port'))) || has(r, 'TargetPort'), parse: (r) => describeService(r) },
