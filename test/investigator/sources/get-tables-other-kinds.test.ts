@@ -123,6 +123,15 @@ describe('what the other kinds\' output explains, alone or beside what it points
     expect(d.root_cause.summary).toContain('web-config');
   });
 
+  it('a claim without a class that cannot bind: alone the controller\'s message, beside get pv the Released volume still reserved for it', () => {
+    expect(answer({ kind: 'PersistentVolumeClaim', name: 'reports-data' }, 'describe-pvc-pending.txt').root_cause.summary).not.toContain('pv-reports');
+    const d = answer({ kind: 'PersistentVolumeClaim', name: 'reports-data' }, 'describe-pvc-pending.txt', 'get-pv.txt');
+    expect(d.root_cause.type).toBe('pvc_provisioning_failure');
+    expect(d.root_cause.summary).toMatch(/pv-reports, is Released and still reserved for shop\/reports-data/);
+    // A volume of a class with a provisioner is never blamed: that class provisions a new one.
+    expect(d.root_cause.summary).not.toContain('pv-orders-data');
+  });
+
   it('an ingress whose backend service kubectl found no endpoints for', () => {
     const d = answer({ kind: 'Ingress', name: 'storefront' }, 'describe-ingress.txt');
     expect(d.root_cause.type).toBe('service_no_endpoints');
