@@ -67,6 +67,24 @@ function nothingToCheck(ctx: AnalysisContext, target: ResourceRef): AnalyzerFind
 }
 
 /**
+ * A Service known only from a `kubectl get` row (no selector: `-o wide` was not used) with no
+ * Endpoints beside it: whether anything serves it is not in the evidence, so it is not healthy by it.
+ */
+function unjudgedService(ctx: AnalysisContext, target: ResourceRef): AnalyzerFinding | undefined {
+  if (target.kind !== 'Service') return undefined;
+  const svc = ctx.cluster.get('Service', target.namespace, target.name);
+  if (!svc || svc.spec?.selector || svc.spec?.type === 'ExternalName' || ctx.cluster.get('Endpoints', target.namespace, target.name)) return undefined;
+  return makeFinding({
+    type: 'unknown',
+    subject: target,
+    summary: `Service ${target.name} is listed, but neither its selector nor its endpoints were given, so whether any pod serves it cannot be checked: \`kubectl get endpoints ${target.name}\` or \`kubectl describe svc ${target.name}\` shows it.`,
+    confidence: 0.35,
+    evidence: [fieldEvidence(target, 'spec.selector', '<not given>')],
+    facts: { service: target.name },
+  });
+}
+
+/**
  * The answer when no rule found a problem. `no_issue_found` only when there was state to check
  * and it is healthy — saying what was checked and what was not available ("no logs were
  * given"); when the evidence holds nothing to check (logs or text no rule recognises), the honest
@@ -119,6 +137,8 @@ export function noIssueFinding(ctx: AnalysisContext, target: ResourceRef): Analy
       facts: { workload: `${target.kind.toLowerCase()}/${target.name}` },
     });
   }
+  const blind = unjudgedService(ctx, target);
+  if (blind) return blind;
   const warned = unexplainedWarnings(ctx, target);
   if (warned.length > 0) return warningsFinding(target, warned, `The state looks healthy (${pods.map((p) => `${p.metadata?.name} ${podStatusText(p)}`).slice(0, 3).join(', ') || 'its objects'})`);
   // A `kubectl get` row is a summary (READY, STATUS, RESTARTS): healthy by it is weaker than healthy by the object.

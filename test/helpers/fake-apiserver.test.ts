@@ -177,3 +177,24 @@ describe('pod logs, as the kubelet serves them', () => {
     expect(r.stderr).toContain('is waiting to start: trying and failing to pull image');
   });
 });
+
+describe('server-side tables of the other kinds (printers.go columns)', () => {
+  it('kubectl get all lists the kinds of the `all` category, each with its own columns and kind/name names', async () => {
+    const r = await kubectl('get', 'all', '-n', 'production');
+    expect(r.code).toBe(0);
+    const headers = r.stdout.split('\n').filter((l) => l.startsWith('NAME ')).map((l) => l.trim().split(/\s{2,}/));
+    expect(headers).toContainEqual(['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
+    expect(headers).toContainEqual(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
+    expect(headers).toContainEqual(['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE']);
+    expect(r.stdout).toMatch(/^deployment\.apps\/auth-service\s+\d+\/\d+\s/m);
+    expect(r.stdout).not.toMatch(/^configmap\//m);
+  });
+
+  it('-o wide adds the priority-1 columns; a single object is printed as a table too', async () => {
+    const wide = await kubectl('get', 'deploy', '-n', 'production', '-o', 'wide');
+    expect(wide.stdout.split('\n')[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/);
+    const one = await kubectl('get', 'svc', 'postgres', '-n', 'production');
+    expect(one.stdout).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP/);
+    expect(one.stdout).toMatch(/^postgres\s+ClusterIP\s/m);
+  });
+});

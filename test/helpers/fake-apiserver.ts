@@ -183,7 +183,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       ...(more ? { continue: encodeContinue(relKey(page.at(-1)!)) } : {}),
       ...(more && !selected ? { remainingItemCount: matching.length - page.length } : {}),
     };
-    const table = asTable && resource.group === '' ? tableOf(resource.kind, page, metadata) : undefined;
+    // events.k8s.io Events are read by programs, not printed by kubectl get (which lists core/v1 events).
+    const table = asTable && resource.storedKind === undefined ? tableOf(resource.kind, page, metadata) : undefined;
     if (table) return json(res, table);
     json(res, { kind: `${resource.kind}List`, apiVersion: groupVersionOf(resource), metadata, items: page.map(({ kind: _k, apiVersion: _a, ...rest }) => rest) });
   };
@@ -292,6 +293,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     if (name === undefined) return list(res, url, resource, ns, wantsTable(req.headers.accept));
     const obj = storedObjects(resource).find((o) => o.metadata?.name === name && (!resource.namespaced || o.metadata?.namespace === ns));
     if (!obj) return status(res, 404, 'NotFound', `${resourceName} "${name}" not found`, { name, kind: resourceName });
+    // `kubectl get deploy x` asks for a Table of one object, as it does for a list.
+    const table = sub === undefined && wantsTable(req.headers.accept) ? tableOf(resource.kind, [obj], { resourceVersion: RESOURCE_VERSION }) : undefined;
+    if (table) return json(res, table);
     if (sub === undefined) return json(res, obj);
     if (sub !== 'log' || resource.kind !== 'Pod') return status(res, 404, 'NotFound', 'the server could not find the requested resource');
     return servePodLog(res, url, obj, store.logs);

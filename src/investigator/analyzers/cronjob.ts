@@ -19,8 +19,9 @@ export const cronJobAnalyzer: Analyzer = {
   kind: 'CronJob',
   analyze: (ctx) =>
     ctx.scope.cronJobs.flatMap((cj) => {
-      const schedule = cj.spec?.schedule ?? '';
-      if (isValidSchedule(schedule)) return [];
+      const schedule = cj.spec?.schedule;
+      // A row or a describe the schedule was not printed in says nothing about it.
+      if (schedule === undefined || isValidSchedule(schedule)) return [];
       const ref = refOf(cj, 'CronJob');
       return [makeFinding({
         type: 'missing_configuration', subject: ref, summary: `CronJob ${ref.name} has an invalid schedule "${schedule}".`,

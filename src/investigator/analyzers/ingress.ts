@@ -1,8 +1,9 @@
 import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
 import { refOf } from '../cluster/query.js';
+import { BACKEND_ENDPOINTS } from '../sources/kubectl-text/describe-ingress.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
-import { specEvidence } from './evidence.js';
+import { fieldEvidence, specEvidence } from './evidence.js';
 import { makeFinding } from './finding.js';
 import { endpointsState, whyNoEndpoints } from './service-endpoints.js';
 
@@ -16,6 +17,34 @@ function backends(ing: V1Ingress): { path: string; backend: V1IngressBackend }[]
   return out;
 }
 
+/**
+ * What `kubectl describe ingress` found for a backend's endpoints when the service itself is not in
+ * the evidence: `<error: endpoints "x" not found>` (kubectl 1.19+) means the service does not exist
+ * (the endpoints controller keeps one Endpoints object per service with a selector), `<none>` that
+ * it has no ready endpoint.
+ */
+function describedEndpoints(ing: V1Ingress, service: string): AnalyzerFinding | undefined {
+  const ref = refOf(ing, 'Ingress');
+  let found: unknown;
+  try {
+    found = (JSON.parse(ing.metadata?.annotations?.[BACKEND_ENDPOINTS] ?? '{}') as Record<string, unknown>)[service];
+  } catch {
+    return undefined;
+  }
+  if (typeof found !== 'string') return undefined;
+  const missing = /^<error: endpoints "[^"]+" not found>$/.test(found);
+  if (!missing && found !== '<none>') return undefined;
+  return makeFinding({
+    type: 'service_no_endpoints', subject: ref,
+    summary: missing
+      ? `Ingress ${ref.name} routes to service ${service}, whose endpoints do not exist (kubectl: ${found.slice(8, -1)}): the service is missing (or has no selector), so the controller has nowhere to send requests.`
+      : `Ingress ${ref.name} routes to service ${service}, which has no ready endpoints (kubectl printed <none> for it): no ready pod matches its selector.`,
+    confidence: missing ? 0.85 : 0.8,
+    evidence: [specEvidence(ref, 'spec.rules[].http.paths[].backend.service.name', service), fieldEvidence(ref, `rules[].backends[${service}] (kubectl describe: its endpoints)`, found)],
+    facts: { ingress: ref.name, service },
+  });
+}
+
 export function analyzeIngress(ctx: AnalysisContext, ing: V1Ingress): AnalyzerFinding[] {
   const ref = refOf(ing, 'Ingress');
   const findings: AnalyzerFinding[] = [];
@@ -27,6 +56,11 @@ export function analyzeIngress(ctx: AnalysisContext, ing: V1Ingress): AnalyzerFi
     const svc = ctx.cluster.get('Service', ref.namespace, name);
     const evidence = [specEvidence(ref, `${path}.service.name`, name)];
     if (!svc) {
+      const described = describedEndpoints(ing, name);
+      if (described) {
+        findings.push(described);
+        continue;
+      }
       if (ctx.snapshot.services.length === 0) continue;
       findings.push(makeFinding({
         type: 'service_no_endpoints', subject: ref, summary: `Ingress ${ref.name} routes to service ${name}, which does not exist.`,

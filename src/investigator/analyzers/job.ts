@@ -17,7 +17,7 @@ export const jobAnalyzer: Analyzer = {
       return [makeFinding({
         type: 'job_failed',
         subject: ref,
-        summary: `Job ${ref.name} failed${cond?.reason ? ` (${cond.reason})` : ''}: ${cond?.message ?? `${job.status?.failed ?? 0} failed pod(s)`}.`,
+        summary: `Job ${ref.name} failed${cond?.reason ? ` (${cond.reason})` : ''}: ${cond?.message ?? (job.status?.failed !== undefined ? `${job.status.failed} failed pod(s)` : 'its status is Failed')}.`,
         confidence: 0.85,
         evidence: [fieldEvidence(ref, 'status.conditions[Failed].reason', cond?.reason ?? 'Failed'), ...(cond?.message ? [fieldEvidence(ref, 'status.conditions[Failed].message', cond.message)] : []),
           fieldEvidence(ref, 'status.failed', job.status?.failed ?? 0)],

@@ -8,6 +8,37 @@ import { baseFacts, nodeLink, type PodFacts } from './pod-facts.js';
 import { IMAGE_PULL_REASONS, imagePullFinding } from './pod-image.js';
 import { containerEvents, type ContainerView } from './pod-status.js';
 
+/**
+ * Waiting reasons of a container the runtime failed to create or start, or whose lifecycle hook
+ * failed (the kubelet then kills it): pkg/kubelet/kuberuntime and pkg/kubelet/container/sync_result.go.
+ * Their message, when given, says why, as a crash's would; a hook error without it (a get table) is
+ * read as what it means (OTHER_WAITING).
+ */
+const START_FAILURES = ['CreateContainerError', 'RunContainerError', 'StartError', 'PreCreateHookError', 'PreStartHookError', 'PostStartHookError'];
+
+/** The other kubelet waiting reasons, read as what they mean when nothing else is known. */
+const OTHER_WAITING: Readonly<Record<string, string>> = {
+  PreCreateHookError: 'a hook run before the container was created failed',
+  PreStartHookError: 'a hook run before the container started failed',
+  PostStartHookError: 'its postStart lifecycle hook failed, so the kubelet killed the container (the hook\'s output is in `kubectl describe pod` and its FailedPostStartHook event)',
+  VerifyNonRootError: 'runAsNonRoot is set but the image runs as root (or as a user name the kubelet cannot verify is not root)',
+  KillContainerError: 'the kubelet could not stop the container',
+  CreatePodSandboxError: 'the kubelet could not create the pod sandbox (its network namespace: the CNI plugin or the runtime failed)',
+  ConfigPodSandboxError: 'the kubelet could not configure the pod sandbox (its DNS or port mappings)',
+  KillPodSandboxError: 'the kubelet could not stop the pod sandbox',
+};
+
+function otherWaiting(p: PodFacts, view: ContainerView, reason: string, message: string | undefined): AnalyzerFinding {
+  const nonRoot = reason === 'VerifyNonRootError';
+  return makeFinding({
+    type: nonRoot ? 'security_context_rejected' : 'unknown', subject: p.ref,
+    summary: `Container ${view.name} of pod ${p.name} is waiting with ${reason}: ${message ?? OTHER_WAITING[reason]!}.`,
+    confidence: nonRoot ? 0.8 : 0.45,
+    evidence: [fieldEvidence(p.ref, `${view.statusPath}.state.waiting.reason`, reason), ...(message ? [fieldEvidence(p.ref, `${view.statusPath}.state.waiting.message`, message)] : [])],
+    facts: baseFacts(p, view.name), links: nodeLink(p),
+  });
+}
+
 /** One container's current state → at most one finding (init containers are wrapped by the caller). */
 export function containerFinding(p: PodFacts, view: ContainerView): AnalyzerFinding | undefined {
   const s = view.status;
@@ -16,10 +47,11 @@ export function containerFinding(p: PodFacts, view: ContainerView): AnalyzerFind
   const reasonEvidence = waiting?.reason ? [fieldEvidence(p.ref, `${view.statusPath}.state.waiting.reason`, waiting.reason)] : [];
   if (waiting?.reason && IMAGE_PULL_REASONS.includes(waiting.reason)) return imagePullFinding(p, view, waiting);
   if (waiting?.reason === 'CreateContainerConfigError') return configErrorFinding(p, view, waiting);
-  if (waiting?.reason && ['CreateContainerError', 'RunContainerError', 'StartError'].includes(waiting.reason)) {
+  if (waiting?.reason && START_FAILURES.includes(waiting.reason) && (waiting.message || !OTHER_WAITING[waiting.reason])) {
     const term = s.lastState?.terminated ?? { exitCode: /executable file not found|no such file or directory/.test(waiting.message ?? '') ? 127 : 128, message: waiting.message ?? '' };
     return crashFinding({ p, view, term, termPath: 'lastState.terminated', looping: true, evidence: [...reasonEvidence, ...(waiting.message ? [fieldEvidence(p.ref, `${view.statusPath}.state.waiting.message`, waiting.message)] : [])] });
   }
+  if (waiting?.reason && OTHER_WAITING[waiting.reason]) return otherWaiting(p, view, waiting.reason, waiting.message);
   if (waiting?.reason === 'CrashLoopBackOff') {
     const term = s.lastState?.terminated;
     if (term) return crashFinding({ p, view, term, termPath: 'lastState.terminated', looping: true, evidence: [...reasonEvidence, fieldEvidence(p.ref, `${view.statusPath}.restartCount`, s.restartCount)] });

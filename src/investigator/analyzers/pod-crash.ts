@@ -35,7 +35,8 @@ const LIVENESS_FAILED = /Liveness probe failed|failed liveness probe|failed star
 const exitCodeShown = (p: PodFacts): boolean => p.pod.metadata?.annotations?.[TABLE_ANNOTATION] !== 'kubectl get table';
 
 function exitText(term: V1ContainerStateTerminated, p: PodFacts): string {
-  if (!exitCodeShown(p)) return term.reason ? `status ${term.reason}` : 'terminated';
+  // A table shows the code only when the runtime gave no reason (printPod's `ExitCode:N`, `Signal:N`).
+  if (!exitCodeShown(p)) return term.reason ? `status ${term.reason}` : term.signal ? `signal ${term.signal}` : `exit code ${term.exitCode}`;
   return `exit code ${term.exitCode}${term.reason ? ` (${term.reason})` : ''}`;
 }
 

@@ -6,8 +6,11 @@ import { makeFinding } from './finding.js';
 import { baseFacts, nodeLink, type PodFacts } from './pod-facts.js';
 import { containerEvents, type ContainerView } from './pod-status.js';
 
-/** ImagePullBackOff / ErrImagePull: which image, and why the pull failed (from the kubelet's event). */
-export const IMAGE_PULL_REASONS = ['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull'];
+/**
+ * ImagePullBackOff / ErrImagePull: which image, and why the pull failed (from the kubelet's event).
+ * The reasons are pkg/kubelet/images/types.go's (RegistryUnavailable up to 1.25).
+ */
+export const IMAGE_PULL_REASONS = ['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull', 'ImageInspectError', 'RegistryUnavailable'];
 
 const splitImage = (image: string): { repo: string; tag?: string } => {
   const at = image.lastIndexOf(':');

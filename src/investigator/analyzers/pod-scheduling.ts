@@ -36,11 +36,27 @@ function requests(p: PodFacts, resource: string): string | undefined {
 const otherReasons = (mixed: readonly { count: number; text: string }[] | undefined): string =>
   mixed ? ` (other nodes: ${mixed.map((c) => `${c.count} ${c.text}`).join(', ')}; fixing this alone may not place the pod)` : '';
 
+/**
+ * A pod whose spec.schedulingGates are not empty (1.27+): the scheduler does not try to place it
+ * until whatever added the gates removes them. Not a scheduling failure: the gate's owner is late.
+ */
+function gatedFinding(p: PodFacts): AnalyzerFinding {
+  const gates = (p.pod.spec?.schedulingGates ?? []).map((g) => g.name);
+  return makeFinding({
+    type: 'unknown', subject: p.ref,
+    summary: `Pod ${p.name} is held back by its scheduling gates${gates.length ? ` (${gates.join(', ')})` : ''}: the scheduler does not consider it until the controller that added them removes them; check that controller.`,
+    confidence: 0.55,
+    evidence: [fieldEvidence(p.ref, 'status.conditions[PodScheduled].reason', 'SchedulingGated'), ...(gates.length ? [fieldEvidence(p.ref, 'spec.schedulingGates', gates.join(', '))] : [])],
+    facts: baseFacts(p),
+  });
+}
+
 export function schedulingFinding(p: PodFacts): AnalyzerFinding | undefined {
   // A pod YAML cut to its spec has no phase; its FailedScheduling event still says it is Pending.
   const phase = p.pod.status?.phase;
   if ((phase !== 'Pending' && phase !== undefined) || p.pod.spec?.nodeName) return undefined;
   const cond = p.pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  if (cond?.reason === 'SchedulingGated') return gatedFinding(p);
   const ev = latestEvent(p.events, ['FailedScheduling']);
   const message = ev?.message ?? cond?.message;
   if (!message) return undefined;

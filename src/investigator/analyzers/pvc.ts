@@ -1,4 +1,4 @@
-import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import type { V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { refOf } from '../cluster/query.js';
 import type { Analyzer, AnalyzerFinding } from './analyzer.js';
 import type { AnalysisContext } from './context.js';
@@ -8,6 +8,22 @@ import { matchMessage } from '../messages/catalogue.js';
 
 /** PVC: Pending because it cannot bind to the volume it names, its storage class is missing, no default class exists, or provisioning failed; Lost. */
 const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
+
+/**
+ * The PersistentVolume a Pending claim would bind to, when the only one there is Released (or Failed): the
+ * volume controller binds a claim to an Available volume only, and a Released one keeps the claimRef of the
+ * claim it served (pkg/controller/volume/persistentvolume), so a new claim of the same name waits for ever.
+ */
+function releasedVolume(ctx: AnalysisContext, pvc: V1PersistentVolumeClaim): V1PersistentVolume | undefined {
+  // Only a claim that binds to existing volumes: one naming its volume, one without a class, or a class without a provisioner.
+  const sc = pvc.spec?.storageClassName;
+  const provisioner = sc ? ctx.cluster.get('StorageClass', undefined, sc)?.provisioner : undefined;
+  if (!pvc.spec?.volumeName && sc && provisioner !== 'kubernetes.io/no-provisioner') return undefined;
+  const wanted = (pv: V1PersistentVolume) => (pvc.spec?.volumeName ? pv.metadata?.name === pvc.spec.volumeName : (pv.spec?.storageClassName ?? '') === (pvc.spec?.storageClassName ?? ''));
+  const candidates = ctx.snapshot.persistentVolumes.filter(wanted);
+  if (candidates.some((pv) => pv.status?.phase === 'Available')) return undefined;
+  return candidates.find((pv) => pv.status?.phase === 'Released' || pv.status?.phase === 'Failed');
+}
 
 export function analyzePvc(ctx: AnalysisContext, pvc: V1PersistentVolumeClaim): AnalyzerFinding[] {
   const phase = pvc.status?.phase;
@@ -20,6 +36,15 @@ export function analyzePvc(ctx: AnalysisContext, pvc: V1PersistentVolumeClaim): 
   const make = (summary: string, confidence: number, evidence = [phaseEvidence], type: 'pvc_provisioning_failure' | 'unschedulable_pvc' = 'pvc_provisioning_failure') =>
     [makeFinding({ type, subject: ref, summary, confidence, evidence, facts })];
   if (phase === 'Lost') return make(`PersistentVolumeClaim ${ref.name} is Lost: its volume ${pvc.spec?.volumeName ?? ''} no longer exists.`, 0.85);
+  const released = releasedVolume(ctx, pvc);
+  if (released) {
+    const pvRef = refOf(released, 'PersistentVolume');
+    const claim = released.spec?.claimRef ? `${released.spec.claimRef.namespace ?? ''}/${released.spec.claimRef.name ?? ''}` : 'its previous claim';
+    return make(`PersistentVolumeClaim ${ref.name} is Pending: the volume that would match it, ${pvRef.name}, is ${released.status?.phase} and still reserved for ${claim} (reclaim policy ${released.spec?.persistentVolumeReclaimPolicy ?? 'Retain'}): a released volume is not bound again until its spec.claimRef is removed (or the volume is recreated).`,
+      // Reserved for a claim of this very name: the claim was deleted and made anew, the textbook case.
+      released.spec?.claimRef?.name === ref.name ? 0.93 : 0.85,
+      [phaseEvidence, fieldEvidence(pvRef, 'status.phase', released.status?.phase ?? ''), fieldEvidence(pvRef, 'spec.claimRef', claim)]);
+  }
   // Bound to a volume it cannot use (VolumeMismatch): nothing is provisioned, the claim just cannot bind.
   const mismatch = latestEvent(events, ['VolumeMismatch']);
   const heard = mismatch ? matchMessage(mismatch.message ?? '') : undefined;

@@ -88,7 +88,7 @@ export function whyNoEndpoints(ctx: AnalysisContext, svc: V1Service): NoEndpoint
       evidence: [selEvidence, fieldEvidence(wref, 'spec.replicas', noPods.replicas)],
     };
   }
-  return { text: `no pod or workload in namespace ${ref.namespace ?? '?'} matches selector ${selectorText(sel)}${namesake(ctx, ref)}`, evidence: [selEvidence] };
+  return { text: `no pod or workload in ${ref.namespace ? `namespace ${ref.namespace}` : 'the evidence'} matches selector ${selectorText(sel)}${namesake(ctx, ref)}`, evidence: [selEvidence] };
 }
 
 /** A workload named like the service whose pods carry other labels: the likely selector mismatch. */

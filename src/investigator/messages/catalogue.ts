@@ -169,6 +169,13 @@ const OWN_RULES: readonly Rule[] = [
     re: /^(?:[A-Z]\w*: )?(?:Error: )?configmaps? "([^"]+)" not found|CreateContainerConfigError.*configmaps? "([^"]+)" not found/, cause: (m) => `configmap ${m[1] ?? m[2]} does not exist`, facts: (m) => ({ configMap: (m[1] ?? m[2])! }) },
   { id: 'exec-not-found', type: 'bad_command', confidence: 0.93,
     re: /exec: "([^"]+)": (?:executable file not found in \$PATH|stat \S+: no such file or directory)|exec (\S+): no such file or directory/, cause: (m) => `the command ${m[1] ?? m[2]} does not exist in the image`, facts: (m) => ({ file: (m[1] ?? m[2])! }) },
+  // runc (libcontainer/standard_init_linux.go, 1.0 → 1.2): the entrypoint exists but may not be executed — its
+  // file lacks the execute bit, or it sits on a noexec mount. Printed in the CRI error (`exec: "x": permission
+  // denied`, with escaped quotes in Docker's older wording) and, from runc init, in the container's own output
+  // (`exec /x: permission denied`). A command that cannot run, like the log patterns read it (patterns-process.ts).
+  { id: 'exec-permission', type: 'bad_command', confidence: 0.88,
+    re: /exec: \\?"([^"\\]+)\\?": permission denied|^exec (\/\S+): permission denied\s*$/m,
+    cause: (m) => `the command ${m[1] ?? m[2]} cannot be executed (permission denied): the file lacks the execute bit (chmod +x it in the image) or is on a noexec mount`, facts: (m) => ({ file: (m[1] ?? m[2])! }) },
   { id: 'exec-format', type: 'bad_command', confidence: 0.9,
     re: /exec format error/, cause: () => 'the image\'s binary is built for another CPU architecture (exec format error)' },
 

@@ -20,10 +20,15 @@ export interface ServedResource {
   /** Field selectors beyond `metadata.name` (and `metadata.namespace` when namespaced). */
   fields?: string[];
   subresources?: string[];
+  /** `all` for the kinds `kubectl get all` lists (kube-apiserver's REST storage declares them). */
+  categories?: string[];
 }
 
-const core = (name: string, kind: string, namespaced: boolean, extra: Partial<ServedResource> = {}): ServedResource => ({ name, kind, group: '', version: 'v1', namespaced, ...extra });
-const grouped = (group: string, version: string, name: string, kind: string, namespaced: boolean, extra: Partial<ServedResource> = {}): ServedResource => ({ name, kind, group, version, namespaced, ...extra });
+/** The resources in the `all` category (their REST storage in pkg/registry declares it). */
+const ALL = new Set(['pods', 'services', 'replicationcontrollers', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'horizontalpodautoscalers']);
+const categorised = (r: ServedResource): ServedResource => (ALL.has(r.name) && !r.storedKind ? { ...r, categories: ['all'] } : r);
+const core = (name: string, kind: string, namespaced: boolean, extra: Partial<ServedResource> = {}): ServedResource => categorised({ name, kind, group: '', version: 'v1', namespaced, ...extra });
+const grouped = (group: string, version: string, name: string, kind: string, namespaced: boolean, extra: Partial<ServedResource> = {}): ServedResource => categorised({ name, kind, group, version, namespaced, ...extra });
 
 const CORE_EVENT_FIELDS = ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'];
 const EVENTS_V1_FIELDS = ['regarding.kind', 'regarding.namespace', 'regarding.name', 'regarding.uid', 'regarding.apiVersion', 'regarding.resourceVersion', 'regarding.fieldPath', 'reason', 'reportingController', 'type'];
@@ -72,7 +77,7 @@ export function resourceList(served: readonly ServedResource[], groupVersion: st
   const here = served.filter((r) => groupVersionOf(r) === groupVersion);
   if (here.length === 0) return undefined;
   const resources = here.flatMap((r) => [
-    { name: r.name, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: VERBS, ...(r.shortNames ? { shortNames: r.shortNames } : {}) },
+    { name: r.name, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: VERBS, ...(r.shortNames ? { shortNames: r.shortNames } : {}), ...(r.categories ? { categories: r.categories } : {}) },
     ...(r.subresources ?? []).map((s) => ({ name: `${r.name}/${s}`, singularName: '', namespaced: r.namespaced, kind: s === 'log' ? 'Pod' : r.kind, verbs: ['get'] })),
   ]);
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };

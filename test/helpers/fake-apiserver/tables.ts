@@ -1,3 +1,5 @@
+import { PRINTERS } from './printers.js';
+
 /** Stored objects are JSON as the dump holds them, like the rest of the loopback server. */
 type Raw = Record<string, any>;
 
@@ -53,6 +55,8 @@ function podRow(pod: Raw, now: number): unknown[] {
   const status = (pod.status ?? {}) as Raw;
   const spec = (pod.spec ?? {}) as Raw;
   let reason: string = status.reason || status.phase || '';
+  // 1.27+: a pod held back by its schedulingGates.
+  if ((status.conditions ?? []).some((c: Raw) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) reason = 'SchedulingGated';
   let restarts = 0;
   let ready = 0;
   let lastRestart = 0;
@@ -102,6 +106,14 @@ const TABLES: Record<string, { columns: ReturnType<typeof column>[]; row: (o: Ra
     row: podRow,
   },
 };
+
+/** The printers of the other kinds (printers.ts), in this file's shape. */
+for (const [kind, p] of Object.entries(PRINTERS)) {
+  TABLES[kind] = {
+    columns: p.columns.map((c) => column(c.name, c.priority, c.name === 'Name' ? 'name' : '')),
+    row: (o, now) => p.row(o, { age: (t) => since(t, now), span: humanDuration }),
+  };
+}
 
 /** The Table for a list, or undefined when this server does not print the kind (kubectl then falls back to NAME/AGE). */
 export function tableOf(kind: string, items: readonly Raw[], metadata: Raw, now = Date.now()): Raw | undefined {

@@ -273,6 +273,15 @@ describe('cluster-side sentences across versions, from where they are written', 
     expect(matchMessage('error forwarding port 8080 to pod 9d1e, uid : exit status 1: 2018/03/02 10:11:12 socat[1234] E connect(5, AF=2 127.0.0.1:8080, 16): Connection refused')?.rule).toBe('port-forward-refused');
   });
 
+  it('an entrypoint the runtime may not execute is a command that cannot run, named, in each wording runc has printed it', () => {
+    // libcontainer/standard_init_linux.go through containerd (1.6+), through dockerd (runc 1.0-rc), and runc init's own output
+    for (const line of [
+      'Failed: Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/app/start.sh": permission denied: unknown',
+      'Error: failed to start container "app": Error response from daemon: OCI runtime create failed: container_linux.go:349: starting container process caused "exec: \\"/app/start.sh\\": permission denied": unknown',
+      'exec /app/start.sh: permission denied',
+    ]) expect(matchMessage(line), line).toMatchObject({ type: 'bad_command', rule: 'exec-permission', facts: { file: '/app/start.sh' } });
+  });
+
   it('an exec probe whose command the image lacks is a wrong probe, not a wrong container command', () => {
     // pkg/probe/exec, with runc's exec error as the probe output
     expect(matchMessage('Unhealthy: Liveness probe failed: OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "curl": executable file not found in $PATH: unknown'))

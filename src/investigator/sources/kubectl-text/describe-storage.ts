@@ -1,6 +1,6 @@
 import type { DescribeNode } from './describe-tree.js';
 import { child, childValue } from './describe-tree.js';
-import { annotationMap, labelMap, present } from './describe-values.js';
+import { accessModes as readAccessModes, annotationMap, labelMap, present } from './describe-values.js';
 
 /** `kubectl describe pvc` → a partial V1PersistentVolumeClaim. */
 type Raw = Record<string, unknown>;
@@ -9,7 +9,7 @@ const list = (v: string | undefined) => (present(v) ? v!.split(',').map((s) => s
 
 export function describePersistentVolumeClaim(root: DescribeNode): Raw {
   const capacity = present(childValue(root, 'Capacity'));
-  const accessModes = list(childValue(root, 'Access Modes'))?.map((m) => ({ RWO: 'ReadWriteOnce', ROX: 'ReadOnlyMany', RWX: 'ReadWriteMany', RWOP: 'ReadWriteOncePod' })[m] ?? m);
+  const accessModes = readAccessModes(childValue(root, 'Access Modes'));
   const finalizers = /^\[(.*)\]$/.exec(childValue(root, 'Finalizers') ?? '')?.[1]?.split(/[\s,]+/).filter((s) => s !== '');
   const usedBy = list(childValue(root, 'Used By'));
   return {

@@ -201,3 +201,9 @@ export function envFrom(node: DescribeNode | undefined): Raw[] | undefined {
 /** Lines under `Command:` / `Args:`. */
 export const commandLines = (node: DescribeNode | undefined): string[] | undefined =>
   node && node.children.length > 0 ? node.children.map((c) => c.raw.trim()) : undefined;
+
+/** `RWO,RWX` (describe's short access modes) → the API's access modes. */
+export function accessModes(v: string | undefined): string[] | undefined {
+  const modes = present(v)?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return modes?.map((m) => ({ RWO: 'ReadWriteOnce', ROX: 'ReadOnlyMany', RWX: 'ReadWriteMany', RWOP: 'ReadWriteOncePod' })[m] ?? m);
+}

@@ -95,7 +95,8 @@ export function describeJob(root: DescribeNode, events: Raw[]): Raw {
   const condition = ending
     ? [{ type: ending.reason === 'Completed' ? 'Complete' : 'Failed', status: 'True', reason: ending.reason, message: ending.message }]
     : undefined;
-  const active = /(\d+) Active(?: \((\d+) Ready\))?/.exec(statuses);
+  // Older kubectl printed the active pods as `Running`.
+  const active = /(\d+) (?:Active|Running)(?: \((\d+) Ready\))?/.exec(statuses);
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -118,5 +119,74 @@ export function describeJob(root: DescribeNode, events: Raw[]): Raw {
       failed: count(statuses, 'Failed'),
       conditions: condition,
     },
+  };
+}
+
+export function describeDaemonSet(root: DescribeNode): Raw {
+  const n = (label: string) => (present(childValue(root, label)) ? Number(childValue(root, label)) : undefined);
+  const available = n('Number of Nodes Scheduled with Available Pods');
+  const nodeSelector = labelMap(child(root, 'Node-Selector'));
+  const podTemplate = template(root);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    // describe prints no Namespace for a DaemonSet (describe.go describeDaemonSet): the command's flag says it.
+    metadata: objectMeta(root),
+    spec: { selector: selector(root), ...(podTemplate ? { template: { ...podTemplate, spec: { ...(podTemplate.spec as Raw), ...(nodeSelector ? { nodeSelector } : {}) } } } : {}) },
+    status: {
+      desiredNumberScheduled: n('Desired Number of Nodes Scheduled'),
+      currentNumberScheduled: n('Current Number of Nodes Scheduled'),
+      updatedNumberScheduled: n('Number of Nodes Scheduled with Up-to-date Pods'),
+      numberAvailable: available,
+      // Ready is not printed; an available pod is a ready one, so available is what is known ready.
+      numberReady: available,
+      numberMisscheduled: n('Number of Nodes Misscheduled'),
+    },
+  };
+}
+
+/** `kubectl describe cronjob` → a partial V1CronJob: its schedule, suspension, last run and active jobs. */
+export function describeCronJob(root: DescribeNode): Raw {
+  const active = present(childValue(root, 'Active Jobs'))?.split(',').map((name) => ({ kind: 'Job', name: name.trim() }));
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: objectMeta(root),
+    spec: {
+      schedule: childValue(root, 'Schedule'),
+      ...(present(childValue(root, 'Concurrency Policy')) ? { concurrencyPolicy: childValue(root, 'Concurrency Policy') } : {}),
+      suspend: /^true$/i.test(childValue(root, 'Suspend') ?? ''),
+    },
+    status: { lastScheduleTime: kubectlTime(childValue(root, 'Last Schedule Time')), ...(active ? { active } : {}) },
+  };
+}
+
+/** `Volume Claims:` → volumeClaimTemplates: each `Name:` starts one, with its StorageClass, Capacity and Access Modes. */
+function volumeClaims(root: DescribeNode): Raw[] | undefined {
+  const claims: Raw[] = [];
+  for (const line of child(root, 'Volume Claims')?.children ?? []) {
+    if (line.key === 'Name') claims.push({ metadata: { name: line.value }, spec: {} });
+    const spec = claims.at(-1)?.spec as Raw | undefined;
+    if (!spec) continue;
+    if (line.key === 'StorageClass' && present(line.value)) spec.storageClassName = line.value;
+    if (line.key === 'Capacity' && present(line.value)) spec.resources = { requests: { storage: line.value } };
+    if (line.key === 'Access Modes') spec.accessModes = line.value.replace(/[[\]]/g, '').split(/[\s,]+/).filter((m) => m !== '');
+  }
+  return claims.length > 0 ? claims : undefined;
+}
+
+/**
+ * `kubectl describe statefulset` → a partial V1StatefulSet. `Replicas: 2 desired | 2 total`; describe
+ * prints no ready count, so the pods it counts `Running` stand for it (as for a ReplicaSet).
+ */
+export function describeStatefulSet(root: DescribeNode): Raw {
+  const replicas = childValue(root, 'Replicas') ?? '';
+  const claims = volumeClaims(root);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: objectMeta(root),
+    spec: { replicas: count(replicas, 'desired'), selector: selector(root), template: template(root), ...(claims ? { volumeClaimTemplates: claims } : {}) },
+    status: { replicas: count(replicas, 'total') ?? 0, readyReplicas: count(childValue(root, 'Pods Status') ?? '', 'Running'), conditions: conditionRows(root) },
   };
 }

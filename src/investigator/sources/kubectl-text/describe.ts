@@ -2,11 +2,20 @@ import { kindSpec } from '../../cluster/kinds.js';
 import type { DescribeNode } from './describe-tree.js';
 import { child, childValue, parseDescribeTree, parseTable, sectionLines, splitDescribeDocuments } from './describe-tree.js';
 import { cutEvents, describeEvents, eventsFromLines } from './describe-events.js';
+import { describeConfigMap, isConfigMapDescribe } from './describe-configmap.js';
+import { describeEndpoints } from './describe-endpoints.js';
+import { describeIngress } from './describe-ingress.js';
+import { describeNamespace, isNamespaceDescribe } from './describe-namespace.js';
+import { describeNetworkPolicy } from './describe-network-policy.js';
 import { describeNode } from './describe-node.js';
+import { describePersistentVolume } from './describe-persistent-volume.js';
 import { describePod } from './describe-pod.js';
+import { QUOTA_HEADER, describeResourceQuota } from './describe-resource-quota.js';
+import { describeSecret, isSecretDescribe } from './describe-secret.js';
 import { describeService } from './describe-service.js';
+import { describeStorageClass } from './describe-storage-class.js';
 import { describePersistentVolumeClaim } from './describe-storage.js';
-import { describeDeployment, describeJob, describeReplicaSet } from './describe-workloads.js';
+import { describeCronJob, describeDaemonSet, describeDeployment, describeJob, describeReplicaSet, describeStatefulSet } from './describe-workloads.js';
 import { annotationMap, kubectlTime, labelMap, present } from './describe-values.js';
 
 /**
@@ -65,18 +74,27 @@ const POD_STATUS = /^(?:Pending|Running|Succeeded|Failed|Unknown)$/;
 const DESCRIBERS: readonly Describer[] = [
   { kind: 'Event', recognize: (r) => has(r, 'Involved Object') && has(r, 'Message'), parse: describeEvent },
   { kind: 'HorizontalPodAutoscaler', recognize: (r) => has(r, 'Reference') && (has(r, 'Min replicas') || has(r, 'Max replicas')), parse: describeHpa },
-  { kind: 'Deployment', recognize: (r) => has(r, 'StrategyType') || /\d+ desired \|/.test(replicas(r)), parse: (r) => [describeDeployment(r)] },
-  { kind: 'DaemonSet', recognize: (r) => has(r, 'Desired Number of Nodes Scheduled') },
-  { kind: 'StatefulSet', recognize: (r) => has(r, 'Update Strategy') && (has(r, 'Volume Claims') || /\d+ desired \| \d+ total/.test(replicas(r))) },
+  // `2 desired | 2 updated | …`; a StatefulSet prints `2 desired | 2 total`.
+  { kind: 'Deployment', recognize: (r) => has(r, 'StrategyType') || /\d+ desired \| \d+ updated/.test(replicas(r)), parse: (r) => [describeDeployment(r)] },
+  { kind: 'DaemonSet', recognize: (r) => has(r, 'Desired Number of Nodes Scheduled'), parse: (r) => [describeDaemonSet(r)] },
+  { kind: 'StatefulSet', recognize: (r) => has(r, 'Update Strategy') && (has(r, 'Volume Claims') || /\d+ desired \| \d+ total/.test(replicas(r))), parse: (r) => [describeStatefulSet(r)] },
   { kind: 'ReplicaSet', recognize: (r) => /\d+ current \/ \d+ desired/.test(replicas(r)) || has(r, 'Pods Status'), parse: (r) => [describeReplicaSet(r)] },
-  { kind: 'CronJob', recognize: (r) => has(r, 'Schedule') && (has(r, 'Concurrency Policy') || has(r, 'Suspend')) },
+  { kind: 'CronJob', recognize: (r) => has(r, 'Schedule') && (has(r, 'Concurrency Policy') || has(r, 'Suspend')), parse: (r) => [describeCronJob(r)] },
   { kind: 'Job', recognize: (r) => has(r, 'Pods Statuses') || has(r, 'Completions', 'Parallelism'), parse: (r, events) => [describeJob(r, events)] },
   { kind: 'Pod', recognize: (r) => has(r, 'Containers') && !has(r, 'Pod Template'), parse: (r) => [describePod(r)] },
   { kind: 'Node', recognize: (r) => has(r, 'Roles') || has(r, 'System Info') || has(r, 'Allocatable'), parse: (r) => [describeNode(r)] },
+  { kind: 'PersistentVolume', recognize: (r) => has(r, 'Reclaim Policy') || (has(r, 'Claim', 'StorageClass') && has(r, 'Source')), parse: (r) => [describePersistentVolume(r)] },
+  { kind: 'StorageClass', recognize: (r) => has(r, 'Provisioner') && (has(r, 'ReclaimPolicy') || has(r, 'IsDefaultClass')), parse: (r) => [describeStorageClass(r)] },
   { kind: 'PersistentVolumeClaim', recognize: (r) => has(r, 'StorageClass', 'Access Modes') || has(r, 'StorageClass', 'VolumeMode'), parse: (r) => [describePersistentVolumeClaim(r)] },
-  { kind: 'Ingress', recognize: (r) => has(r, 'Rules') || has(r, 'Default backend') || has(r, 'Ingress Class') },
-  { kind: 'Service', recognize: (r) => has(r, 'Type') && (has(r, 'Endpoints') || has(r, 'IP Families') || has(r, 'Session Affinity') || has(r, 'Port')), parse: (r) => describeService(r) },
-  { kind: 'Endpoints', recognize: (r) => has(r, 'Subsets') },
+  { kind: 'Ingress', recognize: (r) => has(r, 'Rules') || has(r, 'Default backend') || has(r, 'Ingress Class'), parse: (r) => [describeIngress(r)] },
+  { kind: 'NetworkPolicy', recognize: (r) => child(child(r, 'Spec'), 'PodSelector') !== undefined, parse: (r) => [describeNetworkPolicy(r)] },
+  { kind: 'Namespace', recognize: isNamespaceDescribe, parse: describeNamespace },
+  { kind: 'ResourceQuota', recognize: (r) => r.children.some((c) => c.key === null && QUOTA_HEADER.test(c.raw)), parse: (r) => [describeResourceQuota(r)] },
+  { kind: 'Secret', recognize: isSecretDescribe, parse: (r) => [describeSecret(r)] },
+  { kind: 'ConfigMap', recognize: isConfigMapDescribe, parse: (r) => [describeConfigMap(r)] },
+  // Only a service prints TargetPort (a grep of its describe keeps it beside Selector and Endpoints).
+  { kind: 'Service', recognize: (r) => (has(r, 'Type') && (has(r, 'Endpoints') || has(r, 'IP Families') || has(r, 'Session Affinity') || has(r, 'Port'))) || has(r, 'TargetPort'), parse: (r) => describeService(r) },
+  { kind: 'Endpoints', recognize: (r) => has(r, 'Subsets'), parse: (r) => [describeEndpoints(r)] },
   // A pod's describe cut above its containers (an evicted pod's `Status: Failed`, `Reason:
   // Evicted`, `Message:`) is still a pod: of the kinds left, only pods print a phase, a start time
   // or a QoS class.

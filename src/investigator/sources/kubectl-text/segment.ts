@@ -105,25 +105,44 @@ function jsonLength(lines: readonly string[], i: number): number {
   return 0;
 }
 
-/** Lines of a `kubectl describe` document from a `Name:` line: key lines, indented lines, its tables. */
+/**
+ * Lines at the margin that describe prints without a colon: a namespace's `Resource Quotas` and
+ * `Resource Limits` sections (or `No resource quota.`, `No LimitRange resource.`), a ConfigMap's
+ * `Data`/`BinaryData` headings over their `====` rule.
+ */
+const DESCRIBE_HEADING = /^(?:Resource Quotas|Resource Limits|No resource quota\.|No LimitRange resource\.|Data|BinaryData|====+)\s*$/;
+
 /** Where the person cut the output: `...`, more dots, or `…`. */
 const CUT = /^\s*(?:\.{3,}|…)\s*$/;
 
+/** Lines of a `kubectl describe` document from a `Name:` line: key lines, indented lines, its tables. */
 function describeLength(lines: readonly string[], i: number): number {
   if (!/^Name:\s+\S/.test(lines[i]!) && !/^Name:\t/.test(lines[i]!)) return 0;
   let j = i + 1;
   let inEvents = false;
+  // A ConfigMap's values are printed as they are, at the margin, until its Events.
+  let inData = false;
+  let inQuota = false;
   for (; j < lines.length; j += 1) {
     const line = lines[j]!;
+    if (inData) {
+      // The next ConfigMap of `kubectl describe cm` starts with Name and Namespace.
+      if (/^Name:\s/.test(line) && /^Namespace:\s/.test(lines[j + 1] ?? '')) break;
+      if (!EVENTS_HEADING.test(line)) continue;
+      inData = false;
+    }
     if (blank(line)) {
       // A blank line ends the document unless describe output goes on after it.
       const next = lines.slice(j + 1).find((l) => !blank(l));
-      if (next === undefined || !(/^[A-Z][\w ()/-]*:/.test(next) || /^\s/.test(next)) || /^Name:\s/.test(next) || promptCommand(next) || TABLE_HEADER.test(next)) break;
+      if (next === undefined || !(/^[A-Z][\w ()/-]*:/.test(next) || /^\s/.test(next) || DESCRIBE_HEADING.test(next)) || /^Name:\s/.test(next) || promptCommand(next) || TABLE_HEADER.test(next)) break;
       continue;
     }
     if (/^Name:\s/.test(line) || promptCommand(line) || YAML_TOP.test(line) || /^[{[]/.test(line) || KUBECTL_ERROR.test(line)) break;
+    if (line.trim() === 'Data' && /^====/.test(lines[j + 1] ?? '')) inData = true;
+    // `kubectl describe quota` prints its Resource/Used/Hard table at the margin.
+    if (/^Resource\s+Used\s+Hard\s*$/.test(line)) inQuota = true;
     // A cut (`...`) inside the document is where the person left lines out: the document goes on.
-    if (indentOf(line) === 0 && !CUT.test(line) && !/^[A-Z][\w ()/.-]*:/.test(line) && !/^No (volumes|events)\./.test(line) && !/^[A-Z][\w ()/-]*\t/.test(line) && !(inEvents && isMessageContinuation(line))) break;
+    if (indentOf(line) === 0 && !inQuota && !CUT.test(line) && !/^[A-Z][\w ()/.-]*:/.test(line) && !/^No (volumes|events)\./.test(line) && !DESCRIBE_HEADING.test(line) && !/^[A-Z][\w ()/-]*\t/.test(line) && !(inEvents && isMessageContinuation(line))) break;
     if (EVENTS_HEADING.test(line)) inEvents = true;
   }
   return j - i;
