@@ -69,12 +69,6 @@ export function describeDeployment(root: DescribeNode): Raw {
   };
 }
 
-/** `OldReplicaSets:` / `NewReplicaSet:` lines name the ReplicaSets of a deployment. */
-export function deploymentReplicaSetNames(root: DescribeNode): { newReplicaSet?: string | undefined; oldReplicaSets: string[] } {
-  const names = (v: string | undefined) => (present(v) ? v!.split(',').map((s) => s.trim().split(' ')[0]!).filter((s) => s !== '') : []);
-  return { newReplicaSet: names(childValue(root, 'NewReplicaSet'))[0], oldReplicaSets: names(childValue(root, 'OldReplicaSets')) };
-}
-
 export function describeReplicaSet(root: DescribeNode): Raw {
   // `Replicas: 3 current / 3 desired`; `Pods Status: 0 Running / 3 Waiting / 0 Succeeded / 0 Failed`
   const replicas = childValue(root, 'Replicas') ?? '';
