@@ -46,10 +46,10 @@ export interface WorkerOptions {
   /** The control-registry version its handlers have loaded, reported with every announcement. */
   controlVersion?: () => number;
   /**
-   * Its first claim and its polling wait for this (default: at once). `syntra up` lets its API
-   * get ready first: embedded PGlite runs one statement at a time, and a first claim compiles the
-   * claim function (~0.2 s) in front of the statements the API waits for. Wakeups before it are
-   * served by that first claim.
+   * Claiming waits for this (default: claims at once). Once it settles, the first claim comes
+   * with the first wakeup or at the first poll, or at once when a wakeup came meanwhile.
+   * `syntra up` lets its API serve first: embedded PGlite runs one statement at a time, and a first
+   * claim plans the claim function (0.1–0.2 s) in front of the first requests' statements.
    */
   claimAfter?: Promise<unknown>;
 }
@@ -90,6 +90,7 @@ export function startWorker(o: WorkerOptions): RunningWorker {
   let claimFailures = 0;
   let pollTimer: NodeJS.Timeout | undefined;
   let gated = Boolean(o.claimAfter);
+  let wokenWhileGated = false;
   // A busy worker claims its next items in the commit of its completions (one commit per batch):
   // the room those completions free, while no other claim is in flight.
   const completions = createCompletionBatcher(o.db, {
@@ -153,7 +154,11 @@ export function startWorker(o: WorkerOptions): RunningWorker {
    * served when it returns; topping up behind waiting items happens in batches of `minTopUp`.
    */
   function requestClaim(): void {
-    if (stopping || gated) return;
+    if (stopping) return;
+    if (gated) {
+      wokenWhileGated = true;
+      return;
+    }
     if (claimInFlight) {
       claimWanted = true;
       return;
@@ -222,13 +227,14 @@ export function startWorker(o: WorkerOptions): RunningWorker {
   });
 
   if (taskTypes.length > 0) {
-    const startClaiming = () => {
+    const startClaiming = (atOnce: boolean) => {
       gated = false;
-      requestClaim();
+      if (atOnce) requestClaim();
       schedulePoll();
     };
-    if (o.claimAfter) void o.claimAfter.then(startClaiming, startClaiming);
-    else startClaiming();
+    const afterGate = () => startClaiming(wokenWhileGated);
+    if (o.claimAfter) void o.claimAfter.then(afterGate, afterGate);
+    else startClaiming(true);
   }
 
   const base = { workerId, transport: 'database' as const, taskTypes, host: hostname() };
