@@ -4,7 +4,7 @@ import { SyntraError, isSyntraError } from '../domain/errors.js';
 import { createApiKey, resolveApiKey } from './api-keys.js';
 import { appendAudit } from './audit.js';
 import { cliConfigPath, readCliConfig, writeCliConfig } from './cli-config.js';
-import { createUser } from './users.js';
+import { createUser, hashPassword } from './users.js';
 
 /**
  * First start. Auth is always on, so a fresh installation needs someone who can log in:
@@ -55,16 +55,39 @@ export interface AdminBootstrap {
   createdId?: string;
 }
 
+/** The first admin's password (SYNTRA_ADMIN_PASSWORD, else generated) with its argon2 hash under way. */
+export interface AdminPassword {
+  password: string;
+  generated: boolean;
+  hash: Promise<string>;
+}
+
+/**
+ * Started while a new embedded database opens (it has no users yet): the hash, ~0.1 s of
+ * argon2 on libuv's threads, is then ready when the admin is created instead of after.
+ */
+export function adminPassword(env: Record<string, string | undefined> = process.env): AdminPassword {
+  const password = env.SYNTRA_ADMIN_PASSWORD || randomBytes(18).toString('base64url');
+  const hash = hashPassword(password);
+  hash.catch(() => {}); // awaited by createUser; a start that fails first never asks for it
+  return { password, generated: !env.SYNTRA_ADMIN_PASSWORD, hash };
+}
+
 /** Refuses an unsafe bind (assertSafeToBind), then creates the first admin if there is none. */
-export async function ensureAdmin(db: Database, host: string, env: Record<string, string | undefined> = process.env): Promise<AdminBootstrap> {
+export async function ensureAdmin(
+  db: Database,
+  host: string,
+  env: Record<string, string | undefined> = process.env,
+  prepared?: AdminPassword,
+): Promise<AdminBootstrap> {
   await assertSafeToBind(db, host, env);
   const email = (env.SYNTRA_ADMIN_EMAIL || 'admin@localhost').trim().toLowerCase();
   if ((await userCount(db)) > 0) return { admin: { email, created: false } };
-  const generated = env.SYNTRA_ADMIN_PASSWORD ? undefined : randomBytes(18).toString('base64url');
+  const { password, generated, hash } = prepared ?? adminPassword(env);
   try {
-    const user = await createUser(db, { email, password: env.SYNTRA_ADMIN_PASSWORD || generated!, roles: ['admin'] });
+    const user = await createUser(db, { email, password, passwordHash: hash, roles: ['admin'] });
     await appendAudit(db, { actorType: 'system', action: 'user.bootstrap_admin', target: user.id, result: 'ok', details: { email } });
-    return { admin: { email, created: true, ...(generated ? { generatedPassword: generated } : {}) }, createdId: user.id };
+    return { admin: { email, created: true, ...(generated ? { generatedPassword: password } : {}) }, createdId: user.id };
   } catch (e) {
     // Another replica starting at the same moment created it first.
     if (!(isSyntraError(e) && e.code === 'conflict')) throw e;

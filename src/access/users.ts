@@ -70,12 +70,14 @@ export interface CreateUserInput {
   password: string;
   roles: readonly string[];
   namespaces?: readonly string[] | null;
+  /** hashPassword(password), when the caller started it earlier (the first admin: bootstrap.ts). */
+  passwordHash?: Promise<string>;
 }
 
 export async function createUser(db: Queryable, input: CreateUserInput): Promise<User> {
   checkPasswordPolicy(input.password);
   const roles = validateRoles(input.roles);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await (input.passwordHash ?? hashPassword(input.password));
   const res = await db.query<UserRow>(
     `INSERT INTO users (email, password_hash, roles, namespaces) VALUES ($1, $2, $3, $4)
      ON CONFLICT (lower(email)) DO NOTHING RETURNING ${COLUMNS}`,

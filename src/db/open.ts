@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SyntraConfig } from '../config.js';
 import type { Database } from './database.js';
@@ -12,12 +13,19 @@ import { startupStep } from '../runtime/startup-trace.js';
 /** Which database openDatabase opens for the config: a PostgreSQL server when it has a URL, else embedded PGlite. */
 export const databaseDialect = (config: Pick<SyntraConfig, 'databaseUrl'>): Database['dialect'] => (config.databaseUrl ? 'postgres' : 'pglite');
 
+/** Where embedded PGlite keeps its database inside the data directory. */
+const pgliteDir = (dataDir: string): string => path.join(dataDir, 'pg');
+
+/** Embedded mode, and the data directory holds no database yet: this start creates it (empty of rows: snapshot.ts). */
+export const createsEmbeddedDatabase = (config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir'>): boolean =>
+  !config.databaseUrl && !existsSync(path.join(pgliteDir(config.dataDir), 'PG_VERSION'));
+
 export async function openDatabase(
   config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir' | 'databasePoolSize'> & Partial<Pick<SyntraConfig, 'pgliteSharedBuffersMb'>>,
   options: { throwaway?: boolean } = {},
 ): Promise<Database> {
   if (!config.databaseUrl) {
-    const db = await openPgliteThread({ dataDir: path.join(config.dataDir, 'pg'), sharedBuffersMb: config.pgliteSharedBuffersMb, throwaway: options.throwaway });
+    const db = await openPgliteThread({ dataDir: pgliteDir(config.dataDir), sharedBuffersMb: config.pgliteSharedBuffersMb, throwaway: options.throwaway });
     startupStep('database open and migrated');
     return db;
   }

@@ -5,6 +5,8 @@ import { assertPortFree, listenApi } from './listen.js';
 import { orderedShutdown, type RunningProcess, type ShutdownStep } from './lifecycle.js';
 import { processLog } from './process-log.js';
 import { openResourcesEarly } from './resources.js';
+import { createsEmbeddedDatabase } from '../db/open.js';
+import type { AdminPassword } from '../access/bootstrap.js';
 import { startupStep } from './startup-trace.js';
 
 /**
@@ -49,9 +51,15 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
   modules.catch(() => {}); // awaited below; a failed open must not leave it unhandled
   let resources;
   let masterKeys: MasterKeys;
+  let firstAdmin: Promise<AdminPassword> | undefined;
   try {
     // Embedded: the key generated in the (now claimed) data directory unless one is configured.
     masterKeys = serverMasterKeys ?? resolveMasterKeys('embedded', config.dataDir);
+    // A new embedded database has no admin yet: its password is hashed while the database opens.
+    if (createsEmbeddedDatabase(config)) {
+      firstAdmin = import('../access/bootstrap.js').then((b) => b.adminPassword());
+      firstAdmin.catch(() => {}); // awaited at the bootstrap; a start that fails first never gets there
+    }
     resources = await openResourcesEarly(config);
   } catch (e) {
     dataDir?.release({ removeIfCreated: true });
@@ -110,7 +118,7 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
     // Auth is always on: refuse a non-loopback address before anyone chose admin credentials.
     await bootstrap.assertSafeToBind(db, config.host);
     // First start: an admin, created while the API starts listening (its argon2 hash runs off this thread) …
-    const admin = bootstrap.ensureAdmin(db, config.host);
+    const admin = bootstrap.ensureAdmin(db, config.host, process.env, await firstAdmin);
     admin.catch(() => {}); // awaited below, after the listen
     const url = await listenApi(app, config);
     startupStep('listening');

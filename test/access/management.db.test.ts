@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApiKey } from '../../src/access/api-keys.js';
-import { assertSafeToBind, bootstrapAccess } from '../../src/access/bootstrap.js';
+import { adminPassword, assertSafeToBind, bootstrapAccess, ensureAdmin } from '../../src/access/bootstrap.js';
 import { readCliConfig } from '../../src/access/cli-config.js';
+import { authenticatePassword } from '../../src/access/users.js';
 import { isSyntraError } from '../../src/domain/errors.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { buildAccessTestApp, fakeClock, seedKey, seedUser, withBearer, withKey, type AccessTestApp, type Identity } from './access-app.js';
@@ -169,6 +170,22 @@ describe('bootstrap', () => {
       expect(second.admin.created).toBe(false);
       expect(second.cliConfig?.keyCreated).toBe(false);
       expect(readCliConfig(file)!.apiKey).toBe(config.apiKey);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('a first admin whose password was hashed ahead (while a new database opened) logs in with the password it printed; an admin already there is kept', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const created = await ensureAdmin(fresh.db, '127.0.0.1', {}, adminPassword({}));
+      const password = created.admin.generatedPassword!;
+      expect(created.admin).toMatchObject({ email: 'admin@localhost', created: true });
+      expect((await authenticatePassword(fresh.db, 'admin@localhost', password)).id).toBe(created.createdId);
+      const chosen = adminPassword({ SYNTRA_ADMIN_PASSWORD: 'a-chosen-password-42' });
+      expect(chosen).toMatchObject({ password: 'a-chosen-password-42', generated: false });
+      expect(await ensureAdmin(fresh.db, '127.0.0.1', {}, chosen)).toEqual({ admin: { email: 'admin@localhost', created: false } });
+      expect((await authenticatePassword(fresh.db, 'admin@localhost', password)).id).toBe(created.createdId);
     } finally {
       await fresh.drop();
     }
