@@ -64,6 +64,8 @@ const SEPARATOR = /[\s=:]/;
 const TOKEN_MARK =
   /:\/\/[^\s/@]*@|eyJ|hooks\.slack|gh[pousr]_|github_pat|\bgl[a-z]{2,8}-|GR1348941|xox|xapp-|[sr]k_|whsec_|rt_|sk-|AIza|SG\.|\bSK[0-9a-fA-F]{32}|npm_|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|-----BEGIN/;
 const BASE64_RUN = /[A-Za-z0-9/+]{40}/;
+/** Either of the two in one test: most strings have neither (no token mark, no separator), and are let go after it. */
+const MARK_OR_SEPARATOR = new RegExp(`${SEPARATOR.source}|${TOKEN_MARK.source}`);
 
 /**
  * Which rules a line needs: all of them, only the bare AWS secret key's, or none. A line whose only
@@ -71,8 +73,9 @@ const BASE64_RUN = /[A-Za-z0-9/+]{40}/;
  * the long strings of a pod) can match no rule but the AWS one, which alone runs on it.
  */
 function rulesFor(line: string): 'all' | 'aws' | undefined {
-  if (TOKEN_MARK.test(line)) return 'all';
-  const separated = SEPARATOR.test(line);
+  const marked = MARK_OR_SEPARATOR.test(line);
+  if (marked && TOKEN_MARK.test(line)) return 'all';
+  const separated = marked && SEPARATOR.test(line);
   if (separated && SECRET_WORD.test(line)) return 'all';
   if (line.length < 40 || !BASE64_RUN.test(line)) return undefined;
   return !separated && SECRET_WORD.test(line) ? 'all' : 'aws';
@@ -162,7 +165,10 @@ export function redactLines(lines: readonly string[]): RedactedLines {
       }
       inPem = false;
     }
-    const begin = PEM_BEGIN.exec(line);
+    // A PEM header (PRIVATE KEY), a program with a password flag, a lone secret flag: each holds a
+    // secret's word, which most lines have not; one test spares them the five below.
+    const worded = SECRET_WORD.test(line);
+    const begin = worded ? PEM_BEGIN.exec(line) : null;
     if (begin && !PEM_END.test(line.slice(begin.index))) {
       inPem = true;
       count += 1;
@@ -178,7 +184,7 @@ export function redactLines(lines: readonly string[]): RedactedLines {
         continue;
       }
     }
-    for (const c of PASSWORD_FLAG_CONTEXT) {
+    for (const c of worded ? PASSWORD_FLAG_CONTEXT : []) {
       if (c.program.test(line)) {
         context = line;
         contextLeft = CONTEXT_LINES + 1;
@@ -188,7 +194,7 @@ export function redactLines(lines: readonly string[]): RedactedLines {
     contextLeft = Math.max(0, contextLeft - 1);
     count += r.count;
     out.push(r.text);
-    const flag = LONE_FLAG.exec(line);
+    const flag = worded ? LONE_FLAG.exec(line) : null;
     if (flag && secretKind(flag[1]!.replace(/^-+/, ''))) flagPending = true;
   }
   return { lines: out, count };
