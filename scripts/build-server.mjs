@@ -25,12 +25,16 @@ const { metafile } = await build({
   chunkNames: 'chunk-[hash]',
   metafile: true,
 });
-// The thread that runs embedded PGlite (src/db/pglite-thread.ts) starts this file: where the
-// unbundled layout had it, so the path the main thread computes for it is the same in both.
-await build({
-  ...bundleOptions({ root: ROOT, outdir: path.join(OUT, 'db') }),
-  entryPoints: { 'pglite-worker': path.join(SRC, 'db', 'pglite-worker.ts') },
-});
+// The modules our worker threads run (src/runtime/module-thread.ts starts them), each a bundle of
+// its own where the unbundled layout had it, so the path the main thread computes for it is the
+// same in both: embedded PGlite's (src/db/pglite-thread.ts), a large dump's log reader's
+// (src/investigator/sources/dump-log-reader.ts).
+for (const thread of ['db/pglite-worker.ts', 'investigator/sources/dump-log-worker.ts']) {
+  await build({
+    ...bundleOptions({ root: ROOT, outdir: path.join(OUT, path.dirname(thread)) }),
+    entryPoints: { [path.basename(thread, '.ts')]: path.join(SRC, thread) },
+  });
+}
 const dataFiles = copyDataFiles(OUT);
 
 // The pre-migrated embedded database (src/db/snapshot.ts says why), written by the same code

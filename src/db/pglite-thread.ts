@@ -1,27 +1,11 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Database, Queryable, QueryResult } from './database.js';
 import { errorFromThread, type OpenOptions, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol.js';
 import { restrictNewFiles } from './private-files.js';
+import { startModuleThread } from '../runtime/module-thread.js';
 
 /** A request without its id (call() gives every request one). */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = WithoutId<ThreadRequest>;
-
-/**
- * The thread's module: built beside this one (dist/db/pglite-worker.js, scripts/build-server.mjs).
- * From the sources (tests, tsx) the TypeScript, loaded through tsx's loader registered on the
- * thread itself (a worker's `--import` does not reach its own entry module on Node 20).
- */
-function newWorker(): Worker {
-  const built = new URL('./pglite-worker.js', import.meta.url);
-  if (existsSync(built)) return new Worker(built);
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const source = new URL('./pglite-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { eval: true });
-}
 
 /**
  * Embedded PGlite on a thread of its own. Postgres's start inside PGlite is about a second of
@@ -41,7 +25,8 @@ function newWorker(): Worker {
 export async function openPgliteThread(options: OpenOptions): Promise<Database> {
   // The umask is the process's, and only the main thread may set it.
   restrictNewFiles();
-  const worker = newWorker();
+  // The thread's module: dist/db/pglite-worker.js built, src/db/pglite-worker.ts from the sources.
+  const worker = startModuleThread(new URL('./pglite-worker.js', import.meta.url));
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let gone: Error | undefined;

@@ -1,10 +1,11 @@
 import { stripVTControlCharacters } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../src/domain/diagnosis.js';
 import { DEMO, DEMO_DIR } from '../../src/investigator/sources/demo-cluster/index.js';
+import { OFF_THREAD_MIN_DIRS } from '../../src/investigator/sources/dump-log-reader.js';
 import { ANSI, FIXTURES, runDiagnose, schemaProblems } from './diagnose-harness.js';
 
 /**
@@ -105,6 +106,20 @@ describe.concurrent('syntra diagnose', { timeout: 120_000 }, () => {
     // staging is healthy: one no_issue_found for the namespace, not a guess.
     expect(schemaProblems(staging)).toEqual([]);
     expect(staging.root_cause.type).toBe('no_issue_found');
+  });
+
+  it('reads the pod logs of a large dump on a thread (the thread module of the copy a user runs), as a small dump reads them', async () => {
+    const dir = path.join(tmp, 'large-dump');
+    cpSync(path.join(DEMO_DIR, 'production'), path.join(dir, 'production'), { recursive: true });
+    for (let i = 0; i < OFF_THREAD_MIN_DIRS; i++) {
+      mkdirSync(path.join(dir, 'production', `idle-${i}`));
+      writeFileSync(path.join(dir, 'production', `idle-${i}`, 'logs.txt'), 'listening on :8080\n');
+    }
+    const r = await runDiagnose(['--from', dir, '--namespace', 'production', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const auth = (JSON.parse(r.stdout) as Diagnosis[]).find((d) => d.target.kind === 'Deployment' && d.target.name === 'auth-service')!;
+    expect(auth.root_cause.type).toBe('service_no_endpoints');
+    expect(hasLogEvidence(auth)).toBe(true);
   });
 
   it('combines kubectl files with --logs; secrets in evidence are masked unless --unmask', async () => {

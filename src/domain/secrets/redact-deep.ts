@@ -25,8 +25,21 @@ const PASSWORD_SEPARATE: ReadonlyArray<{ program: RegExp; flag: string }> = [
   { program: /^(?:.*\/)?sshpass$/, flag: '-p' },
 ];
 
+/** A bare `key` is not a secret's name; only a three-letter name can be `key` in any case, so no other name is lower-cased. */
 function propertyKind(key: string): string | undefined {
-  return key.toLowerCase() === 'key' ? undefined : secretKind(key);
+  return key.length === 3 && key.toLowerCase() === 'key' ? undefined : secretKind(key);
+}
+
+/** The first non-blank character is `{`: checked on the first character, trimming (a copy) only a string that starts blank. */
+function opensObject(s: string): boolean {
+  const first = s.charCodeAt(0);
+  return first === 0x7b || ((first <= 0x20 || first >= 0xa0) && s.trimStart().startsWith('{'));
+}
+
+/** Every element is a string (a command line), not a list of objects or values. */
+function allStrings(list: readonly unknown[]): list is string[] {
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== 'string') return false;
+  return list.length > 0;
 }
 
 export function redactDeep<T>(input: T): RedactedValue<T> {
@@ -38,7 +51,7 @@ export function redactDeep<T>(input: T): RedactedValue<T> {
   const visitString = (s: string): string => {
     // Short plain words (names, uids, phases, images without credentials) hold nothing to mask.
     if (s.length < 6) return s;
-    if (s.length > 1 && s.length < 1_000_000 && s.trimStart().startsWith('{')) {
+    if (s.length < 1_000_000 && opensObject(s)) {
       try {
         const inner = redactDeep(JSON.parse(s) as unknown);
         if (inner.count === 0) return s;
@@ -52,35 +65,55 @@ export function redactDeep<T>(input: T): RedactedValue<T> {
     count += r.count;
     return r.text;
   };
+  const visitArg = (arg: string, prev: string | undefined, attached: RegExp | undefined, separateFlag: string | undefined): string => {
+    // Only a word after a flag can be a flag's value: the flag test runs on those alone.
+    if (prev !== undefined && prev.startsWith('-') && arg !== '' && !arg.startsWith('-') && !PLACEHOLDER_VALUE.test(arg)) {
+      const kind = LONE_SECRET_FLAG(prev) ?? (prev === separateFlag ? 'password' : undefined);
+      if (kind) return mask(kind);
+    }
+    const m = attached?.exec(arg);
+    if (m && !m[1]!.startsWith('[REDACTED:')) return `-p${mask('password')}`;
+    return visitString(arg);
+  };
   const visitArgs = (args: string[]): string[] => {
-    const attached = PASSWORD_ATTACHED.find((p) => args.some((a) => p.program.test(a)));
-    const separate = PASSWORD_SEPARATE.find((p) => args.some((a) => p.program.test(a)));
-    return args.map((arg, i) => {
-      const prev = args[i - 1];
-      if (prev !== undefined && !arg.startsWith('-') && !PLACEHOLDER_VALUE.test(arg)) {
-        const kind = LONE_SECRET_FLAG(prev) ?? (separate && prev === separate.flag ? 'password' : undefined);
-        if (kind && arg !== '') return mask(kind);
-      }
-      const m = attached?.flag.exec(arg);
-      if (m && !m[1]!.startsWith('[REDACTED:')) return `-p${mask('password')}`;
-      return visitString(arg);
-    });
+    const attached = PASSWORD_ATTACHED.find((p) => args.some((a) => p.program.test(a)))?.flag;
+    const separateFlag = PASSWORD_SEPARATE.find((p) => args.some((a) => p.program.test(a)))?.flag;
+    let out: string[] | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const next = visitArg(args[i]!, args[i - 1], attached, separateFlag);
+      if (next !== args[i]) (out ??= args.slice())[i] = next;
+    }
+    return out ?? args;
   };
   // Copy on write: an object or array is copied only when something inside it was masked, so a
-  // snapshot with few secrets costs a walk, not a second copy of itself.
+  // snapshot with few secrets costs a walk, not a second copy of itself; the walk itself allocates
+  // nothing per property (no entries pairs, no mapped arrays).
   const visit = (v: unknown): unknown => {
     if (typeof v === 'string') return visitString(v);
     if (v === null || typeof v !== 'object' || v instanceof Date) return v;
     if (Array.isArray(v)) {
-      const next = v.length > 0 && v.every((x) => typeof x === 'string') ? visitArgs(v as string[]) : v.map(visit);
-      return next.every((x, i) => x === v[i]) ? v : next;
+      if (allStrings(v)) return visitArgs(v);
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const next = visit(v[i]);
+        if (next !== v[i]) (out ??= v.slice())[i] = next;
+      }
+      return out ?? v;
     }
     const obj = v as Record<string, unknown>;
     let out: Record<string, unknown> | undefined;
     const pairKind = typeof obj.name === 'string' && typeof obj.value === 'string' && obj.value !== '' ? secretKind(obj.name) : undefined;
-    for (const [k, val] of Object.entries(obj)) {
-      const kind = k === 'value' && pairKind ? pairKind : typeof val === 'string' && val !== '' ? propertyKind(k) : undefined;
-      const next = kind && typeof val === 'string' && !val.startsWith('[REDACTED:') ? mask(kind) : visit(val);
+    const keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const val = obj[k];
+      let next: unknown;
+      if (typeof val === 'string') {
+        const kind = val === '' ? undefined : k === 'value' && pairKind ? pairKind : propertyKind(k);
+        next = kind && !val.startsWith('[REDACTED:') ? mask(kind) : visitString(val);
+      } else {
+        next = visit(val);
+      }
       if (next !== val) {
         out ??= Object.setPrototypeOf({ ...obj }, Object.getPrototypeOf(obj) as object | null) as Record<string, unknown>;
         out[k] = next;

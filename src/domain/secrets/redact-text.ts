@@ -49,30 +49,52 @@ const PASSWORD_FLAG_CONTEXT: ReadonlyArray<{ program: RegExp; flag: RegExp }> = 
 ];
 
 /**
- * What every rule below needs to find in a line before it can mask anything: a secret's word
- * (the words secretKind judges names by, as substrings), a URL with credentials, a token
- * vendor's prefix, a PEM header, a program whose password flag takes a value, or a run of 40
- * base64 characters. Most lines of a log (and most strings of an object) have none, and one test
- * spares them twenty expressions: masking a 5,000-pod namespace is the cost that matters.
+ * What a rule needs to find in a line before it can mask anything. Most lines of a log (and most
+ * strings of an object) have none of it, and a few tests spare them twenty expressions: masking a
+ * 5,000-pod namespace is the cost that matters.
+ * - A secret's word (the words secretKind judges names by, as substrings, and the programs whose
+ *   password flag takes a value) and a separator (`=`, `:`, a space): every key, flag, header
+ *   and free-text rule is led by one. `auth-service-7d9f` holds no secret.
+ * - A token vendor's prefix, a PEM header, or a URL with credentials: every shape rule (TOKEN_RULES,
+ *   URL_PASSWORD) starts with one. The shape rules are case-sensitive, and so is this test.
+ * - A run of 40 base64 characters: a bare AWS secret key has no prefix, only its length and alphabet.
  */
 const SECRET_WORD = /pass|pwd|secret|token|api.?key|credential|creds|dsn|sig|cookie|author|jwt|bearer|private|auth|key|mysql|mariadb|redis-cli|sshpass/i;
-/** Every rule led by a word also needs a separator after it (`=`, `:`, a space): `auth-service-7d9f` holds no secret. */
 const SEPARATOR = /[\s=:]/;
 const TOKEN_MARK =
-  /:\/\/[^\s/@]*@|eyJ|hooks\.slack|gh[pousr]_|github_pat|\bgl[a-z]{2,8}-|GR1348941|xox|xapp-|[sr]k_|whsec_|rt_|sk-|AIza|SG\.|\bSK[0-9a-fA-F]{32}|npm_|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|-----BEGIN/i;
-/** A bare AWS secret key has no prefix: only its length and alphabet announce it. */
-const BASE64_RUN = /[A-Za-z0-9/+]{40}/;
-const mayHoldSecret = (line: string): boolean =>
-  TOKEN_MARK.test(line) || (SEPARATOR.test(line) && SECRET_WORD.test(line)) || (line.length >= 40 && BASE64_RUN.test(line));
+  /:\/\/[^\s/@]*@|eyJ|hooks\.slack|gh[pousr]_|github_pat|\bgl[a-z]{2,8}-|GR1348941|xox|xapp-|[sr]k_|whsec_|rt_|sk-|AIza|SG\.|\bSK[0-9a-fA-F]{32}|npm_|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|-----BEGIN/;
+// Tried only where a run starts: from inside a run it would count the same characters again (quadratic on a long word).
+const BASE64_RUN = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}/;
+/** Either of the two in one test: most strings have neither (no token mark, no separator), and are let go after it. */
+const MARK_OR_SEPARATOR = new RegExp(`${SEPARATOR.source}|${TOKEN_MARK.source}`);
+
+/**
+ * Which rules a line needs: all of them, only the bare AWS secret key's, or none. A line whose only
+ * mark is a base64 run and that names no secret's word (a container id, an image digest: most of
+ * the long strings of a pod) can match no rule but the AWS one, which alone runs on it.
+ */
+function rulesFor(line: string): 'all' | 'aws' | undefined {
+  const marked = MARK_OR_SEPARATOR.test(line);
+  if (marked && TOKEN_MARK.test(line)) return 'all';
+  const separated = marked && SEPARATOR.test(line);
+  if (separated && SECRET_WORD.test(line)) return 'all';
+  if (line.length < 40 || !BASE64_RUN.test(line)) return undefined;
+  return !separated && SECRET_WORD.test(line) ? 'all' : 'aws';
+}
 
 /** One line's masks; `context` is the program a password flag belongs to, if one was seen nearby. */
 function redactLine(line: string, context: string): RedactedText {
-  if (context === '' && !mayHoldSecret(line)) return { text: line, count: 0 };
+  const rules = context === '' ? rulesFor(line) : 'all';
+  if (rules === undefined) return { text: line, count: 0 };
   let count = 0;
   const mask = (what: string) => {
     count += 1;
     return redacted(what);
   };
+  if (rules === 'aws') {
+    const text = line.replace(BARE_AWS_SECRET, () => mask('aws_secret_key'));
+    return { text, count };
+  }
   let out = line;
   out = out.replace(AUTHORIZATION, (_m, prefix: string, scheme: string | undefined) => `${prefix}${scheme ? `${scheme} ` : ''}${mask('authorization')}`);
   out = out.replace(SET_COOKIE, (m, prefix: string, name: string, value: string) => (value === '' || isMasked(value) ? m : `${prefix}${name}${mask('cookie')}`));
@@ -144,7 +166,10 @@ export function redactLines(lines: readonly string[]): RedactedLines {
       }
       inPem = false;
     }
-    const begin = PEM_BEGIN.exec(line);
+    // A PEM header (PRIVATE KEY), a program with a password flag, a lone secret flag: each holds a
+    // secret's word, which most lines have not; one test spares them the five below.
+    const worded = SECRET_WORD.test(line);
+    const begin = worded ? PEM_BEGIN.exec(line) : null;
     if (begin && !PEM_END.test(line.slice(begin.index))) {
       inPem = true;
       count += 1;
@@ -160,7 +185,7 @@ export function redactLines(lines: readonly string[]): RedactedLines {
         continue;
       }
     }
-    for (const c of PASSWORD_FLAG_CONTEXT) {
+    for (const c of worded ? PASSWORD_FLAG_CONTEXT : []) {
       if (c.program.test(line)) {
         context = line;
         contextLeft = CONTEXT_LINES + 1;
@@ -170,7 +195,7 @@ export function redactLines(lines: readonly string[]): RedactedLines {
     contextLeft = Math.max(0, contextLeft - 1);
     count += r.count;
     out.push(r.text);
-    const flag = LONE_FLAG.exec(line);
+    const flag = worded ? LONE_FLAG.exec(line) : null;
     if (flag && secretKind(flag[1]!.replace(/^-+/, ''))) flagPending = true;
   }
   return { lines: out, count };

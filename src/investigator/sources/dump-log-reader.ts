@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startModuleThread } from '../../runtime/module-thread.js';
 import { readLogFiles, type LogFiles } from './dump-logs.js';
 
 /**
@@ -7,29 +7,16 @@ import { readLogFiles, type LogFiles } from './dump-logs.js';
  * core while the main thread parses the dump's JSON. Small dumps are read in place: a worker
  * costs more to start than a few hundred reads.
  *
- * The worker's code is a plain script (eval) rather than a module file, so the same code runs
- * from the sources under the test runner and from the built package. It must stay in step with
- * `readLogFiles` in dump-logs.ts; test/investigator/sources/dump-source.test.ts reads one dump
- * both ways and compares.
+ * The thread runs dump-log-worker.ts, which reads with the same readLogFiles: built, the bundle
+ * dist/investigator/sources/dump-log-worker.js (scripts/build-server.mjs); from the sources, the
+ * TypeScript through tsx (src/runtime/module-thread.ts).
  */
 export const OFF_THREAD_MIN_DIRS = 500;
-
-const WORKER = `
-const { readdirSync, readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const { parentPort, workerData } = require('node:worker_threads');
-const isLogFile = (f) => f === 'logs.txt' || f === 'logs-previous.txt' || f.endsWith('.log');
-parentPort.postMessage(workerData.map((dir) => {
-  let files;
-  try { files = readdirSync(dir); } catch { return []; }
-  return files.filter(isLogFile).map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
-}));
-`;
 
 export function readLogDirs(dirs: readonly string[], minDirs = OFF_THREAD_MIN_DIRS): Promise<LogFiles[]> {
   if (dirs.length < minDirs) return Promise.resolve(dirs.map(readLogFiles));
   return new Promise<LogFiles[]>((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: dirs });
+    const worker = startModuleThread(new URL('./dump-log-worker.js', import.meta.url), { workerData: dirs });
     worker.once('message', (files: LogFiles[]) => resolve(files));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the log reader thread exited with code ${code} before answering`)));
