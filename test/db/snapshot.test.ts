@@ -34,6 +34,8 @@ describe('PGlite snapshot', () => {
     const db = await openPglite({ dataDir });
     try {
       expect((await db.query<{ id: number }>('SELECT id FROM syntra_migrations')).rows.map((r) => r.id)).toEqual([all[0]!.id]);
+      // Only the database Syntra opens: initdb's templates are not shipped.
+      expect((await db.query<{ datname: string }>('SELECT datname FROM pg_database')).rows).toEqual([{ datname: 'postgres' }]);
       // The next migration (every later one alike) applies on top; the snapshot's is skipped.
       expect(await migrate(db, all.slice(0, 2))).toEqual([all[1]!.id]);
       expect(await migrate(db, all.slice(0, 2))).toEqual([]);
