@@ -31,6 +31,21 @@ describe('strings whose only mark is a run of base64 characters', () => {
   });
 });
 
+describe('args joined by commas, as kubectl prints a list in custom columns and jsonpath', () => {
+  it.each([
+    ['mysql,-u,root,-phunter2', 'mysql,-u,root,-p[REDACTED:password]'],
+    ['mysqladmin,ping,-phunter2', 'mysqladmin,ping,-p[REDACTED:password]'],
+    ['["mysql","-u","root","-phunter2"]', '["mysql","-u","root","-p[REDACTED:password]"]'],
+  ])('the password flag is masked: %s', (s, masked) => {
+    expect(redactText(s)).toEqual({ text: masked, count: 1 });
+  });
+
+  it('a comma-joined list without a secret word stays as it is', () => {
+    expect(redactText('nginx,-g,daemon off;')).toEqual({ text: 'nginx,-g,daemon off;', count: 0 });
+    expect(redactText('app=web,tier=frontend')).toEqual({ text: 'app=web,tier=frontend', count: 0 });
+  });
+});
+
 describe('token prefixes are read with their case, as the token rules read them', () => {
   it('masks a JWT, and leaves alone a string that only looks like one in another case', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r';

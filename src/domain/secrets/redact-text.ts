@@ -53,14 +53,16 @@ const PASSWORD_FLAG_CONTEXT: ReadonlyArray<{ program: RegExp; flag: RegExp }> = 
  * strings of an object) have none of it, and a few tests spare them twenty expressions: masking a
  * 5,000-pod namespace is the cost that matters.
  * - A secret's word (the words secretKind judges names by, as substrings, and the programs whose
- *   password flag takes a value) and a separator (`=`, `:`, a space): every key, flag, header
- *   and free-text rule is led by one. `auth-service-7d9f` holds no secret.
+ *   password flag takes a value) and a separator (`=`, `:`, a space, or a comma: kubectl prints a
+ *   container's args comma-joined in custom columns, `mysql,-u,root,-phunter2`, and as a JSON
+ *   array in jsonpath): every key, flag, header and free-text rule is led by one.
+ *   `auth-service-7d9f` holds no secret.
  * - A token vendor's prefix, a PEM header, or a URL with credentials: every shape rule (TOKEN_RULES,
  *   URL_PASSWORD) starts with one. The shape rules are case-sensitive, and so is this test.
  * - A run of 40 base64 characters: a bare AWS secret key has no prefix, only its length and alphabet.
  */
 const SECRET_WORD = /pass|pwd|secret|token|api.?key|credential|creds|dsn|sig|cookie|author|jwt|bearer|private|auth|key|mysql|mariadb|redis-cli|sshpass/i;
-const SEPARATOR = /[\s=:]/;
+const SEPARATOR = /[\s=:,]/;
 const TOKEN_MARK =
   /:\/\/[^\s/@]*@|eyJ|hooks\.slack|gh[pousr]_|github_pat|\bgl[a-z]{2,8}-|GR1348941|xox|xapp-|[sr]k_|whsec_|rt_|sk-|AIza|SG\.|\bSK[0-9a-fA-F]{32}|npm_|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|-----BEGIN/;
 // Tried only where a run starts: from inside a run it would count the same characters again (quadratic on a long word).
