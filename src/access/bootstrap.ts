@@ -73,14 +73,8 @@ export function adminPassword(env: Record<string, string | undefined> = process.
   return { password, generated: !env.SYNTRA_ADMIN_PASSWORD, hash };
 }
 
-/** Refuses an unsafe bind (assertSafeToBind), then creates the first admin if there is none. */
-export async function ensureAdmin(
-  db: Database,
-  host: string,
-  env: Record<string, string | undefined> = process.env,
-  prepared?: AdminPassword,
-): Promise<AdminBootstrap> {
-  await assertSafeToBind(db, host, env);
+/** The first admin, if there is none (the caller has refused an unsafe bind first: assertSafeToBind). */
+export async function ensureAdmin(db: Database, env: Record<string, string | undefined> = process.env, prepared?: AdminPassword): Promise<AdminBootstrap> {
   const email = (env.SYNTRA_ADMIN_EMAIL || 'admin@localhost').trim().toLowerCase();
   if ((await userCount(db)) > 0) return { admin: { email, created: false } };
   const { password, generated, hash } = prepared ?? adminPassword(env);
@@ -126,9 +120,11 @@ export async function ensureCliKey(db: Database, { admin, createdId }: AdminBoot
   return { admin, cliConfig: { path: file, keyCreated: true } };
 }
 
-/** Both steps in order (a process that listens runs them around its listen: api-process.ts). */
+/** The bind check and both steps in order (a process that listens runs them around its listen: api-process.ts). */
 export async function bootstrapAccess(db: Database, options: BootstrapOptions): Promise<BootstrapResult> {
-  return ensureCliKey(db, await ensureAdmin(db, options.host, options.env ?? process.env), options);
+  const env = options.env ?? process.env;
+  await assertSafeToBind(db, options.host, env);
+  return ensureCliKey(db, await ensureAdmin(db, env), options);
 }
 
 /** What the operator must see once, on stderr: a generated password and where the CLI key went. */

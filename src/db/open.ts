@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SyntraConfig } from '../config.js';
 import type { Database } from './database.js';
 import { openPgliteThread } from './pglite-thread.js';
+import { holdsDatabase } from './snapshot.js';
 import { startupStep } from '../runtime/startup-trace.js';
 
 /**
@@ -18,7 +18,7 @@ const pgliteDir = (dataDir: string): string => path.join(dataDir, 'pg');
 
 /** Embedded mode, and the data directory holds no database yet: this start creates it (empty of rows: snapshot.ts). */
 export const createsEmbeddedDatabase = (config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir'>): boolean =>
-  !config.databaseUrl && !existsSync(path.join(pgliteDir(config.dataDir), 'PG_VERSION'));
+  !config.databaseUrl && !holdsDatabase(pgliteDir(config.dataDir));
 
 export async function openDatabase(
   config: Pick<SyntraConfig, 'databaseUrl' | 'dataDir' | 'databasePoolSize'> & Partial<Pick<SyntraConfig, 'pgliteSharedBuffersMb'>>,

@@ -94,6 +94,9 @@ export async function writeSnapshot(dir = SNAPSHOT_DIR, migrations: Migration[] 
   }
 }
 
+/** A PGlite (Postgres) data directory holds a database once it has its PG_VERSION file. */
+export const holdsDatabase = (dataDir: string): boolean => existsSync(path.join(dataDir, 'PG_VERSION'));
+
 /** Files copied at once: enough to keep libuv's threads busy, few enough not to hold many descriptors. */
 const COPIES_AT_ONCE = 16;
 
@@ -110,7 +113,7 @@ const COPIES_AT_ONCE = 16;
  * a database that stays keeps the faster kernel copy.
  */
 export async function restoreSnapshot(dataDir: string, dir = SNAPSHOT_DIR, options: { throwaway?: boolean | undefined } = {}): Promise<boolean> {
-  if (existsSync(path.join(dataDir, 'PG_VERSION')) || !existsSync(manifestFile(dir))) return false;
+  if (holdsDatabase(dataDir) || !existsSync(manifestFile(dir))) return false;
   const { dirs, files } = JSON.parse(readFileSync(manifestFile(dir), 'utf8')) as SnapshotManifest;
   const copying = `${dataDir}.copying-${process.pid}`;
   rmSync(copying, { recursive: true, force: true });

@@ -118,7 +118,7 @@ export async function startApiProcess(config: SyntraConfig, options: ApiProcessO
     // Auth is always on: refuse a non-loopback address before anyone chose admin credentials.
     await bootstrap.assertSafeToBind(db, config.host);
     // First start: an admin, created while the API starts listening (its argon2 hash runs off this thread) …
-    const admin = bootstrap.ensureAdmin(db, config.host, process.env, await firstAdmin);
+    const admin = bootstrap.ensureAdmin(db, process.env, await firstAdmin);
     admin.catch(() => {}); // awaited below, after the listen
     const url = await listenApi(app, config);
     startupStep('listening');

@@ -178,13 +178,13 @@ describe('bootstrap', () => {
   it('a first admin whose password was hashed ahead (while a new database opened) logs in with the password it printed; an admin already there is kept', async () => {
     const fresh = await createTestDatabase();
     try {
-      const created = await ensureAdmin(fresh.db, '127.0.0.1', {}, adminPassword({}));
+      const created = await ensureAdmin(fresh.db, {}, adminPassword({}));
       const password = created.admin.generatedPassword!;
       expect(created.admin).toMatchObject({ email: 'admin@localhost', created: true });
       expect((await authenticatePassword(fresh.db, 'admin@localhost', password)).id).toBe(created.createdId);
       const chosen = adminPassword({ SYNTRA_ADMIN_PASSWORD: 'a-chosen-password-42' });
       expect(chosen).toMatchObject({ password: 'a-chosen-password-42', generated: false });
-      expect(await ensureAdmin(fresh.db, '127.0.0.1', {}, chosen)).toEqual({ admin: { email: 'admin@localhost', created: false } });
+      expect(await ensureAdmin(fresh.db, {}, chosen)).toEqual({ admin: { email: 'admin@localhost', created: false } });
       expect((await authenticatePassword(fresh.db, 'admin@localhost', password)).id).toBe(created.createdId);
     } finally {
       await fresh.drop();
