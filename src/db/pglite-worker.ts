@@ -19,10 +19,20 @@ pgliteWasm().catch(() => {});
 let opened: Promise<Database> | undefined;
 
 async function openAndMigrate(options: OpenOptions): Promise<Database> {
-  // The snapshot's files are copied on libuv's threads, with this thread's event loop to hand them out (the main one is busy loading code).
-  await restoreSnapshot(options.dataDir, undefined, { throwaway: options.throwaway });
-  startupStep('snapshot restored (database thread)');
-  const db = await openPglite(options);
+  // The snapshot's files are copied on libuv's threads, with this thread's event loop to hand
+  // them out (the main one is busy loading code), while PGlite sets itself up (pglite.ts, filling).
+  const restoring = restoreSnapshot(options.dataDir, undefined, { throwaway: options.throwaway }).then((restored) => {
+    startupStep('snapshot restored (database thread)');
+    return restored;
+  });
+  restoring.catch(() => {}); // its failure is PGlite's initial sync's (below)
+  let db: Database;
+  try {
+    db = await openPglite({ ...options, filling: restoring });
+  } finally {
+    // An open that failed first (not on the copy) must not leave the copy going on behind it.
+    await restoring.catch(() => {});
+  }
   startupStep('PGlite open (database thread)');
   try {
     await migrate(db);

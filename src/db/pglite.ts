@@ -1,14 +1,39 @@
 import { PGlite } from '@electric-sql/pglite';
+import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import v8 from 'node:v8';
 import type { Database, QueryResult } from './database.js';
 import { ensurePrivateDir, makeOwnerOnly, restrictNewFiles } from './private-files.js';
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 /** Node's WebAssembly global: the compiler options (lib ES2023, types node 20) declare its types but not the value. */
 const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+
+/** V8's own budget of a WebAssembly function before it is optimised (`node --v8-options`, wasm-tiering-budget). */
+const V8_TIERING_BUDGET = 1_800_000;
+/**
+ * The budget Postgres's WebAssembly is compiled with. Its start runs much of its code once
+ * (catalog and cache loading, zeroing shared memory), and at V8's budget every function crossing
+ * it was queued for TurboFan on V8's background threads: ~0.7 s of CPU in the first two seconds
+ * of a process (`perf` showed TurboFan as a third of a first `syntra up`'s CPU), competing on a
+ * small machine with everything else a start does. A module keeps the budget it was compiled
+ * with; a hundred times V8's still optimises the loops of a long query within it
+ * (docs/benchmarks.md "startup": heavy queries as fast, statement loops within noise).
+ */
+const POSTGRES_TIERING_BUDGET = 100 * V8_TIERING_BUDGET;
+
+async function compileWithBudget(bytes: Uint8Array, budget: number): Promise<WebAssembly.Module> {
+  v8.setFlagsFromString(`--wasm-tiering-budget=${budget}`);
+  try {
+    return await wasm.compile(bytes);
+  } finally {
+    // V8 reads the flag while it compiles; what this process compiles next gets V8's own.
+    v8.setFlagsFromString(`--wasm-tiering-budget=${V8_TIERING_BUDGET}`);
+  }
+}
 
 /**
  * Postgres's WebAssembly (9 MB), compiled once per process. Called early by whoever is about to
@@ -18,7 +43,7 @@ const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Arra
 export function pgliteWasm(): Promise<WebAssembly.Module> {
   return (compiled ??= (async () => {
     const file = path.join(path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), 'pglite.wasm');
-    return wasm.compile(await readFile(file));
+    return compileWithBudget(await readFile(file), POSTGRES_TIERING_BUDGET);
   })());
 }
 
@@ -33,13 +58,35 @@ export function pgliteWasm(): Promise<WebAssembly.Module> {
 const DEFAULT_SHARED_BUFFERS_MB = 32;
 
 /**
+ * The data directory, mounted as PGlite mounts any: PGlite reads nothing in it until it asks
+ * for the initial sync, and that waits for `filling` (a snapshot being copied into the directory,
+ * snapshot.ts). Until then it instantiates Postgres's WebAssembly and unpacks its own files
+ * (~0.1–0.15 s), which used to wait for the copy to finish.
+ */
+function dataDirFilledBy(dataDir: string, filling: Promise<unknown>): NodeFS {
+  return new (class extends NodeFS {
+    override async initialSyncFs(): Promise<void> {
+      await filling;
+      await super.initialSyncFs();
+    }
+  })(dataDir);
+}
+
+/**
  * PGlite: one connection for the whole process. PGlite serialises queries and transactions
  * internally, so callers use it exactly like the pool.
- * `dataDir` undefined → in memory; `loadDataDir` clones a dumped template (tests).
+ * `dataDir` undefined → in memory; `loadDataDir` clones a dumped template (tests); `filling`:
+ * something still writing the data directory, awaited before Postgres reads it (above).
  * On disk, the data directory and everything in it is owner-only (private-files.ts).
  */
 export async function openPglite(
-  options: { dataDir?: string; loadDataDir?: Blob | File; sharedBuffersMb?: number | undefined; throwaway?: boolean | undefined } = {},
+  options: {
+    dataDir?: string;
+    filling?: Promise<unknown>;
+    loadDataDir?: Blob | File;
+    sharedBuffersMb?: number | undefined;
+    throwaway?: boolean | undefined;
+  } = {},
 ): Promise<Database & { pglite: PGlite }> {
   const dataDir = options.dataDir;
   if (dataDir) {
@@ -48,12 +95,17 @@ export async function openPglite(
   }
   const db = await PGlite.create({
     pgliteWasmModule: await pgliteWasm(),
-    ...(dataDir ? { dataDir } : {}),
+    ...(dataDir && options.filling ? { fs: dataDirFilledBy(dataDir, options.filling) } : dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     startParams: [
       ...PGlite.defaultStartParams,
       '-c',
       `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB}MB`,
+      // Shared memory is sized for this many sessions (lock table, per-session state): ~9 MB more
+      // to zero at 100 (the snapshot's initdb default) than at 4, the fewest Postgres accepts
+      // with its 3 reserved for superusers. PGlite runs one.
+      '-c',
+      'max_connections=4',
       // A database deleted at exit needs no durability. Its fsyncs made the file system allocate
       // blocks that the deletion then frees one by one: on a disk mounted with `discard`, 1.3–1.9 s
       // of `syntra demo`'s exit went to removing the 41 MB it had synced.

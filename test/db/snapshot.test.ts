@@ -72,6 +72,35 @@ describe('PGlite snapshot', () => {
     }
   }, 60_000);
 
+  it('a directory still being filled with the snapshot is opened once it is filled: Postgres never sees it half-copied or empty', async () => {
+    const file = path.join(work, 'first-only');
+    const dataDir = path.join(work, 'filled-late');
+    let filled = false;
+    // The copy finishes well after PGlite would have looked at the directory (and run initdb in an empty one).
+    const filling = new Promise((resolve) => setTimeout(resolve, 1500)).then(async () => {
+      const restored = await restoreSnapshot(dataDir, file);
+      filled = true;
+      return restored;
+    });
+    const db = await openPglite({ dataDir, filling });
+    try {
+      expect(filled).toBe(true);
+      // The snapshot's database, not a new one initdb made.
+      expect((await db.query('SELECT id FROM syntra_migrations')).rows).toHaveLength(1);
+      expect((await db.query<{ datname: string }>('SELECT datname FROM pg_database')).rows).toEqual([{ datname: 'postgres' }]);
+    } finally {
+      await db.close();
+    }
+    expect(statSync(dataDir).mode & 0o077).toBe(0);
+  }, 60_000);
+
+  it('a fill that fails fails the open with its own error, and leaves no database behind', async () => {
+    const dataDir = path.join(work, 'fill-failed');
+    const filling = new Promise((_, reject) => setTimeout(() => reject(new Error('disk full while copying the snapshot')), 300));
+    await expect(openPglite({ dataDir, filling })).rejects.toThrow('disk full while copying the snapshot');
+    expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(false);
+  }, 60_000);
+
   it('leaves a directory that holds something else alone', async () => {
     const file = path.join(work, 'first-only');
     const dataDir = path.join(work, 'occupied');
