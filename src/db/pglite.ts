@@ -15,15 +15,15 @@ const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Arra
 /** V8's own budget of a WebAssembly function before it is optimised (`node --v8-options`, wasm-tiering-budget). */
 const V8_TIERING_BUDGET = 1_800_000;
 /**
- * The budget Postgres's WebAssembly is compiled with. Its start runs much of its code once
- * (catalog and cache loading, zeroing shared memory), and at V8's budget every function crossing
- * it was queued for TurboFan on V8's background threads: ~0.7 s of CPU in the first two seconds
- * of a process (`perf` showed TurboFan as a third of a first `syntra up`'s CPU), competing on a
- * small machine with everything else a start does. A module keeps the budget it was compiled
- * with; a hundred times V8's still optimises the loops of a long query within it
- * (docs/benchmarks.md "startup": heavy queries as fast, statement loops within noise).
+ * The budget Postgres's WebAssembly is compiled with (a module keeps the one it was compiled
+ * with). Postgres's start runs much of its code once (catalog and cache loading, zeroing shared
+ * memory), and at V8's budget each function that crossed it was queued for TurboFan on V8's
+ * background threads: `perf` of a first `syntra up` showed TurboFan as a third of its CPU, on a
+ * 2-core machine where the start itself waited for a core. Ten times V8's: `syntra up` ~0.2 s
+ * sooner with ~0.4 s less CPU; a hundred times saved a little more and made the embedded queue's
+ * first seconds slower (hot statement code optimised later). docs/benchmarks.md "startup".
  */
-const POSTGRES_TIERING_BUDGET = 100 * V8_TIERING_BUDGET;
+const POSTGRES_TIERING_BUDGET = 10 * V8_TIERING_BUDGET;
 
 async function compileWithBudget(bytes: Uint8Array, budget: number): Promise<WebAssembly.Module> {
   v8.setFlagsFromString(`--wasm-tiering-budget=${budget}`);
