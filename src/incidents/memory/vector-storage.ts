@@ -74,8 +74,7 @@ async function installPgvector(db: Queryable): Promise<string | null> {
   } catch {
     // Not ours to create (no privilege), or another process created it at the same moment: look again.
   }
-  const v = await db.query<{ v: string }>(`SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'`);
-  return v.rows[0]?.v ?? null;
+  return (await look(db)).version;
 }
 
 /** The sizes to index: the offline embedder's always, the configured ones, and every size already stored. */
