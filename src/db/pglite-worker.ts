@@ -25,13 +25,13 @@ async function openAndMigrate(options: OpenOptions): Promise<Database> {
     startupStep('snapshot restored (database thread)');
     return restored;
   });
-  restoring.catch(() => {}); // its failure is PGlite's initial sync's (below)
+  // Its failure is PGlite's initial sync's (below); an open that failed first (not on the copy) must not leave the copy going on behind it.
+  const copied = restoring.catch(() => {});
   let db: Database;
   try {
     db = await openPglite({ ...options, filling: restoring });
   } finally {
-    // An open that failed first (not on the copy) must not leave the copy going on behind it.
-    await restoring.catch(() => {});
+    await copied;
   }
   startupStep('PGlite open (database thread)');
   try {
